@@ -1,0 +1,100 @@
+"""Runtime settings from the environment and `.env` (prefix ``PARBOT_``).
+
+Validated once at start so a typo in a deployment fails immediately with the variable's name,
+instead of surfacing hours later as a confusing runtime error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API = "https://api.telegram.org"
+
+
+class SettingsError(RuntimeError):
+    """Invalid configuration; the message names the offending PARBOT_ variable(s)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PARBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = None
+    database_url: str = ""
+    telegram_api: str = TELEGRAM_API
+    data_dir: Path = Path("data")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    locale: Literal["vi", "en"] = "vi"
+    runtime: Literal["aiogram", "ptb"] = "aiogram"
+    bot_username: str = "parbot_demo_bot"
+    invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    send_rate: float = Field(default=25.0, gt=0)
+    per_chat_interval: float = Field(default=1.0, ge=0)
+    officers_see_rank: bool = False
+
+    @field_validator("telegram_api")
+    @classmethod
+    def _api(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL, e.g. https://api.telegram.org")
+        return v.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}, e.g. Asia/Ho_Chi_Minh") from exc
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, v: str) -> str:
+        if v and not v.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// (async drivers only)"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'parbot.db').as_posix()}"
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    def method_url(self, method: str) -> str:
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        return f"{self.telegram_api}/bot{token}/{method}"
+
+    def file_url(self, path: str) -> str:
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        return f"{self.telegram_api}/file/bot{token}/{path}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's report into one line per PARBOT_ variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = "PARBOT_" + "_".join(str(p) for p in err["loc"]).upper()
+            lines.append(f"{name}: {err['msg']}")
+        raise SettingsError(
+            "Invalid settings / Cấu hình không hợp lệ:\n  " + "\n  ".join(lines)
+        ) from None

@@ -1,0 +1,84 @@
+from decimal import Decimal
+
+import pytest
+
+from scoring.catalog import CatalogError, load_catalog, load_catalog_file, sample_catalog_paths
+from tests.scoring.mini_catalog import MINI
+
+
+def test_mini_catalog_loads_with_tree_and_fields():
+    cat = load_catalog(MINI)
+    assert cat.id == "mini-2024"
+    assert [f.code for f in cat.fields] == ["1", "2", "3"]
+    assert cat.max_total == Decimal(10)
+    assert [leaf.code for leaf in cat.leaves()] == [
+        "1.1.1",
+        "1.1.2",
+        "1.2",
+        "2.1",
+        "2.2",
+        "2.3",
+        "3.1",
+        "B1",
+        "P1",
+    ]
+    assert cat.field_of("1.1.2") == "1"
+    assert cat.field_of("B1") is None
+    assert cat.item("2.1").answer.kind == "ratio"
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(CatalogError) as err:
+        load_catalog(text)
+    return [p.render() for p in err.value.problems]
+
+
+def test_every_problem_is_reported_with_its_code():
+    bad = MINI.replace(
+        'max: 4\n    items:\n      - code: "1.1"', 'max: 5\n    items:\n      - code: "1.1"'
+    )
+    bad = bad.replace('code: "2.2"', 'code: "2.1"')
+    bad = bad.replace("kind: manual", "kind: freeform")
+    bad = bad.replace(
+        "{min_pct: 90, points: 1}, {min_pct: 0", "{min_pct: 0, points: 1}, {min_pct: 10"
+    )
+    problems = _problems(bad)
+    text = "\n".join(problems)
+    assert "1: children add up to 4 but max is 5" in text
+    assert "2.1: duplicate item code 2.1" in text
+    assert "unknown answer kind 'freeform'" in text
+    assert "bands must be in strictly descending order" in text
+    assert len(problems) >= 4
+
+
+def test_best_option_must_reach_max_and_na_needs_policy():
+    bad = MINI.replace(
+        "{id: co, label: Có, points: 1}, {id: khong, label: Không, points: 0}]}\n            evidence",
+        "{id: co, label: Có, points: 0.5}, {id: khong, label: Không, points: 0}]}\n            evidence",
+    )
+    bad = bad.replace("        na: exclude\n", "")
+    text = "\n".join(_problems(bad))
+    assert "1.1.1: the best option gives 0.5, not the max 1" in text
+    assert "1.2: an option is 'na' but the item does not declare na" in text
+
+
+def test_classification_needs_catch_all_and_order():
+    bad = MINI.replace("  - {label: Không hoàn thành nhiệm vụ}\n", "")
+    assert any("catch-all" in p for p in _problems(bad))
+
+
+def test_not_yaml_and_not_a_mapping():
+    assert any("not valid YAML" in p for p in _problems("a: [b"))
+    assert _problems("- 1\n- 2")
+
+
+def test_sample_catalogs_are_valid_and_use_every_kind():
+    paths = sample_catalog_paths()
+    assert {"xa-mau-2024", "phong-mau-2024"} <= set(paths)
+    for path in paths.values():
+        cat = load_catalog_file(path)
+        assert "mẫu" in cat.title
+        assert cat.max_total == Decimal(100)
+        assert len(cat.fields) == 8
+        kinds = {leaf.kind for leaf in cat.leaves()}
+        assert kinds == {"choice", "ratio", "number", "date", "manual", "survey"}
