@@ -1,5 +1,6 @@
 """Index, classification and ranking, checked against figures worked out by hand."""
 
+import itertools
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -192,10 +193,10 @@ def test_ranking_is_deterministic_and_tie_consistent(rows, rnd):
     a, b = rank_boards(entries), rank_boards(shuffled)
     assert a == b
     for ranked in a.values():
-        for x, y in zip(ranked, ranked[1:]):
+        for x, y in itertools.pairwise(ranked):
             assert x.entry.index >= y.entry.index
             assert (x.rank == y.rank) == (x.entry.index == y.entry.index)
             assert x.rank < y.rank or x.entry.index == y.entry.index
-        for pos, r in enumerate(ranked):
+        for _pos, r in enumerate(ranked):
             assert r.rank == 1 + sum(1 for o in ranked if o.entry.index > r.entry.index)
             assert r.best_rank <= r.rank <= r.worst_rank
