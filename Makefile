@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine:  make demo   ·   make test
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo run test lint locales bench
+
+setup: $(STAMP) locales
+
+$(STAMP): pyproject.toml
+	@command -v python3 >/dev/null || { echo "python3 (3.11+) is required"; exit 1; }
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+locales: $(STAMP)
+	$(PY) -m bot.locales_build
+
+demo: setup
+	$(VENV)/bin/parbot demo
+
+run: setup
+	$(VENV)/bin/parbot run
+
+test: setup
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+bench: setup
+	$(PY) -m bench
