@@ -36,9 +36,20 @@ def extract() -> None:
     pybabel = str(Path(sys.executable).with_name("pybabel"))
     dirs = ["scoring", "conversations", "handlers", "scheduler", "bot", "storage"]
     subprocess.run(
-        [pybabel, "extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS, "--no-wrap",
-         "--sort-by-file", "-o", str(pot), *dirs],
-        check=True, cwd=ROOT,
+        [
+            pybabel,
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            *KEYWORDS,
+            "--no-wrap",
+            "--sort-by-file",
+            "-o",
+            str(pot),
+            *dirs,
+        ],
+        check=True,
+        cwd=ROOT,
     )
     for loc in SUPPORTED:
         po = LOCALES_DIR / loc / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -1,0 +1,304 @@
+"""`parbot` — the command line for Phòng/Sở Nội vụ (and the entrypoint of the bot itself).
+
+Help is bilingual (Vietnamese first); results print in PARBOT_LOCALE. Exit codes: 0 ok, 1 the
+input was rejected (every problem listed), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bot.app import Database, open_database
+from bot.settings import Settings, SettingsError, load_settings
+from conversations import assessment as A
+from conversations.i18n import fmt_num, t
+from scoring.catalog import CatalogError, load_catalog
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+def _run(settings: Settings, fn: Callable[[Database], Awaitable[T]]) -> T:
+    async def main() -> T:
+        async with open_database(settings) as db:
+            return await fn(db)
+
+    return asyncio.run(main())
+
+
+def _fail(lines: list[str], header: str) -> None:
+    click.echo(header, err=True)
+    for line in lines:
+        click.echo(f"  - {line}", err=True)
+    sys.exit(1)
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        click.echo(f"{path}: not UTF-8 text / tệp không phải văn bản UTF-8", err=True)
+        sys.exit(1)
+
+
+@click.group(help="parbot — Chỉ số CCHC qua Telegram / PAR index over Telegram.")
+def main() -> None:
+    pass
+
+
+# ------------------------------------------------------------------ db
+
+
+@main.group(help="Cơ sở dữ liệu / database.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Cập nhật cấu trúc CSDL (migrations) / apply migrations.")
+def db_upgrade() -> None:
+    s = _settings()
+    _run(s, lambda _db: asyncio.sleep(0))
+    click.echo(t(s.locale, "Database is up to date."))
+
+
+# ------------------------------------------------------------------ catalog
+
+
+@main.group(help="Bộ chỉ số / criteria set (catalog).")
+def catalog() -> None:
+    pass
+
+
+@catalog.command("validate", help="Kiểm tra tệp Bộ chỉ số YAML / validate a catalog file.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def catalog_validate(file: str) -> None:
+    s = _settings()
+    try:
+        cat = load_catalog(_read(file))
+    except CatalogError as err:
+        _fail(
+            [p.render(lambda m: t(s.locale, m)) for p in err.problems],
+            t(s.locale, "%(n)s problem(s) in %(file)s:", n=len(err.problems), file=file),
+        )
+        return
+    leaves = cat.leaves()
+    click.echo(
+        t(
+            s.locale,
+            "%(id)s is valid: %(fields)s fields, %(leaves)s items, %(max)s points.",
+            id=cat.id,
+            fields=len(cat.fields),
+            leaves=len(leaves),
+            max=fmt_num(cat.max_total, s.locale),
+        )
+    )
+
+
+@catalog.command("import", help="Nạp Bộ chỉ số cho một năm / import a catalog for a year.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
+def catalog_import(file: str, year: int) -> None:
+    s = _settings()
+    text = _read(file)
+
+    async def go(db: Database) -> Any:
+        async with db.uow() as uow:
+            return await A.import_catalog(uow, text, year)
+
+    try:
+        _row, cat, created = _run(s, go)
+    except CatalogError as err:
+        _fail(
+            [p.render(lambda m: t(s.locale, m)) for p in err.problems],
+            t(s.locale, "%(n)s problem(s) in %(file)s:", n=len(err.problems), file=file),
+        )
+        return
+    except A.RowsRejected as err:
+        _fail(
+            [p.render(lambda m: t(s.locale, m)) for p in err.problems],
+            t(s.locale, "Nothing was imported:"),
+        )
+        return
+    msg = (
+        "Catalog %(id)s imported for %(year)s."
+        if created
+        else "Catalog %(id)s updated for %(year)s."
+    )
+    click.echo(t(s.locale, msg, id=cat.id, year=year))
+
+
+# ------------------------------------------------------------------ units / answers
+
+
+def _import(kind: str, file: str, year: int, fn: Callable[..., Awaitable[T]]) -> T:
+    s = _settings()
+    text = _read(file)
+
+    async def go(db: Database) -> T:
+        async with db.uow() as uow:
+            return await fn(uow, text, year)
+
+    try:
+        return _run(s, go)
+    except A.RowsRejected as err:
+        _fail(
+            [p.render(lambda m: t(s.locale, m)) for p in err.problems],
+            t(s.locale, "Nothing was imported from %(file)s:", file=file),
+        )
+    except A.NotFound as err:
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was imported:"))
+    raise AssertionError("unreachable")
+
+
+@main.group(help="Đơn vị (cơ quan, xã, phường) / units.")
+def units() -> None:
+    pass
+
+
+@units.command("import", help="Nạp danh sách đơn vị CSV (code,name,board) / import units.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
+def units_import(file: str, year: int) -> None:
+    created, updated = _import("units", file, year, A.import_units)
+    s = _settings()
+    click.echo(
+        t(
+            s.locale,
+            "Units: %(created)s created, %(updated)s updated.",
+            created=created,
+            updated=updated,
+        )
+    )
+
+
+@main.group(help="Số liệu tự chấm điểm / self-assessment answers.")
+def answers() -> None:
+    pass
+
+
+@answers.command(
+    "import", help="Nạp kết quả tự chấm CSV (unit,item,value[,explanation]) / import answers."
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
+def answers_import(file: str, year: int) -> None:
+    changed = _import("answers", file, year, A.import_answers)
+    click.echo(t(_settings().locale, "Answers: %(n)s saved.", n=changed))
+
+
+# ------------------------------------------------------------------ rank
+
+
+@main.command(help="Xếp hạng theo bảng / ranking per board.")
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
+@click.option(
+    "--board", type=click.Choice(["department", "commune"]), default=None, help="Bảng / board."
+)
+@click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
+def rank(year: int, board: str | None, as_json: bool) -> None:
+    s = _settings()
+
+    async def go(db: Database) -> list[A.Standing]:
+        async with db.uow() as uow:
+            return await A.standings(uow, year, board)
+
+    try:
+        rows = _run(s, go)
+    except A.NotFound as err:
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No ranking:"))
+        return
+    if as_json:
+        click.echo(json.dumps([A.standing_json(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(t(s.locale, "No units with a catalog in %(year)s yet.", year=year))
+        return
+    loc = s.locale
+    current = None
+    for r in rows:
+        if r.unit.board != current:
+            current = r.unit.board
+            title = (
+                t(loc, "Board 1: Specialised departments")
+                if current == "department"
+                else t(loc, "Board 2: Commune People's Committees")
+            )
+            click.echo(f"\n{title}")
+            click.echo(
+                f"{t(loc, 'Rank'):>5}  {t(loc, 'Unit'):<34} {t(loc, 'Index'):>7}  "
+                f"{t(loc, 'Classification')}"
+            )
+        res = r.result
+        mark = " *" if res.preliminary else ""
+        name = f"{r.unit.code} {r.unit.name}"[:34]
+        click.echo(
+            f"{r.ranked.rank:>5}  {name:<34} {fmt_num(res.index, loc):>7}  "
+            f"{res.classification}{mark}"
+        )
+    if any(r.result.preliminary for r in rows):
+        click.echo(
+            "\n* "
+            + t(loc, "preliminary: self-assessed, not yet appraised, or survey points pending")
+        )
+
+
+# ------------------------------------------------------------------ invites
+
+
+@main.command(help="Tạo mã mời dùng một lần / create a one-time invite code.")
+@click.option("--unit", "unit_code", default=None, help="Mã đơn vị / unit code.")
+@click.option("--role", type=click.Choice(list(A.ROLES)), required=True, help="Vai trò / role.")
+@click.option("--period", "year", type=int, default=None, help="Năm (mặc định: mới nhất).")
+@click.option("--ttl-days", type=int, default=None, help="Hiệu lực (ngày) / valid for days.")
+def invite(unit_code: str | None, role: str, year: int | None, ttl_days: int | None) -> None:
+    s = _settings()
+    ttl = timedelta(days=ttl_days or s.invite_ttl_days)
+
+    async def go(db: Database) -> tuple[str, Any]:
+        async with db.uow() as uow:
+            return await A.create_invite(
+                uow, year=year, unit_code=unit_code, role=role, ttl=ttl, now=datetime.now(UTC)
+            )
+
+    try:
+        code, inv = _run(s, go)
+    except A.NotFound as err:
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No invite created:"))
+        return
+    click.echo(code)
+    click.echo(A.invite_link(s.bot_username, code))
+    click.echo(
+        t(
+            s.locale,
+            "Valid until %(when)s, single use.",
+            when=inv.expires_at.astimezone(s.tz).strftime("%d/%m/%Y %H:%M"),
+        )
+    )
+
+
+def _register_runtime_commands() -> None:
+    """`parbot run` / `parbot demo` live with the runtimes; imported lazily to keep CLI start fast."""
+    try:
+        from bot.runtime import demo_command, run_command
+    except ImportError:  # runtime not built yet in this checkout
+        return
+    main.add_command(run_command)
+    main.add_command(demo_command)
+
+
+_register_runtime_commands()

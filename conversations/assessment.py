@@ -1,0 +1,483 @@
+"""Assessment use cases shared by the CLI and the chat: imports, results, standings, invites.
+
+Imports are all-or-nothing: every bad row is reported with its file line number and nothing is
+written, because a half-imported answer sheet silently skews a ranking.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from scoring.answers import Answer, AnswerError, parse_answer, score_answer
+from scoring.catalog import BOARDS, Catalog, Item, load_catalog
+from scoring.i18n import N_
+from scoring.ranking import Entry, Ranked, rank_boards
+from scoring.results import UnitResult, compute
+from storage import models as m
+from storage.repositories.catalogs import ItemSpec
+from storage.uow import UnitOfWork
+
+ROLES = ("officer", "leader", "appraiser", "admin")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    message: str
+    params: dict[str, object]
+
+    def render(self, translate: Any = None) -> str:
+        text = translate(self.message) if translate else self.message
+        return f"line {self.line}: {text % self.params}" if self.line else text % self.params
+
+
+class RowsRejected(ValueError):
+    """Rows that cannot be imported; nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]):
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+
+class NotFound(LookupError):
+    def __init__(self, message: str, **params: object):
+        self.message = message
+        self.params = params
+        super().__init__(message % params)
+
+
+# ------------------------------------------------------------------ catalogs
+
+_CACHE: dict[str, Catalog] = {}
+
+
+def catalog_of(row: m.Catalog) -> Catalog:
+    """The domain catalog for a stored one; parsed once per content hash."""
+    cat = _CACHE.get(row.sha256)
+    if cat is None:
+        cat = load_catalog(row.source_yaml)
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        _CACHE[row.sha256] = cat
+    return cat
+
+
+def item_specs(catalog: Catalog) -> list[ItemSpec]:
+    out: list[ItemSpec] = []
+
+    def walk(item: Item, parent: str | None) -> None:
+        out.append(
+            ItemSpec(
+                code=item.code,
+                title=item.title,
+                max_points=item.max,
+                parent_code=parent,
+                kind=item.kind,
+                section=item.section,
+                is_leaf=item.is_leaf,
+            )
+        )
+        for child in item.children:
+            walk(child, item.code)
+
+    for top in (*catalog.fields, *catalog.bonus, *catalog.penalty):
+        walk(top, None)
+    return out
+
+
+async def ensure_period(uow: UnitOfWork, year: int) -> m.Period:
+    period = await uow.periods.get_by_year(year)
+    if period is None:
+        period = await uow.periods.create(year, f"Chỉ số CCHC năm {year}")
+    return period
+
+
+async def get_period(uow: UnitOfWork, year: int) -> m.Period:
+    period = await uow.periods.get_by_year(year)
+    if period is None:
+        raise NotFound(N_("there is no assessment period %(year)s yet"), year=year)
+    return period
+
+
+async def import_catalog(uow: UnitOfWork, text: str, year: int) -> tuple[m.Catalog, Catalog, bool]:
+    """Validate and store a catalog for one year; re-importing the same id updates it in place."""
+    catalog = load_catalog(text)  # raises CatalogError
+    period = await ensure_period(uow, year)
+    for other in await uow.catalogs.list_for_period(period.id):
+        if other.code != catalog.id and set(other.boards) & set(catalog.boards):
+            raise RowsRejected(
+                [
+                    RowProblem(
+                        0,
+                        N_("board %(board)s already uses catalog %(other)s in %(year)s"),
+                        {
+                            "board": ",".join(sorted(set(other.boards) & set(catalog.boards))),
+                            "other": other.code,
+                            "year": year,
+                        },
+                    )
+                ]
+            )
+    existing = await uow.catalogs.get_by_code(period.id, catalog.id)
+    specs = item_specs(catalog)
+    if existing is None:
+        row = await uow.catalogs.create(
+            period.id, catalog.id, catalog.title, catalog.boards, text, specs
+        )
+        created = True
+    else:
+        row = await uow.catalogs.replace(existing, catalog.title, catalog.boards, text, specs)
+        created = False
+    for board in catalog.boards:
+        await uow.units.set_catalog_for_board(period.id, board, row.id)
+    return row, catalog, created
+
+
+# ------------------------------------------------------------------ CSV helpers
+
+
+def read_csv(
+    text: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their file line numbers; the header must name the required columns."""
+    text = text.lstrip("\ufeff")  # Excel writes a BOM
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise RowsRejected(
+            [
+                RowProblem(
+                    1,
+                    N_("the header must have the columns %(columns)s (missing: %(missing)s)"),
+                    {"columns": ",".join(required + optional), "missing": ",".join(missing)},
+                )
+            ]
+        )
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        clean = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(clean.values()):
+            continue
+        rows.append((reader.line_num, clean))
+    return rows
+
+
+_BOARD_ALIASES = {
+    "department": "department",
+    "1": "department",
+    "bang 1": "department",
+    "phong": "department",
+    "commune": "commune",
+    "2": "commune",
+    "bang 2": "commune",
+    "xa": "commune",
+}
+
+
+def parse_board(text: str) -> str | None:
+    from scoring.answers import fold
+
+    return _BOARD_ALIASES.get(fold(text))
+
+
+async def import_units(uow: UnitOfWork, text: str, year: int) -> tuple[int, int]:
+    """Create or update units from `code,name,board`; returns (created, updated)."""
+    rows = read_csv(text, ("code", "name", "board"))
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
+    parsed: list[tuple[str, str, str]] = []
+    for line, row in rows:
+        code, name, board_raw = row["code"], row["name"], row["board"]
+        board = parse_board(board_raw)
+        if not code:
+            problems.append(RowProblem(line, N_("the unit code is empty"), {}))
+        elif code in seen:
+            problems.append(
+                RowProblem(
+                    line,
+                    N_("unit %(code)s is repeated (first on line %(first)s)"),
+                    {"code": code, "first": seen[code]},
+                )
+            )
+        elif len(code) > 32:
+            problems.append(
+                RowProblem(
+                    line, N_("unit code %(code)s is longer than 32 characters"), {"code": code[:40]}
+                )
+            )
+        if not name:
+            problems.append(RowProblem(line, N_("the unit name is empty"), {}))
+        if board is None:
+            problems.append(
+                RowProblem(
+                    line,
+                    N_("unknown board %(board)r (use %(known)s)"),
+                    {"board": board_raw, "known": ", ".join(BOARDS)},
+                )
+            )
+        seen.setdefault(code, line)
+        if code and name and board:
+            parsed.append((code, name, board))
+    if problems:
+        raise RowsRejected(problems)
+    period = await ensure_period(uow, year)
+    catalogs = {b: c for c in await uow.catalogs.list_for_period(period.id) for b in c.boards}
+    created = updated = 0
+    for code, name, board in parsed:
+        cat = catalogs.get(board)
+        unit = await uow.units.get_by_code(period.id, code)
+        if unit is None:
+            await uow.units.create(period.id, code, name, board, cat.id if cat else None)
+            created += 1
+        else:
+            unit.name, unit.board = name, board
+            unit.catalog_id = cat.id if cat else None
+            updated += 1
+    await uow.session.flush()
+    return created, updated
+
+
+async def unit_catalog(uow: UnitOfWork, unit: m.Unit) -> tuple[m.Catalog, Catalog] | None:
+    if unit.catalog_id is None:
+        return None
+    row = await uow.catalogs.get(unit.catalog_id)
+    return (row, catalog_of(row)) if row is not None else None
+
+
+async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
+    """Import `unit,item,value[,explanation]`; returns how many answers changed."""
+    rows = read_csv(text, ("unit", "item", "value"), ("explanation",))
+    period = await get_period(uow, year)
+    problems: list[RowProblem] = []
+    todo: list[tuple[m.Unit, m.CatalogItem, Item, Answer, str]] = []
+    units: dict[str, m.Unit | None] = {}
+    items: dict[int, dict[str, m.CatalogItem]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for line, row in rows:
+        ucode, code, value, expl = (
+            row["unit"],
+            row["item"],
+            row["value"],
+            row.get("explanation", ""),
+        )
+        if ucode not in units:
+            units[ucode] = await uow.units.get_by_code(period.id, ucode)
+        unit = units[ucode]
+        if unit is None:
+            problems.append(RowProblem(line, N_("unknown unit %(unit)s"), {"unit": ucode}))
+            continue
+        pair = await unit_catalog(uow, unit)
+        if pair is None:
+            problems.append(
+                RowProblem(
+                    line, N_("unit %(unit)s has no catalog for its board yet"), {"unit": ucode}
+                )
+            )
+            continue
+        row_cat, cat = pair
+        if row_cat.id not in items:
+            items[row_cat.id] = await uow.catalogs.items_by_code(row_cat.id)
+        item = cat.item(code)
+        db_item = items[row_cat.id].get(code)
+        if item is None or db_item is None:
+            problems.append(
+                RowProblem(
+                    line,
+                    N_("unknown item %(item)s in catalog %(catalog)s"),
+                    {"item": code, "catalog": cat.id},
+                )
+            )
+            continue
+        if (ucode, code) in seen:
+            problems.append(
+                RowProblem(
+                    line,
+                    N_("%(unit)s / %(item)s is repeated (first on line %(first)s)"),
+                    {"unit": ucode, "item": code, "first": seen[(ucode, code)]},
+                )
+            )
+            continue
+        seen[(ucode, code)] = line
+        try:
+            answer = parse_answer(item, value)
+        except AnswerError as err:
+            problems.append(
+                RowProblem(
+                    line,
+                    N_("%(unit)s / %(item)s: ") + err.message,
+                    {"unit": ucode, "item": code, **err.params},
+                )
+            )
+            continue
+        if item.kind == "manual" and not expl:
+            problems.append(
+                RowProblem(
+                    line,
+                    N_("%(unit)s / %(item)s: points typed directly need an explanation"),
+                    {"unit": ucode, "item": code},
+                )
+            )
+            continue
+        todo.append((unit, db_item, item, answer, expl))
+    if problems:
+        raise RowsRejected(problems)
+    changed = 0
+    for unit, db_item, item, answer, expl in todo:
+        score = score_answer(item, answer)
+        row, previous = await uow.answers.set_answer(
+            unit.id,
+            db_item.id,
+            answer.to_json(),
+            score.points,
+            None,
+            "import",
+            reason="import",
+        )
+        if previous != row.version:
+            changed += 1
+        if expl:
+            await uow.answers.set_explanation(unit.id, db_item.id, expl, None)
+    return changed
+
+
+# ------------------------------------------------------------------ results and standings
+
+
+@dataclass(frozen=True)
+class Standing:
+    unit: m.Unit
+    catalog: Catalog
+    result: UnitResult
+    ranked: Ranked
+
+
+def _answers(rows: dict[str, m.Answer] | None) -> dict[str, Answer]:
+    out = {}
+    for code, row in (rows or {}).items():
+        try:
+            out[code] = Answer.from_json(row.value)
+        except (ValueError, KeyError):
+            continue
+    return out
+
+
+async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResult] | None:
+    pair = await unit_catalog(uow, unit)
+    if pair is None:
+        return None
+    _, cat = pair
+    answers = _answers(await uow.answers.list_for_unit(unit.id))
+    appraised = {
+        c: a.points
+        for c, a in (await uow.appraisals.list_for_unit(unit.id)).items()
+        if a.points is not None
+    }
+    survey = {c: s.points for c, s in (await uow.survey.list_for_unit(unit.id)).items()}
+    return cat, compute(cat, answers, appraised, survey)
+
+
+async def standings(uow: UnitOfWork, year: int, board: str | None = None) -> list[Standing]:
+    """Every unit's result and rank on its board for one year (board order, then rank)."""
+    period = await get_period(uow, year)
+    units = await uow.units.list_for_period(period.id, board)
+    answers = await uow.answers.list_for_period(period.id)
+    appraisals = await uow.appraisals.list_for_period(period.id)
+    surveys = await uow.survey.list_for_period(period.id)
+    catalogs = {c.id: catalog_of(c) for c in await uow.catalogs.list_for_period(period.id)}
+    results: dict[int, tuple[m.Unit, Catalog, UnitResult]] = {}
+    entries: list[Entry] = []
+    for unit in units:
+        cat = catalogs.get(unit.catalog_id) if unit.catalog_id is not None else None
+        if cat is None:
+            continue
+        appraised = {
+            c: a.points for c, a in appraisals.get(unit.id, {}).items() if a.points is not None
+        }
+        survey = {c: s.points for c, s in surveys.get(unit.id, {}).items()}
+        res = compute(cat, _answers(answers.get(unit.id)), appraised, survey)
+        results[unit.id] = (unit, cat, res)
+        entries.append(
+            Entry(unit.board, unit.code, unit.name, res.index, res.index_low, res.index_high)
+        )
+    by_code = {u.code: u.id for u, _, _ in results.values()}
+    out: list[Standing] = []
+    for ranked_board in rank_boards(entries).values():
+        for r in ranked_board:
+            unit, cat, res = results[by_code[r.entry.unit]]
+            out.append(Standing(unit, cat, res, r))
+    return out
+
+
+def standing_json(s: Standing) -> dict[str, Any]:
+    r = s.result
+    return {
+        "board": s.unit.board,
+        "rank": s.ranked.rank,
+        "of": s.ranked.of,
+        "best_rank": s.ranked.best_rank,
+        "worst_rank": s.ranked.worst_rank,
+        "unit": s.unit.code,
+        "name": s.unit.name,
+        "index": float(r.index),
+        "index_low": float(r.index_low),
+        "index_high": float(r.index_high),
+        "classification": r.classification,
+        "fields": {f.code: (float(f.pct) if f.pct is not None else None) for f in r.fields},
+        "points": float(r.points),
+        "bonus": float(r.bonus),
+        "penalty": float(r.penalty),
+        "pending": r.pending,
+        "preliminary": r.preliminary,
+        "sources": dict(r.counts),
+    }
+
+
+# ------------------------------------------------------------------ invites
+
+
+def new_invite_code() -> str:
+    """32 url-safe characters = 192 random bits; fits Telegram's 64-character start parameter."""
+    return secrets.token_urlsafe(24)
+
+
+async def create_invite(
+    uow: UnitOfWork,
+    *,
+    year: int | None,
+    unit_code: str | None,
+    role: str,
+    ttl: timedelta,
+    now: datetime,
+    created_by: int | None = None,
+) -> tuple[str, m.Invite]:
+    if role not in ROLES:
+        raise NotFound(
+            N_("unknown role %(role)s (use officer, leader, appraiser or admin)"), role=role
+        )
+    period = await get_period(uow, year) if year is not None else await uow.periods.latest()
+    unit_id = None
+    if unit_code:
+        if period is None:
+            raise NotFound(N_("there is no assessment period yet"))
+        unit = await uow.units.get_by_code(period.id, unit_code)
+        if unit is None:
+            raise NotFound(N_("unknown unit %(unit)s"), unit=unit_code)
+        unit_id = unit.id
+    elif role in ("officer", "leader"):
+        raise NotFound(N_("an officer or leader invite needs --unit"))
+    code = new_invite_code()
+    invite = await uow.invites.create(
+        code, role, now + ttl, period.id if period else None, unit_id, created_by
+    )
+    return code, invite
+
+
+def invite_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"

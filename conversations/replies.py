@@ -1,0 +1,110 @@
+"""Transport-neutral events in and replies out.
+
+The conversation core speaks only these types, so aiogram and python-telegram-bot are two thin
+translations of the same behaviour and the core can be tested without either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EventKind = Literal["text", "command", "callback", "document", "photo"]
+MAX_CALLBACK_BYTES = 64
+MAX_TEXT = 4096
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an update (a Telegram user in a private chat)."""
+
+    user_id: int
+    chat_id: int
+    first_name: str = ""
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or str(self.user_id)
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    file_id: str
+    file_unique_id: str
+    name: str | None
+    mime_type: str | None
+    size: int | None
+    caption: str | None = None
+    media_group_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    update_id: int
+    sender: Sender
+    kind: EventKind
+    text: str = ""
+    command: str | None = None
+    args: str = ""
+    callback_id: str | None = None
+    callback_data: str | None = None
+    message_id: int | None = None
+    file: IncomingFile | None = None
+
+    @staticmethod
+    def parse_command(text: str) -> tuple[str, str] | None:
+        """'/start abc' → ('start', 'abc'); '/score@parbot_bot' → ('score', '')."""
+        if not text.startswith("/") or len(text) < 2:
+            return None
+        head, _, rest = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        if not name or not all(ch.isalnum() or ch == "_" for ch in name):
+            return None
+        return name, rest.strip()
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.data is not None and len(self.data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {self.data!r}")
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    path: str
+    name: str
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to show. ``edit`` replaces the message a pressed button belongs to."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    keyboard: tuple[tuple[str, ...], ...] | None = None
+    remove_keyboard: bool = False
+    edit: bool = False
+    document: OutgoingFile | None = None
+    photo: OutgoingFile | None = None
+
+
+@dataclass
+class Outcome:
+    """What handling one event produced: replies to the sender, a toast for a button press."""
+
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None
+    toast_alert: bool = False
+
+    def say(self, reply: Reply) -> Outcome:
+        self.replies.append(reply)
+        return self
