@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from bot.app import Database, open_database
+from bot.runtime import demo_command, run_command
 from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
 from conversations.i18n import fmt_num, t
@@ -291,14 +292,5 @@ def invite(unit_code: str | None, role: str, year: int | None, ttl_days: int | N
     )
 
 
-def _register_runtime_commands() -> None:
-    """`parbot run` / `parbot demo` live with the runtimes; imported lazily to keep CLI start fast."""
-    try:
-        from bot.runtime import demo_command, run_command
-    except ImportError:  # runtime not built yet in this checkout
-        return
-    main.add_command(run_command)
-    main.add_command(demo_command)
-
-
-_register_runtime_commands()
+main.add_command(run_command)
+main.add_command(demo_command)

@@ -103,7 +103,7 @@ class RateLimiter:
         if len(hits) < limit:
             return None
         wait_real = hits[len(hits) - limit] + self._real_window() - now
-        return max(1, math.ceil(wait_real / self.time_scale))
+        return max(1, math.ceil(wait_real / self.time_scale - 1e-6))  # float noise
 
     def check(self, chat_key: int | str) -> int | None:
         """``retry_after`` (emulated seconds) if sending now would exceed a limit, else None."""

@@ -15,6 +15,7 @@ but not interpreted (the text is kept as is).
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -242,7 +243,7 @@ def render_safe_html(text: str, spans: list[Span]) -> str:
     """
     bounds = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
     parts: list[str] = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         segment = html.escape(text[start:end], quote=False)
         for span in reversed([s for s in spans if s.start <= start and end <= s.end]):
             if span.type == "text_link":

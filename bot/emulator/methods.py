@@ -40,6 +40,7 @@ async def call_method(core: EmulatorCore, method: str, params: dict[str, Any]) -
         return _finish(core, method, params, ApiResponse(404, NOT_FOUND.body()))
     name, handler = entry
     core.stats.by_method[name] += 1
+    core.changes.notify()  # lets wait_until() see a call start (e.g. the first long poll)
 
     delay = core.faults.take_delay(name)
     if delay > 0:

@@ -10,10 +10,12 @@ and numbers/booleans as text. :func:`read_params` folds all of these into one no
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 from aiohttp.web_request import FileField
@@ -66,6 +68,7 @@ BOOL_FIELDS = frozenset(
     }
 )
 _INT_RE = re.compile(r"-?\d+")
+_PERCENT_RE = re.compile(r"%[0-9A-Fa-f]{2}")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
@@ -80,6 +83,19 @@ class Upload:
     def describe(self) -> dict[str, Any]:
         """Short form used in the call log (never the bytes)."""
         return {"upload": self.filename, "size": len(self.content), "mime": self.content_type}
+
+
+def clean_filename(filename: str | None, fallback: str) -> str:
+    """A multipart filename as the user meant it.
+
+    Browsers, aiogram and httpx send UTF-8 names raw, but aiohttp's client percent-encodes
+    them by default (``quote_fields=True``); undo that so "tài-liệu.pdf" stays readable.
+    """
+    if not filename:
+        return fallback
+    if _PERCENT_RE.search(filename):
+        return unquote(filename)
+    return filename
 
 
 async def read_params(request: web.Request) -> dict[str, Any]:
@@ -113,10 +129,9 @@ def normalize(raw: dict[str, Any]) -> dict[str, Any]:
     for key, value in raw.items():
         if isinstance(value, str):
             if key in JSON_FIELDS:
-                try:
+                # undecodable JSON stays text: the handler reports Telegram's parse error
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass  # left as text: the handler reports Telegram's parse error
             elif key in INT_FIELDS and _INT_RE.fullmatch(value.strip()):
                 value = int(value)
             elif key in BOOL_FIELDS and value.lower() in ("true", "false", "1", "0"):

@@ -7,12 +7,13 @@ without importing the dispatcher.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .params import Params
 from .state import EmulatorCore
 
 Handler = Callable[[EmulatorCore, Params], Awaitable[Any]]
+H = TypeVar("H", bound=Handler)
 
 
 class WithDescription(NamedTuple):
@@ -25,10 +26,10 @@ class WithDescription(NamedTuple):
 METHODS: dict[str, tuple[str, Handler]] = {}
 
 
-def api(name: str) -> Callable[[Handler], Handler]:
+def api(name: str) -> Callable[[H], H]:
     """Register a handler under its Bot API name (lookup is case-insensitive, like Telegram)."""
 
-    def register(handler: Handler) -> Handler:
+    def register(handler: H) -> H:
         METHODS[name.lower()] = (name, handler)
         return handler
 

@@ -159,8 +159,8 @@ class UserSideApi:
         chat = self.core.chat(user_id)
         keyboard = chat.reply_keyboard
         if keyboard is not None and keyboard.raw.get("one_time_keyboard"):
-            if any(b["text"] == text for row in keyboard.rows for b in row):
-                chat.reply_keyboard = None
+            pressed = any(b["text"] == text for row in keyboard.rows for b in row)
+            chat.reply_keyboard = None if pressed else keyboard
         return message
 
     async def tap_keyboard(self, user_id: int, text: str) -> dict[str, Any]:

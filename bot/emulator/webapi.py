@@ -40,6 +40,8 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.web_request import FileField
 
+from .params import clean_filename
+
 if TYPE_CHECKING:
     from .userside import UserSideApi
 
@@ -208,7 +210,7 @@ class UserHttpApi:
         else:
             message = await self.emu.send_document(
                 user_id,
-                upload.filename or "file",
+                clean_filename(upload.filename, "file"),
                 content,
                 mime_type=upload.content_type or "application/octet-stream",
                 caption=caption,

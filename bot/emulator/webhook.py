@@ -78,6 +78,7 @@ class WebhookDeliverer:
             return False
         self.core.updates.remove(update["update_id"])
         self.core.stats.webhook_deliveries += 1
+        self.core.changes.notify()
         await self._run_reply_method(body)
         return True
 
@@ -85,6 +86,7 @@ class WebhookDeliverer:
         self.core.webhook.last_error_date = self.core.now()
         self.core.webhook.last_error_message = message
         self.core.stats.webhook_failures += 1
+        self.core.changes.notify()
 
     async def _run_reply_method(self, body: bytes) -> None:
         try:

@@ -1,0 +1,81 @@
+"""Everything one update's handling needs, loaded fresh from the database for that update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from conversations.i18n import fmt_date, fmt_num, t
+from conversations.replies import Button, Event, Outcome, Reply
+from storage import models as m
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    bot_username: str = "parbot_demo_bot"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: str = "vi"
+    officers_see_rank: bool = False
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for someone other than the sender; written to the outbox in the same transaction."""
+
+    key: str
+    person: m.Person
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+@dataclass
+class Ctx:
+    uow: UnitOfWork
+    event: Event
+    person: m.Person
+    roles: list[m.RoleGrant]
+    locale: str
+    state: dict[str, Any]
+    now: datetime
+    config: CoreConfig
+    out: Outcome = field(default_factory=Outcome)
+    notices: list[Notice] = field(default_factory=list)
+
+    def tr(self, message: str, /, **params: object) -> str:
+        return t(self.locale, message, **params)
+
+    def num(self, value: Any) -> str:
+        return fmt_num(value, self.locale)
+
+    def date(self, value: Any) -> str:
+        return fmt_date(value, self.locale)
+
+    def say(self, text: str, **kw: Any) -> None:
+        self.out.replies.append(Reply(text, **kw))
+
+    def toast(self, text: str, alert: bool = False) -> None:
+        self.out.toast = text
+        self.out.toast_alert = alert
+
+    @property
+    def is_callback(self) -> bool:
+        return self.event.kind == "callback"
+
+    def has_role(self, role: str, unit_id: int | None = None) -> bool:
+        return any(
+            r.role == role and (unit_id is None or r.unit_id in (unit_id, None)) for r in self.roles
+        )
+
+    @property
+    def is_admin(self) -> bool:
+        return any(r.role == "admin" for r in self.roles)
+
+    def unit_ids(self, *roles: str) -> list[int]:
+        return sorted({r.unit_id for r in self.roles if r.role in roles and r.unit_id is not None})

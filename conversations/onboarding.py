@@ -1,0 +1,215 @@
+"""Invites, roles, language and help: how a person comes to act for a unit.
+
+An invite code binds a Telegram account to a unit and role exactly once; a bad, expired or used
+code changes nothing and says why, so a forwarded link can never quietly add a stranger.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from conversations.context import Ctx
+from conversations.i18n import SUPPORTED
+from conversations.replies import Button
+from scoring.i18n import N_
+
+ROLE_NAMES = {
+    "officer": N_("focal officer"),
+    "leader": N_("leader"),
+    "appraiser": N_("appraiser"),
+    "admin": N_("Home Affairs administrator"),
+}
+
+
+def menu(ctx: Ctx) -> tuple[tuple[str, ...], ...]:
+    """The reply keyboard: big buttons for what this person can do."""
+    rows: list[tuple[str, ...]] = []
+    if ctx.unit_ids("officer"):
+        rows.append((ctx.tr("📝 Score"), ctx.tr("📊 Progress")))
+        rows.append((ctx.tr("📤 Submit"), ctx.tr("📅 Deadlines")))
+    elif ctx.unit_ids("leader") or ctx.is_admin:
+        rows.append((ctx.tr("📊 Progress"), ctx.tr("📅 Deadlines")))
+    else:
+        rows.append((ctx.tr("📅 Deadlines"),))
+    rows.append((ctx.tr("❓ Help"), ctx.tr("🌐 Language")))
+    return tuple(rows)
+
+
+MENU_COMMANDS = {
+    N_("📝 Score"): "score",
+    N_("📊 Progress"): "progress",
+    N_("📤 Submit"): "submit",
+    N_("📅 Deadlines"): "deadlines",
+    N_("❓ Help"): "help",
+    N_("🌐 Language"): "lang",
+}
+
+
+def menu_command(ctx: Ctx, text: str) -> str | None:
+    """Which command a reply-keyboard label stands for, in any supported language."""
+    from conversations.i18n import t
+
+    stripped = text.strip()
+    for label, cmd in MENU_COMMANDS.items():
+        if stripped in {t(loc, label) for loc in SUPPORTED}:
+            return cmd
+    return None
+
+
+async def start(ctx: Ctx, code: str) -> None:
+    if code:
+        await _redeem(ctx, code.strip())
+        return
+    if ctx.roles:
+        ctx.say(
+            ctx.tr(
+                "Welcome back, %(name)s! Tap 📝 Score to continue the self-assessment, or "
+                "❓ Help for everything else.",
+                name=ctx.person.full_name,
+            ),
+            keyboard=menu(ctx),
+        )
+        return
+    ctx.say(
+        ctx.tr(
+            "Hello! I am parbot, the assistant for the public administration reform index "
+            "(Chỉ số CCHC).\n\nTo start, open the invite link that Phòng Nội vụ sent to "
+            "your unit's focal officer (it looks like t.me/%(bot)s?start=…). If you have "
+            "none, ask Phòng Nội vụ for one.\n\nYou can already ask about deadlines, e.g. "
+            "“khi nào hết hạn nộp báo cáo?”.",
+            bot=ctx.config.bot_username,
+        ),
+        keyboard=menu(ctx),
+    )
+
+
+async def _redeem(ctx: Ctx, code: str) -> None:
+    invalid = ctx.tr(
+        "This invite code is not valid. Check that you opened the whole link, or ask "
+        "Phòng Nội vụ for a new one. Nothing was changed."
+    )
+    if len(code) > 64 or not code.replace("-", "").replace("_", "").isalnum():
+        ctx.say(invalid)
+        return
+    invite = await ctx.uow.invites.get_by_code(code)
+    if invite is None:
+        ctx.say(invalid)
+        return
+    if invite.used_at is not None:
+        if invite.used_by == ctx.person.id:
+            ctx.say(ctx.tr("You have already joined with this invite."), keyboard=menu(ctx))
+        else:
+            ctx.say(
+                ctx.tr(
+                    "This invite has already been used. Each invite works once; ask Phòng "
+                    "Nội vụ for your own. Nothing was changed."
+                )
+            )
+        return
+    expires = (
+        invite.expires_at if invite.expires_at.tzinfo else invite.expires_at.replace(tzinfo=UTC)
+    )
+    if expires <= ctx.now:
+        ctx.say(
+            ctx.tr(
+                "This invite expired on %(date)s. Ask Phòng Nội vụ for a new one. Nothing "
+                "was changed.",
+                date=ctx.date(expires.astimezone(ctx.config.tz).date()),
+            )
+        )
+        return
+    if not await ctx.uow.invites.mark_used(invite, ctx.person, ctx.now):
+        ctx.say(
+            ctx.tr(
+                "This invite has already been used. Each invite works once; ask Phòng "
+                "Nội vụ for your own. Nothing was changed."
+            )
+        )
+        return
+    await ctx.uow.people.grant(ctx.person, invite.role, invite.unit_id, invite.created_by)
+    ctx.roles = await ctx.uow.people.roles(ctx.person)
+    where = ""
+    if invite.unit_id is not None:
+        unit = await ctx.uow.units.get(invite.unit_id)
+        ctx.state["unit_id"] = invite.unit_id
+        where = unit.name if unit else ""
+    role = ctx.tr(ROLE_NAMES[invite.role])
+    text = ctx.tr(
+        "✅ Welcome, %(name)s! You are now %(role)s of %(unit)s.",
+        name=ctx.person.full_name,
+        role=role,
+        unit=where or ctx.tr("all units"),
+    )
+    if invite.role == "officer":
+        text += "\n\n" + ctx.tr(
+            "Tap 📝 Score to self-assess the criteria one by one. Your answers "
+            "are saved as you go; you can stop and continue any time."
+        )
+    elif invite.role == "leader":
+        text += "\n\n" + ctx.tr(
+            "Use 📊 Progress to follow your unit and /rank for its preliminary score and rank."
+        )
+    ctx.say(text, keyboard=menu(ctx))
+
+
+async def whoami(ctx: Ctx) -> None:
+    if not ctx.roles:
+        ctx.say(
+            ctx.tr(
+                "You are not registered with any unit yet. Open the invite link from Phòng "
+                "Nội vụ to join."
+            )
+        )
+        return
+    lines = [ctx.tr("<b>%(name)s</b> — your roles:", name=ctx.person.full_name)]
+    for r in ctx.roles:
+        unit = await ctx.uow.units.get(r.unit_id) if r.unit_id is not None else None
+        lines.append(
+            f"• {ctx.tr(ROLE_NAMES.get(r.role, r.role))}: "
+            f"{unit.name if unit else ctx.tr('all units')}"
+        )
+    lang = ctx.tr("Tiếng Việt") if ctx.locale == "vi" else "English"
+    lines.append(ctx.tr("Language: %(lang)s (change with /lang)", lang=lang))
+    ctx.say("\n".join(lines))
+
+
+async def choose_language(ctx: Ctx) -> None:
+    ctx.say(
+        ctx.tr("Choose your language / Chọn ngôn ngữ:"),
+        buttons=((Button("🇻🇳 Tiếng Việt", "l:vi"), Button("🇬🇧 English", "l:en")),),
+    )
+
+
+async def set_language(ctx: Ctx, code: str) -> None:
+    if code not in SUPPORTED:
+        ctx.toast(ctx.tr("This button is out of date. Type /lang to choose again."))
+        return
+    await ctx.uow.people.set_language(ctx.person, code)
+    ctx.locale = code
+    ctx.say(
+        ctx.tr("Language set to English.") if code == "en" else ctx.tr("Đã chuyển sang tiếng Việt."),
+        keyboard=menu(ctx),
+    )
+
+
+async def help_text(ctx: Ctx) -> None:
+    lines = [ctx.tr("<b>parbot — Chỉ số CCHC</b>")]
+    if ctx.unit_ids("officer"):
+        lines += [
+            ctx.tr("/score — self-assess the criteria one card at a time"),
+            ctx.tr("Type an item code such as 1.2.3 to jump to it"),
+            ctx.tr("/progress — what is done, missing, and points at risk"),
+            ctx.tr("/submit — submit the unit's self-assessment; /withdraw — reopen it"),
+        ]
+    if ctx.unit_ids("leader") or ctx.is_admin:
+        lines += [
+            ctx.tr("/progress — your unit's progress"),
+            ctx.tr("/rank — preliminary index, rank and classification"),
+        ]
+    lines += [
+        ctx.tr("/deadlines — the plan's deadlines; or just ask “khi nào hết hạn…?”"),
+        ctx.tr("/whoami — your roles · /lang — language · /cancel — stop what you are doing"),
+    ]
+    if not ctx.roles:
+        lines.append(ctx.tr("To join a unit, open the invite link from Phòng Nội vụ."))
+    ctx.say("\n".join(lines), keyboard=menu(ctx))

@@ -1,0 +1,28 @@
+"""Plan (kế hoạch) import: turn a province's or district's yearly PAR-index plan into milestones.
+
+Pure Python, no database: the storage layer and the conversations import these types and
+functions; nothing here knows about Telegram or SQLAlchemy.
+"""
+
+from conversations.plan.dates import DateSpan, parse_date_phrase
+from conversations.plan.extract import extract_milestones, extract_plan, read_plan_file
+from conversations.plan.model import Milestone, Plan
+from conversations.plan.questions import QuestionAnswer, answer_question, days_left, is_question
+from conversations.plan.yaml_format import PlanFormatError, dump_plan, load_plan
+
+__all__ = [
+    "DateSpan",
+    "Milestone",
+    "Plan",
+    "PlanFormatError",
+    "QuestionAnswer",
+    "answer_question",
+    "days_left",
+    "dump_plan",
+    "extract_milestones",
+    "extract_plan",
+    "is_question",
+    "load_plan",
+    "parse_date_phrase",
+    "read_plan_file",
+]

@@ -1,0 +1,110 @@
+"""Routes one event to the flow that owns it. No dead ends: anything unrecognised gets help."""
+
+from __future__ import annotations
+
+from conversations import onboarding, submission, walk
+from conversations.context import Ctx
+
+MAX_INPUT = 4000
+
+
+async def route(ctx: Ctx) -> None:
+    ev = ctx.event
+    if ev.kind == "callback":
+        await _callback(ctx, ev.callback_data or "")
+    elif ev.kind == "command":
+        await command(ctx, ev.command or "", ev.args)
+    elif ev.kind in ("document", "photo"):
+        await _file(ctx)
+    else:
+        await _text(ctx, ev.text)
+
+
+async def command(ctx: Ctx, name: str, args: str) -> None:
+    if name == "start":
+        await onboarding.start(ctx, args)
+    elif name == "help":
+        await onboarding.help_text(ctx)
+    elif name == "whoami":
+        await onboarding.whoami(ctx)
+    elif name == "lang":
+        await onboarding.choose_language(ctx)
+    elif name == "cancel":
+        ctx.state["mode"] = None
+        ctx.say(ctx.tr("Stopped. Your saved answers are kept."), keyboard=onboarding.menu(ctx))
+    elif name in ("score", "chamdiem"):
+        await walk.start(ctx, args.strip() or None)
+    elif name == "go" and args.strip():
+        if not await walk.jump(ctx, args.strip()):
+            ctx.say(ctx.tr("Type a criterion code after /go, e.g. /go 1.2.3"))
+    elif name == "progress":
+        await submission.progress(ctx)
+    elif name == "submit":
+        await submission.submit(ctx)
+    elif name == "withdraw":
+        await submission.withdraw(ctx)
+    elif name == "deadlines":
+        from conversations import deadlines
+
+        await deadlines.list_deadlines(ctx)
+    else:
+        ctx.say(
+            ctx.tr(
+                "I don't know the command /%(name)s. Type /help to see what I can do.",
+                name=name[:32],
+            ),
+            keyboard=onboarding.menu(ctx),
+        )
+
+
+async def _callback(ctx: Ctx, data: str) -> None:
+    parts = data.split(":")
+    head = parts[0]
+    if head == "l" and len(parts) == 2:
+        await onboarding.set_language(ctx, parts[1])
+    elif head in ("a", "na", "nd", "g", "p", "n", "x", "e", "fl", "f"):
+        await walk.on_callback(ctx, parts)
+    elif head in ("s", "w", "pg"):
+        await submission.on_callback(ctx, parts)
+    else:
+        ctx.toast(ctx.tr("This button is out of date. Type /help to continue."))
+
+
+async def _text(ctx: Ctx, text: str) -> None:
+    if not text.strip():
+        ctx.say(ctx.tr("Type /help to see what I can do."))
+        return
+    if len(text) > MAX_INPUT:
+        ctx.say(
+            ctx.tr(
+                "That message is very long (%(n)s characters). Please send something "
+                "shorter; nothing was changed.",
+                n=len(text),
+            )
+        )
+        return
+    cmd = onboarding.menu_command(ctx, text)
+    if cmd is not None:
+        await command(ctx, cmd, "")
+        return
+    if await walk.on_text(ctx, text):
+        return
+    if await walk.jump(ctx, text) if ctx.unit_ids("officer") else False:
+        return
+    from conversations import deadlines
+
+    if await deadlines.maybe_answer(ctx, text):
+        return
+    ctx.say(
+        ctx.tr(
+            "I did not understand that. Tap 📝 Score to continue the self-assessment, ask "
+            "about a deadline (e.g. “hạn nộp báo cáo?”), or type /help."
+        ),
+        keyboard=onboarding.menu(ctx),
+    )
+
+
+async def _file(ctx: Ctx) -> None:
+    from conversations import evidence
+
+    await evidence.on_file(ctx)

@@ -1,0 +1,138 @@
+"""One unit's assessment as the chat sees it, loaded fresh from the database on every update.
+
+Several officers of a unit may answer at the same time from different phones, so nothing about
+the unit's answers is cached between updates: each view is read inside the update's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from conversations.assessment import catalog_of
+from conversations.context import Ctx
+from scoring.answers import Answer, needs_explanation
+from scoring.catalog import ZERO, Catalog, Item
+from scoring.results import UnitResult, compute
+from storage import models as m
+
+
+@dataclass
+class UnitView:
+    unit: m.Unit
+    period: m.Period
+    catalog: Catalog
+    items: dict[str, m.CatalogItem]  # code → row (for ids)
+    answers: dict[str, m.Answer]
+    explanations: dict[str, m.Explanation]
+    evidence_counts: dict[str, int]
+    submission: m.Submission | None
+    deadline: date | None
+
+    @property
+    def walk(self) -> list[Item]:
+        """Items an officer answers, in document order (survey items are never self-scored)."""
+        return [leaf for leaf in self.catalog.leaves() if not leaf.is_survey]
+
+    def answer(self, code: str) -> Answer | None:
+        row = self.answers.get(code)
+        if row is None:
+            return None
+        try:
+            return Answer.from_json(row.value)
+        except (ValueError, KeyError):
+            return None
+
+    def item_by_id(self, item_id: int) -> Item | None:
+        for code, row in self.items.items():
+            if row.id == item_id:
+                return self.catalog.item(code)
+        return None
+
+    def item_id(self, code: str) -> int:
+        return self.items[code].id
+
+    def result(self, survey: dict[str, Decimal] | None = None) -> UnitResult:
+        answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
+        return compute(self.catalog, answers, None, survey)
+
+    def self_points(self) -> tuple[Decimal, Decimal]:
+        """(points declared, max) over the self-scored field items."""
+        got = ZERO
+        total = ZERO
+        for leaf in self.catalog.field_leaves():
+            if leaf.is_survey:
+                continue
+            total += leaf.max
+            row = self.answers.get(leaf.code)
+            if row is not None and row.points is not None:
+                got += Decimal(row.points)
+        return got, total
+
+    def at_risk(self) -> list[Item]:
+        """Items claiming points that need evidence, with neither a file nor a giải trình."""
+        out = []
+        for leaf in self.walk:
+            a = self.answer(leaf.code)
+            if a is None or leaf.code in self.explanations:
+                continue
+            has_file = self.evidence_counts.get(leaf.code, 0) > 0
+            try:
+                if needs_explanation(leaf, a, has_file):
+                    out.append(leaf)
+            except ValueError:
+                continue
+        return out
+
+    @property
+    def locked(self) -> bool:
+        return self.submission is not None and self.submission.status in (
+            "submitted",
+            "appraised",
+            "published",
+        )
+
+    def past_deadline(self, today: date) -> bool:
+        reopened = self.submission is not None and self.submission.status == "reopened"
+        return self.deadline is not None and today > self.deadline and not reopened
+
+
+async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
+    uow = ctx.uow
+    unit = await uow.units.get(unit_id)
+    if unit is None or unit.catalog_id is None:
+        return None
+    cat_row = await uow.catalogs.get(unit.catalog_id)
+    period = await uow.periods.get(unit.period_id)
+    if cat_row is None or period is None:
+        return None
+    items = await uow.catalogs.items_by_code(cat_row.id)
+    counts = {
+        code: len(files) for code, files in (await uow.evidence.list_for_unit(unit.id)).items()
+    }
+    deadline = None
+    for ms in await uow.milestones.list_for_period(period.id):
+        if ms.kind == "self_assessment":
+            deadline = ms.due_end
+            break
+    return UnitView(
+        unit=unit,
+        period=period,
+        catalog=catalog_of(cat_row),
+        items=items,
+        answers=await uow.answers.list_for_unit(unit.id),
+        explanations=await uow.answers.explanations_for_unit(unit.id),
+        evidence_counts=counts,
+        submission=await uow.submissions.get(unit.id),
+        deadline=deadline,
+    )
+
+
+async def active_unit(ctx: Ctx, roles: tuple[str, ...] = ("officer", "leader")) -> int | None:
+    """The unit the person is acting for: their chosen one if still allowed, else their first."""
+    allowed = ctx.unit_ids(*roles)
+    chosen = ctx.state.get("unit_id")
+    if chosen in allowed:
+        return int(chosen)
+    return allowed[0] if allowed else None
