@@ -1,4 +1,303 @@
-"""Shared fixtures: real databases (SQLite and PostgreSQL) for every layer's tests."""
+"""Database fixtures: every test that uses ``db_url`` runs on SQLite *and* PostgreSQL.
 
-from tests.storage.conftest import *  # noqa: F403
-from tests.storage.conftest import _databases  # noqa: F401
+The first section is generic (it can move to ``tests/conftest.py`` unchanged):
+
+* ``backend``        – parametrised ``"sqlite"`` / ``"postgres"`` (the latter marked
+                       ``postgres``, so ``-m "not postgres"`` deselects it);
+* ``empty_db_url``   – URL of a fresh, empty database;
+* ``db_url``         – URL of a fresh database migrated to head;
+* ``engine`` / ``sessionmaker`` – an ``AsyncEngine`` / session factory on ``db_url``.
+
+SQLite: a temporary file per test.  PostgreSQL: per test session a database
+``parbot_test_<random>`` is created through the admin database and migrated once; each test
+gets a clone of it (``CREATE DATABASE … TEMPLATE``); all are dropped at the end, so the tests
+never touch the admin database's own tables.
+
+Environment:
+  ``PARBOT_TEST_PG_URL`` – admin URL (default ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``)
+  ``CI=true``            – an unreachable PostgreSQL is an error instead of a skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage import migrate
+from storage.db import make_engine, make_sessionmaker
+from storage.repositories import ItemSpec
+from storage.uow import UnitOfWork
+
+T = TypeVar("T")
+
+PG_ADMIN_URL = os.environ.get(
+    "PARBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _run_blocking(factory: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to completion from sync code, on a private loop in a worker thread
+    (never disturbs the event loop pytest-asyncio manages)."""
+
+    async def main() -> T:
+        return await factory()
+
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        return ex.submit(asyncio.run, main()).result()
+
+
+class PostgresServer:
+    """Creates and drops per-test databases on one PostgreSQL server."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = make_url(admin_url)
+        self.prefix = f"parbot_test_{uuid.uuid4().hex[:12]}"
+        self.template = self.prefix
+        self._counter = 0
+
+    def url(self, database: str) -> str:
+        u = self.admin_url.set(drivername="postgresql+asyncpg", database=database)
+        return u.render_as_string(hide_password=False)
+
+    def _dsn(self) -> str:
+        u = self.admin_url.set(drivername="postgresql")
+        return u.render_as_string(hide_password=False)
+
+    async def execute(self, *statements: str) -> None:
+        conn = await asyncpg.connect(self._dsn(), timeout=10)
+        try:
+            for sql in statements:
+                await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    async def fetch_names(self) -> list[str]:
+        conn = await asyncpg.connect(self._dsn(), timeout=10)
+        try:
+            rows = await conn.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1", self.prefix + "%"
+            )
+        finally:
+            await conn.close()
+        return [r["datname"] for r in rows]
+
+    def next_name(self) -> str:
+        self._counter += 1
+        return f"{self.prefix}_{self._counter}"
+
+    async def create(self, name: str, template: str | None = None) -> str:
+        tpl = f' TEMPLATE "{template}"' if template else ""
+        await self.execute(f'CREATE DATABASE "{name}"{tpl}')
+        return self.url(name)
+
+    async def drop(self, name: str) -> None:
+        await self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    async def drop_all(self) -> None:
+        for name in await self.fetch_names():
+            await self.drop(name)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """The PostgreSQL server with a migrated template database (created once per session)."""
+    server = PostgresServer(PG_ADMIN_URL)
+    try:
+        _run_blocking(lambda: server.execute("SELECT 1"))
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        where = server.admin_url.render_as_string(hide_password=True)
+        message = f"PostgreSQL not reachable at {where}: {exc!r}"
+        if _in_ci():
+            pytest.fail(f"{message} (CI=true: PostgreSQL tests must run)", pytrace=False)
+        pytest.skip(f"{message}; set PARBOT_TEST_PG_URL or start PostgreSQL")
+    try:
+        _run_blocking(lambda: server.create(server.template))
+        _run_blocking(lambda: migrate.upgrade(server.url(server.template)))
+        yield server
+    finally:
+        _run_blocking(server.drop_all)
+
+
+class _Backend:
+    """What the generic fixtures need from a backend: fresh empty or migrated databases."""
+
+    name: str
+
+    async def create(self, migrated: bool) -> str:
+        raise NotImplementedError
+
+    async def cleanup(self) -> None:
+        return None
+
+
+class _SqliteBackend(_Backend):
+    name = "sqlite"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._n = 0
+
+    async def create(self, migrated: bool) -> str:
+        self._n += 1
+        url = f"sqlite+aiosqlite:///{self.directory / f'db{self._n}' / 'parbot.sqlite3'}"
+        if migrated:
+            await migrate.upgrade(url)
+        return url
+
+
+class _PostgresBackend(_Backend):
+    name = "postgres"
+
+    def __init__(self, server: PostgresServer) -> None:
+        self.server = server
+        self.names: list[str] = []
+
+    async def create(self, migrated: bool) -> str:
+        name = self.server.next_name()
+        self.names.append(name)
+        return await self.server.create(name, self.server.template if migrated else None)
+
+    async def cleanup(self) -> None:
+        for name in self.names:
+            await self.server.drop(name)
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> _Backend:
+    if request.param == "sqlite":
+        return _SqliteBackend(tmp_path)
+    return _PostgresBackend(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture
+async def _databases(backend: _Backend) -> AsyncIterator[_Backend]:
+    yield backend
+    await backend.cleanup()
+
+
+@pytest.fixture
+async def empty_db_url(_databases: _Backend) -> str:
+    """A fresh database with no tables."""
+    return await _databases.create(migrated=False)
+
+
+@pytest.fixture
+async def db_url(_databases: _Backend) -> str:
+    """A fresh database migrated to head."""
+    return await _databases.create(migrated=True)
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = make_engine(db_url)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_sessionmaker(engine)
+
+
+# --------------------------------------------------------------------------- storage-specific
+# (stays in tests/storage when the generic part above moves to tests/conftest.py)
+
+SAMPLE_YAML = """\
+catalog: xa-2024
+title: Bộ chỉ số CCHC cấp xã năm 2024 (mẫu)
+board: commune
+items:
+  - code: "1"
+    title: Công tác chỉ đạo, điều hành CCHC
+    max: 1.5
+    items:
+      - code: "1.1.1"
+        title: Kế hoạch CCHC hàng năm
+        max: 0.5
+        answer: {kind: choice, options: [{id: co, label: Có, points: 0.5}, {id: khong, label: Không, points: 0}]}
+      - code: "1.1.2"
+        title: Tỷ lệ hoàn thành kế hoạch
+        max: 1
+        answer: {kind: ratio, numerator: "xong", denominator: "tổng", bands: [{min_pct: 100, points: 1}, {min_pct: 0, points: 0}]}
+"""
+
+SAMPLE_ITEMS = [
+    ItemSpec("1", "Công tác chỉ đạo, điều hành CCHC", "1.5", is_leaf=False),
+    ItemSpec("1.1.1", "Kế hoạch CCHC hàng năm", "0.5", parent_code="1", kind="choice"),
+    ItemSpec("1.1.2", "Tỷ lệ hoàn thành kế hoạch", "1", parent_code="1", kind="ratio"),
+]
+
+
+@dataclass
+class World:
+    """A period with a commune catalog, two units and one officer."""
+
+    period_id: int
+    catalog_id: int
+    unit_id: int
+    other_unit_id: int
+    person_id: int
+    items: dict[str, int]  # item code -> catalog_items.id
+
+
+async def make_world(
+    sm: async_sessionmaker[AsyncSession], year: int = 2024, telegram_user_id: int = 1001
+) -> World:
+    async with UnitOfWork(sm) as uow:
+        period = await uow.periods.create(year, f"Chỉ số CCHC năm {year}")
+        catalog = await uow.catalogs.create(
+            period.id,
+            f"xa-{year}",
+            f"Bộ chỉ số xã {year}",
+            ["commune"],
+            SAMPLE_YAML,
+            items=SAMPLE_ITEMS,
+        )
+        unit = await uow.units.create(
+            period.id, "xa-an-binh", "UBND xã An Bình", "commune", catalog.id
+        )
+        other = await uow.units.create(
+            period.id, "xa-binh-an", "UBND xã Bình An", "commune", catalog.id
+        )
+        person = await uow.people.get_by_telegram_id(telegram_user_id)
+        if person is None:
+            person = await uow.people.upsert(telegram_user_id, telegram_user_id, "Nguyễn Văn A")
+        items = {i.code: i.id for i in await uow.catalogs.items(catalog.id)}
+        return World(period.id, catalog.id, unit.id, other.id, person.id, items)
+
+
+@pytest.fixture
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> World:
+    return await make_world(sessionmaker)
+
+
+@pytest.fixture
+def world_factory(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> Callable[..., Awaitable[World]]:
+    """``await world_factory(year=2025, telegram_user_id=…)`` → another seeded period."""
+
+    async def factory(year: int = 2024, telegram_user_id: int = 1001) -> World:
+        return await make_world(sessionmaker, year, telegram_user_id)
+
+    return factory

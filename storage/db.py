@@ -1,0 +1,121 @@
+"""Async engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse ``url`` and pick the async driver when none is given.
+
+    ``sqlite:///x.db`` → ``sqlite+aiosqlite:///x.db``; ``postgresql://`` and ``postgres://``
+    → ``postgresql+asyncpg://``.
+    """
+    text = url.render_as_string(hide_password=False) if isinstance(url, URL) else url
+    if text.startswith("postgres://"):
+        text = "postgresql://" + text[len("postgres://") :]
+    u = make_url(text)
+    if "+" not in u.drivername and u.drivername in _ASYNC_DRIVERS:
+        u = u.set(drivername=_ASYNC_DRIVERS[u.drivername])
+    return u
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return normalize_url(url).get_backend_name() == "sqlite"
+
+
+def _sqlite_file(u: URL) -> Path | None:
+    db = u.database
+    if not db or db == ":memory:" or db.startswith("file:") or u.query.get("mode") == "memory":
+        return None
+    return Path(db).expanduser()
+
+
+def _sqlite_connect_listener(foreign_keys: bool) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        _configure_sqlite_connection(dbapi_connection, foreign_keys)
+
+    return on_connect
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, foreign_keys: bool) -> None:
+    # Let SQLAlchemy (not the sqlite3 module) emit BEGIN, so that SAVEPOINTs, transactional
+    # DDL and repeatable reads work (see SQLAlchemy docs "Transactions with SQLite").
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+SQLITE_BEGIN_OPTION = "parbot_sqlite_begin"
+"""Connection execution option naming the BEGIN statement of the next SQLite transaction."""
+
+_BEGIN_STATEMENTS = ("BEGIN", "BEGIN DEFERRED", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
+
+
+def _sqlite_begin_listener(default: str) -> Callable[[Connection], None]:
+    def on_begin(conn: Connection) -> None:
+        statement = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, default)
+        if statement not in _BEGIN_STATEMENTS:
+            raise ValueError(f"bad {SQLITE_BEGIN_OPTION}: {statement!r}")
+        conn.exec_driver_sql(statement)
+
+    return on_begin
+
+
+def make_engine(
+    url: str | URL,
+    *,
+    echo: bool = False,
+    sqlite_begin: str = "BEGIN IMMEDIATE",
+    sqlite_foreign_keys: bool = True,
+    **kwargs: Any,
+) -> AsyncEngine:
+    """Create an :class:`AsyncEngine` for ``url`` (driver added when missing).
+
+    For SQLite: the parent directory of a file database is created, and every connection
+    gets ``foreign_keys=ON``, WAL journal and a busy timeout.  BEGIN is emitted by SQLAlchemy
+    (so SAVEPOINTs and transactional DDL work); by default ``BEGIN IMMEDIATE``: a transaction
+    takes SQLite's single write lock up front and concurrent transactions *wait* (busy
+    timeout) instead of failing with "database is locked" when a read turns into a write.
+    A read-only unit of work uses a deferred BEGIN (``UnitOfWork(sm, read_only=True)``).
+    ``sqlite_foreign_keys=False`` is only for migrations (SQLite table rebuilds must not
+    cascade); they check ``PRAGMA foreign_key_check`` before committing.
+    For PostgreSQL: ``pool_pre_ping`` is on.
+    """
+    u = normalize_url(url)
+    if u.get_backend_name() == "sqlite":
+        path = _sqlite_file(u)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(u, echo=echo, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_connect_listener(sqlite_foreign_keys))
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_listener(sqlite_begin))
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(u, echo=echo, **kwargs)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Session factory used by :class:`storage.uow.UnitOfWork` (``expire_on_commit=False``)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)

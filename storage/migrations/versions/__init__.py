@@ -1,0 +1,1 @@
+"""Alembic revisions (ignored by Alembic itself; makes the directory a package)."""

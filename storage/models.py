@@ -1,0 +1,664 @@
+"""ORM models (SQLAlchemy 2 typed declarative) for parbot.
+
+Portable between SQLite and PostgreSQL: points are ``Numeric(8, 2)`` (``Decimal`` in Python),
+structured values are ``JSON``, times are :class:`~storage.types.UTCDateTime` (aware UTC),
+Telegram ids are ``BigInteger``; enumerations are strings guarded by CHECK constraints, their
+allowed values are the ``StrEnum`` classes below.  Constraint names follow ``NAMING_CONVENTION``
+so that migrations are stable on both backends.
+
+The schema is created by the Alembic migrations in ``storage/migrations`` (never by
+``metadata.create_all`` in production); a test checks that models and migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime, utcnow
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+POINTS = Numeric(8, 2)
+"""Column type of every points value (two decimals, ``Decimal`` in Python)."""
+
+
+# --------------------------------------------------------------------------- enumerations
+
+
+class BoardCode(StrEnum):
+    DEPARTMENT = "department"
+    COMMUNE = "commune"
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    LEADER = "leader"
+    APPRAISER = "appraiser"
+    ADMIN = "admin"
+
+
+class Language(StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+class ItemKind(StrEnum):
+    CHOICE = "choice"
+    RATIO = "ratio"
+    NUMBER = "number"
+    DATE = "date"
+    MANUAL = "manual"
+    SURVEY = "survey"
+
+
+class ItemSection(StrEnum):
+    FIELD = "field"
+    BONUS = "bonus"
+    PENALTY = "penalty"
+
+
+class AnswerSource(StrEnum):
+    CHAT = "chat"
+    IMPORT = "import"
+    ADMIN = "admin"
+
+
+class HistorySource(StrEnum):
+    """``answer_history.source``: the answer sources plus appraisal and survey changes."""
+
+    CHAT = "chat"
+    IMPORT = "import"
+    ADMIN = "admin"
+    APPRAISAL = "appraisal"
+    SURVEY = "survey"
+
+
+class SignatureStatus(StrEnum):
+    """Validated in code (no CHECK constraint) so new statuses need no migration."""
+
+    SIGNED_INTACT = "signed_intact"
+    SIGNED_MODIFIED = "signed_modified"
+    UNSIGNED = "unsigned"
+    UNREADABLE = "unreadable"
+    PHOTO = "photo"
+
+
+class SubmissionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REOPENED = "reopened"
+    APPRAISED = "appraised"
+    PUBLISHED = "published"
+
+
+class AppraisalStatus(StrEnum):
+    ACCEPTED = "accepted"
+    ADJUSTED = "adjusted"
+    MORE_EVIDENCE = "more_evidence"
+    PENDING = "pending"
+
+
+class MilestoneKind(StrEnum):
+    SELF_ASSESSMENT = "self_assessment"
+    SURVEY = "survey"
+    APPRAISAL = "appraisal"
+    PUBLICATION = "publication"
+    OTHER = "other"
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    RANGE = "range"
+
+
+class Audience(StrEnum):
+    ALL = "all"
+    DEPARTMENT = "department"
+    COMMUNE = "commune"
+    ADMINS = "admins"
+
+
+class OutboxKind(StrEnum):
+    MESSAGE = "message"
+    DOCUMENT = "document"
+    PHOTO = "photo"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+
+
+def _in(column: str, values: type[StrEnum], *, nullable: bool = False) -> str:
+    """SQL for a CHECK constraint restricting ``column`` to the values of a ``StrEnum``."""
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    expr = f"{column} IN ({allowed})"
+    return f"{column} IS NULL OR {expr}" if nullable else expr
+
+
+# --------------------------------------------------------------------------- base
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __repr__(self) -> str:
+        # only already-loaded values: a lazy load here would fail outside a greenlet
+        loaded = sa_inspect(self).dict
+        cols = ", ".join(
+            f"{c.key}={loaded.get(c.key, '?')!r}"
+            for c in self.__table__.columns
+            if c.primary_key or c.key in ("code", "year", "key", "status")
+        )
+        return f"<{type(self).__name__} {cols}>"
+
+
+# --------------------------------------------------------------------------- periods, catalogs
+
+
+class Period(Base):
+    """One assessment year (kỳ đánh giá)."""
+
+    __tablename__ = "periods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Board(Base):
+    """Ranking board (bảng xếp hạng); rows inserted by the initial migration."""
+
+    __tablename__ = "boards"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255))
+
+
+class Catalog(Base):
+    """A criteria set (bộ chỉ số) imported for one period; ``source_yaml`` is authoritative."""
+
+    __tablename__ = "catalogs"
+    __table_args__ = (UniqueConstraint("period_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    boards: Mapped[list[str]] = mapped_column(JSON)
+    source_yaml: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CatalogItem(Base):
+    """One node of a catalog's item tree (field, criterion, sub-criterion, bonus/penalty item)."""
+
+    __tablename__ = "catalog_items"
+    __table_args__ = (
+        UniqueConstraint("catalog_id", "code"),
+        CheckConstraint(_in("kind", ItemKind, nullable=True), name="kind"),
+        CheckConstraint(_in("section", ItemSection), name="section"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    catalog_id: Mapped[int] = mapped_column(ForeignKey("catalogs.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    title: Mapped[str] = mapped_column(Text)
+    max_points: Mapped[Decimal] = mapped_column(POINTS)
+    kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    section: Mapped[str] = mapped_column(String(16), default=ItemSection.FIELD.value)
+    position: Mapped[int] = mapped_column(Integer)
+    is_leaf: Mapped[bool] = mapped_column(Boolean)
+
+
+# --------------------------------------------------------------------------- units, people
+
+
+class Unit(Base):
+    """An assessed unit (department or commune) in one period."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("period_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(500))
+    board: Mapped[str] = mapped_column(String(32), ForeignKey("boards.code"))
+    catalog_id: Mapped[int | None] = mapped_column(ForeignKey("catalogs.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Person(Base):
+    """A Telegram user known to the bot."""
+
+    __tablename__ = "people"
+    __table_args__ = (CheckConstraint(_in("language", Language, nullable=True), name="language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    full_name: Mapped[str] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    unreachable_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class RoleGrant(Base):
+    """A role of a person, for one unit or (``unit_id`` NULL) for all units.
+
+    ``UNIQUE(person_id, unit_id, role)`` does not stop duplicates when ``unit_id`` is NULL
+    (NULLs are distinct), so a partial unique index covers that case on both backends.
+    """
+
+    __tablename__ = "roles"
+    __table_args__ = (
+        UniqueConstraint("person_id", "unit_id", "role"),
+        Index(
+            "uq_roles_person_id_role_all_units",
+            "person_id",
+            "role",
+            unique=True,
+            sqlite_where=text("unit_id IS NULL"),
+            postgresql_where=text("unit_id IS NULL"),
+        ),
+        CheckConstraint(_in("role", Role), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), nullable=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+
+
+class AppraiserAssignment(Base):
+    """Which fields (lĩnh vực) an appraiser appraises in a period (``board`` NULL = all)."""
+
+    __tablename__ = "appraiser_assignments"
+    __table_args__ = (
+        UniqueConstraint("person_id", "period_id", "board", "field_code"),
+        Index(
+            "uq_appraiser_assignments_all_boards",
+            "person_id",
+            "period_id",
+            "field_code",
+            unique=True,
+            sqlite_where=text("board IS NULL"),
+            postgresql_where=text("board IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    board: Mapped[str | None] = mapped_column(String(32), ForeignKey("boards.code"), nullable=True)
+    field_code: Mapped[str] = mapped_column(String(32))
+
+
+class Invite(Base):
+    """A one-time invitation code; only its SHA-256 is stored."""
+
+    __tablename__ = "invites"
+    __table_args__ = (CheckConstraint(_in("role", Role), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("periods.id"), nullable=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class Answer(Base):
+    """The declared value (số liệu kê khai) of one leaf item for one unit.
+
+    ``version`` is the SQLAlchemy version counter: it starts at 1, increases on every UPDATE,
+    and a concurrent change makes the flush fail with ``StaleDataError``.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "item_id"),
+        CheckConstraint(_in("source", AnswerSource), name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id"))
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    points: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class AnswerHistory(Base):
+    """Every change of an answer, appraisal or survey points (old → new)."""
+
+    __tablename__ = "answer_history"
+    __table_args__ = (
+        Index(None, "unit_id", "item_id"),
+        CheckConstraint(_in("source", HistorySource), name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id"))
+    old_value: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    new_value: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    old_points: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+    new_points: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str] = mapped_column(String(16))
+
+
+class Explanation(Base):
+    """The latest explanation (báo cáo giải trình) for one item of one unit."""
+
+    __tablename__ = "explanations"
+    __table_args__ = (UniqueConstraint("unit_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id"))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Evidence(Base):
+    """An evidence file (tài liệu kiểm chứng) attached to one item; content in EvidenceStore."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("unit_id", "item_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    mime: Mapped[str] = mapped_column(String(127))
+    signature_status: Mapped[str] = mapped_column(String(32))
+    signer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    signature_detail: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    section_ref: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    removed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+class Submission(Base):
+    """Workflow state of one unit's self-assessment."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (CheckConstraint(_in("status", SubmissionStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.DRAFT.value)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    index_at_submit: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+
+
+class SubmissionEvent(Base):
+    """History of submission status changes."""
+
+    __tablename__ = "submission_events"
+    __table_args__ = (
+        Index(None, "unit_id"),
+        CheckConstraint(_in("status", SubmissionStatus), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Appraisal(Base):
+    """The appraisal council's verdict (thẩm định) on one item of one unit."""
+
+    __tablename__ = "appraisals"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "item_id"),
+        CheckConstraint(_in("status", AppraisalStatus), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id"))
+    points: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    appraiser_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SurveyPoints(Base):
+    """Points of a ``survey`` item (ĐTXHH) imported after the survey."""
+
+    __tablename__ = "survey_points"
+    __table_args__ = (UniqueConstraint("unit_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id"))
+    points: Mapped[Decimal] = mapped_column(POINTS)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Milestone(Base):
+    """A dated step of the yearly plan (kế hoạch)."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("period_id", "key"),
+        CheckConstraint(_in("kind", MilestoneKind), name="kind"),
+        CheckConstraint(_in("precision", Precision), name="precision"),
+        CheckConstraint(_in("audience", Audience), name="audience"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text, nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    due_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_end: Mapped[date] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(16))
+    lead: Mapped[str | None] = mapped_column(Text, nullable=True)
+    coordinate: Mapped[str | None] = mapped_column(Text, nullable=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reminder_days: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+
+
+# --------------------------------------------------------------------------- messaging
+
+
+class Broadcast(Base):
+    """A notice written by an admin, fanned out to the outbox once confirmed."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("periods.id"), nullable=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    document_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class OutboxMessage(Base):
+    """A message to send through Telegram, idempotent by ``key``."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(None, "status", "not_before"),
+        Index(None, "broadcast_id"),
+        CheckConstraint(_in("kind", OutboxKind), name="kind"),
+        CheckConstraint(_in("status", OutboxStatus), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16), default=OutboxKind.MESSAGE.value)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled (deduplication of webhook/polling redelivery)."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (Index(None, "processed_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConversationState(Base):
+    """Durable per-person chat state, read on every update; ``version`` guards lost updates."""
+
+    __tablename__ = "conversation_state"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "POINTS",
+    "Answer",
+    "AnswerHistory",
+    "AnswerSource",
+    "Appraisal",
+    "AppraisalStatus",
+    "AppraiserAssignment",
+    "Audience",
+    "Base",
+    "Board",
+    "BoardCode",
+    "Broadcast",
+    "Catalog",
+    "CatalogItem",
+    "ConversationState",
+    "Evidence",
+    "Explanation",
+    "HistorySource",
+    "Invite",
+    "ItemKind",
+    "ItemSection",
+    "Language",
+    "Milestone",
+    "MilestoneKind",
+    "OutboxKind",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Period",
+    "Person",
+    "Precision",
+    "ProcessedUpdate",
+    "Role",
+    "RoleGrant",
+    "SignatureStatus",
+    "Submission",
+    "SubmissionEvent",
+    "SubmissionStatus",
+    "SurveyPoints",
+    "Unit",
+]

@@ -1,0 +1,202 @@
+"""Appraisal (thẩm định) results and appraiser assignments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from storage.models import (
+    AnswerHistory,
+    Appraisal,
+    AppraisalStatus,
+    AppraiserAssignment,
+    CatalogItem,
+    HistorySource,
+    Person,
+    Unit,
+)
+from storage.repositories.base import Repository, ref, to_decimal
+from storage.types import utcnow
+
+
+def _snapshot(row: Appraisal) -> dict[str, Any]:
+    return {
+        "status": row.status,
+        "comment": row.comment,
+        "due_date": row.due_date.isoformat() if row.due_date else None,
+    }
+
+
+class AppraisalRepository(Repository):
+    async def get(self, unit_id: int, item_id: int) -> Appraisal | None:
+        return await self.session.scalar(
+            select(Appraisal).where(Appraisal.unit_id == unit_id, Appraisal.item_id == item_id)
+        )
+
+    async def set_appraisal(
+        self,
+        unit_id: int,
+        item_id: int,
+        status: str,
+        points: Decimal | int | float | str | None = None,
+        comment: str | None = None,
+        due_date: date | None = None,
+        appraiser: Person | int | None = None,
+        reason: str | None = None,
+        at: datetime | None = None,
+    ) -> Appraisal:
+        """Create or update the verdict on one item; every change is logged to
+        answer_history with source ``appraisal`` (values: status/comment/due_date)."""
+        AppraisalStatus(status)
+        at = at or utcnow()
+        new_points = to_decimal(points)
+        row = await self.get(unit_id, item_id)
+        old_value: dict[str, Any] | None = None
+        old_points: Decimal | None = None
+        if row is None:
+            row = Appraisal(unit_id=unit_id, item_id=item_id, created_at=at)
+            self.session.add(row)
+        else:
+            old_value, old_points = _snapshot(row), row.points
+        row.status = status
+        row.points = new_points
+        row.comment = comment
+        row.due_date = due_date
+        row.appraiser_id = ref(appraiser)
+        row.updated_at = at
+        new_value = _snapshot(row)
+        if old_value != new_value or old_points != new_points:
+            self.session.add(
+                AnswerHistory(
+                    unit_id=unit_id,
+                    item_id=item_id,
+                    old_value=old_value,
+                    new_value=new_value,
+                    old_points=old_points,
+                    new_points=new_points,
+                    changed_by=ref(appraiser),
+                    changed_at=at,
+                    reason=reason,
+                    source=HistorySource.APPRAISAL.value,
+                )
+            )
+        await self.session.flush()
+        return row
+
+    async def list_for_unit(self, unit_id: int) -> dict[str, Appraisal]:
+        """``{item code: Appraisal}`` for one unit."""
+        stmt = (
+            select(CatalogItem.code, Appraisal)
+            .join(CatalogItem, CatalogItem.id == Appraisal.item_id)
+            .where(Appraisal.unit_id == unit_id)
+        )
+        return {code: row for code, row in await self.session.execute(stmt)}
+
+    async def list_for_period(self, period_id: int) -> dict[int, dict[str, Appraisal]]:
+        """``{unit id: {item code: Appraisal}}`` for a period."""
+        stmt = (
+            select(Appraisal.unit_id, CatalogItem.code, Appraisal)
+            .join(CatalogItem, CatalogItem.id == Appraisal.item_id)
+            .join(Unit, Unit.id == Appraisal.unit_id)
+            .where(Unit.period_id == period_id)
+        )
+        out: dict[int, dict[str, Appraisal]] = {}
+        for unit_id, code, row in await self.session.execute(stmt):
+            out.setdefault(unit_id, {})[code] = row
+        return out
+
+    # ---------------------------------------------------------------- assignments
+
+    async def assign(
+        self,
+        person: Person | int,
+        period_id: int,
+        field_code: str,
+        board: str | None = None,
+    ) -> AppraiserAssignment:
+        """Let ``person`` appraise field ``field_code`` (``board`` None = all boards);
+        idempotent."""
+        person_id = ref(person)
+        assert person_id is not None
+        existing = await self._assignment(person_id, period_id, field_code, board)
+        if existing is not None:
+            return existing
+        row = AppraiserAssignment(
+            person_id=person_id, period_id=period_id, field_code=field_code, board=board
+        )
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            existing = await self._assignment(person_id, period_id, field_code, board)
+            if existing is None:
+                raise
+            return existing
+        return row
+
+    async def _assignment(
+        self, person_id: int, period_id: int, field_code: str, board: str | None
+    ) -> AppraiserAssignment | None:
+        board_cond = (
+            AppraiserAssignment.board.is_(None)
+            if board is None
+            else AppraiserAssignment.board == board
+        )
+        return await self.session.scalar(
+            select(AppraiserAssignment).where(
+                AppraiserAssignment.person_id == person_id,
+                AppraiserAssignment.period_id == period_id,
+                AppraiserAssignment.field_code == field_code,
+                board_cond,
+            )
+        )
+
+    async def unassign(
+        self, person: Person | int, period_id: int, field_code: str, board: str | None = None
+    ) -> bool:
+        board_cond = (
+            AppraiserAssignment.board.is_(None)
+            if board is None
+            else AppraiserAssignment.board == board
+        )
+        result = await self.session.execute(
+            delete(AppraiserAssignment)
+            .where(
+                AppraiserAssignment.person_id == ref(person),
+                AppraiserAssignment.period_id == period_id,
+                AppraiserAssignment.field_code == field_code,
+                board_cond,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def assignments(self, person: Person | int, period_id: int) -> list[AppraiserAssignment]:
+        stmt = (
+            select(AppraiserAssignment)
+            .where(
+                AppraiserAssignment.person_id == ref(person),
+                AppraiserAssignment.period_id == period_id,
+            )
+            .order_by(AppraiserAssignment.field_code, AppraiserAssignment.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def appraisers_for(self, period_id: int, field_code: str, board: str) -> list[Person]:
+        """People assigned to field ``field_code`` for ``board`` (or for all boards)."""
+        stmt = (
+            select(Person)
+            .join(AppraiserAssignment, AppraiserAssignment.person_id == Person.id)
+            .where(
+                AppraiserAssignment.period_id == period_id,
+                AppraiserAssignment.field_code == field_code,
+                or_(AppraiserAssignment.board == board, AppraiserAssignment.board.is_(None)),
+            )
+            .distinct()
+            .order_by(Person.id)
+        )
+        return list(await self.session.scalars(stmt))

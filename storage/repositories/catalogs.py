@@ -1,0 +1,156 @@
+"""Catalogs (bộ chỉ số) and their item trees, per period."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from storage.models import Catalog, CatalogItem, ItemKind, ItemSection
+from storage.repositories.base import Repository, to_decimal
+from storage.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSpec:
+    """One catalog node to store (flattened tree; ``position`` defaults to input order)."""
+
+    code: str
+    title: str
+    max_points: Decimal | int | float | str
+    parent_code: str | None = None
+    kind: str | None = None
+    section: str = ItemSection.FIELD.value
+    is_leaf: bool = True
+    position: int | None = None
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check(spec: ItemSpec) -> None:
+    if spec.kind is not None:
+        ItemKind(spec.kind)
+    ItemSection(spec.section)
+
+
+class CatalogRepository(Repository):
+    async def create(
+        self,
+        period_id: int,
+        code: str,
+        title: str,
+        boards: Sequence[str],
+        source_yaml: str,
+        items: Iterable[ItemSpec] = (),
+        sha256: str | None = None,
+    ) -> Catalog:
+        """Store a catalog for a period and its items (``sha256`` defaults to the YAML's)."""
+        catalog = Catalog(
+            period_id=period_id,
+            code=code,
+            title=title,
+            boards=list(boards),
+            source_yaml=source_yaml,
+            sha256=sha256 or sha256_text(source_yaml),
+            imported_at=utcnow(),
+        )
+        self.session.add(catalog)
+        await self.session.flush()
+        await self._sync_items(catalog, items)
+        return catalog
+
+    async def replace(
+        self,
+        catalog: Catalog,
+        title: str,
+        boards: Sequence[str],
+        source_yaml: str,
+        items: Iterable[ItemSpec],
+        sha256: str | None = None,
+    ) -> Catalog:
+        """Re-import a catalog in place: items are matched by code and keep their ids (so
+        answers stay attached); items no longer present are deleted, which fails with
+        ``IntegrityError`` at flush if answers/evidence still reference them."""
+        catalog.title = title
+        catalog.boards = list(boards)
+        catalog.source_yaml = source_yaml
+        catalog.sha256 = sha256 or sha256_text(source_yaml)
+        catalog.imported_at = utcnow()
+        await self._sync_items(catalog, items)
+        return catalog
+
+    async def _sync_items(self, catalog: Catalog, items: Iterable[ItemSpec]) -> None:
+        existing = await self.items_by_code(catalog.id)
+        seen: set[str] = set()
+        for index, spec in enumerate(items):
+            _check(spec)
+            if spec.code in seen:
+                raise ValueError(f"duplicate item code {spec.code!r} in catalog {catalog.code!r}")
+            seen.add(spec.code)
+            item = existing.get(spec.code)
+            if item is None:
+                item = CatalogItem(catalog_id=catalog.id, code=spec.code)
+                self.session.add(item)
+            item.parent_code = spec.parent_code
+            item.title = spec.title
+            item.max_points = to_decimal(spec.max_points)  # type: ignore[assignment]
+            item.kind = spec.kind
+            item.section = spec.section
+            item.is_leaf = spec.is_leaf
+            item.position = spec.position if spec.position is not None else index
+        for code, item in existing.items():
+            if code not in seen:
+                await self.session.delete(item)
+        await self.session.flush()
+
+    async def get(self, catalog_id: int) -> Catalog | None:
+        return await self.session.get(Catalog, catalog_id)
+
+    async def get_by_code(self, period_id: int, code: str) -> Catalog | None:
+        return await self.session.scalar(
+            select(Catalog).where(Catalog.period_id == period_id, Catalog.code == code)
+        )
+
+    async def list_for_period(self, period_id: int) -> list[Catalog]:
+        stmt = select(Catalog).where(Catalog.period_id == period_id).order_by(Catalog.id)
+        return list(await self.session.scalars(stmt))
+
+    async def for_board(self, period_id: int, board: str) -> Catalog | None:
+        """The (latest imported) catalog of a period that covers ``board``."""
+        catalogs = await self.list_for_period(period_id)
+        matching = [c for c in catalogs if board in (c.boards or [])]
+        return max(matching, key=lambda c: (c.imported_at, c.id)) if matching else None
+
+    async def delete(self, catalog: Catalog) -> None:
+        """Delete a catalog and (cascade) its items; fails if units/answers reference them."""
+        await self.session.delete(catalog)
+        await self.session.flush()
+
+    # ---------------------------------------------------------------- items
+
+    async def items(self, catalog_id: int) -> list[CatalogItem]:
+        """All items of a catalog in document order."""
+        stmt = (
+            select(CatalogItem)
+            .where(CatalogItem.catalog_id == catalog_id)
+            .order_by(CatalogItem.position, CatalogItem.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def items_by_code(self, catalog_id: int) -> dict[str, CatalogItem]:
+        return {item.code: item for item in await self.items(catalog_id)}
+
+    async def item(self, catalog_id: int, code: str) -> CatalogItem | None:
+        return await self.session.scalar(
+            select(CatalogItem).where(
+                CatalogItem.catalog_id == catalog_id, CatalogItem.code == code
+            )
+        )
+
+    async def get_item(self, item_id: int) -> CatalogItem | None:
+        return await self.session.get(CatalogItem, item_id)

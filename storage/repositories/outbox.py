@@ -1,0 +1,168 @@
+"""The outbox: messages to send through Telegram, idempotent by key, with retries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from storage.models import OutboxKind, OutboxMessage, OutboxStatus, Person
+from storage.repositories.base import Repository, ref
+from storage.types import utcnow
+
+MAX_ERROR_LENGTH = 2000
+
+
+class OutboxRepository(Repository):
+    async def enqueue(
+        self,
+        key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        kind: str = OutboxKind.MESSAGE.value,
+        person: Person | int | None = None,
+        not_before: datetime | None = None,
+        broadcast_id: int | None = None,
+    ) -> bool:
+        """Queue a message unless one with ``key`` exists; True if queued now.
+
+        ``key`` is a deterministic idempotency key (e.g. ``"remind:2024:self_assessment:7:42"``)
+        so re-running a job never sends twice.  ``payload`` is free JSON (text, buttons,
+        file path, locale, …) for the sender.
+        """
+        OutboxKind(kind)
+        now = utcnow()
+        return await self._insert_ignore(
+            OutboxMessage.__table__,  # type: ignore[arg-type]
+            {
+                "key": key,
+                "person_id": ref(person),
+                "chat_id": chat_id,
+                "kind": kind,
+                "payload": payload,
+                "status": OutboxStatus.PENDING.value,
+                "attempts": 0,
+                "not_before": not_before or now,
+                "created_at": now,
+                "broadcast_id": broadcast_id,
+            },
+            ["key"],
+        )
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        return await self.session.get(OutboxMessage, message_id)
+
+    async def get_by_key(self, key: str) -> OutboxMessage | None:
+        return await self.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+
+    async def claim_due(self, now: datetime | None = None, limit: int = 30) -> list[OutboxMessage]:
+        """Take up to ``limit`` pending messages with ``not_before <= now``, oldest id first.
+
+        The rows are switched to ``sending`` (``claimed_at = now``, ``attempts + 1``) in the
+        same statement, so concurrent workers never get the same row (PostgreSQL also uses
+        ``FOR UPDATE SKIP LOCKED``).  Finish each with ``mark_sent`` / ``mark_retry`` /
+        ``mark_unreachable`` / ``mark_failed``; commit the claim before sending.
+        """
+        now = now or utcnow()
+        # Two statements on purpose: an UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP
+        # LOCKED) may re-run the subquery on PostgreSQL and claim more than n rows.  The
+        # SELECT locks the rows (PostgreSQL) / runs under the write lock (SQLite BEGIN
+        # IMMEDIATE), and the UPDATE re-checks the status anyway.
+        ids = list(
+            await self.session.scalars(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING.value,
+                    OutboxMessage.not_before <= now,
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            return []
+        stmt = (
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+            )
+            .values(
+                status=OutboxStatus.SENDING.value,
+                claimed_at=now,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(OutboxMessage)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+        rows = list(await self.session.scalars(stmt))
+        rows.sort(key=lambda r: r.id)
+        return rows
+
+    async def release_stale(self, claimed_before: datetime) -> int:
+        """Put ``sending`` rows claimed before ``claimed_before`` back to ``pending`` (the
+        worker died mid-send); returns how many."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENDING.value,
+                OutboxMessage.claimed_at < claimed_before,
+            )
+            .values(status=OutboxStatus.PENDING.value)
+            .execution_options(synchronize_session="fetch")
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def mark_sent(
+        self,
+        message: OutboxMessage,
+        telegram_message_id: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        message.status = OutboxStatus.SENT.value
+        message.sent_at = at or utcnow()
+        message.telegram_message_id = telegram_message_id
+        message.last_error = None
+        await self.session.flush()
+
+    async def mark_retry(self, message: OutboxMessage, not_before: datetime, error: str) -> None:
+        """Back to ``pending`` until ``not_before`` (Telegram's retry_after or a backoff)."""
+        message.status = OutboxStatus.PENDING.value
+        message.not_before = not_before
+        message.last_error = error[:MAX_ERROR_LENGTH]
+        await self.session.flush()
+
+    async def mark_unreachable(self, message: OutboxMessage, error: str | None = None) -> None:
+        """The chat blocked the bot or is gone (also mark the person, see PersonRepository)."""
+        message.status = OutboxStatus.UNREACHABLE.value
+        message.last_error = error[:MAX_ERROR_LENGTH] if error else None
+        await self.session.flush()
+
+    async def mark_failed(self, message: OutboxMessage, error: str) -> None:
+        """Give up (permanent error or too many attempts)."""
+        message.status = OutboxStatus.FAILED.value
+        message.last_error = error[:MAX_ERROR_LENGTH]
+        await self.session.flush()
+
+    async def acknowledge(self, message: OutboxMessage, at: datetime | None = None) -> None:
+        """The recipient confirmed reading it (e.g. pressed "Đã nhận")."""
+        if message.acknowledged_at is None:
+            message.acknowledged_at = at or utcnow()
+            await self.session.flush()
+
+    async def list_for_broadcast(self, broadcast_id: int) -> list[OutboxMessage]:
+        stmt = (
+            select(OutboxMessage)
+            .where(OutboxMessage.broadcast_id == broadcast_id)
+            .order_by(OutboxMessage.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def status_counts(self, broadcast_id: int | None = None) -> dict[str, int]:
+        """``{status: count}`` (of one broadcast, or of the whole outbox)."""
+        stmt = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        if broadcast_id is not None:
+            stmt = stmt.where(OutboxMessage.broadcast_id == broadcast_id)
+        return {status: int(n) for status, n in await self.session.execute(stmt)}

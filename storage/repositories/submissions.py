@@ -1,0 +1,76 @@
+"""Submission workflow state of each unit, with an event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from storage.models import Person, Submission, SubmissionEvent, SubmissionStatus, Unit
+from storage.repositories.base import Repository, ref, to_decimal
+from storage.types import utcnow
+
+
+class SubmissionRepository(Repository):
+    async def get(self, unit_id: int) -> Submission | None:
+        return await self.session.scalar(select(Submission).where(Submission.unit_id == unit_id))
+
+    async def get_or_create(self, unit_id: int) -> Submission:
+        """The unit's submission row, created as ``draft`` when missing (no event logged)."""
+        sub = await self.get(unit_id)
+        if sub is None:
+            sub = Submission(
+                unit_id=unit_id, status=SubmissionStatus.DRAFT.value, updated_at=utcnow()
+            )
+            self.session.add(sub)
+            await self.session.flush()
+        return sub
+
+    async def set_status(
+        self,
+        unit_id: int,
+        status: str,
+        by: Person | int | None = None,
+        note: str | None = None,
+        index_at_submit: Decimal | int | float | str | None = None,
+        at: datetime | None = None,
+    ) -> Submission:
+        """Change the status and log a ``submission_events`` row.
+
+        ``submitted`` also records ``submitted_at``/``submitted_by`` and ``index_at_submit``.
+        Transition rules are the caller's business.
+        """
+        SubmissionStatus(status)
+        at = at or utcnow()
+        sub = await self.get_or_create(unit_id)
+        sub.status = status
+        sub.updated_at = at
+        if status == SubmissionStatus.SUBMITTED:
+            sub.submitted_at = at
+            sub.submitted_by = ref(by)
+            sub.index_at_submit = to_decimal(index_at_submit)
+        self.session.add(
+            SubmissionEvent(
+                unit_id=unit_id, status=status, created_at=at, created_by=ref(by), note=note
+            )
+        )
+        await self.session.flush()
+        return sub
+
+    async def events(self, unit_id: int) -> list[SubmissionEvent]:
+        stmt = (
+            select(SubmissionEvent)
+            .where(SubmissionEvent.unit_id == unit_id)
+            .order_by(SubmissionEvent.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def list_for_period(self, period_id: int) -> dict[int, Submission]:
+        """``{unit id: Submission}`` for the units of a period that have one."""
+        stmt = (
+            select(Submission)
+            .join(Unit, Unit.id == Submission.unit_id)
+            .where(Unit.period_id == period_id)
+        )
+        return {s.unit_id: s for s in await self.session.scalars(stmt)}

@@ -1,0 +1,42 @@
+"""Processed Telegram update ids (drop redelivered updates)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from storage.models import ProcessedUpdate
+from storage.repositories.base import Repository
+from storage.types import utcnow
+
+
+class ProcessedUpdateRepository(Repository):
+    async def claim(self, update_id: int, at: datetime | None = None) -> bool:
+        """True if ``update_id`` is new (now recorded), False if already processed.
+
+        Call it in the same unit of work as the handling: if the handling fails and rolls
+        back, the claim is rolled back too and a redelivery is processed again.
+        """
+        return await self._insert_ignore(
+            ProcessedUpdate.__table__,  # type: ignore[arg-type]
+            {"update_id": update_id, "processed_at": at or utcnow()},
+            ["update_id"],
+        )
+
+    async def is_processed(self, update_id: int) -> bool:
+        return await self.session.get(ProcessedUpdate, update_id) is not None
+
+    async def prune(self, older_than: datetime) -> int:
+        """Forget ids processed before ``older_than``; returns how many."""
+        result = await self.session.execute(
+            delete(ProcessedUpdate)
+            .where(ProcessedUpdate.processed_at < older_than)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def max_update_id(self) -> int | None:
+        return await self.session.scalar(
+            select(ProcessedUpdate.update_id).order_by(ProcessedUpdate.update_id.desc()).limit(1)
+        )

@@ -1,0 +1,113 @@
+"""Unit of work: one session, one transaction, all repositories.
+
+    async with UnitOfWork(sessionmaker) as uow:
+        person = await uow.people.get_by_telegram_id(tg_id)
+        ...
+    # committed here; rolled back if the block raised
+
+Repositories only flush; the unit of work commits (on clean exit or ``await uow.commit()``).
+
+On SQLite a (default, read-write) unit of work holds the database's write lock from its first
+statement to commit: keep it short, never await network I/O (Telegram calls) inside it, and do
+not open a second read-write unit of work while one is open in the same task (it would wait
+for the busy timeout and fail).  Use ``read_only=True`` for pure reads.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.db import SQLITE_BEGIN_OPTION
+from storage.repositories import (
+    AnswerRepository,
+    AppraisalRepository,
+    BroadcastRepository,
+    CatalogRepository,
+    ConversationRepository,
+    EvidenceRepository,
+    InviteRepository,
+    MilestoneRepository,
+    OutboxRepository,
+    PeriodRepository,
+    PersonRepository,
+    ProcessedUpdateRepository,
+    SubmissionRepository,
+    SurveyRepository,
+    UnitRepository,
+)
+
+
+class UnitOfWork:
+    session: AsyncSession
+    periods: PeriodRepository
+    catalogs: CatalogRepository
+    units: UnitRepository
+    people: PersonRepository
+    invites: InviteRepository
+    answers: AnswerRepository
+    submissions: SubmissionRepository
+    survey: SurveyRepository
+    appraisals: AppraisalRepository
+    milestones: MilestoneRepository
+    outbox: OutboxRepository
+    broadcasts: BroadcastRepository
+    updates: ProcessedUpdateRepository
+    evidence: EvidenceRepository
+    conversations: ConversationRepository
+
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
+    ) -> None:
+        """``read_only=True``: on SQLite the transaction starts with a deferred BEGIN, so it
+        does not wait for (or block) writers; it may still write, but then risks "database
+        is locked".  No effect on PostgreSQL."""
+        self._sessionmaker = sessionmaker
+        self.read_only = read_only
+
+    async def __aenter__(self) -> UnitOfWork:
+        session = self._sessionmaker()
+        self.session = session
+        if self.read_only and session.get_bind().dialect.name == "sqlite":
+            await session.connection(execution_options={SQLITE_BEGIN_OPTION: "BEGIN DEFERRED"})
+        self.periods = PeriodRepository(session)
+        self.catalogs = CatalogRepository(session)
+        self.units = UnitRepository(session)
+        self.people = PersonRepository(session)
+        self.invites = InviteRepository(session)
+        self.answers = AnswerRepository(session)
+        self.submissions = SubmissionRepository(session)
+        self.survey = SurveyRepository(session)
+        self.appraisals = AppraisalRepository(session)
+        self.milestones = MilestoneRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.broadcasts = BroadcastRepository(session)
+        self.updates = ProcessedUpdateRepository(session)
+        self.evidence = EvidenceRepository(session)
+        self.conversations = ConversationRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        """Commit now; the unit of work stays usable (a new transaction begins on next use)."""
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+    async def flush(self) -> None:
+        await self.session.flush()
