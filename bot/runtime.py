@@ -76,7 +76,12 @@ async def _serve_aiogram(
         with contextlib.suppress(Exception):
             await transport.set_commands(COMMANDS_VI)
         polling = asyncio.create_task(
-            dp.start_polling(bot, handle_signals=False, close_bot_session=False, polling_timeout=10)
+            dp.start_polling(
+                bot,
+                handle_signals=False,
+                close_bot_session=False,
+                polling_timeout=settings.poll_timeout,
+            )
         )
         stopper = asyncio.create_task(stop.wait())
         await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -107,7 +112,7 @@ async def _serve_ptb(
             await transport.set_commands(COMMANDS_VI)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(timeout=10, poll_interval=0.0)
+        await app.updater.start_polling(timeout=settings.poll_timeout, poll_interval=0.0)
         try:
             await stop.wait()
         finally:

@@ -1,0 +1,141 @@
+"""End-to-end harness: the Bot API emulator + the real `parbot` runtime over real HTTP.
+
+Conversations are scripted as a user would act (send text, press a button by its label) and
+every wait is on a predicate over the chat transcript — never a blind sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import Database, open_database
+from bot.emulator.server import BotApiEmulator
+from bot.emulator.state import Record
+from bot.runtime import serve
+from bot.settings import Settings, load_settings
+from conversations import assessment as A
+from scoring.catalog import sample_catalog_paths
+
+
+@dataclass
+class Stack:
+    emu: BotApiEmulator
+    settings: Settings
+    db: Database
+    runtime: str
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _task: asyncio.Task[None] | None = None
+
+    async def start_bot(self) -> None:
+        self._stop = asyncio.Event()
+        polls = len(self.emu.calls_to("getUpdates"))
+        self._task = asyncio.create_task(serve(self.settings, self._stop))
+        await self.emu.wait_until(
+            lambda: len(self.emu.calls_to("getUpdates")) > polls,
+            20,
+            what="the bot to start polling",
+        )
+
+    async def stop_bot(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._task, 20)
+            self._task = None
+
+    async def restart(self) -> None:
+        await self.stop_bot()
+        await self.start_bot()
+
+    def chat(self, user_id: int, name: str = "Lan", lang: str = "vi") -> Chat:
+        self.emu.user(user_id, first_name=name, language_code=lang)
+        return Chat(self.emu, user_id)
+
+    async def invite(
+        self,
+        unit: str | None,
+        role: str,
+        *,
+        ttl: timedelta = timedelta(days=7),
+        now: datetime | None = None,
+    ) -> str:
+        async with self.db.uow() as uow:
+            code, _ = await A.create_invite(
+                uow, year=2024, unit_code=unit, role=role, ttl=ttl, now=now or datetime.now(UTC)
+            )
+        return code
+
+
+@dataclass
+class Chat:
+    emu: BotApiEmulator
+    user_id: int
+
+    async def send(self, text: str, expect: str | None = None, timeout: float = 15) -> Record:
+        """Send as the user; wait for the bot's next message (containing ``expect`` if given)."""
+        await self.emu.send_text(self.user_id, text)
+        return await self._wait(expect, timeout)
+
+    async def press(self, label: str, expect: str | None = None, timeout: float = 15) -> Record:
+        await self.emu.press(self.user_id, text=label)
+        return await self._wait(expect, timeout)
+
+    async def press_data(self, data: str, timeout: float = 15) -> dict:
+        query = await self.emu.press_data(self.user_id, data)
+        return await self.emu.wait_for_callback_answer(query["id"], timeout)
+
+    async def _wait(self, expect: str | None, timeout: float) -> Record:
+        if expect is None:
+            return await self.emu.wait_for(self.user_id, lambda r: True, timeout)
+        return await self.emu.wait_for_text(self.user_id, expect, timeout)
+
+    @property
+    def last(self) -> Record:
+        rec = self.emu.last_bot_message(self.user_id)
+        assert rec is not None
+        return rec
+
+    def buttons(self) -> list[str]:
+        return [b["text"] for row in self.last.buttons for b in row]
+
+
+async def make_stack(
+    tmp_path: Path, runtime: str, *, db_url: str | None = None, rate_limits: bool = False
+) -> Stack:
+    emu = BotApiEmulator(rate_limits=rate_limits)
+    await emu.start()
+    data = tmp_path / "data"
+    settings = load_settings(
+        bot_token=emu.token,
+        telegram_api=emu.base_url,
+        data_dir=data,
+        database_url=db_url or f"sqlite+aiosqlite:///{(data / 'e2e.db').as_posix()}",
+        bot_username=emu.username,
+        runtime=runtime,
+        per_chat_interval=0.0,
+        send_rate=200.0,
+        poll_timeout=1,
+    )
+    db_cm = open_database(settings)
+    db = await db_cm.__aenter__()
+    async with db.uow() as uow:
+        await A.import_catalog(uow, sample_catalog_paths()["xa-mau-2024"].read_text("utf-8"), 2024)
+        await A.import_units(
+            uow,
+            "code,name,board\nX01,UBND xã Canh Thuận,commune\nX02,UBND xã Canh Hiệp,commune\n",
+            2024,
+        )
+    stack = Stack(emu, settings, db, runtime)
+    stack._db_cm = db_cm  # type: ignore[attr-defined]
+    await stack.start_bot()
+    return stack
+
+
+async def close_stack(stack: Stack) -> None:
+    await stack.stop_bot()
+    await stack._db_cm.__aexit__(None, None, None)  # type: ignore[attr-defined]
+    await stack.emu.stop()
