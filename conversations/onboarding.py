@@ -28,7 +28,8 @@ def menu(ctx: Ctx) -> tuple[tuple[str, ...], ...]:
         rows.append((ctx.tr("📝 Score"), ctx.tr("📊 Progress")))
         rows.append((ctx.tr("📤 Submit"), ctx.tr("📅 Deadlines")))
     elif ctx.unit_ids("leader") or ctx.is_admin:
-        rows.append((ctx.tr("📊 Progress"), ctx.tr("📅 Deadlines")))
+        rows.append((ctx.tr("🏆 Rank"), ctx.tr("📊 Progress")))
+        rows.append((ctx.tr("📅 Deadlines"),))
     else:
         rows.append((ctx.tr("📅 Deadlines"),))
     rows.append((ctx.tr("❓ Help"), ctx.tr("🌐 Language")))
@@ -40,6 +41,7 @@ MENU_COMMANDS = {
     N_("📊 Progress"): "progress",
     N_("📤 Submit"): "submit",
     N_("📅 Deadlines"): "deadlines",
+    N_("🏆 Rank"): "rank",
     N_("❓ Help"): "help",
     N_("🌐 Language"): "lang",
 }
@@ -187,7 +189,9 @@ async def set_language(ctx: Ctx, code: str) -> None:
     await ctx.uow.people.set_language(ctx.person, code)
     ctx.locale = code
     ctx.say(
-        ctx.tr("Language set to English.") if code == "en" else ctx.tr("Đã chuyển sang tiếng Việt."),
+        ctx.tr("Language set to English.")
+        if code == "en"
+        else ctx.tr("Đã chuyển sang tiếng Việt."),
         keyboard=menu(ctx),
     )
 

@@ -43,6 +43,10 @@ async def command(ctx: Ctx, name: str, args: str) -> None:
         await submission.submit(ctx)
     elif name == "withdraw":
         await submission.withdraw(ctx)
+    elif name == "rank":
+        from conversations import standing
+
+        await standing.rank(ctx, args)
     elif name == "deadlines":
         from conversations import deadlines
 
