@@ -22,6 +22,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
 from conversations.i18n import fmt_num, t
 from scoring.catalog import CatalogError, load_catalog
+from scoring.i18n import N_
 
 T = TypeVar("T")
 
@@ -230,6 +231,8 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
         click.echo(t(s.locale, "No units with a catalog in %(year)s yet.", year=year))
         return
     loc = s.locale
+    rank_h, unit_h, index_h = t(loc, "Rank"), t(loc, "Unit"), t(loc, "Index")
+    class_h = t(loc, "Classification")
     current = None
     for r in rows:
         if r.unit.board != current:
@@ -240,10 +243,7 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
                 else t(loc, "Board 2: Commune People's Committees")
             )
             click.echo(f"\n{title}")
-            click.echo(
-                f"{t(loc, 'Rank'):>5}  {t(loc, 'Unit'):<34} {t(loc, 'Index'):>7}  "
-                f"{t(loc, 'Classification')}"
-            )
+            click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}")
         res = r.result
         mark = " *" if res.preliminary else ""
         name = f"{r.unit.code} {r.unit.name}"[:34]

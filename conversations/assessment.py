@@ -30,10 +30,14 @@ class RowProblem:
     line: int
     message: str
     params: dict[str, object]
+    where: str = ""  # "X01 / 1.2.3": which answer the problem is about
 
     def render(self, translate: Any = None) -> str:
-        text = translate(self.message) if translate else self.message
-        return f"line {self.line}: {text % self.params}" if self.line else text % self.params
+        tr = translate or (lambda m: m)
+        text = tr(self.message) % self.params
+        if self.where:
+            text = f"{self.where}: {text}"
+        return f"{tr(N_('line %(line)s')) % {'line': self.line}}: {text}" if self.line else text
 
 
 class RowsRejected(ValueError):
@@ -308,20 +312,15 @@ async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
         try:
             answer = parse_answer(item, value)
         except AnswerError as err:
-            problems.append(
-                RowProblem(
-                    line,
-                    N_("%(unit)s / %(item)s: ") + err.message,
-                    {"unit": ucode, "item": code, **err.params},
-                )
-            )
+            problems.append(RowProblem(line, err.message, err.params, f"{ucode} / {code}"))
             continue
         if item.kind == "manual" and not expl:
             problems.append(
                 RowProblem(
                     line,
-                    N_("%(unit)s / %(item)s: points typed directly need an explanation"),
-                    {"unit": ucode, "item": code},
+                    N_("points typed directly need an explanation"),
+                    {},
+                    f"{ucode} / {code}",
                 )
             )
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,11 @@ class Ctx:
 
     def tr(self, message: str, /, **params: object) -> str:
         return t(self.locale, message, **params)
+
+    def problem(self, message: str, params: dict[str, object]) -> str:
+        """A domain error in the person's language, numbers formatted their way ("0,25")."""
+        fixed = {k: self.num(v) if isinstance(v, Decimal) else v for k, v in params.items()}
+        return t(self.locale, message, **fixed)
 
     def num(self, value: Any) -> str:
         return fmt_num(value, self.locale)

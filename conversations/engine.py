@@ -98,6 +98,7 @@ class ChatEngine:
                         ],
                     },
                     person=n.person,
+                    not_before=ctx.now,
                 )
             await uow.conversations.save(person, ctx.state)
             return _fit(ctx.out)

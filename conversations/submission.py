@@ -112,7 +112,9 @@ async def submit(ctx: Ctx) -> None:
         return
     if view.locked:
         ctx.say(
-            ctx.tr("The unit has already submitted. Use /withdraw to reopen it before the deadline.")
+            ctx.tr(
+                "The unit has already submitted. Use /withdraw to reopen it before the deadline."
+            )
         )
         return
     today = ctx.now.astimezone(ctx.config.tz).date()

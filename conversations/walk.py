@@ -97,20 +97,27 @@ async def on_text(ctx: Ctx, text: str) -> bool:
         await _save_explanation(ctx, view, item, text)
         return True
     code_text = text.strip().lstrip("#")
+    looks_like_code = bool(CODE_RE.match(code_text)) and (
+        view.catalog.item(code_text) is not None or code_text.count(".") >= 2
+    )
     if (
         mode != "den"
-        and CODE_RE.match(code_text)
-        and view.catalog.item(code_text) is not None
-        and (text.strip().startswith("#") or item.kind not in ("number", "manual", "ratio"))
+        and looks_like_code
+        and (text.strip().startswith("#") or item.kind not in ("number", "manual", "ratio", "date"))
     ):
         return await jump(ctx, code_text)
     if mode == "need" and len(text.strip()) >= 15 and " " in text.strip():
         await _save_explanation(ctx, view, item, text)
         return True
     if mode == "need":
-        ctx.say(ctx.tr("%(code)s needs evidence or an explanation. Send the file, or tap "
-                      "“Write an explanation”.", code=item.code),
-                buttons=_need_buttons(ctx, view, item))
+        ctx.say(
+            ctx.tr(
+                "%(code)s needs evidence or an explanation. Send the file, or tap "
+                "“Write an explanation”.",
+                code=item.code,
+            ),
+            buttons=_need_buttons(ctx, view, item),
+        )
         return True
     if mode == "evidence":
         ctx.say(
@@ -271,6 +278,7 @@ async def save(ctx: Ctx, view: UnitView, item: Item, answer: Answer) -> None:
                     "Points typed directly need an explanation "
                     "(giải trình). Write it now in one message."
                 ),
+                buttons=_need_buttons(ctx, view, item)[1:],
                 edit=ctx.is_callback,
             )
             return
@@ -375,7 +383,7 @@ async def _denominator(ctx: Ctx, view: UnitView, item: Item, text: str) -> None:
         ctx.say(
             ctx.tr(
                 "⚠️ %(problem)s. Type the denominator again — %(label)s:",
-                problem=ctx.tr(err.message, **err.params),
+                problem=ctx.problem(err.message, err.params),
                 label=item.answer.denominator if item.answer else "",
             )
         )
@@ -640,7 +648,7 @@ def _editable(ctx: Ctx, view: UnitView) -> bool:
 
 def _refuse(ctx: Ctx, view: UnitView, item: Item, err: AnswerError) -> None:
     ctx.say(
-        ctx.tr("⚠️ %(problem)s.", problem=ctx.tr(err.message, **err.params))
+        ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params))
         + "\n"
         + prompt(ctx, item)
         + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 from datetime import UTC, datetime, timedelta
 
 from bot.app import Database
@@ -27,7 +28,7 @@ class Person:
     user_id: int
     name: str = "Lan"
     lang: str = "vi"
-    counter: list[int] = field(default_factory=lambda: [0])
+    counter: ClassVar[list[int]] = [0]
     last: Outcome | None = None
 
     @property
@@ -73,15 +74,17 @@ def find_button(out: Outcome, label: str | None) -> str:
     raise AssertionError(f"no button {label!r} in {[r.buttons for r in out.replies]}")
 
 
-async def seed(db: Database, *, units: str = "code,name,board\nX01,UBND xã A,commune\n"
-               "X02,UBND xã B,commune\n") -> None:
+async def seed(
+    db: Database, *, units: str = "code,name,board\nX01,UBND xã A,commune\nX02,UBND xã B,commune\n"
+) -> None:
     async with db.uow() as uow:
         await A.import_catalog(uow, sample_catalog_paths()["xa-mau-2024"].read_text("utf-8"), 2024)
         await A.import_units(uow, units, 2024)
 
 
-async def invite(db: Database, unit: str | None, role: str, now: datetime,
-                 ttl: timedelta = timedelta(days=7)) -> str:
+async def invite(
+    db: Database, unit: str | None, role: str, now: datetime, ttl: timedelta = timedelta(days=7)
+) -> str:
     async with db.uow() as uow:
         code, _ = await A.create_invite(uow, year=2024, unit_code=unit, role=role, ttl=ttl, now=now)
     return code

@@ -1,0 +1,182 @@
+"""Embedded digital signatures (chữ ký số), read and checked with pyHanko, offline.
+
+For each signature: who signed (certificate common name), when (timestamp token if any,
+otherwise the time the signer states), whether the signed bytes still match (``intact``),
+whether the document changed afterwards other than by further signatures
+(``modified_after_signing``), and whether the signer's certificate chains to a configured root
+(``trusted``; ``None`` when no roots are configured). No network: CRL/OCSP are never fetched and
+missing revocation data is not held against the signature ("soft-fail").
+
+Run this only on a PDF that :func:`~.pdf.read_pdf` has accepted: pyHanko has no decompression
+limits of its own. It calls ``asyncio.run`` internally, so it must not run on a thread with a
+running event loop (:func:`~.inspector.inspect_file` takes care of that).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.validation import (
+    EmbeddedPdfSignature,
+    PdfSignatureStatus,
+    SignatureCoverageLevel,
+    validate_pdf_signature,
+)
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko_certvalidator import ValidationContext
+
+from conversations.evidence_check.verdict import SIGNATURE_UNREADABLE, Coverage, SignatureInfo
+
+log = logging.getLogger(__name__)
+
+# Either usage is accepted on the signer's certificate, as Adobe Reader does.
+KEY_USAGE = KeyUsageConstraints(
+    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+)
+CLOCK_SKEW = timedelta(minutes=10)
+
+_COVERAGE: dict[SignatureCoverageLevel, Coverage] = {
+    SignatureCoverageLevel.ENTIRE_FILE: "entire_file",
+    SignatureCoverageLevel.ENTIRE_REVISION: "entire_revision",
+    SignatureCoverageLevel.CONTIGUOUS_BLOCK_FROM_START: "partial",
+    SignatureCoverageLevel.UNCLEAR: "unclear",
+}
+
+
+def _name(name: Any) -> str | None:
+    """The common name of an asn1crypto ``Name``, else its readable form."""
+    try:
+        native = name.native
+        cn = native.get("common_name") if isinstance(native, dict) else None
+        if isinstance(cn, list | tuple):
+            cn = ", ".join(str(c) for c in cn)
+        if cn:
+            return str(cn)
+        text = name.human_friendly
+        return str(text) if text else None
+    except Exception:
+        return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _modified_after(status: PdfSignatureStatus, other_signatures: set[str]) -> bool:
+    """Changed after signing, counting later signatures in other fields as no change."""
+    coverage = status.coverage
+    if coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return False
+    if coverage != SignatureCoverageLevel.ENTIRE_REVISION:
+        return True
+    if status.docmdp_ok is False:
+        return True
+    diff = status.diff_result
+    if not isinstance(diff, DiffResult):
+        return True  # suspicious modification, or no analysis possible
+    if diff.modification_level > ModificationLevel.FORM_FILLING:
+        return True
+    # form filling: fine only if the filled fields are the other signatures
+    return not set(diff.changed_form_fields) <= other_signatures
+
+
+def _signing_time(status: PdfSignatureStatus) -> datetime | None:
+    tst = status.timestamp_validity
+    if tst is not None and tst.intact and tst.valid:
+        return tst.timestamp
+    return status.signer_reported_dt
+
+
+def _unreadable(field_name: str | None, signer: str | None = None) -> SignatureInfo:
+    return SignatureInfo(
+        signer_name=signer,
+        signing_time=None,
+        intact=False,
+        modified_after_signing=False,
+        trusted=None,
+        coverage="unknown",
+        field_name=field_name,
+        error=SIGNATURE_UNREADABLE,
+    )
+
+
+def _check(
+    emb: EmbeddedPdfSignature,
+    roots: list[Any],
+    now: datetime,
+    other_signatures: set[str],
+) -> SignatureInfo:
+    signer: str | None = None
+    try:
+        signer = _name(emb.signer_cert.subject)
+        claimed = emb.self_reported_timestamp
+        moment = now
+        if claimed is not None and _aware(claimed) <= now + CLOCK_SKEW:
+            moment = _aware(claimed)  # the certificate must have been valid when it signed
+        context = ValidationContext(
+            trust_roots=roots,
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+            moment=moment,
+        )
+        status = validate_pdf_signature(
+            emb, signer_validation_context=context, key_usage_settings=KEY_USAGE
+        )
+    except Exception:
+        log.info("signature %s could not be validated", emb.fq_name, exc_info=True)
+        return _unreadable(emb.fq_name, signer)
+    return SignatureInfo(
+        signer_name=_name(status.signing_cert.subject),
+        signing_time=_signing_time(status),
+        intact=bool(status.intact and status.valid),
+        modified_after_signing=_modified_after(status, other_signatures),
+        trusted=bool(status.trusted) if roots else None,
+        coverage=_COVERAGE.get(status.coverage, "unknown")
+        if status.coverage is not None
+        else "unknown",
+        issuer_name=_name(status.signing_cert.issuer),
+        field_name=emb.fq_name,
+    )
+
+
+def read_signatures(
+    data: bytes, roots_der: tuple[bytes, ...], now: datetime
+) -> list[SignatureInfo]:
+    """Every signer signature in the PDF, in signing order (document timestamps are skipped).
+
+    A signature that cannot be read or validated at all is reported with
+    ``error="unreadable"`` and ``intact=False``.
+    """
+    now = _aware(now)
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            reader.decrypt(b"")
+        fields = list(enumerate_sig_fields(reader, filled_status=True))
+    except Exception:
+        log.info("signature fields could not be read", exc_info=True)
+        return [_unreadable(None)]
+
+    roots = [asn1_x509.Certificate.load(der) for der in roots_der]
+    embedded: list[EmbeddedPdfSignature] = []
+    broken: list[SignatureInfo] = []
+    for fq_name, sig_obj, sig_field in fields:
+        try:
+            if sig_obj.get_object().get("/Type") == "/DocTimeStamp":
+                continue  # a document timestamp, not a person's signature
+            embedded.append(EmbeddedPdfSignature(reader, sig_field, fq_name))
+        except Exception:
+            log.info("signature %s could not be read", fq_name, exc_info=True)
+            broken.append(_unreadable(fq_name))
+    embedded.sort(key=lambda e: e.signed_revision)
+
+    names = {e.fq_name for e in embedded} | {b.field_name for b in broken if b.field_name}
+    checked = [_check(e, roots, now, names - {e.fq_name}) for e in embedded]
+    return checked + broken

@@ -1,0 +1,96 @@
+"""Kind and audience of a plan step, guessed from its wording.
+
+Kinds drive what the bot does (remind units to self-assess, announce a survey, …), so the
+rules look at what the task *does*: the earliest kind cue in the task wins ("Thẩm định kết quả
+tự đánh giá" is an appraisal, "Triển khai điều tra xã hội học … Đại biểu Hội đồng nhân dân" a
+survey). Words governed by "hướng dẫn"/"đôn đốc" are ignored: guiding units to self-assess is
+the organisers' job, not the self-assessment itself. A bare "kết quả" does not make a
+publication either, since nearly every step mentions results (thẩm định kết quả, tổng hợp kết
+quả); only công bố / công khai / thông báo kết quả / xếp hạng do.
+
+Audience is who must act, read from the lead agency (or, without one, the task): specialised
+departments only → ``department``; communes only → ``commune``; both, or "các cơ quan, đơn
+vị" → ``all``; the organisers (Nội vụ, the People's Committee, a council) → ``admins``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from conversations.plan.model import Audience, Kind
+from conversations.plan.text import fold
+
+_KIND_CUES: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
+    (
+        "self_assessment",
+        re.compile(
+            r"tu danh gia|tu cham|tai lieu kiem chung|\btlkc\b|giai trinh|self[- ]?assess"
+            r"|self[- ]?scor"
+        ),
+    ),
+    (
+        "survey",
+        re.compile(
+            r"dieu tra|khao sat|xa hoi hoc|\bd?txhh\b|sipas|do luong su hai long|phieu hoi"
+            r"|survey"
+        ),
+    ),
+    ("appraisal", re.compile(r"tham dinh|phuc tra|hoi dong(?! nhan dan)|cham lai|apprais")),
+    (
+        "publication",
+        re.compile(r"cong bo|cong khai ket qua|thong bao ket qua|xep hang|publish|announce"),
+    ),
+)
+_GOVERNED = re.compile(r"\b(huong dan|don doc)\b[^;.()]*")
+
+
+def classify_kind(*texts: str) -> Kind:
+    """The kind of the first text that has a cue; ``other`` when none has."""
+    for text in texts:
+        folded = _GOVERNED.sub(lambda m: " " * len(m[0]), fold(text))
+        best: tuple[int, Kind] | None = None
+        for kind, cue in _KIND_CUES:
+            m = cue.search(folded)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), kind)
+        if best is not None:
+            return best[1]
+    return "other"
+
+
+_DEPARTMENT = re.compile(
+    r"co quan chuyen mon|phong chuyen mon|phong,? ban chuyen mon|cac phong\b|cac phong, ban"
+    r"|cac so\b|so, ban, nganh|so, nganh|so ban nganh|\bdepartments?\b"
+)
+_COMMUNE = re.compile(
+    r"\bxa\b(?! hoi)|\bthi tran\b|(?<!dia )\bphuong\b(?! (?:phap|an|tien|thuc|huong|cham))"
+    r"|\bcommunes?\b"
+)
+_EVERYONE = re.compile(
+    r"cac co quan,? don vi|co quan, don vi|don vi, dia phuong|cac don vi\b|tat ca|all units"
+)
+_ORGANISER = re.compile(
+    r"noi vu|hoi dong|\bubnd\b|uy ban nhan dan|van phong|ban chi dao|to thu ky|chu tich"
+)
+
+
+def classify_audience(lead: str | None, context: str = "") -> Audience:
+    """Who must act on a step: from the lead agency, else from the task wording."""
+    for text, default in ((lead, "admins"), (context, "all")):
+        if not text:
+            continue
+        folded = fold(text)
+        dept = bool(_DEPARTMENT.search(folded))
+        commune = bool(_COMMUNE.search(folded))
+        if dept and commune:
+            return "all"
+        if dept:
+            return "department"
+        if commune:
+            return "commune"
+        if _EVERYONE.search(folded):
+            return "all"
+        if _ORGANISER.search(folded) or default == "admins":
+            return "admins"
+    return "all"
