@@ -103,7 +103,11 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if (
         mode != "den"
         and looks_like_code
-        and (text.strip().startswith("#") or item.kind not in ("number", "manual", "ratio", "date"))
+        and (
+            text.strip().startswith("#")
+            or mode != "walk"
+            or item.kind not in ("number", "manual", "ratio", "date")
+        )
     ):
         return await jump(ctx, code_text)
     if mode == "need" and len(text.strip()) >= 15 and " " in text.strip():
