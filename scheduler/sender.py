@@ -112,6 +112,9 @@ class Sender:
                 if err.kind == "forbidden":
                     self.stats.unreachable += 1
                     return Delivery("unreachable", error=err.description, attempts=attempt)
+                if err.kind == "bad_request" and "chat not found" in err.description.lower():
+                    self.stats.unreachable += 1  # never started the bot, or the chat is gone
+                    return Delivery("unreachable", error=err.description, attempts=attempt)
                 if err.kind == "bad_request":
                     if edit_message_id is not None and "not modified" in err.description:
                         return Delivery("sent", edit_message_id, attempts=attempt)

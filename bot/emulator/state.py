@@ -16,7 +16,7 @@ import asyncio
 import itertools
 import time
 from collections import Counter, deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, NamedTuple
 
 from .faults import FaultInjector, RateLimiter
@@ -112,6 +112,9 @@ class UpdateQueue:
         self.pending = [u for u in self.pending if u["update_id"] != update_id]
 
 
+_NOT_JSON = frozenset({"spans", "message"})  # internal / bulky: tests read them on Record
+
+
 @dataclass
 class Record:
     """One message of a chat transcript as a test (or the web page) sees it.
@@ -158,12 +161,14 @@ class Record:
         return None
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON form for the HTTP user API; ``html`` is escaped, safe to inject in a page."""
-        data = asdict(self)
-        data.pop("spans")
+        """JSON form for the HTTP user API; ``html`` is escaped, safe to inject in a page.
+
+        The wire ``message`` is left out (tests have it on the Record); media get a ``url``.
+        """
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_JSON}
         data["html"] = render_safe_html(self.plain or "", self.spans)
         for media in ("document", "photo"):
-            if data[media]:
+            if data[media] is not None:
                 data[media] = {**data[media], "url": f"/_emu/files/{data[media]['file_id']}"}
         return data
 

@@ -234,14 +234,17 @@ def read_pdf(data: bytes) -> PdfFacts:
         try:
             root = _resolve(reader.trailer.get("/Root"))
             tree = _resolve(root.get("/Pages")) if isinstance(root, DictionaryObject) else None
-            count = _int(tree.get("/Count")) if isinstance(tree, DictionaryObject) else 0
+            declared = _int(tree.get("/Count")) if isinstance(tree, DictionaryObject) else 0
         except Exception:
-            count = 0
-        if count > MAX_PAGES:
-            raise _too_many_pages(count)
+            declared = 0
 
         try:
-            pages = len(reader.pages)
+            try:
+                pages = len(reader.pages)  # walks the real page tree, within node limits
+            except LimitReachedError:
+                if declared > MAX_PAGES:
+                    raise _too_many_pages(declared) from None
+                raise  # a tree far bigger than it claims: forged
             if pages > MAX_PAGES:
                 raise _too_many_pages(pages)
             if pages < 1:

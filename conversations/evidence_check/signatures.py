@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,6 +44,35 @@ KEY_USAGE = KeyUsageConstraints(
     key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
 )
 CLOCK_SKEW = timedelta(minutes=10)
+
+# pyHanko logs a WARNING with a traceback for every untrusted chain and every unexpected
+# incremental update. Those are expected outcomes here and end up in SignatureInfo, so while
+# this module validates (and only on that thread) they are demoted to DEBUG.
+_NOISY_LOGGERS = ("pyhanko.sign.validation.generic_cms", "pyhanko.sign.diff_analysis.policies")
+_quiet = threading.local()
+
+
+class _DemoteWhileChecking(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(_quiet, "on", False) and record.levelno < logging.ERROR:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+_DEMOTE = _DemoteWhileChecking()
+for _logger in map(logging.getLogger, _NOISY_LOGGERS):
+    _logger.addFilter(_DEMOTE)
+
+
+@contextmanager
+def _quiet_pyhanko() -> Iterator[None]:
+    previous = getattr(_quiet, "on", False)
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = previous
+
 
 _COVERAGE: dict[SignatureCoverageLevel, Coverage] = {
     SignatureCoverageLevel.ENTIRE_FILE: "entire_file",
@@ -69,7 +101,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _modified_after(status: PdfSignatureStatus, other_signatures: set[str]) -> bool:
+def _modified_after(status: PdfSignatureStatus, later_signatures: set[str]) -> bool:
     """Changed after signing, counting later signatures in other fields as no change."""
     coverage = status.coverage
     if coverage == SignatureCoverageLevel.ENTIRE_FILE:
@@ -84,7 +116,13 @@ def _modified_after(status: PdfSignatureStatus, other_signatures: set[str]) -> b
     if diff.modification_level > ModificationLevel.FORM_FILLING:
         return True
     # form filling: fine only if the filled fields are the other signatures
-    return not set(diff.changed_form_fields) <= other_signatures
+    return not set(diff.changed_form_fields) <= later_signatures
+
+
+def _chains_to_root(status: PdfSignatureStatus) -> bool:
+    """The certificate chain is valid up to a configured root, whether or not the content
+    still matches (that is ``intact``); pyHanko's own ``trusted`` mixes the two."""
+    return status.validation_path is not None and status.trust_problem_indic is None
 
 
 def _signing_time(status: PdfSignatureStatus) -> datetime | None:
@@ -111,7 +149,7 @@ def _check(
     emb: EmbeddedPdfSignature,
     roots: list[Any],
     now: datetime,
-    other_signatures: set[str],
+    later_signatures: set[str],
 ) -> SignatureInfo:
     signer: str | None = None
     try:
@@ -136,11 +174,9 @@ def _check(
         signer_name=_name(status.signing_cert.subject),
         signing_time=_signing_time(status),
         intact=bool(status.intact and status.valid),
-        modified_after_signing=_modified_after(status, other_signatures),
-        trusted=bool(status.trusted) if roots else None,
-        coverage=_COVERAGE.get(status.coverage, "unknown")
-        if status.coverage is not None
-        else "unknown",
+        modified_after_signing=_modified_after(status, later_signatures),
+        trusted=_chains_to_root(status) if roots else None,
+        coverage=_COVERAGE.get(status.coverage, "unknown") if status.coverage else "unknown",
         issuer_name=_name(status.signing_cert.issuer),
         field_name=emb.fq_name,
     )
@@ -154,7 +190,13 @@ def read_signatures(
     A signature that cannot be read or validated at all is reported with
     ``error="unreadable"`` and ``intact=False``.
     """
-    now = _aware(now)
+    with _quiet_pyhanko():
+        return _read_signatures(data, roots_der, _aware(now))
+
+
+def _read_signatures(
+    data: bytes, roots_der: tuple[bytes, ...], now: datetime
+) -> list[SignatureInfo]:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
@@ -177,6 +219,9 @@ def read_signatures(
             broken.append(_unreadable(fq_name))
     embedded.sort(key=lambda e: e.signed_revision)
 
-    names = {e.fq_name for e in embedded} | {b.field_name for b in broken if b.field_name}
-    checked = [_check(e, roots, now, names - {e.fq_name}) for e in embedded]
+    unread = {b.field_name for b in broken if b.field_name}
+    checked = [
+        _check(e, roots, now, {later.fq_name for later in embedded[i + 1 :]} | unread)
+        for i, e in enumerate(embedded)
+    ]
     return checked + broken

@@ -120,9 +120,7 @@ def measure_run_length(data: bytes, meter: Meter) -> int:
             pos += 2
         produced += run
         if produced > meter.per_stream:
-            meter.add(run, produced)
-        elif produced & 0xFFFFF < run:  # about every MiB, let the document total see it
-            meter.add(0, produced)
+            break  # enough to refuse; no need to read on
     meter.add(produced, produced)
     return produced
 

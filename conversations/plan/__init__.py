@@ -5,14 +5,20 @@ functions; nothing here knows about Telegram or SQLAlchemy.
 """
 
 from conversations.plan.dates import DateSpan, parse_date_phrase
-from conversations.plan.extract import extract_milestones, extract_plan, read_plan_file
-from conversations.plan.model import Milestone, Plan
+from conversations.plan.extract import (
+    extract_milestones,
+    extract_plan,
+    infer_period,
+    read_plan_file,
+)
+from conversations.plan.model import Milestone, MilestoneError, Plan
 from conversations.plan.questions import QuestionAnswer, answer_question, days_left, is_question
 from conversations.plan.yaml_format import PlanFormatError, dump_plan, load_plan
 
 __all__ = [
     "DateSpan",
     "Milestone",
+    "MilestoneError",
     "Plan",
     "PlanFormatError",
     "QuestionAnswer",
@@ -21,6 +27,7 @@ __all__ = [
     "dump_plan",
     "extract_milestones",
     "extract_plan",
+    "infer_period",
     "is_question",
     "load_plan",
     "parse_date_phrase",

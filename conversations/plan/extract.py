@@ -47,9 +47,12 @@ _TIME_LABEL = re.compile(
 )
 _QUALIFIER_NOISE = re.compile(r"\b(thuc hien|hoan thanh|trien khai|du kien|bat dau)\b")
 _LEAD_LABEL = re.compile(
-    r"^(?:co quan|don vi|bo phan|lead)\s*(?:chu tri|thuc hien|dau moi)?\b[^:]{0,15}:\s*"
+    r"^(?:(?:co quan|don vi|bo phan)\s+(?:chu tri|thuc hien|dau moi|chiu trach nhiem)"
+    r"|chu tri|lead)\b[^:]{0,15}:\s*"
 )
-_COORDINATE_LABEL = re.compile(r"^(?:co quan|don vi|bo phan)\s+phoi hop\b[^:]{0,15}:\s*")
+_COORDINATE_LABEL = re.compile(
+    r"^(?:(?:co quan|don vi|bo phan)\s+phoi hop|phoi hop|coordinat\w*)\b[^:]{0,15}:\s*"
+)
 _TRIGGER = re.compile(
     r"(?:truoc ngay|truoc|cham nhat(?: la)?(?: vao)?(?: ngay)?|han chot(?: la)?(?: ngay)?"
     r"|han nop(?: la)?|hoan thanh(?: truoc| trong| vao)?(?: ngay)?|xong truoc(?: ngay)?"
@@ -236,12 +239,15 @@ class _Walker:
     def current_block(self, index: int) -> _Block:
         top = self.stack[-1] if self.stack else None
         plain = self.last_plain
-        if (top is None or top.level == 0) and plain is not None:
-            if top is None or plain[0] > top.line:
-                block = _Block(level=8, title=_short_title(plain[1]), line=plain[0])
-                self.stack.append(block)
-                self.last_plain = None
-                return block
+        if (
+            (top is None or top.level == 0)
+            and plain is not None
+            and (top is None or plain[0] > top.line)
+        ):
+            block = _Block(level=8, title=_short_title(plain[1]), line=plain[0])
+            self.stack.append(block)
+            self.last_plain = None
+            return block
         if top is None:
             top = _Block(level=8, title="", line=index)
             self.stack.append(top)
@@ -352,7 +358,14 @@ def _unwrap(text: str) -> list[tuple[int, str]]:
             starts_low = stripped[0].islower() or (
                 stripped[0].isdigit() and _heading(stripped) is None
             )
-            if previous and starts_low and previous[-1] not in ".;:!?" and not is_separator(raw):
+            label = _TIME_LABEL.match(fold(stripped)) or _LEAD_LABEL.match(fold(stripped))
+            if (
+                previous
+                and starts_low
+                and label is None
+                and previous[-1] not in ".;:!?"
+                and not is_separator(raw)
+            ):
                 out[-1] = (out[-1][0], f"{out[-1][1].rstrip()} {raw.strip()}")
                 continue
         out.append((index, raw))

@@ -10,6 +10,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
+
+def _words(text: str) -> frozenset[str]:
+    """A word set written as one space-separated string, to keep the lists readable."""
+    return frozenset(text.split())
+
+
 KIND_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "self_assessment": (
         "tu danh gia",
@@ -60,6 +66,8 @@ KIND_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "thu hang",
         "cong khai",
         "xep loai",
+        "chinh thuc",
+        "hoi nghi cong bo",
     ),
     "other": (),
 }
@@ -84,6 +92,7 @@ ABBREVIATIONS: Final[dict[str, str]] = {
     "nv": "noi vu",
     "ubnd": "uy ban nhan dan",
     "bh": "bao gio",
+    "h": "gio",
     "bgio": "bao gio",
     "ko": "khong",
     "k": "khong",
@@ -123,13 +132,14 @@ ENGLISH: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
 )
 
 # English words the spelling corrector may snap a typo to before translation.
-ENGLISH_WORDS: Final[frozenset[str]] = frozenset(
+ENGLISH_WORDS: Final[frozenset[str]] = _words(
     "self assessment assess scoring score sheet evidence submit submission upload report "
-    "reports explanation sociological survey surveys questionnaire poll satisfaction appraisal "
-    "appraise review verification council committee publish publication published announce "
-    "announcement release results result outcome ranking rankings approval approve guidance "
-    "instructions issue issued plan compile summary documents files index next upcoming deadline when "
-    "date due until long many days left what which".split()
+    "reports explanation sociological survey surveys questionnaire poll satisfaction "
+    "appraisal appraise review verification council committee publish publication "
+    "published announce announcement release results result outcome ranking rankings "
+    "approval approve guidance instructions issue issued plan compile summary documents "
+    "files index next upcoming deadline when date due until long many days left what "
+    "which"
 )
 
 # Phrases that only say "when?" / "deadline": removed before matching topics.
@@ -141,35 +151,33 @@ QUESTION_PHRASES: Final[re.Pattern[str]] = re.compile(
 )
 
 # Words that carry no topic.
-STOPWORDS: Final[frozenset[str]] = frozenset(
-    (
-        "a ah ak oi oii nhe nhi nha vay ha ne di a la cua cho em anh chi ban minh toi chung ta "
-        "co khong chua roi xong da dang se duoc bi phai can muon biet hoi xin vui long giup "
-        "gi sao the nao thi ma nen vi de va voi hay hoac cac nhung mot nay do kia "
-        "han ngay thang nam tuan gio nua con may luc khi den lam viec nao "
-        "the is are was be a an of for to do does did we i our my me you your us need needs "
-        "by date due deadline please tell what which when until left days day how many much "
-        "time at on in it its this that have has will should must can could get "
-        "ok okay dc duoc thanks thank"
-    ).split()
+STOPWORDS: Final[frozenset[str]] = _words(
+    "a ah ak oi oii nhe nhi nha vay ha ne di a la cua cho em anh chi minh toi chung ta co "
+    "khong chua roi xong da dang se duoc bi phai can muon biet hoi xin vui long giup gi "
+    "sao the nao thi ma nen vi de va voi hay hoac cac nhung mot nay do kia han ngay thang "
+    "nam tuan gio nua con may luc khi den lam viec nao the is are was be a an of for to "
+    "do does did we i our my me you your us need needs by date due deadline please tell "
+    "what which when until left days day how many much time at on in it its this that "
+    "have has will should must can could get ok okay dc duoc thanks thank"
 )
 
 # Common syllables known to be words, so the corrector leaves them alone.
-COMMON: Final[frozenset[str]] = frozenset(
-    (
-        "tinh huyen xa phuong thanh pho quan thi tran nay sau truoc sap tiep theo dau cuoi moi "
-        "cu lan dot buoi hop xem gui nop nhan tra loi so diem tieu chi linh vuc don vi co quan "
-        "phong ban nganh uy nhan dan noi vu thu truong lanh dao can bo cong chuc vien chuc "
-        "chao cam on vang dung sai gi sao het hom mai qua tuan sang chieu toi le ke hoach "
-        "bao cao chi so cai cach hanh chinh ket qua danh gia tham dinh dieu tra khao sat "
-        "cong bo hoi dong tai lieu kiem chung ho so nhap sua xoa duyet phe chuyen mon "
-        "nhiem vu thoi gian xac dinh ban hanh huong dan tong hop xay dung"
-    ).split()
+COMMON: Final[frozenset[str]] = _words(
+    "tinh huyen xa phuong thanh pho quan thi tran nay sau truoc sap tiep theo dau cuoi "
+    "moi cu lan dot buoi hop xem gui nop nhan tra loi so diem tieu chi linh vuc don vi co "
+    "quan phong ban nganh uy nhan dan noi vu thu truong lanh dao can bo cong chuc vien "
+    "chuc chao cam on vang dung sai gi sao het hom mai qua tuan sang chieu toi le ke "
+    "hoach bao cao chi so cai cach hanh chinh ket qua danh gia tham dinh dieu tra khao "
+    "sat cong bo hoi dong tai lieu kiem chung ho so nhap sua xoa duyet phe chuyen mon "
+    "nhiem vu thoi gian xac dinh ban hanh huong dan tong hop xay dung"
 )
 
-# Verbs every task has ("triển khai", "tổ chức"): they tell no milestone from another.
+# Verbs every task has ("triển khai", "tổ chức") and the agencies named in tasks: they say
+# who, not what, so they tell no milestone from another.
 GENERIC_PHRASES: Final[re.Pattern[str]] = re.compile(
-    r"\b(?:thuc hien|trien khai|to chuc|cong tac|xac dinh)\b"
+    r"\b(?:thuc hien|trien khai|to chuc|cong tac|xac dinh"
+    r"|(?:phong |so )?noi vu|uy ban nhan dan(?: (?:huyen|tinh|xa|thanh pho|quan|thi xa))?"
+    r"|co quan(?: chuyen mon)?|don vi|dia phuong|thi tran|chu tich)\b"
 )
 
 NEXT_WORDS: Final[re.Pattern[str]] = re.compile(r"\b(?:tiep theo|sap toi|gan nhat|sap het han)\b")

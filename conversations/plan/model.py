@@ -23,7 +23,17 @@ AUDIENCES: Final[tuple[str, ...]] = ("all", "department", "commune", "admins")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
-@dataclass(frozen=True)
+class MilestoneError(ValueError):
+    """An invalid milestone; ``milestone_id`` and ``field`` say which and where."""
+
+    def __init__(self, milestone_id: str, field: str, message: str) -> None:
+        self.milestone_id = milestone_id
+        self.field = field
+        self.message = message
+        super().__init__(f"milestone {milestone_id!r}: field {field!r}: {message}")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Milestone:
     """One dated step of the plan.
 
@@ -31,25 +41,26 @@ class Milestone:
     written (officers read the written date as the deadline), for a month it is the month's
     last day, for a range its end. ``start`` is set for months and ranges only.
     ``source`` is the plan's own wording, so a reply can quote the document verbatim.
+    Keyword-only, so call sites stay readable and fields can be added safely.
     """
 
     id: str
     title: str
+    title_en: str | None = None
     kind: Kind
     due: date
-    precision: Precision
     start: date | None = None
+    precision: Precision
     lead: str | None = None
     coordinate: str | None = None
     audience: Audience = "all"
     source: str = ""
-    title_en: str | None = None
 
     def __post_init__(self) -> None:
         problems = milestone_problems(self)
         if problems:
             field, message = problems[0]
-            raise ValueError(f"milestone {self.id!r}: field {field!r}: {message}")
+            raise MilestoneError(str(self.id), field, message)
 
 
 def milestone_problems(m: Milestone) -> list[tuple[str, str]]:
@@ -89,7 +100,7 @@ class Plan:
         seen: set[str] = set()
         for m in self.milestones:
             if m.id in seen:
-                raise ValueError(f"milestone {m.id!r}: field 'id': duplicate id")
+                raise MilestoneError(m.id, "id", "duplicate id")
             seen.add(m.id)
 
     def get(self, milestone_id: str) -> Milestone | None:

@@ -5,14 +5,15 @@ No model and no network: officers write short, abbreviated, often diacritic-less
 
 1. fold (lowercase, no diacritics, đ → d), split into words;
 2. mend typos against the words the plan and the lexicon know: a word glued from known
-   syllables is split ("thamdinh"), else an unknown word is snapped to the nearest known one
-   within a small edit distance ("thaam" → "tham", "apprasial" → "appraisal");
+   syllables is split ("thamdinh"), else an unknown word that cannot be a Vietnamese
+   syllable is snapped to the nearest known one within a small edit distance ("thaam" →
+   "tham", "apprasial" → "appraisal"); real syllables ("thiếu") are never "corrected";
 3. expand abbreviations (TLKC, CCHC, XHH, ĐTXHH, TĐ, BC, KH …) and translate English;
 4. drop the "when / deadline" words and fillers, keeping the topic words;
 5. score every milestone: each query word and word pair found in the milestone's title or
    in its kind's vocabulary counts, weighted by how rare it is among the plan's milestones
-   (a word every milestone has tells nothing), pairs more than single words, title and kind
-   vocabulary adding up.
+   (a word every milestone has tells nothing), pairs more than single words, kind vocabulary
+   more than title words, bracketed asides less, title and kind vocabulary adding up.
 
 Near-ties are broken by time, since "when is the survey?" means the next one: the first
 milestone not yet past, else the latest. Without any telling word the answer is None and
@@ -21,6 +22,7 @@ the caller lists the milestones instead.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -39,8 +41,14 @@ from conversations.plan.lexicon import (
     STOPWORDS,
 )
 from conversations.plan.model import Milestone, Plan
-from conversations.plan.text import fold, tokens
+from conversations.plan.text import fold, is_vietnamese_syllable, tokens
 
+# A word of the milestone's kind vocabulary says more than one that happens to be in its
+# title ("kết quả" in "Thẩm định kết quả …" is not what makes it the appraisal); words in
+# brackets are asides ("(… qua Phòng Nội vụ)").
+_TITLE_WEIGHT = 1.0
+_ASIDE_WEIGHT = 0.5
+_KIND_WEIGHT = 1.5
 _PAIR_BONUS = 1.5
 _TIE = 0.9
 _OTHER_AUDIENCE = 0.9
@@ -109,6 +117,8 @@ def _correct(word: str, vocab: frozenset[str], preferred: frozenset[str]) -> lis
     """The known word(s) ``word`` most likely stands for; itself if nothing is close."""
     if word in vocab or word.isdigit() or len(word) < 3:
         return [word]
+    if is_vietnamese_syllable(word):
+        return [word]
     if len(word) >= 5:
         pieces = _segment(word, vocab)
         if pieces and len(pieces) > 1:
@@ -166,7 +176,7 @@ def _understand(text: str, vocab: frozenset[str]) -> _Query:
 def _features(words: tuple[str, ...] | list[str]) -> set[str]:
     """Single words and adjacent pairs ("tham dinh") of a word sequence."""
     out = set(words)
-    out.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    out.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     return out
 
 
@@ -189,14 +199,16 @@ def _index(plan: Plan) -> _Index:
     weights: list[dict[str, float]] = []
     vocab = set(_BASE_VOCAB)
     for m in plan.milestones:
-        title_words = _content_words(m.title)
-        vocab.update(title_words)
-        w: dict[str, float] = dict.fromkeys(_features(title_words), 1.0)
+        main = _content_words(re.sub(r"\([^)]*\)", " ", m.title))
+        aside = _content_words(" ".join(re.findall(r"\(([^)]*)\)", m.title)))
+        vocab.update(main, aside)
+        w: dict[str, float] = dict.fromkeys(_features(aside), _ASIDE_WEIGHT)
+        w.update(dict.fromkeys(_features(main), _TITLE_WEIGHT))
         kind_features: set[str] = set()
         for phrase in KIND_PHRASES.get(m.kind, ()):
             kind_features |= _features(phrase.split())
         for f in kind_features:
-            w[f] = w.get(f, 0.0) + 1.0
+            w[f] = w.get(f, 0.0) + _KIND_WEIGHT
         weights.append(w)
     n = len(plan.milestones)
     df: dict[str, int] = {}

@@ -56,3 +56,19 @@ def clean(text: str) -> str:
 def tokens(folded: str) -> list[str]:
     """Alphanumeric words of an already folded text."""
     return re.findall(r"[a-z0-9]+", folded)
+
+
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?"
+    r"(?:uyeu|uoai|ieu|yeu|oai|oay|oeo|uay|uoi|uou|uya|uye|uyu|uai|uao|uau|uoa|uoe"
+    r"|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye|yu|[aeiouy])"
+    r"(?:ch|ng|nh|[cmnpt])?$"
+)
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether a folded word is shaped like a Vietnamese syllable ("thieu" yes, "thaam" no).
+
+    Used to leave real words alone when mending typos: only impossible shapes are corrected.
+    """
+    return bool(_SYLLABLE.match(word))

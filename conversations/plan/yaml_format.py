@@ -41,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from conversations.plan.model import Milestone, Plan, milestone_problems
+from conversations.plan.model import Milestone, MilestoneError, Plan
 
 _KEYS = (
     "id",
@@ -145,19 +145,16 @@ def _milestone(raw: Any, position: int) -> Milestone:
         "audience": raw.get("audience", "all"),
         "source": _optional_text(raw, "source", where) or "",
     }
-    candidate = Milestone.__new__(Milestone)
-    for key, value in fields.items():
-        object.__setattr__(candidate, key, value)
-    problems = milestone_problems(candidate)
-    if problems:
-        raise PlanFormatError(where, problems[0][0], problems[0][1])
-    return Milestone(**fields)
+    try:
+        return Milestone(**fields)
+    except MilestoneError as exc:
+        raise PlanFormatError(where, exc.field, exc.message) from exc
 
 
 def load_plan(text: str) -> Plan:
     """Parse the canonical YAML; PlanFormatError names the milestone and field at fault."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise PlanFormatError(None, None, f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

@@ -28,6 +28,12 @@
     toast: $("toast"),
   };
 
+  // Inline SVG instead of emoji: renders even where no emoji font is installed.
+  const DOC_ICON =
+    '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">' +
+    '<path d="M6 2h8l5 5v15H6z M14 2v5h5" fill="none" stroke="currentColor" ' +
+    'stroke-width="2" stroke-linejoin="round"/></svg>';
+
   const ACTION_LABELS = {
     typing: "đang nhập…",
     upload_document: "đang gửi tệp…",
@@ -45,6 +51,7 @@
     commands: [],
     uploadKind: "document",
     actionTimer: null,
+    stickToBottom: true,
   };
 
   // ---------------------------------------------------------------- HTTP helpers
@@ -159,7 +166,9 @@
       img.className = "photo";
       img.src = record.photo.url;
       img.alt = "ảnh";
-      img.loading = "lazy";
+      img.addEventListener("load", () => {
+        if (state.stickToBottom) scrollToBottom();
+      });
       bubble.appendChild(img);
     }
     if (record.document) {
@@ -170,7 +179,7 @@
       link.target = "_blank";
       const icon = document.createElement("span");
       icon.className = "doc-icon";
-      icon.textContent = "📄";
+      icon.innerHTML = DOC_ICON; // static markup, no data
       const info = document.createElement("span");
       const name = document.createElement("div");
       name.className = "doc-name";
@@ -306,9 +315,14 @@
     els.chat.scrollTop = els.chat.scrollHeight;
   }
 
+  // Follow new messages only while the reader is at the bottom (like Telegram).
+  els.chat.addEventListener("scroll", () => {
+    state.stickToBottom =
+      els.chat.scrollHeight - els.chat.scrollTop - els.chat.clientHeight < 120;
+  });
+
   function applyTranscript(data, initial) {
-    const nearBottom =
-      els.chat.scrollHeight - els.chat.scrollTop - els.chat.clientHeight < 120 || initial;
+    const nearBottom = state.stickToBottom || initial;
     for (const record of data.records) upsertRecord(record);
     state.seq = Math.max(state.seq, data.seq);
     state.started = data.started;

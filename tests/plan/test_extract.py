@@ -1,0 +1,806 @@
+"""The plan importer against the four real plans (expectations worked out by hand from
+reading each document) and against synthetic plans in other layouts it has never seen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conversations.plan import (
+    Milestone,
+    Plan,
+    PlanFormatError,
+    dump_plan,
+    extract_milestones,
+    extract_plan,
+    load_plan,
+    parse_date_phrase,
+    read_plan_file,
+)
+from conversations.plan.extract import infer_period
+
+SEEDS = Path("/work/shared/seeds")
+
+
+@dataclass(frozen=True)
+class Want:
+    id: str
+    title: str  # a substring of the title
+    kind: str
+    due: date
+    precision: str
+    lead: str | None
+    audience: str
+    start: date | None = None
+    source: str | None = None
+
+
+def check(got: list[Milestone], want: list[Want]) -> None:
+    summary = [(m.id, m.kind, m.due, m.precision, m.title[:50]) for m in got]
+    assert len(got) == len(want), summary
+    for m, w in zip(got, want, strict=True):
+        assert m.id == w.id, summary
+        assert w.title in m.title, (m.id, m.title)
+        assert (m.kind, m.due, m.precision) == (w.kind, w.due, w.precision), m
+        assert m.lead == w.lead, (m.id, m.lead)
+        assert m.audience == w.audience, (m.id, m.audience)
+        if w.start is not None or m.precision == "day":
+            assert m.start == w.start, (m.id, m.start)
+        if w.source is not None:
+            assert m.source == w.source, (m.id, m.source)
+
+
+def seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
+
+# -- the real plans -------------------------------------------------------------------------------
+
+# Vân Canh district, index 2021: a table (with a repeated header after a page break) whose
+# row 3 is a group heading without a date; row 1 is guidance, not the self-assessment.
+VAN_CANH_2021 = [
+    Want(
+        "m01",
+        "Triển khai kế hoạch xác định chỉ số",
+        "other",
+        date(2021, 10, 31),
+        "month",
+        "Phòng Nội vụ",
+        "admins",
+        date(2021, 10, 1),
+        "Tháng 10/2021",
+    ),
+    Want(
+        "self_assessment",
+        "Tổ chức tự đánh giá",
+        "self_assessment",
+        date(2021, 11, 30),
+        "day",
+        "Các cơ quan chuyên môn thuộc UBND huyện và UBND các xã, thị trấn",
+        "all",
+        source="Hoàn thành trước ngày 30/11/2021",
+    ),
+    Want(
+        "survey",
+        "khảo sát, đánh giá sự hài lòng",
+        "survey",
+        date(2021, 11, 30),
+        "month",
+        "Phòng Nội vụ",
+        "admins",
+        date(2021, 11, 1),
+        "Triển khai trong tháng 11/2021",
+    ),
+    Want(
+        "survey_2",
+        "Triển khai điều tra xã hội học",
+        "survey",
+        date(2021, 12, 31),
+        "day",
+        "Phòng Nội vụ",
+        "admins",
+        source="Hoàn thành trước ngày 31/12/2021",
+    ),
+    Want(
+        "appraisal",
+        "Thẩm định kết quả tự đánh giá",
+        "appraisal",
+        date(2021, 12, 31),
+        "month",
+        "Phòng Nội vụ",
+        "admins",
+        date(2021, 12, 1),
+        "Tháng 12 năm 2021",
+    ),
+    Want(
+        "m06",
+        "Tổng hợp, xây dựng báo cáo kết quả",
+        "other",
+        date(2021, 12, 31),
+        "month",
+        "Phòng Nội vụ",
+        "admins",
+        date(2021, 12, 1),
+    ),
+    Want("m07", "phê duyệt kết quả", "other", date(2021, 12, 31), "day", "Phòng Nội vụ", "admins"),
+    Want(
+        "publication",
+        "Công bố chỉ số cải cách hành chính năm 2021",
+        "publication",
+        date(2022, 1, 31),
+        "month",
+        "Phòng Nội vụ",
+        "admins",
+        date(2022, 1, 1),
+        "Tháng 01 năm 2022",
+    ),
+]
+
+# Uông Bí city, index 2023: prose blocks with "Cơ quan chủ trì:" / "Thời gian:" lines; the
+# closing "… trước ngày 16/3/2024" sentence repeats the self-assessment deadline.
+UONG_BI_2023 = [
+    Want(
+        "self_assessment",
+        "Tổ chức tự đánh giá kết quả CCHC",
+        "self_assessment",
+        date(2024, 3, 16),
+        "day",
+        None,
+        "all",
+        source="Hoàn thành trước ngày 16/3/2024",
+    ),
+    Want(
+        "m02",
+        "Tổng hợp, xử lý số liệu",
+        "other",
+        date(2024, 3, 31),
+        "month",
+        "Phòng Nội vụ",
+        "admins",
+        date(2024, 3, 1),
+        "Tháng 3/2024",
+    ),
+    Want(
+        "appraisal",
+        "Tổ chức họp Hội đồng thẩm định",
+        "appraisal",
+        date(2024, 3, 31),
+        "month",
+        "Phòng Nội vụ Thành phố",
+        "admins",
+        date(2024, 3, 1),
+    ),
+    Want(
+        "publication",
+        "Công bố Chỉ số cải cách hành chính",
+        "publication",
+        date(2024, 4, 30),
+        "month",
+        "Ủy ban nhân dân thành phố",
+        "admins",
+        date(2024, 4, 1),
+        "Trong tháng 4/2024",
+    ),
+]
+
+# Quảng Bình province, index 2021: times are numbered lines ("1.8. Thời gian thực hiện tự
+# đánh giá: …", "2.2. Thời gian thực hiện: …") under their parent section; no lead agency.
+QUANG_BINH_2021 = [
+    Want(
+        "survey",
+        "Điều tra xã hội học",
+        "survey",
+        date(2021, 11, 30),
+        "month",
+        None,
+        "all",
+        date(2021, 11, 1),
+        "Tháng 11 năm 2021",
+    ),
+    Want(
+        "self_assessment",
+        "Tự đánh giá",
+        "self_assessment",
+        date(2022, 1, 31),
+        "month",
+        None,
+        "all",
+        date(2022, 1, 1),
+        "Tháng 01 năm 2022",
+    ),
+]
+
+
+@needs_seeds
+@pytest.mark.parametrize(
+    ("prefix", "period", "want"),
+    [
+        ("000", 2021, VAN_CANH_2021),
+        ("001", 2023, UONG_BI_2023),
+        ("002", 2021, QUANG_BINH_2021),
+        # Bắc Ái 2022 is a plan to *raise* the index: tasks, no dated milestones at all (its
+        # dates all belong to cited decrees), so nothing must be imported.
+        ("003", 2022, []),
+    ],
+)
+def test_seed_plans(prefix: str, period: int, want: list[Want]) -> None:
+    text = seed(prefix)
+    assert infer_period(text) == period
+    plan = extract_plan(text)
+    assert plan.period == period
+    check(list(plan.milestones), want)
+    assert load_plan(dump_plan(plan)) == plan
+
+
+@needs_seeds
+def test_every_seed_imports_and_round_trips() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        plan = extract_plan(read_plan_file(path))
+        assert load_plan(dump_plan(plan)) == plan
+        for m in plan.milestones:
+            assert m.source, m
+
+
+# -- plans in other layouts -------------------------------------------------------------------
+
+PIPE_PLAN = """\
+# KẾ HOẠCH
+## Đánh giá, xếp hạng Chỉ số cải cách hành chính năm 2024 của các sở, ban, ngành và UBND cấp xã
+
+*Hà Tĩnh, ngày 05 tháng 10 năm 2024*
+
+Căn cứ Quyết định số 123/QĐ-UBND ngày 01/10/2024 của UBND tỉnh ban hành Bộ chỉ số;
+
+### II. TIẾN ĐỘ THỰC HIỆN
+
+| STT | Nội dung công việc | Đơn vị thực hiện | Đơn vị phối hợp | Thời hạn |
+|-----|--------------------|------------------|-----------------|----------|
+| 1 | Ban hành văn bản hướng dẫn tự chấm điểm | Sở Nội vụ | | Trước 31/10 |
+| 2 | Các sở, ban, ngành tự chấm điểm, gửi | Các sở, ban, ngành | Sở Nội vụ | Chậm nhất ngày |
+|   | biểu điểm và tài liệu kiểm chứng lên phần mềm | | | 15/01/2025 |
+| 3 | UBND các xã, phường tự đánh giá và gửi báo cáo | UBND các xã, phường | | từ 02/01 đến 20/01/2025 |
+| 4 | Phát phiếu khảo sát, điều tra xã hội học | Sở Nội vụ | Bưu điện tỉnh | Quý I/2025 |
+| 5 | Hội đồng thẩm định họp, chấm điểm thẩm định | Hội đồng thẩm định | | Tháng 02/2025 |
+| 6 | Cập nhật dữ liệu lên phần mềm | Các sở | | Thường xuyên |
+| 7 | Công bố kết quả xếp hạng | UBND tỉnh | Sở Nội vụ | Dự kiến trong tháng 3/2025 |
+
+### III. TỔ CHỨC THỰC HIỆN
+Sở Nội vụ theo dõi, đôn đốc các cơ quan thực hiện Kế hoạch này.
+"""
+
+PIPE_WANT = [
+    Want(
+        "m01",
+        "Ban hành văn bản hướng dẫn",
+        "other",
+        date(2024, 10, 31),
+        "day",
+        "Sở Nội vụ",
+        "admins",
+        source="Trước 31/10",
+    ),
+    Want(
+        "self_assessment",
+        "biểu điểm và tài liệu kiểm chứng lên phần mềm",
+        "self_assessment",
+        date(2025, 1, 15),
+        "day",
+        "Các sở, ban, ngành",
+        "department",
+        source="Chậm nhất ngày 15/01/2025",
+    ),
+    Want(
+        "self_assessment_2",
+        "UBND các xã, phường tự đánh giá",
+        "self_assessment",
+        date(2025, 1, 20),
+        "range",
+        "UBND các xã, phường",
+        "commune",
+        date(2025, 1, 2),
+    ),
+    Want(
+        "appraisal",
+        "Hội đồng thẩm định họp",
+        "appraisal",
+        date(2025, 2, 28),
+        "month",
+        "Hội đồng thẩm định",
+        "admins",
+        date(2025, 2, 1),
+    ),
+    Want(
+        "survey",
+        "Phát phiếu khảo sát",
+        "survey",
+        date(2025, 3, 31),
+        "range",
+        "Sở Nội vụ",
+        "admins",
+        date(2025, 1, 1),
+        "Quý I/2025",
+    ),
+    Want(
+        "publication",
+        "Công bố kết quả xếp hạng",
+        "publication",
+        date(2025, 3, 31),
+        "month",
+        "UBND tỉnh",
+        "admins",
+        date(2025, 3, 1),
+    ),
+]
+
+
+def test_pipe_table_with_wrapped_rows_and_yearless_dates() -> None:
+    plan = extract_plan(PIPE_PLAN)
+    assert plan.period == 2024
+    check(list(plan.milestones), PIPE_WANT)
+
+
+PROSE_PLAN = """\
+ỦY BAN NHÂN DÂN HUYỆN X
+KẾ HOẠCH
+Triển khai đánh giá Chỉ số CCHC năm 2025
+
+I. NỘI DUNG VÀ TIẾN ĐỘ
+
+Bước 1: Tự đánh giá, chấm điểm
+- Đơn vị thực hiện: Các phòng chuyên môn thuộc UBND huyện
+- Đơn vị phối hợp: Phòng Nội vụ
+- Thời hạn: chậm nhất ngày 10/12/2025
+
+Bước 2: Thẩm định kết quả tự chấm điểm
+a) Thành lập Tổ thẩm định và chấm điểm thẩm định
+- Cơ quan chủ trì: Phòng Nội vụ
+- Thời gian thực hiện: từ ngày 15/12/2025 - 25/12/2025
+
+b) Phúc tra tại cơ sở
+Thời gian: Tháng 01/2026
+
+Bước 3: Điều tra xã hội học
+Phòng Nội vụ phát phiếu điều tra tại các xã, thị trấn; các xã nộp phiếu về Phòng Nội vụ trước ngày 05/01/2026.
+
+Bước 4: Cập nhật phần mềm
+Thời gian: Thường xuyên
+
+II. TỔ CHỨC THỰC HIỆN
+Các cơ quan thực hiện nghiêm túc Kế hoạch số 12/KH-UBND ngày 02/01/2025.
+"""
+
+PROSE_WANT = [
+    Want(
+        "self_assessment",
+        "Tự đánh giá, chấm điểm",
+        "self_assessment",
+        date(2025, 12, 10),
+        "day",
+        "Các phòng chuyên môn thuộc UBND huyện",
+        "department",
+        source="chậm nhất ngày 10/12/2025",
+    ),
+    Want(
+        "appraisal",
+        "Thành lập Tổ thẩm định",
+        "appraisal",
+        date(2025, 12, 25),
+        "range",
+        "Phòng Nội vụ",
+        "admins",
+        date(2025, 12, 15),
+    ),
+    Want(
+        "survey",
+        "phát phiếu điều tra",
+        "survey",
+        date(2026, 1, 5),
+        "day",
+        None,
+        "commune",
+        source="trước ngày 05/01/2026",
+    ),
+    Want(
+        "appraisal_2",
+        "Phúc tra tại cơ sở",
+        "appraisal",
+        date(2026, 1, 31),
+        "month",
+        None,
+        "all",
+        date(2026, 1, 1),
+    ),
+]
+
+
+def test_prose_plan_with_steps_and_inline_deadline() -> None:
+    plan = extract_plan(PROSE_PLAN)
+    assert plan.period == 2025
+    check(list(plan.milestones), PROSE_WANT)
+
+
+MIXED_PLAN = """\
+KẾ HOẠCH
+Xác định chỉ số CCHC năm 2024 của các phòng và UBND xã
+
+Nội dung\tThời gian\tĐơn vị thực hiện
+Tự chấm điểm, gửi hồ sơ\tTrước ngày 10/01/2025\tCác phòng, ban
+và báo cáo giải trình\t\t
+Thẩm định\tTừ 15/01/2025 đến 25/01/2025\tHội đồng thẩm định
+Công bố\tQuý I/2025\tUBND huyện
+
+IV. TỔ CHỨC THỰC HIỆN
+1. Phòng Nội vụ
+Hạn chót: 05/01/2025 ban hành hướng dẫn chấm điểm
+2. Điều tra xã hội học (trước ngày 20/12/2024)
+3. Công bố kết quả: dự kiến tháng 3/2025
+"""
+
+
+def test_table_without_numbers_and_dated_headings() -> None:
+    """A table without a TT column (wrapped line starts in lowercase), a "Hạn chót:" line
+    whose task follows the date, a deadline in a heading's brackets, and a heading that
+    repeats the publication month (dropped as a repeat)."""
+    plan = extract_plan(MIXED_PLAN)
+    assert plan.period == 2024
+    check(
+        list(plan.milestones),
+        [
+            Want(
+                "survey",
+                "Điều tra xã hội học",
+                "survey",
+                date(2024, 12, 20),
+                "day",
+                None,
+                "all",
+                source="trước ngày 20/12/2024",
+            ),
+            Want(
+                "m02",
+                "Ban hành hướng dẫn chấm điểm",
+                "other",
+                date(2025, 1, 5),
+                "day",
+                None,
+                "admins",
+            ),
+            Want(
+                "self_assessment",
+                "Tự chấm điểm, gửi hồ sơ và báo cáo giải trình",
+                "self_assessment",
+                date(2025, 1, 10),
+                "day",
+                "Các phòng, ban",
+                "department",
+            ),
+            Want(
+                "appraisal",
+                "Thẩm định",
+                "appraisal",
+                date(2025, 1, 25),
+                "range",
+                "Hội đồng thẩm định",
+                "admins",
+                date(2025, 1, 15),
+            ),
+            Want(
+                "publication",
+                "Công bố",
+                "publication",
+                date(2025, 3, 31),
+                "range",
+                "UBND huyện",
+                "admins",
+                date(2025, 1, 1),
+                "Quý I/2025",
+            ),
+        ],
+    )
+
+
+def test_row_broken_over_lines_like_a_pdf() -> None:
+    """A tab row whose task and date spilled onto the following lines."""
+    text = (
+        "KẾ HOẠCH\nChỉ số cải cách hành chính năm 2023\n"
+        "TT\tNhiệm vụ\tThời gian thực hiện\tCơ quan chủ trì\tCơ quan phối hợp\n"
+        "1.\tCác cơ quan, đơn vị tự đánh giá, chấm điểm\tHoàn thành trước ngày\t"
+        "Các cơ quan chuyên môn\tPhòng Nội vụ\n"
+        "gửi tài liệu kiểm chứng về Phòng Nội vụ\n"
+        "15/3/2024\n"
+        "2.\tThẩm định\tTháng 4/2024\tPhòng Nội vụ\t\n"
+    )
+    check(
+        extract_milestones(text),
+        [
+            Want(
+                "self_assessment",
+                "gửi tài liệu kiểm chứng về Phòng Nội vụ",
+                "self_assessment",
+                date(2024, 3, 15),
+                "day",
+                "Các cơ quan chuyên môn",
+                "department",
+                source="Hoàn thành trước ngày 15/3/2024",
+            ),
+            Want(
+                "appraisal",
+                "Thẩm định",
+                "appraisal",
+                date(2024, 4, 30),
+                "month",
+                "Phòng Nội vụ",
+                "admins",
+                date(2024, 4, 1),
+            ),
+        ],
+    )
+
+
+def test_prose_time_broken_before_its_date() -> None:
+    text = "1. Tự đánh giá\n- Thời gian: Hoàn thành trước ngày\n16/3/2024\n"
+    (m,) = extract_milestones(text, period=2023)
+    assert (m.due, m.source) == (date(2024, 3, 16), "Hoàn thành trước ngày 16/3/2024")
+
+
+def test_explicit_period_wins_and_yearless_date_uses_it() -> None:
+    text = "1. Tự đánh giá, chấm điểm\nThời gian: trước 20/12\n"
+    (m,) = extract_milestones(text, period=2022)
+    assert (m.id, m.due, m.kind) == ("self_assessment", date(2022, 12, 20), "self_assessment")
+
+
+def test_tab_table_without_header_uses_positions() -> None:
+    text = "1.\tTự chấm điểm\t15/3/2025\tCác xã\n2.\tCông bố\tTháng 4/2025\tUBND huyện\n"
+    ms = extract_milestones(text, period=2024)
+    assert [(m.id, m.due, m.audience) for m in ms] == [
+        ("self_assessment", date(2025, 3, 15), "commune"),
+        ("publication", date(2025, 4, 30), "admins"),
+    ]
+
+
+def test_no_period_raises() -> None:
+    with pytest.raises(ValueError, match="period"):
+        extract_plan("Xin chào")
+
+
+def test_docx_with_table(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    doc = docx.Document()
+    doc.add_paragraph("KẾ HOẠCH")
+    doc.add_paragraph("Xác định Chỉ số cải cách hành chính năm 2024")
+    doc.add_paragraph("II. Nội dung")
+    table = doc.add_table(rows=4, cols=5)
+    rows = [
+        ("TT", "Nhiệm vụ", "Thời gian thực hiện", "Cơ quan chủ trì", "Cơ quan phối hợp"),
+        (
+            "1",
+            "Tự đánh giá, chấm điểm và gửi tài liệu kiểm chứng",
+            "Hoàn thành trước ngày 16/3/2025",
+            "Các cơ quan chuyên môn và UBND các xã, phường",
+            "Phòng Nội vụ",
+        ),
+        ("2", "Thẩm định kết quả tự chấm điểm", "Tháng 3/2025", "Phòng Nội vụ", ""),
+        ("3", "Công bố Chỉ số", "Trong tháng 4/2025", "UBND thành phố", ""),
+    ]
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    # A cell holding two paragraphs must stay on its row's line.
+    table.rows[2].cells[1].add_paragraph("(họp Hội đồng)")
+    doc.add_paragraph("III. Tổ chức thực hiện")
+    path = tmp_path / "plan.docx"
+    doc.save(str(path))
+    text = read_plan_file(path)
+    assert "1\tTự đánh giá, chấm điểm và gửi tài liệu kiểm chứng\t" in text
+    plan = extract_plan(text)
+    assert plan.period == 2024
+    check(
+        list(plan.milestones),
+        [
+            Want(
+                "self_assessment",
+                "Tự đánh giá, chấm điểm",
+                "self_assessment",
+                date(2025, 3, 16),
+                "day",
+                "Các cơ quan chuyên môn và UBND các xã, phường",
+                "all",
+            ),
+            Want(
+                "appraisal",
+                "Thẩm định kết quả tự chấm điểm (họp Hội đồng)",
+                "appraisal",
+                date(2025, 3, 31),
+                "month",
+                "Phòng Nội vụ",
+                "admins",
+                date(2025, 3, 1),
+            ),
+            Want(
+                "publication",
+                "Công bố Chỉ số",
+                "publication",
+                date(2025, 4, 30),
+                "month",
+                "UBND thành phố",
+                "admins",
+                date(2025, 4, 1),
+            ),
+        ],
+    )
+
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="DejaVuSans not installed")
+def test_pdf(tmp_path: Path) -> None:
+    fpdf = pytest.importorskip("fpdf")
+    pytest.importorskip("pypdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_font("DejaVu", size=11)
+    for line in PROSE_PLAN.splitlines():
+        pdf.multi_cell(0, 7, line or " ", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "plan.pdf"
+    pdf.output(str(path))
+    plan = extract_plan(read_plan_file(path))
+    assert plan.period == 2025
+    check(list(plan.milestones), PROSE_WANT)
+
+
+def test_read_plan_file_text_and_unknown(tmp_path: Path) -> None:
+    md = tmp_path / "plan.md"
+    md.write_text(PIPE_PLAN, encoding="utf-8")
+    assert read_plan_file(md) == PIPE_PLAN
+    with pytest.raises(ValueError, match="unsupported"):
+        read_plan_file(tmp_path / "plan.xlsx")
+
+
+# -- dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "start", "due", "precision"),
+    [
+        ("trước ngày 30/11/2021", None, date(2021, 11, 30), "day"),
+        ("Hoàn thành trước ngày 16/3/2024", None, date(2024, 3, 16), "day"),
+        ("Tháng 10/2021", date(2021, 10, 1), date(2021, 10, 31), "month"),
+        ("Tháng 12 năm 2021", date(2021, 12, 1), date(2021, 12, 31), "month"),
+        ("Trong tháng 4/2024", date(2024, 4, 1), date(2024, 4, 30), "month"),
+        ("Tháng 01 năm 2022", date(2022, 1, 1), date(2022, 1, 31), "month"),
+        ("Dự kiến trong tháng 01/2022", date(2022, 1, 1), date(2022, 1, 31), "month"),
+        ("từ ngày 05/01/2022 - 15/01/2022", date(2022, 1, 5), date(2022, 1, 15), "range"),
+        ("từ 05/01 đến 15/01/2022", date(2022, 1, 5), date(2022, 1, 15), "range"),
+        ("dự kiến xong trước ngày 28/02/2022", None, date(2022, 2, 28), "day"),
+        ("Quý I/2022", date(2022, 1, 1), date(2022, 3, 31), "range"),
+        ("quý IV năm 2021", date(2021, 10, 1), date(2021, 12, 31), "range"),
+        ("ngày 15/12/2021", None, date(2021, 12, 15), "day"),
+        ("15/12/2021", None, date(2021, 12, 15), "day"),
+        ("15-12-2021", None, date(2021, 12, 15), "day"),
+        ("ngày 20 tháng 11 năm 2023", None, date(2023, 11, 20), "day"),
+        ("trước 20/12", None, date(2021, 12, 20), "day"),
+        ("tháng 4", date(2021, 4, 1), date(2021, 4, 30), "month"),
+        ("tháng 10 - 12/2021", date(2021, 10, 1), date(2021, 12, 31), "range"),
+        ("6 tháng đầu năm 2022", date(2022, 1, 1), date(2022, 6, 30), "range"),
+        ("Năm 2022", date(2022, 1, 1), date(2022, 12, 31), "range"),
+        ("TRƯỚC NGÀY 16/3/2024", None, date(2024, 3, 16), "day"),
+        ("truoc ngay 16/3/2024", None, date(2024, 3, 16), "day"),
+        ("- Triển khai trong tháng 11/2021;", date(2021, 11, 1), date(2021, 11, 30), "month"),
+        # a deadline inside a month wins over the month
+        ("Tháng 12/2021 (trước ngày 20/12/2021)", None, date(2021, 12, 20), "day"),
+    ],
+)
+def test_date_phrases(phrase: str, start: date | None, due: date, precision: str) -> None:
+    assert parse_date_phrase(phrase, 2021) == (start, due, precision)
+
+
+@pytest.mark.parametrize("phrase", ["Thường xuyên", "hằng tháng", "31/02/2022", "", "trước 20/12"])
+def test_no_date(phrase: str) -> None:
+    assert parse_date_phrase(phrase) is None
+
+
+def test_yearless_date_follows_reference() -> None:
+    # Issued in November 2023, "trước 16/3" is March 2024.
+    span = parse_date_phrase("trước 16/3", after=date(2023, 11, 20))
+    assert span is not None and span.due == date(2024, 3, 16)
+
+
+# -- YAML ---------------------------------------------------------------------------------------
+
+YAML = """\
+period: 2023
+milestones:
+  - id: self_assessment
+    title: Tự đánh giá, chấm điểm và gửi tài liệu kiểm chứng
+    kind: self_assessment
+    due: 2024-03-16
+    lead: Các cơ quan chuyên môn và UBND các xã, phường
+    coordinate: Phòng Nội vụ
+    audience: all
+    source: "Hoàn thành trước ngày 16/3/2024"
+  - id: appraisal
+    title: Họp Hội đồng thẩm định
+    title_en: Appraisal council meeting
+    kind: appraisal
+    due: 2024-03
+    audience: admins
+  - id: survey
+    title: Điều tra xã hội học
+    kind: survey
+    start: 2024-01-05
+    due: 2024-01-15
+"""
+
+
+def test_yaml_load_and_dump() -> None:
+    plan = load_plan(YAML)
+    assert plan.period == 2023
+    sa, ap, sv = plan.milestones
+    assert (sa.due, sa.precision, sa.start) == (date(2024, 3, 16), "day", None)
+    assert (ap.start, ap.due, ap.precision, ap.title_en) == (
+        date(2024, 3, 1),
+        date(2024, 3, 31),
+        "month",
+        "Appraisal council meeting",
+    )
+    assert (sv.start, sv.due, sv.precision, sv.audience) == (
+        date(2024, 1, 5),
+        date(2024, 1, 15),
+        "range",
+        "all",
+    )
+    assert load_plan(dump_plan(plan)) == plan
+    assert "due: 2024-03\n" in dump_plan(plan)
+    assert plan.get("survey") is sv and plan.get("nope") is None
+
+
+@pytest.mark.parametrize(
+    ("edit", "milestone", "field"),
+    [
+        (("due: 2024-03-16", "due: 2024-13-16"), "self_assessment", "due"),
+        (("kind: survey", "kind: poll"), "survey", "kind"),
+        (("audience: admins", "audience: everyone"), "appraisal", "audience"),
+        (("start: 2024-01-05", "start: 2024-02-05"), "survey", "start"),
+        (("    title: Họp Hội đồng thẩm định\n", ""), "appraisal", "title"),
+        (("  - id: survey", "  - id: appraisal"), "appraisal", "id"),
+        (("  - id: survey", "  - id: Survey 1"), "Survey 1", "id"),
+        (("    due: 2024-03\n", "    dua: 2024-03\n"), "appraisal", "dua"),
+        (("    due: 2024-03\n", "    due: 2024-03\n    start: 2024-03-02\n"), "appraisal", "start"),
+    ],
+)
+def test_yaml_errors_name_milestone_and_field(
+    edit: tuple[str, str], milestone: str, field: str
+) -> None:
+    text = YAML.replace(*edit)
+    with pytest.raises(PlanFormatError) as info:
+        load_plan(text)
+    assert (info.value.milestone, info.value.field) == (milestone, field)
+    assert repr(milestone) in str(info.value) and field in str(info.value)
+
+
+def test_yaml_document_errors() -> None:
+    with pytest.raises(PlanFormatError, match="period"):
+        load_plan("period: soon\nmilestones: []\n")
+    with pytest.raises(PlanFormatError, match="milestone #1: field 'id'"):
+        load_plan("period: 2023\nmilestones:\n  - title: x\n    due: 2024-01-01\n")
+    with pytest.raises(PlanFormatError, match="not valid YAML"):
+        load_plan("period: [2023\n")
+    assert load_plan("period: 2023\nmilestones: []\n") == Plan(2023, ())
+
+
+def test_milestone_validates() -> None:
+    with pytest.raises(ValueError, match="precision"):
+        Milestone(id="x", title="t", kind="other", due=date(2024, 1, 1), precision="week")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="start"):
+        Milestone(id="x", title="t", kind="other", due=date(2024, 1, 31), precision="month")
+    with pytest.raises(ValueError, match="duplicate"):
+        m = Milestone(id="x", title="t", kind="other", due=date(2024, 1, 1), precision="day")
+        Plan(2023, (m, m))
