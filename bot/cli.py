@@ -7,6 +7,7 @@ input was rejected (every problem listed), 2 usage or configuration error.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -294,3 +295,11 @@ def invite(unit_code: str | None, role: str, year: int | None, ttl_days: int | N
 
 main.add_command(run_command)
 main.add_command(demo_command)
+
+# Capabilities add their commands from modules of their own (plan, exports, survey, publication).
+for _module in ("bot.cli_plan", "bot.cli_exports", "bot.cli_results"):
+    try:
+        importlib.import_module(_module).register(main)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != _module:
+            raise

@@ -38,6 +38,8 @@ COMMANDS_VI = [
 
 def core_config(settings: Settings) -> CoreConfig:
     return CoreConfig(
+        data_dir=settings.data_dir,
+        trust_roots_dir=settings.trust_roots_dir,
         bot_username=settings.bot_username,
         timezone=settings.timezone,
         default_locale=settings.locale,
@@ -67,6 +69,7 @@ async def _serve_aiogram(
 
     bot = make_bot(token, settings.telegram_api)
     transport = AiogramTransport(bot)
+    engine.files = transport
     sender = Sender(
         transport, rate=settings.send_rate, per_chat_interval=settings.per_chat_interval
     )
@@ -102,6 +105,7 @@ async def _serve_ptb(
 
     app = build_application(token, settings.telegram_api)
     transport = PtbTransport(app)
+    engine.files = transport
     sender = Sender(
         transport, rate=settings.send_rate, per_chat_interval=settings.per_chat_interval
     )

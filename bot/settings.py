@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0)
     per_chat_interval: float = Field(default=1.0, ge=0)
     officers_see_rank: bool = False
+    trust_roots_dir: Path | None = None
     poll_timeout: int = Field(default=25, ge=0, le=50)
 
     @field_validator("telegram_api")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +21,8 @@ class CoreConfig:
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
     officers_see_rank: bool = False
+    data_dir: Path = Path("data")
+    trust_roots_dir: Path | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -48,6 +51,8 @@ class Ctx:
     config: CoreConfig
     out: Outcome = field(default_factory=Outcome)
     notices: list[Notice] = field(default_factory=list)
+    file_data: bytes | None = None  # the event's file, downloaded before the transaction
+    file_error: str | None = None  # why it could not be downloaded, if it could not
 
     def tr(self, message: str, /, **params: object) -> str:
         return t(self.locale, message, **params)

@@ -80,6 +80,10 @@ async def list_deadlines(ctx: Ctx) -> None:
     ctx.say("\n".join(lines))
 
 
+async def list_deadlines_cmd(ctx: Ctx, _args: str = "") -> None:
+    await list_deadlines(ctx)
+
+
 async def maybe_answer(ctx: Ctx, text: str) -> bool:
     """Answer a free-text deadline question; False when the text is not such a question."""
     try:

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
+from typing import Protocol
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -25,6 +26,13 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 UowFactory = Callable[[], UnitOfWork]
+MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
+
+
+class FileSource(Protocol):
+    """Downloads a file the user sent (the runtime adapter implements it)."""
+
+    async def fetch(self, file_id: str) -> bytes: ...
 
 
 class ChatEngine:
@@ -33,7 +41,9 @@ class ChatEngine:
         uow_factory: UowFactory,
         config: CoreConfig | None = None,
         clock: Callable[[], datetime] | None = None,
+        files: FileSource | None = None,
     ) -> None:
+        self.files = files
         self.uow_factory = uow_factory
         self.config = config or CoreConfig()
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -66,7 +76,23 @@ class ChatEngine:
                     "please try again or type /help.",
                 )
 
+    async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
+        """Fetch an incoming file before the transaction: no database lock is held while the
+        network is slow, and files over the bot download limit are never fetched."""
+        f = event.file
+        if f is None or self.files is None:
+            return None, None
+        if f.size is not None and f.size > MAX_BOT_DOWNLOAD:
+            return None, "too_large"
+        try:
+            data = await self.files.fetch(f.file_id)
+        except Exception as exc:  # network, Bot API refusal, disk: the user is told to resend
+            log.warning("could not download file %s: %s", f.file_id, exc)
+            return None, "download_failed"
+        return data, None
+
     async def _handle(self, event: Event) -> Outcome | None:
+        file_data, file_error = await self._download(event)
         async with self.uow_factory() as uow:
             if not await uow.updates.claim(event.update_id):
                 return None  # already handled (redelivery after a restart)
@@ -85,6 +111,8 @@ class ChatEngine:
                 state=state,
                 now=self.clock(),
                 config=self.config,
+                file_data=file_data,
+                file_error=file_error,
             )
             await router.route(ctx)
             for n in ctx.notices:

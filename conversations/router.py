@@ -1,11 +1,58 @@
-"""Routes one event to the flow that owns it. No dead ends: anything unrecognised gets help."""
+"""Routes one event to the flow that owns it. No dead ends: anything unrecognised gets help.
+
+Flows are looked up in three tables (commands, callback prefixes, conversation modes) and
+imported on first use, so each capability lives in its own module and the router stays small.
+"""
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from conversations import onboarding, submission, walk
 from conversations.context import Ctx
 
 MAX_INPUT = 4000
+
+# command → (module, function); the function takes (ctx, args)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "rank": ("conversations.standing", "rank"),
+    "deadlines": ("conversations.deadlines", "list_deadlines_cmd"),
+    "evidence": ("conversations.evidence", "list_cmd"),
+    "broadcast": ("conversations.broadcast", "start_cmd"),
+    "review": ("conversations.review", "start_cmd"),
+    "export": ("conversations.exports", "export_cmd"),
+    "publish": ("conversations.publication", "publish_cmd"),
+    "reopen": ("conversations.publication", "reopen_cmd"),
+}
+# first field of the callback data → (module, function); the function takes (ctx, parts)
+CALLBACKS: dict[str, tuple[str, str]] = {
+    "ev": ("conversations.evidence", "on_callback"),
+    "bc": ("conversations.broadcast", "on_callback"),
+    "ack": ("conversations.broadcast", "on_ack"),
+    "rv": ("conversations.review", "on_callback"),
+    "rk": ("conversations.standing", "on_callback"),
+    "ex": ("conversations.exports", "on_callback"),
+    "pub": ("conversations.publication", "on_callback"),
+}
+# prefix of ctx.state["mode"] → (module, function); the function takes (ctx, text) → bool
+MODES: dict[str, tuple[str, str]] = {
+    "ev": ("conversations.evidence", "on_text"),
+    "bc": ("conversations.broadcast", "on_text"),
+    "rv": ("conversations.review", "on_text"),
+}
+
+
+def _resolve(entry: tuple[str, str]) -> Callable[..., Awaitable[Any]] | None:
+    module_name, func = entry
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None  # capability not part of this build
+        raise
+    return getattr(module, func, None)
 
 
 async def route(ctx: Ctx) -> None:
@@ -43,14 +90,8 @@ async def command(ctx: Ctx, name: str, args: str) -> None:
         await submission.submit(ctx)
     elif name == "withdraw":
         await submission.withdraw(ctx)
-    elif name == "rank":
-        from conversations import standing
-
-        await standing.rank(ctx, args)
-    elif name == "deadlines":
-        from conversations import deadlines
-
-        await deadlines.list_deadlines(ctx)
+    elif name in COMMANDS and (handler := _resolve(COMMANDS[name])) is not None:
+        await handler(ctx, args)
     else:
         ctx.say(
             ctx.tr(
@@ -70,6 +111,8 @@ async def _callback(ctx: Ctx, data: str) -> None:
         await walk.on_callback(ctx, parts)
     elif head in ("s", "w", "pg"):
         await submission.on_callback(ctx, parts)
+    elif head in CALLBACKS and (handler := _resolve(CALLBACKS[head])) is not None:
+        await handler(ctx, parts)
     else:
         ctx.toast(ctx.tr("This button is out of date. Type /help to continue."))
 
@@ -91,9 +134,14 @@ async def _text(ctx: Ctx, text: str) -> None:
     if cmd is not None:
         await command(ctx, cmd, "")
         return
+    mode = str(ctx.state.get("mode") or "")
+    prefix = mode.split("_", 1)[0]
+    if prefix in MODES and (handler := _resolve(MODES[prefix])) is not None:
+        if await handler(ctx, text):
+            return
     if await walk.on_text(ctx, text):
         return
-    if await walk.jump(ctx, text) if ctx.unit_ids("officer") else False:
+    if ctx.unit_ids("officer") and await walk.jump(ctx, text):
         return
     from conversations import deadlines
 

@@ -147,6 +147,16 @@ class AiogramTransport:
         except _ERRORS as exc:
             raise _convert(exc) from exc
 
+    async def fetch(self, file_id: str) -> bytes:
+        try:
+            f = await self.bot.get_file(file_id)
+            assert f.file_path is not None
+            buf = await self.bot.download_file(f.file_path)
+        except _ERRORS as exc:
+            raise _convert(exc) from exc
+        assert buf is not None
+        return buf.read()
+
     async def set_commands(self, commands: list[tuple[str, str]]) -> None:
         await self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in commands])
 

@@ -149,6 +149,13 @@ class PtbTransport:
         except _ERRORS as exc:
             raise _convert(exc) from exc
 
+    async def fetch(self, file_id: str) -> bytes:
+        try:
+            f = await self.bot.get_file(file_id)
+            return bytes(await f.download_as_bytearray())
+        except _ERRORS as exc:
+            raise _convert(exc) from exc
+
     async def set_commands(self, commands: list[tuple[str, str]]) -> None:
         await self.bot.set_my_commands([BotCommand(c, d) for c, d in commands])
 
