@@ -74,6 +74,7 @@ async def _serve_aiogram(
         transport, rate=settings.send_rate, per_chat_interval=settings.per_chat_interval
     )
     scheduler = start_scheduler(OutboxDispatcher(db.uow, sender))
+    install_jobs(scheduler, db, settings)
     dp = build_dispatcher(engine, sender)
     try:
         with contextlib.suppress(Exception):
@@ -111,6 +112,7 @@ async def _serve_ptb(
     )
     install_handlers(app, engine, sender)
     scheduler = start_scheduler(OutboxDispatcher(db.uow, sender))
+    install_jobs(scheduler, db, settings)
     async with app:
         with contextlib.suppress(Exception):
             await transport.set_commands(COMMANDS_VI)
@@ -123,6 +125,18 @@ async def _serve_ptb(
             scheduler.shutdown(wait=False)
             await app.updater.stop()
             await app.stop()
+
+
+def install_jobs(scheduler: object, db: Database, settings: Settings) -> None:
+    """Scheduled work beyond the outbox (reminders…), from the modules that own it."""
+    import importlib
+
+    for module in ("scheduler.reminders",):
+        try:
+            importlib.import_module(module).install(scheduler, db.uow, settings)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
 
 
 def _install_signals(stop: asyncio.Event) -> None:
