@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo run test lint locales bench
+.PHONY: setup demo run test lint locales bench browser
 
 setup: $(STAMP) locales
 
@@ -23,7 +23,14 @@ demo: setup
 run: setup
 	$(VENV)/bin/parbot run
 
-test: setup
+# Debian's Chromium for the browser test of the demo page (Playwright drives it; no download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser
 	$(VENV)/bin/pytest
 
 lint: setup

@@ -1,0 +1,93 @@
+"""The demo in a real browser: headless Chromium (Debian's) driven by Playwright.
+
+Starts `parbot demo` (emulator + web page + the aiogram bot on a seeded database) in-process,
+opens the page at a phone-sized viewport, sends /start as the commune officer, presses an inline
+button, and saves a screenshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot.demo import start_demo
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and os.environ.get("CI", "").lower() != "true",
+    reason="Debian chromium not installed (make test installs it)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def demo(tmp_path: Path):
+    port = free_port()
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(start_demo(port, tmp_path / "demo", True, stop, ready))
+    done, _ = await asyncio.wait({task, asyncio.create_task(ready.wait())}, timeout=30,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        task.result()  # raise the start-up error
+    assert ready.is_set(), "demo did not start within 30 s"
+    yield f"http://127.0.0.1:{port}/"
+    stop.set()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(task, 30)
+
+
+async def test_officer_starts_and_presses_a_button_in_the_browser(demo):
+    from playwright.async_api import async_playwright
+
+    assert CHROMIUM is not None, "chromium is required in CI"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "demo-officer.png"
+    shot.unlink(missing_ok=True)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 390, "height": 844})
+            await page.goto(demo)
+            await page.select_option("#persona", "1001")  # the commune's focal officer
+            start = page.locator("#start-button")
+            if await start.is_visible():
+                await start.click()
+            else:
+                await page.fill("#input", "/start")
+                await page.click("#send-button")
+            await page.locator(".msg.bot").first.wait_for(timeout=15000)
+            await page.fill("#input", "/score")
+            await page.click("#send-button")
+            button = page.locator(".inline-kb button").first
+            await button.wait_for(timeout=15000)
+            card_text = await page.locator(".msg.bot").last.inner_text()
+            assert "Tiêu chí" in card_text and "điểm" in card_text  # Vietnamese, diacritics
+            await button.click()
+            await page.get_by_text("Đã lưu").first.wait_for(timeout=15000)
+            await page.screenshot(path=str(shot), full_page=False)
+        finally:
+            await browser.close()
+    assert shot.exists() and shot.stat().st_size > 10_000
+    from PIL import Image
+
+    with Image.open(shot) as img:
+        assert img.size == (390, 844)
+        assert len(set(img.convert("RGB").getdata())) > 50  # not a blank page
