@@ -23,7 +23,6 @@ from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
 from conversations.i18n import fmt_num, t
 from scoring.catalog import CatalogError, load_catalog
-from scoring.i18n import N_
 
 T = TypeVar("T")
 
@@ -303,3 +302,7 @@ for _module in ("bot.cli_plan", "bot.cli_exports", "bot.cli_results"):
     except ModuleNotFoundError as _exc:
         if _exc.name != _module:
             raise
+
+
+if __name__ == "__main__":
+    main()

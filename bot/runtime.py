@@ -12,6 +12,8 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import AsyncIterator
+from typing import Any
 
 import click
 
@@ -19,6 +21,7 @@ from bot.app import Database, open_database
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
+from scheduler.leader import Leadership
 from scheduler.outbox import OutboxDispatcher, start_scheduler
 from scheduler.sender import Sender
 
@@ -47,8 +50,19 @@ def core_config(settings: Settings) -> CoreConfig:
     )
 
 
-async def serve(settings: Settings, stop: asyncio.Event, db: Database | None = None) -> None:
-    """Run until ``stop`` is set. ``db`` may be passed by the demo, which seeds it first."""
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    db: Database | None = None,
+    *,
+    webhook: bool = False,
+    reuse_port: bool = False,
+) -> None:
+    """Run until ``stop`` is set: long polling by default, or the webhook server.
+
+    ``db`` may be passed by the demo, which seeds it first. The scheduler and outbox sender run
+    only in the process that holds the leadership lock (see scheduler.leader).
+    """
     if settings.bot_token is None:
         raise SettingsError("PARBOT_BOT_TOKEN is not set")
     token = settings.bot_token.get_secret_value()
@@ -56,75 +70,80 @@ async def serve(settings: Settings, stop: asyncio.Event, db: Database | None = N
         if db is None:
             db = await stack.enter_async_context(open_database(settings))
         engine = ChatEngine(db.uow, core_config(settings))
-        if settings.runtime == "ptb":
-            await _serve_ptb(settings, token, engine, db, stop)
-        else:
-            await _serve_aiogram(settings, token, engine, db, stop)
-
-
-async def _serve_aiogram(
-    settings: Settings, token: str, engine: ChatEngine, db: Database, stop: asyncio.Event
-) -> None:
-    from handlers.aiogram_runtime import AiogramTransport, build_dispatcher, make_bot
-
-    bot = make_bot(token, settings.telegram_api)
-    transport = AiogramTransport(bot)
-    engine.files = transport
-    sender = Sender(
-        transport, rate=settings.send_rate, per_chat_interval=settings.per_chat_interval
-    )
-    scheduler = start_scheduler(OutboxDispatcher(db.uow, sender))
-    install_jobs(scheduler, db, settings)
-    dp = build_dispatcher(engine, sender)
-    try:
-        with contextlib.suppress(Exception):
-            await transport.set_commands(COMMANDS_VI)
-        polling = asyncio.create_task(
-            dp.start_polling(
-                bot,
-                handle_signals=False,
-                close_bot_session=False,
-                polling_timeout=settings.poll_timeout,
-            )
+        runtime = await stack.enter_async_context(_runtime(settings, token))
+        engine.files = runtime.transport
+        sender = Sender(
+            runtime.transport,
+            rate=settings.send_rate,
+            per_chat_interval=settings.per_chat_interval,
         )
-        stopper = asyncio.create_task(stop.wait())
-        await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if not polling.done():
-            await dp.stop_polling()
-            with contextlib.suppress(asyncio.CancelledError):
-                await polling
-        stopper.cancel()
-    finally:
-        scheduler.shutdown(wait=False)
-        await bot.session.close()
+        schedulers: list[Any] = []
 
+        async def start_jobs() -> None:
+            scheduler = start_scheduler(OutboxDispatcher(db.uow, sender))
+            install_jobs(scheduler, db, settings)
+            schedulers.append(scheduler)
 
-async def _serve_ptb(
-    settings: Settings, token: str, engine: ChatEngine, db: Database, stop: asyncio.Event
-) -> None:
-    from handlers.ptb_runtime import PtbTransport, build_application, install_handlers
-
-    app = build_application(token, settings.telegram_api)
-    transport = PtbTransport(app)
-    engine.files = transport
-    sender = Sender(
-        transport, rate=settings.send_rate, per_chat_interval=settings.per_chat_interval
-    )
-    install_handlers(app, engine, sender)
-    scheduler = start_scheduler(OutboxDispatcher(db.uow, sender))
-    install_jobs(scheduler, db, settings)
-    async with app:
-        with contextlib.suppress(Exception):
-            await transport.set_commands(COMMANDS_VI)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(timeout=settings.poll_timeout, poll_interval=0.0)
+        leadership = Leadership(db.engine)
+        leader_task = asyncio.create_task(leadership.run_when_leader(start_jobs, stop))
         try:
-            await stop.wait()
+            with contextlib.suppress(Exception):
+                await runtime.transport.set_commands(COMMANDS_VI)
+            if webhook:
+                await _serve_webhook(settings, runtime, engine, sender, stop, reuse_port)
+            else:
+                await runtime.poll(engine, sender, stop)
         finally:
-            scheduler.shutdown(wait=False)
-            await app.updater.stop()
-            await app.stop()
+            leader_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await leader_task
+            for scheduler in schedulers:
+                scheduler.shutdown(wait=False)
+            await leadership.release()
+
+
+@contextlib.asynccontextmanager
+async def _runtime(settings: Settings, token: str) -> AsyncIterator[Any]:
+    if settings.runtime == "ptb":
+        from handlers.ptb_runtime import PtbRuntime
+
+        async with PtbRuntime(settings, token) as rt:
+            yield rt
+    else:
+        from handlers.aiogram_runtime import AiogramRuntime
+
+        async with AiogramRuntime(settings, token) as rt:
+            yield rt
+
+
+async def _serve_webhook(
+    settings: Settings,
+    runtime: Any,
+    engine: ChatEngine,
+    sender: Sender,
+    stop: asyncio.Event,
+    reuse_port: bool,
+) -> None:
+    from aiohttp import web
+
+    from handlers.webhook import build_app
+
+    if settings.webhook_secret is None or not settings.webhook_url:
+        raise SettingsError("webhook mode needs PARBOT_WEBHOOK_URL and PARBOT_WEBHOOK_SECRET")
+    secret = settings.webhook_secret.get_secret_value()
+    app = build_app(engine, sender, secret, settings.webhook_path)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(
+        runner, settings.webhook_listen, settings.webhook_port, reuse_port=reuse_port or None
+    )
+    await site.start()
+    await runtime.set_webhook(settings.webhook_url, secret)
+    log.info("webhook worker listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 def install_jobs(scheduler: object, db: Database, settings: Settings) -> None:
@@ -147,15 +166,25 @@ def _install_signals(stop: asyncio.Event) -> None:
 
 
 @click.command("run", help="Chạy bot với Telegram (cần PARBOT_BOT_TOKEN) / run the bot.")
-def run_command() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+@click.option("--webhook", is_flag=True, help="Nhận cập nhật qua webhook / serve a webhook.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    help="Số tiến trình webhook cùng cổng / webhook worker processes on one port.",
+)
+def run_command(webhook: bool, workers: int) -> None:
     try:
         settings = load_settings()
     except SettingsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     if settings.bot_token is None:
         click.echo(
             "PARBOT_BOT_TOKEN chưa được đặt / is not set. Để thử không cần Telegram, chạy "
@@ -164,12 +193,27 @@ def run_command() -> None:
         )
         sys.exit(2)
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        _install_signals(stop)
-        await serve(settings, stop)
+    def one_process() -> None:
+        async def main() -> None:
+            stop = asyncio.Event()
+            _install_signals(stop)
+            await serve(settings, stop, webhook=webhook, reuse_port=workers > 1)
 
-    asyncio.run(main())
+        asyncio.run(main())
+
+    if webhook and workers > 1:
+        import multiprocessing
+
+        procs = [
+            multiprocessing.Process(target=one_process, name=f"parbot-worker-{n}")
+            for n in range(workers)
+        ]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join()
+    else:
+        one_process()
 
 
 @click.command("demo", help="Bản chạy thử trong trình duyệt, không cần Telegram / local demo.")

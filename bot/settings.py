@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     per_chat_interval: float = Field(default=1.0, ge=0)
     officers_see_rank: bool = False
     trust_roots_dir: Path | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8081, ge=1, le=65535)
+    webhook_path: str = "/telegram"
     poll_timeout: int = Field(default=25, ge=0, le=50)
 
     @field_validator("telegram_api")

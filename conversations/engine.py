@@ -12,9 +12,10 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
-from typing import Protocol
 from datetime import UTC, datetime
+from typing import Protocol
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from conversations import router
@@ -27,6 +28,11 @@ log = logging.getLogger(__name__)
 
 UowFactory = Callable[[], UnitOfWork]
 MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
+PERSON_LOCK_NAMESPACE = 0x7A11  # advisory-lock namespace for per-person update ordering
+
+
+class ServiceUnavailable(RuntimeError):
+    """The database could not store the update; it must be delivered again later."""
 
 
 class FileSource(Protocol):
@@ -56,24 +62,29 @@ class ChatEngine:
             self._locks[user_id] = lock
         return lock
 
-    async def handle(self, event: Event) -> Outcome | None:
-        """Handle one update in order with the same person's other updates."""
+    async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None:
+        """Handle one update in order with the same person's other updates.
+
+        A database outage either raises ServiceUnavailable (``raise_unavailable``: the webhook
+        answers 503 and Telegram delivers the update again later) or tells the user politely
+        that nothing was saved; it never pretends success.
+        """
         async with self._lock(event.sender.user_id):
             try:
                 return await self._handle(event)
-            except (OperationalError, DBAPIError):
+            except (OperationalError, DBAPIError, OSError) as exc:
                 log.exception("database unavailable while handling update %s", event.update_id)
+                if raise_unavailable:
+                    raise ServiceUnavailable(str(exc)) from exc
                 return _sorry(
                     event,
-                    "The service is busy right now. Nothing was saved; "
-                    "please try again in a minute.",
+                    "The service is busy right now. Nothing was saved; please try again in a minute.",
                 )
             except Exception:
                 log.exception("error while handling update %s", event.update_id)
                 return _sorry(
                     event,
-                    "Sorry, something went wrong. Nothing was changed; "
-                    "please try again or type /help.",
+                    "Sorry, something went wrong. Nothing was changed; please try again or type /help.",
                 )
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
@@ -94,6 +105,7 @@ class ChatEngine:
     async def _handle(self, event: Event) -> Outcome | None:
         file_data, file_error = await self._download(event)
         async with self.uow_factory() as uow:
+            await _lock_person(uow, event.sender.user_id)
             if not await uow.updates.claim(event.update_id):
                 return None  # already handled (redelivery after a restart)
             s = event.sender
@@ -130,6 +142,16 @@ class ChatEngine:
                 )
             await uow.conversations.save(person, ctx.state)
             return _fit(ctx.out)
+
+
+async def _lock_person(uow: UnitOfWork, user_id: int) -> None:
+    """Serialise one person's updates across processes (PostgreSQL transaction-scoped advisory
+    lock, released at commit). SQLite needs nothing: its write transactions are already serial."""
+    if uow.session.bind is not None and uow.session.bind.dialect.name == "postgresql":
+        await uow.session.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+            {"ns": PERSON_LOCK_NAMESPACE, "key": user_id % 2_147_483_647},
+        )
 
 
 def _sorry(event: Event, message: str) -> Outcome:

@@ -6,8 +6,10 @@ No aiogram FSM storage is used; the core keeps durable state in the database (re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -250,3 +252,41 @@ def build_dispatcher(core: Core, sender: OutSender) -> Dispatcher:
 async def run_polling(bot: Bot, core: Core, sender: OutSender) -> None:
     dp = build_dispatcher(core, sender)
     await dp.start_polling(bot, handle_signals=False, polling_timeout=10)
+
+
+class AiogramRuntime:
+    """The aiogram side of `parbot run`: a Bot, its transport, long polling or webhook set-up."""
+
+    def __init__(self, settings: Any, token: str) -> None:
+        self.settings = settings
+        self.bot = make_bot(token, settings.telegram_api)
+        self.transport = AiogramTransport(self.bot)
+
+    async def __aenter__(self) -> AiogramRuntime:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.bot.session.close()
+
+    async def poll(self, core: Core, sender: OutSender, stop: asyncio.Event) -> None:
+        dp = build_dispatcher(core, sender)
+        with contextlib.suppress(Exception):
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        polling = asyncio.create_task(
+            dp.start_polling(
+                self.bot,
+                handle_signals=False,
+                close_bot_session=False,
+                polling_timeout=self.settings.poll_timeout,
+            )
+        )
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if not polling.done():
+            await dp.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
+        stopper.cancel()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, drop_pending_updates=False)

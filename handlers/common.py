@@ -14,15 +14,17 @@ log = logging.getLogger(__name__)
 class Core(Protocol):
     """The framework-free conversation core as the adapters see it."""
 
-    async def handle(self, event: Event) -> Outcome | None: ...
+    async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None: ...
 
 
-async def process(event: Event, core: Core, sender: Sender) -> None:
+async def process(
+    event: Event, core: Core, sender: Sender, *, raise_unavailable: bool = False
+) -> None:
     """Hand one event to the core, then deliver its replies through the one sender.
 
     ``None`` from the core means the update was already processed (a redelivery): nothing is sent.
     """
-    outcome = await core.handle(event)
+    outcome = await core.handle(event, raise_unavailable=raise_unavailable)
     if event.callback_id is not None:
         await sender.answer_callback(
             event.callback_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -240,3 +241,33 @@ def install_handlers(app: Application, core: Core, sender: OutSender) -> None:  
 
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(TypeHandler(Update, on_update), group=1)
+
+
+class PtbRuntime:
+    """The python-telegram-bot side of `parbot run` over the same core."""
+
+    def __init__(self, settings: Any, token: str) -> None:
+        self.settings = settings
+        self.app = build_application(token, settings.telegram_api)
+        self.transport = PtbTransport(self.app)
+
+    async def __aenter__(self) -> PtbRuntime:
+        await self.app.initialize()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+
+    async def poll(self, core: Core, sender: OutSender, stop: asyncio.Event) -> None:
+        install_handlers(self.app, core, sender)
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(timeout=self.settings.poll_timeout, poll_interval=0.0)
+        try:
+            await stop.wait()
+        finally:
+            await self.app.updater.stop()
+            await self.app.stop()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.app.bot.set_webhook(url, secret_token=secret, drop_pending_updates=False)

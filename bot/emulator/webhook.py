@@ -1,4 +1,8 @@
-"""Webhook delivery: POST queued updates to the URL given in setWebhook, one at a time.
+"""Webhook delivery: POST queued updates to the URL given in setWebhook.
+
+Up to ``max_connections`` requests are in flight at once, each on a fresh connection (so several
+worker processes listening on one port all get traffic), while one chat's updates are still
+delivered one after another, in order.
 
 Like Telegram, an update is removed from the queue only after the bot answered 2xx; failures are
 recorded in getWebhookInfo (``last_error_date``/``last_error_message``) and retried with a
@@ -27,6 +31,15 @@ _MAX_BACKOFF = 2.0
 _REQUEST_TIMEOUT = 30.0
 
 
+def _chat_of(update: dict[str, Any]) -> int | None:
+    for key in ("message", "edited_message", "callback_query", "my_chat_member"):
+        obj = update.get(key)
+        if isinstance(obj, dict):
+            user = obj.get("from") or {}
+            return int(user["id"]) if "id" in user else None
+    return None
+
+
 class WebhookDeliverer:
     """Background task pushing updates to the configured webhook URL."""
 
@@ -46,16 +59,45 @@ class WebhookDeliverer:
 
     async def _run(self) -> None:
         backoff = _MIN_BACKOFF
-        async with aiohttp.ClientSession() as session:
+        in_flight: dict[int, asyncio.Task[bool]] = {}  # update id → delivery
+        busy_chats: dict[int, int] = {}  # chat id → update id in flight
+        connector = aiohttp.TCPConnector(force_close=True)
+        async with aiohttp.ClientSession(connector=connector) as session:
             while not self.core.closing:
                 if not self.core.webhook.url or not self.core.updates.pending:
-                    await self.core.updates.notifier.wait(5.0)
+                    if not in_flight:
+                        await self.core.updates.notifier.wait(5.0)
+                        continue
+                limit = max(1, self.core.webhook.max_connections)
+                for update in list(self.core.updates.pending):
+                    if len(in_flight) >= limit:
+                        break
+                    uid = update["update_id"]
+                    chat = _chat_of(update)
+                    if uid in in_flight or (chat is not None and chat in busy_chats):
+                        continue
+                    in_flight[uid] = asyncio.create_task(self._deliver(session, update))
+                    if chat is not None:
+                        busy_chats[chat] = uid
+                if not in_flight:
+                    await self.core.updates.notifier.wait(0.5)
                     continue
-                if await self._deliver(session, self.core.updates.pending[0]):
-                    backoff = _MIN_BACKOFF
-                else:
+                done, _ = await asyncio.wait(
+                    set(in_flight.values()), timeout=0.5, return_when=asyncio.FIRST_COMPLETED
+                )
+                failed = False
+                for uid, task in list(in_flight.items()):
+                    if task in done:
+                        del in_flight[uid]
+                        for chat, held in list(busy_chats.items()):
+                            if held == uid:
+                                del busy_chats[chat]
+                        failed |= not task.result()
+                if failed:
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, _MAX_BACKOFF)
+                elif done:
+                    backoff = _MIN_BACKOFF
 
     async def _deliver(self, session: aiohttp.ClientSession, update: dict[str, Any]) -> bool:
         config = self.core.webhook
@@ -76,7 +118,8 @@ class WebhookDeliverer:
         except (aiohttp.ClientError, TimeoutError) as exc:
             self._failed(f"Connection failed: {type(exc).__name__}")
             return False
-        self.core.updates.remove(update["update_id"])
+        if any(u["update_id"] == update["update_id"] for u in self.core.updates.pending):
+            self.core.updates.remove(update["update_id"])
         self.core.stats.webhook_deliveries += 1
         self.core.changes.notify()
         await self._run_reply_method(body)
