@@ -26,19 +26,18 @@ from aiogram.exceptions import (
 )
 from aiogram.types import (
     BotCommand,
-    CallbackQuery,
     FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
-    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
 
-from conversations.replies import Event, IncomingFile, Reply, Sender
+from conversations.replies import Reply
 from handlers.common import Core, process
+from handlers.raw_updates import event_from_update
 from scheduler.sender import DeliveryError
 from scheduler.sender import Sender as OutSender
 
@@ -163,95 +162,22 @@ class AiogramTransport:
         await self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in commands])
 
 
-def _sender_of(user: object, chat_id: int) -> Sender:
-    return Sender(
-        user_id=user.id,  # type: ignore[attr-defined]
-        chat_id=chat_id,
-        first_name=user.first_name or "",  # type: ignore[attr-defined]
-        last_name=user.last_name,  # type: ignore[attr-defined]
-        username=user.username,  # type: ignore[attr-defined]
-        language_code=user.language_code,  # type: ignore[attr-defined]
-    )
-
-
-def message_event(update_id: int, m: Message) -> Event | None:
-    if m.from_user is None or m.chat.type != "private":
-        return None
-    who = _sender_of(m.from_user, m.chat.id)
-    doc = m.document
-    if doc is not None:
-        f = IncomingFile(
-            doc.file_id,
-            doc.file_unique_id,
-            doc.file_name,
-            doc.mime_type,
-            doc.file_size,
-            m.caption,
-            m.media_group_id,
-        )
-        return Event(
-            update_id, who, "document", text=m.caption or "", message_id=m.message_id, file=f
-        )
-    if m.photo:
-        p = m.photo[-1]
-        f = IncomingFile(
-            p.file_id,
-            p.file_unique_id,
-            None,
-            "image/jpeg",
-            p.file_size,
-            m.caption,
-            m.media_group_id,
-        )
-        return Event(update_id, who, "photo", text=m.caption or "", message_id=m.message_id, file=f)
-    text = m.text or m.caption or ""
-    cmd = Event.parse_command(text)
-    if cmd is not None:
-        return Event(
-            update_id,
-            who,
-            "command",
-            text=text,
-            command=cmd[0],
-            args=cmd[1],
-            message_id=m.message_id,
-        )
-    return Event(update_id, who, "text", text=text, message_id=m.message_id)
-
-
-def callback_event(update_id: int, q: CallbackQuery) -> Event:
-    chat_id = q.message.chat.id if q.message is not None else q.from_user.id
-    return Event(
-        update_id,
-        _sender_of(q.from_user, chat_id),
-        "callback",
-        callback_id=q.id,
-        callback_data=q.data or "",
-        message_id=q.message.message_id if q.message is not None else None,
-    )
-
-
 def build_dispatcher(core: Core, sender: OutSender) -> Dispatcher:
+    """One catch-all handler: the update, as Bot API JSON, goes to the shared translator."""
     router = Router(name="parbot")
 
-    @router.message()
-    async def on_message(message: Message, event_update: Update) -> None:
-        ev = message_event(event_update.update_id, message)
+    async def on_update(_obj: object, event_update: Update) -> None:
+        ev = event_from_update(
+            event_update.model_dump(mode="json", by_alias=True, exclude_none=True)
+        )
         if ev is not None:
             await process(ev, core, sender)
 
-    @router.callback_query()
-    async def on_callback(query: CallbackQuery, event_update: Update) -> None:
-        await process(callback_event(event_update.update_id, query), core, sender)
-
+    router.message.register(on_update)
+    router.callback_query.register(on_update)
     dp = Dispatcher()
     dp.include_router(router)
     return dp
-
-
-async def run_polling(bot: Bot, core: Core, sender: OutSender) -> None:
-    dp = build_dispatcher(core, sender)
-    await dp.start_polling(bot, handle_signals=False, polling_timeout=10)
 
 
 class AiogramRuntime:

@@ -20,19 +20,18 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram import Message as PtbMessage
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
     ContextTypes,
     TypeHandler,
 )
 
-from conversations.replies import Event, IncomingFile, Reply, Sender
+from conversations.replies import Reply
 from handlers.common import Core, process
+from handlers.raw_updates import event_from_update
 from scheduler.sender import DeliveryError
 from scheduler.sender import Sender as OutSender
 
@@ -161,86 +160,15 @@ class PtbTransport:
         await self.bot.set_my_commands([BotCommand(c, d) for c, d in commands])
 
 
-def _sender_of(user: object, chat_id: int) -> Sender:
-    return Sender(
-        user_id=user.id,  # type: ignore[attr-defined]
-        chat_id=chat_id,
-        first_name=user.first_name or "",  # type: ignore[attr-defined]
-        last_name=user.last_name,  # type: ignore[attr-defined]
-        username=user.username,  # type: ignore[attr-defined]
-        language_code=user.language_code,  # type: ignore[attr-defined]
-    )
-
-
-def message_event(update_id: int, m: PtbMessage) -> Event | None:
-    if m.from_user is None or m.chat.type != "private":
-        return None
-    who = _sender_of(m.from_user, m.chat.id)
-    if m.document is not None:
-        d = m.document
-        f = IncomingFile(
-            d.file_id,
-            d.file_unique_id,
-            d.file_name,
-            d.mime_type,
-            d.file_size,
-            m.caption,
-            m.media_group_id,
-        )
-        return Event(
-            update_id, who, "document", text=m.caption or "", message_id=m.message_id, file=f
-        )
-    if m.photo:
-        p = m.photo[-1]
-        f = IncomingFile(
-            p.file_id,
-            p.file_unique_id,
-            None,
-            "image/jpeg",
-            p.file_size,
-            m.caption,
-            m.media_group_id,
-        )
-        return Event(update_id, who, "photo", text=m.caption or "", message_id=m.message_id, file=f)
-    text = m.text or m.caption or ""
-    cmd = Event.parse_command(text)
-    if cmd is not None:
-        return Event(
-            update_id,
-            who,
-            "command",
-            text=text,
-            command=cmd[0],
-            args=cmd[1],
-            message_id=m.message_id,
-        )
-    return Event(update_id, who, "text", text=text, message_id=m.message_id)
-
-
 def install_handlers(app: Application, core: Core, sender: OutSender) -> None:  # type: ignore[type-arg]
-    async def on_callback(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
-        q = update.callback_query
-        assert q is not None
-        chat_id = q.message.chat.id if q.message is not None else q.from_user.id
-        ev = Event(
-            update.update_id,
-            _sender_of(q.from_user, chat_id),
-            "callback",
-            callback_id=q.id,
-            callback_data=q.data or "",
-            message_id=q.message.message_id if q.message is not None else None,
-        )
-        await process(ev, core, sender)
+    """One catch-all handler: the update, as Bot API JSON, goes to the shared translator."""
 
     async def on_update(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.message is None:
-            return
-        ev = message_event(update.update_id, update.message)
+        ev = event_from_update(update.to_dict())
         if ev is not None:
             await process(ev, core, sender)
 
-    app.add_handler(CallbackQueryHandler(on_callback))
-    app.add_handler(TypeHandler(Update, on_update), group=1)
+    app.add_handler(TypeHandler(Update, on_update))
 
 
 class PtbRuntime:
