@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from bot import redact
 from bot.app import Database, open_database
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.context import CoreConfig
@@ -66,6 +67,13 @@ async def serve(
     if settings.bot_token is None:
         raise SettingsError("PARBOT_BOT_TOKEN is not set")
     token = settings.bot_token.get_secret_value()
+    redact.install(
+        [
+            token,
+            token.split(":", 1)[-1],
+            settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+        ]
+    )
     async with contextlib.AsyncExitStack() as stack:
         if db is None:
             db = await stack.enter_async_context(open_database(settings))
@@ -184,6 +192,7 @@ def run_command(webhook: bool, workers: int) -> None:
         format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     if settings.bot_token is None:
         click.echo(

@@ -17,6 +17,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
+    AiogramError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -89,6 +90,7 @@ _ERRORS = (
     TelegramNotFound,
     TelegramServerError,
     TelegramNetworkError,
+    AiogramError,  # e.g. ClientDecodeError: a proxy's HTML error page instead of JSON
     asyncio.TimeoutError,
 )
 
