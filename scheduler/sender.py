@@ -86,6 +86,19 @@ class Sender:
         if start > now:
             await self.sleep(start - now)
 
+    async def _attempt(
+        self, chat_id: int, reply: Reply, edit_message_id: int | None
+    ) -> tuple[int | None, DeliveryError | None]:
+        try:
+            if edit_message_id is not None:
+                return await self.transport.edit(chat_id, edit_message_id, reply), None
+            return await self.transport.send(chat_id, reply), None
+        except DeliveryError as err:
+            return None, err
+        except Exception as exc:  # an adapter let something unexpected through: retry it
+            log.warning("unexpected transport error: %s", type(exc).__name__)
+            return None, DeliveryError("network", type(exc).__name__)
+
     async def deliver(
         self, chat_id: int, reply: Reply, *, edit_message_id: int | None = None
     ) -> Delivery:
@@ -93,45 +106,39 @@ class Sender:
         delay = 0.5
         for attempt in range(1, self.max_attempts + 1):
             await self._pace(chat_id)
-            try:
-                if edit_message_id is not None:
-                    mid = await self.transport.edit(chat_id, edit_message_id, reply)
-                else:
-                    mid = await self.transport.send(chat_id, reply)
-            except DeliveryError as err:
-                if err.kind == "rate_limited":
-                    self.stats.rate_limited += 1
-                    wait = max(err.retry_after, 1.0)
-                    self._paused_until = max(self._paused_until, self.clock() + wait)
-                    if wait > self.max_inline_wait:
-                        return Delivery(
-                            "deferred", error=err.description, retry_after=wait, attempts=attempt
-                        )
-                    self.stats.retries += 1
-                    continue  # _pace waits until the pause is over
-                if err.kind == "forbidden":
-                    self.stats.unreachable += 1
-                    return Delivery("unreachable", error=err.description, attempts=attempt)
-                if err.kind == "bad_request" and "chat not found" in err.description.lower():
-                    self.stats.unreachable += 1  # never started the bot, or the chat is gone
-                    return Delivery("unreachable", error=err.description, attempts=attempt)
-                if err.kind == "bad_request":
-                    if edit_message_id is not None and "not modified" in err.description:
-                        return Delivery("sent", edit_message_id, attempts=attempt)
-                    if edit_message_id is not None:
-                        # the message to edit is gone or too old: show the reply as a new one
-                        edit_message_id = None
-                        continue
-                    self.stats.failed += 1
-                    log.warning("message to %s refused: %s", chat_id, err.description)
-                    return Delivery("failed", error=err.description, attempts=attempt)
+            mid, err = await self._attempt(chat_id, reply, edit_message_id)
+            if err is None:
+                self.stats.sent += 1
+                return Delivery("sent", mid, attempts=attempt)
+            if err.kind == "rate_limited":
+                self.stats.rate_limited += 1
+                wait = max(err.retry_after, 1.0)
+                self._paused_until = max(self._paused_until, self.clock() + wait)
+                if wait > self.max_inline_wait:
+                    return Delivery(
+                        "deferred", error=err.description, retry_after=wait, attempts=attempt
+                    )
                 self.stats.retries += 1
-                if attempt < self.max_attempts:
-                    await self.sleep(delay)
-                    delay = min(delay * 2, 8.0)
-                continue
-            self.stats.sent += 1
-            return Delivery("sent", mid, attempts=attempt)
+                continue  # _pace waits until the pause is over
+            if err.kind == "forbidden" or (
+                err.kind == "bad_request" and "chat not found" in err.description.lower()
+            ):
+                self.stats.unreachable += 1  # never started the bot, blocked it, or chat gone
+                return Delivery("unreachable", error=err.description, attempts=attempt)
+            if err.kind == "bad_request":
+                if edit_message_id is not None and "not modified" in err.description:
+                    return Delivery("sent", edit_message_id, attempts=attempt)
+                if edit_message_id is not None:
+                    # the message to edit is gone or too old: show the reply as a new one
+                    edit_message_id = None
+                    continue
+                self.stats.failed += 1
+                log.warning("message to %s refused: %s", chat_id, err.description)
+                return Delivery("failed", error=err.description, attempts=attempt)
+            self.stats.retries += 1
+            if attempt < self.max_attempts:
+                await self.sleep(delay)
+                delay = min(delay * 2, 8.0)
         self.stats.failed += 1
         return Delivery("failed", error="gave up after retries", attempts=self.max_attempts)
 
