@@ -171,6 +171,8 @@ async def submit(ctx: Ctx) -> None:
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     kind = parts[0]
+    if kind == "pg" and len(parts) == 3:  # pg:<unit>:<page>; s|w:<ok|no>:<unit>
+        parts = [kind, parts[2], parts[1]]
     action = parts[1] if len(parts) > 1 else ""
     try:
         unit_id = int(parts[2])
