@@ -1,0 +1,452 @@
+"""The council's evidence pack (hồ sơ tài liệu kiểm chứng): one ZIP the appraisers can open.
+
+Layout: one folder per unit code when the pack holds several units, then one folder per item
+code (``1.1.1.a/``) holding that item's files under safe readable names, plus an index at the
+root in Excel (``danh-muc-tai-lieu.xlsx``) and CSV (UTF-8 with BOM, so Excel shows Vietnamese):
+
+    X01/1.1.1.a/Ke hoach CCHC 2024.pdf
+    X01/1.1.1.a/Ke hoach CCHC 2024 (2).pdf
+    X02/3.2/Anh niem yet.pdf
+    danh-muc-tai-lieu.xlsx
+    danh-muc-tai-lieu.csv
+
+Reading the database is async (:func:`collect`); writing the ZIP is blocking and streams every
+file from the content-addressed store into the archive on disk (:func:`write_zip`), so a pack of
+several gigabytes never sits in memory. :func:`build_evidence_zip` does both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from conversations import assessment as A
+from scoring.i18n import N_
+from storage import models as m
+from storage.files import EvidenceStore
+from storage.uow import UnitOfWork
+
+INDEX_XLSX = "danh-muc-tai-lieu.xlsx"
+INDEX_CSV = "danh-muc-tai-lieu.csv"
+MAX_STEM = 80
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+
+HEADERS = (
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Mã tiêu chí",
+    "Tên tiêu chí",
+    "Tệp trong thư mục",
+    "Tên tệp gốc",
+    "Số trang",
+    "Mục/trang trích dẫn",
+    "Chữ ký số",
+    "Người ký",
+    "Thời điểm ký",
+    "Người gửi",
+    "Thời gian gửi",
+    "Dung lượng (byte)",
+    "Ghi chú",
+)
+WIDTHS = (10, 30, 12, 50, 45, 35, 9, 24, 32, 28, 17, 24, 17, 14, 24)
+
+STATUS_VI = {
+    "signed_intact": "Có chữ ký số, còn nguyên vẹn",
+    "signed_modified": "Có chữ ký số nhưng bị sửa sau khi ký",
+    "unsigned": "Không có chữ ký số",
+    "photo": "Ảnh chụp chuyển sang PDF (không ký số)",
+    "unreadable": "Không đọc được",
+}
+MISSING_NOTE = "Không tìm thấy nội dung tệp trong kho lưu trữ"
+
+_PICTURE_EXT = re.compile(r"\.(pdf|jpe?g|png|webp|gif|bmp|tiff?|heic|heif)$", re.IGNORECASE)
+_NOT_ALLOWED = re.compile(r"[^A-Za-z0-9 ._,()+-]+")
+_RUNS = re.compile(r"[-\s]*-[-\s]*|\s+")
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
+
+
+# ------------------------------------------------------------------ names
+
+
+def ascii_fold(text: str) -> str:
+    """Vietnamese without diacritics ("Kế hoạch" → "Ke hoach", "Đ" → "D")."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def safe_name(original: str | None, suffix: str = ".pdf", fallback: str = "tai-lieu") -> str:
+    """A readable file name that is safe on every system: no path separators, no control or
+    reserved characters, ASCII only (old Windows unzip tools garble anything else), at most
+    ``MAX_STEM`` characters before ``suffix``. The stored content is always a PDF, so a photo's
+    ``.jpg`` becomes ``.pdf``."""
+    name = _PICTURE_EXT.sub("", " ".join((original or "").split()))
+    stem = _NOT_ALLOWED.sub("-", ascii_fold(name))
+    stem = _RUNS.sub(lambda mt: "-" if "-" in mt.group(0) else " ", stem)
+    stem = stem.strip(" .-_,")[:MAX_STEM].rstrip(" .-_,")
+    if not stem:
+        stem = fallback
+    if _WINDOWS_RESERVED.match(stem):
+        stem = "_" + stem
+    return stem + suffix
+
+
+def safe_folder(code: str) -> str:
+    """A folder name for a unit or item code ("1.1.1.a" stays as it is)."""
+    return safe_name(code, suffix="", fallback="_")
+
+
+def dedupe(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``… — the first not in ``taken`` (case-insensitive,
+    as on Windows and macOS); the result is added to ``taken``."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or "/" in ext:
+        stem, ext = name, ""
+    else:
+        ext = "." + ext
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{stem} ({n}){ext}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+# ------------------------------------------------------------------ data
+
+
+@dataclass(frozen=True)
+class PackEntry:
+    """One evidence file as it appears in the pack and its index."""
+
+    unit_code: str
+    unit_name: str
+    board: str
+    item_code: str
+    item_title: str
+    field_code: str | None
+    arcname: str  # path inside the ZIP, POSIX separators
+    original_name: str
+    sha256: str
+    size: int
+    pages: int | None
+    section_ref: str | None
+    signature_status: str
+    signer: str | None
+    signed_at: datetime | None
+    uploader: str | None
+    uploaded_at: datetime | None
+
+    @property
+    def file_name(self) -> str:
+        return self.arcname.rsplit("/", 1)[-1]
+
+
+@dataclass
+class ZipSummary:
+    path: Path
+    units: int  # units in the selection (with or without files)
+    files: int  # files written into the ZIP
+    bytes: int  # content bytes written (before ZIP overhead)
+    items: int  # distinct (unit, item) folders
+    entries: list[PackEntry] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # arcnames whose content was absent
+
+
+@dataclass(frozen=True)
+class Selection:
+    period: m.Period
+    units: list[m.Unit]
+    entries: list[PackEntry]
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(e.size for e in self.entries)
+
+
+# ------------------------------------------------------------------ reading
+
+
+async def select_units(
+    uow: UnitOfWork,
+    period_year: int,
+    unit_codes: list[str] | None = None,
+    board: str | None = None,
+) -> tuple[m.Period, list[m.Unit]]:
+    """The period and its units: the given codes (in that order), or one board, or all.
+
+    Raises :class:`conversations.assessment.NotFound` for an unknown period or unit code.
+    """
+    period = await A.get_period(uow, period_year)
+    if unit_codes:
+        units: list[m.Unit] = []
+        unknown: list[str] = []
+        for code in dict.fromkeys(c.strip() for c in unit_codes if c.strip()):
+            unit = await uow.units.get_by_code(period.id, code)
+            if unit is None:
+                unknown.append(code)
+            else:
+                units.append(unit)
+        if unknown:
+            raise A.NotFound(N_("unknown unit %(unit)s"), unit=", ".join(unknown))
+        if board is not None:
+            units = [u for u in units if u.board == board]
+        return period, units
+    return period, await uow.units.list_for_period(period.id, board)
+
+
+async def collect(
+    uow: UnitOfWork,
+    period_year: int,
+    unit_codes: list[str] | None = None,
+    board: str | None = None,
+    *,
+    fields_by_unit: Mapping[str, Collection[str] | None] | None = None,
+) -> Selection:
+    """Everything the pack will hold, with the names the files get inside it.
+
+    ``fields_by_unit`` restricts the pack (an appraiser sees only the fields assigned to them):
+    ``{unit code: field codes, or None for every item}``; a unit missing from it contributes
+    nothing. Bonus and penalty items belong to no field, so only a full view includes them.
+    """
+    period, units = await select_units(uow, period_year, unit_codes, board)
+    nested = not (unit_codes and len(unit_codes) == 1)  # one folder per unit unless just one
+    entries: list[PackEntry] = []
+    if not units:
+        return Selection(period, units, entries)
+    rows = await uow.session.execute(
+        select(m.Evidence, m.CatalogItem.code, m.CatalogItem.title, m.CatalogItem.position)
+        .join(m.CatalogItem, m.CatalogItem.id == m.Evidence.item_id)
+        .where(m.Evidence.unit_id.in_([u.id for u in units]), m.Evidence.removed_at.is_(None))
+        .order_by(m.Evidence.unit_id, m.CatalogItem.position, m.Evidence.id)
+    )
+    by_unit: dict[int, list[tuple[m.Evidence, str, str, int]]] = {}
+    for ev, code, title, position in rows:
+        by_unit.setdefault(ev.unit_id, []).append((ev, code, title, position))
+    people_ids = sorted(
+        {ev.uploaded_by for lst in by_unit.values() for ev, *_ in lst if ev.uploaded_by}
+    )
+    names = {p.id: p.full_name for p in await uow.people.list_by_ids(people_ids)}
+    fields_of: dict[int, dict[str, str | None]] = {}
+    for unit in units:
+        unit_rows = by_unit.get(unit.id, [])
+        if not unit_rows:
+            continue
+        if unit.catalog_id is not None and unit.catalog_id not in fields_of:
+            fields_of[unit.catalog_id] = await _fields(uow, unit.catalog_id)
+        field_map = fields_of.get(unit.catalog_id or 0, {})
+        allowed: set[str | None] | None = None
+        if fields_by_unit is not None:
+            if unit.code not in fields_by_unit:
+                continue
+            chosen = fields_by_unit[unit.code]
+            allowed = None if chosen is None else set(chosen)
+        unit_dir = safe_folder(unit.code) + "/" if nested else ""
+        taken: dict[str, set[str]] = {}
+        for ev, code, title, _pos in unit_rows:
+            field_code = field_map.get(code)
+            if allowed is not None and field_code not in allowed:
+                continue
+            folder = unit_dir + safe_folder(code)
+            name = dedupe(safe_name(ev.original_name), taken.setdefault(folder, set()))
+            entries.append(
+                PackEntry(
+                    unit_code=unit.code,
+                    unit_name=unit.name,
+                    board=unit.board,
+                    item_code=code,
+                    item_title=title,
+                    field_code=field_code,
+                    arcname=f"{folder}/{name}",
+                    original_name=ev.original_name,
+                    sha256=ev.sha256,
+                    size=int(ev.size),
+                    pages=ev.pages,
+                    section_ref=ev.section_ref,
+                    signature_status=ev.signature_status,
+                    signer=ev.signer,
+                    signed_at=ev.signed_at,
+                    uploader=names.get(ev.uploaded_by) if ev.uploaded_by else None,
+                    uploaded_at=ev.uploaded_at,
+                )
+            )
+    return Selection(period, units, entries)
+
+
+async def _fields(uow: UnitOfWork, catalog_id: int) -> dict[str, str | None]:
+    """``{item code: its field's code}`` from the stored item tree (None for bonus/penalty)."""
+    rows = await uow.catalogs.items_by_code(catalog_id)
+    out: dict[str, str | None] = {}
+    for code in rows:
+        top = rows[code]
+        for _ in range(64):  # the tree is shallow; the bound only guards a corrupt cycle
+            parent = rows.get(top.parent_code) if top.parent_code else None
+            if parent is None:
+                break
+            top = parent
+        out[code] = top.code if top.section == m.ItemSection.FIELD.value else None
+    return out
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(tz).replace(tzinfo=None)
+
+
+def _row(e: PackEntry, tz: ZoneInfo, missing: bool) -> list[object]:
+    return [
+        e.unit_code,
+        e.unit_name,
+        e.item_code,
+        e.item_title,
+        e.arcname,
+        e.original_name,
+        e.pages,
+        e.section_ref or "",
+        STATUS_VI.get(e.signature_status, e.signature_status),
+        e.signer or "",
+        _local(e.signed_at, tz),
+        e.uploader or "",
+        _local(e.uploaded_at, tz),
+        e.size,
+        MISSING_NOTE if missing else "",
+    ]
+
+
+def index_xlsx(entries: list[PackEntry], tz: ZoneInfo, missing: Collection[str] = ()) -> bytes:
+    """The index as an Excel workbook: Vietnamese headers, numbers and times as real values,
+    header row frozen, filters on, sensible column widths, file cells linked to the files."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Danh mục TLKC"
+    ws.append(list(HEADERS))
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[1]:
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    time_cols = (HEADERS.index("Thời điểm ký") + 1, HEADERS.index("Thời gian gửi") + 1)
+    file_col = HEADERS.index("Tệp trong thư mục") + 1
+    for e in entries:
+        ws.append(_row(e, tz, e.arcname in missing))
+        r = ws.max_row
+        for c in time_cols:
+            ws.cell(r, c).number_format = "DD/MM/YYYY HH:MM"
+        link = ws.cell(r, file_col)
+        if e.arcname not in missing:
+            link.hyperlink = e.arcname
+            link.font = Font(color="0563C1", underline="single")
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(ws.max_row, 1)}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def index_csv(entries: list[PackEntry], tz: ZoneInfo, missing: Collection[str] = ()) -> bytes:
+    """The same index as CSV, UTF-8 with a BOM so Excel opens Vietnamese correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for e in entries:
+        row = _row(e, tz, e.arcname in missing)
+        writer.writerow(
+            [v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime) else v for v in row]
+        )
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_zip(
+    entries: list[PackEntry],
+    store: EvidenceStore,
+    out_path: Path | str,
+    *,
+    units: int = 0,
+    tz: ZoneInfo | str = DEFAULT_TZ,
+) -> ZipSummary:
+    """Write the pack to ``out_path`` (blocking). Files are streamed from the store into the
+    archive (never read whole into memory); the archive is written to a temporary name beside
+    ``out_path`` and renamed when complete, so a reader never sees half a pack."""
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.part")
+    missing: list[str] = []
+    written = 0
+    total = 0
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            for e in entries:
+                src = store.path(e.sha256)
+                try:
+                    # PDFs are compressed already: store them, deflating gains little.
+                    zf.write(src, e.arcname, compress_type=zipfile.ZIP_STORED)
+                except FileNotFoundError:
+                    missing.append(e.arcname)
+                    continue
+                written += 1
+                total += e.size
+            zf.writestr(INDEX_XLSX, index_xlsx(entries, zone, missing))
+            zf.writestr(INDEX_CSV, index_csv(entries, zone, missing))
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    return ZipSummary(
+        path=out,
+        units=units,
+        files=written,
+        bytes=total,
+        items=len({(e.unit_code, e.item_code) for e in entries}),
+        entries=entries,
+        missing=missing,
+    )
+
+
+async def build_evidence_zip(
+    uow: UnitOfWork,
+    store: EvidenceStore,
+    period_year: int,
+    out_path: Path | str,
+    unit_codes: list[str] | None = None,
+    board: str | None = None,
+    *,
+    fields_by_unit: Mapping[str, Collection[str] | None] | None = None,
+    tz: ZoneInfo | str = DEFAULT_TZ,
+) -> ZipSummary:
+    """Build the evidence pack of one period: the given units, or one board, or every unit.
+
+    Raises :class:`conversations.assessment.NotFound` for an unknown period or unit code.
+    """
+    sel = await collect(uow, period_year, unit_codes, board, fields_by_unit=fields_by_unit)
+    return await asyncio.to_thread(
+        write_zip, sel.entries, store, out_path, units=len(sel.units), tz=tz
+    )
