@@ -1,15 +1,34 @@
-"""/rank: a leader's preliminary index, classification, rank on the board, and what is missing.
+"""/rank: a leader's index, classification, rank on the board, what is missing — and charts.
 
 Figures are labelled preliminary while anything is self-assessed only or survey points are
-pending, and a rank range is given where pending points could still move the unit.
+pending, and a rank range is given where pending points could still move the unit; once the
+period is published they are the official results. A chart of the board (the leader's unit in
+red, the class thresholds as dashed lines) follows the text, and a button draws the unit's
+fields against the board's median.
+
+Who sees what: a unit's leaders see their own unit and the board's ranking; officers only when
+``officers_see_rank`` is set; admins see every board and, with ``/rank CODE``, any unit.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import statistics
+from collections.abc import Sequence
+from decimal import Decimal
+
 from conversations import assessment as A
+from conversations import charts
 from conversations.context import Ctx
+from conversations.replies import Button, OutgoingFile
+from conversations.review import say_long
 from conversations.unitview import active_unit, load_view
-from scoring.results import next_class_gap
+from scoring.catalog import Catalog
+from scoring.results import FieldScore, next_class_gap
+from storage import models as m
+
+log = logging.getLogger(__name__)
 
 BOARD_NAMES = {
     "department": "Board 1: Specialised departments",
@@ -21,12 +40,29 @@ def board_name(ctx: Ctx, board: str) -> str:
     return ctx.tr(BOARD_NAMES[board]) if board in BOARD_NAMES else board
 
 
+def class_label(ctx: Ctx, catalog: Catalog, rule_no: int) -> str:
+    """The classification in the reader's language (the catalog may give ``label_en``)."""
+    rule = catalog.classification[rule_no]
+    return rule.label_en if ctx.locale == "en" and rule.label_en else rule.label
+
+
+def rank_roles(ctx: Ctx) -> tuple[str, ...]:
+    return ("leader", "officer") if ctx.config.officers_see_rank else ("leader",)
+
+
+def can_see_unit(ctx: Ctx, unit_id: int) -> bool:
+    return ctx.is_admin or any(ctx.has_role(r, unit_id) for r in rank_roles(ctx))
+
+
 async def rank(ctx: Ctx, args: str = "") -> None:
-    roles = ("leader", "officer") if ctx.config.officers_see_rank else ("leader",)
-    unit_id = await active_unit(ctx, roles)
+    args = args.strip()
+    if ctx.is_admin and args:
+        await _admin_rank(ctx, args)
+        return
+    unit_id = await active_unit(ctx, rank_roles(ctx))
     if unit_id is None:
         if ctx.is_admin:
-            await board_overview(ctx, args.strip() or None)
+            await board_overview(ctx, None)
             return
         if ctx.unit_ids("officer"):
             ctx.say(
@@ -44,6 +80,26 @@ async def rank(ctx: Ctx, args: str = "") -> None:
     await unit_standing(ctx, unit_id)
 
 
+async def _admin_rank(ctx: Ctx, args: str) -> None:
+    """``/rank commune`` (a board) or ``/rank X01`` (a unit's detail) for admins."""
+    board = A.parse_board(args)
+    if board is not None:
+        await board_overview(ctx, board)
+        return
+    period = await ctx.uow.periods.latest()
+    unit = await ctx.uow.units.get_by_code(period.id, args) if period is not None else None
+    if unit is None:
+        ctx.say(
+            ctx.tr(
+                "There is no unit %(code)s this year. Type /rank for every board, or /rank "
+                "followed by a unit code.",
+                code=args[:32],
+            )
+        )
+        return
+    await unit_standing(ctx, unit.id)
+
+
 async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     view = await load_view(ctx, unit_id)
     if view is None:
@@ -57,16 +113,16 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     rows = await A.standings(ctx.uow, view.period.year, view.unit.board)
     mine = next((r for r in rows if r.unit.id == unit_id), None)
     if mine is None:
-        ctx.say(ctx.tr("No score yet for %(unit)s.", unit=view.unit.name))
+        ctx.say(ctx.tr("No score yet for %(unit)s.", unit=_esc(view.unit.name)))
         return
     res, rk = mine.result, mine.ranked
     published = view.period.published_at is not None
-    lines = [f"<b>{view.unit.name}</b>"]
+    lines = [f"<b>{_esc(view.unit.name)}</b>"]
     head = ctx.tr(
         "Index: <b>%(index)s</b>/%(scale)s · %(cls)s",
         index=ctx.num(res.index),
         scale=ctx.num(view.catalog.scale),
-        cls=res.classification,
+        cls=class_label(ctx, view.catalog, res.class_rank),
     )
     lines.append(head)
     lines.append(
@@ -77,7 +133,24 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             board=board_name(ctx, view.unit.board),
         )
     )
-    if res.pending and (rk.best_rank != rk.rank or rk.worst_rank != rk.rank):
+    all_tied = len(rows) > 1 and len({r.result.index for r in rows}) == 1
+    if len(rows) == 1:
+        lines.append(
+            ctx.tr(
+                "Your unit is the only one on this board so far, so there is no ranking "
+                "to compare with yet."
+            )
+        )
+    elif all_tied:
+        lines.append(
+            ctx.tr(
+                "All %(n)s units on the board have the same index (%(index)s), so they share "
+                "rank 1.",
+                n=len(rows),
+                index=ctx.num(res.index),
+            )
+        )
+    if not published and res.pending and (rk.best_rank != rk.rank or rk.worst_rank != rk.rank):
         lines.append(
             ctx.tr(
                 "With the survey points still pending, the unit can end between rank "
@@ -96,22 +169,32 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
         for code, missing in gap.fields_below.items():
             parts.append(ctx.tr("field %(code)s +%(pct)s%%", code=code, pct=ctx.num(missing)))
         if parts:
+            target = class_label(ctx, view.catalog, res.class_rank - 1)
             lines.append(
-                ctx.tr("To reach “%(target)s”: %(what)s", target=gap.target, what="; ".join(parts))
+                ctx.tr("To reach “%(target)s”: %(what)s", target=target, what="; ".join(parts))
             )
     lines.append("")
     for f in res.fields:
         pct = f"{ctx.num(f.pct)}%" if f.pct is not None else ctx.tr("pending")
-        lines.append(f"{f.code}. {f.title[:34]}: {ctx.num(f.points)}/{ctx.num(f.max)} · {pct}")
+        title = _esc(f.title[:34])
+        lines.append(f"{f.code}. {title}: {ctx.num(f.points)}/{ctx.num(f.max)} · {pct}")
     counts = res.counts
-    missing = counts.get("unanswered", 0)
+    if not view.answers:
+        lines.append("")
+        lines.append(
+            ctx.tr(
+                "No criterion has been answered yet, so every self-assessed criterion "
+                "counts 0. The focal officers answer them with 📝 Score."
+            )
+        )
+    unanswered = counts.get("unanswered", 0)
     risk = len(view.at_risk())
     lines.append("")
     lines.append(
         ctx.tr(
             "Unanswered: %(n)s · without evidence or explanation: %(r)s · survey "
             "items pending: %(p)s · appraised: %(a)s",
-            n=missing,
+            n=unanswered,
             r=risk,
             p=counts.get("pending", 0),
             a=counts.get("appraised", 0),
@@ -126,7 +209,167 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 "council; survey points are added later."
             )
         )
-    ctx.say("\n".join(lines))
+    fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
+    show_chart = len(rows) > 1 and not all_tied
+    ctx.say("\n".join(lines), buttons=() if show_chart else fields_button)
+    if not show_chart:
+        return
+    photo = await _board_photo(ctx, rows, view.catalog, view.period, view.unit.board, unit_id)
+    if photo is None:
+        return
+    caption = ctx.tr(
+        "%(board)s: the index of every unit; %(unit)s in red. Dashed lines: the "
+        "classification thresholds.",
+        board=board_name(ctx, view.unit.board),
+        unit=_esc(view.unit.name),
+    )
+    ctx.say(caption, photo=photo, buttons=fields_button)
+
+
+async def _board_photo(
+    ctx: Ctx,
+    rows: Sequence[A.Standing],
+    catalog: Catalog,
+    period: m.Period,
+    board: str,
+    highlight: int | None,
+) -> OutgoingFile | None:
+    published = period.published_at is not None
+    preliminary = not published and any(r.result.preliminary for r in rows)
+    title = ctx.tr("%(board)s — PAR index %(year)s", board=board_name(ctx, board), year=period.year)
+    if preliminary:
+        title += " " + ctx.tr("(preliminary)")
+    bars = [
+        charts.Bar(
+            f"{r.ranked.rank}. {r.unit.name}",
+            float(r.result.index),
+            ctx.num(r.result.index),
+            r.unit.id == highlight,
+        )
+        for r in rows
+    ]
+    thresholds = [
+        charts.Threshold(
+            f"≥ {ctx.num(rule.min_index)}: {class_label(ctx, catalog, n)}", float(rule.min_index)
+        )
+        for n, rule in enumerate(catalog.classification)
+        if rule.min_index is not None and rule.min_index > 0
+    ]
+    path = charts.chart_path(ctx.config.data_dir, "board")
+    try:
+        await asyncio.to_thread(
+            charts.board_chart,
+            path,
+            bars,
+            thresholds,
+            title=title,
+            xlabel=ctx.tr("PAR index"),
+            scale=float(catalog.scale),
+        )
+    except Exception:  # a chart is a bonus: the text has already been written
+        log.exception("could not draw the board chart")
+        return None
+    return OutgoingFile(str(path), f"bang-xep-hang-{period.year}.png", "image/png")
+
+
+# ------------------------------------------------------------------ callbacks
+
+
+async def on_callback(ctx: Ctx, parts: list[str]) -> None:
+    """rk:fields:<unit id> — the unit's fields chart; rk:board:<board> — a board chart (admins)."""
+    action = parts[1] if len(parts) > 1 else ""
+    arg = parts[2] if len(parts) > 2 else ""
+    if action == "fields":
+        try:
+            unit_id = int(arg)
+        except ValueError:
+            ctx.toast(ctx.tr("This button is out of date. Type /rank again."))
+            return
+        if not can_see_unit(ctx, unit_id):
+            ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
+            return
+        await fields_chart(ctx, unit_id)
+        return
+    if action == "board" and arg in BOARD_NAMES:
+        if not ctx.is_admin:
+            ctx.toast(ctx.tr("Only Phòng Nội vụ can see this."), alert=True)
+            return
+        await board_chart(ctx, arg)
+        return
+    ctx.toast(ctx.tr("This button is out of date. Type /rank again."))
+
+
+async def fields_chart(ctx: Ctx, unit_id: int) -> None:
+    view = await load_view(ctx, unit_id)
+    if view is None:
+        ctx.say(
+            ctx.tr(
+                "Your unit has no criteria set (bộ chỉ số) for this year yet, so there is "
+                "no score to show."
+            )
+        )
+        return
+    rows = await A.standings(ctx.uow, view.period.year, view.unit.board)
+    mine = next((r for r in rows if r.unit.id == unit_id), None)
+    if mine is None:
+        ctx.say(ctx.tr("No score yet for %(unit)s.", unit=_esc(view.unit.name)))
+        return
+    others = [r.result for r in rows]
+    bars = []
+    for f in mine.result.fields:
+        med = _median([o.field(f.code) for o in others]) if len(rows) > 1 else None
+        pct = f.pct
+        bars.append(
+            charts.FieldBar(
+                f"{f.code}. {_field_title(ctx, view.catalog, f.code, f.title)}",
+                float(pct) if pct is not None else None,
+                float(med) if med is not None else None,
+                f"{ctx.num(pct)}%" if pct is not None else ctx.tr("pending"),
+                f"{ctx.num(med)}%" if med is not None else "",
+            )
+        )
+    path = charts.chart_path(ctx.config.data_dir, "fields")
+    try:
+        await asyncio.to_thread(
+            charts.fields_chart,
+            path,
+            bars,
+            title=ctx.tr("%(unit)s: points per field", unit=view.unit.name),
+            unit_label=view.unit.name,
+            median_label=ctx.tr("Board median (%(n)s units)", n=len(rows)),
+            xlabel=ctx.tr("Percentage of the field's points"),
+        )
+    except Exception:
+        log.exception("could not draw the fields chart")
+        ctx.say(ctx.tr("The chart could not be drawn right now; the figures are in /rank."))
+        return
+    if len(rows) > 1:
+        caption = ctx.tr(
+            "%(unit)s: the percentage of points in each field (red) against the median of "
+            "the %(n)s units on the board (grey).",
+            unit=_esc(view.unit.name),
+            n=len(rows),
+        )
+    else:
+        caption = ctx.tr(
+            "%(unit)s: the percentage of points in each field. No other unit is on the "
+            "board yet, so there is no median to compare with.",
+            unit=_esc(view.unit.name),
+        )
+    if any(f.pct is None for f in mine.result.fields):
+        caption += "\n" + ctx.tr("Fields marked “pending” wait for the survey results.")
+    photo = OutgoingFile(str(path), f"linh-vuc-{view.unit.code}.png", "image/png")
+    ctx.say(caption, photo=photo)
+
+
+def _median(fields: Sequence[FieldScore | None]) -> Decimal | None:
+    values = [p for f in fields if f is not None and (p := f.pct) is not None]
+    if not values:
+        return None
+    return Decimal(statistics.median(values)).quantize(Decimal("0.01"))
+
+
+# ------------------------------------------------------------------ admins
 
 
 async def board_overview(ctx: Ctx, board: str | None) -> None:
@@ -138,18 +381,68 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
     if not rows:
         ctx.say(ctx.tr("No units with a criteria set in %(year)s yet.", year=period.year))
         return
-    lines = [ctx.tr("<b>Preliminary ranking %(year)s</b>", year=period.year)]
+    published = period.published_at is not None
+    if published:
+        lines = [ctx.tr("<b>Official ranking %(year)s</b> (published)", year=period.year)]
+    else:
+        lines = [ctx.tr("<b>Preliminary ranking %(year)s</b>", year=period.year)]
     current = None
+    boards: list[str] = []
     for r in rows:
         if r.unit.board != current:
             current = r.unit.board
+            boards.append(current)
             lines.append("")
             lines.append(f"<b>{board_name(ctx, current)}</b>")
-        mark = "*" if r.result.preliminary else ""
+        mark = "*" if r.result.preliminary and not published else ""
         lines.append(
-            f"{r.ranked.rank}. {r.unit.name} — {ctx.num(r.result.index)}{mark} "
-            f"({r.result.classification})"
+            f"{r.ranked.rank}. {_esc(r.unit.name)} — {ctx.num(r.result.index)}{mark} "
+            f"({class_label(ctx, r.catalog, r.result.class_rank)})"
         )
-    lines.append("")
-    lines.append(ctx.tr("* preliminary"))
-    ctx.say("\n".join(lines))
+    if not published:
+        lines.append("")
+        lines.append(ctx.tr("* preliminary"))
+    lines.append(
+        ctx.tr(
+            "A unit's detail: /rank followed by its code, e.g. /rank %(code)s.",
+            code=rows[0].unit.code,
+        )
+    )
+    buttons = tuple(
+        (Button(ctx.tr("📊 Chart: %(board)s", board=board_name(ctx, b)), f"rk:board:{b}"),)
+        for b in boards
+        if b in BOARD_NAMES
+    )
+    say_long(ctx, lines, buttons)
+
+
+async def board_chart(ctx: Ctx, board: str) -> None:
+    period = await ctx.uow.periods.latest()
+    if period is None:
+        ctx.say(ctx.tr("No assessment period has been set up yet."))
+        return
+    rows = await A.standings(ctx.uow, period.year, board)
+    if not rows:
+        ctx.say(ctx.tr("No units with a criteria set in %(year)s yet.", year=period.year))
+        return
+    photo = await _board_photo(ctx, rows, rows[0].catalog, period, board, None)
+    if photo is None:
+        ctx.say(ctx.tr("The chart could not be drawn right now; the figures are in /rank."))
+        return
+    ctx.say(
+        ctx.tr(
+            "%(board)s: %(n)s units. Dashed lines: the classification thresholds.",
+            board=board_name(ctx, board),
+            n=len(rows),
+        ),
+        photo=photo,
+    )
+
+
+def _field_title(ctx: Ctx, catalog: Catalog, code: str, title: str) -> str:
+    item = catalog.item(code)
+    return item.title_en if ctx.locale == "en" and item is not None and item.title_en else title
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,65 @@
+"""`parbot export sheet` (a unit's biểu tự chấm điểm) and `parbot export ranking` (per board)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from conversations import assessment as A
+from conversations import sheets
+from conversations.i18n import t
+
+
+def _cli():  # type: ignore[no-untyped-def]
+    from bot import cli  # imported late: bot.cli loads the export group while it loads
+
+    return cli
+
+
+@click.command("sheet", help="Biểu tự chấm điểm của một đơn vị (Excel) / a unit's score sheet.")
+@click.option("--unit", "unit_code", required=True, help="Mã đơn vị / unit code.")
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
+def export_sheet(unit_code: str, year: int, out: str) -> None:
+    cli = _cli()
+    s = cli._settings()
+
+    async def go(db: Any) -> Path:
+        async with db.uow() as uow:
+            return await sheets.write_unit_sheet(uow, year, unit_code, Path(out))
+
+    try:
+        path = cli._run(s, go)
+    except A.NotFound as err:
+        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
+        return
+    click.echo(t(s.locale, "Written: %(path)s", path=str(path)))
+
+
+@click.command("ranking", help="Bảng xếp hạng theo bảng (Excel) / the ranking per board.")
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
+@click.option(
+    "--board", type=click.Choice(["department", "commune"]), default=None, help="Bảng / board."
+)
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
+def export_ranking(year: int, board: str | None, out: str) -> None:
+    cli = _cli()
+    s = cli._settings()
+
+    async def go(db: Any) -> Path:
+        async with db.uow() as uow:
+            return await sheets.write_ranking(uow, year, board, Path(out))
+
+    try:
+        path = cli._run(s, go)
+    except A.NotFound as err:
+        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
+        return
+    click.echo(t(s.locale, "Written: %(path)s", path=str(path)))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(export_sheet)
+    group.add_command(export_ranking)

@@ -1,0 +1,162 @@
+"""/export: Excel files in the chat — a leader's own self-scoring sheet, any sheet or the ranking
+for Phòng Nội vụ. The files are the same as ``parbot export sheet|ranking`` writes."""
+
+from __future__ import annotations
+
+from conversations import assessment as A
+from conversations import sheets
+from conversations.context import Ctx
+from conversations.replies import Button, OutgoingFile
+from conversations.standing import board_name
+from conversations.unitview import active_unit
+from conversations.walk import esc
+from storage import models as m
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def export_cmd(ctx: Ctx, args: str = "") -> None:
+    words = args.split()
+    if ctx.is_admin:
+        await _admin(ctx, words)
+        return
+    unit_id = await active_unit(ctx, ("leader",))
+    if unit_id is None:
+        ctx.say(
+            ctx.tr(
+                "/export is for a unit's leaders (their unit's self-scoring sheet) and for "
+                "Phòng Nội vụ."
+            )
+        )
+        return
+    unit = await ctx.uow.units.get(unit_id)
+    if unit is not None:
+        await send_sheet(ctx, unit)
+
+
+async def _admin(ctx: Ctx, words: list[str]) -> None:
+    period = await ctx.uow.periods.latest()
+    if period is None:
+        ctx.say(ctx.tr("No assessment period has been set up yet."))
+        return
+    head = words[0].lower() if words else ""
+    if head in ("ranking", "rank", "xephang"):
+        board = A.parse_board(words[1]) if len(words) > 1 else None
+        if len(words) > 1 and board is None:
+            ctx.say(
+                ctx.tr("Unknown board %(board)s; use department or commune.", board=words[1][:20])
+            )
+            return
+        await send_ranking(ctx, period, board)
+        return
+    code = ""
+    if head in ("sheet", "bieu"):
+        code = words[1] if len(words) > 1 else ""
+    elif words:
+        code = words[0]
+    if code:
+        unit = await ctx.uow.units.get_by_code(period.id, code)
+        if unit is None:
+            ctx.say(ctx.tr("There is no unit %(code)s this year.", code=code[:32]))
+            return
+        await send_sheet(ctx, unit)
+        return
+    ctx.say(
+        ctx.tr(
+            "What should I export? /export sheet CODE — a unit's self-scoring sheet (biểu tự "
+            "chấm điểm); /export ranking [department|commune] — the ranking per board."
+        ),
+        buttons=(
+            (Button(ctx.tr("📊 Ranking, every board"), "ex:ranking"),),
+            (
+                Button(board_name(ctx, "department"), "ex:ranking:department"),
+                Button(board_name(ctx, "commune"), "ex:ranking:commune"),
+            ),
+        ),
+    )
+
+
+async def on_callback(ctx: Ctx, parts: list[str]) -> None:
+    """ex:ranking[:board] (admins) · ex:sheet:<unit id> (the unit's leaders, admins)."""
+    action = parts[1] if len(parts) > 1 else ""
+    if action == "ranking":
+        if not ctx.is_admin:
+            ctx.toast(ctx.tr("Only Phòng Nội vụ can see this."), alert=True)
+            return
+        board = parts[2] if len(parts) > 2 and parts[2] in ("department", "commune") else None
+        period = await ctx.uow.periods.latest()
+        if period is None:
+            ctx.say(ctx.tr("No assessment period has been set up yet."))
+            return
+        await send_ranking(ctx, period, board)
+        return
+    if action == "sheet":
+        try:
+            unit_id = int(parts[2])
+        except (IndexError, ValueError):
+            ctx.toast(ctx.tr("This button is out of date."))
+            return
+        if not (ctx.is_admin or ctx.has_role("leader", unit_id)):
+            ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
+            return
+        unit = await ctx.uow.units.get(unit_id)
+        if unit is not None:
+            await send_sheet(ctx, unit)
+        return
+    ctx.toast(ctx.tr("This button is out of date."))
+
+
+async def send_sheet(ctx: Ctx, unit: m.Unit) -> None:
+    period = await ctx.uow.periods.get(unit.period_id)
+    assert period is not None
+    if unit.catalog_id is None:
+        ctx.say(
+            ctx.tr(
+                "%(unit)s has no criteria set (bộ chỉ số) for %(year)s yet, so there is no "
+                "sheet to export.",
+                unit=esc(unit.name),
+                year=period.year,
+            )
+        )
+        return
+    path = sheets.export_path(ctx.config.data_dir, f"bieu-tu-cham-{unit.code}-{period.year}")
+    await sheets.write_unit_sheet(ctx.uow, period.year, unit.code, path)
+    name = f"Bieu-tu-cham-diem-{unit.code}-{period.year}.xlsx"
+    status = (
+        ctx.tr("official results")
+        if period.published_at is not None
+        else ctx.tr("preliminary figures")
+    )
+    ctx.say(
+        ctx.tr(
+            "📄 Self-scoring sheet of %(unit)s, %(year)s (%(status)s).",
+            unit=esc(unit.name),
+            year=period.year,
+            status=status,
+        ),
+        document=OutgoingFile(str(path), name, XLSX),
+    )
+
+
+async def send_ranking(ctx: Ctx, period: m.Period, board: str | None) -> None:
+    rows = await A.standings(ctx.uow, period.year, board)
+    if not rows:
+        ctx.say(ctx.tr("No units with a criteria set in %(year)s yet.", year=period.year))
+        return
+    stem = f"xep-hang-{period.year}" + (f"-{board}" if board else "")
+    path = sheets.export_path(ctx.config.data_dir, stem)
+    sheets.build_ranking_workbook(rows, period).save(path)
+    status = (
+        ctx.tr("official results")
+        if period.published_at is not None
+        else ctx.tr("preliminary figures")
+    )
+    ctx.say(
+        ctx.tr(
+            "📊 Ranking %(year)s, %(n)s units (%(status)s).",
+            year=period.year,
+            n=len(rows),
+            status=status,
+        ),
+        document=OutgoingFile(str(path), f"Xep-hang-CCHC-{period.year}.xlsx", XLSX),
+    )

@@ -1,0 +1,491 @@
+"""Excel files: a unit's self-scoring sheet (biểu tự chấm điểm) and the ranking per board.
+
+Both are official-looking Vietnamese documents: Vietnamese headers, numbers stored as numbers
+with two-decimal formats, fixed column widths, a frozen header row, and A4 landscape print
+set-up (fit to one page wide, header row repeated, margins, page numbers). Figures come from
+the same computation as /rank (``conversations.assessment.standings``), so the sheet, the chat
+and ``parbot rank`` always agree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from conversations import assessment as A
+from conversations.i18n import fmt_date, fmt_num, t
+from conversations.review import DONE, SIGNATURES, UnitFile, load_unit
+from conversations.walk import describe
+from scoring.answers import Answer
+from scoring.catalog import ZERO, Catalog, Item
+from scoring.i18n import N_
+from scoring.results import UnitResult
+from storage import models as m
+from storage.uow import UnitOfWork
+
+LOCALE = "vi"
+NUM = "#,##0.00"
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FIELD_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BOARD_TITLES = {
+    "department": "Bảng 1: Cơ quan chuyên môn",
+    "commune": "Bảng 2: UBND xã, phường",
+}
+SIGNATURE_VI = {
+    "signed_intact": "đã ký số, nguyên vẹn",
+    "signed_modified": "đã ký số nhưng bị sửa sau khi ký",
+    "unsigned": "chưa ký số",
+    "unreadable": "không đọc được",
+    "photo": "ảnh chụp",
+}
+assert set(SIGNATURE_VI) == set(SIGNATURES)
+
+# the unit sheet's columns: (header, width)
+UNIT_COLUMNS = (
+    ("STT", 6),
+    ("Mã tiêu chí", 10),
+    ("Lĩnh vực / tiêu chí", 46),
+    ("Điểm tối đa", 9),
+    ("Số liệu kê khai", 22),
+    ("Điểm tự chấm", 9),
+    ("Điểm thẩm định", 10),
+    ("Điểm đạt", 9),
+    ("Tài liệu kiểm chứng", 34),
+    ("Giải trình", 34),
+    ("Ghi chú thẩm định", 26),
+)
+COL = {name: i + 1 for i, (name, _) in enumerate(UNIT_COLUMNS)}
+HEADER_ROW = 5
+
+
+class _Fmt:
+    """What ``walk.describe`` needs from a chat context, in Vietnamese, outside any chat."""
+
+    locale = LOCALE
+
+    def tr(self, message: str, /, **params: object) -> str:
+        return t(LOCALE, message, **params)
+
+    def num(self, value: Any) -> str:
+        return fmt_num(value, LOCALE)
+
+    def date(self, value: Any) -> str:
+        return fmt_date(value, LOCALE)
+
+
+def export_path(data_dir: Path, stem: str) -> Path:
+    folder = Path(data_dir) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in stem)
+    return folder / f"{safe}-{uuid.uuid4().hex[:10]}.xlsx"
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, sym in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out += sym
+            n -= value
+    return out
+
+
+def _f(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _print_setup(ws: Worksheet, title_rows: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def _header(ws: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> None:
+    for c, (name, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=c, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.row_dimensions[row].height = 32
+
+
+def _title(ws: Worksheet, row: int, text: str, ncols: int, *, bold: bool, size: int = 11) -> None:
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.font = Font(bold=bold, size=size)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+# ------------------------------------------------------------------ the unit's sheet
+
+
+@dataclass
+class UnitSheet:
+    unit: m.Unit
+    period: m.Period
+    catalog: Catalog
+    result: UnitResult
+    standing: A.Standing
+    file: UnitFile
+
+
+async def load_unit_sheet(uow: UnitOfWork, year: int, unit_code: str) -> UnitSheet:
+    period = await A.get_period(uow, year)
+    unit = await uow.units.get_by_code(period.id, unit_code)
+    if unit is None:
+        raise A.NotFound(N_("unknown unit %(unit)s"), unit=unit_code)
+    uf = await load_unit(uow, unit)
+    if uf is None:
+        raise A.NotFound(N_("unit %(unit)s has no catalog for its board yet"), unit=unit_code)
+    rows = await A.standings(uow, year, unit.board)
+    mine = next(r for r in rows if r.unit.id == unit.id)
+    return UnitSheet(unit, period, uf.catalog, mine.result, mine, uf)
+
+
+def build_unit_workbook(data: UnitSheet) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Biểu tự chấm điểm"
+    n = len(UNIT_COLUMNS)
+    cat, res, uf = data.catalog, data.result, data.file
+    _title(
+        ws, 1, f"BIỂU TỰ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {data.period.year}", n,
+        bold=True, size=13,
+    )  # fmt: skip
+    _title(ws, 2, f"Đơn vị: {data.unit.name} ({data.unit.code})", n, bold=True)
+    sub = cat.title + (f" — {cat.decision}" if cat.decision else "")
+    _title(ws, 3, sub, n, bold=False, size=10)
+    ws.row_dimensions[3].height = 28
+    _header(ws, HEADER_ROW, UNIT_COLUMNS)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    row = HEADER_ROW + 1
+    fmt = _Fmt()
+
+    def write(
+        values: dict[str, Any],
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        fill: PatternFill | None = None,
+    ) -> None:
+        nonlocal row
+        for name, c in COL.items():
+            cell = ws.cell(row=row, column=c, value=values.get(name))
+            cell.border = BORDER
+            cell.alignment = WRAP_TOP
+            if bold or italic:
+                cell.font = Font(bold=bold, italic=italic)
+            if fill is not None:
+                cell.fill = fill
+            if isinstance(cell.value, float | int) and name not in ("STT",):
+                cell.number_format = NUM
+        ws.cell(row=row, column=COL["STT"]).alignment = Alignment(
+            horizontal="center", vertical="top"
+        )
+        row += 1
+
+    def totals(node: Item) -> dict[str, Any]:
+        leaves = list(node.leaves())
+        self_sum = sum(
+            (res.leaves[x.code].self_points or ZERO for x in leaves if x.code in res.leaves), ZERO
+        )
+        own = [x for x in leaves if not x.is_survey]
+        # a subtotal of appraised points only once every item below has its verdict
+        verdicts = [uf.appraisals.get(x.code) for x in own]
+        complete = bool(own) and all(v is not None and v.status in DONE for v in verdicts)
+        appraised = sum((res.leaves[x.code].points for x in own if x.code in res.leaves), ZERO)
+        final = sum((res.leaves[x.code].points for x in leaves if x.code in res.leaves), ZERO)
+        has_self = any(not x.is_survey for x in leaves)
+        return {
+            "Mã tiêu chí": node.code,
+            "Lĩnh vực / tiêu chí": node.title,
+            "Điểm tối đa": float(node.max),
+            "Điểm tự chấm": float(self_sum) if has_self else None,
+            "Điểm thẩm định": float(appraised) if complete else None,
+            "Điểm đạt": float(final),
+        }  # fmt: skip
+
+    def leaf_values(item: Item, stt: str) -> dict[str, Any]:
+        ls = res.leaves.get(item.code)
+        ans_row = uf.answers.get(item.code)
+        answer = None
+        if ans_row is not None:
+            try:
+                answer = Answer.from_json(ans_row.value)
+            except (ValueError, KeyError):
+                answer = None
+        if item.is_survey:
+            declared = (
+                "Điều tra xã hội học"
+                if ls and ls.source == "survey"
+                else "Chờ kết quả điều tra XHH"
+            )
+        elif answer is not None:
+            declared = describe(fmt, item, answer)  # type: ignore[arg-type]
+        else:
+            declared = "Chưa kê khai"
+        ap = uf.appraisals.get(item.code)
+        note = _appraisal_note(ap)
+        files = uf.evidence.get(item.code, [])
+        evidence = "\n".join(
+            f"{e.original_name} ({SIGNATURE_VI.get(e.signature_status, e.signature_status)})"
+            for e in files
+        )
+        ex = uf.explanations.get(item.code)
+        final: float | None = None
+        if ls is not None and ls.source != "pending":
+            final = float(ls.points)
+        return {
+            "STT": stt,
+            "Mã tiêu chí": item.code,
+            "Lĩnh vực / tiêu chí": item.title,
+            "Điểm tối đa": float(item.max),
+            "Số liệu kê khai": declared,
+            "Điểm tự chấm": _f(ls.self_points) if ls is not None and not item.is_survey else None,
+            "Điểm thẩm định": _f(ap.points) if ap is not None else None,
+            "Điểm đạt": final,
+            "Tài liệu kiểm chứng": evidence or None,
+            "Giải trình": ex.text if ex is not None else None,
+            "Ghi chú thẩm định": note,
+        }
+
+    def walk(node: Item, counter: list[int]) -> None:
+        for child in node.children:
+            counter[0] += 1
+            stt = str(counter[0])
+            if child.is_leaf:
+                write(leaf_values(child, stt))
+            else:
+                write({**totals(child), "STT": stt}, italic=True)
+                walk(child, counter)
+
+    for k, fld in enumerate(cat.fields, start=1):
+        values = totals(fld)
+        fs = res.field(fld.code)
+        pct = fs.pct if fs is not None else None
+        values["STT"] = roman(k)
+        values["Ghi chú thẩm định"] = (
+            f"Đạt {fmt_num(pct, LOCALE)}%" if pct is not None else "Chờ kết quả điều tra XHH"
+        )
+        write(values, bold=True, fill=FIELD_FILL)
+        if fld.is_leaf:
+            write(leaf_values(fld, "1"))
+        else:
+            walk(fld, [0])
+    for section, items, cap, label in (
+        ("bonus", cat.bonus, cat.bonus_max, "ĐIỂM THƯỞNG"),
+        ("penalty", cat.penalty, cat.penalty_max, "ĐIỂM TRỪ"),
+    ):
+        if not items:
+            continue
+        got = res.bonus if section == "bonus" else res.penalty
+        write(
+            {
+                "STT": roman(len(cat.fields) + (1 if section == "bonus" else 2)),
+                "Lĩnh vực / tiêu chí": f"{label} (tối đa {fmt_num(cap, LOCALE)} điểm)",
+                "Điểm tối đa": float(cap),
+                "Điểm đạt": float(got),
+            },
+            bold=True,
+            fill=FIELD_FILL,
+        )
+        counter = [0]
+        for top in items:
+            counter[0] += 1
+            if top.is_leaf:
+                write(leaf_values(top, str(counter[0])))
+            else:
+                write({**totals(top), "STT": str(counter[0])}, italic=True)
+                walk(top, counter)
+    row += 1
+    rk = data.standing.ranked
+    published = data.period.published_at is not None
+    summary: list[tuple[str, Any]] = [
+        ("Tổng điểm các lĩnh vực", float(res.points)),
+        ("Điểm tối đa được tính (trừ tiêu chí không áp dụng, chờ điều tra)",
+         float(res.applicable_max)),
+        ("Điểm thưởng", float(res.bonus)),
+        ("Điểm trừ", float(res.penalty)),
+        ("CHỈ SỐ CCHC", float(res.index)),
+        ("XẾP LOẠI", res.classification),
+        ("Xếp hạng", f"{rk.rank}/{rk.of} — {BOARD_TITLES.get(data.unit.board, data.unit.board)}"),
+        ("Tình trạng", _status_text(data.period, res)),
+    ]  # fmt: skip
+    for label, value in summary:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=COL["Điểm đạt"] - 1)
+        head = ws.cell(row=row, column=1, value=label)
+        head.font = Font(bold=True)
+        head.alignment = Alignment(horizontal="right", vertical="center")
+        cell = ws.cell(row=row, column=COL["Điểm đạt"], value=value)
+        cell.font = Font(bold=True, size=12 if label == "CHỈ SỐ CCHC" else 11)
+        cell.border = BORDER
+        if isinstance(value, float):
+            cell.number_format = NUM
+        else:
+            ws.merge_cells(
+                start_row=row,
+                start_column=COL["Điểm đạt"],
+                end_row=row,
+                end_column=len(UNIT_COLUMNS),
+            )
+        row += 1
+    if res.pending and not published:
+        ws.cell(
+            row=row,
+            column=1,
+            value=(
+                f"Chỉ số sơ bộ chưa tính điểm điều tra XHH; khi có kết quả, chỉ số nằm trong "
+                f"khoảng {fmt_num(res.index_low, LOCALE)}–{fmt_num(res.index_high, LOCALE)}."
+            ),
+        ).font = Font(italic=True)
+        row += 1
+    ws.print_area = f"A1:{get_column_letter(len(UNIT_COLUMNS))}{row}"
+    wb.properties.title = f"Biểu tự chấm điểm {data.unit.code} {data.period.year}"
+    wb.properties.creator = "parbot"
+    return wb
+
+
+def _appraisal_note(ap: m.Appraisal | None) -> str | None:
+    if ap is None or ap.status == "pending":
+        return None
+    if ap.status == "accepted":
+        return "Thống nhất với điểm tự chấm"
+    if ap.status == "adjusted":
+        return "Điều chỉnh" + (f": {ap.comment}" if ap.comment else "")
+    due = f" trước ngày {ap.due_date.strftime('%d/%m/%Y')}" if ap.due_date else ""
+    return f"Đề nghị bổ sung tài liệu kiểm chứng{due}" + (f": {ap.comment}" if ap.comment else "")
+
+
+def _status_text(period: m.Period, res: UnitResult) -> str:
+    if period.published_at is not None:
+        return f"Kết quả chính thức, công bố ngày {period.published_at.strftime('%d/%m/%Y')}"
+    if res.preliminary:
+        return "Sơ bộ: chưa thẩm định đầy đủ hoặc chưa có kết quả điều tra XHH"
+    return "Đã thẩm định, chưa công bố"
+
+
+async def write_unit_sheet(uow: UnitOfWork, year: int, unit_code: str, out: Path) -> Path:
+    data = await load_unit_sheet(uow, year, unit_code)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build_unit_workbook(data).save(out)
+    return out
+
+
+# ------------------------------------------------------------------ the ranking
+
+
+def ranking_columns(catalog: Catalog) -> list[tuple[str, float]]:
+    cols: list[tuple[str, float]] = [("Hạng", 7), ("Mã đơn vị", 10), ("Tên đơn vị", 34)]
+    for f in catalog.fields:
+        cols.append((f"LV {f.code}: điểm (tối đa {fmt_num(f.max, LOCALE)})", 11))
+        cols.append((f"LV {f.code}: tỷ lệ %", 9))
+    cols += [
+        ("Điểm thưởng", 9),
+        ("Điểm trừ", 9),
+        ("Chỉ số CCHC", 10),
+        ("Xếp loại", 24),
+        ("Ghi chú", 30),
+    ]
+    return cols
+
+
+def build_ranking_workbook(rows: Sequence[A.Standing], period: m.Period) -> Workbook:
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    published = period.published_at is not None
+    by_board: dict[str, list[A.Standing]] = {}
+    for r in rows:
+        by_board.setdefault(r.unit.board, []).append(r)
+    for board, members in by_board.items():
+        title = BOARD_TITLES.get(board, board)
+        ws = wb.create_sheet(title.replace(":", " -")[:31])
+        cat = members[0].catalog
+        cols = ranking_columns(cat)
+        n = len(cols)
+        _title(
+            ws, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {period.year} — {title.upper()}", n,
+            bold=True, size=13,
+        )  # fmt: skip
+        status = (
+            f"Kết quả chính thức, công bố ngày {period.published_at.strftime('%d/%m/%Y')}"
+            if period.published_at is not None
+            else "Kết quả sơ bộ (chưa công bố)"
+        )
+        _title(ws, 2, f"{cat.title} · {status}", n, bold=False, size=10)
+        _header(ws, 3, cols)
+        ws.row_dimensions[3].height = 45
+        ws.freeze_panes = ws.cell(row=4, column=4)
+        _print_setup(ws, "3:3")
+        for i, r in enumerate(members, start=4):
+            res = r.result
+            values: list[Any] = [r.ranked.rank, r.unit.code, r.unit.name]
+            for f in cat.fields:
+                fs = res.field(f.code)
+                values.append(float(fs.points) if fs is not None else None)
+                values.append(_f(fs.pct) if fs is not None else None)
+            note = []
+            if not published and res.preliminary:
+                note.append("Sơ bộ")
+            if (
+                not published
+                and res.pending
+                and (r.ranked.best_rank, r.ranked.worst_rank) != (r.ranked.rank, r.ranked.rank)
+            ):
+                note.append(f"chờ điều tra XHH: hạng {r.ranked.best_rank}–{r.ranked.worst_rank}")
+            values += [
+                float(res.bonus),
+                float(res.penalty),
+                float(res.index),
+                res.classification,
+                "; ".join(note) or None,
+            ]
+            for c, v in enumerate(values, start=1):
+                cell = ws.cell(row=i, column=c, value=v)
+                cell.border = BORDER
+                cell.alignment = WRAP_TOP
+                if isinstance(v, float):
+                    cell.number_format = NUM
+            ws.cell(row=i, column=1).alignment = Alignment(horizontal="center", vertical="top")
+            ws.cell(row=i, column=n - 2).font = Font(bold=True)
+        ws.print_area = f"A1:{get_column_letter(n)}{len(members) + 3}"
+    wb.properties.title = f"Xếp hạng Chỉ số CCHC {period.year}"
+    wb.properties.creator = "parbot"
+    return wb
+
+
+async def write_ranking(uow: UnitOfWork, year: int, board: str | None, out: Path) -> Path:
+    period = await A.get_period(uow, year)
+    rows = await A.standings(uow, year, board)
+    if not rows:
+        raise A.NotFound(N_("No units with a catalog in %(year)s yet."), year=year)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build_ranking_workbook(rows, period).save(out)
+    return out

@@ -1,0 +1,137 @@
+"""Leaders' /rank with charts, appraisal with a request for more evidence, publication and the
+Excel export — through the Bot API emulator, for aiogram and python-telegram-bot."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from openpyxl import load_workbook
+from PIL import Image
+
+from conversations import assessment as A
+from conversations.i18n import fmt_num
+from tests.results.helpers import sheet
+
+HIGHLIGHT_RGB = (214, 39, 40)
+
+
+async def seed(stack) -> None:
+    async with stack.db.uow() as uow:
+        await A.import_units(
+            uow,
+            "code,name,board\nX03,UBND xã Canh Liên,commune\nX04,UBND phường Bình Định,commune\n",
+            2024,
+        )
+        rows = [
+            *sheet("X01", B_1="cap_tinh"),
+            *sheet("X02", **{"3_3_1": "95/100", "5_4_1": "1"}),
+            *sheet("X03", **{"4_3": "vuot", "4_1": "khong"}),
+        ]
+        await A.import_answers(uow, "unit,item,value,explanation\n" + "\n".join(rows), 2024)
+
+
+async def join(stack, user_id: int, unit: str | None, role: str, name: str):
+    chat = stack.chat(user_id, name, lang="en")
+    await chat.send(f"/start {await stack.invite(unit, role)}", expect="✅")
+    return chat
+
+
+def file_bytes(stack, media: dict) -> bytes:
+    stored = stack.emu.core.files.get(media["file_id"])
+    assert stored is not None
+    return stored.content
+
+
+async def standing(stack, code: str) -> A.Standing:
+    async with stack.db.uow() as uow:
+        return next(r for r in await A.standings(uow, 2024) if r.unit.code == code)
+
+
+async def test_leader_rank_text_and_charts(stack):
+    await seed(stack)
+    x02 = await standing(stack, "X02")
+    boss = await join(stack, 7701, "X02", "leader", "Thủ trưởng")
+    text = await boss.send("/rank", expect="Index:")
+    assert f"Rank {x02.ranked.rank}/4, Board 2: Commune People's Committees" in text.plain
+    assert "Preliminary figures" in text.plain
+    photo = await stack.emu.wait_for(boss.user_id, lambda r: r.kind == "photo", 30)
+    assert "UBND xã Canh Hiệp in red" in photo.plain
+    img = Image.open(io.BytesIO(file_bytes(stack, photo.photo)))
+    assert img.format == "PNG"
+    assert img.size[0] >= 800 and img.size[1] >= 300
+    colours = {c for _, c in img.convert("RGB").getcolors(1 << 20)}
+    assert len(colours) > 50 and HIGHLIGHT_RGB in colours
+    await boss.press("📊 Fields vs. the board median", expect="median of the 4 units")
+    fields = stack.emu.last_bot_message(boss.user_id)
+    assert fields.kind == "photo" and fields.photo["file_id"] != photo.photo["file_id"]
+    img2 = Image.open(io.BytesIO(file_bytes(stack, fields.photo))).convert("RGB")
+    assert HIGHLIGHT_RGB in {c for _, c in img2.getcolors(1 << 20)}
+
+
+async def test_appraisal_round_trip_with_more_evidence(stack):
+    await seed(stack)
+    admin = await join(stack, 7801, None, "admin", "Chị Hoa")
+    officer = await join(stack, 7802, "X01", "officer", "Lan")
+    appraiser = await join(stack, 7803, None, "appraiser", "Anh Tư")
+    await admin.send("/review assign 7803 1 commune", expect="now appraises field 1")
+    await appraiser.send("/review", expect="No unit has submitted")
+    await officer.send("/submit", expect="Submit the self-assessment")
+    await officer.press("✅ Confirm and submit", expect="Submitted")
+    await appraiser.send("/review", expect="8 to appraise")
+    card = await appraiser.press("X01 · UBND xã Canh Thuận (8)", expect="1.1.1.a ·")
+    assert "self-score: 0.5" in card.plain
+    await appraiser.press("✅ Accept (0.5)", expect="1.1.1.b ·")
+    await appraiser.press("✏️ Set points", expect="Type the appraised points")
+    await appraiser.send("0,25", expect="1.1.1.b: 0.25 points")
+    await appraiser.press("📎 Ask for more evidence", expect="By when")
+    due = date.today() + timedelta(days=7)
+    await appraiser.send(due.strftime("%d/%m/%Y"), expect="Now write what is missing")
+    await appraiser.send("Thiếu báo cáo tỷ lệ hoàn thành", expect="Asked UBND xã Canh Thuận")
+    notice = await stack.emu.wait_for_text(
+        officer.user_id, "asks UBND xã Canh Thuận for more evidence", 20
+    )
+    assert "Thiếu báo cáo tỷ lệ hoàn thành" in notice.plain and "1.1.2" in notice.plain
+    await appraiser.send("/review", expect="1 waiting for evidence")
+    await officer.press("✍️ Reply with an explanation", expect="Write your explanation for 1.1.2")
+    await officer.send(
+        "Báo cáo tỷ lệ đã gửi kèm công văn số 15/UBND", expect="was sent to the appraiser"
+    )
+    back = await stack.emu.wait_for_text(appraiser.user_id, "replied on 1.1.2", 20)
+    assert "công văn số 15" in back.plain
+    card = await appraiser.press("Open the item", expect="The unit has replied since")
+    assert "công văn số 15" in card.plain
+    await appraiser.press("✅ Accept (1)", expect="1.1.2 accepted")
+    async with stack.db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        unit = await uow.units.get_by_code(period.id, "X01")
+        rows = await uow.appraisals.list_for_unit(unit.id)
+    assert {c: (r.status, str(r.points)) for c, r in rows.items()} == {
+        "1.1.1.a": ("accepted", "0.50"),
+        "1.1.1.b": ("adjusted", "0.25"),
+        "1.1.2": ("accepted", "1.00"),
+    }
+    x01 = await standing(stack, "X01")
+    assert x01.result.leaves["1.1.1.b"].source == "appraised"
+    await admin.send("/review status", expect="Appraisal progress 2024")
+    assert "Anh Tư — fields 1 (communes): 3/8 appraised" in admin.last.plain
+
+
+async def test_publication_changes_what_leaders_see_and_sheet_export(stack):
+    await seed(stack)
+    boss = await join(stack, 7901, "X01", "leader", "Thủ trưởng")
+    admin = await join(stack, 7902, None, "admin", "Chị Hoa")
+    await boss.send("/rank", expect="Preliminary figures")
+    await admin.send("/publish", expect="Publish the results of 2024?")
+    await admin.press("📣 Publish", expect="Published the results of 2024")
+    told = await stack.emu.wait_for_text(boss.user_id, "published (official)", 20)
+    x01 = await standing(stack, "X01")
+    assert f"UBND xã Canh Thuận: index {fmt_num(x01.result.index, 'vi')}/100" in told.plain
+    text = await boss.send("/rank", expect="Official results, published.")
+    assert "Preliminary" not in text.plain
+    doc = await boss.send("/export", expect="Self-scoring sheet")
+    assert doc.kind == "document" and doc.document["file_name"] == "Bieu-tu-cham-diem-X01-2024.xlsx"
+    ws = load_workbook(io.BytesIO(file_bytes(stack, doc.document))).active
+    cells = {r[0].value: r[7].value for r in ws.iter_rows(min_row=6) if r[0].value}
+    assert cells["CHỈ SỐ CCHC"] == float(x01.result.index)
+    assert cells["Tình trạng"].startswith("Kết quả chính thức")

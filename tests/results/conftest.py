@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_database
+from bot.settings import load_settings
+from conversations.context import CoreConfig
+from conversations.engine import ChatEngine
+from tests.results.helpers import Clock, User
+
+
+@pytest.fixture
+async def db(db_url: str, tmp_path: Path):
+    settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
+    async with open_database(settings, migrate=False) as database:
+        yield database
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> CoreConfig:
+    return CoreConfig(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def engine(db, clock, config) -> ChatEngine:
+    return ChatEngine(db.uow, config, clock)
+
+
+@pytest.fixture
+def user(engine, db):
+    async def make(
+        user_id: int,
+        unit: str | None = None,
+        role: str | None = None,
+        name: str = "Lan",
+        lang: str = "en",
+    ) -> User:
+        u = User(engine, user_id, name, lang)
+        if role is not None:
+            await u.join(db, unit, role)
+        return u
+
+    return make
