@@ -259,6 +259,16 @@ async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
     """Import `unit,item,value[,explanation]`; returns how many answers changed."""
     rows = read_csv(text, ("unit", "item", "value"), ("explanation",))
     period = await get_period(uow, year)
+    if period.published_at is not None:
+        raise RowsRejected(
+            [
+                RowProblem(
+                    0,
+                    N_("the results of %(year)s are published; answers are frozen"),
+                    {"year": year},
+                )
+            ]
+        )
     problems: list[RowProblem] = []
     todo: list[tuple[m.Unit, m.CatalogItem, Item, Answer, str]] = []
     units: dict[str, m.Unit | None] = {}

@@ -30,6 +30,8 @@ def menu(ctx: Ctx) -> tuple[tuple[str, ...], ...]:
     elif ctx.unit_ids("leader") or ctx.is_admin:
         rows.append((ctx.tr("🏆 Rank"), ctx.tr("📊 Progress")))
         rows.append((ctx.tr("📅 Deadlines"),))
+    elif ctx.has_role("appraiser"):
+        rows.append((ctx.tr("🔍 Review"), ctx.tr("📅 Deadlines")))
     else:
         rows.append((ctx.tr("📅 Deadlines"),))
     rows.append((ctx.tr("❓ Help"), ctx.tr("🌐 Language")))
@@ -42,6 +44,7 @@ MENU_COMMANDS = {
     N_("📤 Submit"): "submit",
     N_("📅 Deadlines"): "deadlines",
     N_("🏆 Rank"): "rank",
+    N_("🔍 Review"): "review",
     N_("❓ Help"): "help",
     N_("🌐 Language"): "lang",
 }
@@ -209,6 +212,21 @@ async def help_text(ctx: Ctx) -> None:
         lines += [
             ctx.tr("/progress — your unit's progress"),
             ctx.tr("/rank — preliminary index, rank and classification"),
+            ctx.tr("/export — the unit's self-scoring sheet (Excel)"),
+        ]
+    if ctx.unit_ids("officer", "leader"):
+        lines.append(ctx.tr("/evidence — the unit's evidence files"))
+    if ctx.has_role("appraiser") or ctx.is_admin:
+        lines += [
+            ctx.tr("/review — the appraisal queue; /review status — progress"),
+            ctx.tr("/evidence export X01 — a unit's evidence pack"),
+        ]
+    if ctx.is_admin:
+        lines += [
+            ctx.tr("/broadcast — send a notice to units, with delivery report"),
+            ctx.tr("/export ranking · /export sheet X01 — Excel files"),
+            ctx.tr("/review assign TELEGRAM_ID FIELD — assign an appraiser"),
+            ctx.tr("/reopen X01 — reopen a unit after the deadline · /publish — publish results"),
         ]
     lines += [
         ctx.tr("/deadlines — the plan's deadlines; or just ask “khi nào hết hạn…?”"),

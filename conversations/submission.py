@@ -241,6 +241,22 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
         )
         stamp = int(sub.updated_at.timestamp())
         ctx.notices.append(Notice(f"submitted:{unit_id}:{stamp}:{leader.id}", leader, text))
+    appraisers: dict[int, object] = {}
+    for field in (*view.catalog.fields, *view.catalog.bonus, *view.catalog.penalty):
+        code = field.code if field.section == "field" else field.section
+        for person in await ctx.uow.appraisals.appraisers_for(
+            view.period.id, code, view.unit.board
+        ):
+            appraisers[person.id] = person
+    stamp = int(sub.updated_at.timestamp())
+    for person in appraisers.values():
+        loc = person.language or ctx.config.default_locale  # type: ignore[attr-defined]
+        text = t(
+            loc,
+            "🔍 %(unit)s submitted its self-assessment; its items in your fields are in /review.",
+            unit=view.unit.name,
+        )
+        ctx.notices.append(Notice(f"review:{unit_id}:{stamp}:{person.id}", person, text))  # type: ignore[arg-type]
 
 
 async def withdraw(ctx: Ctx) -> None:

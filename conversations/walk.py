@@ -354,7 +354,7 @@ async def _save_explanation(ctx: Ctx, view: UnitView, item: Item, text: str) -> 
             )
         )
         return
-    if not _editable(ctx, view):
+    if not (await _answering_appraiser(ctx, view, item) or _editable(ctx, view)):
         return
     await ctx.uow.answers.set_explanation(view.unit.id, view.item_id(item.code), text, ctx.person)
     view.explanations[item.code] = True  # type: ignore[assignment]
@@ -625,6 +625,14 @@ async def _officer_view(ctx: Ctx) -> UnitView | None:
             )
         )
     return view
+
+
+async def _answering_appraiser(ctx: Ctx, view: UnitView, item: Item) -> bool:
+    """A submitted unit may still explain an item the council asked more evidence for."""
+    if not view.locked or view.period.published_at is not None:
+        return False
+    appraisal = await ctx.uow.appraisals.get(view.unit.id, view.item_id(item.code))
+    return appraisal is not None and appraisal.status == "more_evidence"
 
 
 def _editable(ctx: Ctx, view: UnitView) -> bool:

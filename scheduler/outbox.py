@@ -14,7 +14,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from conversations.replies import Button, Reply
+from conversations.replies import Button, OutgoingFile, Reply
 from scheduler.sender import Sender
 from storage.uow import UnitOfWork
 
@@ -26,7 +26,12 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
         tuple(Button(b["text"], b.get("data"), b.get("url")) for b in row)
         for row in payload.get("buttons") or []
     )
-    return Reply(payload.get("text", ""), buttons=rows)
+    doc = payload.get("document")
+    return Reply(
+        payload.get("text", ""),
+        buttons=rows,
+        document=OutgoingFile(**doc) if isinstance(doc, dict) else None,
+    )
 
 
 class OutboxDispatcher:
