@@ -48,6 +48,7 @@ def core_config(settings: Settings) -> CoreConfig:
         timezone=settings.timezone,
         default_locale=settings.locale,
         officers_see_rank=settings.officers_see_rank,
+        expensive_every=settings.expensive_every,
     )
 
 
@@ -86,9 +87,10 @@ async def serve(
             per_chat_interval=settings.per_chat_interval,
         )
         schedulers: list[Any] = []
+        dispatcher = OutboxDispatcher(db.uow, sender)
 
         async def start_jobs() -> None:
-            scheduler = start_scheduler(OutboxDispatcher(db.uow, sender))
+            scheduler = start_scheduler(dispatcher)
             install_jobs(scheduler, db, settings)
             schedulers.append(scheduler)
 
@@ -105,6 +107,7 @@ async def serve(
             leader_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await leader_task
+            await dispatcher.stop()  # finish the message in flight, release the rest
             for scheduler in schedulers:
                 scheduler.shutdown(wait=False)
             await leadership.release()

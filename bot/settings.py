@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0)
     per_chat_interval: float = Field(default=1.0, ge=0)
     officers_see_rank: bool = False
+    expensive_every: float = Field(default=10.0, ge=0)
     trust_roots_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhook_url: str = ""

@@ -1,19 +1,172 @@
-"""Deadlines from the plan (kế hoạch): the list, and answers to officers' free-text questions."""
+"""Deadlines from the plan (kế hoạch): the list, and answers to officers' free-text questions.
+
+The texts are built by locale-explicit functions (``answer_for``, ``when_in`` …) so the CLI
+(``parbot ask``) and the reminder job say exactly what the chat says, without a Ctx.
+
+Who sees what: a unit's people see the milestones of everyone (``all``), of their own board,
+and the organisers' steps (``admins``: officers do ask when the appraisal is or when results
+are published); the other board's milestones are hidden. Admins and people without a unit see
+the whole plan.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from conversations.context import Ctx
+from conversations.i18n import fmt_date, t
 from storage import models as m
 
+LIST_LIMIT = 12
+SHORT_LIST = 5
+LOW_CONFIDENCE = 0.5
+NO_PLAN = "No plan (kế hoạch) with deadlines has been loaded yet. Phòng Nội vụ will publish it."
 
-def _audience_ok(ms: m.Milestone, boards: set[str], is_admin: bool) -> bool:
-    if ms.audience == "all":
+
+def esc(text: str | None) -> str:
+    """Plan wording and unit names go out with HTML parse mode: escape them."""
+    return html.escape(text or "", quote=False)
+
+
+def visible(ms: m.Milestone, boards: set[str], is_admin: bool) -> bool:
+    """Whether a person of units on ``boards`` sees ``ms`` (see the module doc)."""
+    if is_admin or not boards or ms.audience in ("all", "admins"):
         return True
-    if ms.audience == "admins":
-        return is_admin
-    return ms.audience in boards or is_admin
+    return ms.audience in boards
+
+
+def audience_of(boards: set[str], is_admin: bool) -> str | None:
+    """The audience hint for the question matcher (it only breaks near-ties)."""
+    if is_admin:
+        return "admins"
+    return next(iter(boards)) if len(boards) == 1 else None
+
+
+# ------------------------------------------------------------------ locale-explicit texts
+
+
+def when_in(locale: str, ms: m.Milestone) -> str:
+    """ "by 16/3/2024", "in 3/2024", "from 5/1/2024 to 15/1/2024" in the locale."""
+    if ms.precision == "month":
+        return t(locale, "in %(month)s/%(year)s", month=ms.due_end.month, year=ms.due_end.year)
+    if ms.precision == "range" and ms.due_start is not None:
+        return t(
+            locale,
+            "from %(start)s to %(end)s",
+            start=fmt_date(ms.due_start, locale),
+            end=fmt_date(ms.due_end, locale),
+        )
+    return t(locale, "by %(date)s", date=fmt_date(ms.due_end, locale))
+
+
+def left_in(locale: str, due: date, today: date) -> str:
+    days = (due - today).days
+    if days < 0:
+        return t(locale, "passed")
+    if days == 0:
+        return t(locale, "today")
+    if days == 1:
+        return t(locale, "tomorrow")
+    return t(locale, "%(n)s days left", n=days)
+
+
+def title_in(locale: str, ms: m.Milestone) -> str:
+    return ms.title_en if locale == "en" and ms.title_en else ms.title
+
+
+def list_line(locale: str, ms: m.Milestone, today: date) -> str:
+    return (
+        f"📅 <b>{when_in(locale, ms)}</b> ({left_in(locale, ms.due_end, today)}) — "
+        f"{esc(title_in(locale, ms))}"
+    )
+
+
+def detail_lines(locale: str, ms: m.Milestone, today: date, *, quote: bool = True) -> list[str]:
+    """A milestone as an answer: title, date and days left, who is responsible, the clause."""
+    lines = [
+        f"📅 <b>{esc(title_in(locale, ms))}</b>",
+        f"{when_in(locale, ms)} — {left_in(locale, ms.due_end, today)}",
+    ]
+    if ms.lead:
+        lines.append(t(locale, "Responsible: %(lead)s", lead=esc(ms.lead)))
+    if ms.coordinate:
+        lines.append(t(locale, "Coordinating: %(who)s", who=esc(ms.coordinate)))
+    if quote and ms.source:
+        lines.append(t(locale, "Plan: “%(source)s”", source=esc(_clip(ms.source, 300))))
+    return lines
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def short_list(locale: str, rows: Sequence[m.Milestone], today: date) -> list[str]:
+    """The next few milestones; when all have passed, the last few."""
+    upcoming = [x for x in rows if x.due_end >= today]
+    if upcoming:
+        return [list_line(locale, x, today) for x in upcoming[:SHORT_LIST]]
+    lines = [t(locale, "All the plan's milestones have passed. The last ones:")]
+    lines += [list_line(locale, x, today) for x in rows[-3:]]
+    return lines
+
+
+@dataclass
+class DeadlineAnswer:
+    """What the bot answers to a deadline question (``milestone`` None: it listed instead)."""
+
+    milestone: m.Milestone | None
+    text: str
+    confidence: float = 0.0
+    alternatives: list[m.Milestone] = field(default_factory=list)
+
+
+def answer_for(
+    locale: str,
+    year: int,
+    rows: Sequence[m.Milestone],
+    question: str,
+    today: date,
+    audience: str | None = None,
+) -> DeadlineAnswer:
+    """The answer to ``question`` from the milestones ``rows`` (already filtered for the
+    asker, in date order); never empty: an unrecognised question gets a short list."""
+    from conversations.plan.bridge import plan_from_rows
+    from conversations.plan.questions import answer_question
+
+    if not rows:
+        return DeadlineAnswer(None, t(locale, NO_PLAN))
+    plan = plan_from_rows(year, rows)
+    qa = answer_question(question, plan, today, audience)
+    if qa is None or qa.milestone is None:
+        lines = [t(locale, "I could not tell which deadline you mean. The plan's next ones:")]
+        lines += short_list(locale, rows, today)
+        lines.append(t(locale, "Type /deadlines for the whole plan."))
+        return DeadlineAnswer(None, "\n".join(lines))
+    by_key = {x.key: x for x in rows}
+    row = by_key[qa.milestone.id]
+    lines = detail_lines(locale, row, today)
+    alternatives = [by_key[a.id] for a in qa.alternatives if a.id in by_key]
+    if qa.confidence < LOW_CONFIDENCE and alternatives:
+        lines.append("")
+        lines.append(t(locale, "Or did you mean:"))
+        lines += [f"• {esc(title_in(locale, x))} — {when_in(locale, x)}" for x in alternatives[:2]]
+    return DeadlineAnswer(row, "\n".join(lines), qa.confidence, alternatives)
+
+
+_TAGS = re.compile(r"</?[a-z][^>]*>")
+
+
+def plain(text: str) -> str:
+    """The chat's HTML as plain text (for the CLI)."""
+    return html.unescape(_TAGS.sub("", text))
+
+
+# ------------------------------------------------------------------ the chat
 
 
 async def _milestones(ctx: Ctx) -> tuple[m.Period | None, list[m.Milestone], set[str]]:
@@ -29,52 +182,36 @@ async def _milestones(ctx: Ctx) -> tuple[m.Period | None, list[m.Milestone], set
     if period is None:
         return None, [], boards
     ms = await ctx.uow.milestones.list_for_period(period.id)
-    show_all = ctx.is_admin or not boards
-    return period, [x for x in ms if show_all or _audience_ok(x, boards, ctx.is_admin)], boards
+    return period, [x for x in ms if visible(x, boards, ctx.is_admin)], boards
 
 
+def _today(ctx: Ctx) -> date:
+    return ctx.now.astimezone(ctx.config.tz).date()
+
+
+# Kept for other modules that format milestones with a Ctx.
 def when_text(ctx: Ctx, ms: m.Milestone) -> str:
-    if ms.precision == "month":
-        return ctx.tr("in %(month)s/%(year)s", month=ms.due_end.month, year=ms.due_end.year)
-    if ms.precision == "range" and ms.due_start is not None:
-        return ctx.tr(
-            "from %(start)s to %(end)s", start=ctx.date(ms.due_start), end=ctx.date(ms.due_end)
-        )
-    return ctx.tr("by %(date)s", date=ctx.date(ms.due_end))
+    return when_in(ctx.locale, ms)
 
 
 def left_text(ctx: Ctx, due: date, today: date) -> str:
-    days = (due - today).days
-    if days < 0:
-        return ctx.tr("passed")
-    if days == 0:
-        return ctx.tr("today")
-    return ctx.tr("%(n)s days left", n=days)
+    return left_in(ctx.locale, due, today)
 
 
 def title_of(ctx: Ctx, ms: m.Milestone) -> str:
-    return ms.title_en if ctx.locale == "en" and ms.title_en else ms.title
+    return title_in(ctx.locale, ms)
 
 
 async def list_deadlines(ctx: Ctx) -> None:
     period, ms, _ = await _milestones(ctx)
     if period is None or not ms:
-        ctx.say(
-            ctx.tr(
-                "No plan (kế hoạch) with deadlines has been loaded yet. Phòng Nội vụ will "
-                "publish it."
-            )
-        )
+        ctx.say(ctx.tr(NO_PLAN))
         return
-    today = ctx.now.astimezone(ctx.config.tz).date()
+    today = _today(ctx)
     upcoming = [x for x in ms if x.due_end >= today]
     past = [x for x in ms if x.due_end < today]
-    lines = [ctx.tr("<b>Deadlines — %(title)s</b>", title=period.title)]
-    for x in upcoming[:12]:
-        lines.append(
-            f"📅 <b>{when_text(ctx, x)}</b> ({left_text(ctx, x.due_end, today)}) — "
-            f"{title_of(ctx, x)}"
-        )
+    lines = [ctx.tr("<b>Deadlines — %(title)s</b>", title=esc(period.title))]
+    lines += [list_line(ctx.locale, x, today) for x in upcoming[:LIST_LIMIT]]
     if past:
         lines.append(ctx.tr("Already passed: %(n)s milestones.", n=len(past)))
     ctx.say("\n".join(lines))
@@ -86,40 +223,37 @@ async def list_deadlines_cmd(ctx: Ctx, _args: str = "") -> None:
 
 async def maybe_answer(ctx: Ctx, text: str) -> bool:
     """Answer a free-text deadline question; False when the text is not such a question."""
-    try:
-        from conversations.plan.questions import answer_question, is_question
-    except ImportError:  # the question matcher ships with the plan package
-        return False
+    from conversations.plan.questions import is_question
+
     if not is_question(text):
         return False
     period, ms, boards = await _milestones(ctx)
     if period is None or not ms:
-        ctx.say(
-            ctx.tr(
-                "No plan (kế hoạch) with deadlines has been loaded yet. Phòng Nội vụ will "
-                "publish it."
-            )
-        )
+        ctx.say(ctx.tr(NO_PLAN))
         return True
-    from conversations.plan.bridge import plan_from_rows
-
-    plan = plan_from_rows(period.year, ms)
-    today = ctx.now.astimezone(ctx.config.tz).date()
-    audience = next(iter(boards)) if len(boards) == 1 else None
-    qa = answer_question(text, plan, today, audience)
-    if qa is None or qa.milestone is None:
-        await list_deadlines(ctx)
-        return True
-    row = next(x for x in ms if x.key == qa.milestone.id)
-    lines = [
-        f"📅 <b>{title_of(ctx, row)}</b>",
-        f"{when_text(ctx, row)} — {left_text(ctx, row.due_end, today)}",
-    ]
-    if row.lead:
-        lines.append(ctx.tr("Responsible: %(lead)s", lead=row.lead))
-    if row.coordinate:
-        lines.append(ctx.tr("Coordinating: %(who)s", who=row.coordinate))
-    if row.source:
-        lines.append(ctx.tr("Plan: “%(source)s”", source=row.source[:300]))
-    ctx.say("\n".join(lines))
+    ans = answer_for(
+        ctx.locale, period.year, ms, text, _today(ctx), audience_of(boards, ctx.is_admin)
+    )
+    ctx.say(ans.text)
     return True
+
+
+def milestones_json(rows: Iterable[m.Milestone]) -> list[dict[str, object]]:
+    """Stored milestones as JSON (CLI)."""
+    return [
+        {
+            "id": x.key,
+            "title": x.title,
+            "title_en": x.title_en,
+            "kind": x.kind,
+            "start": x.due_start.isoformat() if x.due_start else None,
+            "due": x.due_end.isoformat(),
+            "precision": x.precision,
+            "lead": x.lead,
+            "coordinate": x.coordinate,
+            "audience": x.audience,
+            "source": x.source,
+            "reminder_days": x.reminder_days,
+        }
+        for x in rows
+    ]

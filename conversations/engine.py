@@ -110,6 +110,10 @@ class ChatEngine:
                 return None  # already handled (redelivery after a restart)
             s = event.sender
             person = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
+            if person.language is None:
+                # remember the language Telegram reports, so notices and reminders sent later
+                # (outside any update) speak it too; /lang changes it
+                person.language = normalize_locale(s.language_code, self.config.default_locale)
             state, _version = await uow.conversations.load(person)
             locale = person.language or normalize_locale(
                 s.language_code, self.config.default_locale

@@ -4,7 +4,7 @@ for Phòng Nội vụ. The files are the same as ``parbot export sheet|ranking``
 from __future__ import annotations
 
 from conversations import assessment as A
-from conversations import sheets
+from conversations import sheets, throttle
 from conversations.context import Ctx
 from conversations.replies import Button, OutgoingFile
 from conversations.standing import board_name
@@ -107,6 +107,8 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
 
 
 async def send_sheet(ctx: Ctx, unit: m.Unit) -> None:
+    if not throttle.allow(ctx, f"export:sheet:{unit.id}"):
+        return
     period = await ctx.uow.periods.get(unit.period_id)
     assert period is not None
     if unit.catalog_id is None:
@@ -139,6 +141,8 @@ async def send_sheet(ctx: Ctx, unit: m.Unit) -> None:
 
 
 async def send_ranking(ctx: Ctx, period: m.Period, board: str | None) -> None:
+    if not throttle.allow(ctx, f"export:ranking:{board}"):
+        return
     rows = await A.standings(ctx.uow, period.year, board)
     if not rows:
         ctx.say(ctx.tr("No units with a criteria set in %(year)s yet.", year=period.year))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from conversations import assessment as A
-from conversations import charts
+from conversations import charts, throttle
 from conversations.context import Ctx
 from conversations.replies import Button, OutgoingFile
 from conversations.review import say_long
@@ -255,6 +255,8 @@ async def _board_photo(
         for n, rule in enumerate(catalog.classification)
         if rule.min_index is not None and rule.min_index > 0
     ]
+    if not throttle.allow(ctx, "chart:board"):
+        return None
     path = charts.chart_path(ctx.config.data_dir, "board")
     try:
         await asyncio.to_thread(
@@ -328,6 +330,8 @@ async def fields_chart(ctx: Ctx, unit_id: int) -> None:
                 f"{ctx.num(med)}%" if med is not None else "",
             )
         )
+    if not throttle.allow(ctx, "chart:fields"):
+        return
     path = charts.chart_path(ctx.config.data_dir, "fields")
     try:
         await asyncio.to_thread(

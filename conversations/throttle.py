@@ -11,9 +11,14 @@ from datetime import datetime
 from conversations.context import Ctx
 
 
-def allow(ctx: Ctx, action: str, every_seconds: float) -> bool:
-    """True (and the use recorded) if ``action`` was not used in the last ``every_seconds``;
-    otherwise tells the person politely how long to wait."""
+def allow(ctx: Ctx, action: str, every_seconds: float | None = None) -> bool:
+    """True (and the use recorded) if ``action`` was not used in the last ``every_seconds``
+    (default: the configured interval for expensive actions); otherwise tells the person
+    politely how long to wait."""
+    if every_seconds is None:
+        every_seconds = ctx.config.expensive_every
+    if every_seconds <= 0:
+        return True
     stamps = ctx.state.setdefault("_limits", {})
     last = stamps.get(action)
     if isinstance(last, str):

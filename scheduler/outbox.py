@@ -7,6 +7,8 @@ dispatchers. APScheduler runs the drain on an interval with a single instance at
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -48,9 +50,38 @@ class OutboxDispatcher:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.batch = batch
         self.stale_after = stale_after
+        self._stopping = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Graceful stop: let the message being sent finish and be recorded, put the rest
+        of the claimed batch back to pending, and claim nothing more. Call it before the
+        scheduler is shut down (which cancels a running drain) and before the transport is
+        closed."""
+        self._stopping = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def drain(self) -> int:
         """Send everything due now; returns how many rows were handled."""
+        if self._stopping:
+            return 0
+        self._idle.clear()
+        try:
+            return await self._drain()
+        finally:
+            self._idle.set()
+
+    async def _release(self, row_ids: list[int]) -> None:
+        """Claimed rows that were not attempted go back to pending, due now."""
+        async with self.uow_factory() as uow:
+            for row_id in row_ids:
+                row = await uow.outbox.get(row_id)
+                if row is not None and row.status == "sending":
+                    await uow.outbox.mark_retry(row, self.clock(), "released at shutdown")
+
+    async def _drain(self) -> int:
         handled = 0
         async with self.uow_factory() as uow:
             await uow.outbox.release_stale(self.clock() - self.stale_after)
@@ -62,7 +93,10 @@ class OutboxDispatcher:
                 ]
             if not claimed:
                 return handled
-            for row_id, chat_id, payload, person_id, attempts in claimed:
+            for i, (row_id, chat_id, payload, person_id, attempts) in enumerate(claimed):
+                if self._stopping:
+                    await self._release([c[0] for c in claimed[i:]])
+                    return handled
                 result = await self.sender.deliver(chat_id, reply_from_payload(payload))
                 async with self.uow_factory() as uow:
                     row = await uow.outbox.get(row_id)

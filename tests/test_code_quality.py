@@ -10,12 +10,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_mypy_strict_on_the_core():
-    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
 def test_ruff_finds_no_errors():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "E9,F63,F7,F82",
-                             "."], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--select", "E9,F63,F7,F82", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-4000:]

@@ -38,8 +38,9 @@ async def demo(tmp_path: Path):
     port = free_port()
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(start_demo(port, tmp_path / "demo", True, stop, ready))
-    done, _ = await asyncio.wait({task, asyncio.create_task(ready.wait())}, timeout=30,
-                                 return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait(
+        {task, asyncio.create_task(ready.wait())}, timeout=30, return_when=asyncio.FIRST_COMPLETED
+    )
     if task in done:
         task.result()  # raise the start-up error
     assert ready.is_set(), "demo did not start within 30 s"
@@ -59,9 +60,15 @@ async def test_officer_starts_and_presses_a_button_in_the_browser(demo):
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         try:
             page = await browser.new_page(viewport={"width": 390, "height": 844})

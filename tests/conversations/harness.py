@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 from bot.app import Database
 from conversations import assessment as A

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from conversations import assessment as A
-from conversations.engine import ChatEngine
 from tests.conversations.harness import Person, find_button, invite, make_engine
 
 
@@ -246,3 +244,26 @@ async def test_full_walk_gives_the_same_index_as_rank(db, clock, person):
     await p.text("/submit")
     assert f"Chỉ số sơ bộ: {str(mine.result.index).replace('.', ',')}" in p.reply.text
     assert mine.result.counts.get("unanswered", 0) == 0
+
+
+async def test_expensive_exports_are_rate_limited_per_person(db, clock, person):
+    from dataclasses import replace
+
+    boss = person(4, "Thủ trưởng")
+    await boss.text("/start " + await invite(db, "X01", "leader", clock.now))
+    boss.engine = make_engine(db, clock)
+    boss.engine.config = replace(boss.engine.config, data_dir=db_dir(db), expensive_every=30)
+    await boss.text("/export")
+    assert boss.reply.document is not None
+    await boss.text("/export")
+    assert boss.reply.document is None and "30" in boss.reply.text  # polite: when to retry
+    clock.now += timedelta(seconds=31)
+    await boss.text("/export")
+    assert boss.reply.document is not None
+
+
+def db_dir(db):
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp())

@@ -119,6 +119,7 @@ async def make_stack(
         per_chat_interval=0.0,
         send_rate=200.0,
         poll_timeout=1,
+        expensive_every=0,
     )
     db_cm = open_database(settings)
     db = await db_cm.__aenter__()

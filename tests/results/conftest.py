@@ -25,7 +25,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def config(tmp_path: Path) -> CoreConfig:
-    return CoreConfig(data_dir=tmp_path / "data")
+    return CoreConfig(data_dir=tmp_path / "data", expensive_every=0, default_locale="en")
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ async def test_token_never_in_logs_or_errors(stack, caplog):
     await lan.send("/whoami", expect="cán bộ đầu mối", timeout=20)
     stack.emu.inject_error("*", status=500, count=3, html_body=True)
     await lan.send("/help", expect="/score", timeout=30)
-    stack.emu.inject_error("editMessageText", status=400, count=1,
-                           description="Bad Request: message to edit not found")
+    stack.emu.inject_error(
+        "editMessageText", status=400, count=1, description="Bad Request: message to edit not found"
+    )
     await lan.send("/score", expect="1.1.1.a")
     texts = [r.getMessage() for r in caplog.records]
     texts += [r.exc_text or "" for r in caplog.records]

@@ -1,0 +1,118 @@
+"""The bot side of the update-throughput benchmark, run as its own process.
+
+``python -m bench.botproc parbot --api URL --token T --db URL --data DIR``
+    the real runtime: ``bot.runtime.serve()`` with the aiogram adapter (outbox scheduler, leader
+    election and all), replies unpaced (``per_chat_interval=0``; the emulator's flood control is
+    off);
+``python -m bench.botproc echo --api URL --token T``
+    the baseline: a bare aiogram 3 bot on the same emulator that answers every message with its
+    text and every button press with ``answerCallbackQuery`` + an edit (what parbot does for a
+    press), with no database and no logic.
+
+Both stop cleanly on SIGTERM. Running the bot in its own process keeps the emulator and the
+simulated users (the driver) from competing with it for the interpreter, as real Telegram would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import logging
+import signal
+from pathlib import Path
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def run_parbot(api: str, token: str, db: str, data: Path) -> None:
+    from bot.runtime import serve
+    from bot.settings import load_settings
+
+    settings = load_settings(
+        bot_token=token,
+        telegram_api=api,
+        database_url=db,
+        data_dir=data,
+        runtime="aiogram",
+        per_chat_interval=0.0,
+        send_rate=1_000_000.0,
+        poll_timeout=10,
+        log_level="WARNING",
+    )
+    await serve(settings, _stop_event())
+
+
+async def run_echo(api: str, token: str) -> None:
+    from aiogram import Bot, Dispatcher, Router
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+    bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api)))
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="OK", callback_data="ok")]]
+    )
+    counter = itertools.count(1)
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(f"echo: {message.text}", reply_markup=keyboard)
+
+    @router.callback_query()
+    async def pressed(query: CallbackQuery) -> None:
+        await query.answer()
+        if query.message is not None:
+            await bot.edit_message_text(
+                f"pressed {query.data} #{next(counter)}",
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+                reply_markup=keyboard,
+            )
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    stop = _stop_event()
+    polling = asyncio.create_task(
+        dp.start_polling(bot, handle_signals=False, close_bot_session=False, polling_timeout=10)
+    )
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    if not polling.done():
+        await dp.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
+    stopper.cancel()
+    await bot.session.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.botproc")
+    parser.add_argument("kind", choices=["parbot", "echo"])
+    parser.add_argument("--api", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--db")
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--what-if", default="", help="bench.whatif patches, comma-separated")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.what_if:
+        from bench import whatif
+
+        whatif.apply([n for n in args.what_if.split(",") if n])
+    if args.kind == "parbot":
+        asyncio.run(run_parbot(args.api, args.token, args.db, args.data))
+    else:
+        asyncio.run(run_echo(args.api, args.token))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,339 @@
+"""Benchmark 3 — ranking: ``standings()`` for 5,000 units × 120 items on SQLite.
+
+A synthetic catalog (8 fields × 15 leaves = 120 leaves of the choice, ratio, number and date
+kinds; valid for ``scoring.catalog.load_catalog``) is imported with ``conversations.assessment``;
+5,000 commune units and their 600,000 answers are bulk-inserted (seeding is not timed).
+
+Timed, each the median of a few runs in fresh units of work:
+
+* ``standings(uow, 2024)`` — every unit's result and rank on every board (what /rank, exports and
+  publication call);
+* the baseline: one SQL aggregate over the same answers,
+  ``SELECT unit_id, SUM(points) FROM answers GROUP BY unit_id``;
+* the pure domain alone: ``scoring.results.compute`` for every unit + ``rank_boards``, from
+  answers already in memory;
+* where the rest goes: loading the answers as ORM objects (``uow.answers.list_for_period``) vs
+  selecting the same three columns without the ORM.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select, text
+
+from bench.common import Config, Row, Table, say
+from conversations import assessment as A
+from scoring.answers import Answer, score_answer
+from scoring.catalog import Catalog, Item, load_catalog
+from scoring.ranking import Entry, rank_boards
+from scoring.results import compute
+from storage import migrate
+from storage import models as m
+from storage.db import make_engine, make_sessionmaker
+from storage.uow import UnitOfWork
+
+YEAR = 2024
+FIELDS = 8
+LEAVES_PER_FIELD = 15
+KINDS = ("choice", "ratio", "number", "date")
+
+
+def synthetic_catalog_yaml(fields: int = FIELDS, per_field: int = LEAVES_PER_FIELD) -> str:
+    """A valid catalog with ``fields × per_field`` leaves of max 1 point each."""
+    lines = [
+        "catalog: bench-120",
+        "title: Bộ chỉ số tổng hợp cho đo hiệu năng (120 tiêu chí)",
+        "board: commune",
+        "scale: 100",
+        "classification:",
+        "  - {label: Hoàn thành xuất sắc nhiệm vụ, min_index: 90, min_field_pct: 80}",
+        "  - {label: Hoàn thành tốt nhiệm vụ, min_index: 80, min_field_pct: 70}",
+        "  - {label: Hoàn thành nhiệm vụ, min_index: 65, min_field_pct: 50}",
+        "  - {label: Không hoàn thành nhiệm vụ}",
+        "items:",
+    ]
+    for f in range(1, fields + 1):
+        lines += [
+            f'  - code: "{f}"',
+            f"    title: Lĩnh vực {f}",
+            f"    max: {per_field}",
+            "    items:",
+        ]
+        for n in range(1, per_field + 1):
+            kind = KINDS[(f + n) % len(KINDS)]
+            lines += [
+                f'      - code: "{f}.{n}"',
+                f"        title: Tiêu chí {f}.{n}",
+                "        max: 1",
+            ]
+            if kind == "choice":
+                lines.append(
+                    "        answer: {kind: choice, options: [{id: a, label: Đạt, points: 1}, "
+                    "{id: b, label: Đạt một phần, points: 0.5}, {id: c, label: Không đạt, "
+                    "points: 0}]}"
+                )
+            elif kind == "ratio":
+                lines.append(
+                    '        answer: {kind: ratio, numerator: "đã xong", denominator: "tổng", '
+                    "bands: [{min_pct: 100, points: 1}, {min_pct: 80, points: 0.5}, "
+                    "{min_pct: 0, points: 0}]}"
+                )
+            elif kind == "number":
+                lines.append(
+                    '        answer: {kind: number, label: "Số văn bản", bands: [{min: 10, '
+                    "points: 1}, {min: 5, points: 0.5}, {min: 0, points: 0}]}"
+                )
+            else:
+                lines.append(
+                    "        answer: {kind: date, deadline: 2023-12-20, on_time: 1, late: 0.5}"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def _random_answer(item: Item, rnd: random.Random) -> Answer:
+    kind = item.kind
+    if kind == "choice":
+        return Answer(option=rnd.choice("aabbc"))
+    if kind == "ratio":
+        den = rnd.randint(5, 50)
+        return Answer(num=Decimal(rnd.randint(den // 2, den)), den=Decimal(den))
+    if kind == "number":
+        return Answer(number=Decimal(rnd.randint(0, 15)))
+    return Answer(on=date(2023, 12, 1) + timedelta(days=rnd.randint(0, 40)))
+
+
+def _leaves(catalog: Catalog) -> list[Item]:
+    return [leaf for f in catalog.fields for leaf in f.leaves()]
+
+
+async def seed_ranking_db(url: str, units: int, *, chunk: int = 20_000) -> Catalog:
+    """Migrated database with the synthetic catalog, ``units`` communes and all their answers."""
+    await migrate.upgrade(url)
+    engine = make_engine(url)
+    sm = make_sessionmaker(engine)
+    rnd = random.Random(8)
+    try:
+        async with UnitOfWork(sm) as uow:
+            row, catalog, _ = await A.import_catalog(uow, synthetic_catalog_yaml(), YEAR)
+            period = await A.get_period(uow, YEAR)
+            now = datetime.now(UTC)
+            await uow.session.execute(
+                insert(m.Unit),
+                [
+                    {
+                        "period_id": period.id,
+                        "code": f"X{n:05d}",
+                        "name": f"UBND xã số {n}",
+                        "board": "commune",
+                        "catalog_id": row.id,
+                        "created_at": now,
+                    }
+                    for n in range(1, units + 1)
+                ],
+            )
+            unit_ids = [u.id for u in await uow.units.list_for_period(period.id)]
+            item_ids = await uow.catalogs.items_by_code(row.id)
+        leaves = _leaves(catalog)
+        scored: dict[tuple[str, str], tuple[dict[str, Any], Decimal]] = {}
+        batch: list[dict[str, Any]] = []
+        for unit_id in unit_ids:
+            for leaf in leaves:
+                answer = _random_answer(leaf, rnd)
+                value = answer.to_json()
+                key = (leaf.code, repr(sorted(value.items())))
+                if key not in scored:
+                    scored[key] = (value, score_answer(leaf, answer).points)
+                value, points = scored[key]
+                batch.append(
+                    {
+                        "unit_id": unit_id,
+                        "item_id": item_ids[leaf.code].id,
+                        "value": value,
+                        "points": points,
+                        "updated_at": now,
+                        "source": "import",
+                        "version": 1,
+                    }
+                )
+                if len(batch) >= chunk:
+                    async with UnitOfWork(sm) as uow:
+                        await uow.session.execute(insert(m.Answer.__table__), batch)
+                    batch = []
+        if batch:
+            async with UnitOfWork(sm) as uow:
+                await uow.session.execute(insert(m.Answer.__table__), batch)
+        async with engine.connect() as conn:
+            await conn.execute(text("ANALYZE"))
+    finally:
+        await engine.dispose()
+    return catalog
+
+
+async def ranking_db(cfg: Config, units: int) -> tuple[str, float]:
+    """The seeded SQLite database for ``units`` units (made once per run and reused)."""
+    path = cfg.workdir / f"ranking-{units}" / "parbot.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    marker = path.with_suffix(".ready")
+    if marker.exists():
+        return url, 0.0
+    say(f"ranking: seeding {units:,} units × {FIELDS * LEAVES_PER_FIELD} answers (not timed)")
+    t = time.perf_counter()
+    await seed_ranking_db(url, units)
+    marker.write_text("ok")
+    return url, time.perf_counter() - t
+
+
+async def _timed(fn: Callable[[], Awaitable[Any]], runs: int) -> tuple[list[float], Any]:
+    """Wall times of ``runs`` calls (each in its own unit of work) and the last result."""
+    times: list[float] = []
+    result: Any = None
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = await fn()
+        times.append(time.perf_counter() - t)
+    return times, result
+
+
+def _warm(times: list[float]) -> float:
+    """Median of the runs after the first (the first alone if there is only one)."""
+    return statistics.median(times[1:]) if len(times) > 1 else times[0]
+
+
+async def run(cfg: Config) -> list[Table]:
+    units = 500 if cfg.quick else 5_000
+    runs = 3 if cfg.quick else 2  # standings() takes tens of seconds at 5,000 units
+    leaves_n = FIELDS * LEAVES_PER_FIELD
+    table = Table(
+        f"3. Ranking — {units:,} units × {leaves_n} items ({units * leaves_n:,} answers), SQLite"
+    )
+    started = time.perf_counter()
+    url, seeded = await ranking_db(cfg, units)
+    engine = make_engine(url)
+    sm = make_sessionmaker(engine)
+    try:
+
+        async def do_standings() -> int:
+            async with UnitOfWork(sm) as uow:
+                return len(await A.standings(uow, YEAR))
+
+        async def do_aggregate() -> int:
+            async with UnitOfWork(sm, read_only=True) as uow:
+                rows = await uow.session.execute(
+                    text("SELECT unit_id, SUM(points) FROM answers GROUP BY unit_id")
+                )
+                return len(rows.all())
+
+        async def do_orm_load() -> int:
+            async with UnitOfWork(sm, read_only=True) as uow:
+                period = await A.get_period(uow, YEAR)
+                return len(await uow.answers.list_for_period(period.id))
+
+        async def do_column_load() -> int:
+            async with UnitOfWork(sm, read_only=True) as uow:
+                rows = await uow.session.execute(
+                    select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value)
+                    .join(m.CatalogItem, m.CatalogItem.id == m.Answer.item_id)
+                    .join(m.Unit, m.Unit.id == m.Answer.unit_id)
+                )
+                return len(rows.all())
+
+        say("ranking: timing the SQL aggregate")
+        agg_times, n_agg = await _timed(do_aggregate, 5)
+        say(f"ranking: timing standings() x {runs}")
+        st_times, n_st = await _timed(do_standings, runs)
+        say("ranking: timing the parts (ORM load, column load, pure domain)")
+        orm_times, _ = await _timed(do_orm_load, 1)
+        col_times, _ = await _timed(do_column_load, 1)
+        agg, st, orm, cols = _warm(agg_times), _warm(st_times), orm_times[0], col_times[0]
+
+        # pure domain, answers already parsed in memory
+        async with UnitOfWork(sm, read_only=True) as uow:
+            period = await A.get_period(uow, YEAR)
+            rows = await uow.session.execute(
+                select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value).join(
+                    m.CatalogItem, m.CatalogItem.id == m.Answer.item_id
+                )
+            )
+            per_unit: dict[int, dict[str, Answer]] = {}
+            for unit_id, code, value in rows:
+                per_unit.setdefault(unit_id, {})[code] = Answer.from_json(value)
+            cat_row = (await uow.catalogs.list_for_period(period.id))[0]
+            catalog = load_catalog(cat_row.source_yaml)
+
+        async def do_domain() -> int:
+            entries = []
+            for unit_id, answers in per_unit.items():
+                res = compute(catalog, answers)
+                entries.append(
+                    Entry("commune", str(unit_id), "", res.index, res.index_low, res.index_high)
+                )
+            return sum(len(b) for b in rank_boards(entries).values())
+
+        dom_times, _ = await _timed(do_domain, 3)
+        domain = _warm(dom_times)
+    finally:
+        await engine.dispose()
+
+    ratio = st / agg if agg else None
+    table.add(
+        Row(
+            "standings(), all boards (warm)",
+            st,
+            "s",
+            agg,
+            ratio,
+            "< 1 s and ratio ≤ 3",
+            st < 1.0 and ratio is not None and ratio <= 3,
+            "SQL SUM … GROUP BY",
+        )
+    )
+    table.add(Row("standings(), first call (cold: catalog parse, page cache)", st_times[0], "s"))
+    table.add(Row("baseline: SELECT unit_id, SUM(points) … GROUP BY unit_id", agg, "s"))
+    table.add(
+        Row(
+            "pure domain: compute() × units + rank_boards()",
+            domain,
+            "s",
+            agg,
+            domain / agg if agg else None,
+            "< 1 s",
+            domain < 1.0,
+            "SQL aggregate",
+        )
+    )
+    table.add(
+        Row(
+            "  part: answers as ORM objects (answers.list_for_period)",
+            orm,
+            "s",
+            st,
+            orm / st if st else None,
+            baseline_label="standings",
+        )
+    )
+    table.add(
+        Row(
+            "  part: same answers as plain columns (unit_id, code, value)",
+            cols,
+            "s",
+            st,
+            cols / st if st else None,
+            baseline_label="standings",
+        )
+    )
+    table.notes.append(
+        f"{n_st:,} units ranked; the aggregate returned {n_agg:,} rows; answers seeded by bulk "
+        f"insert{f' in {seeded:.1f} s' if seeded else ''} (not timed); standings() ran {runs} "
+        f"times ({', '.join(f'{x:.2f}' for x in st_times)} s; value = median after the first), "
+        "the aggregate 5 times (median after the first), each part once; every call in a fresh "
+        "unit of work."
+    )
+    table.seconds = time.perf_counter() - started
+    return [table]

@@ -1,0 +1,499 @@
+"""Benchmark 2 — update throughput: officers walking through the full stack.
+
+The driver process runs the Bot API emulator (flood control off) and N simulated officers; the
+bot runs in its own process (``bench.botproc``): parbot's real runtime (``serve()``, aiogram,
+``per_chat_interval=0``) on SQLite, then on PostgreSQL, and — the baseline — a bare aiogram echo
+bot on the same emulator, driven by the same number of messages and button presses.
+
+Every officer has an officer role on its own commune (sample catalog ``xa-mau-2024``), seeded
+before the bot starts (not timed), and walks 7 steps, each waiting for the bot's answer before
+the next (a closed loop)::
+
+    /start → /score → press the first answer button → /score 5.1 → 45 → 50 → /progress
+
+Latency = from the user's action (update queued in the emulator) to the moment the emulator
+stores the expected bot message (or edit). Two phases per bot: *light* (a few officers at once:
+latency without queueing) and *full* (all N officers at once: throughput at saturation; latency
+then is mostly queueing, ≈ N ÷ throughput).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.common import (
+    Config,
+    PgUnavailable,
+    Row,
+    Table,
+    percentile,
+    proc_cpu_seconds,
+    say,
+    temp_pg_database,
+)
+from bench.emuhooks import BotMessageTap, Match, contains
+from bot.emulator.server import BotApiEmulator
+from bot.emulator.state import Record
+from conversations import assessment as A
+from scoring.catalog import sample_catalog_paths
+from storage import migrate
+from storage.db import make_engine, make_sessionmaker
+from storage.uow import UnitOfWork
+
+STEP_TIMEOUT = 120.0
+YEAR = 2024
+# the engine's apologies (conversations.engine._sorry): a walk that gets one is broken at once
+APOLOGIES = ("The service is busy right now", "Sorry, something went wrong")
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "text" | "press"
+    text: str
+    match: Match
+
+
+def _first_answer_button(record: Record | None) -> str | None:
+    for row in record.buttons if record else []:
+        for b in row:
+            data = b.get("callback_data") or ""
+            if data.startswith("a:"):
+                return data
+    return None
+
+
+PARBOT_WALK = [
+    Step("text", "/start", contains("Chào mừng")),
+    Step("text", "/score", contains("1.1.1.a ·")),
+    Step("press", "a:", contains("Đã lưu 1.1.1.a")),
+    Step("text", "/score 5.1", contains("5.1 ·")),
+    Step("text", "45", contains("mẫu số")),
+    Step("text", "50", contains("45/50")),
+    Step("text", "/progress", contains("tiến độ")),
+]
+ECHO_WALK = [
+    Step("text", "/start", contains("echo: /start")),
+    Step("text", "/score", contains("echo: /score")),
+    Step("press", "ok", contains("pressed ok")),
+    Step("text", "/score 5.1", contains("echo: /score 5.1")),
+    Step("text", "45", contains("echo: 45")),
+    Step("text", "50", contains("echo: 50")),
+    Step("text", "/progress", contains("echo: /progress")),
+]
+
+
+@dataclass
+class PhaseResult:
+    officers: int
+    done: int = 0  # steps answered as expected
+    failed: int = 0  # officers that stopped on a step without the expected answer
+    apologies: int = 0  # ... because the bot answered with an apology (database busy, error)
+    skipped: int = 0  # officers not started because the phase's time budget was spent
+    latencies: list[float] = field(default_factory=list)
+    by_step: dict[int, list[float]] = field(default_factory=dict)
+    wall: float = 0.0
+    bot_cpu: float = 0.0
+    driver_cpu: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.wall if self.wall else 0.0
+
+    def p(self, q: float) -> float | None:
+        v = percentile(self.latencies, q)
+        return None if v is None else v * 1000
+
+
+def _apology(record: Record) -> bool:
+    return any(a in (record.plain or "") for a in APOLOGIES)
+
+
+async def _walk(
+    emu: BotApiEmulator,
+    tap: BotMessageTap,
+    uid: int,
+    steps: list[Step],
+    out: PhaseResult,
+) -> None:
+    for n, step in enumerate(steps):
+        fut = tap.expect(uid, lambda r, m=step.match: m(r) or _apology(r))
+        if step.kind == "press":
+            data = step.text
+            if data == "a:":
+                data = _first_answer_button(emu.last_bot_message(uid)) or "a:?"
+            t0 = time.perf_counter()
+            await emu.press(uid, data=data)
+        else:
+            t0 = time.perf_counter()
+            await emu.send_text(uid, step.text)
+        try:
+            t1 = await asyncio.wait_for(fut, STEP_TIMEOUT)
+        except TimeoutError:
+            tap.cancel(uid)
+            out.failed += 1
+            last = emu.last_bot_message(uid)
+            if len(out.problems) < 5:
+                said = (last.plain or "")[:120] if last else "nothing"
+                out.problems.append(f"user {uid} after {step.text!r}: bot said {said!r}")
+            return
+        last = emu.last_bot_message(uid)
+        if last is not None and _apology(last) and not step.match(last):
+            out.failed += 1
+            out.apologies += 1
+            if len(out.problems) < 5:
+                out.problems.append(f"user {uid} after {step.text!r}: {(last.plain or '')[:80]!r}")
+            return
+        out.latencies.append(t1 - t0)
+        out.by_step.setdefault(n, []).append(t1 - t0)
+        out.done += 1
+
+
+async def _phase(
+    emu: BotApiEmulator,
+    tap: BotMessageTap,
+    ids: list[int],
+    steps: list[Step],
+    bot_pid: int,
+    concurrency: int | None = None,
+    budget: float | None = None,
+) -> PhaseResult:
+    """Every officer in ``ids`` walks; at most ``concurrency`` of them at a time (None: all).
+    After ``budget`` seconds no new walk starts (those under way finish)."""
+    out = PhaseResult(len(ids))
+    todo = list(reversed(ids))
+    stop_at = time.perf_counter() + budget if budget else None
+
+    async def worker() -> None:
+        while todo:
+            if stop_at is not None and time.perf_counter() > stop_at:
+                out.skipped = len(todo)
+                return
+            await _walk(emu, tap, todo.pop(), steps, out)
+
+    cpu0, me0 = proc_cpu_seconds(bot_pid), proc_cpu_seconds()
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(min(concurrency or len(ids), len(ids)))))
+    out.wall = time.perf_counter() - t0
+    out.bot_cpu = (proc_cpu_seconds(bot_pid) - cpu0) / out.wall
+    out.driver_cpu = (proc_cpu_seconds() - me0) / out.wall
+    return out
+
+
+# ---------------------------------------------------------------------------------- seeding
+
+
+async def seed(db_url: str, ids: list[int]) -> None:
+    """Catalog, one commune per officer, people with an officer role (not timed)."""
+    await migrate.upgrade(db_url)
+    engine = make_engine(db_url)
+    sm = make_sessionmaker(engine)
+    try:
+        async with UnitOfWork(sm) as uow:
+            text = sample_catalog_paths()["xa-mau-2024"].read_text("utf-8")
+            await A.import_catalog(uow, text, YEAR)
+            csv = "code,name,board\n" + "".join(f"X{uid},UBND xã số {uid},commune\n" for uid in ids)
+            await A.import_units(uow, csv, YEAR)
+        async with UnitOfWork(sm) as uow:
+            period = await A.get_period(uow, YEAR)
+            units = {u.code: u.id for u in await uow.units.list_for_period(period.id)}
+            for uid in ids:
+                person = await uow.people.upsert(uid, uid, f"Cán bộ {uid}", language="vi")
+                await uow.people.grant(person, "officer", units[f"X{uid}"])
+    finally:
+        await engine.dispose()
+
+
+# ---------------------------------------------------------------------------------- bot process
+
+
+@contextlib.asynccontextmanager
+async def bot_process(emu: BotApiEmulator, kind: str, log: Path, **extra: str):  # type: ignore[no-untyped-def]
+    args = [sys.executable, "-m", "bench.botproc", kind, "--api", emu.base_url]
+    args += ["--token", emu.token]
+    for k, v in extra.items():
+        args += [f"--{k}", v]
+    polls = emu.core.updates.poll_generation  # bumped when a getUpdates call *starts*
+    with log.open("wb") as err:
+        proc = await asyncio.create_subprocess_exec(
+            *args, stdout=err, stderr=err, cwd=Path(__file__).resolve().parent.parent
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while emu.core.updates.poll_generation <= polls:
+                if proc.returncode is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{kind} bot did not start polling; see {log}")
+                await asyncio.sleep(0.05)
+            yield proc
+        finally:
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(proc.wait(), 30)
+                except TimeoutError:
+                    proc.kill()
+                    await proc.wait()
+
+
+def _log_problems(log: Path) -> int:
+    try:
+        text = log.read_text("utf-8", "replace")
+    except OSError:
+        return 0
+    return sum(1 for line in text.splitlines() if line.startswith(("ERROR", "Traceback")))
+
+
+async def _run_bot(
+    emu: BotApiEmulator,
+    kind: str,
+    ids: Ids,
+    steps: list[Step],
+    log: Path,
+    concurrency: int | None,
+    budget: float | None,
+    **extra: str,
+) -> BotResult:
+    for uid in [ids.warm, *ids.light, *ids.full]:
+        emu.user(uid, first_name=f"Cán bộ {uid}", language_code="vi")
+    tap = BotMessageTap(emu).install()
+    try:
+        say(f"updates: starting the {kind} bot process {extra.get('what-if', '')}")
+        async with bot_process(emu, kind, log, **extra) as proc:
+            warm = await _phase(emu, tap, [ids.warm], steps, proc.pid)
+            say(f"updates: {kind}: light load, {len(ids.light)} users at once")
+            light = await _phase(emu, tap, ids.light, steps, proc.pid)
+            say(
+                f"updates: {kind}: full load, {len(ids.full):,} users, "
+                f"{concurrency or len(ids.full):,} at once"
+            )
+            full = await _phase(emu, tap, ids.full, steps, proc.pid, concurrency, budget)
+            say(f"updates: {kind}: {full.done:,} updates in {full.wall:.1f} s; stopping the bot")
+    finally:
+        tap.uninstall()
+    return BotResult(warm, light, full, _log_problems(log))
+
+
+@dataclass
+class Ids:
+    warm: int
+    light: list[int]
+    full: list[int]
+
+    @classmethod
+    def block(cls, base: int, n_light: int, n: int) -> Ids:
+        return cls(
+            base,
+            list(range(base + 1, base + 1 + n_light)),
+            list(range(base + 10_000, base + 10_000 + n)),
+        )
+
+    @property
+    def all(self) -> list[int]:
+        return [self.warm, *self.light, *self.full]
+
+
+@dataclass
+class BotResult:
+    warm: PhaseResult
+    light: PhaseResult
+    full: PhaseResult
+    log_errors: int
+
+
+# ---------------------------------------------------------------------------------- benchmark
+
+
+def _rows(table: Table, label: str, got: BotResult, base: BotResult, load: Load) -> None:
+    light, full = got.light, got.full
+    r = full.rate / base.full.rate if base.full.rate else None
+    table.add(
+        Row(
+            f"{label}: updates/s ({load.label})",
+            full.rate,
+            "upd/s",
+            base.full.rate,
+            r,
+            "ratio ≥ 0.5",
+            r is not None and r >= 0.5,
+            "bare bot",
+        )
+    )
+    for phase, base_phase, name in (
+        (light, base.light, f"{light.officers} at once"),
+        (full, base.full, load.label),
+    ):
+        for q in (50, 99):
+            v, b = phase.p(q), base_phase.p(q)
+            table.add(
+                Row(
+                    f"{label}: p{q} latency ({name})",
+                    v,
+                    "ms",
+                    b,
+                    (v / b) if v and b else None,
+                    baseline_label="bare bot",
+                )
+            )
+    bad = light.failed + full.failed + got.warm.failed
+    table.add(
+        Row(
+            f"{label}: walks broken (apology or no reply in {STEP_TIMEOUT:.0f} s)",
+            bad,
+            "count",
+            target="= 0",
+            ok=bad == 0,
+        )
+    )
+    walked = full.officers - full.skipped
+    if full.skipped:
+        table.add(
+            Row(
+                f"{label}: officers who walked before the {load.budget:.0f} s budget ran out",
+                walked,
+                "count",
+                full.officers,
+                walked / full.officers,
+                baseline_label="officers",
+            )
+        )
+    apologies = light.apologies + full.apologies + got.warm.apologies
+    table.notes.append(
+        f"{label}: {full.done:,} updates in {full.wall:.1f} s ({walked:,} walks started); bot "
+        f"process CPU {full.bot_cpu:.0%} of one core, driver+emulator {full.driver_cpu:.0%}; "
+        f"apologies ('service is busy'/'something went wrong'): {apologies}; ERROR/Traceback "
+        f"lines in the bot log: {got.log_errors}; first (cold) walk {got.warm.wall:.1f} s"
+    )
+    for p in (got.warm.problems + light.problems + full.problems)[:2]:
+        table.notes.append(f"{label}: {p}")
+
+
+@dataclass
+class Load:
+    officers: int
+    light: int
+    concurrency: int | None
+    budget: float | None
+
+    @property
+    def label(self) -> str:
+        at_once = (
+            "all at once"
+            if not self.concurrency or self.concurrency >= self.officers
+            else f"{self.concurrency} at once"
+        )
+        return f"{self.officers:,} officers, {at_once}"
+
+
+async def _parbot_on(
+    table: Table,
+    emu: BotApiEmulator,
+    label: str,
+    url: str,
+    data: Path,
+    ids: Ids,
+    base: BotResult,
+    load: Load,
+    what_if: str = "",
+) -> None:
+    t = time.perf_counter()
+    say(f"updates: seeding {label} ({len(ids.all):,} units and officers)")
+    await seed(url, ids.all)
+    table.notes.append(f"{label}: seeding (not timed) {time.perf_counter() - t:.1f} s")
+    extra = {"db": url, "data": str(data)}
+    if what_if:
+        extra["what-if"] = what_if
+    log = data.parent / f"{data.name}.log"
+    got = await _run_bot(
+        emu, "parbot", ids, PARBOT_WALK, log, load.concurrency, load.budget, **extra
+    )
+    _rows(table, label, got, base, load)
+
+
+async def run(
+    cfg: Config,
+    *,
+    concurrency: int | None = None,
+    what_if: bool = False,
+    budget: float | None = None,
+) -> list[Table]:
+    load = Load(
+        officers=50 if cfg.quick else 1_000,
+        light=5 if cfg.quick else 10,
+        concurrency=(25 if cfg.quick else 100) if concurrency is None else concurrency,
+        budget=(60.0 if cfg.quick else 150.0) if budget is None else (budget or None),
+    )
+    n, n_light = load.officers, load.light
+    table = Table(f"2. Update throughput — {load.label}, {len(PARBOT_WALK)} steps each, full stack")
+    started = time.perf_counter()
+    work = cfg.workdir / "updates"
+    work.mkdir(parents=True, exist_ok=True)
+    emu = BotApiEmulator(rate_limits=False)
+    await emu.start()
+    try:
+        base = await _run_bot(
+            emu,
+            "echo",
+            Ids.block(300_000_000, n_light, n),
+            ECHO_WALK,
+            work / "echo.log",
+            load.concurrency,
+            load.budget,
+        )
+        table.add(
+            Row(
+                f"bare aiogram echo bot: updates/s ({load.label})",
+                base.full.rate,
+                "upd/s",
+                target="baseline",
+            )
+        )
+        table.notes.append(
+            f"bare bot: {base.full.done:,} updates in {base.full.wall:.1f} s; bot process CPU "
+            f"{base.full.bot_cpu:.0%} of one core, driver+emulator {base.full.driver_cpu:.0%}"
+        )
+        sqlite = work / "sqlite"
+        sqlite_url = f"sqlite+aiosqlite:///{sqlite / 'parbot.db'}"
+        await _parbot_on(
+            table, emu, "parbot SQLite", sqlite_url, sqlite,
+            Ids.block(400_000_000, n_light, n), base, load,
+        )  # fmt: skip
+        if cfg.pg_url is None:
+            table.notes.append("PostgreSQL skipped (--no-pg)")
+        else:
+            try:
+                async with temp_pg_database(cfg.pg_url) as pg:
+                    await _parbot_on(
+                        table, emu, "parbot PostgreSQL", pg, work / "pg",
+                        Ids.block(500_000_000, n_light, n), base, load,
+                    )  # fmt: skip
+            except PgUnavailable as exc:
+                table.notes.append(f"PostgreSQL skipped: {exc}")
+        if what_if:
+            for k, patches in enumerate(("pin-responses", "pin-responses,sqlite-one-connection")):
+                d = work / f"whatif{k}"
+                await _parbot_on(
+                    table, emu, f"what-if SQLite [{patches}]",
+                    f"sqlite+aiosqlite:///{d / 'parbot.db'}", d,
+                    Ids.block(600_000_000 + k * 100_000, n_light, n), base, load, patches,
+                )  # fmt: skip
+    finally:
+        await emu.stop()
+    table.notes.append(
+        f"walk: {' → '.join(s.text for s in PARBOT_WALK)}; the bare bot gets the same texts and "
+        "presses; one cold walk first (not counted); latency = user action → the expected bot "
+        "message stored by the emulator; updates/s = answered steps ÷ wall time of the phase"
+        + (f"; no new walk starts after {load.budget:.0f} s" if load.budget else "")
+        + "."
+    )
+    if what_if:
+        table.notes.append(
+            "what-if rows: the bot process is monkeypatched by bench/whatif.py (not the product)."
+        )
+    table.seconds = time.perf_counter() - started
+    return [table]

@@ -1,0 +1,415 @@
+"""`parbot plan …` and `parbot ask`: the plan's timeline from the plan document, and its questions.
+
+    parbot plan import FILE.(yaml|txt|md|docx|pdf) --period YEAR [--dry-run] [--json] [--prune]
+    parbot plan list --period YEAR [--json]
+    parbot plan export --period YEAR [-o FILE]          # the canonical YAML, to review and edit
+    parbot plan reminders ID --period YEAR --days 7,3,1,0 | --default
+    parbot ask "QUESTION" --period YEAR [--json] [--today YYYY-MM-DD] [--board commune]
+
+A YAML file is the canonical format (docs/plan.md); any other file is read as a plan document
+and its milestones are extracted. Exit codes as the rest of the CLI: 0 ok, 1 the input was
+rejected (nothing saved), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bot.app import Database
+from bot.settings import Settings
+from conversations import assessment as A
+from conversations import deadlines as D
+from conversations.i18n import t
+from conversations.plan import (
+    Milestone,
+    Plan,
+    PlanFormatError,
+    extract_plan,
+    infer_period,
+    load_plan,
+)
+from conversations.plan.bridge import plan_from_rows, row_values
+from conversations.plan.yaml_format import dump_plan
+
+YAML_SUFFIXES = (".yaml", ".yml")
+T = TypeVar("T")
+
+
+# bot.cli imports this module while it is being imported itself, so its helpers are looked up
+# when a command runs, not at import time.
+def _settings() -> Settings:
+    from bot.cli import _settings as settings
+
+    return settings()
+
+
+def _run(s: Settings, fn: Callable[[Database], Awaitable[T]]) -> T:
+    from bot.cli import _run as run
+
+    return run(s, fn)
+
+
+def _due_text(m: Milestone) -> str:
+    if m.precision == "month":
+        return f"{m.due.year:04d}-{m.due.month:02d}"
+    if m.precision == "range" and m.start is not None:
+        return f"{m.start.isoformat()} → {m.due.isoformat()}"
+    return m.due.isoformat()
+
+
+def milestone_json(m: Milestone) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "title": m.title,
+        "title_en": m.title_en,
+        "kind": m.kind,
+        "start": m.start.isoformat() if m.start else None,
+        "due": m.due.isoformat(),
+        "due_text": _due_text(m),
+        "precision": m.precision,
+        "lead": m.lead,
+        "coordinate": m.coordinate,
+        "audience": m.audience,
+        "source": m.source,
+    }
+
+
+def review_table(loc: str, plan: Plan) -> list[str]:
+    """One block per milestone: a row of the short columns, then title, lead and source."""
+    due, precision, kind = t(loc, "due"), t(loc, "precision"), t(loc, "kind")
+    audience, lead, coordinating, source = (
+        t(loc, "audience"),
+        t(loc, "lead"),
+        t(loc, "coordinating"),
+        t(loc, "source"),
+    )
+    head = f"{'#':>3}  {due:<25} {precision:<10} {kind:<16} {audience:<11} id"
+    lines = [head, "-" * len(head)]
+    for n, m in enumerate(plan.milestones, start=1):
+        lines.append(
+            f"{n:>3}  {_due_text(m):<25} {m.precision:<10} {m.kind:<16} {m.audience:<11} {m.id}"
+        )
+        lines.append(f"     {m.title}")
+        lines.append(f"     {lead}: {m.lead or '—'}")
+        if m.coordinate:
+            lines.append(f"     {coordinating}: {m.coordinate}")
+        lines.append(f"     {source}: “{' '.join(m.source.split()) or '—'}”")
+    return lines
+
+
+def _read_plan(s: Settings, file: str, year: int) -> Plan:
+    path = Path(file)
+    loc = s.locale
+    try:
+        if path.suffix.lower() in YAML_SUFFIXES:
+            plan = load_plan(path.read_text(encoding="utf-8-sig"))
+            if plan.period != year:
+                _reject(
+                    loc,
+                    file,
+                    [
+                        t(
+                            loc,
+                            "the file is the plan of %(file_year)s, not %(year)s",
+                            file_year=plan.period,
+                            year=year,
+                        )
+                    ],
+                )
+            return plan
+        from conversations.plan import read_plan_file
+
+        text = read_plan_file(path)
+    except PlanFormatError as err:
+        _reject(loc, file, [str(err)])
+    except UnicodeDecodeError:
+        _reject(loc, file, [t(loc, "not UTF-8 text")])
+    except ValueError as err:  # unsupported file type
+        click.echo(f"{file}: {err}", err=True)
+        sys.exit(2)
+    except Exception as err:  # a damaged .docx/.pdf: say so instead of a traceback
+        _reject(loc, file, [t(loc, "cannot read the file: %(error)s", error=str(err)[:200])])
+    found = infer_period(text)
+    if found is not None and found != year:
+        click.echo(
+            t(
+                loc,
+                "Note: the document's title names the year %(found)s; importing it as the plan "
+                "of %(year)s as asked.",
+                found=found,
+                year=year,
+            ),
+            err=True,
+        )
+    return extract_plan(text, year)
+
+
+def _reject(loc: str, file: str, problems: list[str]) -> None:
+    click.echo(t(loc, "%(n)s problem(s) in %(file)s:", n=len(problems), file=file), err=True)
+    for p in problems:
+        click.echo(f"  - {p}", err=True)
+    sys.exit(1)
+
+
+@click.group("plan", help="Kế hoạch: các mốc thời gian / the plan's timeline (milestones).")
+def plan_group() -> None:
+    pass
+
+
+@plan_group.command(
+    "import", help="Nạp Kế hoạch (YAML, .txt, .md, .docx, .pdf) / import the plan's milestones."
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem, không lưu / review only, save nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Xoá các mốc không còn trong tệp / delete stored milestones missing from the file.",
+)
+def plan_import(file: str, year: int, dry_run: bool, as_json: bool, prune: bool) -> None:
+    s = _settings()
+    loc = s.locale
+    plan = _read_plan(s, file, year)
+    if as_json:
+        click.echo(
+            json.dumps([milestone_json(m) for m in plan.milestones], ensure_ascii=False, indent=2)
+        )
+    if not plan.milestones:
+        click.echo(
+            t(
+                loc,
+                "No dated milestones found in %(file)s; nothing was imported. Check that the "
+                "file is the plan with its timeline, or write the milestones in YAML "
+                "(docs/plan.md).",
+                file=file,
+            ),
+            err=True,
+        )
+        sys.exit(1)
+    if not as_json:
+        click.echo(
+            t(
+                loc,
+                "Plan %(year)s from %(file)s: %(n)s milestones.",
+                year=year,
+                file=file,
+                n=len(plan.milestones),
+            )
+        )
+        for line in review_table(loc, plan):
+            click.echo(line)
+    if dry_run:
+        if not as_json:
+            click.echo(t(loc, "Dry run: nothing was saved."))
+        return
+
+    async def go(db: Database) -> tuple[int, int, list[str]]:
+        async with db.uow() as uow:
+            period = await A.ensure_period(uow, year)
+            created = updated = 0
+            for m in plan.milestones:
+                existing = await uow.milestones.get(period.id, m.id)
+                keep_days = existing.reminder_days if existing is not None else None
+                await uow.milestones.upsert(period.id, **row_values(m), reminder_days=keep_days)
+                if existing is None:
+                    created += 1
+                else:
+                    updated += 1
+            wanted = {m.id for m in plan.milestones}
+            others = [
+                x.key
+                for x in await uow.milestones.list_for_period(period.id)
+                if x.key not in wanted
+            ]
+            if prune:
+                for key in others:
+                    await uow.milestones.delete(period.id, key)
+            return created, updated, others
+
+    created, updated, others = _run(s, go)
+    out = sys.stderr if as_json else sys.stdout
+    click.echo(
+        t(
+            loc,
+            "Milestones of %(year)s: %(created)s created, %(updated)s updated.",
+            year=year,
+            created=created,
+            updated=updated,
+        ),
+        file=out,
+    )
+    if others and prune:
+        click.echo(
+            t(loc, "Deleted, no longer in the file: %(ids)s", ids=", ".join(others)), file=out
+        )
+    elif others:
+        click.echo(
+            t(
+                loc,
+                "Kept, though not in this file: %(ids)s (use --prune to delete them).",
+                ids=", ".join(others),
+            ),
+            file=out,
+        )
+
+
+async def _stored(db: Database, year: int) -> tuple[Any, list[Any]]:
+    async with db.uow() as uow:
+        period = await uow.periods.get_by_year(year)
+        if period is None:
+            return None, []
+        return period, await uow.milestones.list_for_period(period.id)
+
+
+def _stored_or_fail(s: Settings, year: int) -> list[Any]:
+    period, rows = _run(s, lambda db: _stored(db, year))
+    if period is None or not rows:
+        click.echo(t(s.locale, "No milestones stored for %(year)s yet.", year=year), err=True)
+        sys.exit(1)
+    return rows
+
+
+@plan_group.command("list", help="Các mốc đã lưu / the stored milestones.")
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
+@click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
+def plan_list(year: int, as_json: bool) -> None:
+    s = _settings()
+    rows = _stored_or_fail(s, year)
+    if as_json:
+        click.echo(json.dumps(D.milestones_json(rows), ensure_ascii=False, indent=2))
+        return
+    for line in review_table(s.locale, plan_from_rows(year, rows)):
+        click.echo(line)
+    custom = [x for x in rows if x.reminder_days is not None]
+    for x in custom:
+        click.echo(
+            t(
+                s.locale,
+                "Reminders for %(id)s: %(days)s days before",
+                id=x.key,
+                days=",".join(str(d) for d in x.reminder_days) or "—",
+            )
+        )
+
+
+@plan_group.command("export", help="Xuất Kế hoạch ra YAML / the stored plan as YAML.")
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+def plan_export(year: int, output: str | None) -> None:
+    s = _settings()
+    text = dump_plan(plan_from_rows(year, _stored_or_fail(s, year)))
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def _parse_days(text: str) -> list[int]:
+    try:
+        days = sorted({int(x) for x in text.replace(" ", "").split(",") if x != ""}, reverse=True)
+    except ValueError:
+        raise click.BadParameter("use numbers of days before the deadline, e.g. 7,3,1,0") from None
+    if any(d < 0 or d > 90 for d in days):
+        raise click.BadParameter("days must be between 0 and 90")
+    return days
+
+
+@plan_group.command(
+    "reminders", help="Đặt ngày nhắc hạn cho một mốc / set when a milestone is reminded."
+)
+@click.argument("milestone")
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
+@click.option("--days", default=None, help="Số ngày trước hạn, ví dụ 7,3,1,0 (trống: không nhắc).")
+@click.option("--default", "use_default", is_flag=True, help="Dùng mặc định / back to default.")
+def plan_reminders(milestone: str, year: int, days: str | None, use_default: bool) -> None:
+    s = _settings()
+    if (days is not None) == use_default:
+        click.echo("plan reminders: give --days or --default", err=True)
+        sys.exit(2)
+    value = None if use_default else _parse_days(days or "")
+
+    async def go(db: Database) -> bool:
+        async with db.uow() as uow:
+            period = await uow.periods.get_by_year(year)
+            row = await uow.milestones.get(period.id, milestone) if period else None
+            if row is None:
+                return False
+            row.reminder_days = value
+            await uow.flush()
+            return True
+
+    if not _run(s, go):
+        click.echo(
+            t(s.locale, "No milestone %(id)s in %(year)s.", id=milestone, year=year), err=True
+        )
+        sys.exit(1)
+    shown = "default" if value is None else (",".join(map(str, value)) or "—")
+    click.echo(t(s.locale, "Reminders for %(id)s: %(days)s days before", id=milestone, days=shown))
+
+
+@click.command("ask", help="Hỏi hạn theo Kế hoạch như trong chat / ask a deadline question.")
+@click.argument("question")
+@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
+@click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Ngày hỏi (mặc định: hôm nay) / the asking date.",
+)
+@click.option(
+    "--board",
+    type=click.Choice(["department", "commune"]),
+    default=None,
+    help="Hỏi như cán bộ của bảng này / ask as an officer of this board.",
+)
+def ask(question: str, year: int, as_json: bool, today: datetime | None, board: str | None) -> None:
+    s = _settings()
+    day: date = today.date() if today else datetime.now(UTC).astimezone(s.tz).date()
+    _, rows = _run(s, lambda db: _stored(db, year))
+    boards = {board} if board else set()
+    rows = [x for x in rows if D.visible(x, boards, is_admin=False)]
+    audience = board if board else "admins"
+    ans = D.answer_for(s.locale, year, rows, question, day, audience)
+    text = D.plain(ans.text)
+    if not as_json:
+        click.echo(text)
+        return
+    ms = ans.milestone
+    data: dict[str, Any] = {
+        "question": question,
+        "today": day.isoformat(),
+        "milestone": ms.key if ms else None,
+        "text": text,
+        "confidence": ans.confidence,
+        "alternatives": [x.key for x in ans.alternatives],
+    }
+    if ms is not None:
+        data.update(
+            {
+                "title": ms.title,
+                "kind": ms.kind,
+                "start": ms.due_start.isoformat() if ms.due_start else None,
+                "due": ms.due_end.isoformat(),
+                "precision": ms.precision,
+                "days_left": (ms.due_end - day).days,
+                "lead": ms.lead,
+                "coordinate": ms.coordinate,
+                "source": ms.source,
+            }
+        )
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def register(main: click.Group) -> None:
+    main.add_command(plan_group)
+    main.add_command(ask)

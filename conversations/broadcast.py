@@ -1,0 +1,390 @@
+"""/broadcast: a notice from Phòng Nội vụ to the units, with delivery and read receipts.
+
+The admin writes the text, picks the audience with buttons (all units, board 1, board 2, the
+units that have not submitted), sees how many people it reaches and confirms. The broadcast is
+stored and fanned out in the same transaction: one outbox row per person
+(key ``bc:{broadcast}:{person}``), delivered by the outbox dispatcher through the one paced
+sender (429-aware; 403 marks the person unreachable without retrying). Each message has a
+"✅ Đã nhận / Received" button (``ack:{broadcast}``) that records the acknowledgement.
+
+The admin's report message counts delivered / acknowledged / waiting / unreachable, names the
+unreachable people with their units so Nội vụ can phone them, and refreshes with 🔄.
+Attaching a document is not supported yet (the outbox sends text messages only).
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from conversations.context import Ctx
+from conversations.i18n import t
+from conversations.replies import Button
+from scoring.i18n import N_
+from storage import models as m
+
+ACK_LABEL = "✅ Đã nhận / Received"  # both languages: recipients may not have chosen one
+MAX_TEXT = 3500
+DONE = frozenset({"submitted", "appraised", "published"})
+AUDIENCES: dict[str, str] = {
+    "all": N_("All units"),
+    "department": N_("Board 1: departments"),
+    "commune": N_("Board 2: communes"),
+    "pending": N_("Units that have not submitted"),
+}
+UNREACHABLE_LIST = 30
+
+
+def _esc(text: str | None) -> str:
+    return html.escape(text or "", quote=False)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def notice_text(locale: str, text: str) -> str:
+    """What a recipient reads: a header in their language, then the admin's words."""
+    return t(locale, "📢 <b>Notice from Phòng Nội vụ</b>") + "\n\n" + _esc(text)
+
+
+def _refuse(ctx: Ctx) -> None:
+    message = ctx.tr(
+        "Sorry, only Phòng Nội vụ (administrators) can send notices to the units. If you "
+        "need to tell them something, please contact Phòng Nội vụ directly."
+    )
+    if ctx.is_callback:
+        ctx.toast(message, alert=True)
+    else:
+        ctx.say(message)
+
+
+# ------------------------------------------------------------------ recipients
+
+
+async def recipients(
+    ctx: Ctx, period: m.Period | None, audience: str
+) -> list[tuple[m.Person, list[m.Unit]]]:
+    """Officers and leaders of the audience's units (each person once, with their units)."""
+    if period is None or audience not in AUDIENCES:
+        return []
+    board = audience if audience in ("department", "commune") else None
+    units = await ctx.uow.units.list_for_period(period.id, board)
+    if audience == "pending":
+        subs = await ctx.uow.submissions.list_for_period(period.id)
+        units = [u for u in units if (subs[u.id].status if u.id in subs else "draft") not in DONE]
+    by_id = {u.id: u for u in units}
+    if not by_id:
+        return []
+    rows = await ctx.uow.session.execute(
+        select(m.RoleGrant.unit_id, m.Person)
+        .join(m.Person, m.Person.id == m.RoleGrant.person_id)
+        .where(
+            m.RoleGrant.role.in_(("officer", "leader")),
+            m.RoleGrant.unit_id.in_(list(by_id)),
+        )
+        .order_by(m.Person.id, m.RoleGrant.unit_id)
+    )
+    people: dict[int, m.Person] = {}
+    their_units: dict[int, list[m.Unit]] = defaultdict(list)
+    for unit_id, person in rows:
+        if person.id == ctx.person.id:
+            continue
+        people[person.id] = person
+        unit = by_id[unit_id]
+        if unit not in their_units[person.id]:
+            their_units[person.id].append(unit)
+    return [(p, their_units[pid]) for pid, p in people.items()]
+
+
+# ------------------------------------------------------------------ composing
+
+
+async def start_cmd(ctx: Ctx, args: str = "") -> None:
+    if not ctx.is_admin:
+        _refuse(ctx)
+        return
+    ctx.state["bc"] = {}
+    if args.strip():
+        await _take_text(ctx, args.strip())
+        return
+    ctx.state["mode"] = "bc_text"
+    ctx.say(
+        ctx.tr(
+            "📢 <b>New notice to the units</b>\nWrite the notice as one message. Next you "
+            "choose who receives it and confirm; nothing is sent before that. /cancel stops."
+        )
+    )
+
+
+async def on_text(ctx: Ctx, text: str) -> bool:
+    """Typed text while composing: the notice's text (a new text replaces the draft)."""
+    if not str(ctx.state.get("mode") or "").startswith("bc_"):
+        return False
+    if not ctx.is_admin:
+        ctx.state["mode"] = None
+        return False
+    await _take_text(ctx, text.strip())
+    return True
+
+
+async def _take_text(ctx: Ctx, text: str) -> None:
+    if len(text) > MAX_TEXT:
+        ctx.state["mode"] = "bc_text"
+        ctx.say(
+            ctx.tr(
+                "The notice is %(n)s characters long; a Telegram message can carry about "
+                "%(max)s. Please shorten it and send it again.",
+                n=len(text),
+                max=MAX_TEXT,
+            )
+        )
+        return
+    ctx.state["bc"] = {"text": text}
+    ctx.state["mode"] = "bc_aud"
+    await _ask_audience(ctx, edit=False)
+
+
+def audience_label(ctx: Ctx, audience: str) -> str:
+    return ctx.tr(AUDIENCES[audience]) if audience in AUDIENCES else audience
+
+
+def _audience_button(ctx: Ctx, audience: str) -> Button:
+    return Button(audience_label(ctx, audience), f"bc:aud:{audience}")
+
+
+async def _ask_audience(ctx: Ctx, *, edit: bool) -> None:
+    draft = ctx.state.get("bc") or {}
+    preview = _esc(_clip(str(draft.get("text", "")), 300))
+    ctx.say(
+        ctx.tr("Who should receive this notice?") + f"\n\n<i>{preview}</i>",
+        buttons=(
+            (_audience_button(ctx, "all"),),
+            (_audience_button(ctx, "department"), _audience_button(ctx, "commune")),
+            (_audience_button(ctx, "pending"),),
+            (Button(ctx.tr("✖ Cancel"), "bc:cancel"),),
+        ),
+        edit=edit,
+    )
+
+
+async def _confirm(ctx: Ctx, audience: str) -> None:
+    draft = ctx.state.get("bc") or {}
+    period = await ctx.uow.periods.latest()
+    people = await recipients(ctx, period, audience)
+    units = {u.id for _, us in people for u in us}
+    back = (Button(ctx.tr("◀ Change audience"), "bc:back"), Button(ctx.tr("✖ Cancel"), "bc:cancel"))
+    head = ctx.tr("Audience: %(audience)s", audience=audience_label(ctx, audience))
+    if not people:
+        ctx.state["mode"] = "bc_aud"
+        ctx.say(
+            head
+            + "\n"
+            + ctx.tr(
+                "Nobody to send to: no officer or leader of these units has joined the bot yet."
+            ),
+            buttons=(back,),
+            edit=True,
+        )
+        return
+    nonce = secrets.token_hex(4)
+    ctx.state["bc"] = {**draft, "aud": audience, "nonce": nonce}
+    ctx.state["mode"] = "bc_confirm"
+    lines = [
+        head,
+        ctx.tr(
+            "Recipients: %(people)s people in %(units)s units.",
+            people=len(people),
+            units=len(units),
+        ),
+        "",
+        notice_text(ctx.locale, str(draft.get("text", ""))),
+    ]
+    ctx.say(
+        "\n".join(lines),
+        buttons=(
+            (Button(ctx.tr("✅ Send to %(n)s people", n=len(people)), f"bc:send:{nonce}"),),
+            back,
+        ),
+        edit=True,
+    )
+
+
+async def _send(ctx: Ctx, nonce: str) -> None:
+    draft = ctx.state.get("bc") or {}
+    if ctx.state.get("mode") != "bc_confirm" or draft.get("nonce") != nonce:
+        ctx.toast(ctx.tr("This notice was already sent or cancelled."))
+        return
+    audience = str(draft.get("aud"))
+    text = str(draft.get("text", ""))
+    period = await ctx.uow.periods.latest()
+    people = await recipients(ctx, period, audience)
+    ctx.state["mode"] = None
+    ctx.state.pop("bc", None)
+    if not people:
+        ctx.say(ctx.tr("Nobody to send to any more; nothing was sent."), edit=True)
+        return
+    b = await ctx.uow.broadcasts.create(
+        ctx.person, text, audience, period_id=period.id if period else None
+    )
+    await ctx.uow.broadcasts.confirm(b, ctx.now)
+    for person, _units in people:
+        loc = person.language or ctx.config.default_locale
+        await ctx.uow.outbox.enqueue(
+            f"bc:{b.id}:{person.id}",
+            person.chat_id,
+            {
+                "text": notice_text(loc, text),
+                "buttons": [[{"text": ACK_LABEL, "data": f"ack:{b.id}"}]],
+            },
+            person=person,
+            not_before=ctx.now,
+            broadcast_id=b.id,
+        )
+    await report(ctx, b, edit=True)
+
+
+# ------------------------------------------------------------------ the live report
+
+
+async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
+    rows = await ctx.uow.outbox.list_for_broadcast(b.id)
+    by_status: dict[str, int] = defaultdict(int)
+    for r in rows:
+        by_status[r.status] += 1
+    acked = [r for r in rows if r.acknowledged_at is not None]
+    waiting = by_status["pending"] + by_status["sending"]
+    person_ids = [r.person_id for r in rows if r.person_id is not None]
+    names = {p.id: p.full_name for p in await ctx.uow.people.list_by_ids(person_ids)}
+    units = await _units_of(ctx, person_ids, b.period_id)
+    audience = audience_label(ctx, b.audience)
+    lines = [
+        ctx.tr("📢 <b>Notice #%(id)s</b> — %(audience)s", id=b.id, audience=audience),
+        f"<i>{_esc(_clip(b.text, 80))}</i>",
+        ctx.tr("Recipients: %(n)s", n=len(rows)),
+        ctx.tr(
+            "✅ Delivered: %(sent)s · 👍 Acknowledged: %(acked)s · ⏳ Waiting: %(waiting)s",
+            sent=by_status["sent"],
+            acked=len(acked),
+            waiting=waiting,
+        ),
+    ]
+    unreachable = [r for r in rows if r.status == "unreachable"]
+    if unreachable:
+        lines.append(
+            ctx.tr(
+                "⛔ Unreachable: %(n)s (blocked the bot or never started it) — please phone them:",
+                n=len(unreachable),
+            )
+        )
+        for r in unreachable[:UNREACHABLE_LIST]:
+            who = names.get(r.person_id or 0, str(r.chat_id))
+            where = ", ".join(units.get(r.person_id or 0, [])) or "—"
+            lines.append(f"• {_esc(who)} — {_esc(where)}")
+        if len(unreachable) > UNREACHABLE_LIST:
+            lines.append("…")
+    if by_status["failed"]:
+        lines.append(ctx.tr("❌ Failed: %(n)s", n=by_status["failed"]))
+    acked_units = {u for r in acked for u in units.get(r.person_id or 0, [])}
+    all_units = sorted({u for r in rows for u in units.get(r.person_id or 0, [])})
+    silent = [u for u in all_units if u not in acked_units]
+    if silent and not waiting:
+        lines.append(
+            ctx.tr(
+                "Units with no acknowledgement yet (%(n)s): %(units)s",
+                n=len(silent),
+                units=_esc(", ".join(silent[:20]) + (" …" if len(silent) > 20 else "")),
+            )
+        )
+    lines.append(
+        ctx.tr("Updated %(time)s", time=ctx.now.astimezone(ctx.config.tz).strftime("%H:%M:%S"))
+    )
+    ctx.say(
+        "\n".join(lines),
+        buttons=((Button(ctx.tr("🔄 Refresh"), f"bc:report:{b.id}"),),),
+        edit=edit,
+    )
+
+
+async def _units_of(ctx: Ctx, person_ids: list[int], period_id: int | None) -> dict[int, list[str]]:
+    """The names of the units each person acts for (in the broadcast's period)."""
+    if not person_ids:
+        return {}
+    stmt = (
+        select(m.RoleGrant.person_id, m.Unit.name)
+        .join(m.Unit, m.Unit.id == m.RoleGrant.unit_id)
+        .where(
+            m.RoleGrant.person_id.in_(person_ids),
+            m.RoleGrant.role.in_(("officer", "leader")),
+        )
+        .order_by(m.Unit.name)
+    )
+    if period_id is not None:
+        stmt = stmt.where(m.Unit.period_id == period_id)
+    out: dict[int, list[str]] = defaultdict(list)
+    for pid, name in await ctx.uow.session.execute(stmt):
+        if name not in out[pid]:
+            out[pid].append(name)
+    return out
+
+
+# ------------------------------------------------------------------ buttons
+
+
+async def on_callback(ctx: Ctx, parts: list[str]) -> None:
+    if not ctx.is_admin:
+        _refuse(ctx)
+        return
+    action = parts[1] if len(parts) > 1 else ""
+    arg = parts[2] if len(parts) > 2 else ""
+    composing = str(ctx.state.get("mode") or "") in ("bc_aud", "bc_confirm")
+    if action == "report":
+        b = await ctx.uow.broadcasts.get(int(arg)) if arg.isdigit() else None
+        if b is None:
+            ctx.toast(ctx.tr("This button is out of date."))
+            return
+        await report(ctx, b, edit=True)
+        return
+    if action == "cancel":
+        if composing:
+            ctx.state["mode"] = None
+            ctx.state.pop("bc", None)
+            ctx.say(ctx.tr("Cancelled; nothing was sent."), edit=True)
+        else:
+            ctx.toast(ctx.tr("This notice was already sent or cancelled."))
+        return
+    if not composing or not (ctx.state.get("bc") or {}).get("text"):
+        ctx.toast(ctx.tr("This notice was already sent or cancelled."))
+        return
+    if action == "aud" and arg in AUDIENCES:
+        await _confirm(ctx, arg)
+    elif action == "back":
+        ctx.state["mode"] = "bc_aud"
+        await _ask_audience(ctx, edit=True)
+    elif action == "send":
+        await _send(ctx, arg)
+    else:
+        ctx.toast(ctx.tr("This button is out of date."))
+
+
+async def on_ack(ctx: Ctx, parts: list[str]) -> None:
+    """ "Đã nhận / Received": record that this person read broadcast ``parts[1]``."""
+    arg = parts[1] if len(parts) > 1 else ""
+    row = await ctx.uow.outbox.get_by_key(f"bc:{arg}:{ctx.person.id}") if arg.isdigit() else None
+    if row is None:
+        ctx.toast(ctx.tr("This button is out of date."))
+        return
+    if row.acknowledged_at is not None:
+        ctx.toast(ctx.tr("Already confirmed. Thank you!"))
+        return
+    await ctx.uow.outbox.acknowledge(row, ctx.now)
+    ctx.toast(ctx.tr("Thank you! Phòng Nội vụ can see that you received it."))
+    stamp = ctx.now.astimezone(ctx.config.tz)
+    received = ctx.tr(
+        "✅ Received %(date)s %(time)s", date=ctx.date(stamp.date()), time=stamp.strftime("%H:%M")
+    )
+    ctx.say(f"{row.payload.get('text', '')}\n\n{received}", edit=True)
