@@ -74,12 +74,15 @@ async def test_officer_starts_and_presses_a_button_in_the_browser(demo):
             page = await browser.new_page(viewport={"width": 390, "height": 844})
             await page.goto(demo)
             await page.select_option("#persona", "1001")  # the commune's focal officer
+            # a fresh chat shows the START bar, a chat already started shows the composer
+            await page.wait_for_selector("#start-button:visible, #input:visible", timeout=15000)
             start = page.locator("#start-button")
             if await start.is_visible():
                 await start.click()
             else:
                 await page.fill("#input", "/start")
                 await page.click("#send-button")
+            await page.wait_for_selector("#input:visible", timeout=15000)
             await page.locator(".msg.bot").first.wait_for(timeout=15000)
             await page.fill("#input", "/score")
             await page.click("#send-button")
