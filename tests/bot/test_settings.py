@@ -1,0 +1,56 @@
+"""Invalid settings stop parbot at start with the offending variable named."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("PARBOT_TIMEZONE", "Mars/Olympus"),
+        ("PARBOT_DATABASE_URL", "mysql://x"),
+        ("PARBOT_TELEGRAM_API", "ftp://api"),
+        ("PARBOT_LOCALE", "fr"),
+        ("PARBOT_RUNTIME", "bogus"),
+    ],
+)
+def test_invalid_setting_is_named(monkeypatch, var, value):
+    monkeypatch.setenv(var, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert var in str(err.value)
+
+
+def test_defaults_and_cli_exit_code(tmp_path):
+    s = load_settings(data_dir=tmp_path)
+    assert s.database_url.startswith("sqlite+aiosqlite:///") and s.timezone == "Asia/Ho_Chi_Minh"
+    assert s.method_url("getMe").endswith("/bot/getMe") or "/bot" in s.method_url("getMe")
+    env = {"PATH": "/usr/bin:/bin", "PARBOT_TIMEZONE": "Nowhere/Land", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "rank", "--period", "2024"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "PARBOT_TIMEZONE" in result.stderr
+
+
+def test_run_without_token_points_to_the_demo(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "parbot demo" in result.stderr
