@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from storage.db import make_engine, make_sessionmaker
+from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
 
@@ -36,7 +36,10 @@ async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIte
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     if migrate:
         await upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    # SQLite writes are serial anyway: one pooled connection makes writers queue fairly in
+    # asyncio instead of spinning in SQLite's busy handler (multi-second tails, "locked" errors).
+    pool = {"pool_size": 1, "max_overflow": 0} if is_sqlite(settings.database_url) else {}
+    engine = make_engine(settings.database_url, **pool)
     db = Database(engine, make_sessionmaker(engine))
     try:
         yield db

@@ -32,7 +32,8 @@ class CoreConfig:
 
 @dataclass(frozen=True)
 class Notice:
-    """A message for someone other than the sender; written to the outbox in the same transaction."""
+    """A message for someone other than the sender, written to the outbox in the same
+    transaction as the change it reports."""
 
     key: str
     person: m.Person

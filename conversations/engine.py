@@ -22,12 +22,15 @@ from conversations import router
 from conversations.context import CoreConfig, Ctx
 from conversations.i18n import normalize_locale, t
 from conversations.replies import Event, Outcome, Reply
+from scoring.i18n import N_
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 UowFactory = Callable[[], UnitOfWork]
 MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
+BUSY = N_("The service is busy right now. Nothing was saved; please try again in a minute.")
+BROKEN = N_("Sorry, something went wrong. Nothing was changed; please try again or type /help.")
 PERSON_LOCK_NAMESPACE = 0x7A11  # advisory-lock namespace for per-person update ordering
 
 
@@ -76,16 +79,10 @@ class ChatEngine:
                 log.exception("database unavailable while handling update %s", event.update_id)
                 if raise_unavailable:
                     raise ServiceUnavailable(str(exc)) from exc
-                return _sorry(
-                    event,
-                    "The service is busy right now. Nothing was saved; please try again in a minute.",
-                )
+                return _sorry(event, BUSY)
             except Exception:
                 log.exception("error while handling update %s", event.update_id)
-                return _sorry(
-                    event,
-                    "Sorry, something went wrong. Nothing was changed; please try again or type /help.",
-                )
+                return _sorry(event, BROKEN)
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
         """Fetch an incoming file before the transaction: no database lock is held while the

@@ -136,9 +136,9 @@ async def _text(ctx: Ctx, text: str) -> None:
         return
     mode = str(ctx.state.get("mode") or "")
     prefix = mode.split("_", 1)[0]
-    if prefix in MODES and (handler := _resolve(MODES[prefix])) is not None:
-        if await handler(ctx, text):
-            return
+    handler = _resolve(MODES[prefix]) if prefix in MODES else None
+    if handler is not None and await handler(ctx, text):
+        return
     if await walk.on_text(ctx, text):
         return
     if ctx.unit_ids("officer") and await walk.jump(ctx, text):

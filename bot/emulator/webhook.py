@@ -64,10 +64,10 @@ class WebhookDeliverer:
         connector = aiohttp.TCPConnector(force_close=True)
         async with aiohttp.ClientSession(connector=connector) as session:
             while not self.core.closing:
-                if not self.core.webhook.url or not self.core.updates.pending:
-                    if not in_flight:
-                        await self.core.updates.notifier.wait(5.0)
-                        continue
+                idle = not self.core.webhook.url or not self.core.updates.pending
+                if idle and not in_flight:
+                    await self.core.updates.notifier.wait(5.0)
+                    continue
                 limit = max(1, self.core.webhook.max_connections)
                 for update in list(self.core.updates.pending):
                     if len(in_flight) >= limit:

@@ -127,7 +127,7 @@ async def test_forged_and_stale_buttons(db, clock, person):
     p = await officer(db, clock, person)
     await p.text("/score")
     data = find_button(p.last, "Đầy đủ nội dung")
-    kind, unit, item, opt = data.split(":")
+    _kind, unit, item, opt = data.split(":")
     # another unit's item: refused, nothing written for either unit
     out = await p.press(data=f"a:{int(unit) + 1}:{item}:{opt}")
     assert out.toast and "không" in out.toast.lower()
