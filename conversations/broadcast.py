@@ -14,9 +14,12 @@ Attaching a document is not supported yet (the outbox sends text messages only).
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import html
 import secrets
 from collections import defaultdict
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -144,9 +147,63 @@ async def _take_text(ctx: Ctx, text: str) -> None:
             )
         )
         return
-    ctx.state["bc"] = {"text": text}
+    draft = ctx.state.get("bc") or {}
+    ctx.state["bc"] = {"text": text, **({"doc": draft["doc"]} if draft.get("doc") else {})}
     ctx.state["mode"] = "bc_aud"
     await _ask_audience(ctx, edit=False)
+
+
+async def on_file(ctx: Ctx) -> bool:
+    """A document sent while composing is attached to the notice (its caption may be the text).
+
+    The file is kept under data_dir/broadcasts by content hash; each recipient gets the notice
+    text (with the Received button) and then the document, both through the outbox."""
+    if not str(ctx.state.get("mode") or "").startswith("bc_") or not ctx.is_admin:
+        return False
+    f = ctx.event.file
+    if f is None or ctx.file_data is None:
+        ctx.say(
+            ctx.tr(
+                "I could not download this file from Telegram. Please send it again; "
+                "nothing was saved."
+            )
+        )
+        return True
+    digest = hashlib.sha256(ctx.file_data).hexdigest()
+    name = _safe_name(f.name or "thong-bao.pdf")
+    folder = ctx.config.data_dir / "broadcasts"
+    path = folder / f"{digest[:16]}-{name}"
+    await asyncio.to_thread(_write, path, ctx.file_data)
+    draft = ctx.state.get("bc") or {}
+    draft["doc"] = {
+        "path": str(path),
+        "name": name,
+        "mime_type": f.mime_type or "application/octet-stream",
+    }
+    ctx.state["bc"] = draft
+    ctx.say(ctx.tr("📎 Attached to the notice: %(name)s", name=_esc(name)))
+    caption = (f.caption or "").strip()
+    if caption:
+        await _take_text(ctx, caption)
+    elif draft.get("text"):
+        ctx.state["mode"] = "bc_aud"
+        await _ask_audience(ctx, edit=False)
+    else:
+        ctx.state["mode"] = "bc_text"
+        ctx.say(ctx.tr("Now write the text of the notice as one message."))
+    return True
+
+
+def _safe_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip().strip(".") or "thong-bao.pdf"
+    return "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in base)[:100]
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def audience_label(ctx: Ctx, audience: str) -> str:
@@ -221,6 +278,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
         return
     audience = str(draft.get("aud"))
     text = str(draft.get("text", ""))
+    doc = draft.get("doc") if isinstance(draft.get("doc"), dict) else None
     period = await ctx.uow.periods.latest()
     people = await recipients(ctx, period, audience)
     ctx.state["mode"] = None
@@ -245,6 +303,15 @@ async def _send(ctx: Ctx, nonce: str) -> None:
             not_before=ctx.now,
             broadcast_id=b.id,
         )
+        if doc is not None:
+            await ctx.uow.outbox.enqueue(
+                f"bc:{b.id}:{person.id}:doc",
+                person.chat_id,
+                {"text": "", "document": doc},
+                kind="document",
+                person=person,
+                not_before=ctx.now,
+            )
     await report(ctx, b, edit=True)
 
 

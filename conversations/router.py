@@ -157,6 +157,11 @@ async def _text(ctx: Ctx, text: str) -> None:
 
 
 async def _file(ctx: Ctx) -> None:
+    if str(ctx.state.get("mode") or "").startswith("bc_"):
+        from conversations import broadcast
+
+        if await broadcast.on_file(ctx):
+            return
     from conversations import evidence
 
     await evidence.on_file(ctx)

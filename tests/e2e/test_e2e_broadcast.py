@@ -196,3 +196,25 @@ async def test_restart_mid_broadcast_loses_nothing_and_doubles_nothing(stack):
     await eventually(lambda: statuses(stack), {"sent": 8, "unreachable": 2}, timeout=20)
     for c in recipients:
         assert ok_sends(stack, c.user_id, "Họp giao ban") == 1, c.user_id
+
+
+async def test_broadcast_with_an_attached_document(stack):
+    admin = await join(stack, 9300, None, "admin", "Nội vụ")
+    lan = await join(stack, 9301, "X01", "officer", "Lan")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    await admin.send("/broadcast", expect="New notice")
+    await stack.emu.send_document(
+        admin.user_id,
+        "../Ke hoach 12/KH.pdf",
+        pdf,
+        caption="Kế hoạch kiểm tra CCHC năm 2024 — gửi kèm",
+    )
+    await stack.emu.wait_for_text(admin.user_id, "Who should receive", 20)
+    await admin.press("All units", expect="Recipients")
+    await admin.press("✅ Send to 1 people", expect="Notice #")
+    text = await stack.emu.wait_for_text(lan.user_id, "Kế hoạch kiểm tra CCHC", 30)
+    assert [b["text"] for row in text.buttons for b in row] == ["✅ Đã nhận / Received"]
+    doc = await stack.emu.wait_for(lan.user_id, lambda r: r.document is not None, 30)
+    assert doc.document["file_name"].endswith("KH.pdf") and "/" not in doc.document["file_name"]
+    sent = [c for c in stack.emu.calls_to("sendDocument") if c.status == 200]
+    assert len(sent) == 1  # one copy, to the one recipient
