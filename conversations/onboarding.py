@@ -138,6 +138,7 @@ async def _redeem(ctx: Ctx, code: str) -> None:
         unit = await ctx.uow.units.get(invite.unit_id)
         ctx.state["unit_id"] = invite.unit_id
         where = unit.name if unit else ""
+        await _catalog_language(ctx, unit)
     role = ctx.tr(ROLE_NAMES[invite.role])
     text = ctx.tr(
         "✅ Welcome, %(name)s! You are now %(role)s of %(unit)s.",
@@ -155,6 +156,20 @@ async def _redeem(ctx: Ctx, code: str) -> None:
             "Use 📊 Progress to follow your unit and /rank for its preliminary score and rank."
         )
     ctx.say(text, keyboard=menu(ctx))
+
+
+async def _catalog_language(ctx: Ctx, unit: object) -> None:
+    """The unit's criteria set may declare the language its people use; it comes before the
+    Telegram app's language, and a choice made with /lang comes before both."""
+    from conversations.assessment import unit_catalog
+
+    if ctx.state.get("lang_chosen") or unit is None:
+        return
+    pair = await unit_catalog(ctx.uow, unit)  # type: ignore[arg-type]
+    locale = pair[1].locale if pair else None
+    if locale in SUPPORTED and locale != ctx.locale:
+        await ctx.uow.people.set_language(ctx.person, locale)
+        ctx.locale = locale
 
 
 async def whoami(ctx: Ctx) -> None:
@@ -190,6 +205,7 @@ async def set_language(ctx: Ctx, code: str) -> None:
         ctx.toast(ctx.tr("This button is out of date. Type /lang to choose again."))
         return
     await ctx.uow.people.set_language(ctx.person, code)
+    ctx.state["lang_chosen"] = True
     ctx.locale = code
     ctx.say(
         ctx.tr("Language set to English.")

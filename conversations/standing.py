@@ -23,7 +23,7 @@ from conversations import charts, throttle
 from conversations.context import Ctx
 from conversations.replies import Button, OutgoingFile
 from conversations.review import say_long
-from conversations.unitview import active_unit, load_view
+from conversations.unitview import UnitView, active_unit, load_view
 from scoring.catalog import Catalog
 from scoring.results import FieldScore, next_class_gap
 from storage import models as m
@@ -100,7 +100,10 @@ async def _admin_rank(ctx: Ctx, args: str) -> None:
     await unit_standing(ctx, unit.id)
 
 
-async def unit_standing(ctx: Ctx, unit_id: int) -> None:
+async def _unit_on_board(
+    ctx: Ctx, unit_id: int
+) -> tuple[UnitView, list[A.Standing], A.Standing] | None:
+    """The unit's view, its board's standings and its own row — or a message saying why not."""
     view = await load_view(ctx, unit_id)
     if view is None:
         ctx.say(
@@ -109,12 +112,20 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 "no score to show."
             )
         )
-        return
+        return None
     rows = await A.standings(ctx.uow, view.period.year, view.unit.board)
     mine = next((r for r in rows if r.unit.id == unit_id), None)
     if mine is None:
         ctx.say(ctx.tr("No score yet for %(unit)s.", unit=_esc(view.unit.name)))
+        return None
+    return view, rows, mine
+
+
+async def unit_standing(ctx: Ctx, unit_id: int) -> None:
+    loaded = await _unit_on_board(ctx, unit_id)
+    if loaded is None:
         return
+    view, rows, mine = loaded
     res, rk = mine.result, mine.ranked
     published = view.period.published_at is not None
     lines = [f"<b>{_esc(view.unit.name)}</b>"]
@@ -302,20 +313,10 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
 
 
 async def fields_chart(ctx: Ctx, unit_id: int) -> None:
-    view = await load_view(ctx, unit_id)
-    if view is None:
-        ctx.say(
-            ctx.tr(
-                "Your unit has no criteria set (bộ chỉ số) for this year yet, so there is "
-                "no score to show."
-            )
-        )
+    loaded = await _unit_on_board(ctx, unit_id)
+    if loaded is None:
         return
-    rows = await A.standings(ctx.uow, view.period.year, view.unit.board)
-    mine = next((r for r in rows if r.unit.id == unit_id), None)
-    if mine is None:
-        ctx.say(ctx.tr("No score yet for %(unit)s.", unit=_esc(view.unit.name)))
-        return
+    view, rows, mine = loaded
     others = [r.result for r in rows]
     bars = []
     for f in mine.result.fields:

@@ -267,3 +267,16 @@ def db_dir(db):
     from pathlib import Path
 
     return Path(tempfile.mkdtemp())
+
+
+async def test_catalog_language_comes_before_the_telegram_language(db, clock, person):
+    # the sample catalog declares `locale: vi`: an English phone still gets Vietnamese on joining
+    john = person(5, "John", lang="en")
+    await john.text("/help")
+    assert "self-assess" in john.reply.text or "invite" in john.reply.text  # before joining: en
+    await john.text("/start " + await invite(db, "X01", "officer", clock.now))
+    assert "Chào mừng" in john.reply.text
+    await john.text("/lang")
+    await john.press("English")
+    await john.text("/score")
+    assert "Max points" in john.reply.text  # an explicit choice wins from then on

@@ -124,7 +124,9 @@ async def make_stack(
     db_cm = open_database(settings)
     db = await db_cm.__aenter__()
     async with db.uow() as uow:
-        await A.import_catalog(uow, sample_catalog_paths()["xa-mau-2024"].read_text("utf-8"), 2024)
+        # without `locale: vi`, so each test user's Telegram language decides (English tests)
+        text = sample_catalog_paths()["xa-mau-2024"].read_text("utf-8")
+        await A.import_catalog(uow, text.replace("\nlocale: vi\n", "\n"), 2024)
         await A.import_units(
             uow,
             "code,name,board\nX01,UBND xã Canh Thuận,commune\nX02,UBND xã Canh Hiệp,commune\n",
