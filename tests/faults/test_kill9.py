@@ -115,3 +115,49 @@ async def test_kill9_mid_walk_loses_nothing_and_resumes(world):
         r for r in emu.transcript(uid) if r.direction == "bot" and "4.2 ·" in (r.plain or "")
     ]
     assert len(replies) == 2  # once before the kill, once after: the queued update handled once
+
+
+async def test_kill9_mid_upload_leaves_nothing_half_stored(world, tmp_path):
+    emu, db, bot, code = world
+    bot.start()
+    uid = 4343
+    emu.user(uid, "Lan")
+    await emu.send_text(uid, f"/start {code}")
+    await emu.wait_for_text(uid, "UBND xã A", timeout=30)
+    await emu.send_text(uid, "/score 4.1")
+    card = await emu.wait_for_text(uid, "4.1 ·", timeout=15)
+    await emu.press(uid, data=card.buttons[0][0]["callback_data"])
+    await emu.wait_for_text(uid, "4.1", timeout=15)
+    emu.inject_delay("getFile", 30)  # the download hangs: the bot is mid-upload
+    pdf = blank_pdf()
+    await emu.send_document(uid, "ke-hoach.pdf", pdf, caption="4.1 Quyết định")
+    # the bot has taken the update (its download now hangs in the injected delay)
+    await emu.wait_until(lambda: not emu.core.updates.pending, 20, what="the bot to take it")
+    bot.kill9()
+    async with db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        unit = await uow.units.get_by_code(period.id, "X01")
+        assert await uow.evidence.list_for_unit(unit.id) == {}  # nothing recorded
+        assert "4.1" in await uow.answers.list_for_unit(unit.id)  # the answer is kept
+    store = tmp_path / "data" / "evidence"
+    leftovers = [p for p in store.rglob("*") if p.is_file()] if store.exists() else []
+    assert leftovers == []  # no half-written file either
+    emu.clear_faults()
+    bot.start()
+    await emu.send_document(uid, "ke-hoach.pdf", pdf, caption="4.1 Quyết định")
+    await emu.wait_for_text(uid, "ke-hoach.pdf", timeout=30)
+    async with db.uow() as uow:
+        files = await uow.evidence.list_for_unit(unit.id)
+    assert [len(v) for v in files.values()] == [1]  # attached once after the restart
+
+
+def blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
