@@ -63,6 +63,12 @@ class OutboxDispatcher:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
 
+    async def release_claimed(self) -> int:
+        """Put every row left 'sending' by a dead dispatcher back to pending; only the leader,
+        which alone sends, may call this."""
+        async with self.uow_factory() as uow:
+            return await uow.outbox.release_stale(self.clock() + timedelta(seconds=1))
+
     async def drain(self) -> int:
         """Send everything due now; returns how many rows were handled."""
         if self._stopping:

@@ -3,6 +3,7 @@ and updates sent while it was down are handled once after the restart."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -161,3 +162,71 @@ def blank_pdf() -> bytes:
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+async def test_kill9_mid_broadcast_neither_loses_nor_doubles(world):
+    emu, db, bot, code = world
+    async with db.uow() as uow:
+        invites = []
+        for role, unit in (("admin", None), ("officer", "X01"), ("leader", "X01")):
+            c, _ = await A.create_invite(
+                uow,
+                year=2024,
+                unit_code=unit,
+                role=role,
+                ttl=timedelta(days=1),
+                now=datetime.now(UTC),
+            )
+            invites.append(c)
+    bot.start()
+    admin, *readers = 4501, 4502, 4503, 4504
+    for uid, c in zip((admin, *readers), (*invites, code), strict=True):
+        emu.user(uid, f"U{uid}")
+        await emu.send_text(uid, f"/start {c}")
+        await emu.wait_for_text(uid, "✅", timeout=30)
+    await emu.send_text(admin, "/broadcast")
+    await emu.wait_for(admin, lambda r: True, timeout=15)
+    await emu.send_text(admin, "Thông báo họp giao ban CCHC")
+    audience = await emu.wait_for(admin, lambda r: bool(r.buttons), timeout=15)
+    await emu.press(admin, data=audience.buttons[0][0]["callback_data"])  # all units
+    confirm = await emu.wait_for(
+        admin, lambda r: "bc:send" in str(r.buttons) or len(r.buttons) >= 1, timeout=15
+    )
+    emu.inject_delay("sendMessage", 30, count=None)  # every send now hangs: kill mid-broadcast
+    await emu.press(admin, data=confirm.buttons[0][0]["callback_data"])
+    async with db.uow() as uow:
+        for _ in range(200):
+            counts = await uow.outbox.status_counts()
+            if counts.get("sending"):
+                break
+            await uow.session.rollback()
+            await asyncio.sleep(0.05)
+    assert counts.get("sending"), counts  # the kill really lands mid-broadcast
+    bot.kill9()
+    emu.clear_faults()
+    bot.start()
+    for uid in readers:
+        await emu.wait_for_text(uid, "giao ban CCHC", timeout=30)
+    await settled(db)  # every row finished: a doubled send would have happened by now
+    for uid in readers:
+        got = [
+            c
+            for c in emu.calls_to("sendMessage")
+            if str(c.params.get("chat_id")) == str(uid)
+            and c.status == 200
+            and "giao ban CCHC" in str(c.params.get("text"))
+        ]
+        assert len(got) == 1, (uid, len(got))
+
+
+async def settled(db, timeout: float = 20.0) -> None:
+    """Poll the outbox until nothing is pending or being sent."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        async with db.uow() as uow:
+            counts = await uow.outbox.status_counts()
+        if not counts.get("pending") and not counts.get("sending"):
+            return
+        assert loop.time() < deadline, counts
+        await asyncio.sleep(0.1)
