@@ -90,9 +90,6 @@ async def serve(
         dispatcher = OutboxDispatcher(db.uow, sender)
 
         async def start_jobs() -> None:
-            # the previous leader is gone (we hold its lock now): whatever it had claimed and not
-            # finished goes back to the queue at once instead of waiting for the stale timeout
-            await dispatcher.release_claimed()
             scheduler = start_scheduler(dispatcher)
             install_jobs(scheduler, db, settings)
             schedulers.append(scheduler)

@@ -51,6 +51,7 @@ class OutboxDispatcher:
         self.batch = batch
         self.stale_after = stale_after
         self._stopping = False
+        self._requeued = False
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -62,12 +63,6 @@ class OutboxDispatcher:
         self._stopping = True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
-
-    async def release_claimed(self) -> int:
-        """Put every row left 'sending' by a dead dispatcher back to pending; only the leader,
-        which alone sends, may call this."""
-        async with self.uow_factory() as uow:
-            return await uow.outbox.release_stale(self.clock() + timedelta(seconds=1))
 
     async def drain(self) -> int:
         """Send everything due now; returns how many rows were handled."""
@@ -89,8 +84,12 @@ class OutboxDispatcher:
 
     async def _drain(self) -> int:
         handled = 0
+        # The first drain of a leader requeues everything left 'sending': the dispatcher that
+        # claimed it is gone (this process holds the leadership now, and it alone sends).
+        cutoff = self.clock() - self.stale_after if self._requeued else self.clock()
         async with self.uow_factory() as uow:
-            await uow.outbox.release_stale(self.clock() - self.stale_after)
+            await uow.outbox.release_stale(cutoff)
+        self._requeued = True
         while True:
             async with self.uow_factory() as uow:
                 rows = await uow.outbox.claim_due(self.clock(), self.batch)
