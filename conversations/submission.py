@@ -9,7 +9,7 @@ from __future__ import annotations
 from conversations.context import Ctx, Notice
 from conversations.i18n import t
 from conversations.replies import Button
-from conversations.unitview import UnitView, active_unit, load_view
+from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
 
 PAGE = 15
 
@@ -24,15 +24,7 @@ async def _view(ctx: Ctx, roles: tuple[str, ...]) -> UnitView | None:
             )
         )
         return None
-    view = await load_view(ctx, unit_id)
-    if view is None:
-        ctx.say(
-            ctx.tr(
-                "Your unit has no criteria set (bộ chỉ số) for this year yet. Phòng Nội vụ "
-                "will load it; please try again later."
-            )
-        )
-    return view
+    return await load_view_or_explain(ctx, unit_id)
 
 
 async def progress(ctx: Ctx, page: int = 0) -> None:

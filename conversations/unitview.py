@@ -129,6 +129,19 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
     )
 
 
+async def load_view_or_explain(ctx: Ctx, unit_id: int) -> UnitView | None:
+    """The unit's view, or a message saying its criteria set is not loaded yet."""
+    view = await load_view(ctx, unit_id)
+    if view is None:
+        ctx.say(
+            ctx.tr(
+                "Your unit has no criteria set (bộ chỉ số) for this year yet. Phòng Nội vụ "
+                "will load it; please try again later."
+            )
+        )
+    return view
+
+
 async def active_unit(ctx: Ctx, roles: tuple[str, ...] = ("officer", "leader")) -> int | None:
     """The unit the person is acting for: their chosen one if still allowed, else their first."""
     allowed = ctx.unit_ids(*roles)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from conversations.context import Ctx, Notice
 from conversations.i18n import t
 from conversations.replies import Button
-from conversations.unitview import UnitView, active_unit, load_view
+from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
 from scoring.answers import (
     Answer,
     AnswerError,
@@ -616,15 +616,7 @@ async def _officer_view(ctx: Ctx) -> UnitView | None:
                 )
             )
         return None
-    view = await load_view(ctx, unit_id)
-    if view is None:
-        ctx.say(
-            ctx.tr(
-                "Your unit has no criteria set (bộ chỉ số) for this year yet. Phòng Nội vụ "
-                "will load it; please try again later."
-            )
-        )
-    return view
+    return await load_view_or_explain(ctx, unit_id)
 
 
 async def _answering_appraiser(ctx: Ctx, view: UnitView, item: Item) -> bool:
