@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from scoring.answers import Answer, AnswerError, parse_answer, score_answer
 from scoring.catalog import BOARDS, Catalog, Item, load_catalog
 from scoring.i18n import N_
 from scoring.ranking import Entry, Ranked, rank_boards
-from scoring.results import UnitResult, compute
+from scoring.results import (
+    FORMULA_VERSION,
+    ResultSummary,
+    ScoreMemo,
+    UnitResult,
+    compute,
+    summarize,
+)
 from storage import models as m
 from storage.repositories.catalogs import ItemSpec
+from storage.repositories.results import NewResult
 from storage.uow import UnitOfWork
 
 ROLES = ("officer", "leader", "appraiser", "admin")
@@ -359,12 +369,38 @@ async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
 # ------------------------------------------------------------------ results and standings
 
 
-@dataclass(frozen=True)
 class Standing:
-    unit: m.Unit
-    catalog: Catalog
-    result: UnitResult
-    ranked: Ranked
+    """A unit's place on its board.  ``result`` is decoded from the stored summary only when
+    first looked at: ranking 5,000 units needs their indexes, not their field details."""
+
+    __slots__ = ("_result", "_summary_json", "catalog", "ranked", "unit")
+
+    def __init__(
+        self,
+        unit: m.Unit,
+        catalog: Catalog,
+        ranked: Ranked,
+        result: ResultSummary | None = None,
+        summary_json: str | None = None,
+    ) -> None:
+        assert result is not None or summary_json is not None
+        self.unit = unit
+        self.catalog = catalog
+        self.ranked = ranked
+        self._result = result
+        self._summary_json = summary_json
+
+    @property
+    def result(self) -> ResultSummary:
+        if self._result is None:
+            assert self._summary_json is not None
+            self._result = ResultSummary.from_json(
+                json.loads(self._summary_json), _field_titles(self.catalog)
+            )
+        return self._result
+
+    def __repr__(self) -> str:
+        return f"Standing({self.unit.code!r}, rank={self.ranked.rank}/{self.ranked.of})"
 
 
 def _answers(rows: dict[str, m.Answer] | None) -> dict[str, Answer]:
@@ -372,7 +408,7 @@ def _answers(rows: dict[str, m.Answer] | None) -> dict[str, Answer]:
     for code, row in (rows or {}).items():
         try:
             out[code] = Answer.from_json(row.value)
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, TypeError):
             continue
     return out
 
@@ -392,35 +428,115 @@ async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResul
     return cat, compute(cat, answers, appraised, survey)
 
 
+_UNSEEN: Any = object()
+
+
+def _decode(text: str) -> Answer | None:
+    try:
+        return Answer.from_json(json.loads(text))
+    except (ValueError, KeyError, TypeError):
+        return None  # an unreadable stored value counts as unanswered
+
+
+def _field_titles(catalog: Catalog) -> dict[str, str]:
+    return {f.code: f.title for f in catalog.fields}
+
+
+@dataclass
+class _Scored:
+    unit: m.Unit
+    catalog: Catalog
+    index: Decimal
+    index_low: Decimal
+    index_high: Decimal
+    result: ResultSummary | None = None
+    summary_json: str | None = None
+
+
+async def _scored_units(
+    uow: UnitOfWork, period_id: int, board: str | None, catalogs: dict[int, m.Catalog]
+) -> list[_Scored]:
+    """Every unit with a catalog, with its index: from the stored summary where it is still
+    current, otherwise re-scored from its answers, appraisals and survey points (read as plain
+    columns) and stored again."""
+    out: list[_Scored] = []
+    stale: list[tuple[m.Unit, int]] = []
+    units = await uow.results.units_with_results(period_id, board)
+    for unit, got in units:
+        row = catalogs.get(unit.catalog_id) if unit.catalog_id is not None else None
+        if row is None:
+            continue
+        if (
+            got.rev == got.current_rev
+            and got.catalog_sha256 == row.sha256
+            and got.formula == FORMULA_VERSION
+            and got.summary
+            and got.index is not None
+            and got.index_low is not None
+            and got.index_high is not None
+        ):
+            cat = catalog_of(row)
+            out.append(
+                _Scored(unit, cat, got.index, got.index_low, got.index_high, None, got.summary)
+            )
+        else:
+            stale.append((unit, got.current_rev))
+    if not stale:
+        return out
+    # Few stale units (the usual case: someone just answered): read only theirs.
+    ids = [u.id for u, _ in stale] if len(stale) * 4 < len(units) else None
+    texts = await uow.results.answer_texts(period_id, ids)
+    appraised = await uow.results.appraised_points(period_id, ids)
+    survey = await uow.results.survey_points(period_id, ids)
+    decoded: dict[str, Answer | None] = {}  # the same few values recur: decode each once
+    memos: dict[str, ScoreMemo] = {}  # per catalog content
+    fresh: list[NewResult] = []
+    for unit, rev in stale:
+        assert unit.catalog_id is not None
+        row = catalogs[unit.catalog_id]
+        cat = catalog_of(row)
+        answers = {}
+        for code, text in texts.get(unit.id, {}).items():
+            answer = decoded.get(text, _UNSEEN)
+            if answer is _UNSEEN:
+                answer = decoded[text] = _decode(text)
+            if answer is not None:
+                answers[code] = answer
+        memo = memos.setdefault(row.sha256, {})
+        res = summarize(cat, answers, appraised.get(unit.id), survey.get(unit.id), memo)
+        out.append(_Scored(unit, cat, res.index, res.index_low, res.index_high, res))
+        text = json.dumps(res.to_json(), ensure_ascii=False, separators=(",", ":"))
+        fresh.append(
+            NewResult(
+                unit.id,
+                rev,
+                row.sha256,
+                FORMULA_VERSION,
+                res.index,
+                res.index_low,
+                res.index_high,
+                text,
+            )
+        )
+    await uow.results.store(fresh)
+    return out
+
+
 async def standings(uow: UnitOfWork, year: int, board: str | None = None) -> list[Standing]:
     """Every unit's result and rank on its board for one year (board order, then rank)."""
     period = await get_period(uow, year)
-    units = await uow.units.list_for_period(period.id, board)
-    answers = await uow.answers.list_for_period(period.id)
-    appraisals = await uow.appraisals.list_for_period(period.id)
-    surveys = await uow.survey.list_for_period(period.id)
-    catalogs = {c.id: catalog_of(c) for c in await uow.catalogs.list_for_period(period.id)}
-    results: dict[int, tuple[m.Unit, Catalog, UnitResult]] = {}
-    entries: list[Entry] = []
-    for unit in units:
-        cat = catalogs.get(unit.catalog_id) if unit.catalog_id is not None else None
-        if cat is None:
-            continue
-        appraised = {
-            c: a.points for c, a in appraisals.get(unit.id, {}).items() if a.points is not None
-        }
-        survey = {c: s.points for c, s in surveys.get(unit.id, {}).items()}
-        res = compute(cat, _answers(answers.get(unit.id)), appraised, survey)
-        results[unit.id] = (unit, cat, res)
-        entries.append(
-            Entry(unit.board, unit.code, unit.name, res.index, res.index_low, res.index_high)
-        )
-    by_code = {u.code: u.id for u, _, _ in results.values()}
+    catalogs = {c.id: c for c in await uow.catalogs.list_for_period(period.id)}
+    scored = await _scored_units(uow, period.id, board, catalogs)
+    by_code = {s.unit.code: s for s in scored}
+    entries = [
+        Entry(s.unit.board, s.unit.code, s.unit.name, s.index, s.index_low, s.index_high)
+        for s in scored
+    ]
     out: list[Standing] = []
     for ranked_board in rank_boards(entries).values():
         for r in ranked_board:
-            unit, cat, res = results[by_code[r.entry.unit]]
-            out.append(Standing(unit, cat, res, r))
+            s = by_code[r.entry.unit]
+            out.append(Standing(s.unit, s.catalog, r, s.result, s.summary_json))
     return out
 
 

@@ -163,7 +163,9 @@ async def load_unit_sheet(uow: UnitOfWork, year: int, unit_code: str) -> UnitShe
         raise A.NotFound(N_("unit %(unit)s has no catalog for its board yet"), unit=unit_code)
     rows = await A.standings(uow, year, unit.board)
     mine = next(r for r in rows if r.unit.id == unit.id)
-    return UnitSheet(unit, period, uf.catalog, mine.result, mine, uf)
+    full = await A.unit_result(uow, unit)  # the ranking keeps summaries; the sheet needs items
+    assert full is not None  # the unit has a catalog (load_unit succeeded)
+    return UnitSheet(unit, period, uf.catalog, full[1], mine, uf)
 
 
 def build_unit_workbook(data: UnitSheet) -> Workbook:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -92,7 +93,7 @@ class Item:
     def kind(self) -> str | None:
         return self.answer.kind if self.answer else None
 
-    @property
+    @cached_property
     def is_survey(self) -> bool:
         return self.kind == "survey"
 
@@ -138,6 +139,20 @@ class Catalog:
 
     def all_items(self) -> Iterator[Item]:
         yield from self._by_code.values()
+
+    @cached_property
+    def leaves_by_field(self) -> tuple[tuple[Item, tuple[Item, ...]], ...]:
+        """Each field with its leaves, walked once: scoring thousands of units against the same
+        catalog would otherwise walk the tree for every unit."""
+        return tuple((f, tuple(f.leaves())) for f in self.fields)
+
+    @cached_property
+    def bonus_leaves(self) -> tuple[Item, ...]:
+        return tuple(leaf for top in self.bonus for leaf in top.leaves())
+
+    @cached_property
+    def penalty_leaves(self) -> tuple[Item, ...]:
+        return tuple(leaf for top in self.penalty for leaf in top.leaves())
 
     def leaves(self) -> list[Item]:
         """Every answerable leaf, fields first (document order), then bonus and penalty."""

@@ -264,6 +264,34 @@ class Unit(Base):
     board: Mapped[str] = mapped_column(String(32), ForeignKey("boards.code"))
     catalog_id: Mapped[int | None] = mapped_column(ForeignKey("catalogs.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by database triggers on every change to the unit's answers, appraisals and survey
+    # points (migration 0002), so a stored result knows whether it is still current whatever
+    # code path (or SQL) wrote.  Read it with a column query: the ORM attribute of an already
+    # loaded Unit is not refreshed when a trigger changes it.
+    results_rev: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+
+class UnitResultRow(Base):
+    """The last computed result summary of a unit (a cache; safe to delete at any time).
+
+    Current only while ``rev`` equals ``units.results_rev``, ``catalog_sha256`` the unit's
+    catalog content and ``formula`` the scoring code's ``FORMULA_VERSION``."""
+
+    __tablename__ = "unit_results"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    rev: Mapped[int] = mapped_column(Integer)
+    catalog_sha256: Mapped[str] = mapped_column(String(64))
+    formula: Mapped[int] = mapped_column(Integer)
+    # what ranking needs, as columns; the rest (fields, counts) as JSON text, decoded only when
+    # a caller looks at it
+    index: Mapped[Decimal] = mapped_column(POINTS)
+    index_low: Mapped[Decimal] = mapped_column(POINTS)
+    index_high: Mapped[Decimal] = mapped_column(POINTS)
+    summary: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Person(Base):

@@ -33,6 +33,7 @@ from storage.repositories import (
     PeriodRepository,
     PersonRepository,
     ProcessedUpdateRepository,
+    ResultRepository,
     SubmissionRepository,
     SurveyRepository,
     UnitRepository,
@@ -55,6 +56,7 @@ class UnitOfWork:
     broadcasts: BroadcastRepository
     updates: ProcessedUpdateRepository
     evidence: EvidenceRepository
+    results: ResultRepository
     conversations: ConversationRepository
 
     def __init__(
@@ -85,6 +87,7 @@ class UnitOfWork:
         self.broadcasts = BroadcastRepository(session)
         self.updates = ProcessedUpdateRepository(session)
         self.evidence = EvidenceRepository(session)
+        self.results = ResultRepository(session)
         self.conversations = ConversationRepository(session)
         return self
 

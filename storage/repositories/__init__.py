@@ -12,6 +12,7 @@ from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.periods import PeriodRepository
+from storage.repositories.results import ResultRepository
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.survey import SurveyRepository
 from storage.repositories.units import UnitRepository
@@ -32,6 +33,7 @@ __all__ = [
     "PersonRepository",
     "ProcessedUpdateRepository",
     "Repository",
+    "ResultRepository",
     "StorageError",
     "SubmissionRepository",
     "SurveyRepository",

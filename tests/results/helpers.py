@@ -12,6 +12,7 @@ from conversations import assessment as A
 from conversations.engine import ChatEngine
 from conversations.replies import Event, Outcome, Reply, Sender
 from scoring.catalog import Item, load_catalog_file, sample_catalog_paths
+from scoring.results import UnitResult
 
 XA = sample_catalog_paths()["xa-mau-2024"]
 PHONG = sample_catalog_paths()["phong-mau-2024"]
@@ -102,6 +103,16 @@ async def submit(db: Database, *codes: str) -> None:
 async def standings(db: Database, board: str | None = None) -> list[A.Standing]:
     async with db.uow() as uow:
         return await A.standings(uow, 2024, board)
+
+
+async def full_result(db: Database, unit_code: str) -> UnitResult:
+    """A unit's result with every item's score (standings carry summaries only)."""
+    async with db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        unit = await uow.units.get_by_code(period.id, unit_code)
+        pair = await A.unit_result(uow, unit)
+        assert pair is not None
+        return pair[1]
 
 
 async def invite(db: Database, unit: str | None, role: str) -> str:

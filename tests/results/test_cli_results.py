@@ -258,7 +258,10 @@ def test_unit_sheet_matches_the_scoring_engine(cli, board, tmp_path, db_url):
         in cli("export", "sheet", "--unit", "X02", "--period", "2024", "--out", str(out)).output
     )
     x02 = next(r for r in _standings(db_url) if r.unit.code == "X02")
-    res = x02.result
+    full = with_db(db_url, lambda uow: A.unit_result(uow, x02.unit))
+    assert full is not None
+    res = full[1]
+    assert res.summary() == x02.result  # the stored summary agrees with a full computation
     wb = load_workbook(out)
     ws = wb.active
     assert ws.title == "Biểu tự chấm điểm"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conversations.review import load_unit
 from storage.files import EvidenceStore
-from tests.results.helpers import STANDARD_ANSWERS, seed, standings, submit
+from tests.results.helpers import STANDARD_ANSWERS, full_result, seed, standings, submit
 
 FIELD1 = ["1.1.1.a", "1.1.1.b", "1.1.2", "1.2", "1.3", "1.4", "1.5.1", "1.5.2"]
 
@@ -93,12 +93,12 @@ async def test_appraisal_round_trip_with_more_evidence(db, user, clock, config):
     assert reply_data.startswith("rv:reply:")
     # appraised points replace self-scores in the results
     after = next(r for r in await standings(db) if r.unit.code == "X02")
-    assert after.result.leaves["1.1.1.b"].source == "appraised"
-    assert after.result.leaves["1.1.1.b"].points == Decimal("0.25")
+    after_full = await full_result(db, "X02")
+    assert after_full.summary() == after.result
+    assert after_full.leaves["1.1.1.b"].source == "appraised"
+    assert after_full.leaves["1.1.1.b"].points == Decimal("0.25")
     assert after.result.field("1").points == before.result.field("1").points - Decimal("0.25")
-    assert (
-        after.result.leaves["1.1.2"].source == "self"
-    )  # more evidence asked: self-score meanwhile
+    assert after_full.leaves["1.1.2"].source == "self"  # more evidence asked: self-score meanwhile
     # the item is not in the queue while the unit has not replied
     await appraiser.send("/review")
     assert "5 to appraise (0 replied) · 1 waiting for evidence · 2 done" in appraiser.text
@@ -261,9 +261,4 @@ async def test_an_answer_changed_after_reopening_comes_back_to_the_queue(db, use
     assert "changed its answer after this verdict" in appraiser.text
     await appraiser.press("✅ Accept")
     rows = await appraisal_rows(db, "X02")
-    assert (
-        rows["1.2"].points
-        == next(r for r in await standings(db) if r.unit.code == "X02")
-        .result.leaves["1.2"]
-        .self_points
-    )
+    assert rows["1.2"].points == (await full_result(db, "X02")).leaves["1.2"].self_points
