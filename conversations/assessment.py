@@ -429,6 +429,7 @@ async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResul
 
 
 _UNSEEN: Any = object()
+RESCORE_BATCH = 500  # units re-scored per round trip when their stored summaries are stale
 
 
 def _decode(text: str) -> Answer | None:
@@ -483,42 +484,43 @@ async def _scored_units(
             stale.append((unit, got.current_rev))
     if not stale:
         return out
-    # Few stale units (the usual case: someone just answered): read only theirs.
-    ids = [u.id for u, _ in stale] if len(stale) * 4 < len(units) else None
-    texts = await uow.results.answer_texts(period_id, ids)
-    appraised = await uow.results.appraised_points(period_id, ids)
-    survey = await uow.results.survey_points(period_id, ids)
     decoded: dict[str, Answer | None] = {}  # the same few values recur: decode each once
     memos: dict[str, ScoreMemo] = {}  # per catalog content
-    fresh: list[NewResult] = []
-    for unit, rev in stale:
-        assert unit.catalog_id is not None
-        row = catalogs[unit.catalog_id]
-        cat = catalog_of(row)
-        answers = {}
-        for code, text in texts.get(unit.id, {}).items():
-            answer = decoded.get(text, _UNSEEN)
-            if answer is _UNSEEN:
-                answer = decoded[text] = _decode(text)
-            if answer is not None:
-                answers[code] = answer
-        memo = memos.setdefault(row.sha256, {})
-        res = summarize(cat, answers, appraised.get(unit.id), survey.get(unit.id), memo)
-        out.append(_Scored(unit, cat, res.index, res.index_low, res.index_high, res))
-        text = json.dumps(res.to_json(), ensure_ascii=False, separators=(",", ":"))
-        fresh.append(
-            NewResult(
-                unit.id,
-                rev,
-                row.sha256,
-                FORMULA_VERSION,
-                res.index,
-                res.index_low,
-                res.index_high,
-                text,
+    # In batches, so a cold start over thousands of units never holds all their answers.
+    for start in range(0, len(stale), RESCORE_BATCH):
+        batch = stale[start : start + RESCORE_BATCH]
+        ids = [u.id for u, _ in batch]
+        texts = await uow.results.answer_texts(ids)
+        appraised = await uow.results.appraised_points(ids)
+        survey = await uow.results.survey_points(ids)
+        fresh: list[NewResult] = []
+        for unit, rev in batch:
+            assert unit.catalog_id is not None
+            row = catalogs[unit.catalog_id]
+            cat = catalog_of(row)
+            answers = {}
+            for code, text in texts.get(unit.id, {}).items():
+                answer = decoded.get(text, _UNSEEN)
+                if answer is _UNSEEN:
+                    answer = decoded[text] = _decode(text)
+                if answer is not None:
+                    answers[code] = answer
+            memo = memos.setdefault(row.sha256, {})
+            res = summarize(cat, answers, appraised.get(unit.id), survey.get(unit.id), memo)
+            out.append(_Scored(unit, cat, res.index, res.index_low, res.index_high, res))
+            fresh.append(
+                NewResult(
+                    unit.id,
+                    rev,
+                    row.sha256,
+                    FORMULA_VERSION,
+                    res.index,
+                    res.index_low,
+                    res.index_high,
+                    json.dumps(res.to_json(), ensure_ascii=False, separators=(",", ":")),
+                )
             )
-        )
-    await uow.results.store(fresh)
+        await uow.results.store(fresh)
     return out
 
 

@@ -138,9 +138,7 @@ class ResultRepository(Repository):
 
     # ------------------------------------------------------------------ inputs, as columns
 
-    async def answer_texts(
-        self, period_id: int, unit_ids: Sequence[int] | None = None
-    ) -> dict[int, dict[str, str]]:
+    async def answer_texts(self, unit_ids: Sequence[int]) -> dict[int, dict[str, str]]:
         """``{unit id: {item code: stored answer value as JSON text}}``.
 
         Text, not decoded: across thousands of units the same few values recur per item, so the
@@ -148,42 +146,30 @@ class ResultRepository(Repository):
         stmt = select(Answer.unit_id, CatalogItem.code, cast(Answer.value, Text)).join(
             CatalogItem, CatalogItem.id == Answer.item_id
         )
-        return await self._by_unit(stmt, Answer.unit_id, period_id, unit_ids)
+        return await self._by_unit(stmt, Answer.unit_id, unit_ids)
 
-    async def appraised_points(
-        self, period_id: int, unit_ids: Sequence[int] | None = None
-    ) -> dict[int, dict[str, Decimal]]:
+    async def appraised_points(self, unit_ids: Sequence[int]) -> dict[int, dict[str, Decimal]]:
         """Appraised points that are set (a verdict without points does not override)."""
         stmt = (
             select(Appraisal.unit_id, CatalogItem.code, Appraisal.points)
             .join(CatalogItem, CatalogItem.id == Appraisal.item_id)
             .where(Appraisal.points.is_not(None))
         )
-        return await self._by_unit(stmt, Appraisal.unit_id, period_id, unit_ids)
+        return await self._by_unit(stmt, Appraisal.unit_id, unit_ids)
 
-    async def survey_points(
-        self, period_id: int, unit_ids: Sequence[int] | None = None
-    ) -> dict[int, dict[str, Decimal]]:
+    async def survey_points(self, unit_ids: Sequence[int]) -> dict[int, dict[str, Decimal]]:
         stmt = select(SurveyPoints.unit_id, CatalogItem.code, SurveyPoints.points).join(
             CatalogItem, CatalogItem.id == SurveyPoints.item_id
         )
-        return await self._by_unit(stmt, SurveyPoints.unit_id, period_id, unit_ids)
+        return await self._by_unit(stmt, SurveyPoints.unit_id, unit_ids)
 
     async def _by_unit(
-        self,
-        stmt: Any,
-        unit_col: Any,
-        period_id: int,
-        unit_ids: Sequence[int] | None,
+        self, stmt: Any, unit_col: Any, unit_ids: Sequence[int]
     ) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
-        if unit_ids is None:
-            scoped = [stmt.join(Unit, Unit.id == unit_col).where(Unit.period_id == period_id)]
-        else:
-            scoped = [stmt.where(unit_col.in_(chunk)) for chunk in _chunks(list(unit_ids))]
         conn = await self.session.connection()  # Core rows: no ORM bookkeeping per row
-        for one in scoped:
-            for unit_id, code, value in await conn.execute(one):
+        for chunk in _chunks(list(unit_ids)):
+            for unit_id, code, value in await conn.execute(stmt.where(unit_col.in_(chunk))):
                 per_unit = out.get(unit_id)
                 if per_unit is None:
                     per_unit = out[unit_id] = {}
