@@ -18,12 +18,19 @@ from scoring.results import UnitResult, compute
 from storage import models as m
 
 
+@dataclass(frozen=True)
+class ItemRef:
+    """A catalog item's row id (all the chat needs of the stored item)."""
+
+    id: int
+
+
 @dataclass
 class UnitView:
     unit: m.Unit
     period: m.Period
     catalog: Catalog
-    items: dict[str, m.CatalogItem]  # code → row (for ids)
+    items: dict[str, ItemRef]  # code → row id
     answers: dict[str, m.Answer]
     explanations: dict[str, m.Explanation]
     evidence_counts: dict[str, int]
@@ -98,19 +105,35 @@ class UnitView:
         return self.deadline is not None and today > self.deadline and not reopened
 
 
+# (catalog id, content hash) → item code → id.  Items follow the catalog's YAML, so while its
+# hash is unchanged their ids are too; a re-imported catalog gets a new hash, hence a new key.
+_ITEM_IDS: dict[tuple[int, str], dict[str, ItemRef]] = {}
+
+
+async def _item_refs(ctx: Ctx, catalog_id: int, sha256: str) -> dict[str, ItemRef]:
+    key = (catalog_id, sha256)
+    refs = _ITEM_IDS.get(key)
+    if refs is None:
+        rows = await ctx.uow.catalogs.items_by_code(catalog_id)
+        refs = {code: ItemRef(row.id) for code, row in rows.items()}
+        if len(_ITEM_IDS) > 64:
+            _ITEM_IDS.clear()
+        _ITEM_IDS[key] = refs
+    return refs
+
+
 async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
+    """Everything about the unit an update may need, read in the update's transaction.
+
+    Called on almost every update, so it spends few round trips: unit, period and catalog come
+    in one query, the catalog's parsed form and item ids from per-content caches."""
     uow = ctx.uow
-    unit = await uow.units.get(unit_id)
-    if unit is None or unit.catalog_id is None:
+    found = await uow.units.with_period_and_catalog(unit_id)
+    if found is None:
         return None
-    cat_row = await uow.catalogs.get(unit.catalog_id)
-    period = await uow.periods.get(unit.period_id)
-    if cat_row is None or period is None:
-        return None
-    items = await uow.catalogs.items_by_code(cat_row.id)
-    counts = {
-        code: len(files) for code, files in (await uow.evidence.list_for_unit(unit.id)).items()
-    }
+    unit, period, cat_row = found
+    catalog = catalog_of(cat_row)
+    items = await _item_refs(ctx, cat_row.id, cat_row.sha256)
     deadline = None
     for ms in await uow.milestones.list_for_period(period.id):
         if ms.kind == "self_assessment":
@@ -119,11 +142,11 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
     return UnitView(
         unit=unit,
         period=period,
-        catalog=catalog_of(cat_row),
+        catalog=catalog,
         items=items,
         answers=await uow.answers.list_for_unit(unit.id),
         explanations=await uow.answers.explanations_for_unit(unit.id),
-        evidence_counts=counts,
+        evidence_counts=await uow.evidence.counts_for_unit(unit.id),
         submission=await uow.submissions.get(unit.id),
         deadline=deadline,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.models import CatalogItem, Evidence, Person, SignatureStatus
 from storage.repositories.base import Repository, ref
@@ -76,6 +76,16 @@ class EvidenceRepository(Repository):
         if not include_removed:
             stmt = stmt.where(Evidence.removed_at.is_(None))
         return list(await self.session.scalars(stmt.order_by(Evidence.id)))
+
+    async def counts_for_unit(self, unit_id: int) -> dict[str, int]:
+        """``{item code: number of files kept}`` (without loading the rows)."""
+        stmt = (
+            select(CatalogItem.code, func.count(Evidence.id))
+            .join(CatalogItem, CatalogItem.id == Evidence.item_id)
+            .where(Evidence.unit_id == unit_id, Evidence.removed_at.is_(None))
+            .group_by(CatalogItem.code)
+        )
+        return {code: int(n) for code, n in await self.session.execute(stmt)}
 
     async def list_for_unit(
         self, unit_id: int, include_removed: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from storage.models import Unit
+from storage.models import Catalog, Period, Unit
 from storage.repositories.base import Repository
 from storage.types import utcnow
 
@@ -32,6 +32,18 @@ class UnitRepository(Repository):
         return await self.session.scalar(
             select(Unit).where(Unit.period_id == period_id, Unit.code == code)
         )
+
+    async def with_period_and_catalog(self, unit_id: int) -> tuple[Unit, Period, Catalog] | None:
+        """The unit, its period and its catalog in one round trip (None without a catalog)."""
+        row = (
+            await self.session.execute(
+                select(Unit, Period, Catalog)
+                .join(Period, Period.id == Unit.period_id)
+                .join(Catalog, Catalog.id == Unit.catalog_id)
+                .where(Unit.id == unit_id)
+            )
+        ).first()
+        return (row[0], row[1], row[2]) if row is not None else None
 
     async def list_for_period(self, period_id: int, board: str | None = None) -> list[Unit]:
         """Units of a period (optionally of one board), ordered by board then code."""
