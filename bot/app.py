@@ -1,20 +1,35 @@
-"""Composition root: settings → database (migrated) → unit-of-work factory.
+"""Composition root: settings → database (migrated) → unit-of-work factory, and the per-person
+update lock the conversation engine uses.
 
-Nothing here runs at import time; the CLI and the runtimes call ``open_database`` when they start.
+Nothing here runs at import time; the CLI and the runtimes call ``open_database`` and
+``open_person_lock`` when they start.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
+from conversations.person_lock import (
+    InProcessPersonLock,
+    PersonLock,
+    PostgresPersonLock,
+    RedisPersonLock,
+)
 from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,10 +53,73 @@ async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIte
         await upgrade(settings.database_url)
     # SQLite writes are serial anyway: one pooled connection makes writers queue fairly in
     # asyncio instead of spinning in SQLite's busy handler (multi-second tails, "locked" errors).
-    pool = {"pool_size": 1, "max_overflow": 0} if is_sqlite(settings.database_url) else {}
+    pool: dict[str, Any] = (
+        {"pool_size": 1, "max_overflow": 0} if is_sqlite(settings.database_url) else {}
+    )
     engine = make_engine(settings.database_url, **pool)
     db = Database(engine, make_sessionmaker(engine))
     try:
         yield db
     finally:
         await db.close()
+
+
+def lock_namespace(settings: Settings) -> str:
+    """Redis key namespace of this deployment: its bot and its database.
+
+    Two deployments sharing one Redis (staging and production, two provinces) never wait on
+    each other's locks, while all workers of one deployment (same bot, same database) share
+    theirs. The bot id is the public number before the token's colon; the database is named by
+    a digest of host, port and name (never the password)."""
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    head = token.split(":", 1)[0]
+    bot = head if head.isdigit() else hashlib.sha256(token.encode()).hexdigest()[:12]
+    db = make_url(settings.database_url)
+    where = f"{db.get_backend_name()}://{db.host or ''}:{db.port or ''}/{db.database or ''}"
+    return f"parbot:{bot}:{hashlib.sha256(where.encode()).hexdigest()[:12]}"
+
+
+@asynccontextmanager
+async def open_person_lock(settings: Settings) -> AsyncIterator[PersonLock]:
+    """The lock that serialises one person's updates, by deployment shape:
+
+    * ``PARBOT_REDIS_URL`` set → Redis (scale-out: waiting holds no database connection);
+    * PostgreSQL → in-process plus PostgreSQL advisory locks (several workers, no Redis);
+    * SQLite → in-process only (one process).
+
+    Redis being down at start is not fatal: each update then fails as "busy, try again" (503
+    for a webhook, so Telegram redelivers) until it is back; updates never run unlocked."""
+    if not settings.redis_url:
+        if make_url(settings.database_url).get_backend_name() == "postgresql":
+            yield PostgresPersonLock()
+        else:
+            yield InProcessPersonLock()
+        return
+    try:
+        import redis.asyncio  # noqa: F401  (the optional extra; imported here, not at start-up)
+    except ImportError as exc:
+        raise SettingsError(
+            "PARBOT_REDIS_URL is set but the redis package is missing: pip install 'parbot[redis]'"
+        ) from exc
+    lock = RedisPersonLock.from_url(settings.redis_url, lock_namespace(settings))
+    where = _without_password(settings.redis_url)
+    try:
+        if await lock.ping():
+            log.info("person locks: redis at %s (namespace %s)", where, lock.namespace)
+        else:
+            log.warning(
+                "person locks: redis at %s not reachable; updates are refused as busy until it is",
+                where,
+            )
+        yield lock
+    finally:
+        await lock.aclose()
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return parts._replace(netloc=user + netloc).geturl()

@@ -1,8 +1,8 @@
 """`parbot run`: the bot against a Bot API (real Telegram, or the local emulator).
 
-Wires settings → database → conversation engine → sender → runtime adapter (aiogram by default,
-python-telegram-bot with PARBOT_RUNTIME=ptb) and the outbox scheduler, and stops cleanly on
-SIGINT/SIGTERM.
+Wires settings → database and per-person lock (Redis with PARBOT_REDIS_URL) → conversation
+engine → sender → runtime adapter (aiogram by default, python-telegram-bot with
+PARBOT_RUNTIME=ptb) and the outbox scheduler, and stops cleanly on SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from bot import redact
-from bot.app import Database, open_database
+from bot.app import Database, open_database, open_person_lock
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
@@ -78,7 +78,8 @@ async def serve(
     async with contextlib.AsyncExitStack() as stack:
         if db is None:
             db = await stack.enter_async_context(open_database(settings))
-        engine = ChatEngine(db.uow, core_config(settings))
+        person_lock = await stack.enter_async_context(open_person_lock(settings))
+        engine = ChatEngine(db.uow, core_config(settings), person_lock=person_lock)
         runtime = await stack.enter_async_context(_runtime(settings, token))
         engine.files = runtime.transport
         sender = Sender(

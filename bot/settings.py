@@ -27,6 +27,9 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     database_url: str = ""
+    # Scale-out: one person's updates are serialised through Redis instead of PostgreSQL, so a
+    # waiting update holds no database connection. Empty: not used (PostgreSQL/in-process locks).
+    redis_url: str = ""
     telegram_api: str = TELEGRAM_API
     data_dir: Path = Path("data")
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -69,6 +72,15 @@ class Settings(BaseSettings):
         if v and not v.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError(
                 "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// (async drivers only)"
+            )
+        return v
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, v: str) -> str:
+        if v and not v.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(
+                "must start with redis://, rediss:// or unix://, e.g. redis://host:6379/0"
             )
         return v
 

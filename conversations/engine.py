@@ -4,23 +4,25 @@ Each update is handled in one database transaction: the update id is claimed (a 
 update does nothing), the person's state is read, the flow runs, answers and state and
 notifications are written together, and only then are replies released. A crash at any point
 leaves either all of it or none of it.
+
+One person's updates are serialised by a :class:`~conversations.person_lock.PersonLock` from the
+composition root (in-process, PostgreSQL advisory, or Redis); if it cannot be had the update
+is not handled at all and the outage path below applies.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from conversations import router
 from conversations.context import CoreConfig, Ctx
 from conversations.i18n import normalize_locale, t
+from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
 from scoring.i18n import N_
 from storage.uow import UnitOfWork
@@ -31,11 +33,11 @@ UowFactory = Callable[[], UnitOfWork]
 MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
 BUSY = N_("The service is busy right now. Nothing was saved; please try again in a minute.")
 BROKEN = N_("Sorry, something went wrong. Nothing was changed; please try again or type /help.")
-PERSON_LOCK_NAMESPACE = 0x7A11  # advisory-lock namespace for per-person update ordering
 
 
 class ServiceUnavailable(RuntimeError):
-    """The database could not store the update; it must be delivered again later."""
+    """The database (or the person lock) was unavailable: nothing was stored, the update must be
+    delivered again later."""
 
 
 class FileSource(Protocol):
@@ -51,38 +53,40 @@ class ChatEngine:
         config: CoreConfig | None = None,
         clock: Callable[[], datetime] | None = None,
         files: FileSource | None = None,
+        person_lock: PersonLock | None = None,
     ) -> None:
+        """``person_lock`` defaults to the in-process lock plus PostgreSQL's advisory lock (which
+        is a no-op on SQLite): correct for one process on any database and for several on
+        PostgreSQL; the composition root passes the Redis lock when one is configured."""
         self.files = files
         self.uow_factory = uow_factory
         self.config = config or CoreConfig()
         self.clock = clock or (lambda: datetime.now(UTC))
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def _lock(self, user_id: int) -> asyncio.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[user_id] = lock
-        return lock
+        self.person_lock: PersonLock = person_lock or PostgresPersonLock()
 
     async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None:
         """Handle one update in order with the same person's other updates.
 
         A database outage either raises ServiceUnavailable (``raise_unavailable``: the webhook
         answers 503 and Telegram delivers the update again later) or tells the user politely
-        that nothing was saved; it never pretends success.
+        that nothing was saved; it never pretends success. Not getting the person's lock (the
+        lock service is unreachable, or the person's earlier updates took too long) is the same
+        kind of outage: the update is never handled without the lock.
         """
-        async with self._lock(event.sender.user_id):
-            try:
-                return await self._handle(event)
-            except (OperationalError, DBAPIError, OSError) as exc:
-                log.exception("database unavailable while handling update %s", event.update_id)
-                if raise_unavailable:
-                    raise ServiceUnavailable(str(exc)) from exc
-                return _sorry(event, BUSY)
-            except Exception:
-                log.exception("error while handling update %s", event.update_id)
-                return _sorry(event, BROKEN)
+        user_id = event.sender.user_id
+        try:
+            async with self.person_lock.hold(user_id):
+                try:
+                    return await self._handle(event)
+                except (OperationalError, DBAPIError, OSError) as exc:
+                    log.exception("database unavailable while handling update %s", event.update_id)
+                    return _unavailable(event, exc, raise_unavailable)
+                except Exception:
+                    log.exception("error while handling update %s", event.update_id)
+                    return _sorry(event, BROKEN)
+        except PersonLockError as exc:
+            log.warning("update %s not handled, person lock: %s", event.update_id, exc)
+            return _unavailable(event, exc, raise_unavailable)
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
         """Fetch an incoming file before the transaction: no database lock is held while the
@@ -102,57 +106,66 @@ class ChatEngine:
     async def _handle(self, event: Event) -> Outcome | None:
         file_data, file_error = await self._download(event)
         async with self.uow_factory() as uow:
-            await _lock_person(uow, event.sender.user_id)
-            if not await uow.updates.claim(event.update_id):
-                return None  # already handled (redelivery after a restart)
-            s = event.sender
-            person = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
-            if person.language is None:
-                # remember the language Telegram reports, so notices and reminders sent later
-                # (outside any update) speak it too; /lang changes it
-                person.language = normalize_locale(s.language_code, self.config.default_locale)
-            state, _version = await uow.conversations.load(person)
-            locale = person.language or normalize_locale(
-                s.language_code, self.config.default_locale
-            )
-            ctx = Ctx(
-                uow=uow,
-                event=event,
-                person=person,
-                roles=await uow.people.roles(person),
-                locale=locale,
-                state=state,
-                now=self.clock(),
-                config=self.config,
-                file_data=file_data,
-                file_error=file_error,
-            )
-            await router.route(ctx)
-            for n in ctx.notices:
-                await uow.outbox.enqueue(
-                    n.key,
-                    n.person.chat_id,
-                    {
-                        "text": n.text,
-                        "buttons": [
-                            [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
-                        ],
-                    },
-                    person=n.person,
-                    not_before=ctx.now,
-                )
-            await uow.conversations.save(person, ctx.state)
-            return _fit(ctx.out)
+            await self.person_lock.in_transaction(uow.session, event.sender.user_id)
+            # "begin"/"end" bracket the part no other update of the person may overlap (both are
+            # inside the transaction and every lock; the scale-out test reads them at DEBUG)
+            log.debug("person %s update %s: begin", event.sender.user_id, event.update_id)
+            try:
+                return await self._transaction(uow, event, file_data, file_error)
+            finally:
+                log.debug("person %s update %s: end", event.sender.user_id, event.update_id)
 
-
-async def _lock_person(uow: UnitOfWork, user_id: int) -> None:
-    """Serialise one person's updates across processes (PostgreSQL transaction-scoped advisory
-    lock, released at commit). SQLite needs nothing: its write transactions are already serial."""
-    if uow.session.bind is not None and uow.session.bind.dialect.name == "postgresql":
-        await uow.session.execute(
-            text("SELECT pg_advisory_xact_lock(:ns, :key)"),
-            {"ns": PERSON_LOCK_NAMESPACE, "key": user_id % 2_147_483_647},
+    async def _transaction(
+        self, uow: UnitOfWork, event: Event, file_data: bytes | None, file_error: str | None
+    ) -> Outcome | None:
+        """The update's effects inside its (already locked) transaction; the id claim comes
+        first so a redelivered update does nothing."""
+        if not await uow.updates.claim(event.update_id):
+            log.debug("update %s: already handled", event.update_id)
+            return None  # already handled (redelivery after a restart)
+        s = event.sender
+        person = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
+        if person.language is None:
+            # remember the language Telegram reports, so notices and reminders sent later
+            # (outside any update) speak it too; /lang changes it
+            person.language = normalize_locale(s.language_code, self.config.default_locale)
+        state, _version = await uow.conversations.load(person)
+        locale = person.language or normalize_locale(s.language_code, self.config.default_locale)
+        ctx = Ctx(
+            uow=uow,
+            event=event,
+            person=person,
+            roles=await uow.people.roles(person),
+            locale=locale,
+            state=state,
+            now=self.clock(),
+            config=self.config,
+            file_data=file_data,
+            file_error=file_error,
         )
+        await router.route(ctx)
+        for n in ctx.notices:
+            await uow.outbox.enqueue(
+                n.key,
+                n.person.chat_id,
+                {
+                    "text": n.text,
+                    "buttons": [
+                        [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
+                    ],
+                },
+                person=n.person,
+                not_before=ctx.now,
+            )
+        await uow.conversations.save(person, ctx.state)
+        return _fit(ctx.out)
+
+
+def _unavailable(event: Event, exc: Exception, raise_unavailable: bool) -> Outcome:
+    """Nothing was stored: either ask for redelivery (webhook → 503) or say so politely."""
+    if raise_unavailable:
+        raise ServiceUnavailable(str(exc)) from exc
+    return _sorry(event, BUSY)
 
 
 def _sorry(event: Event, message: str) -> Outcome:

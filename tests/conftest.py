@@ -13,9 +13,13 @@ SQLite: a temporary file per test.  PostgreSQL: per test session a database
 gets a clone of it (``CREATE DATABASE … TEMPLATE``); all are dropped at the end, so the tests
 never touch the admin database's own tables.
 
+Redis (``redis_server`` / ``redis_target``): the local server, each test with its own key
+namespace, whose keys are deleted at the end.
+
 Environment:
-  ``PARBOT_TEST_PG_URL`` – admin URL (default ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``)
-  ``CI=true``            – an unreachable PostgreSQL is an error instead of a skip.
+  ``PARBOT_TEST_PG_URL``    – admin URL (default ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``)
+  ``PARBOT_TEST_REDIS_URL`` – Redis URL (default ``redis://127.0.0.1:6379/0``)
+  ``CI=true``               – an unreachable PostgreSQL or Redis is an error instead of a skip.
 """
 
 from __future__ import annotations
@@ -217,6 +221,65 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return make_sessionmaker(engine)
+
+
+# --------------------------------------------------------------------------------------- Redis
+
+REDIS_URL = os.environ.get("PARBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    """URL of the local Redis; skips the test if it is not there (fails it with ``CI=true``:
+    the scale-out tests must run in CI, and a silent skip would hide a broken setup)."""
+    try:
+        import redis.asyncio as aioredis
+    except ImportError as exc:  # the ``redis`` extra is part of ``dev``
+        message = f"the redis package is not installed: {exc}"
+    else:
+
+        async def ping() -> None:
+            client = aioredis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, retry=None)
+            try:
+                await client.ping()
+            finally:
+                await client.aclose()
+
+        try:
+            _run_blocking(ping)
+            return REDIS_URL
+        except Exception as exc:  # redis-py's ConnectionError, TimeoutError, auth errors…
+            message = f"Redis not reachable at {REDIS_URL}: {exc!r}"
+    if _in_ci():
+        pytest.fail(f"{message} (CI=true: Redis tests must run)", pytrace=False)
+    pytest.skip(f"{message}; set PARBOT_TEST_REDIS_URL or start Redis")
+
+
+@dataclass
+class RedisTarget:
+    """The local Redis for one test: ``namespace`` is unique to the test; every key under it,
+    and under any prefix added to ``prefixes``, is deleted when the test ends."""
+
+    url: str
+    namespace: str
+    prefixes: list[str]
+
+
+@pytest.fixture
+async def redis_target(redis_server: str) -> AsyncIterator[RedisTarget]:
+    import redis.asyncio as aioredis
+
+    target = RedisTarget(redis_server, f"parbot-test:{uuid.uuid4().hex[:12]}", [])
+    target.prefixes.append(target.namespace)
+    yield target
+    client = aioredis.Redis.from_url(redis_server)
+    try:
+        for prefix in target.prefixes:
+            keys = [k async for k in client.scan_iter(match=f"{prefix}*", count=500)]
+            if keys:
+                await client.delete(*keys)
+    finally:
+        await client.aclose()
 
 
 # --------------------------------------------------------------------------- storage-specific
