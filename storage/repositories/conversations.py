@@ -12,13 +12,20 @@ from storage.types import utcnow
 
 
 class ConversationRepository(Repository):
+    _loaded: ConversationState | None = None
+
     async def get(self, person: Person | int) -> ConversationState | None:
         return await self.session.get(ConversationState, ref(person))
 
     async def load(self, person: Person | int) -> tuple[dict[str, Any], int | None]:
         """``(state, version)``; ``({}, None)`` when nothing is stored."""
         row = await self.get(person)
-        return (dict(row.state), row.version) if row is not None else ({}, None)
+        if row is None:
+            return {}, None
+        # The session's identity map holds rows weakly: keep this one so that save() in the
+        # same update finds it without a second SELECT.
+        self._loaded = row
+        return dict(row.state), row.version
 
     async def save(
         self,
