@@ -30,8 +30,25 @@ async def export_cmd(ctx: Ctx, args: str = "") -> None:
         )
         return
     unit = await ctx.uow.units.get(unit_id)
-    if unit is not None:
-        await send_sheet(ctx, unit)
+    if unit is None:
+        return
+    # a leader may name one of their own units; anything else is Phòng Nội vụ's (the ranking,
+    # another unit's sheet) and is refused rather than quietly answered with their own sheet
+    head = words[0].lower() if words else ""
+    if head in ("ranking", "rank", "xephang"):
+        ctx.say(ctx.tr("Only Phòng Nội vụ can see this."))
+        return
+    if head in ("sheet", "bieu"):
+        code = words[1] if len(words) > 1 else ""
+    else:
+        code = words[0] if words else ""
+    if code:
+        named = await ctx.uow.units.get_by_code(unit.period_id, code)
+        if named is None or not ctx.has_role("leader", named.id):
+            ctx.say(ctx.tr("You cannot see this unit."))
+            return
+        unit = named
+    await send_sheet(ctx, unit)
 
 
 async def _admin(ctx: Ctx, words: list[str]) -> None:

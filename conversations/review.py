@@ -493,17 +493,26 @@ async def _open_unit(ctx: Ctx, code: str, item_code: str | None) -> None:
     await _next(ctx, uf, None)
 
 
+def _refuse(ctx: Ctx, text: str, *, alert: bool = False) -> None:
+    """Say no where the person sees it: Telegram shows a toast only under a pressed button, so
+    a typed command or text gets a message instead (a toast there would be silently lost)."""
+    if ctx.is_callback:
+        ctx.toast(text, alert=alert)
+    else:
+        ctx.say(text)
+
+
 async def _unit_file(ctx: Ctx, unit_id: int, *, quiet: bool = False) -> UnitFile | None:
     """The unit, if this person may appraise it now; otherwise says why and returns None."""
     unit = await ctx.uow.units.get(unit_id)
     if unit is None:
-        ctx.toast(ctx.tr("This button is out of date. Type /review again."))
+        _refuse(ctx, ctx.tr("This button is out of date. Type /review again."))
         return None
     scope: set[str] | None = None
     if not ctx.is_admin:
         scope = scope_for(await scope_by_board(ctx.uow, ctx.person, unit.period_id), unit.board)
         if not scope:
-            ctx.toast(ctx.tr("You do not appraise this unit."), alert=True)
+            _refuse(ctx, ctx.tr("You do not appraise this unit."), alert=True)
             return None
     uf = await load_unit(ctx.uow, unit, scope)
     if uf is None:
@@ -841,6 +850,8 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     item = uf.item_by_id(item_id) if uf is not None else None
     if uf is None or item is None or not uf.in_scope(item):
         ctx.state["mode"] = None
+        if uf is not None:  # _unit_file has said why otherwise
+            ctx.say(ctx.tr("This button is out of date. Type /review again."))
         return True
     if mode == "rv_points":
         await _typed_points(ctx, uf, item, text)
@@ -1041,6 +1052,7 @@ async def _reply_start(ctx: Ctx, unit_id: int, item_id: int | None) -> None:
 async def _reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
     if not ctx.has_role("officer", unit_id):
         ctx.state["mode"] = None
+        ctx.say(ctx.tr("You cannot answer for this unit."))
         return
     unit = await ctx.uow.units.get(unit_id)
     uf = await load_unit(ctx.uow, unit) if unit is not None else None

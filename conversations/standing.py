@@ -59,6 +59,14 @@ async def rank(ctx: Ctx, args: str = "") -> None:
     if ctx.is_admin and args:
         await _admin_rank(ctx, args)
         return
+    if args:  # a leader of several units naming one of them; never another unit's figures
+        period = await ctx.uow.periods.latest()
+        named = await ctx.uow.units.get_by_code(period.id, args) if period is not None else None
+        if named is None or not can_see_unit(ctx, named.id):
+            ctx.say(ctx.tr("You cannot see this unit."))
+            return
+        await unit_standing(ctx, named.id)
+        return
     unit_id = await active_unit(ctx, rank_roles(ctx))
     if unit_id is None:
         if ctx.is_admin:
