@@ -15,7 +15,8 @@ Timed, each the median of a few runs in fresh units of work:
     unit is re-scored from its answers and the summaries are stored;
 * the baseline: one SQL aggregate over the same answers,
   ``SELECT unit_id, SUM(points) FROM answers GROUP BY unit_id``;
-* the pure domain alone: ``scoring.results.compute`` for every unit + ``rank_boards``, from
+* the pure domain alone: ``scoring.results.summarize`` (what a cold ``standings()`` runs, one
+  score memo shared by all units) for every unit + ``rank_boards``, from
   answers already in memory;
 * where the cold path goes: loading the answers as ORM objects (``uow.answers.list_for_period``,
   what standings() did before summaries were stored) vs the plain columns it now reads.
@@ -38,7 +39,7 @@ from conversations import assessment as A
 from scoring.answers import Answer, score_answer
 from scoring.catalog import Catalog, Item, load_catalog
 from scoring.ranking import Entry, rank_boards
-from scoring.results import compute
+from scoring.results import ScoreMemo, summarize
 from storage import migrate
 from storage import models as m
 from storage.db import make_engine, make_sessionmaker
@@ -293,8 +294,9 @@ async def run(cfg: Config) -> list[Table]:
 
         async def do_domain() -> int:
             entries = []
+            memo: ScoreMemo = {}
             for unit_id, answers in per_unit.items():
-                res = compute(catalog, answers)
+                res = summarize(catalog, answers, None, None, memo)
                 entries.append(
                     Entry("commune", str(unit_id), "", res.index, res.index_low, res.index_high)
                 )
@@ -324,7 +326,7 @@ async def run(cfg: Config) -> list[Table]:
     table.add(Row("baseline: SELECT unit_id, SUM(points) … GROUP BY unit_id", agg, "s"))
     table.add(
         Row(
-            "pure domain: compute() × units + rank_boards()",
+            "pure domain: summarize() × units + rank_boards()",
             domain,
             "s",
             agg,
