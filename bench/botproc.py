@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import os
 import signal
 from pathlib import Path
 
@@ -109,7 +110,15 @@ def main() -> None:
 
         whatif.apply([n for n in args.what_if.split(",") if n])
     if args.kind == "parbot":
-        asyncio.run(run_parbot(args.api, args.token, args.db, args.data))
+        profile_to = os.environ.get("PARBOT_BENCH_PROFILE")  # diagnostics: cProfile stats file
+        if profile_to:
+            import cProfile
+
+            with cProfile.Profile() as prof:
+                asyncio.run(run_parbot(args.api, args.token, args.db, args.data))
+            prof.dump_stats(profile_to)
+        else:
+            asyncio.run(run_parbot(args.api, args.token, args.db, args.data))
     else:
         asyncio.run(run_echo(args.api, args.token))
 
