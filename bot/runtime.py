@@ -86,6 +86,7 @@ async def serve(
             runtime.transport,
             rate=settings.send_rate,
             per_chat_interval=settings.per_chat_interval,
+            request_timeout=settings.request_timeout,
         )
         schedulers: list[Any] = []
         dispatcher = OutboxDispatcher(db.uow, sender)

@@ -37,8 +37,12 @@ class Settings(BaseSettings):
     runtime: Literal["aiogram", "ptb"] = "aiogram"
     bot_username: str = "parbot_demo_bot"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
-    send_rate: float = Field(default=25.0, gt=0)
+    # Telegram's limit (messages/s, all chats); the sender's window margin keeps real sending
+    # a little under it (≤ 28.6/s at 30), so no 429 is provoked.
+    send_rate: float = Field(default=30.0, gt=0)
     per_chat_interval: float = Field(default=1.0, ge=0)
+    # Seconds one Bot API call may take before the sender retries it (uploads get 120 s).
+    request_timeout: float = Field(default=10.0, gt=0)
     officers_see_rank: bool = False
     expensive_every: float = Field(default=10.0, ge=0)
     trust_roots_dir: Path | None = None

@@ -38,12 +38,18 @@ from scheduler.sender import Sender as OutSender
 log = logging.getLogger(__name__)
 
 
-def build_application(token: str, api_base: str) -> Application:  # type: ignore[type-arg]
+def build_application(token: str, api_base: str, request_timeout: float = 10.0) -> Application:  # type: ignore[type-arg]
+    """PTB's own read/write timeouts (5 s by default) stay well above the sender's, which grow
+    on each retry up to 4×: otherwise PTB would cut a slow but working answer short and every
+    retry could deliver another copy."""
+    io_timeout = 4 * request_timeout + 5
     return (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api_base}/bot")
         .base_file_url(f"{api_base}/file/bot")
+        .read_timeout(io_timeout)
+        .write_timeout(io_timeout)
         .concurrent_updates(True)
         .build()
     )
@@ -176,7 +182,7 @@ class PtbRuntime:
 
     def __init__(self, settings: Any, token: str) -> None:
         self.settings = settings
-        self.app = build_application(token, settings.telegram_api)
+        self.app = build_application(token, settings.telegram_api, settings.request_timeout)
         self.transport = PtbTransport(self.app)
 
     async def __aenter__(self) -> PtbRuntime:

@@ -146,9 +146,18 @@ class InjectedError:
 
 @dataclass
 class InjectedDelay:
+    """Latency for the next ``remaining`` calls of ``method``.
+
+    ``after=False``: the call waits *before* it takes effect (a slow front-end; a client that
+    gives up first cancels it, so nothing happens). ``after=True``: the call takes effect (the
+    message is delivered) and only the *answer* is late, which is the case that makes a retried
+    send a duplicate, since the Bot API has no idempotency key.
+    """
+
     method: str
     seconds: float
     remaining: int | None
+    after: bool = False
 
 
 class FaultInjector:
@@ -172,8 +181,10 @@ class FaultInjector:
         self.errors.append(error)
         return error
 
-    def inject_delay(self, method: str, seconds: float, count: int | None = 1) -> InjectedDelay:
-        delay = InjectedDelay(method.lower(), seconds, count)
+    def inject_delay(
+        self, method: str, seconds: float, count: int | None = 1, *, after: bool = False
+    ) -> InjectedDelay:
+        delay = InjectedDelay(method.lower(), seconds, count, after)
         self.delays.append(delay)
         return delay
 
@@ -188,9 +199,10 @@ class FaultInjector:
                 return error
         return None
 
-    def take_delay(self, method: str) -> float:
+    def take_delay(self, method: str, *, after: bool = False) -> float:
+        """Seconds to wait before the call takes effect (or, ``after=True``, before answering)."""
         for delay in self.delays:
-            if delay.method in ("*", method.lower()):
+            if delay.after == after and delay.method in ("*", method.lower()):
                 self._consume(delay, self.delays)
                 return delay.seconds
         return 0.0

@@ -1,7 +1,9 @@
 """Bot API dispatcher: :func:`call_method` is the single entry point for every method call.
 
 ``call_method`` applies, in Telegram's order of observable effects: method lookup (404), injected
-latency, injected errors, flood control (429, message-sending methods only), then the handler.
+latency, injected errors, flood control (429, message-sending methods only), the handler, then
+an injected late answer (``inject_delay(..., after=True)``: the call took effect, the answer is
+held back).
 Every call is logged in ``core.calls`` and counted in ``core.stats``. The webhook deliverer uses
 the same entry point for methods returned in a webhook response body.
 """
@@ -67,7 +69,9 @@ async def call_method(core: EmulatorCore, method: str, params: dict[str, Any]) -
     try:
         result = await handler(core, Params(params))
     except ApiError as exc:
-        return _finish(core, name, params, ApiResponse(exc.status, exc.body()))
+        return await _answer_late(
+            core, name, _finish(core, name, params, ApiResponse(exc.status, exc.body()))
+        )
     if limited:
         core.limiter.record(chat_key)  # type: ignore[arg-type]
     ok: dict[str, Any] = {"ok": True}
@@ -76,7 +80,20 @@ async def call_method(core: EmulatorCore, method: str, params: dict[str, Any]) -
         ok["description"] = result.description
     else:
         ok["result"] = result
-    return _finish(core, name, params, ApiResponse(200, ok))
+    return await _answer_late(core, name, _finish(core, name, params, ApiResponse(200, ok)))
+
+
+async def _answer_late(core: EmulatorCore, name: str, response: ApiResponse) -> ApiResponse:
+    """Hold back the answer of a call that already took effect (``inject_delay(after=True)``).
+
+    The call is logged and its effects are visible before the wait, as on Telegram when a
+    request is carried out but its answer arrives after the client's timeout.
+    """
+    delay = core.faults.take_delay(name, after=True)
+    if delay > 0:
+        core.stats.injected_delays += 1
+        await asyncio.sleep(delay)
+    return response
 
 
 def _finish(

@@ -465,9 +465,16 @@ class UserSideApi:
             method, status, count, description, parameters, html_body
         )
 
-    def inject_delay(self, method: str, seconds: float, count: int | None = 1) -> InjectedDelay:
-        """Delay the next ``count`` calls of ``method`` by ``seconds`` (to trigger timeouts)."""
-        return self.core.faults.inject_delay(method, seconds, count)
+    def inject_delay(
+        self, method: str, seconds: float, count: int | None = 1, *, after: bool = False
+    ) -> InjectedDelay:
+        """Delay the next ``count`` calls of ``method`` by ``seconds`` (to trigger timeouts).
+
+        By default the call waits before taking effect, so a client that times out and hangs up
+        cancels it (nothing is sent). ``after=True`` carries the call out first and delays only
+        the answer: the server accepted it, the client saw a timeout.
+        """
+        return self.core.faults.inject_delay(method, seconds, count, after=after)
 
     def clear_faults(self) -> None:
         self.core.faults.clear()

@@ -113,7 +113,10 @@ async def test_broadcast_to_all_with_429s_403s_receipts_and_live_report(stack):
         for c in stack.emu.calls_to("sendMessage")
         if str(c.params.get("chat_id")) in ("9005", "9006") and c.status != 200
     ]
-    assert sorted(refused) == [400, 403]  # never started; blocked — one attempt each
+    # never started; blocked: refused once each and never retried after that. (Several sends
+    # are in flight at once, so one may first meet the 2/s flood limit: a 429 comes before
+    # the refusal, Telegram checks the rate before the chat.)
+    assert sorted(s for s in refused if s != 429) == [400, 403]
     async with stack.db.uow() as uow:
         b = (await uow.broadcasts.list_recent())[0]
         assert b.text == NOTICE and b.audience == "all" and b.confirmed_at is not None
@@ -182,7 +185,10 @@ async def test_restart_mid_broadcast_loses_nothing_and_doubles_nothing(stack):
     await admin.send("/broadcast", expect="New notice")
     await admin.send(NOTICE, expect="Who should receive")
     await admin.press("All units", expect="Recipients")
-    stack.emu.inject_delay("sendMessage", 0.4, count=None)  # the drain takes a few seconds
+    # Several notices are sent at once: the first few answer quickly, the rest hang, so the
+    # restart lands while sends are in flight (they must finish and be recorded, not redone).
+    stack.emu.inject_delay("sendMessage", 0.1, count=3)
+    stack.emu.inject_delay("sendMessage", 1.5, count=None)
     await admin.press("✅ Send to 10 people", expect="Notice #", timeout=30)
     await stack.emu.wait_until(
         lambda: sum(ok_sends(stack, c.user_id, "Họp giao ban") for c in recipients) >= 2,
