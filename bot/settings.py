@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=30.0, gt=0)
     per_chat_interval: float = Field(default=1.0, ge=0)
     # Seconds one Bot API call may take before the sender retries it (uploads get 120 s).
-    request_timeout: float = Field(default=10.0, gt=0)
+    # Generous on purpose: a retried call that had in fact been delivered is a duplicate.
+    request_timeout: float = Field(default=30.0, gt=0)
     officers_see_rank: bool = False
     expensive_every: float = Field(default=10.0, ge=0)
     trust_roots_dir: Path | None = None

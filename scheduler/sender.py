@@ -176,7 +176,10 @@ class Sender:
     max_inline_wait: float = 30.0  # longer retry_after → defer (outbox) instead of sleeping
     margin: float = 0.05  # seconds added to every window (server time inside the round trip)
     window: float = 1.0  # Telegram's flood-control window
-    request_timeout: float = 10.0  # real seconds for one Bot API call (first attempt)
+    # Real seconds for one Bot API call (first attempt). Generous: an event loop stalled by a
+    # slow import or GC can let a timer fire although the answer has arrived, and every such
+    # retry of a delivered message is a duplicate.
+    request_timeout: float = 30.0
     upload_timeout: float = 120.0  # the same when a document or photo is attached
     backoff: float = 0.5  # first pause after a 5xx / network error / timeout, then doubled
     max_backoff: float = 8.0
