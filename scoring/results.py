@@ -183,6 +183,9 @@ ScoreMemo = dict[tuple[str, Answer], tuple[Decimal, bool] | None]
 Shared across units scored against one catalog: the same few answers recur per item."""
 
 
+_UNSEEN: Any = object()
+
+
 def _leaf(
     item: Item,
     answer: Answer | None,
@@ -217,20 +220,6 @@ def _leaf(
     if not applicable:
         return ZERO, ZERO, "na", self_pts
     return self_pts, item.max, "self", self_pts
-
-
-_UNSEEN: Any = object()
-
-
-def leaf_score(
-    item: Item,
-    answer: Answer | None,
-    appraised: Decimal | None,
-    survey: Decimal | None,
-    memo: ScoreMemo | None = None,
-) -> LeafScore:
-    points, applicable, source, self_pts = _leaf(item, answer, appraised, survey, memo)
-    return LeafScore(item.code, points, item.max, applicable, source, self_pts)
 
 
 def classify(catalog: Catalog, index: Decimal, pcts: Mapping[str, Decimal | None]) -> int:
