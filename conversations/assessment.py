@@ -403,14 +403,20 @@ class Standing:
         return f"Standing({self.unit.code!r}, rank={self.ranked.rank}/{self.ranked.of})"
 
 
+def _answer_or_none(value: Any) -> Answer | None:
+    """A stored value the code can no longer read counts as unanswered."""
+    try:
+        return Answer.from_json(value)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _answers(rows: dict[str, m.Answer] | None) -> dict[str, Answer]:
-    out = {}
-    for code, row in (rows or {}).items():
-        try:
-            out[code] = Answer.from_json(row.value)
-        except (ValueError, KeyError, TypeError):
-            continue
-    return out
+    return {
+        code: a
+        for code, row in (rows or {}).items()
+        if (a := _answer_or_none(row.value)) is not None
+    }
 
 
 async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResult] | None:
@@ -434,9 +440,9 @@ RESCORE_BATCH = 500  # units re-scored per round trip when their stored summarie
 
 def _decode(text: str) -> Answer | None:
     try:
-        return Answer.from_json(json.loads(text))
-    except (ValueError, KeyError, TypeError):
-        return None  # an unreadable stored value counts as unanswered
+        return _answer_or_none(json.loads(text))
+    except ValueError:
+        return None  # not even JSON: unanswered too
 
 
 def _field_titles(catalog: Catalog) -> dict[str, str]:
