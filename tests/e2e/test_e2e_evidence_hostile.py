@@ -1,0 +1,74 @@
+"""Issue 18, findings 3 and 8, through the emulator on both runtimes: hostile file names and
+risky PDFs sent as evidence. Every file is built here with real libraries; nothing binary is
+committed. Users speak English so the assertions read the English msgids."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+
+from conversations import evidence_pack as pack
+from tests.e2e.test_e2e_evidence import evidence, join, received_document, send_file, store
+from tests.evidence_check import factories as f
+
+ESCAPE = "a\x1b[31mred.pdf"
+NUL = "x\x00.pdf"
+
+
+def _index(data: bytes) -> dict[str, tuple[object, ...]]:
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    ws = openpyxl.load_workbook(io.BytesIO(zf.read(pack.INDEX_XLSX))).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == pack.HEADERS
+    return {str(r[4]): r for r in rows[1:]}
+
+
+async def _legacy_row(stack, name: str, data: bytes) -> None:
+    """A row as stored before names were cleaned at upload: the raw name as sent."""
+    sha, _ = store(stack).put(data)
+    async with stack.db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        unit = await uow.units.get_by_code(period.id, "X02")
+        items = await uow.catalogs.items_by_code(unit.catalog_id)
+        await uow.evidence.add(
+            unit.id, items["1.2"].id, sha, name, len(data), "application/pdf", "unsigned", pages=1
+        )
+
+
+async def test_control_characters_in_file_names_never_break_lists_or_exports(stack):
+    lan = await join(stack, 8101)
+    rec = await send_file(
+        lan, ESCAPE, f.text_page_pdf("Do"), "Attached to 1.1.1.a", caption="1.1.1.a"
+    )
+    assert "a[31mred.pdf" in rec.plain and "\x1b" not in rec.plain
+    rec = await send_file(lan, NUL, f.text_page_pdf("Nul"), "Attached to 3.2", caption="3.2")
+    assert "x.pdf" in rec.plain and "\x00" not in rec.plain
+    rec = await send_file(
+        lan, "\x00\x01/..", f.text_page_pdf("Trong"), "Attached to 1.2", caption="1.2"
+    )
+    assert "TLKC-1.2-" in rec.plain  # nothing usable left: named after the criterion
+    rows = await evidence(stack)
+    stored = {code: [r.original_name for r in lst] for code, lst in rows.items()}
+    assert stored["1.1.1.a"] == ["a[31mred.pdf"] and stored["3.2"] == ["x.pdf"]
+    assert stored["1.2"][0].startswith("TLKC-1.2-") and stored["1.2"][0].endswith(".pdf")
+    kept = rows["1.1.1.a"][0].signature_detail["original_name"]
+    assert kept == "a\\x1b[31mred.pdf"  # the original survives only escaped
+    listing = await lan.send("/evidence all", expect="Evidence files")
+    assert "a[31mred.pdf" in listing.plain and "\x1b" not in listing.plain
+
+    await _legacy_row(stack, "Cũ\x1b[0m\x07.pdf", f.text_page_pdf("Cu"))
+    admin = await join(stack, 8102, unit=None, role="admin", name="Nội vụ")
+    for what in ("X01", "X02", "commune"):
+        rec = await admin.send(f"/evidence export {what}", expect="Evidence pack 2024")
+        index = _index(received_document(admin, rec))
+        shown = "".join(str(r[5]) for r in index.values())
+        assert "\x1b" not in shown and "\x00" not in shown and "\x07" not in shown
+    assert "Cũ\\x1b[0m\\x07.pdf" in shown and "a\\x1b[31mred.pdf" in shown
+    hoa = await join(stack, 8103, unit="X02", name="Hoa")
+    rec = await hoa.send("/evidence", expect="Evidence files")
+    assert "Cũ[0m.pdf" in rec.plain and "\x1b" not in rec.plain
+    doc = await hoa.press("⬇️ 1")
+    assert doc.document["file_name"] == "Cũ[0m.pdf"
+    assert store(stack).root.is_dir()
