@@ -42,7 +42,9 @@ from conversations.evidence_check import (
     check_declared_size,
     inspect_file_async,
 )
+from conversations.evidence_check import messages as check_messages
 from conversations.evidence_check.limits import too_large_verdict
+from conversations.evidence_check.verdict import REASON_RISKY_PDF
 from conversations.evidence_names import clean_file_name, escape_name, generated_name, shown_name
 from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, active_unit, load_view
@@ -259,7 +261,10 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
         declared_name=f.name,
         declared_mime=f.mime_type,
         trust_roots_dir=ctx.config.trust_roots_dir,
+        risky_pdf=ctx.config.risky_pdf,
     )
+    if verdict.reason == REASON_RISKY_PDF:
+        return None, esc(ctx.tr(verdict.message, risks=_risk_names(ctx, verdict.risks)))
     if not verdict.accepted or verdict.pdf_bytes is None:
         return None, _verdict_text(ctx, verdict.message, verdict.params)
     data = verdict.pdf_bytes
@@ -304,11 +309,13 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
         "message": verdict.message,
         "params": {k: v for k, v in verdict.params.items() if isinstance(v, str | int | float)},
         "warnings": list(verdict.warnings),
+        "risks": list(verdict.risks),
         "detail": {
             "kind": verdict.kind,
             "warnings": list(verdict.warnings),
             "signatures": sigs,
             "source_mime": f.mime_type,
+            "risks": list(verdict.risks),
             "source_size": len(ctx.file_data),
             "source_sha256": hashlib.sha256(ctx.file_data).hexdigest()
             if verdict.kind == "photo"
@@ -837,6 +844,10 @@ async def _render_list(
         detail.append(_size(ctx, row.size))
         lines.append(f"{n + 1}. 📄 {esc(_name(row))}")
         lines.append("    " + " · ".join(detail))
+        if risks := _row_risks(row):
+            lines.append(
+                "    🛡 " + esc(ctx.tr("Risky content: %(risks)s", risks=_risk_names(ctx, risks)))
+            )
         sent = ctx.tr(
             "sent by %(who)s, %(when)s",
             who=esc(people.get(row.uploaded_by or 0, "—")),
@@ -1210,7 +1221,24 @@ def _file_block(ctx: Ctx, meta: dict[str, Any]) -> str:
         )
     for warning in meta.get("warnings") or []:
         lines.append("⚠️ " + esc(_safe_tr(ctx, warning, params)))
+    if meta.get("risks"):
+        lines.append(
+            "🛡 " + esc(ctx.tr(check_messages.RISKY_FLAGGED, risks=_risk_names(ctx, meta["risks"])))
+        )
     return "\n".join(lines)
+
+
+def _risk_names(ctx: Ctx, codes: object) -> str:
+    """What was found in a risky PDF, in the reader's language."""
+    labels = check_messages.RISK_LABELS
+    found = [ctx.tr(labels[c]) for c in codes if c in labels] if isinstance(codes, list) else []
+    return ", ".join(found)
+
+
+def _row_risks(row: m.Evidence) -> list[str]:
+    detail = row.signature_detail if isinstance(row.signature_detail, dict) else {}
+    risks = detail.get("risks")
+    return [str(r) for r in risks] if isinstance(risks, list) else []
 
 
 def _status_label(ctx: Ctx, row: m.Evidence) -> str:

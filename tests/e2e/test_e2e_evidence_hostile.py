@@ -12,6 +12,7 @@ import openpyxl
 from conversations import evidence_pack as pack
 from tests.e2e.test_e2e_evidence import evidence, join, received_document, send_file, store
 from tests.evidence_check import factories as f
+from tests.evidence_check import hostile as h
 
 ESCAPE = "a\x1b[31mred.pdf"
 NUL = "x\x00.pdf"
@@ -72,3 +73,41 @@ async def test_control_characters_in_file_names_never_break_lists_or_exports(sta
     doc = await hoa.press("⬇️ 1")
     assert doc.document["file_name"] == "Cũ[0m.pdf"
     assert store(stack).root.is_dir()
+
+
+async def test_risky_pdfs_are_refused_or_flagged_and_marked(stack):
+    lan = await join(stack, 8201)
+    await lan.send("/score 1.1.1.a", expect="1.1.1.a ·")
+    for name, data, found in [
+        ("Ke hoach.pdf", h.open_action_js(), "JavaScript"),
+        ("Bao cao.pdf", h.launch_action(), "a command that starts a program"),
+        ("Kem theo.pdf", h.attachment("cai-dat.exe", f.windows_exe()), "an attached program"),
+    ]:
+        rec = await send_file(lan, name, data, "refused for safety")
+        assert found in rec.plain and "print it to a new PDF" in rec.plain
+        assert "Your answers are unchanged" in rec.plain
+    assert await evidence(stack) == {}
+
+    rec = await send_file(lan, "Bao cao quy I.pdf", h.zip_appended(), "Attached to 1.1.1.a")
+    assert "Found in this PDF: another file hidden inside it (e.g. a ZIP)" in rec.plain
+    rec = await send_file(lan, "Phu luc.pdf", h.attachment(), "Attached to 1.1.1.a")
+    assert "Found in this PDF: attached files" in rec.plain
+    rec = await send_file(lan, "Sach.pdf", h.fpdf_document(), "Attached to 1.1.1.a")
+    assert "Found in this PDF" not in rec.plain and "Risky" not in rec.plain
+    rows = (await evidence(stack))["1.1.1.a"]
+    assert [r.signature_detail["risks"] for r in rows] == [["polyglot"], ["embedded_file"], []]
+
+    listing = await lan.send("/evidence 1.1.1.a", expect="Evidence files")
+    assert listing.plain.count("🛡 Risky content:") == 2
+    assert "Risky content: attached files" in listing.plain
+
+    admin = await join(stack, 8202, unit=None, role="admin", name="Nội vụ")
+    rec = await admin.send("/evidence export X01", expect="Evidence pack 2024")
+    index = _index(received_document(admin, rec))
+    column = pack.HEADERS.index("Nội dung rủi ro")
+    marks = {name.rsplit("/", 1)[-1]: row[column] for name, row in index.items()}
+    assert marks == {
+        "Bao cao quy I.pdf": pack.RISK_VI["polyglot"],
+        "Phu luc.pdf": pack.RISK_VI["embedded_file"],
+        "Sach.pdf": None,
+    }
