@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -109,16 +110,9 @@ def _pdf_warnings(signatures: list[SignatureInfo]) -> list[str]:
 
 
 def _risky_refusal(risks: list[str]) -> FileVerdict:
+    """Refused for the province's policy; ``risks`` lets the caller name them translated."""
     labels = ", ".join(messages.RISK_LABELS[r] for r in risks)
-    return FileVerdict(
-        accepted=False,
-        kind="rejected",
-        status="unreadable",
-        reason=REASON_RISKY_PDF,
-        message=messages.RISKY_PDF,
-        params={"risks": labels},
-        risks=risks,
-    )
+    return replace(rejected(REASON_RISKY_PDF, messages.RISKY_PDF, risks=labels), risks=risks)
 
 
 def _inspect_pdf(

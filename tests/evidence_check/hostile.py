@@ -39,15 +39,17 @@ def _writer(base: bytes | None = None) -> pypdf.PdfWriter:
     return pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(base or fpdf_document())))
 
 
+def _action(kind: str, key: str, value: str) -> DictionaryObject:
+    """An action dictionary: ``<< /S /<kind> /<key> (<value>) >>``."""
+    return DictionaryObject(
+        {NameObject("/S"): NameObject(kind), NameObject(key): TextStringObject(value)}
+    )
+
+
 def open_action_js() -> bytes:
     """/OpenAction runs JavaScript as soon as the file is opened."""
     w = _writer()
-    action = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert('Xin chao');"),
-        }
-    )
+    action = _action("/JavaScript", "/JS", "app.alert('Xin chao');")
     w._root_object[NameObject("/OpenAction")] = w._add_object(action)
     return _write(w)
 
@@ -62,9 +64,7 @@ def names_js() -> bytes:
 def page_aa_js() -> bytes:
     """A page's additional actions (/AA /O: on page open) running JavaScript."""
     w = _writer()
-    js = DictionaryObject(
-        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("1")}
-    )
+    js = _action("/JavaScript", "/JS", "1")
     w.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): w._add_object(js)})
     return _write(w)
 
@@ -72,12 +72,7 @@ def page_aa_js() -> bytes:
 def page_aa_uri() -> bytes:
     """A page that opens a web address by itself (/AA with /URI): flagged, not refused."""
     w = _writer()
-    uri = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/URI"),
-            NameObject("/URI"): TextStringObject("http://evil.example/"),
-        }
-    )
+    uri = _action("/URI", "/URI", "http://evil.example/")
     w.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): uri})
     return _write(w)
 
@@ -85,12 +80,7 @@ def page_aa_uri() -> bytes:
 def launch_action() -> bytes:
     """A link annotation whose action launches a program."""
     w = _writer()
-    launch = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/Launch"),
-            NameObject("/F"): TextStringObject("C:\\Windows\\System32\\calc.exe"),
-        }
-    )
+    launch = _action("/Launch", "/F", "C:\\Windows\\System32\\calc.exe")
     annot = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Annot"),
@@ -119,17 +109,23 @@ def goto_open_action() -> bytes:
     return _write(w)
 
 
-def obfuscated_js() -> bytes:
-    """/J#61vaScript: a hex-escaped name, which a plain text search for "JavaScript" misses."""
+def _one_page(extra: bytes, catalog: bytes = b"", prefix: bytes = b"") -> bytes:
+    """A hand-made one-page PDF whose object 5 is ``extra``."""
     return f.build_pdf(
         [
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+            b"<< /Type /Catalog /Pages 2 0 R " + catalog + b">>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
             f.stream(b"BT /F1 12 Tf 72 760 Td (x) Tj ET"),
-            b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>",
-        ]
+            extra,
+        ],
+        prefix=prefix,
     )
+
+
+def obfuscated_js() -> bytes:
+    """/J#61vaScript: a hex-escaped name, which a plain text search for "JavaScript" misses."""
+    return _one_page(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>", b"/OpenAction 5 0 R ")
 
 
 def orphan_launch() -> bytes:
@@ -162,24 +158,9 @@ def zip_appended() -> bytes:
 
 def zip_inside() -> bytes:
     """ZIP entries hidden in an uncompressed stream in the middle of the PDF."""
-    return f.build_pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-            f.stream(b"BT /F1 12 Tf 72 760 Td (x) Tj ET"),
-            f.stream(small_zip()),
-        ]
-    )
+    return _one_page(f.stream(small_zip()))
 
 
 def html_before() -> bytes:
     """Bytes before %PDF- (an HTML page that is also a PDF)."""
-    return f.build_pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-        ],
-        prefix=b"<html><script>location='http://evil.example/'</script>\n",
-    )
+    return _one_page(b"null", prefix=b"<html><script>location='http://evil.example/'</script>\n")
