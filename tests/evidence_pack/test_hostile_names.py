@@ -98,3 +98,16 @@ def test_one_unreadable_file_is_reported_and_the_rest_goes_out(
     row = _index(zf)["X02/1.2/Bao cao quy I.pdf"]
     assert str(row[len(pack.HEADERS) - 1]).startswith(pack.FAILED_NOTE)
     assert "X02/1.2/Bao cao quy I.pdf" in result.stderr and "could not be read" in result.stderr
+
+
+def test_the_score_sheet_of_a_unit_with_such_names_exports(cli, hostile: Path) -> None:  # noqa: F811
+    out = hostile / "X01.xlsx"
+    cli("export", "sheet", "--unit", "X01", "--period", "2024", "--out", str(out))
+    cells = [
+        str(c)
+        for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True)
+        for c in row
+        if c
+    ]
+    assert any("a[31mred.pdf" in c for c in cells)
+    assert not any("\x1b" in c or "\x00" in c for c in cells)
