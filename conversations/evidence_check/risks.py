@@ -206,62 +206,58 @@ def _is_executable(stream: StreamObject, name: str | None) -> bool:
 
 
 def _hex_name(name: str) -> bytes:
-    """A regex for a PDF name written with or without ``#xx`` escapes (``/J#61vaScript``)."""
-    out = [b"/"]
+    """A regex for a PDF name (without its slash) written with or without ``#xx`` escapes,
+    as in ``/J#61vaScript``."""
+    out = []
     for ch in name:
-        h = f"{ord(ch):02x}"
-        out.append(
-            b"(?:%s|#[%s%s][%s%s])"
-            % (
-                re.escape(ch.encode()),
-                h[0].encode(),
-                h[0].upper().encode(),
-                h[1].encode(),
-                h[1].upper().encode(),
-            )
-        )
+        code = f"{ord(ch):02x}"
+        hi, lo = code[0], code[1]
+        out.append(b"(?:%s|#[%s][%s])" % (re.escape(ch.encode()), _both(hi), _both(lo)))
     return b"".join(out)
 
 
-_END = rb"(?![A-Za-z0-9#])"
-_VALUE_REF = rb"\s*(?:<<|\d+\s+\d+\s+R)"
+def _both(digit: str) -> bytes:
+    return (digit + digit.upper()).encode()
+
+
+def _key_value(key: str, value: str) -> bytes:
+    """``/Key /Value`` with nothing else glued to the value's name."""
+    return _hex_name(key) + rb"\s*/" + _hex_name(value) + rb"(?![A-Za-z0-9#])"
+
+
+_VALUE_REF = rb"\s*(?:<<|\d+\s+\d+\s+R)"  # a dictionary, inline or by reference
+# One pass over the bytes; the leading slash is outside the alternatives, so the search
+# jumps from slash to slash instead of trying every position.
 _RAW = re.compile(
-    b"(?P<js>"
-    + _hex_name("S")
-    + rb"\s*"
-    + _hex_name("JavaScript")
-    + _END
-    + b"|"
-    + _hex_name("JS")
-    + rb"\s*[(<\d]"
-    + b"|"
-    + _hex_name("JavaScript")
-    + _VALUE_REF
+    b"/(?:(?P<js>"
+    + b"|".join(
+        [
+            _key_value("S", "JavaScript"),
+            _hex_name("JS") + rb"\s*[(<\d]",
+            _hex_name("JavaScript") + _VALUE_REF,
+        ]
+    )
     + b")|(?P<launch>"
-    + _hex_name("S")
-    + rb"\s*"
-    + _hex_name("Launch")
-    + _END
+    + _key_value("S", "Launch")
     + b")|(?P<embedded>"
-    + _hex_name("EmbeddedFiles")
-    + _VALUE_REF
-    + b"|"
-    + _hex_name("Type")
-    + rb"\s*"
-    + _hex_name("EmbeddedFile")
-    + _END
-    + b"|"
-    + _hex_name("Subtype")
-    + rb"\s*"
-    + _hex_name("FileAttachment")
-    + _END
-    + b")"
+    + b"|".join(
+        [
+            _hex_name("EmbeddedFiles") + _VALUE_REF,
+            _key_value("Type", "EmbeddedFile"),
+            _key_value("Subtype", "FileAttachment"),
+        ]
+    )
+    + b"))"
 )
 _RAW_CODES = {"js": JAVASCRIPT, "launch": LAUNCH, "embedded": EMBEDDED_FILE}
 
 
 def _byte_risks(data: bytes) -> set[str]:
-    found = {_RAW_CODES[str(m.lastgroup)] for m in _RAW.finditer(data) if m.lastgroup}
+    found: set[str] = set()
+    for match in _RAW.finditer(data):
+        found.add(_RAW_CODES[str(match.lastgroup)])
+        if len(found) == len(_RAW_CODES):
+            break  # nothing more to learn from the rest
     start = pdf_header_offset(data) or 0
     if data[:start].strip(b" \t\r\n\x00\xef\xbb\xbf"):
         found.add(POLYGLOT)  # something else comes first: an HTML, image or archive header
