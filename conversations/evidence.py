@@ -39,6 +39,7 @@ from conversations.assessment import NotFound, parse_board
 from conversations.context import Ctx
 from conversations.evidence_check import (
     MAX_BOT_DOWNLOAD,
+    FileVerdict,
     check_declared_size,
     inspect_file_async,
 )
@@ -278,6 +279,14 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
                 "recorded. Please tell Phòng Nội vụ, then send the file again later."
             )
         raise
+    return _meta(ctx, verdict, sha, data), None
+
+
+def _meta(ctx: Ctx, verdict: FileVerdict, sha: str, data: bytes) -> dict[str, Any]:
+    """What is kept about an accepted, stored file until it is attached (it may wait in the
+    conversation state for the officer to pick its criterion)."""
+    f = ctx.event.file
+    assert f is not None and ctx.file_data is not None
     sigs = [
         {
             "signer": s.signer_name,
@@ -324,7 +333,7 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
             "original_name": escape_name(raw_name) if raw_name != _clean_incoming(ctx) else None,
         },
     }
-    return meta, None
+    return meta
 
 
 # ------------------------------------------------------------------ attaching
@@ -838,24 +847,7 @@ async def _render_list(
             it = view.catalog.item(code)
             lines.append("")
             lines.append(f"<b>{esc(code)}</b> · {esc(_short(it.title if it else '', 70))}")
-        detail = [_status_label(ctx, row)]
-        if row.pages:
-            detail.append(ctx.tr("%(n)s page(s)", n=row.pages))
-        detail.append(_size(ctx, row.size))
-        lines.append(f"{n + 1}. 📄 {esc(_name(row))}")
-        lines.append("    " + " · ".join(detail))
-        if risks := _row_risks(row):
-            lines.append(
-                "    🛡 " + esc(ctx.tr("Risky content: %(risks)s", risks=_risk_names(ctx, risks)))
-            )
-        sent = ctx.tr(
-            "sent by %(who)s, %(when)s",
-            who=esc(people.get(row.uploaded_by or 0, "—")),
-            when=_when(ctx, row.uploaded_at),
-        )
-        if row.section_ref:
-            sent += " · § " + esc(row.section_ref)
-        lines.append("    " + sent)
+        lines.extend(_listed_file(ctx, n, row, people.get(row.uploaded_by or 0, "—")))
     rows: list[tuple[Button, ...]] = []
     pair: list[Button] = []
     for n, (_code, row) in chunk:
@@ -875,6 +867,23 @@ async def _render_list(
             nav.append(Button("▶", f"ev:ls:{u}:{node_id}:{page + 1}"))
         rows.append(tuple(nav))
     return "\n".join(lines), tuple(rows)
+
+
+def _listed_file(ctx: Ctx, n: int, row: m.Evidence, sender: str) -> list[str]:
+    """One file in /evidence: its number and name, its check, risks, sender and section."""
+    detail = [_status_label(ctx, row)]
+    if row.pages:
+        detail.append(ctx.tr("%(n)s page(s)", n=row.pages))
+    detail.append(_size(ctx, row.size))
+    lines = [f"{n + 1}. 📄 {esc(_name(row))}", "    " + " · ".join(detail)]
+    if risks := _row_risks(row):
+        risky = ctx.tr("Risky content: %(risks)s", risks=_risk_names(ctx, risks))
+        lines.append("    🛡 " + esc(risky))
+    sent = ctx.tr("sent by %(who)s, %(when)s", who=esc(sender), when=_when(ctx, row.uploaded_at))
+    if row.section_ref:
+        sent += " · § " + esc(row.section_ref)
+    lines.append("    " + sent)
+    return lines
 
 
 # ------------------------------------------------------------------ export in chat
