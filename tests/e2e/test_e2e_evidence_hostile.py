@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
+import pytest
 
 from conversations import evidence_pack as pack
+from tests.e2e.harness import close_stack, make_stack
 from tests.e2e.test_e2e_evidence import evidence, join, received_document, send_file, store
 from tests.evidence_check import factories as f
 from tests.evidence_check import hostile as h
@@ -111,3 +114,38 @@ async def test_risky_pdfs_are_refused_or_flagged_and_marked(stack):
         "Phu luc.pdf": pack.RISK_VI["embedded_file"],
         "Sach.pdf": None,
     }
+
+
+@pytest.fixture(params=["aiogram-refuse-all", "ptb-refuse-all", "aiogram-flag", "ptb-flag"])
+async def policy_stack(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch):
+    """A stack whose province set PARBOT_RISKY_PDF (read from the environment at start)."""
+    runtime, policy = request.param.split("-", 1)
+    monkeypatch.setenv("PARBOT_RISKY_PDF", policy)
+    s = await make_stack(tmp_path, runtime)
+    s.policy = policy  # type: ignore[attr-defined]
+    try:
+        yield s
+    finally:
+        await close_stack(s)
+
+
+async def test_the_province_setting_decides_what_is_refused(policy_stack):
+    stack = policy_stack
+    lan = await join(stack, 8301)
+    await lan.send("/score 1.2", expect="1.2 ·")
+    if stack.policy == "refuse-all":
+        for name, data, found in [
+            ("Phu luc.pdf", h.attachment(), "attached files"),
+            ("Kem zip.pdf", h.zip_appended(), "another file hidden inside it"),
+            ("Ke hoach.pdf", h.open_action_js(), "JavaScript"),
+        ]:
+            rec = await send_file(lan, name, data, "refused for safety")
+            assert found in rec.plain
+        assert await evidence(stack) == {}
+    else:
+        rec = await send_file(lan, "Ke hoach.pdf", h.open_action_js(), "Attached to 1.2")
+        assert "Found in this PDF: JavaScript" in rec.plain
+        (row,) = (await evidence(stack))["1.2"]
+        assert row.signature_detail["risks"] == ["javascript"]
+    rec = await send_file(lan, "Sach.pdf", h.fpdf_document(), "Attached to 1.2")
+    assert "Found in this PDF" not in rec.plain
