@@ -75,7 +75,21 @@ async def test_control_characters_in_file_names_never_break_lists_or_exports(sta
     assert "Cũ[0m.pdf" in rec.plain and "\x1b" not in rec.plain
     doc = await hoa.press("⬇️ 1")
     assert doc.document["file_name"] == "Cũ[0m.pdf"
-    assert store(stack).root.is_dir()
+
+    # one unit's file cannot be read (a loop where the content should be): the board's pack
+    # still goes out, with that file marked in the index and the officer told
+    (legacy,) = (await evidence(stack, "X02"))["1.2"]
+    path = store(stack).path(legacy.sha256)
+    path.unlink()
+    path.symlink_to(path)
+    rec = await admin.send("/evidence export commune", expect="Evidence pack 2024")
+    assert "1 file(s) could not be read and were left out" in rec.plain
+    index = _index(received_document(admin, rec))
+    note = pack.HEADERS.index("Ghi chú")
+    failed = [n for n, r in index.items() if str(r[note]).startswith(pack.FAILED_NOTE)]
+    assert failed == ["X02/1.2/Cu-0m.pdf"]
+    names = zipfile.ZipFile(io.BytesIO(received_document(admin, rec))).namelist()
+    assert "X02/1.2/Cu-0m.pdf" not in names and "X01/1.1.1.a/a-31mred.pdf" in names
 
 
 async def test_risky_pdfs_are_refused_or_flagged_and_marked(stack):
