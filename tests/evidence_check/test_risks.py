@@ -103,3 +103,12 @@ def test_policy_table() -> None:
     assert refuses("refuse-active", js) and not refuses("refuse-active", attached)
     assert refuses("refuse-all", attached) and not refuses("refuse-all", frozenset())
     assert not refuses("flag", js | attached)
+
+
+def test_the_officer_reads_it_in_vietnamese() -> None:
+    from conversations.i18n import t
+
+    found = ", ".join(t("vi", messages.RISK_LABELS[c]) for c in ("javascript", "launch"))
+    text = t("vi", messages.RISKY_PDF, risks=found)
+    assert "mã JavaScript, lệnh khởi chạy chương trình" in text and "từ chối" in text
+    assert "đánh dấu" in t("vi", messages.RISKY_FLAGGED, risks=found)
