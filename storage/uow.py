@@ -33,6 +33,7 @@ from storage.repositories import (
     PeriodRepository,
     PersonRepository,
     ProcessedUpdateRepository,
+    PublicationRepository,
     ResultRepository,
     SubmissionRepository,
     SurveyRepository,
@@ -57,6 +58,7 @@ class UnitOfWork:
     updates: ProcessedUpdateRepository
     evidence: EvidenceRepository
     results: ResultRepository
+    publications: PublicationRepository
     conversations: ConversationRepository
 
     def __init__(
@@ -88,6 +90,7 @@ class UnitOfWork:
         self.updates = ProcessedUpdateRepository(session)
         self.evidence = EvidenceRepository(session)
         self.results = ResultRepository(session)
+        self.publications = PublicationRepository(session)
         self.conversations = ConversationRepository(session)
         return self
 
