@@ -23,7 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "broadcast": ("conversations.broadcast", "start_cmd"),
     "review": ("conversations.review", "start_cmd"),
     "export": ("conversations.exports", "export_cmd"),
-    "publish": ("conversations.publication", "publish_cmd"),
+    "publish": ("conversations.publish_chat", "publish_cmd"),
+    "unpublish": ("conversations.publish_chat", "unpublish_cmd"),
     "reopen": ("conversations.publication", "reopen_cmd"),
 }
 # first field of the callback data → (module, function); the function takes (ctx, parts)
@@ -34,13 +35,14 @@ CALLBACKS: dict[str, tuple[str, str]] = {
     "rv": ("conversations.review", "on_callback"),
     "rk": ("conversations.standing", "on_callback"),
     "ex": ("conversations.exports", "on_callback"),
-    "pub": ("conversations.publication", "on_callback"),
+    "pub": ("conversations.publish_chat", "on_callback"),
 }
 # prefix of ctx.state["mode"] → (module, function); the function takes (ctx, text) → bool
 MODES: dict[str, tuple[str, str]] = {
     "ev": ("conversations.evidence", "on_text"),
     "bc": ("conversations.broadcast", "on_text"),
     "rv": ("conversations.review", "on_text"),
+    "pub": ("conversations.publish_chat", "on_text"),
 }
 
 

@@ -294,7 +294,6 @@ class UnitResultRow(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-
 # --------------------------------------------------------------------------- publications
 
 
@@ -333,9 +332,7 @@ class PublishedUnit(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE")
-    )
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"))
     unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("units.id", ondelete="SET NULL"), nullable=True
     )
@@ -379,6 +376,7 @@ class PublicationEvent(Base):
     actor_label: Mapped[str] = mapped_column(String(255))  # "cli", or the admin's name
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
 
 class Person(Base):
     """A Telegram user known to the bot."""
