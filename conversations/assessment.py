@@ -430,6 +430,11 @@ class Standing:
 
 
 BASES = ("full", "rescaled", "zero")
+BASIS_NOTES = {
+    "rescaled": N_("survey points missing: index over the points it can be scored on"),
+    "zero": N_("survey points missing: counted as 0"),
+}
+"""What a ranking says next to a unit ranked without all its survey points."""
 ZERO_FILLED = 1000
 """Added to the stored formula number while a catalog with ``survey_missing: zero`` has survey
 points for some unit: summaries computed before (missing survey pending, not 0) are then stale."""
