@@ -62,6 +62,8 @@ def classify_kind(*texts: str) -> Kind:
 _DEPARTMENT = re.compile(
     r"co quan chuyen mon|phong chuyen mon|phong,? ban chuyen mon|cac phong\b|cac phong, ban"
     r"|cac so\b|so, ban, nganh|so, nganh|so ban nganh|\bdepartments?\b"
+    # a named department other than Nội vụ (the organiser): "Sở Tư pháp", "Phòng Tư pháp"
+    r"|(?<!chi )\bso (?!noi vu)[a-z]|(?<!van )\bphong (?!noi vu|chuyen mon)[a-z]"
 )
 _COMMUNE = re.compile(
     r"\bxa\b(?! hoi)|\bthi tran\b|(?<!dia )\bphuong\b(?! (?:phap|an|tien|thuc|huong|cham))"
@@ -75,8 +77,17 @@ _ORGANISER = re.compile(
 )
 
 
+# A lead that starts with one of these is the organisers, whatever units it names after.
+_ORGANISER_LEAD = re.compile(
+    r"^(?:hoi dong|to (?:tham dinh|thu ky|giup viec)|ban chi dao|(?:phong|so) noi vu|chu tich"
+    r"|(?:ubnd|uy ban nhan dan) (?:huyen|tinh|thanh pho|quan|thi xa)\b)"
+)
+
+
 def classify_audience(lead: str | None, context: str = "") -> Audience:
     """Who must act on a step: from the lead agency, else from the task wording."""
+    if lead and ";" not in lead and _ORGANISER_LEAD.match(fold(lead).strip()):
+        return "admins"
     for text, default in ((lead, "admins"), (context, "all")):
         if not text:
             continue
