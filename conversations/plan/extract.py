@@ -71,7 +71,9 @@ _TITLE_TAIL = re.compile(
     r"(?:du kien\b\s*)?(?:la\b\s*)?[\s,;:\-–]*$"
 )
 # A page number or running footer between the two halves of a sentence broken by a page.
-_PAGE_FURNITURE = re.compile(r"^(?:[-–]\s*)?\d{1,3}(?:\s*[-–])?$|^trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$")
+_PAGE_FURNITURE = re.compile(
+    r"^(?:[-–]\s*)?\d{1,3}(?:\s*[-–])?$|^trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$"
+)
 _SECTION_WORDS = 40
 # What each kind's duties say, to find who leads a step from the plan's list of duties.
 _DUTY_CUES: dict[str, re.Pattern[str]] = {
@@ -411,7 +413,9 @@ class _Walker:
                 clause = _dated_clause(title, None, self.period, heading=True)
                 if clause is not None:
                     match, begin = clause
-                    block.title = _trim_clause(title[:begin] + " " + title[match.end :])
+                    actor = split_actor(_trim_clause(title[:begin] + " " + title[match.end :]))
+                    block.title = _strip_tail(actor.action)
+                    block.lead, block.coordinate = actor.lead, actor.coordinate
                     block.agency = False
                     time = _trim_clause(title[begin : match.end])
                     block.times.append(("", time, index, time))

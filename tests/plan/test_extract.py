@@ -864,3 +864,318 @@ def test_milestone_validates() -> None:
     with pytest.raises(ValueError, match="duplicate"):
         m = Milestone(id="x", title="t", kind="other", due=date(2024, 1, 1), precision="day")
         Plan(2023, (m, m))
+
+
+# -- hard cases, each in a hand-made fragment ----------------------------------------------------
+
+PAGE_BREAK_PLAN = """\
+KẾ HOẠCH
+Xác định Chỉ số cải cách hành chính năm 2023 của các phòng chuyên môn và UBND các xã, thị trấn
+
+III. TỔ CHỨC THỰC HIỆN
+1. Hội đồng thẩm định
+- Hội đồng thẩm định Chỉ số CCHC huyện tổ chức thẩm định kết quả tự đánh giá, chấm điểm của \
+các phòng chuyên môn và Ủy ban nhân dân các
+
+- 7 -
+
+xã, thị trấn, thời gian dự kiến trước ngày 25/3/2024.
+2. Các phòng chuyên môn và UBND các xã, thị trấn
+- Tự đánh giá, chấm điểm và gửi tài liệu kiểm chứng về Phòng Nội vụ trước ngày 10/3/2024.
+"""
+
+
+def test_sentence_broken_over_a_page_break_keeps_its_whole_title() -> None:
+    """The half after the page break ("xã, thị trấn, thời gian dự kiến trước …") is not a step
+    of the communes: the sentence is joined back, and it is the council's appraisal."""
+    check(
+        extract_milestones(PAGE_BREAK_PLAN),
+        [
+            Want(
+                "self_assessment",
+                "Tự đánh giá, chấm điểm và gửi tài liệu kiểm chứng về Phòng Nội vụ",
+                "self_assessment",
+                date(2024, 3, 10),
+                "day",
+                "Các phòng chuyên môn và UBND các xã, thị trấn",
+                "all",
+                exact=True,
+            ),
+            Want(
+                "appraisal",
+                "Tổ chức thẩm định kết quả tự đánh giá, chấm điểm của các phòng chuyên môn và "
+                "Ủy ban nhân dân các xã, thị trấn",
+                "appraisal",
+                date(2024, 3, 25),
+                "day",
+                "Hội đồng thẩm định Chỉ số CCHC huyện",
+                "admins",
+                source="Ủy ban nhân dân các xã, thị trấn, thời gian dự kiến trước ngày 25/3/2024",
+                exact=True,
+            ),
+        ],
+    )
+
+
+def test_page_break_in_a_form_feed_pdf_text() -> None:
+    text = PAGE_BREAK_PLAN.replace("\n\n- 7 -\n\n", "\n\f")
+    titles = [m.title for m in extract_milestones(text)]
+    assert titles[1].endswith("Ủy ban nhân dân các xã, thị trấn"), titles
+
+
+ORGANISER_PLAN = """\
+KẾ HOẠCH
+Triển khai xác định Chỉ số CCHC năm 2024 của các cơ quan chuyên môn và UBND các xã
+
+II. NỘI DUNG
+1. In phiếu điều tra xã hội học: hoàn thành trước ngày 15/11/2024.
+2. Tổ chức điều tra xã hội học tại các cơ quan, đơn vị, địa phương: trong tháng 12/2024.
+3. Tổng hợp kết quả điều tra xã hội học của các xã, thị trấn: trước ngày 10/01/2025.
+4. Xếp hạng Chỉ số CCHC của các cơ quan, đơn vị: tháng 02/2025.
+5. Trình Chủ tịch UBND huyện phê duyệt kết quả Chỉ số CCHC của các xã, thị trấn: trước ngày \
+25/02/2025.
+6. Công bố kết quả Chỉ số CCHC của các cơ quan, đơn vị: tháng 3/2025.
+7. Các xã, thị trấn gửi danh sách người trả lời phiếu về Phòng Nội vụ trước ngày 05/11/2024.
+"""
+
+
+def test_organiser_only_steps_are_the_admins_even_when_they_name_units() -> None:
+    """Printing forms, running and tallying the survey, ranking, approval and publication name
+    the units they are about, yet only the organisers do them; a step whose own subject is
+    the communes stays theirs."""
+    check(
+        extract_milestones(ORGANISER_PLAN),
+        [
+            Want(
+                "m01",
+                "Gửi danh sách người trả lời phiếu về Phòng Nội vụ",
+                "other",
+                date(2024, 11, 5),
+                "day",
+                "Các xã, thị trấn",
+                "commune",
+                exact=True,
+            ),
+            Want(
+                "survey",
+                "In phiếu điều tra xã hội học",
+                "survey",
+                date(2024, 11, 15),
+                "day",
+                None,
+                "admins",
+                exact=True,
+            ),
+            Want(
+                "survey_2",
+                "Tổ chức điều tra xã hội học tại các cơ quan, đơn vị, địa phương",
+                "survey",
+                date(2024, 12, 31),
+                "month",
+                None,
+                "admins",
+                date(2024, 12, 1),
+                exact=True,
+            ),
+            Want(
+                "survey_3",
+                "Tổng hợp kết quả điều tra xã hội học của các xã, thị trấn",
+                "survey",
+                date(2025, 1, 10),
+                "day",
+                None,
+                "admins",
+                exact=True,
+            ),
+            Want(
+                "m05",
+                "Trình Chủ tịch UBND huyện phê duyệt kết quả Chỉ số CCHC của các xã, thị trấn",
+                "other",
+                date(2025, 2, 25),
+                "day",
+                None,
+                "admins",
+                exact=True,
+            ),
+            Want(
+                "publication",
+                "Xếp hạng Chỉ số CCHC của các cơ quan, đơn vị",
+                "publication",
+                date(2025, 2, 28),
+                "month",
+                None,
+                "admins",
+                date(2025, 2, 1),
+                exact=True,
+            ),
+            Want(
+                "publication_2",
+                "Công bố kết quả Chỉ số CCHC của các cơ quan, đơn vị",
+                "publication",
+                date(2025, 3, 31),
+                "month",
+                None,
+                "admins",
+                date(2025, 3, 1),
+                exact=True,
+            ),
+        ],
+    )
+
+
+LEADS_IN_PROSE_PLAN = """\
+KẾ HOẠCH
+Xác định Chỉ số cải cách hành chính năm 2024
+
+II. NỘI DUNG THỰC HIỆN
+1. Ban hành văn bản hướng dẫn
+Phòng Nội vụ chủ trì, phối hợp với Văn phòng HĐND và UBND huyện ban hành văn bản hướng dẫn \
+tự đánh giá, chấm điểm trước ngày 15/10/2024.
+2. Tự đánh giá
+Các phòng chuyên môn thuộc UBND huyện tự đánh giá, chấm điểm, gửi báo cáo về Phòng Nội vụ \
+trước ngày 05/01/2025.
+3. Tổng hợp kết quả
+Giao Sở Nội vụ tổng hợp kết quả tự đánh giá của các sở, ngành, hoàn thành trước ngày 20/01/2025.
+4. Phòng Tư pháp: Thẩm định kết quả tự chấm điểm lĩnh vực xây dựng văn bản QPPL trong tháng \
+02/2025.
+"""
+
+
+def test_leads_named_in_prose() -> None:
+    """ "X chủ trì, phối hợp với Y …", "Giao X …", "X: …": X leads, Y coordinates, and the
+    title is the action. The organisers compiling the self-assessments is not itself the
+    units' self-assessment."""
+    check(
+        extract_milestones(LEADS_IN_PROSE_PLAN),
+        [
+            Want(
+                "m01",
+                "Ban hành văn bản hướng dẫn tự đánh giá, chấm điểm",
+                "other",
+                date(2024, 10, 15),
+                "day",
+                "Phòng Nội vụ",
+                "admins",
+                coordinate="Văn phòng HĐND và UBND huyện",
+                exact=True,
+            ),
+            Want(
+                "self_assessment",
+                "Tự đánh giá, chấm điểm, gửi báo cáo về Phòng Nội vụ",
+                "self_assessment",
+                date(2025, 1, 5),
+                "day",
+                "Các phòng chuyên môn thuộc UBND huyện",
+                "department",
+                exact=True,
+            ),
+            Want(
+                "m03",
+                "Tổng hợp kết quả tự đánh giá của các sở, ngành",
+                "other",
+                date(2025, 1, 20),
+                "day",
+                "Sở Nội vụ",
+                "admins",
+                exact=True,
+            ),
+            Want(
+                "appraisal",
+                "Thẩm định kết quả tự chấm điểm lĩnh vực xây dựng văn bản QPPL",
+                "appraisal",
+                date(2025, 2, 28),
+                "month",
+                "Phòng Tư pháp",
+                "department",
+                date(2025, 2, 1),
+                exact=True,
+            ),
+        ],
+    )
+
+
+FIELD_LEADS_PLAN = """\
+KẾ HOẠCH
+Xác định Chỉ số cải cách hành chính cấp tỉnh năm 2025
+
+II. NỘI DUNG
+1. Chấm điểm theo lĩnh vực
+Các cơ quan được giao đầu mối chủ trì chấm điểm các lĩnh vực như sau:
+1.1. Sở Nội vụ
+Chủ trì chấm điểm về lĩnh vực: Cải cách tổ chức bộ máy; cải cách chế độ công vụ.
+1.2. Sở Tài chính
+Chủ trì chấm điểm về lĩnh vực: Cải cách tài chính công.
+1.3. Sở Y tế
+Phối hợp với Sở Nội vụ cung cấp thông tin.
+1.4. Thời gian thực hiện tự đánh giá: Tháng 01 năm 2026.
+2. Điều tra xã hội học
+2.1. Thời gian thực hiện: Tháng 11 năm 2025.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ
+- Hướng dẫn, đôn đốc việc tự đánh giá, chấm điểm của các sở.
+- Đôn đốc, hướng dẫn trong công tác điều tra XHH.
+2. Sở Y tế, Sở Tài chính
+- Phối hợp với các cơ quan có liên quan triển khai công tác điều tra xã hội học.
+"""
+
+
+def test_per_field_lead_departments_and_duties_sections() -> None:
+    """The departments that chair a field (not the one that only coordinates) lead the
+    self-assessment together; the survey, dated without a lead, is led by the agency whose
+    duties take it on, with the coordinating section's agencies."""
+    check(
+        extract_milestones(FIELD_LEADS_PLAN),
+        [
+            Want(
+                "survey",
+                "Điều tra xã hội học",
+                "survey",
+                date(2025, 11, 30),
+                "month",
+                "Sở Nội vụ",
+                "admins",
+                date(2025, 11, 1),
+                coordinate="Sở Y tế, Sở Tài chính",
+                exact=True,
+            ),
+            Want(
+                "self_assessment",
+                "Tự đánh giá: Chấm điểm theo lĩnh vực",
+                "self_assessment",
+                date(2026, 1, 31),
+                "month",
+                "Sở Nội vụ; Sở Tài chính",
+                "department",
+                date(2026, 1, 1),
+                exact=True,
+            ),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("clause", "lead", "coordinate", "action"),
+    [
+        (
+            "Phòng Nội vụ chủ trì, phối hợp với Phòng Tư pháp tổng hợp kết quả",
+            "Phòng Nội vụ",
+            "Phòng Tư pháp",
+            "Tổng hợp kết quả",
+        ),
+        ("Giao Sở Nội vụ tham mưu UBND tỉnh", "Sở Nội vụ", None, "Tham mưu UBND tỉnh"),
+        ("Hội đồng thẩm định họp xét kết quả", "Hội đồng thẩm định", None, "Họp xét kết quả"),
+        ("Phòng Tư pháp: Thẩm định nội dung", "Phòng Tư pháp", None, "Thẩm định nội dung"),
+        ("Tổng hợp kết quả điều tra", None, None, "Tổng hợp kết quả điều tra"),
+        (
+            "UBND các xã có trách nhiệm gửi báo cáo",
+            "UBND các xã",
+            None,
+            "Gửi báo cáo",
+        ),
+    ],
+)
+def test_split_actor(clause: str, lead: str | None, coordinate: str | None, action: str) -> None:
+    from conversations.plan.actors import split_actor
+
+    got = split_actor(clause)
+    assert (got.lead, got.coordinate, got.action) == (lead, coordinate, action)
