@@ -15,16 +15,17 @@ from conversations import assessment as A
 from conversations.i18n import fmt_date, t
 from conversations.plan import Milestone, Plan
 from conversations.plan.bridge import row_values
+from scoring.i18n import N_
 from storage.uow import UnitOfWork
 
 SOURCE_CLIP = 240
 
 # Who must act, in words (msgids; translated when shown).
 AUDIENCE_WORDS: dict[str, str] = {
-    "all": "all units",
-    "department": "the departments (board 1)",
-    "commune": "the communes (board 2)",
-    "admins": "Phòng Nội vụ (organisers)",
+    "all": N_("all units"),
+    "department": N_("the departments (board 1)"),
+    "commune": N_("the communes (board 2)"),
+    "admins": N_("Phòng Nội vụ (organisers)"),
 }
 
 
