@@ -43,8 +43,13 @@ def when_words(locale: str, m: Milestone) -> str:
 
 
 def clip(text: str, limit: int = SOURCE_CLIP) -> str:
+    """``text`` on one line within ``limit``; a long sentence keeps its end, where the plan
+    states the date ("… — Hoàn thành trước ngày 30/11/2021")."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    tail = min(70, limit // 3)
+    return f"{text[: limit - tail - 3].rstrip()} … {text[-tail:].lstrip()}"
 
 
 def review_line(locale: str, n: int, m: Milestone) -> str:

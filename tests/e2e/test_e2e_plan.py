@@ -1,0 +1,97 @@
+"""Plan import from the chat through the emulator, for both runtimes (aiogram and ptb).
+
+Phòng Nội vụ sends a real plan (seed 000, Vân Canh 2021) with the caption /plan and gets the
+review and the YAML back, nothing saved; sends the corrected YAML with the caption /plan and it
+is imported as written. Others are refused, a broken YAML is explained, nothing is lost.
+"""
+
+from __future__ import annotations
+
+from conversations.plan import extract_plan, load_plan
+from tests.e2e.test_e2e_deadlines import join
+from tests.shared_seeds import seed_path
+
+
+async def stored(stack, year: int) -> dict[str, object]:
+    async with stack.db.uow() as uow:
+        period = await uow.periods.get_by_year(year)
+        if period is None:
+            return {}
+        return {m.key: m for m in await uow.milestones.list_for_period(period.id)}
+
+
+async def test_admin_reviews_the_plan_then_imports_the_corrected_yaml(stack):
+    seed = seed_path("000")
+    plan = extract_plan(seed.read_text(encoding="utf-8"))
+    admin = await join(stack, 9101, None, "admin", "Nội vụ")
+    await stack.emu.send_document(
+        admin.user_id, "ke-hoach-van-canh.txt", seed.read_bytes(), "text/plain", caption="/plan"
+    )
+    review = await stack.emu.wait_for_text(admin.user_id, "📋 Kế hoạch năm 2021", 20)
+    text = review.plain
+    assert "ke-hoach-van-canh.txt: 8 mốc" in text
+    assert "1. 10/2021 · Triển khai kế hoạch xác định chỉ số" in text
+    assert "2. 30/11/2021 · Tổ chức tự đánh giá của các cơ quan, đơn vị, địa phương" in text
+    assert (
+        "chủ trì: Các cơ quan chuyên môn thuộc UBND huyện và UBND các xã, thị trấn · "
+        "thực hiện: tất cả đơn vị" in text
+    )
+    assert "Hoàn thành trước ngày 30/11/2021”" in text  # a clipped quote keeps its date
+    assert "chủ trì: Phòng Nội vụ · thực hiện: Phòng Nội vụ (cơ quan tổ chức)" in text
+    assert (
+        "“Thẩm định kết quả tự đánh giá, chấm điểm của các các cơ quan, đơn vị — Tháng 12" in text
+    )
+
+    doc = await stack.emu.wait_for(admin.user_id, lambda r: r.document is not None, 20)
+    assert doc.document is not None and doc.document["file_name"] == "ke-hoach-2021.yaml"
+    assert "Chưa lưu gì" in doc.plain and "/plan" in doc.plain
+    yaml_text = stack.emu.core.files.get(doc.document["file_id"]).content.decode("utf-8")
+    assert load_plan(yaml_text) == plan
+    assert await stored(stack, 2021) == {}  # the review saves nothing
+
+    corrected = yaml_text.replace(
+        "title: Tổng hợp, xây dựng báo cáo kết quả chỉ số cải cách hành chính năm 2021",
+        "title: Tổng hợp báo cáo kết quả Chỉ số CCHC",
+    )
+    assert corrected != yaml_text
+    await stack.emu.send_document(
+        admin.user_id,
+        "ke-hoach-2021.yaml",
+        corrected.encode("utf-8"),
+        "application/yaml",
+        caption="/plan",
+    )
+    done = await stack.emu.wait_for_text(admin.user_id, "✅ Đã nhập Kế hoạch năm 2021", 20)
+    assert "thêm 8 mốc, cập nhật 0 mốc" in done.plain
+    rows = await stored(stack, 2021)
+    assert rows["m06"].title == "Tổng hợp báo cáo kết quả Chỉ số CCHC"
+    assert (rows["survey_2"].lead, rows["survey_2"].audience) == ("Phòng Nội vụ", "admins")
+    assert rows["self_assessment"].audience == "all"
+
+    # the same YAML again updates in place; a broken one is explained and changes nothing
+    await stack.emu.send_document(
+        admin.user_id, "ke-hoach-2021.yaml", corrected.encode(), "application/yaml", caption="/plan"
+    )
+    await stack.emu.wait_for_text(admin.user_id, "thêm 0 mốc, cập nhật 8 mốc", 20)
+    broken = corrected.replace("kind: survey", "kind: poll", 1)
+    await stack.emu.send_document(
+        admin.user_id, "sai.yaml", broken.encode(), "application/yaml", caption="/plan"
+    )
+    rec = await stack.emu.wait_for_text(admin.user_id, "Tệp YAML có lỗi", 20)
+    assert "field 'kind'" in rec.plain and "chưa lưu gì" in rec.plain
+    assert (await stored(stack, 2021))["survey"].kind == "survey"
+
+
+async def test_only_admins_import_a_plan(stack):
+    lan = await join(stack, 9201, "X01", "officer", "Lan", lang="en")
+    seed = seed_path("001")
+    await stack.emu.send_document(
+        lan.user_id, "ke-hoach.txt", seed.read_bytes(), "text/plain", caption="/plan 2023"
+    )
+    rec = await stack.emu.wait_for_text(lan.user_id, "Only Phòng Nội vụ can import the plan.", 20)
+    assert rec.document is None
+    assert await stored(stack, 2023) == {}
+    rec = await lan.send("/plan", expect="Only Phòng Nội vụ")
+    admin = await join(stack, 9202, None, "admin", "Nội vụ", lang="en")
+    rec = await admin.send("/plan", expect="caption /plan")
+    assert "YAML" in rec.plain
