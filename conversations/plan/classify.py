@@ -9,8 +9,11 @@ publication either, since nearly every step mentions results (thẩm định k�
 quả); only công bố / công khai / thông báo kết quả / xếp hạng do.
 
 Audience is who must act, read from the lead agency (or, without one, the task): specialised
-departments only → ``department``; communes only → ``commune``; both, or "các cơ quan, đơn
-vị" → ``all``; the organisers (Nội vụ, the People's Committee, a council) → ``admins``.
+departments only (or named ones: "Sở Tư pháp", "Phòng Văn hóa …") → ``department``; communes
+only → ``commune``; both, or "các cơ quan, đơn vị" → ``all``; the organisers (Nội vụ, the
+People's Committee, a council) → ``admins``, and always so when a single lead starts with one
+of them ("Hội đồng thẩm định …", "Phòng Nội vụ"). ``actors.decide_audience`` adds the
+organisers' own work for steps that name no lead.
 """
 
 from __future__ import annotations

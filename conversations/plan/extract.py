@@ -11,6 +11,12 @@ Besides, a sentence anywhere that sets a deadline ("… gửi Biểu tự chấm
 16/3/2024") is a milestone of its own; when it repeats one already found (same kind and due
 date) it is dropped.
 
+Before that, a sentence a PDF or a page break cut in two is joined back (``_unwrap``), so a
+title is the whole action and never the fragment after the break. Who leads each step, who
+coordinates and who must act are read from the table, the labels, the sentence's subject,
+its section and the plan's list of duties (see ``actors``); the quoted ``source`` is the
+sentence (or table row) that dates the step.
+
 Nothing here knows any particular plan: every rule is about the shapes above and the general
 vocabulary of the PAR process, so unseen plans import the same way. Steps without a date
 ("Thường xuyên") are not milestones. Milestones are returned in date order; ids are the kind
