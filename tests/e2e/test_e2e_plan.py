@@ -7,8 +7,10 @@ is imported as written. Others are refused, a broken YAML is explained, nothing 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from conversations.plan import extract_plan, load_plan
-from tests.e2e.test_e2e_deadlines import join
+from tests.e2e.test_e2e_deadlines import join, today
 from tests.shared_seeds import seed_path
 
 
@@ -95,3 +97,27 @@ async def test_only_admins_import_a_plan(stack):
     admin = await join(stack, 9202, None, "admin", "Nội vụ", lang="en")
     rec = await admin.send("/plan", expect="caption /plan")
     assert "YAML" in rec.plain
+
+
+async def test_admins_see_their_own_steps_as_a_to_do_list(stack):
+    base = today()
+    yaml_text = (
+        "period: 2024\nmilestones:\n"
+        "  - id: self_assessment\n    title: Tự đánh giá, chấm điểm\n    kind: self_assessment\n"
+        f"    due: {(base + timedelta(days=10)).isoformat()}\n    audience: all\n"
+        "  - id: survey\n    title: In phiếu điều tra xã hội học\n    kind: survey\n"
+        f"    due: {(base + timedelta(days=20)).isoformat()}\n    audience: admins\n"
+        "    lead: Phòng Nội vụ\n"
+    )
+    admin = await join(stack, 9301, None, "admin", "Nội vụ")
+    await stack.emu.send_document(
+        admin.user_id, "ke-hoach-2024.yaml", yaml_text.encode(), "application/yaml", caption="/plan"
+    )
+    await stack.emu.wait_for_text(admin.user_id, "thêm 2 mốc", 20)
+    listing = (await admin.send("/deadlines", expect="Thời hạn")).plain
+    units_part, todo_part = listing.split("📋 Việc của Phòng Nội vụ")
+    assert "Tự đánh giá, chấm điểm" in units_part and "In phiếu" not in units_part
+    assert "In phiếu điều tra xã hội học" in todo_part
+    lan = await join(stack, 9302, "X01", "officer", "Lan")
+    listing = (await lan.send("/deadlines", expect="Thời hạn")).plain
+    assert "Việc của Phòng Nội vụ" not in listing and "Tự đánh giá, chấm điểm" in listing
