@@ -121,3 +121,51 @@ async def test_admins_see_their_own_steps_as_a_to_do_list(stack):
     lan = await join(stack, 9302, "X01", "officer", "Lan")
     listing = (await lan.send("/deadlines", expect="Thời hạn")).plain
     assert "Việc của Phòng Nội vụ" not in listing and "Tự đánh giá, chấm điểm" in listing
+
+
+def plan_docx() -> bytes:
+    """A Word plan built here: the timeline table, and a duty whose lead is only in prose."""
+    import io
+
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("KẾ HOẠCH")
+    doc.add_paragraph("Xác định Chỉ số cải cách hành chính năm 2024 của các phòng và UBND các xã")
+    table = doc.add_table(rows=3, cols=4)
+    rows = [
+        ("TT", "Nhiệm vụ", "Thời gian thực hiện", "Cơ quan chủ trì"),
+        ("1", "Tự đánh giá, chấm điểm", "Hoàn thành trước ngày 16/3/2025", "UBND các xã"),
+        ("2", "In phiếu điều tra xã hội học", "Tháng 02/2025", ""),
+    ]
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    doc.add_paragraph(
+        "Phòng Nội vụ chủ trì, phối hợp với Văn phòng HĐND và UBND huyện công bố kết quả "
+        "trước ngày 30/4/2025."
+    )
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+async def test_a_word_plan_with_the_year_in_the_caption(stack):
+    admin = await join(stack, 9401, None, "admin", "Nội vụ", lang="en")
+    await stack.emu.send_document(
+        admin.user_id,
+        "ke-hoach.docx",
+        plan_docx(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        caption="/plan 2024",
+    )
+    text = (await stack.emu.wait_for_text(admin.user_id, "Plan 2024 from ke-hoach.docx", 20)).plain
+    assert "1. 2/2025 · In phiếu điều tra xã hội học" in text
+    assert "lead: — · must act: Phòng Nội vụ (organisers)" in text
+    assert "2. 16 Mar 2025 · Tự đánh giá, chấm điểm" in text
+    assert "lead: UBND các xã · must act: the communes (board 2)" in text
+    assert "3. 30 Apr 2025 · Công bố kết quả" in text
+    assert "lead: Phòng Nội vụ · must act: Phòng Nội vụ (organisers)" in text
+    assert "coordinating: Văn phòng HĐND và UBND huyện" in text
+    doc = await stack.emu.wait_for(admin.user_id, lambda r: r.document is not None, 20)
+    assert doc.document is not None and doc.document["file_name"] == "ke-hoach-2024.yaml"
