@@ -25,7 +25,8 @@ from conversations.plan.yaml_format import dump_plan
 from conversations.plan_review import review_html, save_plan
 from conversations.replies import OutgoingFile
 
-CAPTION = re.compile(r"^\s*/plan(?:@\w+)?(?:\s+(\d{4}))?\s*$", re.IGNORECASE)
+CAPTION = re.compile(r"^\s*/plan(?:@\w+)?(?:\s+(.*?))?\s*$", re.IGNORECASE | re.DOTALL)
+YEAR = re.compile(r"^(20\d\d)$")
 YAML_SUFFIXES = (".yaml", ".yml")
 DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
 MESSAGE_LIMIT = 3500
@@ -68,7 +69,13 @@ async def on_file(ctx: Ctx) -> None:
     name = f.name or "ke-hoach.txt"
     suffix = Path(name).suffix.lower()
     caption = CAPTION.match(f.caption or "")
-    year = int(caption[1]) if caption and caption[1] else None
+    argument = (caption[1] or "").strip() if caption else ""
+    if argument and not YEAR.match(argument):
+        ctx.say(
+            ctx.tr("After /plan write only the assessed year, e.g. /plan 2024. Nothing was saved.")
+        )
+        return
+    year = int(argument) if argument else None
     if suffix in YAML_SUFFIXES:
         await _import_yaml(ctx, ctx.file_data, year)
     elif suffix in DOCUMENT_SUFFIXES:

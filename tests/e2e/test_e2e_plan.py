@@ -97,6 +97,12 @@ async def test_only_admins_import_a_plan(stack):
     admin = await join(stack, 9202, None, "admin", "Nội vụ", lang="en")
     rec = await admin.send("/plan", expect="caption /plan")
     assert "YAML" in rec.plain
+    await stack.emu.send_document(
+        admin.user_id, "ke-hoach.txt", seed.read_bytes(), "text/plain", caption="/plan năm nay"
+    )
+    rec = await stack.emu.wait_for_text(admin.user_id, "write only the assessed year", 20)
+    assert "/plan 2024" in rec.plain and rec.document is None
+    assert await stored(stack, 2023) == {}
 
 
 async def test_admins_see_their_own_steps_as_a_to_do_list(stack):
