@@ -360,6 +360,25 @@ class _Walker:
             source=_trim_clause(body),
         )
 
+    def open_heading(self, index: int, level: int, title: str) -> None:
+        """A numbered heading opens a block; a date in it ("2. Điều tra xã hội học (trước
+        ngày 20/12)") dates the block, and its subject ("Phòng Tư pháp: …") leads it."""
+        self.columns = None
+        self.close_blocks(level)
+        block = _Block(
+            level=level, title=title, line=index, agency=is_agency(title, _SECTION_WORDS)
+        )
+        self.stack.append(block)
+        clause = _dated_clause(title, None, self.period, heading=True)
+        if clause is not None:
+            match, begin = clause
+            actor = split_actor(_trim_clause(title[:begin] + " " + title[match.end :]))
+            block.title = _strip_tail(actor.action)
+            block.lead, block.coordinate = actor.lead, actor.coordinate
+            block.agency = False
+            time = _trim_clause(title[begin : match.end])
+            block.times.append(("", time, index, time))
+
     def current_block(self, index: int) -> _Block:
         top = self.stack[-1] if self.stack else None
         plain = self.last_plain
@@ -410,21 +429,7 @@ class _Walker:
             if _TIME_LABEL.match(fold(title)):
                 number_depth, body, folded = level, title, fold(title)
             else:
-                self.columns = None
-                self.close_blocks(level)
-                block = _Block(
-                    level=level, title=title, line=index, agency=is_agency(title, _SECTION_WORDS)
-                )
-                self.stack.append(block)
-                clause = _dated_clause(title, None, self.period, heading=True)
-                if clause is not None:
-                    match, begin = clause
-                    actor = split_actor(_trim_clause(title[:begin] + " " + title[match.end :]))
-                    block.title = _strip_tail(actor.action)
-                    block.lead, block.coordinate = actor.lead, actor.coordinate
-                    block.agency = False
-                    time = _trim_clause(title[begin : match.end])
-                    block.times.append(("", time, index, time))
+                self.open_heading(index, level, title)
                 return
         label = _TIME_LABEL.match(folded)
         if label is not None:
