@@ -127,6 +127,14 @@ def _next_verb(folded: str, start: int) -> re.Match[str] | None:
     return m
 
 
+def has_action(text: str) -> bool:
+    """Whether an agency phrase goes on to say what it does (a verb after its name, before
+    any colon that introduces a list of names)."""
+    folded = _PREFIX.sub("", fold(text))
+    head = folded.split(":", 1)[0]
+    return _next_verb(head, 1) is not None
+
+
 def split_actor(clause: str) -> Actor:
     """(lead, coordinating, action) of a clause; lead None when it does not start with one.
 

@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from conversations.plan.actors import decide_audience, is_agency, split_actor
+from conversations.plan.actors import decide_audience, has_action, is_agency, split_actor
 from conversations.plan.classify import classify_kind
 from conversations.plan.dates import DateMatch, best_date
 from conversations.plan.files import read_plan_file
@@ -123,7 +123,7 @@ class _Block:
     lead: str | None = None
     coordinate: str | None = None
     times: list[tuple[str, str, int, str]] = field(default_factory=list)
-    agency: bool = False
+    agency: str | None = None  # the agency whose section this is
     subjects: list[str] = field(default_factory=list)
     field_leads: list[str] = field(default_factory=list)
     chairs: bool = False
@@ -133,7 +133,7 @@ class _Block:
         if self.lead:
             return self.lead
         if self.agency:
-            return _agency_name(self.title)
+            return self.agency
         if self.field_leads:
             return "; ".join(self.field_leads)
         return self.subjects[0] if self.subjects else None
@@ -172,11 +172,21 @@ class _Block:
         )
 
 
-def _agency_name(title: str) -> str:
-    """A section heading as an agency name ("Trách nhiệm của các cơ quan: …" → the list)."""
+def _section_agency(title: str) -> str | None:
+    """The agency a heading opens a section of duties for, or None.
+
+    "1. Phòng Nội vụ", "2. Văn phòng UBND tỉnh và các sở: Nội vụ, Tư pháp …", "Trách nhiệm
+    của các cơ quan: …" name one; so does "2. Phòng Nội vụ … có trách nhiệm:" (its subject).
+    "3. Các cơ quan, đơn vị tự đánh giá" is a step, not a section: its subject acts in it.
+    """
     text = _trim_clause(title)
     m = re.match(r"(?i)trách nhiệm của\s+(?:các cơ quan\s*:\s*)?", text)
-    return text[m.end() :] if m else text
+    if m:
+        text = text[m.end() :]
+    if is_agency(text, _SECTION_WORDS) and not has_action(text):
+        return text
+    actor = split_actor(text)
+    return actor.lead if actor.lead and title.rstrip(" *").endswith(":") else None
 
 
 def _strip_tail(title: str) -> str:
@@ -308,7 +318,7 @@ class _Walker:
             block = self.stack.pop()
             self.drafts.extend(block.drafts())
             if block.agency and block.chairs and self.stack:
-                self.stack[-1].field_leads.append(_agency_name(block.title))
+                self.stack[-1].field_leads.append(block.agency)
 
     def section_agency(self) -> str | None:
         """The lead named by the innermost open section, if any."""
@@ -316,7 +326,7 @@ class _Walker:
             if block.lead:
                 return block.lead
             if block.agency:
-                return _agency_name(block.title)
+                return block.agency
         return None
 
     def note(self, body: str) -> None:
@@ -326,7 +336,7 @@ class _Walker:
             return
         folded = fold(body)
         if top.agency:
-            self.duties.append((_agency_name(top.title), body))
+            self.duties.append((top.agency, body))
             if re.search(r"\bchu tri\b", folded) and not _COORDINATION.match(folded):
                 top.chairs = True
             return
@@ -365,17 +375,17 @@ class _Walker:
         ngày 20/12)") dates the block, and its subject ("Phòng Tư pháp: …") leads it."""
         self.columns = None
         self.close_blocks(level)
-        block = _Block(
-            level=level, title=title, line=index, agency=is_agency(title, _SECTION_WORDS)
-        )
+        block = _Block(level=level, title=title, line=index, agency=_section_agency(title))
         self.stack.append(block)
+        if block.agency is None:
+            block.lead = split_actor(title).lead  # "3. Các xã tự đánh giá": its doer leads it
         clause = _dated_clause(title, None, self.period, heading=True)
         if clause is not None:
             match, begin = clause
             actor = split_actor(_trim_clause(title[:begin] + " " + title[match.end :]))
             block.title = _strip_tail(actor.action)
             block.lead, block.coordinate = actor.lead, actor.coordinate
-            block.agency = False
+            block.agency = None
             time = _trim_clause(title[begin : match.end])
             block.times.append(("", time, index, time))
 

@@ -1179,3 +1179,44 @@ def test_split_actor(clause: str, lead: str | None, coordinate: str | None, acti
 
     got = split_actor(clause)
     assert (got.lead, got.coordinate, got.action) == (lead, coordinate, action)
+
+
+def test_a_heading_names_its_doer_or_opens_a_section_of_duties() -> None:
+    """"2. Các xã, thị trấn tự đánh giá …" is a step whose subject leads it; "3. Phòng Nội vụ
+    là cơ quan thường trực, có trách nhiệm:" opens Phòng Nội vụ's duties, which lead the
+    survey dated elsewhere without a lead."""
+    text = (
+        "KẾ HOẠCH\nXác định Chỉ số cải cách hành chính năm 2024\n"
+        "II. NỘI DUNG\n"
+        "1. Điều tra xã hội học\n- Thời gian: Tháng 11/2024\n"
+        "2. Các xã, thị trấn tự đánh giá, chấm điểm\n- Thời gian: trước ngày 10/12/2024\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Phòng Nội vụ là cơ quan thường trực về cải cách hành chính, có trách nhiệm:\n"
+        "- Tổ chức điều tra xã hội học theo quy định.\n"
+    )
+    check(
+        extract_milestones(text),
+        [
+            Want(
+                "survey",
+                "Điều tra xã hội học",
+                "survey",
+                date(2024, 11, 30),
+                "month",
+                "Phòng Nội vụ",
+                "admins",
+                date(2024, 11, 1),
+                exact=True,
+            ),
+            Want(
+                "self_assessment",
+                "Các xã, thị trấn tự đánh giá, chấm điểm",
+                "self_assessment",
+                date(2024, 12, 10),
+                "day",
+                "Các xã, thị trấn",
+                "commune",
+                exact=True,
+            ),
+        ],
+    )
