@@ -73,8 +73,9 @@ _PERIOD_TOPIC = re.compile(r"chi so|cai cach hanh chinh|\bcchc\b|par index")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
 # Time words a broken sentence leaves at the end of its title ("…, thời gian hoàn thành dự kiến").
 _TITLE_TAIL = re.compile(
-    r"[\s,;:\-–]*(?:(?:thoi gian|thoi han)\b\s*)?(?:(?:thuc hien|hoan thanh|trien khai)\b\s*)?"
-    r"(?:du kien\b\s*)?(?:la\b\s*)?[\s,;:\-–]*$"
+    r"[\s,;:\-–]*(?:(?:thoi gian|thoi han)\b\s*(?:(?:thuc hien|hoan thanh|trien khai)\b\s*)?"
+    r"(?:du kien\b\s*)?|(?:(?:thuc hien|hoan thanh|trien khai)\b\s*)?du kien\b\s*)"
+    r"(?:la\b\s*)?[\s,;:\-–]*$"
 )
 # A page number or running footer between the two halves of a sentence broken by a page.
 _PAGE_FURNITURE = re.compile(
@@ -202,8 +203,9 @@ def _trim_clause(text: str) -> str:
 
 
 def _short_title(text: str) -> str:
-    """The first sentence of a task cell: the rest is usually a list of details."""
-    text = _trim_clause(text)
+    """The first sentence of a task cell (the rest is usually a list of details), without
+    time words left at its end ("…, thời gian dự kiến")."""
+    text = _strip_tail(_trim_clause(text))
     m = re.search(r"[.:]\s+(?=[-+–•]|[A-ZĐÀ-Ỹ])", text)
     if m:
         text = text[: m.start()]

@@ -1182,7 +1182,7 @@ def test_split_actor(clause: str, lead: str | None, coordinate: str | None, acti
 
 
 def test_a_heading_names_its_doer_or_opens_a_section_of_duties() -> None:
-    """"2. Các xã, thị trấn tự đánh giá …" is a step whose subject leads it; "3. Phòng Nội vụ
+    """ "2. Các xã, thị trấn tự đánh giá …" is a step whose subject leads it; "3. Phòng Nội vụ
     là cơ quan thường trực, có trách nhiệm:" opens Phòng Nội vụ's duties, which lead the
     survey dated elsewhere without a lead."""
     text = (
@@ -1220,3 +1220,18 @@ def test_a_heading_names_its_doer_or_opens_a_section_of_duties() -> None:
             ),
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "title"),
+    [
+        ("Công bố kết quả Chỉ số CCHC, thời gian dự kiến", "Công bố kết quả Chỉ số CCHC"),
+        ("Họp Hội đồng thẩm định; thời gian hoàn thành dự kiến:", "Họp Hội đồng thẩm định"),
+        ("Tổ chức thực hiện", "Tổ chức thực hiện"),  # no time word: a real title is kept
+        ("Xây dựng Kế hoạch thực hiện", "Xây dựng Kế hoạch thực hiện"),
+    ],
+)
+def test_a_table_title_loses_the_time_words_at_its_end(cell: str, title: str) -> None:
+    text = f"KẾ HOẠCH\nChỉ số CCHC năm 2024\n1.\t{cell}\tTháng 3/2025\tPhòng Nội vụ\n"
+    (m,) = extract_milestones(text, period=2024)
+    assert m.title == title
