@@ -175,3 +175,38 @@ async def test_a_word_plan_with_the_year_in_the_caption(stack):
     assert "coordinating: Văn phòng HĐND và UBND huyện" in text
     doc = await stack.emu.wait_for(admin.user_id, lambda r: r.document is not None, 20)
     assert doc.document is not None and doc.document["file_name"] == "ke-hoach-2024.yaml"
+
+
+async def test_organiser_steps_of_an_imported_plan_never_reach_the_units(stack):
+    """Seed 000 imported from the chat (its dates moved to the stack's year 2024): the
+    reminder job sends the officers the self-assessment only, and the admin one to-do list
+    of Phòng Nội vụ's own steps (survey, appraisal, approval …)."""
+    from datetime import UTC, date, datetime
+
+    from conversations.plan.yaml_format import dump_plan
+    from scheduler.reminders import run_reminders
+
+    plan = extract_plan(seed_path("000").read_text(encoding="utf-8"))
+    yaml_text = dump_plan(plan).replace("period: 2021", "period: 2024")
+    yaml_text = yaml_text.replace("2022-", "2025-").replace("2021-", "2024-")
+    admin = await join(stack, 9501, None, "admin", "Nội vụ", lang="en")
+    lan = await join(stack, 9502, "X01", "officer", "Lan", lang="en")
+    await stack.emu.send_document(
+        admin.user_id, "ke-hoach-2024.yaml", yaml_text.encode(), "application/yaml", caption="/plan"
+    )
+    await stack.emu.wait_for_text(admin.user_id, "Plan 2024 imported: 8 steps created", 20)
+
+    now = datetime.now(UTC)
+    before_sa = await run_reminders(stack.db.uow, today=date(2024, 11, 23), now=now)
+    assert [k for k in before_sa.queued if k.startswith("remind:2024:self_assessment:7:")]
+    rec = await stack.emu.wait_for_text(lan.user_id, "Reminder: Tổ chức tự đánh giá", 20)
+    assert "7 days left" in rec.plain
+
+    year_end = await run_reminders(stack.db.uow, today=date(2024, 12, 28), now=now)
+    assert [k.split(":")[0] for k in year_end.queued] == ["todo"]  # the admin, nobody else
+    todo = await stack.emu.wait_for_text(admin.user_id, "Phòng Nội vụ's to-do", 20)
+    for title in ("Triển khai điều tra xã hội học", "Thẩm định kết quả", "Trình Chủ tịch"):
+        assert title in todo.plain
+    assert "3 days left" in todo.plain and "Responsible: Phòng Nội vụ" in todo.plain
+    seen = [r.plain for r in stack.emu.transcript(lan.user_id) if r.direction == "bot"]
+    assert not [t for t in seen if "Thẩm định" in t or "điều tra" in t]
