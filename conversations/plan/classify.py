@@ -62,11 +62,16 @@ def classify_kind(*texts: str) -> Kind:
     return "other"
 
 
+# What specialised departments are named after ("Sở Tư pháp", "Phòng Tài chính - Kế hoạch");
+# Nội vụ is the organiser, and "số liệu", "phòng chống" are not departments.
+_DEPARTMENT_FIELDS = (
+    "tu phap|tai chinh|ke hoach|thong tin|khoa hoc|y te|giao duc|van hoa|xay dung|cong thuong"
+    "|lao dong|nong nghiep|tai nguyen|giao thong|ngoai vu|du lich|kinh te|quan ly do thi|dan toc"
+)
 _DEPARTMENT = re.compile(
     r"co quan chuyen mon|phong chuyen mon|phong,? ban chuyen mon|cac phong\b|cac phong, ban"
     r"|cac so\b|so, ban, nganh|so, nganh|so ban nganh|\bdepartments?\b"
-    # a named department other than Nội vụ (the organiser): "Sở Tư pháp", "Phòng Tư pháp"
-    r"|(?<!chi )\bso (?!noi vu)[a-z]|(?<!van )\bphong (?!noi vu|chuyen mon)[a-z]"
+    rf"|(?<!chi )\bso (?:{_DEPARTMENT_FIELDS})\b|(?<!van )\bphong (?:{_DEPARTMENT_FIELDS})\b"
 )
 _COMMUNE = re.compile(
     r"\bxa\b(?! hoi)|\bthi tran\b|(?<!dia )\bphuong\b(?! (?:phap|an|tien|thuc|huong|cham))"

@@ -1235,3 +1235,22 @@ def test_a_table_title_loses_the_time_words_at_its_end(cell: str, title: str) ->
     text = f"KẾ HOẠCH\nChỉ số CCHC năm 2024\n1.\t{cell}\tTháng 3/2025\tPhòng Nội vụ\n"
     (m,) = extract_milestones(text, period=2024)
     assert m.title == title
+
+
+@pytest.mark.parametrize(
+    ("lead", "context", "audience"),
+    [
+        ("Phòng Tư pháp", "", "department"),  # a named department acts
+        ("Sở Nội vụ; Sở Tư pháp; Văn phòng UBND tỉnh", "", "department"),  # field leads
+        ("Phòng Nội vụ", "", "admins"),
+        ("Hội đồng thẩm định Chỉ số CCHC huyện", "các xã, thị trấn", "admins"),
+        ("UBND huyện", "", "admins"),
+        ("UBND các xã, phường", "", "commune"),
+        (None, "Các xã gửi báo cáo số liệu", "commune"),  # "số liệu" is no department
+        (None, "Báo cáo công tác phòng chống tham nhũng", "all"),  # nor "phòng chống"
+    ],
+)
+def test_audience_from_the_lead(lead: str | None, context: str, audience: str) -> None:
+    from conversations.plan.classify import classify_audience
+
+    assert classify_audience(lead, context) == audience
