@@ -24,6 +24,8 @@ class CoreConfig:
     data_dir: Path = Path("data")
     trust_roots_dir: Path | None = None
     expensive_every: float = 10.0  # seconds between two identical exports/charts per person
+    wrong_codes_allowed: int = 5  # wrong invite codes per person within wrong_codes_window…
+    wrong_codes_window: float = 600.0  # …seconds; then they wait (0 allowed = no limit)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -39,6 +41,7 @@ class Notice:
     person: m.Person
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. a new keyboard and command menu
 
 
 @dataclass

@@ -153,6 +153,7 @@ class ChatEngine:
                     "buttons": [
                         [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
                     ],
+                    **n.extra,
                 },
                 person=n.person,
                 not_before=ctx.now,
@@ -187,6 +188,7 @@ def _fit(out: Outcome) -> Outcome:
                 r.edit,
                 r.document,
                 r.photo,
+                r.commands,
             )
         fitted.append(r)
     out.replies = fitted

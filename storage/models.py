@@ -702,10 +702,10 @@ class ConversationState(Base):
 __all__ = [
     "NAMING_CONVENTION",
     "POINTS",
-    "Answer",
-    "AnswerHistory",
     "AccessAction",
     "AccessEvent",
+    "Answer",
+    "AnswerHistory",
     "AnswerSource",
     "Appraisal",
     "AppraisalStatus",
