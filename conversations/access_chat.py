@@ -170,7 +170,7 @@ async def _ask_reason(ctx: Ctx, grant_id: int) -> None:
     ctx.state["acc"] = {"grant": grant_id}
     ctx.state["mode"] = "acc_reason"
     rows = [(Button(ctx.tr(r), f"acc:why:{grant_id}:{i}"),) for i, r in enumerate(REASONS)]
-    rows.append((Button(ctx.tr("Hủy"), "acc:no"),))
+    rows.append((Button(ctx.tr("Cancel"), "acc:no"),))
     ctx.say(
         ctx.tr(
             "Revoke %(what)s from %(name)s. Why? Tap a reason or type it (it is kept in the "
@@ -194,7 +194,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if not reason or len(reason) > access.MAX_REASON:
         ctx.say(
             ctx.tr(
-                "The reason must be 1 to %(max)s characters. Type it again, or tap Hủy.",
+                "The reason must be 1 to %(max)s characters. Type it again, or tap Cancel.",
                 max=access.MAX_REASON,
             )
         )
@@ -222,8 +222,8 @@ async def _confirm(ctx: Ctx, grant_id: int, reason: str) -> None:
         ),
         buttons=(
             (
-                Button(ctx.tr("Thu hồi"), f"acc:ok:{grant_id}"),
-                Button(ctx.tr("Hủy"), "acc:no"),
+                Button(ctx.tr("Revoke"), f"acc:ok:{grant_id}"),
+                Button(ctx.tr("Cancel"), "acc:no"),
             ),
         ),
     )

@@ -44,18 +44,17 @@ async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
             new=html.escape(unit.name if unit else "", quote=False),
         )
     ]
-    move = Button(ctx.tr("Chuyển sang đơn vị mới"), f"mv:move:{invite.id}")
-    cancel = Button(ctx.tr("Hủy"), f"mv:no:{invite.id}")
+    move = Button(ctx.tr("Move to the new unit"), f"mv:move:{invite.id}")
+    cancel = Button(ctx.tr("Cancel"), f"mv:no:{invite.id}")
     if invite.allow_second_unit:
         lines.append(ctx.tr("Phòng Nội vụ allows you to keep both. Move, or keep both?"))
-        both = Button(ctx.tr("Giữ cả hai"), f"mv:both:{invite.id}")
+        both = Button(ctx.tr("Keep both"), f"mv:both:{invite.id}")
         buttons: tuple[tuple[Button, ...], ...] = ((move,), (both,), (cancel,))
     else:
         lines.append(
             ctx.tr(
-                "A %(role)s acts for one unit: if you move, your role in %(old)s ends. "
-                "To keep both, ask Phòng Nội vụ for an invite that allows it.",
-                role=role,
+                "If you move, your role in %(old)s ends. To keep both, ask Phòng Nội vụ "
+                "for an invite that allows it.",
                 old=old,
             )
         )

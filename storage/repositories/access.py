@@ -78,7 +78,7 @@ class AccessRepository(Repository):
                 unit_name=u.name if u is not None else None,
                 granted_at=g.granted_at,
             )
-            for g, p, u in rows.tuples()
+            for g, p, u in rows.all()
         ]
 
     async def record(
@@ -121,7 +121,7 @@ class AccessRepository(Repository):
             AccessEventRow(
                 e.person_id, name, e.action, e.role, e.unit_label, e.actor_label, e.reason, e.at
             )
-            for e, name in (await self.session.execute(stmt)).tuples()
+            for e, name in (await self.session.execute(stmt)).all()
         ]
 
     # ------------------------------------------------------------ wrong invite codes
