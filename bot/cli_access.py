@@ -62,7 +62,7 @@ def access_list(year: int | None, unit_code: str | None, as_json: bool) -> None:
     s = cli._settings()
 
     async def go(db: Any) -> list[GrantRow]:
-        async with db.uow(read_only=True) as uow:
+        async with db.uow() as uow:
             unit_id = await _unit_id(uow, year, unit_code)
             if unit_id is not None:
                 return list(await uow.access.grants(unit_id=unit_id))
@@ -140,7 +140,7 @@ def access_history(telegram_id: int | None, limit: int) -> None:
     s = cli._settings()
 
     async def go(db: Any) -> list[Any]:
-        async with db.uow(read_only=True) as uow:
+        async with db.uow() as uow:
             person_id = None
             if telegram_id is not None:
                 person = await uow.people.get_by_telegram_id(telegram_id)

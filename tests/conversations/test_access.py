@@ -122,7 +122,9 @@ async def test_admin_revokes_a_departed_officer_who_is_told_and_loses_rights_at_
     async with db.uow() as uow:  # as if they had tapped "explain" on that card
         person_id = (await uow.people.get_by_telegram_id(1001)).id
         unit_id = await _unit_id(uow, "X01")
-        await uow.conversations.save(person_id, {"mode": "explain", "unit_id": unit_id, "item": item})
+        await uow.conversations.save(
+            person_id, {"mode": "explain", "unit_id": unit_id, "item": item}
+        )
 
     await admin.text("/access")
     await admin.press("Lan")
@@ -135,12 +137,19 @@ async def test_admin_revokes_a_departed_officer_who_is_told_and_loses_rights_at_
     assert "✅" in admin.reply.text
     assert await roles_of(db, 1001) == []
     revoked = (await events(db))[-1]
-    assert (revoked.action, revoked.role, revoked.unit_label) == ("revoke", "officer", "X01 UBND xã A")
+    assert (revoked.action, revoked.role, revoked.unit_label) == (
+        "revoke",
+        "officer",
+        "X01 UBND xã A",
+    )
     assert (revoked.actor_label, revoked.reason) == ("Chi", "Chuyển công tác sang huyện khác")
     # the half-typed explanation for the lost unit is gone: no dead end
     assert "mode" not in await _state(db, 1001) and "unit_id" not in await _state(db, 1001)
     (notice,) = await pending_notices(db, clock, 1001)
-    assert "Phòng Nội vụ đã thu hồi quyền của Anh/Chị" in notice["text"] and "UBND xã A" in notice["text"]
+    assert (
+        "Phòng Nội vụ đã thu hồi quyền của Anh/Chị" in notice["text"]
+        and "UBND xã A" in notice["text"]
+    )
     assert notice["keyboard"] == [["📅 Thời hạn"], ["❓ Hướng dẫn", "🌐 Ngôn ngữ"]]
     assert [c for c, _ in notice["commands"]] == ["deadlines", "whoami", "lang", "help"]
     # the very next update sees the change
@@ -186,8 +195,12 @@ async def test_access_is_for_admins_and_buttons_need_the_admins_own_pending_choi
     await lan.text("/access")
     assert "Chỉ quản trị viên Phòng Nội vụ" in lan.reply.text
     async with db.uow() as uow:
-        grant = (await uow.access.grants(person_id=(await uow.people.get_by_telegram_id(9001)).id))[0]
-        lan_grant = (await uow.access.grants(person_id=(await uow.people.get_by_telegram_id(1001)).id))[0]
+        grant = (await uow.access.grants(person_id=(await uow.people.get_by_telegram_id(9001)).id))[
+            0
+        ]
+        lan_grant = (
+            await uow.access.grants(person_id=(await uow.people.get_by_telegram_id(1001)).id)
+        )[0]
     await lan.press(data=f"acc:ok:{grant.grant_id}")
     assert "Chỉ quản trị viên" in (lan.last.toast or "")
     await admin.press(data=f"acc:ok:{lan_grant.grant_id}")  # no reason chosen first: forged
