@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from conversations import assessment as A
 from storage import models as m
 from tests.conversations.harness import Person, invite, make_engine
 
@@ -21,17 +20,7 @@ async def joined(db, clock, person, unit, role="officer", user_id=1001, name="La
 
 
 async def second_unit_invite(db, clock, unit="X02", allow=False) -> str:
-    async with db.uow() as uow:
-        code, _ = await A.create_invite(
-            uow,
-            year=2024,
-            unit_code=unit,
-            role="officer",
-            ttl=timedelta(days=7),
-            now=clock.now,
-            allow_second_unit=allow,
-        )
-    return code
+    return await invite(db, unit, "officer", clock.now, second_unit=allow)
 
 
 async def roles_of(db, user_id: int) -> list[tuple[str, str | None]]:

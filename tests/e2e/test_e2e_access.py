@@ -9,12 +9,10 @@ and the person's very next update, reply keyboard and command menu follow.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
 from bot.cli import main
-from conversations import assessment as A
 from tests.e2e.harness import Chat
 
 X01, X02 = "UBND xã Canh Thuận", "UBND xã Canh Hiệp"
@@ -37,17 +35,7 @@ async def joined(stack, user_id: int, name: str, unit: str | None, role: str) ->
 
 
 async def flagged_invite(stack, unit: str, allow: bool) -> str:
-    async with stack.db.uow() as uow:
-        code, _ = await A.create_invite(
-            uow,
-            year=2024,
-            unit_code=unit,
-            role="officer",
-            ttl=timedelta(days=7),
-            now=datetime.now(UTC),
-            allow_second_unit=allow,
-        )
-    return code
+    return await stack.invite(unit, "officer", second_unit=allow)
 
 
 def menu(stack, user_id: int) -> list[str]:
