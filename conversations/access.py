@@ -17,6 +17,7 @@ from typing import Any
 
 from conversations.i18n import t
 from conversations.menus import commands_for, keyboard_for
+from conversations.person_lock import advisory_xact_lock
 from scoring.i18n import N_
 from storage import models as m
 from storage.repositories.access import GrantRow
@@ -112,7 +113,13 @@ async def revoke(
     their notice. Returns the roles the person keeps.
 
     ``live_state`` is the person's state when they are the one acting (an admin giving up a
-    role of their own): it is pruned in place, as the engine saves it after the update."""
+    role of their own): it is pruned in place, as the engine saves it after the update.
+
+    Otherwise the person's own lock is taken first (PostgreSQL; SQLite writers are serial
+    anyway): an update of theirs in flight finishes before, and their next one starts after,
+    the revocation — never with half of it."""
+    if live_state is None:
+        await advisory_xact_lock(uow.session, person.telegram_user_id)
     lost: set[int] = set()
     for g in grants:
         if not await uow.people.revoke(person.id, g.role, g.unit_id):

@@ -3,10 +3,13 @@ the conversation core on a real migrated database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from conversations import access
+from conversations.person_lock import advisory_xact_lock
 from storage import models as m
 from tests.conversations.harness import Person, invite, make_engine
 
@@ -216,6 +219,43 @@ async def test_access_list_pages(db, clock, person):
     assert "page 2/2" in admin.reply.text and admin.reply.edit
     await admin.press("P09")
     assert "leader — X01 UBND xã A" in admin.reply.text
+
+
+async def test_a_revocation_waits_for_the_persons_update_in_flight(db, clock, person):
+    """The person's own update, half-way (their lock held, a state pointing at X01 written but
+    not committed), must not be overtaken: the revocation applies after it, so that state is
+    cleared rather than left behind pointing at a unit they lost."""
+    await joined(db, clock, person, "X01")
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def lans_update() -> None:
+        async with db.uow() as uow:
+            lan = await uow.people.get_by_telegram_id(1001)
+            await advisory_xact_lock(uow.session, 1001)  # what the engine does first
+            x01 = await _unit_id(uow, "X01")
+            await uow.conversations.save(
+                lan, {"mode": "explain", "unit_id": x01, "item": "1.1.1.a"}
+            )
+            started.set()
+            await release.wait()
+
+    async def cli_revoke() -> None:
+        async with db.uow() as uow:
+            lan = await uow.people.get_by_telegram_id(1001)
+            grants = await uow.access.grants(person_id=lan.id)
+            await access.revoke(
+                uow, lan, grants, reason="Nghỉ việc", actor=access.Actor("cli"), now=clock.now
+            )
+
+    update = asyncio.create_task(lans_update())
+    await started.wait()
+    revocation = asyncio.create_task(cli_revoke())
+    await asyncio.sleep(0.5)
+    assert not revocation.done()  # waits for the update in flight
+    release.set()
+    await asyncio.wait_for(asyncio.gather(update, revocation), 30)
+    assert await roles_of(db, 1001) == []
+    assert await _state(db, 1001) == {}
 
 
 # ------------------------------------------------------------------ wrong invite codes
