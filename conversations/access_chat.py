@@ -38,19 +38,26 @@ def _refuse(ctx: Ctx) -> bool:
     return True
 
 
-async def _grants(ctx: Ctx, unit_code: str | None = None) -> list[GrantRow] | None:
+async def _unit_id(ctx: Ctx, unit_code: str) -> int | None:
+    """The id of this year's unit ``unit_code``, or None after saying there is none."""
     period = await ctx.uow.periods.latest()
-    if unit_code:
-        unit = await ctx.uow.units.get_by_code(period.id, unit_code) if period else None
-        if unit is None:
-            ctx.say(
-                ctx.tr(
-                    "There is no unit %(code)s. Type /access, or /access X01 for one unit.",
-                    code=_esc(unit_code[:20]),
-                )
+    unit = await ctx.uow.units.get_by_code(period.id, unit_code) if period else None
+    if unit is None:
+        ctx.say(
+            ctx.tr(
+                "There is no unit %(code)s. Type /access, or /access X01 for one unit.",
+                code=_esc(unit_code[:20]),
             )
-            return None
-        return await ctx.uow.access.grants(unit_id=unit.id)
+        )
+        return None
+    return unit.id
+
+
+async def _grants(ctx: Ctx, unit_id: int | None) -> list[GrantRow]:
+    """One unit's roles, or this year's unit roles and the all-units roles."""
+    if unit_id is not None:
+        return await ctx.uow.access.grants(unit_id=unit_id)
+    period = await ctx.uow.periods.latest()
     return await ctx.uow.access.grants(period_id=period.id if period else None)
 
 
@@ -61,12 +68,19 @@ async def access_cmd(ctx: Ctx, args: str) -> None:
     ctx.state.pop("acc", None)
     if str(ctx.state.get("mode") or "").startswith("acc_"):
         ctx.state["mode"] = None
-    grants = await _grants(ctx, args.strip().split(" ", 1)[0] if args.strip() else None)
-    if grants is not None:
-        _people_page(ctx, grants, 0, edit=False)
+    unit_id = None
+    if args.strip():
+        unit_id = await _unit_id(ctx, args.strip().split(" ", 1)[0])
+        if unit_id is None:
+            return
+    _people_page(ctx, await _grants(ctx, unit_id), 0, unit_id, edit=False)
 
 
-def _people_page(ctx: Ctx, grants: list[GrantRow], page: int, *, edit: bool) -> None:
+def _people_page(
+    ctx: Ctx, grants: list[GrantRow], page: int, unit_id: int | None, *, edit: bool
+) -> None:
+    """One page of people; the unit filter (if any) rides along in every button."""
+    scope = f":{unit_id}" if unit_id is not None else ""
     people: dict[int, list[GrantRow]] = {}
     for g in grants:
         people.setdefault(g.person_id, []).append(g)
@@ -80,12 +94,13 @@ def _people_page(ctx: Ctx, grants: list[GrantRow], page: int, *, edit: bool) -> 
     for pid in ids[page * PAGE : (page + 1) * PAGE]:
         mine = people[pid]
         units = ", ".join(sorted({g.unit_code or "*" for g in mine}))
-        rows.append((Button(f"{mine[0].full_name[:40]} · {units}", f"acc:p:{pid}:{page}"),))
+        label = f"{mine[0].full_name[:40]} · {units}"
+        rows.append((Button(label, f"acc:p:{pid}:{page}{scope}"),))
     nav = []
     if page > 0:
-        nav.append(Button("◀", f"acc:pg:{page - 1}"))
+        nav.append(Button("◀", f"acc:pg:{page - 1}{scope}"))
     if page + 1 < pages:
-        nav.append(Button("▶", f"acc:pg:{page + 1}"))
+        nav.append(Button("▶", f"acc:pg:{page + 1}{scope}"))
     if nav:
         rows.append(tuple(nav))
     text = ctx.tr(
@@ -106,12 +121,11 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         nums = [int(p) for p in parts[2:]]
     except ValueError:
         nums = []
-    if kind == "pg" and len(nums) == 1:
-        grants = await _grants(ctx)
-        if grants is not None:
-            _people_page(ctx, grants, nums[0], edit=True)
-    elif kind == "p" and len(nums) == 2:
-        await _person(ctx, nums[0], nums[1])
+    if kind == "pg" and len(nums) in (1, 2):
+        unit_id = nums[1] if len(nums) == 2 else None
+        _people_page(ctx, await _grants(ctx, unit_id), nums[0], unit_id, edit=True)
+    elif kind == "p" and len(nums) in (2, 3):
+        await _person(ctx, nums[0], ":".join(str(n) for n in nums[1:]))
     elif kind == "r" and len(nums) == 1:
         await _ask_reason(ctx, nums[0])
     elif kind == "why" and len(nums) == 2 and 0 <= nums[1] < len(REASONS):
@@ -126,7 +140,8 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
 
 
-async def _person(ctx: Ctx, person_id: int, page: int) -> None:
+async def _person(ctx: Ctx, person_id: int, back: str) -> None:
+    """The person's roles, one button each; ``back``: the list page (and unit) to go back to."""
     grants = await ctx.uow.access.grants(person_id=person_id)
     if not grants:
         ctx.say(ctx.tr("This person holds no role any more."), edit=True)
@@ -139,7 +154,7 @@ async def _person(ctx: Ctx, person_id: int, page: int) -> None:
         (Button("❌ " + access.describe(g, ctx.locale)[:50], f"acc:r:{g.grant_id}"),)
         for g in grants
     ]
-    rows.append((Button(ctx.tr("◀ Back"), f"acc:pg:{page}"),))
+    rows.append((Button(ctx.tr("◀ Back"), f"acc:pg:{back}"),))
     ctx.say("\n".join(lines), buttons=tuple(rows), edit=True)
 
 

@@ -41,7 +41,6 @@ class Notice:
     person: m.Person
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. a new keyboard and command menu
 
 
 @dataclass

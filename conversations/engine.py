@@ -153,7 +153,6 @@ class ChatEngine:
                     "buttons": [
                         [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
                     ],
-                    **n.extra,
                 },
                 person=n.person,
                 not_before=ctx.now,

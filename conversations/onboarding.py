@@ -78,6 +78,7 @@ async def start(ctx: Ctx, code: str) -> None:
             bot=ctx.config.bot_username,
         ),
         keyboard=menu(ctx),
+        commands=commands(ctx),
     )
 
 

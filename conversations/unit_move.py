@@ -72,13 +72,13 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     if len(parts) != 3 or pending is None or parts[2] != str(pending):
         ctx.toast(ctx.tr("This button is out of date. Open the invite link again."))
         return
-    ctx.state.pop("mv_invite", None)
     invite = await ctx.uow.invites.get(int(pending))
+    if action == "both" and invite is not None and not invite.allow_second_unit:
+        ctx.toast(ctx.tr("This invite does not allow holding two units."), alert=True)
+        return  # the question stays open: "move" or "cancel" still work
+    ctx.state.pop("mv_invite", None)
     if action == "no" or invite is None:
         ctx.say(ctx.tr("Nothing was changed. The invite can still be used."), edit=True)
-        return
-    if action == "both" and not invite.allow_second_unit:
-        ctx.toast(ctx.tr("This invite does not allow holding two units."), alert=True)
         return
     if action not in ("move", "both") or not onboarding.usable(ctx, invite):
         return

@@ -219,6 +219,15 @@ async def test_access_list_pages(db, clock, person):
     assert "page 2/2" in admin.reply.text and admin.reply.edit
     await admin.press("P09")
     assert "leader — X01 UBND xã A" in admin.reply.text
+    await admin.press("◀ Back")
+    assert "page 2/2" in admin.reply.text
+    await admin.text("/access X01")  # one unit: the filter holds through person and back
+    assert "5 people" in admin.reply.text and "page 1/1" in admin.reply.text
+    await admin.press("P03")
+    await admin.press("◀ Back")
+    assert "5 people" in admin.reply.text
+    await admin.text("/access Z99")
+    assert "There is no unit Z99" in admin.reply.text
 
 
 async def test_a_revocation_waits_for_the_persons_update_in_flight(db, clock, person):
