@@ -28,8 +28,10 @@ Product intent (README, GLOSSARY, docs): officers self-score, upload and manage 
 and withdraw for their own unit; leaders follow their unit (/progress, /rank, its sheet, its
 files) but do not answer or submit; appraisers see and appraise only the fields they are
 assigned on their board, and only once a unit has submitted; admins (Nội vụ) see every unit and
-alone broadcast, export the ranking, assign appraisers, reopen and publish. Invites (CLI only:
-``parbot invite``), catalog/units/survey/plan import and results are CLI-only, not chat actions.
+alone broadcast, export the ranking, assign appraisers, reopen, publish and revoke access
+(/access). Invites (CLI only: ``parbot invite``), catalog/units/survey/plan import and results are
+CLI-only, not chat actions. The move-or-keep buttons of a second unit's invite work only for the
+person who opened that invite (its id waits in their own state): the code is the key.
 """
 
 from __future__ import annotations
