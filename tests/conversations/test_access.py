@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from conversations import access
 from conversations.person_lock import advisory_xact_lock
+from conversations.review import assign_appraiser
 from storage import models as m
 from tests.conversations.harness import Person, invite, make_engine
 
@@ -177,6 +178,33 @@ async def test_revoking_one_of_two_units_keeps_the_other_and_clears_only_the_los
     assert await _state(db, 1001) == {}
     await lan.text("/progress")
     assert "UBND xã A" in lan.reply.text
+
+
+async def test_a_revoked_appraiser_and_a_revoked_admin_lose_their_commands(db, clock, person):
+    chi = await joined(db, clock, person, None, "admin", 9001, "Chi", "en")
+    an = await joined(db, clock, person, None, "admin", 9002, "An", "en")
+    tam = await joined(db, clock, person, None, "appraiser", 9003, "Tâm", "en")
+    async with db.uow() as uow:
+        await assign_appraiser(uow, 2024, "2", "commune", telegram_id=9003)
+    await tam.text("/review")
+    assert "/review is for appraisers" not in tam.reply.text
+    await an.text("/broadcast")
+    assert (await _state(db, 9002)).get("mode") == "bc_text"  # An is writing a notice
+    for name in ("Tâm", "An"):
+        await chi.text("/access")
+        await chi.press(name)
+        await chi.press("❌")
+        await chi.press("Granted by mistake")
+        await chi.press("Revoke")
+        assert "✅" in chi.reply.text
+    await tam.text("/review")
+    assert "/review is for appraisers" in tam.reply.text
+    assert await _state(db, 9002) == {}  # the half-written notice went with the role
+    await an.text("Họp giao ban thứ Sáu")  # would have been the notice's text
+    await an.text("/broadcast")
+    async with db.uow() as uow:
+        assert not await uow.broadcasts.list_recent(5)
+    assert "only Phòng Nội vụ (administrators) can send notices" in an.reply.text
 
 
 async def test_access_is_for_admins_and_buttons_need_the_admins_own_pending_choice(
