@@ -171,7 +171,7 @@ async def _grant(ctx: Ctx, grant_id: int) -> GrantRow | None:
         ctx.say(
             ctx.tr(
                 "You cannot remove your own administrator role here; ask another "
-                "administrator, or use `parbot access revoke` on the server."
+                "administrator, or use <code>parbot access revoke</code> on the server."
             )
         )
         return None
