@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("conversations.publication", "publish_cmd"),
     "reopen": ("conversations.publication", "reopen_cmd"),
     "plan": ("conversations.plan_chat", "plan_cmd"),
+    "access": ("conversations.access_chat", "access_cmd"),
 }
 # first field of the callback data → (module, function); the function takes (ctx, parts)
 CALLBACKS: dict[str, tuple[str, str]] = {
@@ -36,12 +37,15 @@ CALLBACKS: dict[str, tuple[str, str]] = {
     "rk": ("conversations.standing", "on_callback"),
     "ex": ("conversations.exports", "on_callback"),
     "pub": ("conversations.publication", "on_callback"),
+    "acc": ("conversations.access_chat", "on_callback"),
+    "mv": ("conversations.unit_move", "on_callback"),
 }
 # prefix of ctx.state["mode"] → (module, function); the function takes (ctx, text) → bool
 MODES: dict[str, tuple[str, str]] = {
     "ev": ("conversations.evidence", "on_text"),
     "bc": ("conversations.broadcast", "on_text"),
     "rv": ("conversations.review", "on_text"),
+    "acc": ("conversations.access_chat", "on_text"),
 }
 
 
