@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("conversations.exports", "export_cmd"),
     "publish": ("conversations.publication", "publish_cmd"),
     "reopen": ("conversations.publication", "reopen_cmd"),
+    "plan": ("conversations.plan_chat", "plan_cmd"),
     "access": ("conversations.access_chat", "access_cmd"),
 }
 # first field of the callback data → (module, function); the function takes (ctx, parts)
@@ -161,6 +162,11 @@ async def _text(ctx: Ctx, text: str) -> None:
 
 
 async def _file(ctx: Ctx) -> None:
+    from conversations import plan_chat
+
+    if ctx.event.file is not None and plan_chat.wants_plan(ctx.event.file.caption):
+        await plan_chat.on_file(ctx)
+        return
     if str(ctx.state.get("mode") or "").startswith("bc_"):
         from conversations import broadcast
 

@@ -178,6 +178,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "document upload (evidence)":          ("·",   "Y",   "·",   "·",   "·"),
     "photo upload (evidence)":             ("·",   "Y",   "·",   "·",   "·"),
     "document in mode bc_text (notice)":   ("·",   "·",   "·",   "·",   "Y"),
+    "/plan":                               ("·",   "·",   "·",   "·",   "Y"),
+    "plan document (caption /plan)":       ("·",   "·",   "·",   "·",   "Y"),
+    "reviewed plan YAML (caption /plan)":  ("·",   "·",   "·",   "·",   "Y"),
 }
 # fmt: on
 
@@ -217,12 +220,21 @@ WRITES = {
     "typed reply in mode rv_reply",
     "document upload (evidence)",
     "photo upload (evidence)",
+    "reviewed plan YAML (caption /plan)",
     "acc:ok:<grant>",
     "acc:ok:<grant>, no reason chosen",
     "mv:move:<invite>, nothing pending",
     "mv:move:<invite>, asked",
     "mv:both:<invite without the flag>",
 }
+PLAN_TXT = (
+    "KẾ HOẠCH\nXác định Chỉ số cải cách hành chính năm 2024\n1. Tự đánh giá, chấm điểm\n"
+    "- Thời gian: Hoàn thành trước ngày 16/3/2025\n"
+)
+PLAN_YAML = (
+    "period: 2024\nmilestones:\n  - id: plan_step\n    title: Tự đánh giá, chấm điểm\n"
+    "    kind: self_assessment\n    due: 2025-03-16\n"
+)
 
 
 # ------------------------------------------------------------------ the seeded world
@@ -1387,6 +1399,25 @@ ROWS: dict[str, Row] = {
             "anh.jpg", jpeg(), caption="7.3 Ảnh niêm yết", mime="image/jpeg", kind="photo"
         ),
         effect=lambda c: bool(c.rows("evidence", unit_id=_x01(c).id)),
+    ),
+    "/plan": Row(
+        "cmd:plan",
+        act=lambda c: c.actor.cmd("/plan"),
+        effect=lambda c: "/plan 2024" in c.text,
+    ),
+    "plan document (caption /plan)": Row(
+        "file:document",
+        act=lambda c: c.actor.upload(
+            "ke-hoach.txt", PLAN_TXT.encode(), caption="/plan", mime="text/plain"
+        ),
+        effect=lambda c: c.document_named("ke-hoach-2024.yaml"),
+    ),
+    "reviewed plan YAML (caption /plan)": Row(
+        "file:document",
+        act=lambda c: c.actor.upload(
+            "ke-hoach-2024.yaml", PLAN_YAML.encode(), caption="/plan", mime="application/yaml"
+        ),
+        effect=lambda c: bool(c.rows("milestones", key="plan_step")),
     ),
     "document in mode bc_text (notice)": Row(
         "file:document",
