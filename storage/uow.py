@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import SQLITE_BEGIN_OPTION
 from storage.repositories import (
+    AccessRepository,
     AnswerRepository,
     AppraisalRepository,
     BroadcastRepository,
@@ -60,6 +61,7 @@ class UnitOfWork:
     results: ResultRepository
     publications: PublicationRepository
     conversations: ConversationRepository
+    access: AccessRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -92,6 +94,7 @@ class UnitOfWork:
         self.results = ResultRepository(session)
         self.publications = PublicationRepository(session)
         self.conversations = ConversationRepository(session)
+        self.access = AccessRepository(session)
         return self
 
     async def __aexit__(

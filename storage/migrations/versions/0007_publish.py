@@ -1,7 +1,7 @@
 """publication snapshots: versioned frozen results and their audit history
 
 Revision ID: 0007_publish
-Revises: 0002
+Revises: 0004_access (0002 on the branch)
 Create Date: 2026-12-06
 
 Published results moved when the catalog was re-imported (issue 17): the figures were always
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_publish"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0004_access"  # "0002" on the branch (re-chained)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
