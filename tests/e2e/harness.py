@@ -95,6 +95,24 @@ class Chat:
         query = await self.emu.press_data(self.user_id, data)
         return await self.emu.wait_for_callback_answer(query["id"], timeout)
 
+    async def press_on(
+        self, message_id: int, data: str, expect: str | None = None, timeout: float = 15
+    ) -> Record:
+        """Press a button with ``data`` as it was on message ``message_id`` (an old message up the
+        chat, or a button the message had before it was edited) and wait for the bot's answer."""
+        await self.emu.press_data(self.user_id, data, message_id=message_id)
+        return await self._wait(expect, timeout)
+
+    def message(self, message_id: int) -> Record:
+        """The bot message with this id as it reads now (after any edits)."""
+        found = [
+            r
+            for r in self.emu.transcript(self.user_id)
+            if r.direction == "bot" and r.message_id == message_id
+        ]
+        assert found, f"no bot message {message_id}"
+        return found[-1]
+
     async def _wait(self, expect: str | None, timeout: float) -> Record:
         if expect is None:
             return await self.emu.wait_for(self.user_id, lambda r: True, timeout)
