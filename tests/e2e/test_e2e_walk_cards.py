@@ -28,8 +28,7 @@ async def test_old_button_asks_before_changing_a_saved_answer(stack):
     assert err.buttons == [], "an error reply must not re-post the answer buttons"
     await lan.send("18/12/2023", expect="Đã lưu 1.1.1.b")
     # the card itself was edited: it shows the answer, no longer "Chưa trả lời", and "Tiếp ▶"
-    live = lan.message(card.message_id)
-    assert live.edited and "18/12/2023" in live.plain, live.describe()
+    live = await lan.edited(card.message_id, "18/12/2023")
     assert "Chưa trả lời" not in live.plain
     assert "Tiếp ▶" in live.button_texts and "Để sau ▶" not in live.button_texts
     # the button as it was before the answer: asks, shows the current answer, changes nothing
