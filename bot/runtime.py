@@ -139,13 +139,21 @@ async def _serve_webhook(
 ) -> None:
     from aiohttp import web
 
-    from handlers.webhook import build_app
+    from handlers.webhook import build_app, make_runner
 
     if settings.webhook_secret is None or not settings.webhook_url:
         raise SettingsError("webhook mode needs PARBOT_WEBHOOK_URL and PARBOT_WEBHOOK_SECRET")
     secret = settings.webhook_secret.get_secret_value()
-    app = build_app(engine, sender, secret, settings.webhook_path)
-    runner = web.AppRunner(app, access_log=None)
+    timeout = settings.webhook_read_timeout
+    app = build_app(
+        engine,
+        sender,
+        secret,
+        settings.webhook_path,
+        read_timeout=timeout,
+        max_body=settings.webhook_max_body,
+    )
+    runner = make_runner(app, timeout)
     await runner.setup()
     site = web.TCPSite(
         runner, settings.webhook_listen, settings.webhook_port, reuse_port=reuse_port or None
