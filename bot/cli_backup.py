@@ -104,7 +104,11 @@ def restore_command(file: Path, force: bool) -> None:
             [t(loc, msg, **params) for msg, params in exc.reasons],
         )
         sys.exit(1)
-    except (archive.BackupError, DumpError) as exc:
+    except archive.BackupError as exc:
+        reason = t(loc, exc.message, **exc.params)
+        click.echo(t(loc, "Nothing was restored: %(error)s", error=reason), err=True)
+        sys.exit(1)
+    except DumpError as exc:
         click.echo(t(loc, "Nothing was restored: %(error)s", error=str(exc)), err=True)
         sys.exit(1)
     click.echo(

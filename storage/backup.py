@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from scoring.i18n import N_
 from storage import db_dump
 from storage.files import EvidenceStore
 
@@ -45,7 +46,13 @@ _CHUNK = 1 << 20
 
 
 class BackupError(RuntimeError):
-    """The archive is unusable or does not fit the target; nothing was changed."""
+    """The archive is unusable or does not fit the target; nothing was changed. ``message`` is
+    a msgid with ``%(name)s`` parameters, translated by the caller."""
+
+    def __init__(self, message: str, **params: str) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 @dataclass
@@ -81,11 +88,8 @@ def _add(tar: tarfile.TarFile, source: Path, arcname: str) -> dict[str, Any]:
     return {"path": arcname, "sha256": reader.digest.hexdigest(), "size": info.size}
 
 
-def _tar_mode(path: Path, write: bool) -> str:
-    gz = path.name.endswith((".gz", ".tgz"))
-    if write:
-        return "w:gz" if gz else "w"
-    return "r:*"
+def _write_mode(path: Path) -> str:
+    return "w:gz" if path.name.endswith((".gz", ".tgz")) else "w"
 
 
 async def create(database_url: str, data_dir: Path, out: Path) -> BackupSummary:
@@ -110,7 +114,7 @@ def _write_archive(
 ) -> BackupSummary:
     store = EvidenceStore(data_dir / "evidence")
     summary = BackupSummary(out, kind, 0, 0)
-    with tarfile.open(partial, _tar_mode(out, write=True)) as tar:  # type: ignore[call-overload]
+    with tarfile.open(partial, _write_mode(out)) as tar:  # type: ignore[call-overload]
         database = _add(tar, copy, DB_MEMBER[kind])
         files = []
         for sha in sorted(shas):
@@ -181,7 +185,9 @@ async def restore(
         manifest = await asyncio.to_thread(_unpack, archive, staging)
         if manifest["backend"] != kind:
             raise BackupError(
-                f"the archive holds a {manifest['backend']} database, the target is {kind}"
+                N_("the archive holds a %(archived)s database, the target is %(target)s"),
+                archived=str(manifest["backend"]),
+                target=kind,
             )
         aside = "before-restore-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         summary = RestoreSummary(kind, len(manifest["files"]), str(manifest["created_at"]))
@@ -200,11 +206,11 @@ async def restore(
 async def _occupied(database_url: str, data_dir: Path) -> list[tuple[str, dict[str, str]]]:
     reasons: list[tuple[str, dict[str, str]]] = []
     if not await db_dump.database_is_empty(database_url):
-        reasons.append(("the database already has tables", {}))
+        reasons.append((N_("the database already has tables"), {}))
     for folder in ("evidence", *EXTRA_DIRS):
         path = data_dir / folder
         if path.is_dir() and any(p.is_file() for p in path.rglob("*")):
-            reasons.append(("the folder %(path)s already has files", {"path": str(path)}))
+            reasons.append((N_("the folder %(path)s already has files"), {"path": str(path)}))
     return reasons
 
 
@@ -213,8 +219,8 @@ def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
     evidence file against its name); returns the manifest."""
     try:
         tar = tarfile.open(archive, "r:*")  # noqa: SIM115  (closed by the with below)
-    except (OSError, tarfile.TarError) as exc:
-        raise BackupError(f"{archive}: not a parbot backup ({exc})") from None
+    except (OSError, tarfile.TarError):
+        raise BackupError(N_("%(file)s is not a parbot backup"), file=str(archive)) from None
     with tar:
         manifest = _manifest(tar, archive)
         expected = {e["path"]: e for e in [manifest["database"], *manifest["files"]]}
@@ -224,11 +230,11 @@ def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
                 continue
             entry = expected.get(member.name)
             if entry is None or not member.isfile():
-                raise BackupError(f"{archive}: unexpected member {member.name!r}")
+                raise BackupError(N_("unexpected member %(name)s"), name=repr(member.name))
             _extract_checked(tar, member, staging / member.name, entry["sha256"])
             seen.add(member.name)
         if lost := sorted(set(expected) - seen):
-            raise BackupError(f"{archive}: {len(lost)} member(s) missing, e.g. {lost[0]}")
+            raise BackupError(N_("member %(name)s is missing"), name=lost[0])
     return manifest
 
 
@@ -239,13 +245,13 @@ def _manifest(tar: tarfile.TarFile, archive: Path) -> dict[str, Any]:
     except (KeyError, ValueError):
         manifest = {}
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-        raise BackupError(f"{archive}: no parbot backup manifest (version {VERSION})")
+        raise BackupError(N_("%(file)s is not a parbot backup"), file=str(archive))
     return manifest
 
 
 def _extract_checked(tar: tarfile.TarFile, member: tarfile.TarInfo, dest: Path, sha: str) -> None:
     if ".." in Path(member.name).parts or member.name.startswith("/"):
-        raise BackupError(f"unsafe member name {member.name!r}")
+        raise BackupError(N_("unexpected member %(name)s"), name=repr(member.name))
     dest.parent.mkdir(parents=True, exist_ok=True)
     src = tar.extractfile(member)
     assert src is not None
@@ -256,7 +262,9 @@ def _extract_checked(tar: tarfile.TarFile, member: tarfile.TarInfo, dest: Path, 
             out.write(chunk)
     name_sha = dest.name if member.name.startswith("data/evidence/") else sha
     if digest.hexdigest() != sha or name_sha != sha:
-        raise BackupError(f"{member.name}: content does not match the manifest (damaged archive)")
+        raise BackupError(
+            N_("%(name)s does not match the manifest: the archive is damaged"), name=member.name
+        )
 
 
 def _put_files(staged: Path, data_dir: Path, aside: str) -> list[Path]:
