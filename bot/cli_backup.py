@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -35,7 +36,15 @@ def _settings() -> Settings:
 
 
 def _size(n: int, loc: str) -> str:
-    return t(loc, "%(n)s MB", n=fmt_num(round(n / (1024 * 1024), 1), loc))
+    return t(loc, "%(n)s MB", n=fmt_num(max(0.1, round(n / (1024 * 1024), 1)), loc))
+
+
+def _when(iso: str, settings: Settings) -> str:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return moment.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
 
 
 @click.command(
@@ -118,7 +127,7 @@ def restore_command(file: Path, force: bool) -> None:
             "%(when)s.",
             backend=summary.backend,
             files=summary.files,
-            when=summary.created_at,
+            when=_when(summary.created_at, s),
         )
     )
     for path in summary.moved_aside:
