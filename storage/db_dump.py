@@ -63,6 +63,8 @@ async def _pg_connect(url: str) -> Any:
 
 def copy_sqlite(source: Path, dest: Path) -> set[str]:
     """Snapshot ``source`` into ``dest`` (a single file, no WAL); the evidence contents it uses."""
+    if not source.is_file():  # sqlite3.connect would create an empty one
+        raise DumpError(f"no database file at {source}")
     with (
         contextlib.closing(sqlite3.connect(source, timeout=30)) as src,
         contextlib.closing(sqlite3.connect(dest)) as out,

@@ -105,17 +105,7 @@ def port_is_free(port: int) -> bool:
 def _spawn(env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "run",
-                "--webhook",
-                "--workers",
-                "2",
-                "--grace",
-                "25",
-            ],
+            [sys.executable, "-m", "bot.cli", "run", "--webhook", "--workers", "2"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -205,6 +195,7 @@ async def test_sigterm_stops_every_worker_after_its_update_and_a_dead_worker_is_
     await emu.wait_for_text(7001, "/", timeout=30)
     first = workers.pids()
     assert len(first) == 2 and not await scheduler_lock_free(workers.db_url)
+    assert len(workers.leaders()) == 1  # one scheduler, on SQLite too (a lock file)
 
     # the scheduler's worker dies hard: it is replaced, and the scheduler moves
     leader = workers.leaders()[0]
