@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -42,19 +43,23 @@ def sqlite_path(url: str) -> Path:
     return Path(db)
 
 
-def _libpq(url: str) -> tuple[str, dict[str, str]]:
+def libpq(url: str) -> tuple[str, dict[str, str]]:
     """A libpq connection string without the password, and the environment carrying it (so
     the password never appears in a process list)."""
     u: URL = normalize_url(url)
     env = {**os.environ}
     if u.password:
         env["PGPASSWORD"] = str(u.password)
-    dsn = u.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    return dsn, env
+    query = dict(u.query)
+    if "ssl" in query:  # asyncpg's name; libpq (and asyncpg too) read sslmode
+        query["sslmode"] = query.pop("ssl")
+    # (URL.set ignores None, so the password is left out by building a new URL)
+    bare = URL.create("postgresql", u.username, None, u.host, u.port, u.database, query=query)
+    return bare.render_as_string(hide_password=False), env
 
 
 async def _pg_connect(url: str) -> Any:
-    dsn, env = _libpq(url)
+    dsn, env = libpq(url)
     return await asyncpg.connect(dsn, password=env.get("PGPASSWORD"))
 
 
@@ -107,7 +112,7 @@ async def copy_postgres(url: str, dest: Path) -> set[str]:
 
 
 async def _run_pg_tool(url: str, tool: str, *args: str) -> None:
-    dsn, env = _libpq(url)
+    dsn, env = libpq(url)
     dbname = "--dbname=" + dsn
     try:
         proc = await asyncio.create_subprocess_exec(
@@ -159,7 +164,7 @@ def load_sqlite(copy: Path, url: str, aside: str) -> Path | None:
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             Path(f"{target}{suffix}").unlink()
-    os.replace(copy, target)
+    shutil.move(copy, target)  # the data directory may be on another file system
     return moved
 
 
