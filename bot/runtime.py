@@ -204,6 +204,7 @@ def webhook_worker(parent_pid: int) -> None:
     """One supervised webhook worker process (see bot.supervisor)."""
     become_worker(parent_pid)
     settings = load_settings()
+    _configure_logging(settings)  # inherited over fork; needed where workers are spawned
 
     async def main() -> None:
         stop = asyncio.Event()
