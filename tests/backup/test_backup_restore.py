@@ -173,7 +173,9 @@ def test_a_damaged_archive_is_refused_before_anything_changes(
     target("restore", str(archive))  # the target is still empty: the good archive goes in
 
 
-def test_verify_reports_missing_changed_and_orphaned_files(db_url: str, tmp_path: Path):
+def test_verify_reports_missing_changed_and_orphaned_files(
+    db_url: str, empty_db_url: str, tmp_path: Path
+):
     data = tmp_path / "data"
     cli = make_cli(db_url, data)
     seed(cli, db_url, data, tmp_path)
@@ -193,4 +195,9 @@ def test_verify_reports_missing_changed_and_orphaned_files(db_url: str, tmp_path
     backed = cli("backup", "--out", str(archive), code=1)
     assert f"missing from the store: {missing.name}" in backed.output
     assert f"content changed on disk: {changed.name}" in backed.output
-    assert archive.exists()
+    # restored, the copy is as faithful as the store was: the same two records are reported
+    target = make_cli(empty_db_url, tmp_path / "restored")
+    target("restore", str(archive))
+    again = target("verify", code=1).output
+    assert "2 mismatch(es)" in again  # the orphan was not referenced, so not backed up
+    assert missing.name in again and "file changed for evidence #" in again
