@@ -126,9 +126,7 @@ def _write_archive(
             if entry["sha256"] != sha:
                 summary.damaged.append(sha)
             files.append(entry)
-        for folder in EXTRA_DIRS:
-            for path in sorted(p for p in (data_dir / folder).rglob("*") if p.is_file()):
-                files.append(_add(tar, path, f"data/{path.relative_to(data_dir).as_posix()}"))
+        files += _add_extra(tar, data_dir)
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -146,6 +144,17 @@ def _write_archive(
     summary.files = len(files)
     summary.bytes = partial.stat().st_size
     return summary
+
+
+def _add_extra(tar: tarfile.TarFile, data_dir: Path) -> list[dict[str, Any]]:
+    """The notices' attachments; one being written right now (``.part``) is left out."""
+    entries = []
+    for folder in EXTRA_DIRS:
+        for path in sorted(p for p in (data_dir / folder).rglob("*") if p.is_file()):
+            if path.name.endswith(".part"):
+                continue
+            entries.append(_add(tar, path, f"data/{path.relative_to(data_dir).as_posix()}"))
+    return entries
 
 
 # --------------------------------------------------------------------------------- restore
