@@ -43,9 +43,10 @@ from conversations.evidence_check import (
     inspect_file_async,
 )
 from conversations.evidence_check.limits import too_large_verdict
+from conversations.markup import Html, bold, esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, active_unit, load_view
-from conversations.walk import CODE_RE, esc
+from conversations.walk import CODE_RE
 from scoring.answers import needs_explanation
 from scoring.catalog import Item
 from storage import models as m
@@ -196,10 +197,11 @@ async def _album(
             bad=album["bad"],
         )
         buttons = _nav_buttons(ctx, view, item)
-        late_text = head + "\n\n" + block
+        late_text: str = head + "\n\n" + block
     else:
         waiting = len(_pending(ctx, view))
-        head = (album.get("note") or "") + ("\n" if album.get("note") else "")
+        # the note and blocks are this module's own markup, kept in the state as plain str
+        head = Html(album.get("note") or "") + ("\n" if album.get("note") else "")
         head += _pick_question(ctx, waiting) if waiting else ""
         buttons = _pick_buttons(ctx, view, scope) if waiting else ()
         if not waiting and ctx.state.get("mode") == "ev_pick":
@@ -333,7 +335,7 @@ async def _attach_one(
             + ctx.tr(
                 "%(name)s is already attached to %(code)s (sent by %(who)s, %(when)s); it was "
                 "not stored again.",
-                name=f"<b>{esc(meta['name'])}</b>",
+                name=bold(meta["name"]),
                 code=esc(item.code),
                 who=esc(who.full_name) if who else "—",
                 when=_when(ctx, existing.uploaded_at),
@@ -346,7 +348,7 @@ async def _attach_one(
             "❌ "
             + ctx.tr(
                 "%(name)s is no longer available on the server; please send it again.",
-                name=f"<b>{esc(meta['name'])}</b>",
+                name=bold(meta["name"]),
             ),
             False,
             None,
@@ -404,7 +406,7 @@ async def _attach_and_reply(
             title=esc(_short(item.title, 80)),
         )
         if new_rows
-        else f"<b>{esc(item.code)}</b> · {esc(_short(item.title, 80))}"
+        else fmt("<b>%(code)s</b> · %(title)s", code=item.code, title=_short(item.title, 80))
     )
     tail = ctx.tr(
         "Files attached to %(code)s: %(n)s (see /evidence %(code)s).",
@@ -516,7 +518,7 @@ async def _section_text(ctx: Ctx, text: str) -> bool:
     view = await load_view(ctx, row.unit_id)
     item = _item_of_row(view, row) if view else None
     reply = "✅ " + ctx.tr(
-        "Noted for %(name)s: %(ref)s.", name=f"<b>{esc(row.original_name)}</b>", ref=esc(ref)
+        "Noted for %(name)s: %(ref)s.", name=bold(row.original_name), ref=esc(ref)
     )
     ctx.say(reply, buttons=_nav_buttons(ctx, view, item) if view and item else ())
     return True
@@ -561,7 +563,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         if action == "rc":
             return await _remove(ctx, view, item, row)
         if action == "rx":
-            ctx.say(ctx.tr("Kept: %(name)s.", name=f"<b>{esc(row.original_name)}</b>"), edit=True)
+            ctx.say(ctx.tr("Kept: %(name)s.", name=bold(row.original_name)), edit=True)
             return
         return await _whole_document(ctx, view, item, row)
     if action in ("ls", "pk", "pf", "px") and ids:
@@ -628,11 +630,12 @@ async def _send_file(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> N
             ctx.tr(
                 "The content of %(name)s is missing on the server. Please ask the unit to send "
                 "it again.",
-                name=f"<b>{esc(row.original_name)}</b>",
+                name=bold(row.original_name),
             )
         )
         return
-    caption = f"📄 <b>{esc(item.code)}</b> · {esc(row.original_name)}\n" + _status_label(ctx, row)
+    caption = fmt("📄 <b>%(code)s</b> · %(name)s\n", code=item.code, name=row.original_name)
+    caption += _status_label(ctx, row)
     if row.section_ref:
         caption += "\n§ " + esc(row.section_ref)
     ctx.say(
@@ -646,7 +649,7 @@ def _ask_remove(ctx: Ctx, item: Item, row: m.Evidence) -> None:
         ctx.tr(
             "Remove %(name)s from %(code)s? It stays in the history, but no longer counts as "
             "evidence.",
-            name=f"<b>{esc(row.original_name)}</b>",
+            name=bold(row.original_name),
             code=esc(item.code),
         ),
         buttons=(
@@ -673,7 +676,7 @@ async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None
     view.evidence_counts[item.code] = left
     text = "🗑 " + ctx.tr(
         "Removed %(name)s from %(code)s (kept in the history). Files left: %(n)s.",
-        name=f"<b>{esc(row.original_name)}</b>",
+        name=bold(row.original_name),
         code=esc(item.code),
         n=left,
     )
@@ -702,7 +705,7 @@ async def _whole_document(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence)
         "✅ "
         + ctx.tr(
             "The whole of %(name)s counts as evidence for %(code)s.",
-            name=f"<b>{esc(row.original_name)}</b>",
+            name=bold(row.original_name),
             code=esc(item.code),
         ),
         buttons=_nav_buttons(ctx, view, item),
@@ -798,7 +801,7 @@ async def _render_list(
                 "Open the criterion with /score and send the file (PDF) there, or put the "
                 "code at the start of the caption."
             )
-        return f"{title}\n{where}\n\n{empty}", ()
+        return join_lines([title, where, "", empty]), ()
     pages = (len(flat) + PAGE_SIZE - 1) // PAGE_SIZE
     page = max(0, min(page, pages - 1))
     chunk = list(enumerate(flat))[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -808,7 +811,7 @@ async def _render_list(
             sorted({r.uploaded_by for _, (_, r) in chunk if r.uploaded_by})
         )
     }
-    lines = [title, where, ctx.tr("%(n)s file(s)", n=len(flat))]
+    lines: list[str] = [title, where, ctx.tr("%(n)s file(s)", n=len(flat))]
     if pages > 1:
         lines[-1] += " · " + ctx.tr("page %(page)s/%(pages)s", page=page + 1, pages=pages)
     current = None
@@ -817,13 +820,19 @@ async def _render_list(
             current = code
             it = view.catalog.item(code)
             lines.append("")
-            lines.append(f"<b>{esc(code)}</b> · {esc(_short(it.title if it else '', 70))}")
+            lines.append(
+                fmt(
+                    "<b>%(code)s</b> · %(title)s",
+                    code=code,
+                    title=_short(it.title if it else "", 70),
+                )
+            )
         detail = [_status_label(ctx, row)]
         if row.pages:
             detail.append(ctx.tr("%(n)s page(s)", n=row.pages))
         detail.append(_size(ctx, row.size))
-        lines.append(f"{n + 1}. 📄 {esc(row.original_name)}")
-        lines.append("    " + " · ".join(detail))
+        lines.append(fmt("%(n)s. 📄 %(name)s", n=n + 1, name=row.original_name))
+        lines.append("    " + join_lines(detail, " · "))
         sent = ctx.tr(
             "sent by %(who)s, %(when)s",
             who=esc(people.get(row.uploaded_by or 0, "—")),
@@ -850,7 +859,7 @@ async def _render_list(
         if page < pages - 1:
             nav.append(Button("▶", f"ev:ls:{u}:{node_id}:{page + 1}"))
         rows.append(tuple(nav))
-    return "\n".join(lines), tuple(rows)
+    return join_lines(lines), tuple(rows)
 
 
 # ------------------------------------------------------------------ export in chat
@@ -1180,8 +1189,8 @@ def _file_block(ctx: Ctx, meta: dict[str, Any]) -> str:
     params = dict(meta.get("params") or {})
     icon = _STATUS_ICON.get(meta.get("status", ""), "📄")
     lines = [
-        f"📄 <b>{esc(meta['name'])}</b>",
-        f"{icon} " + esc(_safe_tr(ctx, meta["message"], params)),
+        fmt("📄 <b>%(name)s</b>", name=meta["name"]),
+        fmt("%(icon)s %(text)s", icon=icon, text=_safe_tr(ctx, meta["message"], params)),
     ]
     if meta.get("signed_at"):
         lines.append(
@@ -1192,7 +1201,7 @@ def _file_block(ctx: Ctx, meta: dict[str, Any]) -> str:
         )
     for warning in meta.get("warnings") or []:
         lines.append("⚠️ " + esc(_safe_tr(ctx, warning, params)))
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
 def _status_label(ctx: Ctx, row: m.Evidence) -> str:
@@ -1218,7 +1227,7 @@ def _verdict_text(ctx: Ctx, message: str, params: dict[str, object]) -> str:
 
 def _refusal(ctx: Ctx, problem: str | None) -> str:
     """A refused file: its name, then why and what to send instead."""
-    return f"❌ <b>{esc(_incoming_name(ctx))}</b>\n" + (problem or "")
+    return fmt("❌ <b>%(name)s</b>\n", name=_incoming_name(ctx)) + (problem or "")
 
 
 def _safe_tr(ctx: Ctx, message: str, params: dict[str, object]) -> str:
@@ -1266,13 +1275,14 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _fit(head: str, blocks: list[str], limit: int = 3800) -> str:
-    """The head and as many blocks as fit in one Telegram message (the rest counted)."""
+def _fit(head: Html, blocks: list[str], limit: int = 3800) -> Html:
+    """The head and as many blocks as fit in one Telegram message (the rest counted). The
+    blocks are markup this module wrote (an album's come back from the state as plain str)."""
     text = head
     for n, block in enumerate(blocks):
         if len(text) + len(block) + 2 > limit:
-            return text + f"\n\n… (+{len(blocks) - n})"
-        text += "\n\n" + block
+            return text + fmt("\n\n… (+%(n)s)", n=len(blocks) - n)
+        text += "\n\n" + Html(block)
     return text
 
 
