@@ -21,7 +21,7 @@ from decimal import Decimal
 from conversations import assessment as A
 from conversations import charts, throttle
 from conversations.context import Ctx
-from conversations.markup import bold, esc, fmt, join_lines
+from conversations.markup import bold, esc, fmt, join_lines, plain
 from conversations.replies import Button, OutgoingFile
 from conversations.review import say_long
 from conversations.unitview import UnitView, active_unit, load_view
@@ -266,9 +266,11 @@ async def _board_photo(
 ) -> OutgoingFile | None:
     published = period.published_at is not None
     preliminary = not published and any(r.result.preliminary for r in rows)
-    title = ctx.tr("%(board)s — PAR index %(year)s", board=board_name(ctx, board), year=period.year)
+    title = ctx.text(
+        "%(board)s — PAR index %(year)s", board=plain(board_name(ctx, board)), year=period.year
+    )  # a chart shows plain text, not HTML
     if preliminary:
-        title += " " + ctx.tr("(preliminary)")
+        title += " " + ctx.text("(preliminary)")
     bars = [
         charts.Bar(
             f"{r.ranked.rank}. {r.unit.name}",
@@ -358,7 +360,7 @@ async def fields_chart(ctx: Ctx, unit_id: int) -> None:
             charts.fields_chart,
             path,
             bars,
-            title=ctx.tr("%(unit)s: points per field", unit=view.unit.name),
+            title=ctx.text("%(unit)s: points per field", unit=view.unit.name),
             unit_label=view.unit.name,
             median_label=ctx.tr("Board median (%(n)s units)", n=len(rows)),
             xlabel=ctx.tr("Percentage of the field's points"),
