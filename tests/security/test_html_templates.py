@@ -23,6 +23,7 @@ from conversations import assessment as A
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from conversations.markup import Html, bold, esc, fmt, join_lines
+from conversations.replies import Button
 from scheduler import reminders as R
 from storage import models as m
 from storage.files import EvidenceStore
@@ -66,6 +67,12 @@ def test_html_concatenation_and_join_escape_the_plain_side():
     assert (bold(UNIT) + "!").plain == UNIT + "!"
 
 
+def test_places_without_html_show_the_plain_text():
+    label = fmt("📂 %(unit)s", unit="Tài chính & Kế hoạch <1>")
+    assert Button(label, "x").text == "📂 Tài chính & Kế hoạch <1>"
+    assert label.plain == "📂 Tài chính & Kế hoạch <1>"
+
+
 # ------------------------------------------------------------------ every template
 
 
@@ -77,7 +84,9 @@ class Recorder(User):
     async def _go(self, **kw: object):  # type: ignore[no-untyped-def]
         out = await super()._go(**kw)
         for reply in out.replies:
-            self.seen.append((f"{self.name} {kw.get('text') or kw.get('callback_data')}", reply.text))
+            self.seen.append(
+                (f"{self.name} {kw.get('text') or kw.get('callback_data')}", reply.text)
+            )
         return out
 
 
@@ -101,7 +110,9 @@ async def world(db_url: str, tmp_path: Path):
             await A.import_units(
                 uow,
                 "code,name,board\n"
-                + "".join(f'{c},"{UNIT.replace(chr(34), chr(34) * 2)}{c}",commune\n' for c in UNITS),
+                + "".join(
+                    f'{c},"{UNIT.replace(chr(34), chr(34) * 2)}{c}",commune\n' for c in UNITS
+                ),
                 2024,
             )
             await A.import_answers(
