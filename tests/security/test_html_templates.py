@@ -221,6 +221,11 @@ async def test_hostile_text_through_every_template(world):
     await admin.send(NOTICE)
     await admin.press(data=admin.button("All units"))
     await admin.press(data=admin.button("Send"))
+    async with db.uow() as uow:  # the officer blocked the bot: the report names them
+        for row in (await uow.session.execute(select(m.OutboxMessage))).scalars().all():
+            if row.key.startswith("bc:") and row.chat_id == officer.user_id:
+                await uow.outbox.mark_unreachable(row, "Forbidden: bot was blocked by the user")
+    await admin.press("Refresh")
 
     plains = [check(where, text) for where, text in seen]
     async with db.uow() as uow:
@@ -236,3 +241,4 @@ async def test_hostile_text_through_every_template(world):
     # the notices that carried the finding: the leader's "submitted" and the broadcast
     assert any(OFFICER in p and UNIT + "X01" in p for p in plains)
     assert sum(NOTICE in p for p in plains) >= 3
+    assert any("Unreachable" in p and f"{OFFICER} — {UNIT}X01" in p for p in plains)
