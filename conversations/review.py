@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from conversations import assessment as A
 from conversations.context import Ctx, Notice
+from conversations.evidence_names import shown_name
 from conversations.i18n import th
 from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
@@ -588,7 +589,7 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
             lines.append(
                 fmt(
                     "  • %(name)s — %(status)s",
-                    name=e.original_name,
+                    name=shown_name(e.original_name),
                     status=signature_text(ctx.tr, e.signature_status),
                 )
             )
@@ -815,7 +816,7 @@ def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
         caption = fmt(
             "%(code)s · %(name)s — %(status)s",
             code=item.code,
-            name=e.original_name,
+            name=shown_name(e.original_name),
             status=signature_text(ctx.tr, e.signature_status),
         )
         if e.signer:
@@ -825,9 +826,9 @@ def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
         except ValueError:
             path = None
         if path is None or not path.is_file():
-            missing.append(e.original_name)
+            missing.append(shown_name(e.original_name))
             continue
-        ctx.say(caption, document=OutgoingFile(str(path), e.original_name, e.mime))
+        ctx.say(caption, document=OutgoingFile(str(path), shown_name(e.original_name), e.mime))
     if missing:
         ctx.say(
             ctx.tr(

@@ -29,6 +29,7 @@ from conversations import assessment as A
 from conversations import evidence_pack as pack
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
+from conversations.evidence_names import escape_name, shown_name
 from storage.files import EvidenceStore
 from storage.uow import UnitOfWork
 from tests.evidence_check import factories as f
@@ -39,6 +40,7 @@ LINK = '=HYPERLINK("http://evil.example/","click")'
 EXPLANATIONS = (LINK, "+1+2 đã làm", "-2+3 tài liệu", "@SUM(A1:A9)", "\t=1+1 tab", "\r=1+1 cr")
 PEOPLE = ("+84 Lan", "-Hùng", "@admin", "\t=Tab", "\r=CR")
 FILES = ("=1+1.pdf", "+tong.pdf", "-giam.pdf", "@sum.pdf", "\t=tab.pdf", "\r=cr.pdf")
+SHOWN_FILES = tuple(shown_name(n) for n in FILES)  # names are cleaned when shown/exported
 COMMENT = '=HYPERLINK("http://evil.example/","thẩm định")'
 UNITS = (
     "code,name,board\n"
@@ -168,7 +170,7 @@ def test_cli_unit_sheet_keeps_hostile_text_as_text(cli, tmp_path: Path) -> None:
     out = tmp_path / "x01.xlsx"
     cli("export", "sheet", "--unit", "X01", "--period", "2024", "--out", str(out))
     texts = xlsx_texts(out)
-    for wanted in (*EXPLANATIONS, *FILES, COMMENT, ITEM_TITLE, CATALOG_TITLE, UNIT_NAMES[0]):
+    for wanted in (*EXPLANATIONS, *SHOWN_FILES, COMMENT, ITEM_TITLE, CATALOG_TITLE, UNIT_NAMES[0]):
         assert contains(texts, wanted), wanted
 
 
@@ -187,9 +189,14 @@ def test_cli_evidence_pack_index_has_no_formula(cli, tmp_path: Path) -> None:
     with zipfile.ZipFile(out) as zf:
         texts = xlsx_texts(zf.read(pack.INDEX_XLSX))
         fields = csv_fields(zf.read(pack.INDEX_CSV))
-    for wanted in (*FILES, *PEOPLE, UNIT_NAMES[0], ITEM_TITLE, "=signer()", "+Mục II"):
+    # the index keeps each original name with control characters written out ("\\x09=tab.pdf")
+    originals = tuple(escape_name(n) for n in FILES)
+    risky = (*originals[:4], *PEOPLE, UNIT_NAMES[0], ITEM_TITLE, "=signer()", "+Mục II")
+    for wanted in (*risky, *originals[4:]):
         assert wanted in texts, wanted
+    for wanted in risky:
         assert "'" + wanted in fields, wanted  # OWASP's leading quote, the text after it intact
+    assert originals[4] in fields and originals[4].startswith("\\x09")
 
 
 # ------------------------------------------------------------------ /export in chat

@@ -40,7 +40,7 @@ UNITS = ("X01", "X02")
 FIELD = "<script>Chỉ đạo</script> & <b>"
 ITEM = "Kế hoạch <i>CCHC & <u>"
 EXPLANATION = '<a href="http://evil.example/">click</a> & <i>'
-FILE = "<b>bao-cao</b>&<x>.pdf"
+FILE = "<script>bao-cao<b>&<x>.pdf"  # no "/": the upload turns path separators into "-"
 COMMENT = "<tg-spoiler>bổ sung</tg-spoiler> & <"
 NOTICE = LINK.format("họp") + " <script> & <pre>"
 PLAN = "Nộp <b>báo cáo</b> & <a href='x'>"
