@@ -24,7 +24,6 @@ import html
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import SupportsIndex
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -39,9 +38,6 @@ class Html(str):
 
     def __radd__(self, other: str) -> Html:
         return Html(str.__add__(_markup(other), self))
-
-    def __mul__(self, n: SupportsIndex) -> Html:
-        return Html(str.__mul__(self, n))
 
     def join(self, parts: Iterable[str]) -> Html:
         """Join Html pieces and plain text (escaped) with this separator."""
