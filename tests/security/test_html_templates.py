@@ -10,7 +10,7 @@ link, and show the hostile text literally.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,8 @@ from conversations import assessment as A
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from conversations.markup import Html, bold, esc, fmt, join_lines
+from conversations.plan import Milestone
+from conversations.plan_review import review_html
 from conversations.replies import Button
 from scheduler import reminders as R
 from storage import models as m
@@ -71,6 +73,21 @@ def test_places_without_html_show_the_plain_text():
     label = fmt("📂 %(unit)s", unit="Tài chính & Kế hoạch <1>")
     assert Button(label, "x").text == "📂 Tài chính & Kế hoạch <1>"
     assert label.plain == "📂 Tài chính & Kế hoạch <1>"
+
+
+def test_the_plan_review_shows_hostile_plan_text_literally():
+    step = Milestone(
+        id="b1",
+        title=PLAN,
+        kind="other",
+        due=date(2024, 3, 16),
+        precision="day",
+        lead=LEADER,
+        coordinate=UNIT,
+        source=PLAN,
+    )
+    plain = check("plan review", review_html("vi", 1, step))
+    assert PLAN in plain and LEADER in plain and UNIT in plain
 
 
 # ------------------------------------------------------------------ every template
@@ -226,6 +243,15 @@ async def test_hostile_text_through_every_template(world):
             if row.key.startswith("bc:") and row.chat_id == officer.user_id:
                 await uow.outbox.mark_unreachable(row, "Forbidden: bot was blocked by the user")
     await admin.press("Refresh")
+    # a second unit's invite asks whether to move (both unit names shown)
+    await officer.send(f"/start {await invite(db, 'X02', 'officer')}")
+    await officer.press("Cancel")
+    # the admin revokes the officer: the list, the person, the confirmation, their notice
+    await admin.send("/access")
+    await admin.press("X01")
+    await admin.press("❌")
+    await admin.send(COMMENT)
+    await admin.press("Revoke")
 
     plains = [check(where, text) for where, text in seen]
     async with db.uow() as uow:
@@ -241,4 +267,6 @@ async def test_hostile_text_through_every_template(world):
     # the notices that carried the finding: the leader's "submitted" and the broadcast
     assert any(OFFICER in p and UNIT + "X01" in p for p in plains)
     assert sum(NOTICE in p for p in plains) >= 3
+    assert any("You are already" in p and UNIT + "X02" in p for p in plains)
+    assert any("removed your access" in p and COMMENT in p for p in plains)
     assert any("Unreachable" in p and f"{OFFICER} — {UNIT}X01" in p for p in plains)
