@@ -37,6 +37,10 @@ BOARD_NAMES = {
 }
 
 
+BASIS_MARKS = {"rescaled": "†", "zero": "‡"}
+"""Marks next to a unit ranked without all its survey points (explained below the list)."""
+
+
 def board_name(ctx: Ctx, board: str) -> str:
     return ctx.tr(BOARD_NAMES[board]) if board in BOARD_NAMES else board
 
@@ -230,6 +234,8 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             a=counts.get("appraised", 0),
         )
     )
+    if mine.basis in A.BASIS_NOTES:
+        lines.append("ℹ️ " + ctx.tr(A.BASIS_NOTES[mine.basis]))
     if published:
         lines.append(ctx.tr("✅ Official results, published."))
     elif res.preliminary:
@@ -271,6 +277,8 @@ async def _board_photo(
     )  # a chart shows plain text, not HTML
     if preliminary:
         title += " " + ctx.text("(preliminary)")
+    elif published:
+        title += " " + ctx.text("(official)")
     bars = [
         charts.Bar(
             f"{r.ranked.rank}. {r.unit.name}",
@@ -423,6 +431,7 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
             lines.append("")
             lines.append(bold(board_name(ctx, current)))
         mark = "*" if r.result.preliminary and not published else ""
+        mark += BASIS_MARKS.get(r.basis, "")
         lines.append(
             fmt(
                 "%(rank)s. %(unit)s — %(index)s%(mark)s (%(cls)s)",
@@ -436,6 +445,9 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
     if not published:
         lines.append("")
         lines.append(ctx.tr("* preliminary"))
+    for basis, sign in BASIS_MARKS.items():
+        if any(r.basis == basis for r in rows):
+            lines.append(fmt("%(sign)s %(note)s", sign=sign, note=ctx.tr(A.BASIS_NOTES[basis])))
     lines.append(
         ctx.tr(
             "A unit's detail: /rank followed by its code, e.g. /rank %(code)s.",

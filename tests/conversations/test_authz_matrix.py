@@ -1011,7 +1011,7 @@ ROWS: dict[str, Row] = {
     "/publish": Row(
         "cmd:publish",
         act=lambda c: c.actor.cmd("/publish"),
-        effect=lambda c: "pub:ok:2024" in c.buttons,
+        effect=lambda c: "pub:no" in c.buttons,  # the readiness summary, cancel or type the year
     ),
     "/reopen <unit>": Row(
         "cmd:reopen",
