@@ -238,7 +238,7 @@ async def test_chat_exports_keep_hostile_text_as_text(chat) -> None:
 
 
 def test_published_ranking_keeps_hostile_unit_names_as_text(cli, tmp_path: Path) -> None:
-    cli("publish", "--period", "2024")
+    cli("publish", "--period", "2024", "--force", "--reason", "kiểm thử")
     [sheet] = (tmp_path / "data" / "exports").glob("xep-hang-2024-cong-bo-*.xlsx")
     texts = xlsx_texts(sheet)
     assert all(name in texts for name in UNIT_NAMES)
