@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_publish"
-down_revision: str | Sequence[str] | None = "0004_access"  # "0002" on the branch (re-chained)
+down_revision: str | Sequence[str] | None = "0004_access"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
