@@ -107,6 +107,9 @@ class Reply:
     commands: tuple[tuple[str, str], ...] | None = None
     edit_message_id: int | None = None
     tag: str | None = None
+    # an edit that is pointless as a new message (refreshing a card further up): if the message
+    # cannot be edited any more, nothing is sent instead
+    edit_only: bool = False
 
 
 @dataclass

@@ -358,12 +358,7 @@ async def save(ctx: Ctx, view: UnitView, item: Item, answer: Answer) -> None:
         await _tell_overwritten(ctx, view, item, prev_by, row.version)
     _saved_reply(ctx, view, item, answer, score.points if score.applicable else None)
     if live_card is not None and not (ctx.is_callback and live_card == ctx.event.message_id):
-        # the item's card further up is edited in place: it shows the answer just saved
-        ctx.say(
-            card_text(ctx, view, item),
-            buttons=card_buttons(ctx, view, item),
-            edit_message_id=live_card,
-        )
+        _edit_card_above(ctx, view, item, live_card, live=True)  # shows the answer just saved
     if ctx.state.get("item") == item.code:
         ctx.state["rev"] = walk_cards.revision(view, item.code)
 
@@ -519,11 +514,22 @@ def _show_card(ctx: Ctx, view: UnitView, item: Item, prefix: str | None = None) 
     if prefix:
         text = prefix + "\n\n" + text
     buttons = card_buttons(ctx, view, item)
+    older = walk_cards.card_message(ctx.state, item.code)
     if ctx.is_callback and ctx.event.message_id is not None:
         walk_cards.note_card(ctx.state, item.code, ctx.event.message_id)
         ctx.say(text, buttons=buttons, edit=True)
     else:
         ctx.say(text, buttons=buttons, tag=walk_cards.CARD_TAG + item.code)
+    if older is not None and older != ctx.event.message_id:
+        _edit_card_above(ctx, view, item, older, live=False)  # the new card takes over
+
+
+def _edit_card_above(ctx: Ctx, view: UnitView, item: Item, message_id: int, *, live: bool) -> None:
+    """Edit an earlier message showing ``item``'s card: refreshed with its buttons (``live``),
+    or without them when a newer card of the item takes over, so one card per item answers.
+    If that message cannot be edited any more, nothing is sent instead."""
+    buttons = card_buttons(ctx, view, item) if live else ()
+    ctx.say(card_text(ctx, view, item), buttons=buttons, edit_message_id=message_id, edit_only=True)
 
 
 def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:

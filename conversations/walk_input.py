@@ -23,8 +23,9 @@ from scoring.i18n import N_
 CODE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9A-Za-z]+)*|[A-Za-z]\.[0-9]+(?:\.[0-9A-Za-z]+)*)\s*$")
 _JUMP_RE = re.compile(r"^\s*(?:#|(?:di|go)\s+)\s*(\S+)\s*$")
 _CANCEL_WORDS = frozenset({"huy", "cancel", "/huy"})
-# kinds whose answers are numbers: there "1.3" or "2.2.1" is read as a (bad) number, never a jump
-NUMERIC_KINDS = frozenset({"number", "ratio", "manual"})
+# kinds whose typed answers are words or dates: only there can a bare code be told from an answer;
+# on every other card (number, ratio, points, …) "1.3" or "2.2.1" reads as a (bad) number
+WORDY_KINDS = frozenset({"choice", "date"})
 
 
 def is_cancel(text: str) -> bool:
@@ -52,7 +53,7 @@ def bare_code_jumps(item: Item, text: str, *, awaiting_answer: bool) -> bool:
     if not awaiting_answer:
         return True
     kind = item.answer.kind if item.answer is not None else ""
-    if kind in NUMERIC_KINDS:
+    if kind not in WORDY_KINDS:
         return False
     try:
         parse_answer(item, text)

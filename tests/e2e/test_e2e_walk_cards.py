@@ -64,7 +64,7 @@ async def test_typed_input_grammar_is_the_same_on_every_card(stack):
     assert "#1.2.3" in card.plain and "hủy" in card.plain  # the one hint line
     await lan.send("2", expect="Đã lưu 1.1.1.a")  # option 2, not field 2
     assert (await answers_of(stack, "X01"))["1.1.1.a"] == {"option": "chua_day_du"}
-    await lan.send("đi 5.1", expect="5.1 ·")
+    first = await lan.send("đi 5.1", expect="5.1 ·")
     one_line = await lan.send("1.3", expect="số nguyên")
     assert len(one_line.plain.strip().splitlines()) <= 2, one_line.plain
     await lan.send("45", expect="mẫu số")
@@ -72,6 +72,8 @@ async def test_typed_input_grammar_is_the_same_on_every_card(stack):
     await lan.send("hủy", expect="Đã dừng")
     assert "5.1" not in await answers_of(stack, "X01")
     await lan.send("/score 5.1", expect="5.1 ·")
+    retired = await lan.edited(first.message_id, "5.1 ·")  # one live card per item
+    assert retired.buttons == [], retired.describe()
     await lan.send("45", expect="mẫu số")
     await lan.send("#1.2", expect="1.2 ·")  # a jump while the denominator is awaited
     refused = await lan.send("2.2.1", expect="không phải là số")  # a number card: not a jump…
