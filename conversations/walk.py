@@ -462,6 +462,9 @@ async def _save_explanation(ctx: Ctx, view: UnitView, item: Item, text: str) -> 
         return
     await ctx.uow.answers.set_explanation(view.unit.id, view.item_id(item.code), text, ctx.person)
     view.explanations[item.code] = True  # type: ignore[assignment]
+    live_card = walk_cards.card_message(ctx.state, item.code)
+    if live_card is not None:
+        _edit_card_above(ctx, view, item, live_card, live=True)  # "✍️ Explanation given"
     summary = ctx.tr("✅ Explanation saved for %(code)s.", code=item.code)
     nxt = _next_unanswered(view, item)
     if nxt is None:

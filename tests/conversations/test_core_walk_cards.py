@@ -130,3 +130,14 @@ async def test_a_typed_answer_edits_the_items_card_where_it_was_delivered(
     refresh = [r for r in p.last.replies if r.edit_message_id == 777]
     assert len(refresh) == 1 and "4 → 1,5 điểm" in refresh[0].text
     assert "Chưa trả lời" not in refresh[0].text
+
+
+async def test_an_explanation_refreshes_the_items_card(db, clock, person, engine):
+    p = await officer(db, clock, person, user_id=71)
+    await p.text("/score 1.5.2")  # points typed directly always need an explanation
+    await engine.delivered(Event(0, p.sender, "text"), [("card:1.5.2", 555)])
+    await p.text("1")
+    assert "giải trình" in said(p)
+    await p.text("Đã kiểm tra đủ các bộ phận theo kế hoạch năm")
+    refresh = [r for r in p.last.replies if r.edit_message_id == 555 and r.edit_only]
+    assert len(refresh) == 1 and "✍️" in refresh[0].text and refresh[0].buttons
