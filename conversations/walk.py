@@ -119,12 +119,15 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if mode == "den" and "/" not in text:
         await _denominator(ctx, view, item, text)
         return True
-    if item.kind == "ratio" and "/" not in text and fold(text) not in ("na", "khong ap dung"):
+    fraction = item.kind == "ratio" or (
+        item.answer is not None and item.answer.denominator is not None
+    )
+    if fraction and "/" not in text and fold(text) not in ("na", "khong ap dung"):
         _numerator(ctx, view, item, text)
         return True
     try:
         answer = parse_answer(item, text)
-        if item.kind == "ratio" and answer.num is not None and answer.den is not None:
+        if fraction and answer.num is not None and answer.den is not None:
             walk_input.whole_count(answer.num)
             walk_input.whole_count(answer.den)
     except AnswerError as err:
