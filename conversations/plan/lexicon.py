@@ -181,3 +181,14 @@ GENERIC_PHRASES: Final[re.Pattern[str]] = re.compile(
 )
 
 NEXT_WORDS: Final[re.Pattern[str]] = re.compile(r"\b(?:tiep theo|sap toi|gan nhat|sap het han)\b")
+
+# Words that ask or describe doing, not what is done: a deadline question may add them to any
+# milestone's topic ("… khi nào xong", "phát phiếu", "bắt đầu") without asking about
+# something else.
+NEUTRAL: Final[frozenset[str]] = _words(
+    "xong lam bat dau ket thuc phat hoan thanh nop gui chot truoc sau cuoi hop co biet nay "
+    "file pdf ban scan nhan tra loi dien phai can xem bao nhieu gio ngay vao ra len chinh "
+    "thuc chi so cai cach hanh chinh tiep theo sap toi gan nhat nam thang muc do "
+    "score scores scoring come out meeting meet held happen take place start begin finish "
+    "end open close get give back our their"
+)

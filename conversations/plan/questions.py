@@ -36,11 +36,13 @@ from conversations.plan.lexicon import (
     ENGLISH_WORDS,
     GENERIC_PHRASES,
     KIND_PHRASES,
+    NEUTRAL,
     NEXT_WORDS,
     QUESTION_PHRASES,
     STOPWORDS,
 )
 from conversations.plan.model import Milestone, Plan
+from conversations.plan.rules import question_form
 from conversations.plan.text import fold, is_vietnamese_syllable, tokens
 
 # A word of the milestone's kind vocabulary says more than one that happens to be in its
@@ -65,6 +67,7 @@ class QuestionAnswer:
     milestone: Milestone | None
     confidence: float
     alternatives: list[Milestone] = field(default_factory=list)
+    missing: tuple[str, ...] = ()  # the question's topic words no milestone speaks of
 
 
 def days_left(m: Milestone, today: date) -> int:
@@ -192,13 +195,18 @@ class _Index:
     weights: tuple[dict[str, float], ...]
     idf: dict[str, float]
     vocab: frozenset[str]
+    spoken: frozenset[str]  # every word any milestone's title, source or actors say
 
 
 @lru_cache(maxsize=32)
 def _index(plan: Plan) -> _Index:
     weights: list[dict[str, float]] = []
     vocab = set(_BASE_VOCAB)
+    spoken: set[str] = set(NEUTRAL)
     for m in plan.milestones:
+        said = " ".join(x or "" for x in (m.title, m.source, m.lead, m.coordinate))
+        spoken.update(_content_words(said))
+        spoken.update(w for p in KIND_PHRASES.get(m.kind, ()) for w in p.split())
         main = _content_words(re.sub(r"\([^)]*\)", " ", m.title))
         aside = _content_words(" ".join(re.findall(r"\(([^)]*)\)", m.title)))
         vocab.update(main, aside)
@@ -216,7 +224,7 @@ def _index(plan: Plan) -> _Index:
         for f in w:
             df[f] = df.get(f, 0) + 1
     idf = {f: math.log(1 + n / d) for f, d in df.items()}
-    return _Index(tuple(weights), idf, frozenset(vocab))
+    return _Index(tuple(weights), idf, frozenset(vocab), frozenset(spoken))
 
 
 # -- answering ----------------------------------------------------------------------------------
@@ -263,6 +271,11 @@ def answer_question(
             if index.idf[f] > math.log(2) + 1e-9 or n == 1:
                 telling = True
         scored.append((score * _audience_factor(m, audience), m))
+    missing = tuple(w for w in dict.fromkeys(query.words) if w not in index.spoken)
+    scored.sort(key=lambda sm: -sm[0])
+    if missing and (matched_words or question_form(question) == "time"):  # the question names something no milestone speaks of
+        near = [m for s, m in scored if s > 0][:3]
+        return QuestionAnswer(None, 0.0, near, missing)
     if not telling:
         if query.wants_next:
             visible = [m for _, m in scored if _audience_factor(m, audience) == 1.0]
@@ -270,7 +283,6 @@ def answer_question(
             if upcoming:
                 return QuestionAnswer(min(upcoming, key=lambda m: m.due), 0.6, [])
         return None
-    scored.sort(key=lambda sm: -sm[0])
     top = scored[0][0]
     close = [m for s, m in scored if s >= top * _TIE]
     best = _pick_by_time(close, today) if len(close) > 1 else scored[0][1]
