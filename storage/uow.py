@@ -33,6 +33,7 @@ from storage.repositories import (
     OutboxRepository,
     PeriodRepository,
     PersonRepository,
+    PlanTextRepository,
     ProcessedUpdateRepository,
     ResultRepository,
     SubmissionRepository,
@@ -60,6 +61,7 @@ class UnitOfWork:
     results: ResultRepository
     conversations: ConversationRepository
     access: AccessRepository
+    plan_text: PlanTextRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -92,6 +94,7 @@ class UnitOfWork:
         self.results = ResultRepository(session)
         self.conversations = ConversationRepository(session)
         self.access = AccessRepository(session)
+        self.plan_text = PlanTextRepository(session)
         return self
 
     async def __aexit__(

@@ -13,6 +13,7 @@ from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.periods import PeriodRepository
+from storage.repositories.plan_text import AskedRow, PlanTextRepository, SectionRow
 from storage.repositories.results import ResultRepository
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.survey import SurveyRepository
@@ -24,6 +25,7 @@ __all__ = [
     "AccessRepository",
     "AnswerRepository",
     "AppraisalRepository",
+    "AskedRow",
     "BroadcastRepository",
     "CatalogRepository",
     "ConversationRepository",
@@ -35,9 +37,11 @@ __all__ = [
     "OutboxRepository",
     "PeriodRepository",
     "PersonRepository",
+    "PlanTextRepository",
     "ProcessedUpdateRepository",
     "Repository",
     "ResultRepository",
+    "SectionRow",
     "StorageError",
     "SubmissionRepository",
     "SurveyRepository",
