@@ -42,7 +42,7 @@ from conversations.plan.lexicon import (
     STOPWORDS,
 )
 from conversations.plan.model import Milestone, Plan
-from conversations.plan.rules import question_form
+from conversations.plan.rules import RULE_CUE, question_form, rule_topics
 from conversations.plan.text import fold, is_vietnamese_syllable, tokens
 
 # A word of the milestone's kind vocabulary says more than one that happens to be in its
@@ -273,7 +273,9 @@ def answer_question(
         scored.append((score * _audience_factor(m, audience), m))
     missing = tuple(w for w in dict.fromkeys(query.words) if w not in index.spoken)
     scored.sort(key=lambda sm: -sm[0])
-    if missing and (matched_words or question_form(question) == "time"):  # the question names something no milestone speaks of
+    if missing and (
+        matched_words or question_form(question) == "time"
+    ):  # the question names something no milestone speaks of
         near = [m for s, m in scored if s > 0][:3]
         return QuestionAnswer(None, 0.0, near, missing)
     if not telling:
@@ -315,7 +317,8 @@ _TOPIC = re.compile(
 
 
 def is_question(text: str) -> bool:
-    """Whether free text asks about a deadline (vs a greeting, a score, a yes/no)."""
+    """Whether free text asks about the plan: a deadline, or a rule the plan may state
+    ("có phải ký số không?", "kinh phí lấy từ nguồn nào?"), vs a greeting or a score."""
     words: list[str] = []
     for word in tokens(fold(text).replace("-", " ")):
         words.extend(_correct(word, _BASE_VOCAB, _PREFERRED))
@@ -326,4 +329,6 @@ def is_question(text: str) -> bool:
     if _STRONG_CUE.search(expanded):
         return True
     has_topic = bool(_TOPIC.search(expanded))
-    return has_topic and (bool(_CUE.search(expanded)) or "?" in text)
+    if has_topic and (bool(_CUE.search(expanded)) or "?" in text):
+        return True
+    return bool(rule_topics(text)) and ("?" in text or bool(RULE_CUE.search(expanded)))

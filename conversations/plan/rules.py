@@ -22,7 +22,8 @@ from conversations.plan.text import fold, tokens
 TIME_CUE: Final[re.Pattern[str]] = re.compile(
     r"\b(?:khi nao|bao gio|luc nao|hom nao|ngay nao|thang nao|tuan nao|may gio|bao lau|may ngay"
     r"|thoi han|han chot|het han|han cuoi|han nop|han gui|deadline|due|when|what date"
-    r"|how long|how many days|by when|until when|truoc ngay|thoi gian|han(?! che))\b"
+    r"|how long|how many days|by when|until when|truoc ngay|thoi gian|thang may|ngay may"
+    r"|bao nhieu ngay|con bao nhieu|han(?! che))\b"
 )
 # Yes/no, where, which, how: a question about a rule, not a date.
 RULE_CUE: Final[re.Pattern[str]] = re.compile(
@@ -61,7 +62,7 @@ def _expanded(text: str) -> str:
 
 
 def question_form(text: str) -> str | None:
-    """"time" (asks when), "rule" (asks yes/no, where, which, how) or None (neither shows)."""
+    """ "time" (asks when), "rule" (asks yes/no, where, which, how) or None (neither shows)."""
     expanded = _expanded(text)
     if TIME_CUE.search(expanded):
         return "time"
