@@ -310,7 +310,10 @@ def plan_list(year: int, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
 def plan_export(year: int, output: str | None) -> None:
     s = _settings()
-    text = dump_plan(plan_from_rows(year, _stored_or_fail(s, year)))
+    rows = _stored_or_fail(s, year)
+    _, _, sections = _run(s, lambda db: _stored_with_text(db, year))
+    plan = plan_from_rows(year, rows)
+    text = dump_plan(Plan(plan.period, plan.milestones, sections))  # the text too
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

@@ -125,6 +125,13 @@ def test_the_reviewed_yaml_keeps_the_plans_text(cli, tmp_path):
     assert "sections:" in review and "KINH PHÍ THỰC HIỆN" in review
     cli("plan", "import", "review.yaml", "--period", "2021")
     assert ask(cli, "kinh phí lấy từ nguồn nào?", 2021)["quote"]["section"] == "III"
+    # the exported plan carries the text; a timeline-only YAML keeps the stored text
+    exported = cli("plan", "export", "--period", "2021").stdout
+    assert "KINH PHÍ THỰC HIỆN" in exported
+    timeline = tmp_path / "timeline.yaml"
+    timeline.write_text(exported.split("sections:")[0], encoding="utf-8")
+    cli("plan", "import", str(timeline), "--period", "2021")
+    assert ask(cli, "kinh phí lấy từ nguồn nào?", 2021)["quote"]["section"] == "III"
 
 
 def test_unanswered_questions_reach_the_admin(cli, db_url, tmp_path):
