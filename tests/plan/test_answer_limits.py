@@ -48,6 +48,8 @@ def ask(prefix: str, question: str, today: date, locale: str = "vi") -> Deadline
 
 
 # -- questions the plan answers, phrased as the tests elsewhere never do ------------------------
+# (37/49 on the first run against the new "outside the plan" check; the vocabulary it taught —
+# everyday words, English leftovers, off-plan topics — is in conversations/plan/lexicon.py)
 
 HELD_OUT_VAN_CANH: list[tuple[str, str]] = [
     ("Cho mình hỏi chậm nhất ngày nào phải gửi tài liệu kiểm chứng?", "self_assessment"),
@@ -105,7 +107,9 @@ HELD_OUT_UONG_BI: list[tuple[str, str]] = [
 ]
 
 
-# A second set, written after the matcher was tuned on the two above and never tuned on.
+# A second set, written after the matcher was tuned on the two above: 23/26 on its first run;
+# "hết ngày nào", "check" and the plan's own "CCHC" in titles were then taught, the
+# "council check our evidence" miss is kept.
 HELD_OUT_FRESH: list[tuple[str, str, str]] = [
     ("000", "Xã em cần nộp báo cáo tự chấm trước mấy giờ ngày cuối?", "self_assessment"),
     ("000", "hồ sơ tự đánh giá chỉ số CCHC nộp đến hết ngày nào", "self_assessment"),
@@ -155,6 +159,54 @@ def test_fresh_held_out_set() -> None:
     cases = len(HELD_OUT_FRESH) + len(OUTSIDE_FRESH)
     accuracy = 1 - len(misses) / cases
     print(f"\nfresh set: {cases - len(misses)}/{cases} right ({accuracy:.1%})")
+    for miss in misses:
+        print("  MISS", miss)
+    assert accuracy >= 0.95, misses
+
+
+# A third set, written last and run once as it stands (23/24 on its first run; the miss,
+# "cung cấp" for "send", is kept): the matcher was never tuned on it.
+BLIND_IN_PLAN: list[tuple[str, str, str]] = [
+    ("000", "Chừng nào hết hạn gửi báo cáo tự đánh giá vậy anh?", "self_assessment"),
+    ("000", "nop bieu cham diem cho phong noi vu truoc ngay may", "self_assessment"),
+    ("000", "Hạn cuối cùng cung cấp tài liệu kiểm chứng", "self_assessment"),
+    ("000", "evidence upload deadline please", "self_assessment"),
+    ("000", "Người dân được khảo sát mức độ hài lòng vào lúc nào?", "survey"),
+    ("000", "phát phiếu điều tra xã hội học cho lãnh đạo xã khi nào", "survey_2"),
+    ("000", "thời gian thẩm định kết quả chấm điểm", "appraisal"),
+    ("000", "when does the appraisal happen?", "appraisal"),
+    ("000", "Khi nào công bố chỉ số CCHC năm 2021 của các xã?", "publication"),
+    ("000", "kết quả xếp hạng chính thức có khi nào", "publication"),
+    ("000", "when will we know the final ranking?", "publication"),
+    ("000", "bao giờ ban hành hướng dẫn chấm điểm", "m01"),
+    ("000", "khi nào trình chủ tịch phê duyệt", "m07"),
+    ("001", "hạn gửi biểu tự chấm và tài liệu kiểm chứng về UBND thành phố", "self_assessment"),
+    ("001", "tu danh gia ket qua cchc hoan thanh truoc ngay nao", "self_assessment"),
+    ("001", "when must the self-scoring sheet be sent?", "self_assessment"),
+    ("001", "bao giờ hội đồng thẩm định họp", "appraisal"),
+    ("001", "khi nào ra quyết định công bố chỉ số", "publication"),
+    ("001", "xếp hạng chỉ số CCHC các xã phường công bố tháng mấy", "publication"),
+    ("001", "tổng hợp và xử lý số liệu chỉ số khi nào", "m02"),
+]
+
+BLIND_OUTSIDE: list[tuple[str, str]] = [
+    ("000", "hạn nộp báo cáo công tác dân vận chính quyền"),
+    ("000", "khi nào kiểm tra cải cách hành chính tại xã"),
+    ("001", "deadline for the quarterly report?"),
+    ("001", "hạn đăng ký thi đua năm 2024"),
+]
+
+
+def test_blind_set() -> None:
+    cases = [(p, q, w) for p, q, w in BLIND_IN_PLAN] + [(p, q, None) for p, q in BLIND_OUTSIDE]
+    misses = []
+    for prefix, question, want in cases:
+        ans = ask(prefix, question, VAN_CANH if prefix == "000" else UONG_BI)
+        got = ans.milestone.key if ans.milestone else None
+        if got != want:
+            misses.append(f"{prefix} {question!r}: want {want}, got {got} ({ans.outcome})")
+    accuracy = 1 - len(misses) / len(cases)
+    print(f"\nblind set: {len(cases) - len(misses)}/{len(cases)} right ({accuracy:.1%})")
     for miss in misses:
         print("  MISS", miss)
     assert accuracy >= 0.95, misses
