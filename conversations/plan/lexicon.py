@@ -177,7 +177,7 @@ COMMON: Final[frozenset[str]] = _words(
 # Verbs every task has ("triển khai", "tổ chức") and the agencies named in tasks: they say
 # who, not what, so they tell no milestone from another.
 GENERIC_PHRASES: Final[re.Pattern[str]] = re.compile(
-    r"\b(?:thuc hien|trien khai|to chuc|cong tac|xac dinh"
+    r"\b(?:thuc hien|trien khai|to chuc|cong tac|xac dinh|(?:theo )?quy dinh"
     r"|(?:phong |so )?noi vu|uy ban nhan dan(?: (?:huyen|tinh|xa|thanh pho|quan|thi xa))?"
     r"|co quan(?: chuyen mon)?|don vi|dia phuong|thi tran|chu tich)\b"
 )
@@ -201,7 +201,7 @@ NEUTRAL: Final[frozenset[str]] = _words(
 OFF_PLAN: Final[re.Pattern[str]] = re.compile(
     r"\b(?:khen thuong|thi dua|sang kien|tap huan|boi duong|kiem tra|thanh tra|iso|tuyen dung"
     r"|thi tuyen|nang luong|tien luong|ngan sach|du toan|quyet toan|co so du lieu|mot cua"
-    r"|dich vu cong|quy [ivx1-4]+|quy|\d+ thang|hang thang|hang quy|giao ban|nghi phep"
+    r"|dich vu cong|quy [ivx1-4]+|\d+ thang|hang thang|hang quy|giao ban|nghi phep"
     r"|awards?|nominations?|audit|training|inspections?|quarter\w*|monthly|budget|salary"
     r"|recruit\w*|exams?|holidays?|database)\b"
 )

@@ -402,3 +402,11 @@ def test_rule_questions_are_questions(text: str) -> None:
 @pytest.mark.parametrize("text", ["Có ký số rồi", "đã ký số", "kinh phí", "ok không"])
 def test_statements_are_not(text: str) -> None:
     assert not is_question(text)
+
+
+@pytest.mark.parametrize(
+    "question", ["hạn nộp TLKC theo quy định là khi nào?", "tự đánh giá hạn theo kế hoạch?"]
+)
+def test_the_plans_own_words_are_not_outside_it(question: str) -> None:
+    ans = ask("000", question, VAN_CANH)
+    assert ans.milestone is not None and ans.milestone.key == "self_assessment"
