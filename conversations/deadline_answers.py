@@ -26,7 +26,7 @@ from conversations.deadlines import (
 from conversations.i18n import t
 from conversations.plan.bridge import plan_from_rows
 from conversations.plan.questions import QuestionAnswer, answer_question
-from conversations.plan.rules import Quote, find_rule, question_form
+from conversations.plan.rules import Quote, asks_who, find_rule, question_form
 from conversations.plan.sections import Section
 from conversations.plan.text import fold, nfc
 from storage import models as m
@@ -187,7 +187,9 @@ def answer_for(
     plan = plan_from_rows(year, rows)
     qa = answer_question(question, plan, today, audience) if rows else None
     form = question_form(question)
-    if form == "rule" or not rows:
+    if form == "rule" and qa is not None and qa.milestone is not None and asks_who(question):
+        ans = _milestone_answer(locale, rows, today, qa)  # its card names who leads
+    elif form == "rule" or not rows:
         ans = _rule_answer(locale, year, rows, question, today, sections, qa)
     elif qa is None:
         lines = [t(locale, "I could not tell which deadline you mean. The plan's next ones:")]

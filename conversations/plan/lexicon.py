@@ -177,7 +177,8 @@ COMMON: Final[frozenset[str]] = _words(
 # Verbs every task has ("triển khai", "tổ chức") and the agencies named in tasks: they say
 # who, not what, so they tell no milestone from another.
 GENERIC_PHRASES: Final[re.Pattern[str]] = re.compile(
-    r"\b(?:thuc hien|trien khai|to chuc|cong tac|xac dinh|(?:theo )?quy dinh"
+    r"\b(?:thuc hien|trien khai|to chuc|cong tac|xac dinh|(?:theo )?quy dinh|chu tri|phoi hop"
+    r"|phu trach"
     r"|(?:phong |so )?noi vu|uy ban nhan dan(?: (?:huyen|tinh|xa|thanh pho|quan|thi xa))?"
     r"|co quan(?: chuyen mon)?|don vi|dia phuong|thi tran|chu tich)\b"
 )
@@ -193,7 +194,7 @@ NEUTRAL: Final[frozenset[str]] = _words(
     "thuc chi so cai cach hanh chinh tiep theo sap toi gan nhat nam thang muc do "
     "score scores scoring come out meeting meet held happen take place start begin finish "
     "end open close get give back our their ve tai tu den tren duoi phong ban quyet dinh "
-    "van so em chung toi minh xa phuong huyen tinh thanh pho bieu het"
+    "van so em chung toi minh xa phuong huyen tinh thanh pho bieu het ai gom nhung nao"
 )
 
 # Things officers ask deadlines for that PAR-index plans rarely date: when the plan's

@@ -9,6 +9,7 @@ does, the plan does not say, and the reply says exactly that.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -32,6 +33,19 @@ RULE_CUE: Final[re.Pattern[str]] = re.compile(
     r"|is it|are they|does it|need to|required|where|which|how|who|ai chu tri|ai phu trach)\b"
     r"|\bco\b.*\bkhong\b"
 )
+
+# A date in the question ("trước 30/11 phải không?") makes it a question about time.
+_DATE: Final[re.Pattern[str]] = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+# "Who leads …?": the milestone's card names its lead and coordinating agencies.
+WHO_CUE: Final[re.Pattern[str]] = re.compile(
+    r"\b(?:ai chu tri|ai phu trach|ai lam|co quan nao chu tri|don vi nao chu tri|who)\b"
+)
+
+
+def asks_who(text: str) -> bool:
+    """Whether the question asks who leads a step ("Ai chủ trì thẩm định?")."""
+    return bool(WHO_CUE.search(_expanded(text)))
+
 
 # Subjects of rule questions → the words a plan sentence must contain to speak of them.
 RULE_TOPICS: Final[dict[str, tuple[str, ...]]] = {
@@ -64,7 +78,7 @@ def _expanded(text: str) -> str:
 def question_form(text: str) -> str | None:
     """ "time" (asks when), "rule" (asks yes/no, where, which, how) or None (neither shows)."""
     expanded = _expanded(text)
-    if TIME_CUE.search(expanded):
+    if TIME_CUE.search(expanded) or _DATE.search(text):
         return "time"
     if RULE_CUE.search(expanded) or rule_topics(text):
         return "rule"
@@ -88,6 +102,13 @@ class Quote:
 
 def _content(folded: str) -> set[str]:
     return {w for w in tokens(folded) if w not in STOPWORDS and not w.isdigit() and len(w) > 1}
+
+
+def _shares_pair(text: str, body: str) -> bool:
+    """Whether two adjacent topic words of the question stand together in ``body`` too, so
+    "chủ trì … thẩm định" is not matched by a sentence with "chủ trì" and "tham mưu"."""
+    words = [w for w in tokens(_expanded(text)) if w not in STOPWORDS and not w.isdigit()]
+    return any(f" {a} {b} " in f" {body} " for a, b in itertools.pairwise(words))
 
 
 def _candidates(sections: tuple[Section, ...]) -> list[Quote]:
@@ -126,7 +147,7 @@ def find_rule(text: str, sections: tuple[Section, ...]) -> Quote | None:
         if topics:
             if not _speaks_of(f"{body} {' '.join(tokens(fold(q.heading)))}", topics):
                 continue
-        elif len(shared) < max(2, round(len(words) * 0.67)):
+        elif len(shared) < max(2, round(len(words) * 0.67)) or not _shares_pair(text, body):
             continue
         score = sum(math.log(1 + len(quotes) / df[w]) for w in shared)
         score += 3.0 if topics and _speaks_of(body, topics) else 0.0

@@ -410,3 +410,18 @@ def test_statements_are_not(text: str) -> None:
 def test_the_plans_own_words_are_not_outside_it(question: str) -> None:
     ans = ask("000", question, VAN_CANH)
     assert ans.milestone is not None and ans.milestone.key == "self_assessment"
+
+
+def test_a_yes_no_question_with_a_date_is_about_time() -> None:
+    ans = ask("000", "Có phải nộp TLKC trước 30/11 không?", VAN_CANH)
+    assert ans.outcome == MILESTONE and ans.milestone is not None
+    assert ans.milestone.key == "self_assessment" and "Hạn: 30/11/2021" in ans.text
+
+
+def test_who_leads_is_answered_by_the_milestones_card() -> None:
+    ans = ask("000", "Ai chủ trì thẩm định?", VAN_CANH)
+    assert ans.milestone is not None and ans.milestone.key == "appraisal"
+    assert "Chủ trì: Phòng Nội vụ" in ans.text
+    en = ask("000", "who leads the survey?", VAN_CANH, locale="en")
+    assert en.milestone is not None and en.milestone.kind == "survey"
+    assert "Responsible: Phòng Nội vụ" in en.text
