@@ -14,6 +14,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.periods import PeriodRepository
 from storage.repositories.plan_text import AskedRow, PlanTextRepository, SectionRow
+from storage.repositories.publications import PublicationRepository
 from storage.repositories.results import ResultRepository
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.survey import SurveyRepository
@@ -39,6 +40,7 @@ __all__ = [
     "PersonRepository",
     "PlanTextRepository",
     "ProcessedUpdateRepository",
+    "PublicationRepository",
     "Repository",
     "ResultRepository",
     "SectionRow",

@@ -1,7 +1,7 @@
 """plan text and unanswered questions
 
 Revision ID: 0009_ask
-Revises: 0004_access
+Revises: 0007_publish
 Create Date: 2026-12-06
 
 Deadline answers that know their limits (issue 17): ``plan_sections`` keeps the plan's
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_ask"
-down_revision: str | Sequence[str] | None = "0004_access"
+down_revision: str | Sequence[str] | None = "0007_publish"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
