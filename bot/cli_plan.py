@@ -363,7 +363,11 @@ def plan_reminders(milestone: str, year: int, days: str | None, use_default: boo
     click.echo(t(s.locale, "Reminders for %(id)s: %(days)s days before", id=milestone, days=shown))
 
 
-@click.command("ask", help="Hỏi về Kế hoạch như trong chat / ask about the plan as in chat.")
+@click.command(
+    "ask",
+    help="Hỏi về Kế hoạch như trong chat / ask about the plan as in chat. "
+    "`parbot ask log --period Y`: câu hỏi Kế hoạch chưa trả lời / questions it did not answer.",
+)
 @click.argument("question")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
 @click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
