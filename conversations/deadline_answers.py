@@ -15,15 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from conversations.deadlines import (
-    NO_PLAN,
-    detail_lines,
-    esc,
-    short_list,
-    title_in,
-    when_in,
-)
-from conversations.i18n import t
+from conversations.deadlines import NO_PLAN, detail_lines, short_list, title_in, when_in
+from conversations.i18n import th
+from conversations.markup import Html, fmt, join_lines
 from conversations.plan.bridge import plan_from_rows
 from conversations.plan.questions import QuestionAnswer, answer_question
 from conversations.plan.rules import Quote, asks_who, find_rule, question_form
@@ -47,7 +41,7 @@ class DeadlineAnswer:
     """What the bot answers (``milestone`` None: the plan has no milestone for it)."""
 
     milestone: m.Milestone | None
-    text: str
+    text: Html
     confidence: float = 0.0
     alternatives: list[m.Milestone] = field(default_factory=list)
     outcome: str = MILESTONE
@@ -68,8 +62,8 @@ def asked_year(question: str, plan_year: int, due_year: int | None = None) -> in
     return None
 
 
-def _year_note(locale: str, plan_year: int, asked: int) -> str:
-    return t(
+def _year_note(locale: str, plan_year: int, asked: int) -> Html:
+    return th(
         locale,
         "The plan on hand is for %(year)s; the answer below is from the %(year)s plan, "
         "not %(asked)s.",
@@ -88,34 +82,38 @@ def asked_words(question: str, folded_words: Sequence[str]) -> str:
     return " ".join(text[a:b] for a, b in spans)
 
 
+def _bullet(locale: str, x: m.Milestone) -> Html:
+    return fmt("• %(title)s — %(when)s", title=title_in(locale, x), when=when_in(locale, x))
+
+
 def _nearest(
     locale: str, rows: Sequence[m.Milestone], near: list[m.Milestone], today: date
 ) -> list[str]:
-    lines = [t(locale, "The nearest milestones in the plan:")]
+    lines: list[str] = [th(locale, "The nearest milestones in the plan:")]
     if near:
-        lines += [f"• {esc(title_in(locale, x))} — {when_in(locale, x)}" for x in near[:3]]
+        lines += [_bullet(locale, x) for x in near[:3]]
     else:
         lines += short_list(locale, rows, today)
-    lines.append(t(locale, "Type /deadlines for the whole plan."))
+    lines.append(th(locale, "Type /deadlines for the whole plan."))
     return lines
 
 
 def _quote_lines(locale: str, year: int, q: Quote) -> list[str]:
     where = (
-        t(
+        th(
             locale,
             "The %(year)s plan, section %(number)s (%(heading)s):",
             year=year,
             number=q.number,
-            heading=esc(q.heading),
+            heading=q.heading,
         )
         if q.heading
-        else t(locale, "The %(year)s plan, section %(number)s:", year=year, number=q.number)
+        else th(locale, "The %(year)s plan, section %(number)s:", year=year, number=q.number)
     )
     sentence = " ".join(q.sentence.split())
     if len(sentence) > QUOTE_LIMIT:
         sentence = sentence[: QUOTE_LIMIT - 1].rstrip() + "…"
-    return [f"📖 {where}", f"“{esc(sentence)}”"]
+    return [fmt("📖 %(where)s", where=where), fmt("“%(sentence)s”", sentence=sentence)]
 
 
 def _rule_answer(
@@ -130,20 +128,20 @@ def _rule_answer(
     quote = find_rule(question, sections)
     if quote is not None:
         return DeadlineAnswer(
-            None, "\n".join(_quote_lines(locale, year, quote)), 1.0, [], RULE, quote
+            None, join_lines(_quote_lines(locale, year, quote)), 1.0, [], RULE, quote
         )
     by_key = {x.key: x for x in rows}
     near: list[m.Milestone] = []
     if qa is not None:
         picks = [qa.milestone] if qa.milestone is not None else []
         near = [by_key[x.id] for x in [*picks, *qa.alternatives] if x.id in by_key]
-    lines = [
-        t(locale, "The %(year)s plan does not say this.", year=year),
-        t(locale, "Ask Phòng Nội vụ to be sure."),
+    lines: list[str] = [
+        th(locale, "The %(year)s plan does not say this.", year=year),
+        th(locale, "Ask Phòng Nội vụ to be sure."),
     ]
     if rows:
         lines += ["", *_nearest(locale, rows, near, today)]
-    return DeadlineAnswer(None, "\n".join(lines), 0.0, near, RULE_NOT_IN_PLAN)
+    return DeadlineAnswer(None, join_lines(lines), 0.0, near, RULE_NOT_IN_PLAN)
 
 
 def _not_in_plan(
@@ -158,17 +156,17 @@ def _not_in_plan(
     near = [by_key[x.id] for x in qa.alternatives if x.id in by_key]
     topic = asked_words(question, qa.missing)
     first = (
-        t(
+        th(
             locale,
             "The %(year)s plan does not give a date for “%(topic)s”.",
             year=year,
-            topic=esc(topic),
+            topic=topic,
         )
         if topic
-        else t(locale, "The %(year)s plan does not give a date for this.", year=year)
+        else th(locale, "The %(year)s plan does not give a date for this.", year=year)
     )
     lines = [first, "", *_nearest(locale, rows, near, today)]
-    return DeadlineAnswer(None, "\n".join(lines), 0.0, near, NOT_IN_PLAN)
+    return DeadlineAnswer(None, join_lines(lines), 0.0, near, NOT_IN_PLAN)
 
 
 def answer_for(
@@ -183,7 +181,7 @@ def answer_for(
     """The answer to ``question`` from the milestones ``rows`` (already filtered for the
     asker, in date order) and the plan's text ``sections``; never empty."""
     if not rows and not sections:
-        return DeadlineAnswer(None, t(locale, NO_PLAN), outcome=NO_PLAN_YET)
+        return DeadlineAnswer(None, th(locale, NO_PLAN), outcome=NO_PLAN_YET)
     plan = plan_from_rows(year, rows)
     qa = answer_question(question, plan, today, audience) if rows else None
     form = question_form(question)
@@ -192,10 +190,12 @@ def answer_for(
     elif form == "rule" or not rows:
         ans = _rule_answer(locale, year, rows, question, today, sections, qa)
     elif qa is None:
-        lines = [t(locale, "I could not tell which deadline you mean. The plan's next ones:")]
+        lines: list[str] = [
+            th(locale, "I could not tell which deadline you mean. The plan's next ones:")
+        ]
         lines += short_list(locale, rows, today)
-        lines.append(t(locale, "Type /deadlines for the whole plan."))
-        ans = DeadlineAnswer(None, "\n".join(lines), outcome=UNCLEAR)
+        lines.append(th(locale, "Type /deadlines for the whole plan."))
+        ans = DeadlineAnswer(None, join_lines(lines), outcome=UNCLEAR)
     elif qa.milestone is None:
         ans = _not_in_plan(locale, year, rows, question, today, qa)
     else:
@@ -203,7 +203,7 @@ def answer_for(
     other = asked_year(question, year, ans.milestone.due_end.year if ans.milestone else None)
     if other is not None and ans.outcome in (MILESTONE, NOT_IN_PLAN, UNCLEAR):
         ans.other_year = other
-        ans.text = f"{_year_note(locale, year, other)}\n{ans.text}"
+        ans.text = join_lines([_year_note(locale, year, other), ans.text])
     return ans
 
 
@@ -217,9 +217,9 @@ def _milestone_answer(
     alternatives = [by_key[a.id] for a in qa.alternatives if a.id in by_key]
     if qa.confidence < LOW_CONFIDENCE and alternatives:
         lines.append("")
-        lines.append(t(locale, "Or did you mean:"))
-        lines += [f"• {esc(title_in(locale, x))} — {when_in(locale, x)}" for x in alternatives[:2]]
-    return DeadlineAnswer(row, "\n".join(lines), qa.confidence, alternatives, MILESTONE)
+        lines.append(th(locale, "Or did you mean:"))
+        lines += [_bullet(locale, x) for x in alternatives[:2]]
+    return DeadlineAnswer(row, join_lines(lines), qa.confidence, alternatives, MILESTONE)
 
 
 def sections_of(rows: Sequence[tuple[str, str, Sequence[str]]]) -> tuple[Section, ...]:
