@@ -398,3 +398,13 @@ def test_who_leads_is_answered_by_the_milestones_card() -> None:
     en = ask("000", "who leads the survey?", VAN_CANH, locale="en")
     assert en.milestone is not None and en.milestone.kind == "survey"
     assert "Responsible: Phòng Nội vụ" in en.text
+
+
+def test_quoted_plan_text_goes_out_escaped() -> None:
+    from conversations.plan.sections import Section
+
+    sections = (Section("III", "KINH PHÍ <b>", ("Kinh phí do <a href='x'>huyện</a> bố trí.",)),)
+    ans = answer_for("vi", 2021, [], "kinh phí lấy từ nguồn nào?", VAN_CANH, None, sections)
+    assert ans.outcome == RULE
+    assert "&lt;a href='x'&gt;huyện&lt;/a&gt;" in ans.text and "<a " not in ans.text
+    assert "KINH PHÍ &lt;b&gt;" in ans.text
