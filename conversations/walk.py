@@ -1,8 +1,10 @@
 """The self-scoring walk: one card per criterion, answers become points, nothing is ever lost.
 
 Every answer is written (with its audit row) in the update's own transaction before the reply
-goes out. Buttons carry only short ids and the unit; each press is re-checked against the
-database, so an old card, a restart or a forged button can never write where it should not.
+goes out. Buttons carry only short ids, the unit and the card's revision; each press is
+re-checked against the database, so an old card, a restart or a forged button can never write
+where it should not, and never replaces an answer the person did not see (walk_cards). Typed
+input follows one grammar on every card (walk_input).
 """
 
 from __future__ import annotations
