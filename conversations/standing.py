@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from conversations import assessment as A
 from conversations import charts, throttle
+from conversations import yearover_chat as YC
 from conversations.context import Ctx
 from conversations.replies import Button, OutgoingFile
 from conversations.review import say_long
@@ -152,6 +153,8 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             board=board_name(ctx, view.unit.board),
         )
     )
+    yoy, yoy_button = await YC.rank_lines(ctx, view.unit, view.period, res.index, rk.rank)
+    lines += yoy
     all_tied = len(rows) > 1 and len({r.result.index for r in rows}) == 1
     if len(rows) == 1:
         lines.append(
@@ -229,6 +232,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             )
         )
     fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
+    fields_button += (yoy_button,) if yoy_button else ()
     show_chart = len(rows) > 1 and not all_tied
     ctx.say("\n".join(lines), buttons=() if show_chart else fields_button)
     if not show_chart:
@@ -297,7 +301,8 @@ async def _board_photo(
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    """rk:fields:<unit id> — the unit's fields chart; rk:board:<board> — a board chart (admins)."""
+    """rk:fields:<unit id> — the unit's fields chart; rk:yoy:<unit id> — its criteria against
+    last year; rk:board:<board> — a board chart (admins)."""
     action = parts[1] if len(parts) > 1 else ""
     arg = parts[2] if len(parts) > 2 else ""
     if action == "fields":
@@ -310,6 +315,9 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
             ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
             return
         await fields_chart(ctx, unit_id)
+        return
+    if action == "yoy" and arg.isdigit() and can_see_unit(ctx, int(arg)):
+        await YC.criteria(ctx, int(arg))
         return
     if action == "board" and arg in BOARD_NAMES:
         if not ctx.is_admin:

@@ -38,6 +38,7 @@ from storage.repositories import (
     SubmissionRepository,
     SurveyRepository,
     UnitRepository,
+    YearRepository,
 )
 
 
@@ -60,6 +61,7 @@ class UnitOfWork:
     results: ResultRepository
     conversations: ConversationRepository
     access: AccessRepository
+    years: YearRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -92,6 +94,7 @@ class UnitOfWork:
         self.results = ResultRepository(session)
         self.conversations = ConversationRepository(session)
         self.access = AccessRepository(session)
+        self.years = YearRepository(session)
         return self
 
     async def __aexit__(
