@@ -139,7 +139,7 @@ def catalog_diff(old: str, new: str, out: str | None) -> None:
     s = cli._settings()
 
     async def go(db: Any) -> tuple[str, list[D.PairMapping]]:
-        async with db.uow(read_only=True) as uow:
+        async with db.uow() as uow:
             old_cats, old_year = await _side(uow, old)
             new_cats, new_year = await _side(uow, new)
         pairs = D.pair_by_board(list(old_cats.values()), list(new_cats.values()))

@@ -232,9 +232,9 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             )
         )
     fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
-    fields_button += (yoy_button,) if yoy_button else ()
+    yoy_rows = (yoy_button,) if yoy_button else ()
     show_chart = len(rows) > 1 and not all_tied
-    ctx.say("\n".join(lines), buttons=() if show_chart else fields_button)
+    ctx.say("\n".join(lines), buttons=yoy_rows if show_chart else fields_button + yoy_rows)
     if not show_chart:
         return
     photo = await _board_photo(ctx, rows, view.catalog, view.period, view.unit.board, unit_id)

@@ -162,34 +162,29 @@ class _Differ:
             if o in self.left_old and n in self.left_new:
                 self.link([o], [n], "recoded", sim)
 
-    def _same_field(self, old: str, new: str) -> bool:
-        return self.old_cat.field_of(old) == self.new_cat.field_of(new)
-
-    def split_and_merged(self) -> None:
+    def split_and_merged(self, *, by_title: bool) -> None:
+        """A leaf whose code became a parent of new leaves was split (and the reverse merged);
+        with ``by_title``, also parts whose title words all but come from the whole."""
         for o in list(self.left_old):
-            parts = [
-                n
-                for n in self.left_new
-                if self._same_field(o, n)
-                and (
-                    n.startswith(o + ".")
-                    or _part_of(self.new[n].title, self.old[o].title) >= PART_MIN
-                )
-            ]
+            parts = [n for n in self.left_new if self._part(n, o, self.new, self.old, by_title)]
             if len(parts) >= 2:
                 self.link([o], parts, "split", None)
         for n in list(self.left_new):
-            parts = [
-                o
-                for o in self.left_old
-                if self._same_field(o, n)
-                and (
-                    o.startswith(n + ".")
-                    or _part_of(self.old[o].title, self.new[n].title) >= PART_MIN
-                )
-            ]
+            parts = [o for o in self.left_old if self._part(o, n, self.old, self.new, by_title)]
             if len(parts) >= 2:
                 self.link(parts, [n], "merged", None)
+
+    def _part(
+        self, part: str, whole: str, parts: dict[str, Item], wholes: dict[str, Item], by_title: bool
+    ) -> bool:
+        if part.startswith(whole + "."):
+            return True
+        if not by_title:
+            return False
+        same_field = self.old_cat.field_of(
+            part if parts is self.old else whole
+        ) == self.new_cat.field_of(whole if parts is self.old else part)
+        return same_field and _part_of(parts[part].title, wholes[whole].title) >= PART_MIN
 
     def rest(self) -> None:
         for o in list(self.left_old):
@@ -203,8 +198,9 @@ def diff(old: Catalog, new: Catalog) -> PairMapping:
     order (removed items last)."""
     d = _Differ(old, new)
     d.same_code()
+    d.split_and_merged(by_title=False)
     d.by_title()
-    d.split_and_merged()
+    d.split_and_merged(by_title=True)
     d.rest()
     order = {code: i for i, code in enumerate(d.new)}
     links = sorted(d.links, key=lambda link: min((order[c] for c in link.new), default=10**6))
@@ -264,7 +260,9 @@ def dump(
             row["new_title"] = " | ".join(new[c].title for c in link.new)
             rows.append(row)
         doc["catalogs"].append({"old": pair.old_catalog, "new": pair.new_catalog, "items": rows})
-    body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.safe_dump(
+        doc, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None
+    )
     return HEADER + body
 
 

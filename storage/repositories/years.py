@@ -48,7 +48,8 @@ class YearRepository(Repository):
             .where(RoleGrant.unit_id.in_(unit_ids))
             .order_by(RoleGrant.id)
         )
-        return [UnitGrant(p, u, r) for p, u, r in await self.session.execute(stmt)]
+        rows = await self.session.execute(stmt)
+        return [UnitGrant(p, u, r) for p, u, r in rows if u is not None]
 
     async def assignments(self, period_id: int) -> list[Assignment]:
         """Every appraiser assignment of a period."""
