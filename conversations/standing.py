@@ -403,6 +403,7 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
         ctx.say(ctx.tr("No units with a criteria set in %(year)s yet.", year=period.year))
         return
     published = period.published_at is not None
+    before = await YC.previous_figures(ctx, period)
     if published:
         lines = [ctx.tr("<b>Official ranking %(year)s</b> (published)", year=period.year)]
     else:
@@ -419,6 +420,7 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
         lines.append(
             f"{r.ranked.rank}. {_esc(r.unit.name)} — {ctx.num(r.result.index)}{mark} "
             f"({class_label(ctx, r.catalog, r.result.class_rank)})"
+            + YC.board_note(ctx, before.get(r.unit.code), r.result.index)
         )
     if not published:
         lines.append("")

@@ -65,6 +65,22 @@ async def rank_lines(
     return lines, (Button(ctx.tr("📈 Compared with last year"), f"rk:yoy:{unit.id}"),)
 
 
+async def previous_figures(ctx: Ctx, period: m.Period) -> dict[str, Y.Previous]:
+    return await Y.previous_figures(ctx.uow, period)
+
+
+def board_note(ctx: Ctx, before: Y.Previous | None, index: Decimal) -> str:
+    """ " · 2024: hạng 3, +2,5" after a unit in the admins' board list."""
+    if before is None:
+        return ""
+    return " · " + ctx.tr(
+        "%(year)s: rank %(rank)s, %(delta)s",
+        year=before.year,
+        rank=before.rank,
+        delta=signed(ctx, index - before.index),
+    )
+
+
 async def criteria(ctx: Ctx, unit_id: int) -> None:
     """The criteria that gained and lost points since last year."""
     unit = await ctx.uow.units.get(unit_id)

@@ -4,10 +4,8 @@ catalog diff` and `catalog mapping import`."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,12 +13,9 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from bot.app import open_database
 from bot.cli import main
-from bot.settings import load_settings
-from conversations.context import CoreConfig
-from conversations.engine import ChatEngine
-from conversations.replies import Event, Outcome, Sender
+from conversations.replies import Outcome
+from tests.cli.test_cli_access import chat
 from tests.years.yeardata import NEW, OLD, write
 
 UPDATE_IDS = itertools.count(1)
@@ -42,28 +37,6 @@ def cli(db_url: str, tmp_path: Path):
         return result
 
     return run
-
-
-def chat(db_url: str, tmp_path: Path, user_id: int, lang: str, *texts: str) -> list[Outcome]:
-    async def go() -> list[Outcome]:
-        settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
-        async with open_database(settings, migrate=False) as db:
-            engine = ChatEngine(db.uow, CoreConfig(), lambda: datetime.now(UTC))
-            outs = []
-            for text in texts:
-                sender = Sender(user_id, user_id, f"User {user_id}", language_code=lang)
-                uid = next(UPDATE_IDS)
-                if text.startswith("cb:"):
-                    ev = Event(uid, sender, "callback", callback_id="c", callback_data=text[3:])
-                else:
-                    cmd, args = Event.parse_command(text) or ("", "")
-                    ev = Event(uid, sender, "command", text=text, command=cmd, args=args)
-                out = await engine.handle(ev)
-                assert out is not None
-                outs.append(out)
-            return outs
-
-    return asyncio.run(go())
 
 
 def texts(out: Outcome) -> str:
@@ -97,9 +70,9 @@ def year_2024(cli, tmp: Path, db_url: str) -> dict[str, str]:
     for role, user in (("leader", 501), ("officer", 502)):
         code = cli("invite", "--period", "2024", "--unit", "X01", "--role", role).output
         codes[role] = code.splitlines()[0]
-        chat(db_url, tmp, user, "en", f"/start {codes[role]}")
+        chat(db_url, tmp, user, f"User {user}", f"/start {codes[role]}")
     code = cli("invite", "--period", "2024", "--role", "appraiser").output.splitlines()[0]
-    chat(db_url, tmp, 503, "en", f"/start {code}")
+    chat(db_url, tmp, 503, "User 503", f"/start {code}")
     cli("appraiser", "assign", "--person", "503", "--period", "2024", "--field", "1")
     return codes
 
@@ -122,7 +95,7 @@ def test_period_new_copies_the_year_and_every_result_shows_the_previous_one(cli,
     assert "X01" in access and "501" in access and "502" in access
     assert "User 503 (503): 1 · " in cli("appraiser", "list", "--period", "2025").output
     # a used invite stays used
-    reuse = chat(db_url, tmp_path, 504, "en", f"/start {codes['leader']}")[0]
+    reuse = chat(db_url, tmp_path, 504, "User 504", f"/start {codes['leader']}")[0]
     assert "This invite has already been used." in texts(reuse)
     assert "504" not in cli("access", "list", "--period", "2025").output
 
@@ -158,17 +131,23 @@ def test_period_new_copies_the_year_and_every_result_shows_the_previous_one(cli,
     assert values["X04"][col].value is None
 
     # /rank for the leader, in Vietnamese and in English, and the criteria that moved
-    vi = texts(chat(db_url, tmp_path, 501, "vi", "cb:l:vi", "/rank")[1])
+    vi = texts(chat(db_url, tmp_path, 501, "User 501", "cb:l:vi", "/rank")[1])
     assert "So với năm trước: +60 điểm, từ hạng 3 lên hạng 1" in vi
-    en = chat(db_url, tmp_path, 501, "en", "cb:l:en", "/rank")[1]
+    en = chat(db_url, tmp_path, 501, "User 501", "cb:l:en", "/rank")[1]
     assert "Compared with last year: +60 points, up from rank 3 to rank 1" in texts(en)
     yoy = next(d for d in buttons(en) if d.startswith("rk:yoy:"))
-    moved = texts(chat(db_url, tmp_path, 501, "en", f"cb:{yoy}")[0])
+    moved = texts(chat(db_url, tmp_path, 501, "User 501", f"cb:{yoy}")[0])
     assert "1.2: +3 (0 → 3)" in moved and "1.3: +3 (0 → 3)" in moved
     assert "Lost:" not in moved
 
+    # the admins' board list says where each unit stood last year
+    admin = cli("invite", "--period", "2025", "--role", "admin").output.splitlines()[0]
+    board = texts(chat(db_url, tmp_path, 505, "User 505", f"/start {admin}", "/rank")[1])
+    assert "1. UBND xã An Hòa — 100* (Good) · 2024: rank 3, +60" in board
+    assert "4. UBND xã Mới — 0* (Not completed)\n" in board  # new: nothing to compare
+
     # the officer's card shows last year's answer and explanation, read only
-    card = texts(chat(db_url, tmp_path, 502, "en", "/score 1.1")[0])
+    card = texts(chat(db_url, tmp_path, 502, "User 502", "/score 1.1")[0])
     assert "Last year (2024): Có → 4 points" in card
     assert "Kế hoạch số 12/KH-UBND" in card
 
@@ -197,9 +176,9 @@ def test_period_new_with_a_new_catalog_and_its_mapping(cli, tmp_path, db_url):
     assert "catalog imported: xa-2025" in out.output
     rows = {"X01": {"1.1": "co", "1.2.1": "co", "1.2.2": "co", "1.4": "khong"}}
     cli("answers", "import", answers(tmp_path, "a25.csv", rows), "--period", "2025")
-    en = chat(db_url, tmp_path, 501, "en", "/rank")[0]
+    en = chat(db_url, tmp_path, 501, "User 501", "/rank")[0]
     yoy = next(d for d in buttons(en) if d.startswith("rk:yoy:"))
-    moved = texts(chat(db_url, tmp_path, 501, "en", f"cb:{yoy}")[0])
+    moved = texts(chat(db_url, tmp_path, 501, "User 501", f"cb:{yoy}")[0])
     assert "1.2.1, 1.2.2 ← 1.2: +3 (0 → 3)" in moved
     assert "1.1: +1 (4 → 5) · max 4 → 5" in moved
 
