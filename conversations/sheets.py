@@ -405,6 +405,14 @@ async def write_unit_sheet(uow: UnitOfWork, year: int, unit_code: str, out: Path
 # ------------------------------------------------------------------ the ranking
 
 
+BASIS_TEXT = {
+    "full": "Đủ điểm điều tra XHH",
+    "rescaled": "Thiếu điểm ĐTXHH: tính trên điểm tối đa được chấm",
+    "zero": "Thiếu điểm ĐTXHH: tính 0 điểm",
+}
+"""The ranking sheet's "basis" column (the sheets are Vietnamese documents)."""
+
+
 def ranking_columns(catalog: Catalog, prev_year: int | None = None) -> list[tuple[str, float]]:
     cols: list[tuple[str, float]] = [("Hạng", 7), ("Mã đơn vị", 10), ("Tên đơn vị", 34)]
     for f in catalog.fields:
@@ -415,6 +423,7 @@ def ranking_columns(catalog: Catalog, prev_year: int | None = None) -> list[tupl
         ("Điểm trừ", 9),
         ("Chỉ số CCHC", 10),
         ("Xếp loại", 24),
+        ("Cơ sở xếp hạng", 22),
     ]
     if prev_year is not None:  # the previous year's columns (year over year)
         cols += [
@@ -489,6 +498,7 @@ def build_ranking_workbook(
                 float(res.penalty),
                 float(res.index),
                 res.classification,
+                BASIS_TEXT.get(r.basis, r.basis),
             ]
             if prev_year is not None and previous is not None:
                 values += _previous_values(previous.get(r.unit.code), res.index)

@@ -34,6 +34,7 @@ from storage.repositories import (
     PeriodRepository,
     PersonRepository,
     ProcessedUpdateRepository,
+    PublicationRepository,
     ResultRepository,
     SubmissionRepository,
     SurveyRepository,
@@ -59,6 +60,7 @@ class UnitOfWork:
     updates: ProcessedUpdateRepository
     evidence: EvidenceRepository
     results: ResultRepository
+    publications: PublicationRepository
     conversations: ConversationRepository
     access: AccessRepository
     years: YearRepository
@@ -92,6 +94,7 @@ class UnitOfWork:
         self.updates = ProcessedUpdateRepository(session)
         self.evidence = EvidenceRepository(session)
         self.results = ResultRepository(session)
+        self.publications = PublicationRepository(session)
         self.conversations = ConversationRepository(session)
         self.access = AccessRepository(session)
         self.years = YearRepository(session)

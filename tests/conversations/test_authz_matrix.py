@@ -154,6 +154,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "ex:ranking":                          ("·",   "·",   "·",   "·",   "Y"),
     "pub:ok:2024":                         ("·",   "·",   "·",   "·",   "Y"),
     "pub:no":                              ("·",   "·",   "·",   "·",   "Y"),
+    "/unpublish <reason>":                 ("·",   "·",   "·",   "·",   "Y"),
+    "typed year in mode pub_confirm":      ("·",   "·",   "·",   "·",   "Y"),
     # ---- access buttons (about the focal officer of X02), and the move-or-keep question
     "acc:pg:0":                            ("·",   "·",   "·",   "·",   "Y"),
     "acc:p:<person>:0":                    ("·",   "·",   "·",   "·",   "Y"),
@@ -178,6 +180,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "document upload (evidence)":          ("·",   "Y",   "·",   "·",   "·"),
     "photo upload (evidence)":             ("·",   "Y",   "·",   "·",   "·"),
     "document in mode bc_text (notice)":   ("·",   "·",   "·",   "·",   "Y"),
+    "/plan":                               ("·",   "·",   "·",   "·",   "Y"),
+    "plan document (caption /plan)":       ("·",   "·",   "·",   "·",   "Y"),
+    "reviewed plan YAML (caption /plan)":  ("·",   "·",   "·",   "·",   "Y"),
 }
 # fmt: on
 
@@ -209,6 +214,8 @@ WRITES = {
     "a:X01:<item of D01's catalog>:0",
     "rv:ok:X01:<item of D01's catalog>",
     "pub:ok:2024",
+    "/unpublish <reason>",
+    "typed year in mode pub_confirm",
     "typed code in mode ev_pick",
     "typed section in mode ev_section",
     "typed points in mode rv_points",
@@ -217,12 +224,21 @@ WRITES = {
     "typed reply in mode rv_reply",
     "document upload (evidence)",
     "photo upload (evidence)",
+    "reviewed plan YAML (caption /plan)",
     "acc:ok:<grant>",
     "acc:ok:<grant>, no reason chosen",
     "mv:move:<invite>, nothing pending",
     "mv:move:<invite>, asked",
     "mv:both:<invite without the flag>",
 }
+PLAN_TXT = (
+    "KẾ HOẠCH\nXác định Chỉ số cải cách hành chính năm 2024\n1. Tự đánh giá, chấm điểm\n"
+    "- Thời gian: Hoàn thành trước ngày 16/3/2025\n"
+)
+PLAN_YAML = (
+    "period: 2024\nmilestones:\n  - id: plan_step\n    title: Tự đánh giá, chấm điểm\n"
+    "    kind: self_assessment\n    due: 2025-03-16\n"
+)
 
 
 # ------------------------------------------------------------------ the seeded world
@@ -779,6 +795,13 @@ async def _section_ref(c: Cell) -> None:
         row.section_ref = "Mục II"
 
 
+async def _published(c: Cell) -> None:
+    async with c.world.db.uow() as uow:
+        period = await uow.periods.latest()
+        assert period is not None
+        period.published_at = c.world.now
+
+
 def _submitted_all(c: Cell) -> Awaitable[None]:
     return c.world.set_status("submitted", *TARGETS)
 
@@ -999,7 +1022,7 @@ ROWS: dict[str, Row] = {
     "/publish": Row(
         "cmd:publish",
         act=lambda c: c.actor.cmd("/publish"),
-        effect=lambda c: "pub:ok:2024" in c.buttons,
+        effect=lambda c: "pub:no" in c.buttons,  # the readiness summary, cancel or type the year
     ),
     "/reopen <unit>": Row(
         "cmd:reopen",
@@ -1317,10 +1340,23 @@ ROWS: dict[str, Row] = {
     "pub:ok:2024": Row(
         "cb:pub",
         act=lambda c: c.actor.press("pub:ok:2024"),
-        effect=lambda c: any(r["published_at"] for r in c.rows("periods")),
+        # nothing is submitted in the seeded world: the admin is shown what is missing instead
+        effect=lambda c: "Chưa công bố" in c.text,
     ),
     "pub:no": Row(
         "cb:pub", act=lambda c: c.actor.press("pub:no"), effect=lambda c: bool(c.replies)
+    ),
+    "/unpublish <reason>": Row(
+        "cmd:unpublish",
+        setup=_published,
+        act=lambda c: c.actor.cmd("/unpublish sửa điểm điều tra"),
+        effect=lambda c: any(r["published_at"] is None for r in c.rows("periods")),
+    ),
+    "typed year in mode pub_confirm": Row(
+        "mode:pub",
+        setup=lambda c: c.world.set_state(c.role, {"mode": "pub_confirm", "pub": {"year": 2024}}),
+        act=lambda c: c.actor.type("2024 chưa có kết quả điều tra"),
+        effect=lambda c: any(r["published_at"] for r in c.rows("periods")),
     ),
     # ---- typed text in a mode
     "typed code in mode ev_pick": Row(
@@ -1387,6 +1423,25 @@ ROWS: dict[str, Row] = {
             "anh.jpg", jpeg(), caption="7.3 Ảnh niêm yết", mime="image/jpeg", kind="photo"
         ),
         effect=lambda c: bool(c.rows("evidence", unit_id=_x01(c).id)),
+    ),
+    "/plan": Row(
+        "cmd:plan",
+        act=lambda c: c.actor.cmd("/plan"),
+        effect=lambda c: "/plan 2024" in c.text,
+    ),
+    "plan document (caption /plan)": Row(
+        "file:document",
+        act=lambda c: c.actor.upload(
+            "ke-hoach.txt", PLAN_TXT.encode(), caption="/plan", mime="text/plain"
+        ),
+        effect=lambda c: c.document_named("ke-hoach-2024.yaml"),
+    ),
+    "reviewed plan YAML (caption /plan)": Row(
+        "file:document",
+        act=lambda c: c.actor.upload(
+            "ke-hoach-2024.yaml", PLAN_YAML.encode(), caption="/plan", mime="application/yaml"
+        ),
+        effect=lambda c: bool(c.rows("milestones", key="plan_step")),
     ),
     "document in mode bc_text (notice)": Row(
         "file:document",
