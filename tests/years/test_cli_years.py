@@ -4,7 +4,7 @@ catalog diff` and `catalog mapping import`."""
 
 from __future__ import annotations
 
-import itertools
+import asyncio
 import json
 from pathlib import Path
 
@@ -13,12 +13,13 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from bot.app import open_database
 from bot.cli import main
+from bot.settings import load_settings
 from conversations.replies import Outcome
 from tests.cli.test_cli_access import chat
 from tests.years.yeardata import NEW, OLD, write
 
-UPDATE_IDS = itertools.count(1)
 UNITS = "code,name,board\nX01,UBND xã An Hòa,commune\nX02,UBND xã Bình Phú,commune\nX03,UBND xã Cát Tiến,commune\n"
 
 
@@ -201,3 +202,26 @@ def test_catalog_diff_of_two_files_prints_yaml(cli, tmp_path):
 def test_period_new_refuses_a_missing_source_year(cli):
     res = cli("period", "new", "2026", "--from", "2019", code=1)
     assert "there is no assessment period 2019 yet" in res.output + res.stderr
+
+
+def test_last_year_figures_come_from_its_publication_snapshot(cli, tmp_path, db_url):
+    """Once 2024 is published, 2025 compares with what was announced, even if 2024's live
+    data moves afterwards (here: written straight into the database, past every refusal)."""
+    year_2024(cli, tmp_path, db_url)
+    cli("publish", "--period", "2024", "--force", "--reason", "Thử nghiệm")
+    published = {r["unit"]: r for r in json.loads(cli("rank", "--period", "2024", "--json").output)}
+    assert published["X01"]["official"] is True
+    cli("period", "new", "2025", "--from", "2024")
+
+    async def move_live_2024() -> None:
+        settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
+        async with open_database(settings, migrate=False) as db, db.uow() as uow:
+            period = await uow.periods.get_by_year(2024)
+            unit = await uow.units.get_by_code(period.id, "X01")
+            item = await uow.catalogs.item(unit.catalog_id, "1.2")
+            await uow.answers.set_answer(unit.id, item.id, {"option": "co"}, 3, None, "admin")
+
+    asyncio.run(move_live_2024())
+    now = {r["unit"]: r for r in json.loads(cli("rank", "--period", "2025", "--json").output)}
+    assert now["X01"]["previous"]["index"] == published["X01"]["index"] == 40.0
+    assert now["X01"]["previous"]["rank"] == published["X01"]["rank"] == 3
