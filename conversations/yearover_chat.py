@@ -23,7 +23,7 @@ from storage import models as m
 LastYear = Y.LastYearAnswer
 MAX_LISTED = 8  # criteria listed per direction (gains, losses)
 CACHE_SECONDS = 120.0
-_CACHE: dict[int, tuple[float, dict[str, Y.LastYearAnswer]]] = {}
+_CACHE: dict[tuple[int, object], tuple[float, dict[str, Y.LastYearAnswer]]] = {}
 
 
 def signed(ctx: Ctx, value: Decimal) -> str:
@@ -119,13 +119,14 @@ async def last_year(ctx: Ctx, unit: m.Unit, catalog: Catalog) -> dict[str, Y.Las
     """Last year's answers for the unit's cards, kept a little while per unit: a card is shown
     on almost every update, and last year does not change under the officer's feet."""
     now = time.monotonic()
-    hit = _CACHE.get(unit.id)
+    key = (unit.id, unit.created_at)  # ids alone repeat across databases (tests, demo --fresh)
+    hit = _CACHE.get(key)
     if hit is not None and now - hit[0] < CACHE_SECONDS:
         return hit[1]
     got = await Y.last_year_answers(ctx.uow, unit, catalog)
     if len(_CACHE) > 512:
         _CACHE.clear()
-    _CACHE[unit.id] = (now, got)
+    _CACHE[key] = (now, got)
     return got
 
 
