@@ -93,10 +93,9 @@ def _print_report(loc: str, r: N.CopyReport) -> None:
     click.echo(t(loc, "Year %(year)s started from %(from)s:", year=r.year, **{"from": r.from_year}))
     if r.catalog_imported:
         click.echo("  " + t(loc, "catalog imported: %(id)s", id=r.catalog_imported))
-    else:
-        click.echo(
-            "  " + t(loc, "catalogs copied: %(ids)s", ids=", ".join(r.catalogs_copied) or "—")
-        )
+    if r.catalogs_copied or not r.catalog_imported:
+        copied = ", ".join(r.catalogs_copied) or "—"
+        click.echo("  " + t(loc, "catalogs copied: %(ids)s", ids=copied))
     click.echo("  " + t(loc, "units copied: %(n)s", n=r.units))
     click.echo(
         "  " + t(loc, "roles moved to the new units: %(n)s (%(p)s people)", n=r.roles, p=r.people)

@@ -96,11 +96,14 @@ async def _catalogs(
     catalog_text: str | None,
     report: CopyReport,
 ) -> None:
+    covered: set[str] = set()
     if catalog_text is not None:
         _row, cat, _created = await A.import_catalog(uow, catalog_text, period.year)
         report.catalog_imported = cat.id
-        return
+        covered = set(cat.boards)
     for c in await uow.catalogs.list_for_period(src.id):
+        if covered & set(c.boards):
+            continue  # the new catalog replaces it; a board it does not cover keeps last year's
         parsed = A.catalog_of(c)
         await uow.catalogs.create(
             period.id, c.code, c.title, c.boards, c.source_yaml, A.item_specs(parsed)

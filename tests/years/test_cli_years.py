@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.settings import load_settings
 from conversations.replies import Outcome
 from tests.cli.test_cli_access import chat
-from tests.years.yeardata import NEW, OLD, write
+from tests.years.yeardata import NEW, OLD, catalog, leaf, write
 
 UNITS = "code,name,board\nX01,UBND xã An Hòa,commune\nX02,UBND xã Bình Phú,commune\nX03,UBND xã Cát Tiến,commune\n"
 
@@ -116,6 +116,10 @@ def test_period_new_copies_the_year_and_every_result_shows_the_previous_one(cli,
         assert prev["classification"] == before[unit]["classification"]
     assert now["X04"]["previous"] is None
     assert now["X01"]["rank"] == 1 and before["X01"]["rank"] == 3
+    text = cli("rank", "--period", "2025").output
+    assert "Last year" in text and "2024: 40 (rank 3)" in text
+    history = cli("access", "history").output
+    assert history.count("cli: period new") == 4  # two roles: granted on 2025, ended on 2024
 
     # the ranking sheet has the previous year's columns
     sheet = tmp_path / "r.xlsx"
@@ -155,6 +159,13 @@ def test_period_new_copies_the_year_and_every_result_shows_the_previous_one(cli,
 
 def test_period_new_with_a_new_catalog_and_its_mapping(cli, tmp_path, db_url):
     year_2024(cli, tmp_path, db_url)
+    # the departments' catalog is not replaced: it is copied
+    phong = catalog(
+        "phong-2024", 2024, leaf("1.1", "Kế hoạch CCHC của phòng", 10), 10, "department"
+    )
+    cli("catalog", "import", write(tmp_path, "phong.yaml", phong), "--period", "2024")
+    units = write(tmp_path, "p.csv", "code,name,board\nP01,Phòng Tư pháp,department\n")
+    cli("units", "import", units, "--period", "2024")
     new = write(tmp_path, "new.yaml", NEW)
     mapping = tmp_path / "map.yaml"
     out = cli("catalog", "diff", "2024", new, "--out", str(mapping)).output
@@ -175,6 +186,9 @@ def test_period_new_with_a_new_catalog_and_its_mapping(cli, tmp_path, db_url):
         "period", "new", "2025", "--from", "2024", "--catalog", new, "--mapping", str(mapping)
     )
     assert "catalog imported: xa-2025" in out.output
+    assert "catalogs copied: phong-2024" in out.output
+    ranked = {r["unit"]: r for r in json.loads(cli("rank", "--period", "2025", "--json").output)}
+    assert ranked["P01"]["board"] == "department" and ranked["P01"]["previous"]["rank"] == 1
     rows = {"X01": {"1.1": "co", "1.2.1": "co", "1.2.2": "co", "1.4": "khong"}}
     cli("answers", "import", answers(tmp_path, "a25.csv", rows), "--period", "2025")
     en = chat(db_url, tmp_path, 501, "User 501", "/rank")[0]

@@ -15,9 +15,9 @@ def leaf(code: str, title: str, mx: float, indent: str = "      ") -> str:
     )
 
 
-def catalog(cat_id: str, year: int, body: str, field_max: float) -> str:
+def catalog(cat_id: str, year: int, body: str, field_max: float, board: str = "commune") -> str:
     return (
-        f"catalog: {cat_id}\ntitle: Bộ chỉ số thử năm {year}\nboard: commune\nscale: 100\n"
+        f"catalog: {cat_id}\ntitle: Bộ chỉ số thử năm {year}\nboard: {board}\nscale: 100\n"
         "classification:\n"
         "  - {label: Hoàn thành tốt nhiệm vụ, label_en: Good, min_index: 80}\n"
         "  - {label: Hoàn thành nhiệm vụ, label_en: Completed, min_index: 50}\n"
