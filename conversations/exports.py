@@ -7,10 +7,10 @@ from conversations import assessment as A
 from conversations import sheets, throttle
 from conversations import yearover as Y
 from conversations.context import Ctx
+from conversations.markup import esc
 from conversations.replies import Button, OutgoingFile
 from conversations.standing import board_name
 from conversations.unitview import active_unit
-from conversations.walk import esc
 from storage import models as m
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from conversations import yearover as Y
 from conversations.context import Ctx
+from conversations.markup import esc, join_lines
 from conversations.replies import Button
 from scoring.answers import Answer
 from scoring.catalog import Catalog, Item
@@ -88,7 +89,7 @@ async def criteria(ctx: Ctx, unit_id: int) -> None:
     if unit is None or changes is None:
         ctx.say(ctx.tr("There is no previous year to compare with."))
         return
-    title = ctx.tr("<b>%(unit)s</b>: criteria compared with last year", unit=_esc(unit.name))
+    title = ctx.tr("<b>%(unit)s</b>: criteria compared with last year", unit=esc(unit.name))
     if not changes:
         ctx.say(title + "\n" + ctx.tr("No criterion gained or lost points since last year."))
         return
@@ -98,7 +99,7 @@ async def criteria(ctx: Ctx, unit_id: int) -> None:
     for head, part in ((ctx.tr("Gained:"), gains), (ctx.tr("Lost:"), losses)):
         if part:
             lines += ["", head] + [_change(ctx, c) for c in part]
-    ctx.say("\n".join(lines))
+    ctx.say(join_lines(lines))
 
 
 def _change(ctx: Ctx, c: Y.CriterionChange) -> str:
@@ -144,14 +145,10 @@ def card_lines(
         ctx.tr(
             "Last year (%(year)s): %(value)s → %(points)s points",
             year=last.year,
-            value=_esc(value),
+            value=esc(value),
             points=points,
         )
     ]
     if last.explanation:
-        out.append(ctx.tr("Last year's explanation: %(text)s", text=_esc(last.explanation[:300])))
+        out.append(ctx.tr("Last year's explanation: %(text)s", text=esc(last.explanation[:300])))
     return out
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
