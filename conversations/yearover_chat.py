@@ -95,7 +95,7 @@ async def criteria(ctx: Ctx, unit_id: int) -> None:
         return
     gains = [c for c in changes if c.delta > 0][:MAX_LISTED]
     losses = [c for c in reversed(changes) if c.delta < 0][:MAX_LISTED]
-    lines = [title]
+    lines: list[str] = [title]
     for head, part in ((ctx.tr("Gained:"), gains), (ctx.tr("Lost:"), losses)):
         if part:
             lines += ["", head] + [_change(ctx, c) for c in part]
@@ -141,7 +141,7 @@ def card_lines(
         return []
     value = describe(ctx, last.item, last.answer) if last.answer is not None else "—"
     points = ctx.num(last.points) if last.points is not None else "—"
-    out = [
+    out: list[str] = [
         ctx.tr(
             "Last year (%(year)s): %(value)s → %(points)s points",
             year=last.year,
