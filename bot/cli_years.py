@@ -199,6 +199,24 @@ def mapping_import(file: str, year: int) -> None:
     click.echo(t(s.locale, "Mapping for %(year)s imported: %(n)s links.", year=year, n=n))
 
 
+@mapping_group.command(
+    "show", help="In ánh xạ đang dùng (đã nạp hoặc tự tính) / print the mapping in use."
+)
+@click.option("--period", "year", type=int, required=True, help="Năm mới / the new year.")
+def mapping_show(year: int) -> None:
+    cli = _cli()
+    s = cli._settings()
+
+    async def go(db: Any) -> str:
+        async with db.uow() as uow:
+            return await N.mapping_text(uow, year)
+
+    try:
+        click.echo(cli._run(s, go), nl=False)
+    except A.NotFound as err:
+        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "No diff:"))
+
+
 def register(main: click.Group) -> None:
     main.add_command(period_group)
     catalog = main.commands["catalog"]

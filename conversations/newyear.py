@@ -172,3 +172,17 @@ async def mapping_for(uow: UnitOfWork, period: m.Period, prev: m.Period) -> list
         except D.MappingError:
             pass  # a catalog re-imported since: fall back to the computed mapping
     return [D.diff(o, n) for o, n in D.pair_by_board(list(old.values()), list(new.values()))]
+
+
+async def mapping_text(uow: UnitOfWork, year: int) -> str:
+    """The mapping file in use for ``year``: as imported, or the computed one written out."""
+    period = await A.get_period(uow, year)
+    prev = await previous_period(uow, period)
+    if prev is None:
+        raise A.NotFound(N_("there is no year before %(year)s to map from"), year=year)
+    stored = await uow.years.mapping(period.id)
+    if stored is not None and stored.from_period_id == prev.id:
+        return stored.source_yaml
+    pairs = await mapping_for(uow, period, prev)
+    old, new = await period_catalogs(uow, prev), await period_catalogs(uow, period)
+    return D.dump(pairs, old, new, from_year=prev.year, to_year=period.year)

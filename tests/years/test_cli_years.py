@@ -115,6 +115,8 @@ def test_period_new_copies_the_year_and_every_result_shows_the_previous_one(cli,
         assert prev["rank"] == before[unit]["rank"]
         assert prev["classification"] == before[unit]["classification"]
     assert now["X04"]["previous"] is None
+    computed = yaml.safe_load(cli("catalog", "mapping", "show", "--period", "2025").output)
+    assert {i["match"] for i in computed["catalogs"][0]["items"]} == {"same"}  # kept catalog
     assert now["X01"]["rank"] == 1 and before["X01"]["rank"] == 3
     text = cli("rank", "--period", "2025").output
     assert "Last year" in text and "2024: 40 (rank 3)" in text
@@ -203,6 +205,9 @@ def test_period_new_with_a_new_catalog_and_its_mapping(cli, tmp_path, db_url):
     assert "no scored item 9.9" in res.output + res.stderr
     ok = cli("catalog", "mapping", "import", str(mapping), "--period", "2025").output
     assert "Mapping for 2025 imported: 3 links." in ok
+    assert cli("catalog", "mapping", "show", "--period", "2025").output == mapping.read_text(
+        "utf-8"
+    )
 
 
 def test_catalog_diff_of_two_files_prints_yaml(cli, tmp_path):
