@@ -33,6 +33,7 @@ from storage.repositories import (
     OutboxRepository,
     PeriodRepository,
     PersonRepository,
+    PlanTextRepository,
     ProcessedUpdateRepository,
     PublicationRepository,
     ResultRepository,
@@ -63,6 +64,7 @@ class UnitOfWork:
     publications: PublicationRepository
     conversations: ConversationRepository
     access: AccessRepository
+    plan_text: PlanTextRepository
     years: YearRepository
 
     def __init__(
@@ -97,6 +99,7 @@ class UnitOfWork:
         self.publications = PublicationRepository(session)
         self.conversations = ConversationRepository(session)
         self.access = AccessRepository(session)
+        self.plan_text = PlanTextRepository(session)
         self.years = YearRepository(session)
         return self
 

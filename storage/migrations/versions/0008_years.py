@@ -1,7 +1,7 @@
 """catalog mappings: how last year's criteria correspond to this year's
 
 Revision ID: 0008_years
-Revises: 0007_publish
+Revises: 0009_ask
 Create Date: 2026-12-06
 
 Year-over-year comparisons need to know which criterion of the previous catalog became which
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_years"
-down_revision: str | Sequence[str] | None = "0007_publish"
+down_revision: str | Sequence[str] | None = "0009_ask"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
