@@ -373,7 +373,9 @@ async def start_cmd(ctx: Ctx, args: str = "") -> None:
         await status(ctx)
         return
     if words and words[0].lower() == "assign":
-        await _assign_cmd(ctx, words[1:])
+        from conversations.review_assign import assign_cmd
+
+        await assign_cmd(ctx, words[1:])
         return
     if not (ctx.is_admin or ctx.has_role("appraiser")):
         ctx.say(
@@ -419,7 +421,7 @@ async def show_queue(ctx: Ctx) -> None:
         ctx.say(
             ctx.tr(
                 "You have not been assigned any field to appraise in %(year)s yet. Phòng Nội "
-                "vụ assigns fields with “parbot appraiser assign”.",
+                "vụ assigns fields in the chat with /review assign; you will be told here.",
                 year=period.year,
             )
         )
@@ -1123,6 +1125,7 @@ async def status(ctx: Ctx) -> None:
         if uf is not None:
             files[u.id] = uf
     lines: list[str] = [ctx.tr("<b>Appraisal progress %(year)s</b>", year=period.year)]
+    cats = list({id(uf.catalog): uf.catalog for uf in files.values()}.values())
     if period.published_at is not None:
         lines.append(ctx.tr("Results published; appraisals are closed."))
     people = await ctx.uow.people.with_role("appraiser") if ctx.is_admin else [ctx.person]
@@ -1149,7 +1152,8 @@ async def status(ctx: Ctx) -> None:
                 c[k] += v
             uf.scope = None
         what = "; ".join(
-            f"{', '.join(sorted(fs))} ({_board_short(ctx, b)})"
+            f"{', '.join(field_title(cats, f, ctx.locale) for f in sorted(fs))} "
+            f"({_board_short(ctx, b)})"
             for b, fs in sorted(scopes.items(), key=lambda kv: str(kv[0]))
         )
         total = sum(c.values())
@@ -1170,11 +1174,12 @@ async def status(ctx: Ctx) -> None:
             lines.append(ctx.tr("No appraiser has been assigned a field yet."))
         gaps = []
         for b, have in covered.items():
-            cats = {id(uf.catalog): uf.catalog for uf in files.values() if uf.unit.board == b}
-            wanted = fields_of_period(cats.values(), None)
+            on_board = {id(uf.catalog): uf.catalog for uf in files.values() if uf.unit.board == b}
+            wanted = fields_of_period(on_board.values(), None)
             missing = [f for f in wanted if f not in have]
             if missing:
-                gaps.append(f"{_board_short(ctx, b)}: {', '.join(missing)}")
+                named = ", ".join(field_title(on_board.values(), f, ctx.locale) for f in missing)
+                gaps.append(f"{_board_short(ctx, b)}: {named}")
         if gaps:
             lines.append(ctx.tr("⚠️ Fields nobody appraises: %(gaps)s", gaps=esc("; ".join(gaps))))
         lines.append("")
@@ -1223,46 +1228,10 @@ def _board_short(ctx: Ctx, board: str | None) -> str:
     return {"department": ctx.tr("departments"), "commune": ctx.tr("communes")}.get(board, board)
 
 
-async def _assign_cmd(ctx: Ctx, words: list[str]) -> None:
-    if not ctx.is_admin:
-        ctx.say(ctx.tr("Only Phòng Nội vụ can assign appraisers."))
-        return
-    usage = ctx.tr(
-        "Usage: /review assign TELEGRAM_ID FIELD [department|commune], e.g. /review assign "
-        "123456789 2 commune"
-    )
-    if len(words) not in (2, 3):
-        ctx.say(usage)
-        return
-    try:
-        tg = int(words[0])
-    except ValueError:
-        ctx.say(usage)
-        return
-    board = A.parse_board(words[2]) if len(words) == 3 else None
-    if len(words) == 3 and board is None:
-        ctx.say(usage)
-        return
-    period = await ctx.uow.periods.latest()
-    if period is None:
-        ctx.say(ctx.tr("No assessment period has been set up yet."))
-        return
-    try:
-        person, _ = await assign_appraiser(
-            ctx.uow, period.year, words[1], board, telegram_id=tg, by=ctx.person
-        )
-    except (AssignError, A.NotFound) as err:
-        ctx.say(ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params)))
-        return
-    ctx.say(
-        ctx.tr(
-            "✅ %(name)s now appraises field %(field)s (%(board)s) in %(year)s.",
-            name=esc(person.full_name),
-            field=words[1],
-            board=_board_short(ctx, board),
-            year=period.year,
-        )
-    )
+def field_title(catalogs: Iterable[Catalog], key: str, locale: str) -> str:
+    from conversations.review_assign import field_title as title
+
+    return title(catalogs, key, locale)
 
 
 def _clip(text: str, limit: int) -> str:
