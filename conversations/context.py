@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.i18n import fmt_date, fmt_num, t, th
+from conversations.i18n import fmt_date, fmt_num, t, th, thn
 from conversations.markup import Html, plain
 from conversations.replies import Button, Event, Outcome, Reply
 from storage import models as m
@@ -67,6 +67,11 @@ class Ctx:
         """``message`` in the person's language as HTML: parameters that are not
         :class:`~conversations.markup.Html` (names, titles, file names…) are escaped."""
         return th(self.locale, message, **params)
+
+    def trn(self, singular: str, plural: str, n: int, /, **params: object) -> Html:
+        """Like :meth:`tr` with the plural form ``n`` needs ("1 unit", "2 units"); ``%(n)s``
+        is ``n``."""
+        return thn(self.locale, singular, plural, n, **params)
 
     def text(self, message: str, /, **params: object) -> str:
         """``message`` as plain text, for places that show no HTML (chart labels)."""

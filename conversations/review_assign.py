@@ -19,6 +19,10 @@ from scoring.i18n import N_
 from storage import models as m
 
 PSEUDO_TITLES = {"bonus": N_("Bonus points"), "penalty": N_("Penalty points")}
+ASSIGNED = N_(
+    "🔍 Phòng Nội vụ has asked you to appraise %(field)s (%(board)s) in %(year)s. Units "
+    "appear in your queue once they submit: open it with /review."
+)
 BOARDS = {"department": N_("Board 1: departments"), "commune": N_("Board 2: communes")}
 
 
@@ -89,8 +93,7 @@ async def _notify(
     roles = await ctx.uow.people.roles(person)
     text = th(
         locale,
-        "🔍 Phòng Nội vụ has asked you to appraise %(field)s (%(board)s) in %(year)s. Units "
-        "appear in your queue once they submit: open it with /review.",
+        ASSIGNED,
         field=field_title(catalogs, key, locale),
         board=board_text(locale, board),
         year=period.year,
