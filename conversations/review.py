@@ -21,12 +21,13 @@ from decimal import Decimal
 from conversations import assessment as A
 from conversations import frozen
 from conversations.context import Ctx, Notice
+from conversations.due_dates import EXAMPLE, parse_due
 from conversations.evidence_names import shown_name
 from conversations.i18n import th
 from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
-from conversations.walk import describe
-from scoring.answers import Answer, AnswerError, parse_date, parse_number, score_answer
+from conversations.walk import describe, rule_text
+from scoring.answers import Answer, AnswerError, parse_number, score_answer
 from scoring.catalog import CENT, Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
@@ -37,6 +38,7 @@ REVIEWABLE = ("submitted", "appraised")  # submission statuses whose items can b
 DONE = ("accepted", "adjusted")
 PSEUDO_FIELDS = ("bonus", "penalty")  # bonus/penalty items are assigned under these names
 MAX_COMMENT = 1000
+MIN_REASON = 5
 MAX_REPLY = 2000
 MAX_FILES = 10
 
@@ -562,6 +564,9 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     lines.append(
         ctx.tr("Max points: %(max)s · self-score: %(self)s", max=ctx.num(item.max), self=self_text)
     )
+    if item.rule or item.answer is not None:
+        rule = item.rule or rule_text(ctx, item)
+        lines.append(ctx.tr("📏 Rule: %(rule)s", rule=esc(_clip(rule, 500))))
     if answer is not None:
         lines.append(ctx.tr("Declared: %(value)s", value=esc(describe(ctx, item, answer))))
     if item.evidence:
@@ -594,6 +599,8 @@ def _verdict_line(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     if ap.status in DONE:
         if ap.status == "adjusted":
             text = ctx.tr("Appraisal: ✏️ set to %(points)s points.", points=ctx.num(ap.points))
+            if ap.comment:
+                text += " " + ctx.tr("Reason: %(reason)s", reason=esc(_clip(ap.comment, 300)))
         elif ap.points is None:
             text = ctx.tr("Appraisal: ✅ accepted (not applicable).")
         else:
@@ -727,7 +734,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
                 "e.g. %(example)s.",
                 unit=esc(uf.unit.name),
                 code=item.code,
-                example=_today(ctx).strftime("%d/%m/%Y"),
+                example=due_example(ctx),
             )
         )
     elif action == "files":
@@ -765,16 +772,19 @@ async def _write(
     points: Decimal | None,
     comment: str | None = None,
     due: date | None = None,
+    reason: str | None = None,
 ) -> m.Appraisal:
+    """``reason``: why the points differ from the self-score, kept in the history and shown
+    on the card (it is the verdict's comment)."""
     row = await ctx.uow.appraisals.set_appraisal(
         uf.unit.id,
         uf.item_id(item.code),
         status,
         points,
-        comment,
+        reason if reason is not None else comment,
         due,
         ctx.person,
-        reason="chat",
+        reason=f"chat: {reason}" if reason else "chat",
         at=ctx.now,
     )
     uf.appraisals[item.code] = row
@@ -830,7 +840,7 @@ def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     mode = str(ctx.state.get("mode") or "")
-    if mode not in ("rv_points", "rv_due", "rv_comment", "rv_reply"):
+    if mode not in ("rv_points", "rv_reason", "rv_due", "rv_comment", "rv_reply"):
         return False
     unit_id, item_id = ctx.state.get("rv_unit"), ctx.state.get("rv_item")
     if not isinstance(unit_id, int) or not isinstance(item_id, int):
@@ -851,6 +861,8 @@ async def on_text(ctx: Ctx, text: str) -> bool:
         return True
     if mode == "rv_points":
         await _typed_points(ctx, uf, item, text)
+    elif mode == "rv_reason":
+        await _typed_reason(ctx, uf, item, text)
     elif mode == "rv_due":
         _typed_due(ctx, uf, item, text)
     else:
@@ -859,9 +871,12 @@ async def on_text(ctx: Ctx, text: str) -> bool:
 
 
 async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+    """Points, optionally followed by the reason ("1,5 thiếu quyết định phê duyệt")."""
     step = _step(item)
+    number, _, reason = text.strip().partition(" ")
+    reason = reason.strip()[:MAX_COMMENT]
     try:
-        value = parse_number(text)
+        value = parse_number(number)
         if value < 0 or value > item.max:
             raise AnswerError(N_("points must be between 0 and %(max)s"), max=item.max)
         if value % step != 0:
@@ -883,7 +898,18 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     value = value.quantize(CENT)
     pts, applicable = uf.self_points(item)
     same = applicable and value == (pts or Decimal(0))
-    await _write(ctx, uf, item, "accepted" if same else "adjusted", value)
+    if not same and len(reason) < MIN_REASON:
+        ctx.state.update(mode="rv_reason", rv_points=str(value))
+        ctx.say(
+            ctx.tr(
+                "Why %(points)s instead of the self-score %(self)s? Write the reason in one "
+                "message; it is kept in the appraisal history.",
+                points=ctx.num(value),
+                self=ctx.num(pts) if applicable else ctx.tr("not applicable"),
+            )
+        )
+        return
+    await _write(ctx, uf, item, "accepted" if same else "adjusted", value, reason=reason or None)
     ctx.state["mode"] = None
     await _next(
         ctx,
@@ -893,17 +919,29 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     )
 
 
+def due_example(ctx: Ctx) -> str:
+    """One example, in the one short form every prompt shows: "15/12 or thứ sáu tuần sau"."""
+    return ctx.tr("%(date)s or “thứ sáu tuần sau”", date=EXAMPLE)
+
+
+async def _typed_reason(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+    """The reason for points other than the self-score: written with them, into the history."""
+    points = str(ctx.state.get("rv_points") or "")
+    if len(text.strip()) < MIN_REASON:
+        ctx.say(ctx.tr("Please write the reason in a few words (at least 5 characters)."))
+        return
+    ctx.state.pop("rv_points", None)
+    await _typed_points(ctx, uf, item, f"{points} {text.strip()}")
+
+
 def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     try:
-        due = parse_date(text)
+        due = parse_due(text, _today(ctx))
     except AnswerError as err:
         ctx.say(
             ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params))
             + "\n"
-            + ctx.tr(
-                "Type the due date as dd/mm/yyyy, e.g. %(example)s.",
-                example=_today(ctx).strftime("%d/%m/%Y"),
-            )
+            + ctx.tr("Type the due date, e.g. %(example)s.", example=due_example(ctx))
         )
         return
     today = _today(ctx)
@@ -952,12 +990,7 @@ async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
         due = date.fromisoformat(str(ctx.state.get("rv_due")))
     except ValueError:
         ctx.state["mode"] = "rv_due"
-        ctx.say(
-            ctx.tr(
-                "Type the due date as dd/mm/yyyy, e.g. %(example)s.",
-                example=_today(ctx).strftime("%d/%m/%Y"),
-            )
-        )
+        ctx.say(ctx.tr("Type the due date, e.g. %(example)s.", example=due_example(ctx)))
         return
     row = await _write(ctx, uf, item, "more_evidence", None, comment, due)
     ctx.state.pop("rv_due", None)
