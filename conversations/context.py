@@ -79,8 +79,21 @@ class Ctx:
 
     def problem(self, message: str, params: dict[str, object]) -> Html:
         """A domain error in the person's language, numbers formatted their way ("0,25")."""
-        fixed = {k: self.num(v) if isinstance(v, Decimal) else v for k, v in params.items()}
+        fixed = {k: self._shown(v) for k, v in params.items()}
         return th(self.locale, message, **fixed)
+
+    def _shown(self, value: object) -> object:
+        """A parameter as this person reads it: numbers their way, labels in their language."""
+        if isinstance(value, Decimal):
+            return self.num(value)
+        localized = getattr(value, "localized", None)
+        return localized(self.locale) if callable(localized) else value
+
+    def title(self, item: Any) -> str:
+        """A catalog item's title in the person's language: its English title in English mode
+        when the catalog gives one, else the Vietnamese title."""
+        title_en = getattr(item, "title_en", None)
+        return str(title_en) if self.locale == "en" and title_en else str(item.title)
 
     def num(self, value: Any) -> str:
         return fmt_num(value, self.locale)

@@ -551,8 +551,8 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     fcode = uf.catalog.field_of(item.code)
     fitem = uf.catalog.item(fcode) if fcode else None
     if fitem is not None:
-        lines.append(fmt("<i>%(code)s. %(title)s</i>", code=fitem.code, title=fitem.title))
-    lines.append(fmt("<b>%(code)s · %(title)s</b>", code=item.code, title=item.title))
+        lines.append(fmt("<i>%(code)s. %(title)s</i>", code=fitem.code, title=ctx.title(fitem)))
+    lines.append(fmt("<b>%(code)s · %(title)s</b>", code=item.code, title=ctx.title(item)))
     pts, applicable = uf.self_points(item)
     answer = uf.answer(item.code)
     if answer is None:

@@ -98,7 +98,7 @@ async def test_assigning_an_appraiser_in_chat_tells_them(stack):
     assert "review" in menu(stack, 9312)
 
     # a person who was not yet an appraiser gets the role, the menu and the keyboard with it
-    leader, _ = await joined(stack, 9313, "Hùng", "X01", "leader")
+    await joined(stack, 9313, "Hùng", "X01", "leader")
     assert "review" not in menu(stack, 9313)
     await admin.send("/review assign 9313 2 commune", expect="✅")
     await stack.emu.wait_for_text(9313, "Cải cách thể chế", 20, since=0)
@@ -137,3 +137,30 @@ def notices(stack, user_id: int) -> int:
         for r in stack.emu.transcript(user_id)
         if r.direction == "bot" and "Họp giao ban" in (r.plain or "")
     )
+
+
+async def test_no_internal_id_or_english_key_in_messages(stack):
+    """Finding 3: options by their labels, boards and fields by their titles, in each language."""
+    officer, _ = await joined(stack, 9331, "Lan", "X01", "officer")
+    await officer.send("/score", expect="1.1.1.a")
+    rec = await officer.send("khá tốt", expect="khá tốt")
+    assert "Đầy đủ nội dung" in rec.plain and "Chưa đầy đủ" in rec.plain, rec.plain
+    assert "day_du" not in rec.plain and "chua_day_du" not in rec.plain
+
+    admin, _ = await joined(stack, 9332, "Nội vụ", None, "admin")
+    rec = await admin.send("/export", expect="/export ranking")
+    assert "Bảng 1" in rec.plain and "department" not in rec.plain and "commune" not in rec.plain
+    rec = await admin.send("/export ranking xyz", expect="xyz")
+    assert "Bảng 2" in rec.plain and "department" not in rec.plain
+    rec = await admin.send("/review status", expect="Lĩnh vực")
+    assert "Điểm thưởng" in rec.plain and "bonus" not in rec.plain and "penalty" not in rec.plain
+
+    # English mode: the catalog's English titles, not the Vietnamese ones
+    en = stack.chat(9333, "Ann", lang="en")
+    await en.send(f"/start {await stack.invite('X02', 'officer')}", expect="✅")
+    rec = await en.send("/progress", expect="progress")
+    assert "Direction and management of PAR" in rec.plain, rec.plain
+    assert "Cải cách thể chế" not in rec.plain
+    await en.send("/score", expect="1.1.1.a")
+    rec = await en.send("rather good", expect="rather good")
+    assert "day_du" not in rec.plain
