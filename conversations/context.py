@@ -43,9 +43,6 @@ class Notice:
     person: m.Person
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-    # set when the change gives or takes a role: the person's new reply keyboard and "/" menu
-    keyboard: tuple[tuple[str, ...], ...] | None = None
-    commands: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass

@@ -145,16 +145,17 @@ class ChatEngine:
         )
         await router.route(ctx)
         for n in ctx.notices:
-            payload: dict[str, object] = {
-                "text": n.text,
-                "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in n.buttons],
-            }
-            if n.keyboard is not None:
-                payload["keyboard"] = [list(row) for row in n.keyboard]
-            if n.commands is not None:
-                payload["commands"] = [list(pair) for pair in n.commands]
             await uow.outbox.enqueue(
-                n.key, n.person.chat_id, payload, person=n.person, not_before=ctx.now
+                n.key,
+                n.person.chat_id,
+                {
+                    "text": n.text,
+                    "buttons": [
+                        [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
+                    ],
+                },
+                person=n.person,
+                not_before=ctx.now,
             )
         await uow.conversations.save(person, ctx.state)
         return _fit(ctx.out)

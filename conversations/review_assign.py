@@ -8,15 +8,17 @@ the keyboard and "/" menu of the role it may have just given them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from conversations import assessment as A
-from conversations.context import Ctx, Notice
+from conversations.context import Ctx
 from conversations.i18n import t, th
 from conversations.markup import esc
 from conversations.menus import commands_for, keyboard_for
 from scoring.catalog import Catalog
 from scoring.i18n import N_
 from storage import models as m
+from storage.uow import UnitOfWork
 
 PSEUDO_TITLES = {"bonus": N_("Bonus points"), "penalty": N_("Penalty points")}
 ASSIGNED = N_(
@@ -78,36 +80,40 @@ async def assign_cmd(ctx: Ctx, words: list[str]) -> None:
             year=period.year,
         )
     )
-    await _notify(ctx, person, period, words[1], board, catalogs)
+    await notify_assigned(
+        ctx.uow, person, period, words[1], board, ctx.now, ctx.config.default_locale
+    )
 
 
-async def _notify(
-    ctx: Ctx,
+async def notify_assigned(
+    uow: UnitOfWork,
     person: m.Person,
     period: m.Period,
     key: str,
     board: str | None,
-    catalogs: list[Catalog],
+    now: datetime,
+    default_locale: str,
 ) -> None:
-    locale = person.language or ctx.config.default_locale
-    roles = await ctx.uow.people.roles(person)
-    text = th(
-        locale,
-        ASSIGNED,
-        field=field_title(catalogs, key, locale),
-        board=board_text(locale, board),
-        year=period.year,
-    )
+    """Tell the appraiser, in their language, with the keyboard and "/" menu of their roles
+    (the assignment may have just made them an appraiser). Chat and command line alike."""
+    locale = person.language or default_locale
+    catalogs = [A.catalog_of(c) for c in await uow.catalogs.list_for_period(period.id)]
+    roles = await uow.people.roles(person)
 
     def tr(msg: str) -> str:
         return t(locale, msg)
 
-    ctx.notices.append(
-        Notice(
-            key=f"rv:assign:{period.id}:{person.id}:{key}:{board or 'all'}:{ctx.now.isoformat()}",
-            person=person,
-            text=text,
-            keyboard=keyboard_for(roles, tr),
-            commands=commands_for(roles, tr),
-        )
-    )
+    payload = {
+        "text": th(
+            locale,
+            ASSIGNED,
+            field=field_title(catalogs, key, locale),
+            board=board_text(locale, board),
+            year=period.year,
+        ),
+        "keyboard": [list(row) for row in keyboard_for(roles, tr)],
+        "commands": [list(pair) for pair in commands_for(roles, tr)],
+    }
+    # one notice per assignment: assigning the same field again says nothing new
+    once = f"rv:assign:{period.id}:{person.id}:{key}:{board or 'all'}"
+    await uow.outbox.enqueue(once[:255], person.chat_id, payload, person=person, not_before=now)
