@@ -376,6 +376,17 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
             lines.append("…")
     if by_status["failed"]:
         lines.append(ctx.tr("❌ Failed: %(n)s", n=by_status["failed"]))
+    acked_units = {u for r in acked for u in units.get(r.person_id or 0, [])}
+    all_units = sorted({u for r in rows for u in units.get(r.person_id or 0, [])})
+    silent_units = [u for u in all_units if u not in acked_units]
+    if silent_units and not waiting:
+        lines.append(
+            ctx.tr(
+                "Units with no acknowledgement yet (%(n)s): %(units)s",
+                n=len(silent_units),
+                units=esc(", ".join(silent_units[:20]) + (" …" if len(silent_units) > 20 else "")),
+            )
+        )
     silent = [r for r in rows if r.acknowledged_at is None and r.status != "unreachable"]
     if silent:
         lines.append(ctx.tr("⏳ Not acknowledged yet (%(n)s):", n=len(silent)))

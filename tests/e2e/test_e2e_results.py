@@ -147,7 +147,7 @@ async def test_a_published_period_refuses_chat_edits_until_an_admin_unpublishes(
     officer = await join(stack, 7951, "X03", "officer", "Lan")
     admin = await join(stack, 7952, None, "admin", "Chị Hoa")
     appraiser = await join(stack, 7953, None, "appraiser", "Anh Tư")
-    await admin.send("/review assign 7953 4 commune", expect="now appraises field 4")
+    await admin.send("/review assign 7953 4 commune", expect="now appraises 4. Reform")
     await admin.send("/publish", expect="Not submitted: X01, X02, X03, X04")
     await admin.press("✖ Cancel", expect="Not published")
     await admin.send("/publish", expect="type the year 2024")
