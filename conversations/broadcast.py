@@ -249,6 +249,7 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
                         "Nobody to send to: no officer or leader of these units has joined the "
                         "bot yet."
                     ),
+                    esc(_names(nobody)),
                 ]
             ),
             buttons=(back,),

@@ -92,6 +92,11 @@ class Ctx:
         title_en = getattr(item, "title_en", None)
         return str(title_en) if self.locale == "en" and title_en else str(item.title)
 
+    def points(self, value: Any) -> Html:
+        """A number of points with its plural form: "1 point", "0.5 points" ("1 điểm")."""
+        n = 1 if value == 1 else 2  # English: only exactly one is singular, decimals are plural
+        return thn(self.locale, "%(points)s point", "%(points)s points", n, points=self.num(value))
+
     def num(self, value: Any) -> str:
         return fmt_num(value, self.locale)
 

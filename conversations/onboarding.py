@@ -228,6 +228,7 @@ async def set_language(ctx: Ctx, code: str) -> None:
         if code == "en"
         else ctx.tr("Đã chuyển sang tiếng Việt."),
         keyboard=menu(ctx),
+        commands=commands(ctx),  # the "/" menu's descriptions follow the language too
     )
 
 

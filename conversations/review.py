@@ -598,13 +598,13 @@ def _verdict_line(ctx: Ctx, uf: UnitFile, item: Item) -> str:
         return ctx.tr("Appraisal: not yet.")
     if ap.status in DONE:
         if ap.status == "adjusted":
-            text = ctx.tr("Appraisal: ✏️ set to %(points)s points.", points=ctx.num(ap.points))
+            text = ctx.tr("Appraisal: ✏️ set to %(points)s.", points=ctx.points(ap.points))
             if ap.comment:
                 text += " " + ctx.tr("Reason: %(reason)s", reason=esc(_clip(ap.comment, 300)))
         elif ap.points is None:
             text = ctx.tr("Appraisal: ✅ accepted (not applicable).")
         else:
-            text = ctx.tr("Appraisal: ✅ accepted, %(points)s points.", points=ctx.num(ap.points))
+            text = ctx.tr("Appraisal: ✅ accepted, %(points)s.", points=ctx.points(ap.points))
         if state == "returned":
             text += "\n" + ctx.tr(
                 "🔄 The unit changed its answer after this verdict; please look again."
@@ -915,7 +915,7 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
         ctx,
         uf,
         item,
-        ctx.tr("✏️ %(code)s: %(points)s points.", code=item.code, points=ctx.num(value)),
+        ctx.tr("✏️ %(code)s: %(points)s.", code=item.code, points=ctx.points(value)),
     )
 
 

@@ -49,3 +49,15 @@ def test_vietnamese_catalog_covers_every_msgid_in_the_code(tmp_path):
         forms = vi[msgid].string if isinstance(msgid, tuple) else (vi[msgid].string,)
         for form in forms:
             assert set(PLACEHOLDER.findall(ids[-1])) == set(PLACEHOLDER.findall(form)), msgid
+
+
+def test_plural_forms_follow_each_language():
+    """ "1 point", "2 points" in English; Vietnamese has one form (issue 16, finding 3)."""
+    from conversations.i18n import thn
+
+    def points(locale: str, n: int, shown: str) -> str:
+        return str(thn(locale, "%(points)s point", "%(points)s points", n, points=shown))
+
+    assert points("en", 1, "1") == "1 point"
+    assert points("en", 2, "2") == "2 points"
+    assert points("vi", 1, "1") == "1 điểm" and points("vi", 2, "2") == "2 điểm"
