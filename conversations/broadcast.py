@@ -97,7 +97,7 @@ async def recipients(
     people: dict[int, m.Person] = {}
     their_units: dict[int, list[m.Unit]] = defaultdict(list)
     for unit_id, person in rows:
-        if person.id == ctx.person.id:
+        if person.id == ctx.person.id or unit_id is None:
             continue
         people[person.id] = person
         unit = by_id[unit_id]
