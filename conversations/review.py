@@ -206,6 +206,37 @@ def fields_of_period(catalogs: Iterable[Catalog], board: str | None) -> list[str
     return out
 
 
+PSEUDO_ALIASES = {
+    "thuong": "bonus",
+    "diem thuong": "bonus",
+    "tru": "penalty",
+    "diem tru": "penalty",
+}
+PSEUDO_WORDS = {"bonus": N_("bonus"), "penalty": N_("penalty")}
+
+
+def field_key_of(typed: str) -> str:
+    """What was typed for a field: its code, or "thưởng"/"trừ" (or bonus/penalty)."""
+    from scoring.answers import fold
+
+    return PSEUDO_ALIASES.get(fold(typed), typed)
+
+
+@dataclass(frozen=True)
+class FieldKeys:
+    """The fields one can assign, as a reader types them: "1, 2, …, thưởng, trừ" in Vietnamese."""
+
+    keys: tuple[str, ...]
+
+    def localized(self, locale: str) -> str:
+        from conversations.i18n import t
+
+        return ", ".join(t(locale, PSEUDO_WORDS[k]) if k in PSEUDO_WORDS else k for k in self.keys)
+
+    def __str__(self) -> str:
+        return ", ".join(self.keys)
+
+
 async def assign_appraiser(
     uow: UnitOfWork,
     year: int,
@@ -246,11 +277,12 @@ async def assign_appraiser(
     known = fields_of_period(catalogs, board)
     if not catalogs:
         raise AssignError(N_("there is no criteria set for %(year)s yet"), year=year)
+    field_code = field_key_of(field_code)
     if field_code not in known:
         raise AssignError(
             N_("unknown field %(field)s (fields: %(known)s)"),
             field=field_code,
-            known=", ".join(known),
+            known=FieldKeys(tuple(known)),
         )
     if not await uow.people.has_role(person, "appraiser"):
         await uow.people.grant(person, "appraiser", None, by)

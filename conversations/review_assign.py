@@ -64,7 +64,7 @@ async def assign_cmd(ctx: Ctx, words: list[str]) -> None:
         ctx.say(ctx.tr("No assessment period has been set up yet."))
         return
     try:
-        person, _ = await assign_appraiser(
+        person, row = await assign_appraiser(
             ctx.uow, period.year, words[1], board, telegram_id=int(words[0]), by=ctx.person
         )
     except (AssignError, A.NotFound) as err:
@@ -75,13 +75,13 @@ async def assign_cmd(ctx: Ctx, words: list[str]) -> None:
         ctx.tr(
             "✅ %(name)s now appraises %(field)s (%(board)s) in %(year)s. They have been told.",
             name=esc(person.full_name),
-            field=field_title(catalogs, words[1], ctx.locale),
+            field=field_title(catalogs, row.field_code, ctx.locale),
             board=board_text(ctx.locale, board),
             year=period.year,
         )
     )
     await notify_assigned(
-        ctx.uow, person, period, words[1], board, ctx.now, ctx.config.default_locale
+        ctx.uow, person, period, row.field_code, board, ctx.now, ctx.config.default_locale
     )
 
 

@@ -154,6 +154,11 @@ async def test_no_internal_id_or_english_key_in_messages(stack):
     assert "Bảng 2" in rec.plain and "department" not in rec.plain
     rec = await admin.send("/review status", expect="Lĩnh vực")
     assert "Điểm thưởng" in rec.plain and "bonus" not in rec.plain and "penalty" not in rec.plain
+    # a field that does not exist: the choices as a Vietnamese reader types them
+    rec = await admin.send("/review assign 9331 42", expect="42")
+    assert "thưởng, trừ" in rec.plain and "bonus" not in rec.plain, rec.plain
+    rec = await admin.send("/review assign 9331 thưởng", expect="✅")
+    assert "Điểm thưởng" in rec.plain and "bonus" not in rec.plain
 
     # English mode: the catalog's English titles, not the Vietnamese ones
     en = stack.chat(9333, "Ann", lang="en")
