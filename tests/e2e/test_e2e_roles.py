@@ -84,6 +84,14 @@ async def test_every_role_sees_only_what_it_can_do(stack):
     rec = await officer.send("xin chào bot", expect="/help")
     assert "Chấm điểm" in rec.plain
 
+    # the "/" menu follows a change of language too
+    described = {c["command"]: c["description"] for c in stack.emu.commands_for(9303)}
+    assert described["withdraw"] == "Rút lại bản đã nộp để sửa"
+    await officer.send("/lang", expect="Chọn ngôn ngữ")
+    await officer.press("🇬🇧 English", expect="Language set to English")
+    described = {c["command"]: c["description"] for c in stack.emu.commands_for(9303)}
+    assert described["withdraw"] == "Withdraw the submission to correct it"
+
 
 async def test_assigning_an_appraiser_in_chat_tells_them(stack):
     admin, _ = await joined(stack, 9311, "Nội vụ", None, "admin")
