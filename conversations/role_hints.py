@@ -20,6 +20,7 @@ ONLY_OFFICERS = {
     "withdraw": N_("Only the unit's focal officer (cán bộ đầu mối) withdraws a submission."),
     "progress": N_("A unit's self-assessment progress is for its officers and leaders."),
 }
+RANK_IS_FOR = N_("/rank is for a unit's leaders and Phòng Nội vụ.")
 
 
 def can_do(ctx: Ctx) -> list[str]:
@@ -58,5 +59,13 @@ def refuse(ctx: Ctx, command: str) -> bool:
     with an invite" answer fits them."""
     if not ctx.roles or command not in ONLY_OFFICERS:
         return False
-    ctx.say(join_lines([ctx.tr(ONLY_OFFICERS[command]), *can_do(ctx)]))
+    return refuse_with(ctx, ONLY_OFFICERS[command])
+
+
+def refuse_with(ctx: Ctx, who_does_it: str) -> bool:
+    """``who_does_it`` (a msgid), then what this registered person can do instead (True); False
+    for someone with no role, whom the caller tells how to join."""
+    if not ctx.roles:
+        return False
+    ctx.say(join_lines([ctx.tr(who_does_it), *can_do(ctx)]))
     return True

@@ -75,6 +75,8 @@ async def test_every_role_sees_only_what_it_can_do(stack):
     for cmd in ("/progress", "/score", "/submit"):
         rec = await appraiser.send(cmd, expect="/review")
         assert NOT_REGISTERED not in rec.plain, (cmd, rec.plain)
+    rec = await appraiser.send("/rank", expect="/review")
+    assert "đường link mời" not in rec.plain, rec.plain
     rec = await admin.send("/score", expect="/progress")
     assert NOT_REGISTERED not in rec.plain
     # nothing understood: nobody but an officer is told to tap 📝 Chấm điểm
