@@ -250,8 +250,33 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     ctx.say(join_lines(lines), buttons=() if show_chart else fields_button)
     if not show_chart:
         return
+    photo = await _board_photo(
+        ctx, rows, view.catalog, view.period, view.unit.board, unit_id, compact=True
+    )
+    if photo is None:
+        return
+    shown = len(charts.neighbours([charts.Bar("", 0, "", r.unit.id == unit_id) for r in rows]))
+    caption = ctx.tr(
+        "%(unit)s (red) and its neighbours: %(shown)s of the %(n)s units on %(board)s.",
+        unit=esc(view.unit.name),
+        shown=shown,
+        n=len(rows),
+        board=board_name(ctx, view.unit.board),
+    )
+    full = Button(ctx.tr("🗺 Whole board"), f"rk:full:{unit_id}")
+    ctx.say(caption, photo=photo, buttons=((full,), *fields_button))
+
+
+async def full_board(ctx: Ctx, unit_id: int) -> None:
+    """The whole board with the unit in red and the class thresholds: asked for from the
+    compact chart (it is wide, made for a computer screen)."""
+    loaded = await _unit_on_board(ctx, unit_id)
+    if loaded is None:
+        return
+    view, rows, _mine = loaded
     photo = await _board_photo(ctx, rows, view.catalog, view.period, view.unit.board, unit_id)
     if photo is None:
+        ctx.say(ctx.tr("The chart could not be drawn right now; the figures are in /rank."))
         return
     caption = ctx.tr(
         "%(board)s: the index of every unit; %(unit)s in red. Dashed lines: the "
@@ -259,7 +284,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
         board=board_name(ctx, view.unit.board),
         unit=esc(view.unit.name),
     )
-    ctx.say(caption, photo=photo, buttons=fields_button)
+    ctx.say(caption, photo=photo)
 
 
 async def _board_photo(
@@ -269,7 +294,10 @@ async def _board_photo(
     period: m.Period,
     board: str,
     highlight: int | None,
+    *,
+    compact: bool = False,
 ) -> OutgoingFile | None:
+    """The board as a PNG; ``compact``: the phone chart of the highlighted unit's neighbours."""
     published = period.published_at is not None
     preliminary = not published and any(r.result.preliminary for r in rows)
     title = ctx.text(
@@ -295,19 +323,24 @@ async def _board_photo(
         for n, rule in enumerate(catalog.classification)
         if rule.min_index is not None and rule.min_index > 0
     ]
-    if not throttle.allow(ctx, "chart:board"):
+    if not throttle.allow(ctx, "chart:phone" if compact else "chart:board"):
         return None
     path = charts.chart_path(ctx.config.data_dir, "board")
     try:
-        await asyncio.to_thread(
-            charts.board_chart,
-            path,
-            bars,
-            thresholds,
-            title=title,
-            xlabel=ctx.tr("PAR index"),
-            scale=float(catalog.scale),
-        )
+        if compact:
+            await asyncio.to_thread(
+                charts.compact_board_chart, path, bars, title=title, scale=float(catalog.scale)
+            )
+        else:
+            await asyncio.to_thread(
+                charts.board_chart,
+                path,
+                bars,
+                thresholds,
+                title=title,
+                xlabel=ctx.tr("PAR index"),
+                scale=float(catalog.scale),
+            )
     except Exception:  # a chart is a bonus: the text has already been written
         log.exception("could not draw the board chart")
         return None
@@ -318,10 +351,11 @@ async def _board_photo(
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    """rk:fields:<unit id> — the unit's fields chart; rk:board:<board> — a board chart (admins)."""
+    """rk:fields:<unit id> — the unit's fields chart; rk:full:<unit id> — the whole board with
+    the unit in red; rk:board:<board> — a board chart (admins)."""
     action = parts[1] if len(parts) > 1 else ""
     arg = parts[2] if len(parts) > 2 else ""
-    if action == "fields":
+    if action in ("fields", "full"):
         try:
             unit_id = int(arg)
         except ValueError:
@@ -330,7 +364,10 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         if not can_see_unit(ctx, unit_id):
             ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
             return
-        await fields_chart(ctx, unit_id)
+        if action == "full":
+            await full_board(ctx, unit_id)
+        else:
+            await fields_chart(ctx, unit_id)
         return
     if action == "board" and arg in BOARD_NAMES:
         if not ctx.is_admin:
