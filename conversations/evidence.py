@@ -211,7 +211,7 @@ async def _album(
         head = ctx.tr(
             "📎 Files for <b>%(code)s</b> · %(title)s: %(ok)s attached, %(bad)s refused.",
             code=esc(item.code),
-            title=esc(_short(item.title, 80)),
+            title=esc(clip(item.title, 80)),
             ok=album["ok"],
             bad=album["bad"],
         )
@@ -448,10 +448,10 @@ async def _attach_and_reply(
         + ctx.tr(
             "Attached to <b>%(code)s</b> · %(title)s",
             code=esc(item.code),
-            title=esc(_short(item.title, 80)),
+            title=esc(clip(item.title, 80)),
         )
         if new_rows
-        else fmt("<b>%(code)s</b> · %(title)s", code=item.code, title=_short(item.title, 80))
+        else fmt("<b>%(code)s</b> · %(title)s", code=item.code, title=clip(item.title, 80))
     )
     if by_caption:
         head += "\n" + ctx.tr("Filed by the code at the start of the caption.")
@@ -884,7 +884,7 @@ async def _render_list(
                 fmt(
                     "<b>%(code)s</b> · %(title)s",
                     code=code,
-                    title=_short(it.title if it else "", 70),
+                    title=clip(it.title if it else "", 70),
                 )
             )
         lines.extend(_listed_file(ctx, n, row, people.get(row.uploaded_by or 0, "—")))
@@ -1237,7 +1237,7 @@ def _pick_question(ctx: Ctx, n: int, proposed: Item | None = None) -> str:
             "Save to <b>%(code)s</b> · %(title)s? Tap “Save to %(code)s”, or “Change "
             "criterion” to pick another.",
             code=proposed.code,
-            title=_short(proposed.title, 60),
+            title=clip(proposed.title, 60),
         )
     if n <= 1:
         return ctx.tr(
@@ -1256,7 +1256,7 @@ def _pick_buttons(
     if proposed is not None and proposed.code in view.items:
         field = view.catalog.field_of(proposed.code) or ""
         save = ctx.text("📥 Save to %(code)s", code=proposed.code)
-        title = _short(proposed.title, max(12, 44 - len(save)))
+        title = clip(proposed.title, max(12, 44 - len(save)))
         return (
             (Button(f"{save} · {title}", f"ev:pk:{u}:{view.item_id(proposed.code)}"),),
             (
@@ -1269,15 +1269,15 @@ def _pick_buttons(
         for leaf in [x for x in scope.leaves() if not x.is_survey][:30]:
             if leaf.code not in view.items:
                 continue
-            label = _short(f"{leaf.code} {leaf.title}", 48)
+            label = clip(f"{leaf.code} {leaf.title}", 48)
             rows.append((Button(label, f"ev:pk:{u}:{view.item_id(leaf.code)}"),))
     else:
         for f in view.catalog.fields:
             if not any(not x.is_survey for x in f.leaves()):
                 continue
-            rows.append((Button(_short(f"{f.code}. {f.title}", 48), f"ev:pf:{u}:{f.code}"),))
+            rows.append((Button(clip(f"{f.code}. {f.title}", 48), f"ev:pf:{u}:{f.code}"),))
         for top in (*view.catalog.bonus, *view.catalog.penalty):
-            rows.append((Button(_short(f"{top.code}. {top.title}", 48), f"ev:pf:{u}:{top.code}"),))
+            rows.append((Button(clip(f"{top.code}. {top.title}", 48), f"ev:pf:{u}:{top.code}"),))
     bottom = [Button(ctx.tr("✖ Cancel"), f"ev:px:{u}")]
     if scope is not None:
         bottom.insert(0, Button(ctx.tr("☰ Other field"), f"ev:pf:{u}:"))
@@ -1418,10 +1418,6 @@ def _size(ctx: Ctx, size: int) -> str:
     if size < 1024 * 1024:
         return ctx.tr("%(n)s KB", n=ctx.num(max(1, round(size / 1024))))
     return ctx.tr("%(n)s MB", n=ctx.num(round(size / (1024 * 1024), 1)))
-
-
-def _short(text: str, limit: int) -> str:
-    return clip(text, limit)
 
 
 def _fit(head: Html, blocks: list[str], limit: int = 3800) -> Html:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from conversations import assessment as A
 from conversations import charts, throttle
 from conversations.context import Ctx
-from conversations.markup import bold, esc, fmt, join_lines, plain
+from conversations.markup import bold, clip, esc, fmt, join_lines, plain
 from conversations.replies import Button, OutgoingFile
 from conversations.review import say_long
 from conversations.unitview import UnitView, active_unit, load_view
@@ -206,7 +206,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             fmt(
                 "%(code)s. %(title)s: %(points)s/%(max)s · %(pct)s",
                 code=f.code,
-                title=f.title[:34],
+                title=clip(f.title, 34),
                 points=ctx.num(f.points),
                 max=ctx.num(f.max),
                 pct=pct,

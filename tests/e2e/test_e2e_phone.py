@@ -1,0 +1,46 @@
+"""Issue 16, finding 9 (short messages) through the emulator on both runtimes: titles cut at a
+word boundary with "…", and long lists that say how many more there are."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.test_e2e_evidence import join
+
+LONG_FIELD = "Cải cách thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên thông"
+
+
+def cut_mid_word(text: str) -> list[str]:
+    """Words that end in "…" but are not whole words of the full title."""
+    words = set(LONG_FIELD.replace(",", "").split())
+    return [w for w in re.findall(r"(\S+)…", text) if w.rstrip(",") not in words]
+
+
+async def test_submit_lists_every_unanswered_criterion_or_says_how_many_more(stack):
+    lan = await join(stack, 7651)
+    rec = await lan.send("/submit", expect="not answered")
+    line = next(x for x in rec.plain.splitlines() if "not answered" in x)
+    n = int(re.search(r"(\d+) criteria are not answered", line)[1])
+    assert n > 15
+    codes = line.split(": ", 1)[1]
+    assert codes.endswith(f"… and {n - 15} more"), line
+    assert len(codes.split(" … ")[0].split(", ")) == 15
+    await lan.press("✖ Not yet")
+
+
+async def test_titles_are_cut_at_word_boundaries(stack):
+    lan = await join(stack, 7652)
+    rec = await lan.send("/progress", expect="self-assessment progress")
+    field = next(x for x in rec.plain.splitlines() if " 3. " in x or x.startswith("▫️ 3."))
+    assert "…" in field and cut_mid_word(field) == [], field
+    assert "thực hi…" not in field and "và thực hi" not in field
+
+    boss = await join(stack, 7653, role="leader", name="Thủ trưởng")
+    rec = await boss.send("/rank", expect="Index:")
+    field = next(x for x in rec.plain.splitlines() if x.startswith("3. "))
+    assert "…" in field and cut_mid_word(field) == [], field
+
+    vi = stack.chat(7654, "Hoa")
+    await vi.send(f"/start {await stack.invite('X02', 'officer')}", expect="✅")
+    rec = await vi.send("/submit", expect="chưa trả lời")
+    assert re.search(r"… và \d+ tiêu chí khác", rec.plain), rec.plain
