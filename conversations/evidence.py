@@ -506,28 +506,22 @@ async def _pick_text(ctx: Ctx, text: str) -> bool:
         ctx.state["mode"] = None
         return False
     code = text.strip().lstrip("#").split(" ", 1)[0].rstrip(":,;")
+    buttons = _pick_buttons(
+        ctx, view, _node(view, pend.get("scope")), _leaf(view, pend.get("proposed"))
+    )
     if not CODE_RE.match(code):
-        ctx.say(
-            ctx.tr(
-                "Which criterion is the file for? Tap it below or type its code (e.g. "
-                "1.2.3). /cancel drops the waiting files."
-            ),
-            buttons=_pick_buttons(
-                ctx, view, _node(view, pend.get("scope")), _leaf(view, pend.get("proposed"))
-            ),
+        wrong = ctx.tr("“%(text)s” is not a criterion code.", text=clip(text, 20))
+        todo = ctx.tr(
+            "Tap a criterion below, type its code (e.g. 1.2.3), or /cancel to drop the "
+            "waiting files."
         )
+        ctx.say(join_lines(["⚠️ " + wrong, todo]), buttons=buttons)
         return True
     node = view.catalog.item(code)
     if node is None:
-        ctx.say(
-            ctx.tr(
-                "There is no criterion %(code)s in %(catalog)s. Tap one below or type "
-                "another code.",
-                code=esc(code[:20]),
-                catalog=esc(view.catalog.id),
-            ),
-            buttons=_pick_buttons(ctx, view, _node(view, pend.get("scope"))),
-        )
+        wrong = ctx.tr("There is no criterion %(code)s.", code=code[:20])
+        todo = ctx.tr("Tap one below or type another code.")
+        ctx.say(join_lines(["⚠️ " + wrong, todo]), buttons=buttons)
         return True
     leaves = [x for x in node.leaves() if not x.is_survey]
     if len(leaves) != 1:
@@ -812,13 +806,9 @@ async def list_cmd(ctx: Ctx, args: str) -> None:
     if tokens and tokens[0].lower() not in ("all", "tatca"):
         node = view.catalog.item(tokens[0].lstrip("#"))
         if node is None:
-            ctx.say(
-                ctx.tr(
-                    "There is no criterion %(code)s in %(catalog)s.",
-                    code=esc(tokens[0][:20]),
-                    catalog=esc(view.catalog.id),
-                )
-            )
+            wrong = ctx.tr("There is no criterion %(code)s.", code=tokens[0][:20])
+            todo = ctx.tr("Type /evidence followed by a criterion code, e.g. /evidence 1.2.3.")
+            ctx.say(join_lines(["⚠️ " + wrong, todo]))
             return
     elif not tokens and unit.id == own and isinstance(ctx.state.get("item"), str):
         node = view.catalog.item(ctx.state["item"])
@@ -1136,11 +1126,7 @@ def _target(
             return (
                 None,
                 None,
-                ctx.tr(
-                    "There is no criterion %(code)s in %(catalog)s.",
-                    code=esc(code[:20]),
-                    catalog=esc(view.catalog.id),
-                ),
+                "⚠️ " + ctx.tr("There is no criterion %(code)s.", code=code[:20]),
                 None,
             )
         leaves = [x for x in node.leaves() if not x.is_survey]

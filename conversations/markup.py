@@ -113,3 +113,14 @@ def clip(text: str, limit: int) -> str:
     if cut > 0 and text[limit - 1] != " ":
         head = head[:cut]
     return head.rstrip(" ,;:.–—-") + "…"
+
+
+BUTTON_TEXT = 40  # characters a phone shows on one line of an inline button
+
+
+def button_text(label: str, tail: str = "", limit: int = BUTTON_TEXT) -> str:
+    """A button's text within ``limit``: the label clipped at a word boundary, then ``tail``
+    kept whole (an option's points, "(1,5đ)"), so a long option never hides its points. The
+    full label belongs on the card above the buttons."""
+    room = max(8, limit - len(tail) - (1 if tail else 0))
+    return f"{clip(label, room)} {tail}" if tail else clip(label, room)

@@ -44,3 +44,26 @@ async def test_titles_are_cut_at_word_boundaries(stack):
     await vi.send(f"/start {await stack.invite('X02', 'officer')}", expect="✅")
     rec = await vi.send("/submit", expect="chưa trả lời")
     assert re.search(r"… và \d+ tiêu chí khác", rec.plain), rec.plain
+
+
+async def test_evidence_errors_say_what_went_wrong_and_what_to_do_in_two_lines(stack):
+    from tests.evidence_check import factories as f
+
+    lan = await join(stack, 7655)
+    await lan.emu.send_document(lan.user_id, "Bao cao.pdf", f.text_page_pdf("Bao cao"))
+    await lan.emu.wait_for_text(lan.user_id, "Which criterion", 20)
+    rec = await lan.send("xin chào", expect="is not a criterion code")
+    assert rec.plain.splitlines() == [
+        "⚠️ “xin chào” is not a criterion code.",
+        "Tap a criterion below, type its code (e.g. 1.2.3), or /cancel to drop the waiting files.",
+    ]
+    assert any(b.startswith("1. ") for b in lan.buttons())
+    rec = await lan.send("9.9.9", expect="There is no criterion 9.9.9")
+    assert rec.plain.splitlines() == [
+        "⚠️ There is no criterion 9.9.9.",
+        "Tap one below or type another code.",
+    ]
+    assert "xa-mau" not in rec.plain  # no internal catalog id
+    await lan.send("1.3", expect="Attached to 1.3")
+    rec = await lan.send("/evidence 9.9", expect="There is no criterion 9.9")
+    assert len(rec.plain.splitlines()) == 2 and "/evidence 1.2.3" in rec.plain
