@@ -284,7 +284,8 @@ async def full_board(ctx: Ctx, unit_id: int) -> None:
         board=board_name(ctx, view.unit.board),
         unit=esc(view.unit.name),
     )
-    ctx.say(caption, photo=photo)
+    fields = Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}")
+    ctx.say(caption, photo=photo, buttons=((fields,),))
 
 
 async def _board_photo(
