@@ -67,3 +67,23 @@ async def test_evidence_errors_say_what_went_wrong_and_what_to_do_in_two_lines(s
     await lan.send("1.3", expect="Attached to 1.3")
     rec = await lan.send("/evidence 9.9", expect="There is no criterion 9.9")
     assert len(rec.plain.splitlines()) == 2 and "/evidence 1.2.3" in rec.plain
+
+
+async def test_an_album_on_an_open_card_is_proposed_once_and_saved_with_one_tap(stack):
+    """Issue 16, finding 8, for albums: one proposal for all the files, nothing filed before it."""
+    from tests.e2e.test_e2e_evidence import bot_messages_since, evidence
+    from tests.evidence_check import factories as f
+
+    lan = await join(stack, 7656)
+    await lan.send("/score 1.2", expect="1.2 ·")
+    start = len(lan.emu.transcript(lan.user_id))
+    for i in (1, 2):
+        await lan.emu.send_document(
+            lan.user_id, f"Trang {i}.pdf", f.text_page_pdf(f"Trang {i}"), media_group_id="a-1"
+        )
+    rec = await lan.emu.wait_for_text(lan.user_id, "Save to 1.2", 20)
+    assert "Trang 1.pdf" in rec.plain and "Trang 2.pdf" in rec.plain
+    assert len(bot_messages_since(lan, start)) == 1 and await evidence(stack) == {}
+    save = next(b for b in lan.buttons() if b.startswith("📥 Save to 1.2"))
+    rec = await lan.press(save, expect="Attached to 1.2")
+    assert len((await evidence(stack))["1.2"]) == 2
