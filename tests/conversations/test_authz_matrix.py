@@ -150,6 +150,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "rv:reply:<unit>:<item>":              ("··",  "Y·",  "··",  "··",  "··"),
     # ---- rank, export, publish buttons
     "rk:fields:<unit>":                    ("··",  "··",  "Y·",  "··",  "YY"),
+    "rk:full:<unit>":                      ("··",  "··",  "Y·",  "··",  "YY"),
     "rk:board:commune":                    ("·",   "·",   "·",   "·",   "Y"),
     "ex:sheet:<unit>":                     ("··",  "··",  "Y·",  "··",  "YY"),
     "ex:ranking":                          ("·",   "·",   "·",   "·",   "Y"),
@@ -1331,6 +1332,9 @@ ROWS: dict[str, Row] = {
     # ---- rank, export, publish
     "rk:fields:<unit>": Row(
         "cb:rk", act=lambda c: c.actor.press(f"rk:fields:{c.uid}"), effect=lambda c: bool(c.photos)
+    ),
+    "rk:full:<unit>": Row(
+        "cb:rk", act=lambda c: c.actor.press(f"rk:full:{c.uid}"), effect=lambda c: bool(c.photos)
     ),
     "rk:board:commune": Row(
         "cb:rk", act=lambda c: c.actor.press("rk:board:commune"), effect=lambda c: bool(c.photos)

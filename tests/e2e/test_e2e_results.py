@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from conversations import assessment as A
+from conversations import charts
 from conversations.i18n import fmt_num
 from tests.results.helpers import sheet
 
@@ -54,8 +55,17 @@ async def test_leader_rank_text_and_charts(stack):
     text = await boss.send("/rank", expect="Index:")
     assert f"Rank {x02.ranked.rank}/4, Board 2: Commune People's Committees" in text.plain
     assert "Preliminary figures" in text.plain
-    photo = await stack.emu.wait_for(boss.user_id, lambda r: r.kind == "photo", 30)
-    assert "UBND xã Canh Hiệp in red" in photo.plain
+    # issue 16, finding 11: the phone chart first — the unit and its neighbours, ≤ 600 px
+    phone = await stack.emu.wait_for(boss.user_id, lambda r: r.kind == "photo", 30)
+    assert "UBND xã Canh Hiệp (red) and its neighbours: 4 of the 4 units" in phone.plain
+    small = Image.open(io.BytesIO(file_bytes(stack, phone.photo)))
+    assert small.format == "PNG" and small.size[0] <= 600
+    drawn = small.info[charts.LABELS_KEY].splitlines()
+    assert f"{x02.ranked.rank}. UBND xã Canh Hiệp" in drawn and len(drawn) == 4
+    assert HIGHLIGHT_RGB in {c for _, c in small.convert("RGB").getcolors(1 << 20)}
+    # the whole board on request
+    photo = await boss.press("🗺 Whole board", expect="UBND xã Canh Hiệp in red")
+    assert photo.kind == "photo" and photo.photo["file_id"] != phone.photo["file_id"]
     img = Image.open(io.BytesIO(file_bytes(stack, photo.photo)))
     assert img.format == "PNG"
     assert img.size[0] >= 800 and img.size[1] >= 300
