@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from conversations.markup import clip as markup_clip
+
 FONT = "DejaVu Sans"
 HIGHLIGHT = "#d62728"  # the leader's own unit (RGB 214, 39, 40)
 OTHERS = "#9ecae1"
@@ -25,6 +27,10 @@ THRESHOLD_COLOURS = ("#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b")
 DPI = 110
 WIDTH_IN = 9.0
 MAX_HEIGHT_IN = 75.0  # Telegram: width + height ≤ 10000 px
+COMPACT_WIDTH_PX = 600  # a phone shows ~390 pt: a wider image is shrunk and its text unreadable
+COMPACT_NEIGHBOURS = 3  # units shown above and below the highlighted one
+COMPACT_LABEL = 44  # characters of a unit's name on the compact chart
+LABELS_KEY = "Labels"  # PNG text chunk: the y labels as drawn, one a line (checked by tests)
 KEEP_SECONDS = 24 * 3600  # charts are sent right away; older files are pruned
 
 
@@ -57,8 +63,8 @@ def nfc(text: str) -> str:
 
 
 def clip(text: str, limit: int = 40) -> str:
-    text = nfc(" ".join(text.split()))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A label on one line, cut at a word boundary with "…" (:func:`markup.clip`)."""
+    return markup_clip(nfc(text), limit)
 
 
 @lru_cache(maxsize=1)
@@ -90,11 +96,11 @@ def chart_path(data_dir: Path, kind: str) -> Path:
     return folder / f"{kind}-{uuid.uuid4().hex}.png"
 
 
-def _figure(height_in: float):  # type: ignore[no-untyped-def]
+def _figure(height_in: float, width_in: float = WIDTH_IN):  # type: ignore[no-untyped-def]
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(WIDTH_IN, min(max(height_in, 3.2), MAX_HEIGHT_IN)), dpi=DPI)
+    fig = Figure(figsize=(width_in, min(max(height_in, 3.2), MAX_HEIGHT_IN)), dpi=DPI)
     FigureCanvasAgg(fig)
     return fig
 
@@ -244,4 +250,76 @@ def fields_chart(
         frameon=False,
     )
     fig.savefig(path, format="png", facecolor="white", bbox_inches="tight", pad_inches=0.2)
+    return path
+
+
+def neighbours(bars: Sequence[Bar], around: int = COMPACT_NEIGHBOURS) -> list[Bar]:
+    """The highlighted bar and up to ``around`` bars either side of it (more on one side when
+    it is near the top or bottom of the board); the first 2·around+1 bars if none is
+    highlighted."""
+    size = 2 * around + 1
+    mine = next((k for k, b in enumerate(bars) if b.highlight), None)
+    if mine is None or len(bars) <= size:
+        return list(bars[:size])
+    start = max(0, min(mine - around, len(bars) - size))
+    return list(bars[start : start + size])
+
+
+def compact_board_chart(
+    path: Path,
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    scale: float,
+) -> Path:
+    """The phone chart: the highlighted unit and its neighbours (:func:`neighbours`) as a few
+    thick bars with large labels, at most :data:`COMPACT_WIDTH_PX` wide, so a 390-pt phone
+    shows it at nearly full size. The names go above each bar (not beside it) to leave the
+    whole width to the bar and its value. The labels drawn are written into the PNG's
+    ``Labels`` text chunk."""
+    import matplotlib
+
+    matplotlib.rcParams["font.family"] = FONT
+    shown = neighbours(bars)
+    n = len(shown)
+    width_in = (COMPACT_WIDTH_PX - 10) / DPI
+    fig = _figure(0.72 * n + 0.9, width_in)
+    ax = fig.add_subplot(1, 1, 1)
+    ys = [float(y) for y in range(n)][::-1]
+    ax.barh(
+        ys,
+        [b.value for b in shown],
+        color=[HIGHLIGHT if b.highlight else OTHERS for b in shown],
+        height=0.42,
+        zorder=2,
+    )
+    labels = [clip(b.label, COMPACT_LABEL) for b in shown]
+    for y, b, label in zip(ys, shown, labels, strict=True):
+        colour = HIGHLIGHT if b.highlight else "#222222"
+        weight = "bold" if b.highlight else "normal"
+        ax.text(0, y + 0.3, label, va="bottom", fontsize=13, color=colour, fontweight=weight)
+        if b.text:
+            ax.text(
+                b.value + scale * 0.015,
+                y,
+                b.text,
+                va="center",
+                fontsize=13,
+                color=colour,
+                fontweight=weight,
+            )
+    ax.set_xlim(0, scale * 1.2)
+    ax.set_ylim(-0.5, n - 0.1)
+    ax.set_yticks([])
+    ax.set_xticks([])
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(clip(title, 50), fontsize=13, loc="left")
+    fig.tight_layout(pad=0.4)
+    fig.savefig(
+        path,
+        format="png",
+        facecolor="white",
+        metadata={LABELS_KEY: "\n".join(labels)},
+    )
     return path

@@ -48,7 +48,7 @@ from conversations.evidence_check import messages as check_messages
 from conversations.evidence_check.limits import too_large_verdict
 from conversations.evidence_check.verdict import REASON_RISKY_PDF
 from conversations.evidence_names import clean_file_name, escape_name, generated_name, shown_name
-from conversations.markup import Html, bold, esc, fmt, join_lines
+from conversations.markup import Html, bold, clip, esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, active_unit, load_view
 from conversations.walk import CODE_RE
@@ -109,8 +109,9 @@ async def on_file(ctx: Ctx) -> None:
     if not album_id:
         st.pop("ev_album", None)
 
+    proposed: Item | None = None
     if album is None:
-        item, scope, note = _target(ctx, view, f.caption)
+        item, scope, note, proposed = _target(ctx, view, f.caption)
     else:
         code = album.get("item")
         item = _leaf(view, code) if code else None
@@ -119,36 +120,48 @@ async def on_file(ctx: Ctx) -> None:
     meta, problem = await _receive(ctx)
 
     if album_id is None:
-        await _single(ctx, view, item, scope, note, meta, problem)
+        await _single(ctx, view, Target(item, scope, note, proposed), meta, problem)
     else:
-        await _album(ctx, view, album_id, album, item, scope, note, meta, problem)
+        target = Target(item, scope, note, proposed)
+        await _album(ctx, view, album_id, album, target, meta, problem)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an arriving file goes: ``item`` when the caption named it (filed at once);
+    otherwise asked within ``scope``, with ``proposed`` (the open card) offered as one tap."""
+
+    item: Item | None
+    scope: Item | None
+    note: str | None
+    proposed: Item | None = None
 
 
 async def _single(
     ctx: Ctx,
     view: UnitView,
-    item: Item | None,
-    scope: Item | None,
-    note: str | None,
+    target: Target,
     meta: dict[str, Any] | None,
     problem: str | None,
 ) -> None:
     if meta is None:
         ctx.say(_refusal(ctx, problem) + "\n" + ctx.tr("Your answers are unchanged."))
         return
-    if item is not None:
-        await _attach_and_reply(ctx, view, item, [meta], by_card=_on_card(ctx, item))
+    if target.item is not None:
+        await _attach_and_reply(
+            ctx, view, target.item, [meta], by_card=_on_card(ctx, target.item), by_caption=True
+        )
         return
     pending = _pending(ctx, view)
     if ctx.state.get("mode") != "ev_pick":
         pending = []
     pending.append(meta)
-    _set_pending(ctx, view, pending[-MAX_PENDING:], scope)
+    _set_pending(ctx, view, pending[-MAX_PENDING:], target.scope, target.proposed)
     text = _file_block(ctx, meta) + "\n\n"
-    if note:
-        text += note + "\n"
-    text += _pick_question(ctx, len(pending))
-    ctx.say(text, buttons=_pick_buttons(ctx, view, scope))
+    if target.note:
+        text += target.note + "\n"
+    text += _pick_question(ctx, len(pending), target.proposed)
+    ctx.say(text, buttons=_pick_buttons(ctx, view, target.scope, target.proposed))
 
 
 async def _album(
@@ -156,19 +169,19 @@ async def _album(
     view: UnitView,
     album_id: str,
     album: dict[str, Any] | None,
-    item: Item | None,
-    scope: Item | None,
-    note: str | None,
+    target: Target,
     meta: dict[str, Any] | None,
     problem: str | None,
 ) -> None:
     st = ctx.state
+    item, scope, note = target.item, target.scope, target.note
     if album is None:
         album = {
             "id": album_id,
             "unit": view.unit.id,
             "item": item.code if item is not None else None,
             "scope": scope.code if scope is not None else None,
+            "proposed": target.proposed.code if target.proposed is not None else None,
             "note": note,
             "key": f"ev-album:{ctx.person.id}:{album_id}"[:255],
             "blocks": [],
@@ -176,8 +189,9 @@ async def _album(
             "bad": 0,
         }
         if item is None and ctx.state.get("mode") != "ev_pick":
-            _set_pending(ctx, view, [], scope)  # files already waiting are kept
+            _set_pending(ctx, view, [], scope, target.proposed)  # files already waiting are kept
     scope = _node(view, album.get("scope"))
+    proposed = _leaf(view, album.get("proposed"))
     if meta is None:
         block = _refusal(ctx, problem)
         album["bad"] += 1
@@ -187,7 +201,7 @@ async def _album(
     else:
         pending = _pending(ctx, view)
         pending.append(meta)
-        _set_pending(ctx, view, pending[-MAX_PENDING:], scope)
+        _set_pending(ctx, view, pending[-MAX_PENDING:], scope, proposed)
         block = _file_block(ctx, meta)
         album["ok"] += 1
     album["blocks"] = [*album["blocks"], block][-MAX_PENDING:]
@@ -197,7 +211,7 @@ async def _album(
         head = ctx.tr(
             "📎 Files for <b>%(code)s</b> · %(title)s: %(ok)s attached, %(bad)s refused.",
             code=esc(item.code),
-            title=esc(_short(item.title, 80)),
+            title=esc(clip(item.title, 80)),
             ok=album["ok"],
             bad=album["bad"],
         )
@@ -207,11 +221,11 @@ async def _album(
         waiting = len(_pending(ctx, view))
         # the note and blocks are this module's own markup, kept in the state as plain str
         head = Html(album.get("note") or "") + ("\n" if album.get("note") else "")
-        head += _pick_question(ctx, waiting) if waiting else ""
-        buttons = _pick_buttons(ctx, view, scope) if waiting else ()
+        head += _pick_question(ctx, waiting, proposed) if waiting else ""
+        buttons = _pick_buttons(ctx, view, scope, proposed) if waiting else ()
         if not waiting and ctx.state.get("mode") == "ev_pick":
             ctx.state["mode"] = None  # every file was refused: nothing to ask about
-        late_text = block + ("\n\n" + _pick_question(ctx, waiting) if waiting else "")
+        late_text = block + ("\n\n" + _pick_question(ctx, waiting, proposed) if waiting else "")
     text = _fit(head, album["blocks"])
     st["ev_album"] = album
     if not await _queue_album_reply(ctx, album["key"], text, buttons):
@@ -411,7 +425,13 @@ async def _attach_one(
 
 
 async def _attach_and_reply(
-    ctx: Ctx, view: UnitView, item: Item, metas: list[dict[str, Any]], *, by_card: bool
+    ctx: Ctx,
+    view: UnitView,
+    item: Item,
+    metas: list[dict[str, Any]],
+    *,
+    by_card: bool,
+    by_caption: bool = False,
 ) -> None:
     """Attach files to ``item`` and answer with one confirmation; the walk continues from it."""
     blocks: list[str] = []
@@ -428,11 +448,13 @@ async def _attach_and_reply(
         + ctx.tr(
             "Attached to <b>%(code)s</b> · %(title)s",
             code=esc(item.code),
-            title=esc(_short(item.title, 80)),
+            title=esc(clip(item.title, 80)),
         )
         if new_rows
-        else fmt("<b>%(code)s</b> · %(title)s", code=item.code, title=_short(item.title, 80))
+        else fmt("<b>%(code)s</b> · %(title)s", code=item.code, title=clip(item.title, 80))
     )
+    if by_caption:
+        head += "\n" + ctx.tr("Filed by the code at the start of the caption.")
     tail = ctx.tr(
         "Files attached to %(code)s: %(n)s (see /evidence %(code)s).",
         code=esc(item.code),
@@ -484,26 +506,22 @@ async def _pick_text(ctx: Ctx, text: str) -> bool:
         ctx.state["mode"] = None
         return False
     code = text.strip().lstrip("#").split(" ", 1)[0].rstrip(":,;")
+    buttons = _pick_buttons(
+        ctx, view, _node(view, pend.get("scope")), _leaf(view, pend.get("proposed"))
+    )
     if not CODE_RE.match(code):
-        ctx.say(
-            ctx.tr(
-                "Which criterion is the file for? Tap it below or type its code (e.g. "
-                "1.2.3). /cancel drops the waiting files."
-            ),
-            buttons=_pick_buttons(ctx, view, _node(view, pend.get("scope"))),
+        wrong = ctx.tr("“%(text)s” is not a criterion code.", text=clip(text, 20))
+        todo = ctx.tr(
+            "Tap a criterion below, type its code (e.g. 1.2.3), or /cancel to drop the "
+            "waiting files."
         )
+        ctx.say(join_lines(["⚠️ " + wrong, todo]), buttons=buttons)
         return True
     node = view.catalog.item(code)
     if node is None:
-        ctx.say(
-            ctx.tr(
-                "There is no criterion %(code)s in %(catalog)s. Tap one below or type "
-                "another code.",
-                code=esc(code[:20]),
-                catalog=esc(view.catalog.id),
-            ),
-            buttons=_pick_buttons(ctx, view, _node(view, pend.get("scope"))),
-        )
+        wrong = ctx.tr("There is no criterion %(code)s.", code=code[:20])
+        todo = ctx.tr("Tap one below or type another code.")
+        ctx.say(join_lines(["⚠️ " + wrong, todo]), buttons=buttons)
         return True
     leaves = [x for x in node.leaves() if not x.is_survey]
     if len(leaves) != 1:
@@ -518,8 +536,11 @@ async def _pick_text(ctx: Ctx, text: str) -> bool:
 
 async def _finish_pick(ctx: Ctx, view: UnitView, item: Item) -> None:
     metas = _pending(ctx, view)
-    ctx.state.pop("ev_pending", None)
-    ctx.state.update(mode=None, item=item.code, unit_id=view.unit.id)
+    pend = ctx.state.pop("ev_pending", None) or {}
+    # the open card's item confirmed: the officer goes back to that card as it was
+    back = pend.get("back") if pend.get("proposed") == item.code else None
+    by_card = back in CARD_MODES
+    ctx.state.update(mode=back if by_card else None, item=item.code, unit_id=view.unit.id)
     album = copy.deepcopy(ctx.state.get("ev_album"))
     if album and album.get("unit") == view.unit.id and not album.get("item"):
         album["item"] = item.code
@@ -527,7 +548,7 @@ async def _finish_pick(ctx: Ctx, view: UnitView, item: Item) -> None:
     if not metas:
         ctx.say(ctx.tr("No files are waiting any more. Send the file again."))
         return
-    await _attach_and_reply(ctx, view, item, metas, by_card=False)
+    await _attach_and_reply(ctx, view, item, metas, by_card=by_card)
 
 
 async def _section_text(ctx: Ctx, text: str) -> bool:
@@ -785,13 +806,9 @@ async def list_cmd(ctx: Ctx, args: str) -> None:
     if tokens and tokens[0].lower() not in ("all", "tatca"):
         node = view.catalog.item(tokens[0].lstrip("#"))
         if node is None:
-            ctx.say(
-                ctx.tr(
-                    "There is no criterion %(code)s in %(catalog)s.",
-                    code=esc(tokens[0][:20]),
-                    catalog=esc(view.catalog.id),
-                )
-            )
+            wrong = ctx.tr("There is no criterion %(code)s.", code=tokens[0][:20])
+            todo = ctx.tr("Type /evidence followed by a criterion code, e.g. /evidence 1.2.3.")
+            ctx.say(join_lines(["⚠️ " + wrong, todo]))
             return
     elif not tokens and unit.id == own and isinstance(ctx.state.get("item"), str):
         node = view.catalog.item(ctx.state["item"])
@@ -857,7 +874,7 @@ async def _render_list(
                 fmt(
                     "<b>%(code)s</b> · %(title)s",
                     code=code,
-                    title=_short(it.title if it else "", 70),
+                    title=clip(it.title if it else "", 70),
                 )
             )
         lines.extend(_listed_file(ctx, n, row, people.get(row.uploaded_by or 0, "—")))
@@ -1098,8 +1115,10 @@ def _caption_code(ctx: Ctx) -> str | None:
 
 def _target(
     ctx: Ctx, view: UnitView, caption: str | None
-) -> tuple[Item | None, Item | None, str | None]:
-    """``(item, scope to ask within, note)``: the caption's code wins, then the open card."""
+) -> tuple[Item | None, Item | None, str | None, Item | None]:
+    """``(item, scope to ask within, note, proposed)``: the caption's code files at once; the
+    open card (or the one already proposed for waiting files) is only proposed, so the officer
+    sees where the file will go before it is filed."""
     code = _caption_code(ctx)
     if code is not None:
         node = view.catalog.item(code)
@@ -1107,15 +1126,12 @@ def _target(
             return (
                 None,
                 None,
-                ctx.tr(
-                    "There is no criterion %(code)s in %(catalog)s.",
-                    code=esc(code[:20]),
-                    catalog=esc(view.catalog.id),
-                ),
+                "⚠️ " + ctx.tr("There is no criterion %(code)s.", code=code[:20]),
+                None,
             )
         leaves = [x for x in node.leaves() if not x.is_survey]
         if len(leaves) == 1:
-            return leaves[0], None, None
+            return leaves[0], None, None, None
         if not leaves:
             return (
                 None,
@@ -1124,16 +1140,20 @@ def _target(
                     "%(code)s is filled from the survey results; it takes no evidence.",
                     code=esc(node.code),
                 ),
+                None,
             )
-        return None, node, None
+        return None, node, None, None
     current = _leaf(view, ctx.state.get("item"))
+    proposed = None
     if ctx.state.get("mode") in CARD_MODES and current is not None:
-        return current, None, None
+        proposed = current
+    elif ctx.state.get("mode") == "ev_pick":
+        proposed = _leaf(view, (ctx.state.get("ev_pending") or {}).get("proposed"))
     scope = None
     if current is not None:
         field_code = view.catalog.field_of(current.code)
         scope = view.catalog.item(field_code) if field_code else None
-    return None, scope, None
+    return None, scope, None, proposed
 
 
 def _restore_mode(ctx: Ctx) -> None:
@@ -1174,17 +1194,37 @@ def _pending(ctx: Ctx, view: UnitView) -> list[dict[str, Any]]:
     return copy.deepcopy(list(pend.get("files") or []))
 
 
-def _set_pending(ctx: Ctx, view: UnitView, files: list[dict[str, Any]], scope: Item | None) -> None:
+def _set_pending(
+    ctx: Ctx,
+    view: UnitView,
+    files: list[dict[str, Any]],
+    scope: Item | None,
+    proposed: Item | None = None,
+) -> None:
+    """Keep the checked files waiting for their criterion; ``back`` remembers the card mode
+    the officer was in, restored when the proposed item is confirmed."""
+    old = ctx.state.get("ev_pending") or {}
+    mode = ctx.state.get("mode")
+    back = old.get("back") if mode == "ev_pick" else mode
     ctx.state["ev_pending"] = {
         "unit": view.unit.id,
         "files": files,
         "scope": scope.code if scope is not None else None,
+        "proposed": proposed.code if proposed is not None else None,
+        "back": back if back in CARD_MODES else None,
     }
     ctx.state["mode"] = "ev_pick"
     ctx.state["unit_id"] = view.unit.id
 
 
-def _pick_question(ctx: Ctx, n: int) -> str:
+def _pick_question(ctx: Ctx, n: int, proposed: Item | None = None) -> str:
+    if proposed is not None:
+        return ctx.tr(
+            "Save to <b>%(code)s</b> · %(title)s? Tap “Save to %(code)s”, or “Change "
+            "criterion” to pick another.",
+            code=proposed.code,
+            title=clip(proposed.title, 60),
+        )
     if n <= 1:
         return ctx.tr(
             "Which criterion is this file for? Tap it below or type its code (e.g. 1.2.3)."
@@ -1195,22 +1235,35 @@ def _pick_question(ctx: Ctx, n: int) -> str:
     )
 
 
-def _pick_buttons(ctx: Ctx, view: UnitView, scope: Item | None) -> tuple[tuple[Button, ...], ...]:
+def _pick_buttons(
+    ctx: Ctx, view: UnitView, scope: Item | None, proposed: Item | None = None
+) -> tuple[tuple[Button, ...], ...]:
     u = view.unit.id
+    if proposed is not None and proposed.code in view.items:
+        field = view.catalog.field_of(proposed.code) or ""
+        save = ctx.text("📥 Save to %(code)s", code=proposed.code)
+        title = clip(proposed.title, max(12, 44 - len(save)))
+        return (
+            (Button(f"{save} · {title}", f"ev:pk:{u}:{view.item_id(proposed.code)}"),),
+            (
+                Button(ctx.tr("🔀 Change criterion"), f"ev:pf:{u}:{field}"),
+                Button(ctx.tr("✖ Cancel"), f"ev:px:{u}"),
+            ),
+        )
     rows: list[tuple[Button, ...]] = []
     if scope is not None:
         for leaf in [x for x in scope.leaves() if not x.is_survey][:30]:
             if leaf.code not in view.items:
                 continue
-            label = _short(f"{leaf.code} {leaf.title}", 48)
+            label = clip(f"{leaf.code} {leaf.title}", 48)
             rows.append((Button(label, f"ev:pk:{u}:{view.item_id(leaf.code)}"),))
     else:
         for f in view.catalog.fields:
             if not any(not x.is_survey for x in f.leaves()):
                 continue
-            rows.append((Button(_short(f"{f.code}. {f.title}", 48), f"ev:pf:{u}:{f.code}"),))
+            rows.append((Button(clip(f"{f.code}. {f.title}", 48), f"ev:pf:{u}:{f.code}"),))
         for top in (*view.catalog.bonus, *view.catalog.penalty):
-            rows.append((Button(_short(f"{top.code}. {top.title}", 48), f"ev:pf:{u}:{top.code}"),))
+            rows.append((Button(clip(f"{top.code}. {top.title}", 48), f"ev:pf:{u}:{top.code}"),))
     bottom = [Button(ctx.tr("✖ Cancel"), f"ev:px:{u}")]
     if scope is not None:
         bottom.insert(0, Button(ctx.tr("☰ Other field"), f"ev:pf:{u}:"))
@@ -1230,22 +1283,26 @@ def _nav_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ..
 
 
 def _file_block(ctx: Ctx, meta: dict[str, Any]) -> str:
-    """The per-file report: what was received, the signature and its time, the warnings."""
+    """The per-file report: the name, then one verdict line (what was received, its signature
+    and signing time, and any warning the verdict does not already say), then risky content."""
     params = dict(meta.get("params") or {})
-    icon = _STATUS_ICON.get(meta.get("status", ""), "📄")
-    lines = [
-        fmt("📄 <b>%(name)s</b>", name=meta["name"]),
-        fmt("%(icon)s %(text)s", icon=icon, text=_safe_tr(ctx, meta["message"], params)),
-    ]
+    status = meta.get("status", "")
+    icon = _STATUS_ICON.get(status, "📄")
+    one_line = check_messages.ONE_LINE.get(status, meta["message"])
+    parts = [_safe_tr(ctx, one_line, params)]
     if meta.get("signed_at"):
-        lines.append(
-            ctx.tr(
-                "Signed at %(time)s",
+        parts.append(
+            ctx.text(
+                "Signed at %(time)s.",
                 time=_when(ctx, datetime.fromisoformat(meta["signed_at"])),
             )
         )
-    for warning in meta.get("warnings") or []:
-        lines.append("⚠️ " + esc(_safe_tr(ctx, warning, params)))
+    said = check_messages.SAID_BY_STATUS.get(status, frozenset())
+    parts.extend(_safe_tr(ctx, w, params) for w in meta.get("warnings") or [] if w not in said)
+    lines = [
+        fmt("📄 <b>%(name)s</b>", name=meta["name"]),
+        fmt("%(icon)s %(text)s", icon=icon, text=" ".join(parts)),
+    ]
     if meta.get("risks"):
         lines.append(
             "🛡 " + esc(ctx.tr(check_messages.RISKY_FLAGGED, risks=_risk_names(ctx, meta["risks"])))
@@ -1347,11 +1404,6 @@ def _size(ctx: Ctx, size: int) -> str:
     if size < 1024 * 1024:
         return ctx.tr("%(n)s KB", n=ctx.num(max(1, round(size / 1024))))
     return ctx.tr("%(n)s MB", n=ctx.num(round(size / (1024 * 1024), 1)))
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _fit(head: Html, blocks: list[str], limit: int = 3800) -> Html:

@@ -22,7 +22,7 @@ from conversations import assessment as A
 from conversations import charts, throttle
 from conversations import yearover_chat as YC
 from conversations.context import Ctx
-from conversations.markup import bold, esc, fmt, join_lines, plain
+from conversations.markup import bold, clip, esc, fmt, join_lines, plain
 from conversations.replies import Button, OutgoingFile
 from conversations.review import say_long
 from conversations.unitview import UnitView, active_unit, load_view
@@ -84,6 +84,10 @@ async def rank(ctx: Ctx, args: str = "") -> None:
                     "/rank is for the unit's leaders. Use /progress to follow your self-assessment."
                 )
             )
+            return
+        from conversations import role_hints
+
+        if role_hints.refuse_with(ctx, role_hints.RANK_IS_FOR):
             return
         ctx.say(
             ctx.tr(
@@ -209,7 +213,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             fmt(
                 "%(code)s. %(title)s: %(points)s/%(max)s · %(pct)s",
                 code=f.code,
-                title=f.title[:34],
+                title=clip(f.title, 34),
                 points=ctx.num(f.points),
                 max=ctx.num(f.max),
                 pct=pct,
@@ -254,8 +258,33 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     ctx.say(join_lines(lines), buttons=yoy_rows if show_chart else fields_button + yoy_rows)
     if not show_chart:
         return
+    photo = await _board_photo(
+        ctx, rows, view.catalog, view.period, view.unit.board, unit_id, compact=True
+    )
+    if photo is None:
+        return
+    shown = len(charts.neighbours([charts.Bar("", 0, "", r.unit.id == unit_id) for r in rows]))
+    caption = ctx.tr(
+        "%(unit)s (red) and its neighbours: %(shown)s of the %(n)s units on %(board)s.",
+        unit=esc(view.unit.name),
+        shown=shown,
+        n=len(rows),
+        board=board_name(ctx, view.unit.board),
+    )
+    full = Button(ctx.tr("🗺 Whole board"), f"rk:full:{unit_id}")
+    ctx.say(caption, photo=photo, buttons=((full,), *fields_button))
+
+
+async def full_board(ctx: Ctx, unit_id: int) -> None:
+    """The whole board with the unit in red and the class thresholds: asked for from the
+    compact chart (it is wide, made for a computer screen)."""
+    loaded = await _unit_on_board(ctx, unit_id)
+    if loaded is None:
+        return
+    view, rows, _mine = loaded
     photo = await _board_photo(ctx, rows, view.catalog, view.period, view.unit.board, unit_id)
     if photo is None:
+        ctx.say(ctx.tr("The chart could not be drawn right now; the figures are in /rank."))
         return
     caption = ctx.tr(
         "%(board)s: the index of every unit; %(unit)s in red. Dashed lines: the "
@@ -263,7 +292,8 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
         board=board_name(ctx, view.unit.board),
         unit=esc(view.unit.name),
     )
-    ctx.say(caption, photo=photo, buttons=fields_button)
+    fields = Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}")
+    ctx.say(caption, photo=photo, buttons=((fields,),))
 
 
 async def _board_photo(
@@ -273,7 +303,10 @@ async def _board_photo(
     period: m.Period,
     board: str,
     highlight: int | None,
+    *,
+    compact: bool = False,
 ) -> OutgoingFile | None:
+    """The board as a PNG; ``compact``: the phone chart of the highlighted unit's neighbours."""
     published = period.published_at is not None
     preliminary = not published and any(r.result.preliminary for r in rows)
     title = ctx.text(
@@ -299,19 +332,24 @@ async def _board_photo(
         for n, rule in enumerate(catalog.classification)
         if rule.min_index is not None and rule.min_index > 0
     ]
-    if not throttle.allow(ctx, "chart:board"):
+    if not throttle.allow(ctx, "chart:phone" if compact else "chart:board"):
         return None
     path = charts.chart_path(ctx.config.data_dir, "board")
     try:
-        await asyncio.to_thread(
-            charts.board_chart,
-            path,
-            bars,
-            thresholds,
-            title=title,
-            xlabel=ctx.tr("PAR index"),
-            scale=float(catalog.scale),
-        )
+        if compact:
+            await asyncio.to_thread(
+                charts.compact_board_chart, path, bars, title=title, scale=float(catalog.scale)
+            )
+        else:
+            await asyncio.to_thread(
+                charts.board_chart,
+                path,
+                bars,
+                thresholds,
+                title=title,
+                xlabel=ctx.tr("PAR index"),
+                scale=float(catalog.scale),
+            )
     except Exception:  # a chart is a bonus: the text has already been written
         log.exception("could not draw the board chart")
         return None
@@ -322,11 +360,12 @@ async def _board_photo(
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    """rk:fields:<unit id> — the unit's fields chart; rk:yoy:<unit id> — its criteria against
-    last year; rk:board:<board> — a board chart (admins)."""
+    """rk:fields:<unit id> — the unit's fields chart; rk:full:<unit id> — the whole board with
+    the unit in red; rk:yoy:<unit id> — its criteria against last year; rk:board:<board> — a
+    board chart (admins)."""
     action = parts[1] if len(parts) > 1 else ""
     arg = parts[2] if len(parts) > 2 else ""
-    if action == "fields":
+    if action in ("fields", "full"):
         try:
             unit_id = int(arg)
         except ValueError:
@@ -335,7 +374,10 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         if not can_see_unit(ctx, unit_id):
             ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
             return
-        await fields_chart(ctx, unit_id)
+        if action == "full":
+            await full_board(ctx, unit_id)
+        else:
+            await fields_chart(ctx, unit_id)
         return
     if action == "yoy" and arg.isdigit() and can_see_unit(ctx, int(arg)):
         await YC.criteria(ctx, int(arg))

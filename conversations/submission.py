@@ -9,7 +9,8 @@ from __future__ import annotations
 from conversations import frozen
 from conversations.context import Ctx, Notice
 from conversations.i18n import th
-from conversations.markup import fmt, join_lines
+from conversations.listing import criteria_list
+from conversations.markup import clip, fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
 
@@ -37,7 +38,9 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     for f in view.catalog.fields:
         leaves = [x for x in f.leaves() if not x.is_survey]
         if not leaves:
-            lines.append(ctx.tr("%(code)s. %(title)s: survey only", code=f.code, title=f.title))
+            lines.append(
+                ctx.tr("%(code)s. %(title)s: survey only", code=f.code, title=ctx.title(f))
+            )
             continue
         done = sum(1 for x in leaves if x.code in view.answers)
         pts = sum((view.answers[x.code].points or 0 for x in leaves if x.code in view.answers), 0)
@@ -48,7 +51,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
                 "%(mark)s %(code)s. %(title)s: %(done)s/%(of)s · %(points)s/%(max)s",
                 mark=mark,
                 code=f.code,
-                title=f.title[:38],
+                title=clip(ctx.title(f), 38),
                 done=done,
                 of=len(leaves),
                 points=ctx.num(pts),
@@ -77,7 +80,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
                 "explanation: %(codes)s",
                 points=ctx.num(pts),
                 n=len(risk),
-                codes=", ".join(x.code for x in risk[:20]),
+                codes=criteria_list(ctx, [x.code for x in risk], 20),
             )
         )
     buttons: list[tuple[Button, ...]] = []
@@ -152,7 +155,7 @@ async def submit(ctx: Ctx) -> None:
             ctx.tr(
                 "⚠️ %(n)s criteria are not answered and will count 0: %(codes)s",
                 n=len(missing),
-                codes=", ".join(x.code for x in missing[:15]),
+                codes=criteria_list(ctx, [x.code for x in missing]),
             )
         )
     if risk:
@@ -160,7 +163,7 @@ async def submit(ctx: Ctx) -> None:
             ctx.tr(
                 "⚠️ %(n)s criteria claim points without evidence or explanation: %(codes)s",
                 n=len(risk),
-                codes=", ".join(x.code for x in risk[:15]),
+                codes=criteria_list(ctx, [x.code for x in risk]),
             )
         )
     lines.append(ctx.tr("After submitting, answers are locked until the unit withdraws."))

@@ -139,3 +139,21 @@ RISK_LABELS: dict[str, str] = {
     "polyglot": N_("another file hidden inside it (e.g. a ZIP)"),
     "auto_action": N_("an action that runs on opening (link, form submission)"),
 }
+
+# One verdict line per accepted file --------------------------------------------------------
+# The chat shows one line per file: where the status message already says what a warning
+# says, the warning is left out of the line (it stays in the verdict and the stored detail).
+
+ONE_LINE_UNSIGNED = N_(
+    "PDF received (%(pages)s page(s)), not digitally signed: accepted, but the province may "
+    "require a digital signature (ký số)."
+)
+ONE_LINE_PHOTO = N_(
+    "Photo of a paper document, converted to a one-page PDF (no digital signature)."
+)
+ONE_LINE: dict[str, str] = {"unsigned": ONE_LINE_UNSIGNED, "photo": ONE_LINE_PHOTO}
+SAID_BY_STATUS: dict[str, frozenset[str]] = {
+    "unsigned": frozenset({WARN_UNSIGNED}),
+    "photo": frozenset({WARN_PHOTO}),
+    "signed_modified": frozenset({WARN_MODIFIED, WARN_NOT_INTACT}),
+}

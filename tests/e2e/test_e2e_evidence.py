@@ -80,6 +80,16 @@ async def send_file(chat, name: str, data: bytes, expect: str, **kw):
     return await chat.emu.wait_for_text(chat.user_id, expect, 20)
 
 
+async def file_on_card(chat, name: str, data: bytes, expect: str = "Attached to", **kw):
+    """A file sent on an open card: the bot proposes that card's criterion first (nothing is
+    filed yet); one tap on "📥 Save to …" files it there."""
+    await chat.emu.send_document(chat.user_id, name, data, **kw)
+    proposal = await chat.emu.wait_for_text(chat.user_id, "Save to", 20)
+    save = next(b for b in chat.buttons() if b.startswith("📥 Save to"))
+    rec = await chat.press(save, expect=expect, timeout=20)
+    return proposal, rec
+
+
 async def _unit(uow, code: str):
     period = await uow.periods.get_by_year(2024)
     return await uow.units.get_by_code(period.id, code)
@@ -155,16 +165,17 @@ async def test_each_kind_of_file_gets_its_verdict_and_answers_stay(stack, files,
     assert not root.exists() or not [p for p in root.rglob("*") if p.is_file()]
     assert await answers_of(stack, "X01") == before
 
-    rec = await send_file(lan, "Ke hoach CCHC 2024.pdf", files.signed, "signature is intact")
+    _, rec = await file_on_card(lan, "Ke hoach CCHC 2024.pdf", files.signed, "intact")
     assert "Attached to 1.1.1.a" in rec.plain
     assert "Nguyễn Văn An" in rec.plain and "Signed at" in rec.plain
-    rec = await send_file(lan, "Ke hoach (sua).pdf", files.modified, "changed after signing")
-    assert "Nguyễn Văn An" in rec.plain and "modified after signing" in rec.plain
-    rec = await send_file(lan, "Bao cao quy I.pdf", files.unsigned, "without a digital signature")
-    assert "Unsigned PDF" in rec.plain
+    _, rec = await file_on_card(lan, "Ke hoach (sua).pdf", files.modified, "changed after")
+    assert "Nguyễn Văn An" in rec.plain
+    _, rec = await file_on_card(lan, "Bao cao quy I.pdf", files.unsigned, "not digitally signed")
+    assert "Attached to 1.1.1.a" in rec.plain
     await lan.emu.send_photo(lan.user_id, files.photo)
-    rec = await lan.emu.wait_for_text(lan.user_id, "Photo received and converted", 20)
-    assert "Attached to 1.1.1.a" in rec.plain and "without a digital signature" in rec.plain
+    await lan.emu.wait_for_text(lan.user_id, "Save to 1.1.1.a", 20)
+    rec = await lan.press(next(b for b in lan.buttons() if b.startswith("📥")), "Attached")
+    assert "Photo of a paper document" in rec.plain and "no digital signature" in rec.plain
 
     rows = (await evidence(stack))["1.1.1.a"]
     assert [r.signature_status for r in rows] == [
@@ -252,7 +263,7 @@ async def test_caption_pick_duplicates_and_albums(stack, files):
 async def test_section_list_download_and_remove(stack, files):
     lan = await join(stack, 7301)
     await lan.send("/score 1.2", expect="1.2 ·")
-    rec = await send_file(lan, "Báo cáo năm 2024.pdf", files.long, "12 pages")
+    await file_on_card(lan, "Báo cáo năm 2024.pdf", files.long, "12 pages")
     assert "📄 Whole document" in lan.buttons()
     await lan.send("Mục II, trang 3", expect="Noted")
     (row,) = (await evidence(stack))["1.2"]
@@ -330,7 +341,7 @@ async def test_exported_pack_matches_what_was_uploaded(stack, files):
     await send_file(lan, "Kế hoạch CCHC.pdf", files.signed, "Attached to", caption="1.1.1.a")
     await send_file(lan, "Kế hoạch CCHC.pdf", files.unsigned, "Attached to", caption="1.1.1.a")
     await lan.send("/score 1.2", expect="1.2 ·")
-    await send_file(lan, "Báo cáo: năm/2024.pdf", files.long, "12 pages")
+    await file_on_card(lan, "Báo cáo: năm/2024.pdf", files.long, "12 pages")
     await lan.send("Mục II, trang 3", expect="Noted")
     await lan.emu.send_photo(lan.user_id, files.photo, caption="3.2 ảnh bộ phận một cửa")
     await lan.emu.wait_for_text(lan.user_id, "Attached to 3.2", 20)
@@ -396,3 +407,45 @@ async def test_exported_pack_matches_what_was_uploaded(stack, files):
     rec = await judge.send("/evidence export X01", expect="Evidence pack 2024")
     names = zipfile.ZipFile(io.BytesIO(received_document(judge, rec))).namelist()
     assert sorted(names) == sorted([photo, pack.INDEX_XLSX, pack.INDEX_CSV])
+
+
+async def test_a_file_on_an_open_card_says_where_it_goes_before_it_is_filed(stack, files):
+    """Issue 16, finding 8: the open card is proposed, not silently used; one tap changes it;
+    a caption code still files at once and says so; one verdict line per file."""
+    lan = await join(stack, 7601)
+    await lan.send("/score 1.1.1.a", expect="1.1.1.a ·")
+    await lan.emu.send_document(lan.user_id, "Bao cao quy I.pdf", files.unsigned)
+    proposal = await lan.emu.wait_for_text(lan.user_id, "Save to 1.1.1.a", 20)
+    assert await evidence(stack) == {}  # said before it is filed
+    save = next(b for b in lan.buttons() if b.startswith("📥 Save to 1.1.1.a · "))
+    assert len(save) <= 48 and "🔀 Change criterion" in lan.buttons()
+    # one verdict line: the old reply said "without a digital signature" and "Unsigned PDF"
+    block = proposal.plain.split("\n\n")[0].splitlines()
+    assert block[0] == "📄 Bao cao quy I.pdf" and len(block) == 2, block
+    assert "not digitally signed" in block[1] and "Unsigned PDF" not in proposal.plain
+
+    await lan.press("🔀 Change criterion", expect="Which criterion")
+    leaf = next(b for b in lan.buttons() if b.startswith("1.2 "))
+    await lan.press(leaf, expect="Attached to 1.2")
+    assert list(await evidence(stack)) == ["1.2"]
+
+    # confirming the proposal files it there and the walk goes on from that card
+    await lan.send("/score 1.1.1.a", expect="1.1.1.a ·")
+    _, rec = await file_on_card(lan, "Ke hoach.pdf", files.other, "Attached to 1.1.1.a")
+    assert "caption" not in rec.plain
+    assert sorted(await evidence(stack)) == ["1.1.1.a", "1.2"]
+
+    # a caption code still files at once, and says why
+    rec = await send_file(lan, "Niem yet.pdf", files.third, "Attached to 3.2", caption="3.2")
+    assert "Filed by the code at the start of the caption" in rec.plain
+    assert "Save to" not in rec.plain
+
+    # in Vietnamese: "Lưu vào 1.2 · … — Đổi tiêu chí"
+    hoa = stack.chat(7602, "Hoa", lang="vi")
+    await hoa.send(f"/start {await stack.invite('X02', 'officer')}", expect="✅")
+    await hoa.send("/score 1.2", expect="1.2 ·")
+    await hoa.emu.send_document(hoa.user_id, "Bao cao.pdf", files.signed)
+    rec = await hoa.emu.wait_for_text(hoa.user_id, "Lưu vào 1.2", 20)
+    assert "🔀 Đổi tiêu chí" in hoa.buttons()
+    assert any(b.startswith("📥 Lưu vào 1.2 · ") for b in hoa.buttons())
+    assert "Unsigned" not in rec.plain and "%(" not in rec.plain

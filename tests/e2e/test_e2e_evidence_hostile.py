@@ -13,7 +13,14 @@ import pytest
 
 from conversations import evidence_pack as pack
 from tests.e2e.harness import close_stack, make_stack
-from tests.e2e.test_e2e_evidence import evidence, join, received_document, send_file, store
+from tests.e2e.test_e2e_evidence import (
+    evidence,
+    file_on_card,
+    join,
+    received_document,
+    send_file,
+    store,
+)
 from tests.evidence_check import factories as f
 from tests.evidence_check import hostile as h
 
@@ -105,11 +112,11 @@ async def test_risky_pdfs_are_refused_or_flagged_and_marked(stack):
         assert "Your answers are unchanged" in rec.plain
     assert await evidence(stack) == {}
 
-    rec = await send_file(lan, "Bao cao quy I.pdf", h.zip_appended(), "Attached to 1.1.1.a")
+    _, rec = await file_on_card(lan, "Bao cao quy I.pdf", h.zip_appended(), "Attached to 1.1.1.a")
     assert "Found in this PDF: another file hidden inside it (e.g. a ZIP)" in rec.plain
-    rec = await send_file(lan, "Phu luc.pdf", h.attachment(), "Attached to 1.1.1.a")
+    _, rec = await file_on_card(lan, "Phu luc.pdf", h.attachment(), "Attached to 1.1.1.a")
     assert "Found in this PDF: attached files" in rec.plain
-    rec = await send_file(lan, "Sach.pdf", h.fpdf_document(), "Attached to 1.1.1.a")
+    _, rec = await file_on_card(lan, "Sach.pdf", h.fpdf_document(), "Attached to 1.1.1.a")
     assert "Found in this PDF" not in rec.plain and "Risky" not in rec.plain
     rows = (await evidence(stack))["1.1.1.a"]
     assert [r.signature_detail["risks"] for r in rows] == [["polyglot"], ["embedded_file"], []]
@@ -157,9 +164,9 @@ async def test_the_province_setting_decides_what_is_refused(policy_stack):
             assert found in rec.plain
         assert await evidence(stack) == {}
     else:
-        rec = await send_file(lan, "Ke hoach.pdf", h.open_action_js(), "Attached to 1.2")
+        _, rec = await file_on_card(lan, "Ke hoach.pdf", h.open_action_js(), "Attached to 1.2")
         assert "Found in this PDF: JavaScript" in rec.plain
         (row,) = (await evidence(stack))["1.2"]
         assert row.signature_detail["risks"] == ["javascript"]
-    rec = await send_file(lan, "Sach.pdf", h.fpdf_document(), "Attached to 1.2")
+    _, rec = await file_on_card(lan, "Sach.pdf", h.fpdf_document(), "Attached to 1.2")
     assert "Found in this PDF" not in rec.plain

@@ -105,3 +105,27 @@ def test_chart_paths_are_unique_and_old_charts_are_pruned(tmp_path):
     os.utime(old, (past, past))
     charts.chart_path(tmp_path, "board")
     assert not old.exists()
+
+
+def test_the_phone_chart_shows_the_unit_and_its_neighbours_at_most_600_px_wide(tmp_path):
+    """Issue 16, finding 11: a 1001-px board shrinks to ~300 px on a 390-pt phone; the phone
+    chart is at most 600 px wide and shows the unit, its neighbours and large labels."""
+    name = "UBND xã Canh Thuận thuộc huyện Tuy Phước tỉnh Bình Định"
+    bars = [
+        charts.Bar(f"{i + 1}. {name} {i + 1}", 98 - 2 * i, f"{98 - 2 * i},00", i == 10)
+        for i in range(22)
+    ]
+    path = charts.compact_board_chart(
+        tmp_path / "p.png", bars, title="Bảng 2 — Chỉ số CCHC 2024 (sơ bộ)", scale=100
+    )
+    img = Image.open(path)
+    assert img.format == "PNG" and img.size[0] <= 600 and img.size[1] <= 800
+    drawn = img.info[charts.LABELS_KEY].splitlines()
+    assert [d.split(".")[0] for d in drawn] == [str(n) for n in range(8, 15)]
+    assert all(d.endswith("…") and len(d) <= charts.COMPACT_LABEL for d in drawn)
+    assert all(" Canh Thuận" in d and not d.endswith("Thu…") for d in drawn)
+    assert HIGHLIGHT_RGB in colours(path)
+    # near the top of the board the window shifts instead of shrinking
+    top = [charts.Bar(b.label, b.value, b.text, k == 0) for k, b in enumerate(bars)]
+    assert [b.label for b in charts.neighbours(top)] == [b.label for b in bars[:7]]
+    assert charts.neighbours(bars[:3]) == bars[:3]

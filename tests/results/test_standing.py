@@ -38,9 +38,12 @@ async def test_leader_gets_text_and_board_chart_then_fields_chart(db, user, conf
     assert photo.photo.mime_type == "image/png"
     assert Path(photo.photo.path).parent == config.data_dir / "charts"
     img = png(photo.photo.path)
-    assert img.size[0] > 600
+    assert img.size[0] <= 600  # the phone chart first (issue 16, finding 11)
     assert HIGHLIGHT_RGB in {c for _, c in img.getcolors(1 << 20)}
-    assert "in red" in photo.text
+    assert "(red) and its neighbours" in photo.text
+    await boss.press("Whole board")
+    [whole] = photos(boss)
+    assert png(whole.photo.path).size[0] > 600 and "in red" in whole.text
     await boss.press("Fields vs. the board median")
     [fields] = photos(boss)
     assert fields.photo.path != photo.photo.path

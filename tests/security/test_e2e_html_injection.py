@@ -47,7 +47,10 @@ async def test_a_hostile_file_name_and_section_are_shown_literally(stack: Stack)
     name = '<a href="tg://user?id=1">ke hoach</a> & <script>.pdf'
     await lan.send("/score 1.2", expect="1.2 ·")
     await stack.emu.send_document(lan.user_id, name, f.text_page_pdf("Ke hoach", pages=12))
-    rec = await stack.emu.wait_for_text(lan.user_id, "12", 20)  # accepted: asks for the section
+    proposal = await stack.emu.wait_for_text(lan.user_id, "Lưu vào 1.2", 20)  # not filed yet
+    no_links(proposal)
+    save = next(b["text"] for row in proposal.buttons for b in row if b["text"].startswith("📥"))
+    rec = await lan.press(save, expect="12 trang")  # filed: asks for the section
     async with stack.db.uow() as uow:
         period = await uow.periods.get_by_year(2024)
         unit = await uow.units.get_by_code(period.id, "X01")
