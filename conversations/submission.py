@@ -11,6 +11,7 @@ from conversations.context import Ctx, Notice
 from conversations.i18n import t
 from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
+from conversations.walk import esc
 
 PAGE = 15
 
@@ -63,7 +64,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
         ctx.tr(
             "Preliminary index: %(index)s (%(cls)s)",
             index=ctx.num(result.index),
-            cls=class_shown(ctx.locale, view.catalog, result),
+            cls=esc(class_shown(ctx.locale, view.catalog, result)),
         )
     )
     risk = view.at_risk()
@@ -137,7 +138,7 @@ async def submit(ctx: Ctx) -> None:
         ctx.tr(
             "Preliminary index: %(index)s (%(cls)s)",
             index=ctx.num(result.index),
-            cls=class_shown(ctx.locale, view.catalog, result),
+            cls=esc(class_shown(ctx.locale, view.catalog, result)),
         ),
     ]
     if result.pending:

@@ -204,6 +204,11 @@ class Catalog:
     def penalty_leaves(self) -> tuple[Item, ...]:
         return tuple(leaf for top in self.penalty for leaf in top.leaves())
 
+    @cached_property
+    def every_leaf(self) -> tuple[Item, ...]:
+        """:meth:`leaves`, walked once (scoring many units reads it for each)."""
+        return tuple(self.leaves())
+
     def leaves(self) -> list[Item]:
         """Every answerable leaf, fields first (document order), then bonus and penalty."""
         out: list[Item] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 from openpyxl import load_workbook
 from PIL import Image
@@ -111,10 +112,10 @@ async def test_appraisal_round_trip_with_more_evidence(stack):
         period = await uow.periods.get_by_year(2024)
         unit = await uow.units.get_by_code(period.id, "X01")
         rows = await uow.appraisals.list_for_unit(unit.id)
-    assert {c: (r.status, str(r.points)) for c, r in rows.items()} == {
-        "1.1.1.a": ("accepted", "0.50"),
-        "1.1.1.b": ("adjusted", "0.25"),
-        "1.1.2": ("accepted", "1.00"),
+    assert {c: (r.status, r.points) for c, r in rows.items()} == {
+        "1.1.1.a": ("accepted", Decimal("0.5")),
+        "1.1.1.b": ("adjusted", Decimal("0.25")),
+        "1.1.2": ("accepted", Decimal("1")),
     }
     async with stack.db.uow() as uow:
         pair = await A.unit_result(uow, unit)

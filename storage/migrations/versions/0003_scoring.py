@@ -14,6 +14,7 @@ triggers of migration 0002 are created again afterwards.
 """
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import sqlalchemy as sa
 from alembic import op
@@ -60,7 +61,7 @@ def _sqlite_triggers(table: str) -> list[str]:
     ]
 
 
-def _points(old: sa.Numeric, new: sa.Numeric) -> None:
+def _points(old: sa.Numeric[Decimal], new: sa.Numeric[Decimal]) -> None:
     for table, columns in POINT_COLUMNS.items():
         with op.batch_alter_table(table) as batch:
             for column in columns:
