@@ -252,14 +252,17 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
             click.echo(f"\n{A.board_title(loc, current)}")
             click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}")
         res = r.result
-        mark = " *" if res.preliminary else ""
+        mark = " *" if res.preliminary and not r.official else ""
+        basis = f" ({t(loc, A.BASIS_NOTES[r.basis])})" if r.basis in A.BASIS_NOTES else ""
         name = f"{r.unit.code} {r.unit.name}"[:34]
         why = class_reason(loc, r.catalog, res)
         click.echo(
             f"{r.ranked.rank:>5}  {name:<34} {fmt_num(res.index, loc):>7}  "
-            f"{res.classification}{mark}" + (f" ({why})" if why else "")
+            f"{res.classification}{mark}{basis}" + (f" — {why}" if why else "")
         )
-    if any(r.result.preliminary for r in rows):
+    if rows[0].official:
+        click.echo("\n" + t(loc, "Official results (published)."))
+    elif any(r.result.preliminary for r in rows):
         click.echo(
             "\n* "
             + t(loc, "preliminary: self-assessed, not yet appraised, or survey points pending")
@@ -274,14 +277,25 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
 @click.option("--role", type=click.Choice(list(A.ROLES)), required=True, help="Vai trò / role.")
 @click.option("--period", "year", type=int, default=None, help="Năm (mặc định: mới nhất).")
 @click.option("--ttl-days", type=int, default=None, help="Hiệu lực (ngày) / valid for days.")
-def invite(unit_code: str | None, role: str, year: int | None, ttl_days: int | None) -> None:
+@click.option(
+    "--second-unit", is_flag=True, help="Cho giữ thêm đơn vị này / may keep another unit too."
+)
+def invite(
+    unit_code: str | None, role: str, year: int | None, ttl_days: int | None, second_unit: bool
+) -> None:
     s = _settings()
     ttl = timedelta(days=ttl_days or s.invite_ttl_days)
 
     async def go(db: Database) -> tuple[str, Any]:
         async with db.uow() as uow:
             return await A.create_invite(
-                uow, year=year, unit_code=unit_code, role=role, ttl=ttl, now=datetime.now(UTC)
+                uow,
+                year=year,
+                unit_code=unit_code,
+                role=role,
+                ttl=ttl,
+                now=datetime.now(UTC),
+                allow_second_unit=second_unit,
             )
 
     try:
@@ -304,7 +318,14 @@ main.add_command(run_command)
 main.add_command(demo_command)
 
 # Capabilities add their commands from modules of their own (plan, exports, survey, publication).
-for _module in ("bot.cli_plan", "bot.cli_exports", "bot.cli_results"):
+for _module in (
+    "bot.cli_plan",
+    "bot.cli_exports",
+    "bot.cli_results",
+    "bot.cli_access",
+    "bot.cli_publish",
+    "bot.cli_backup",
+):
     try:
         importlib.import_module(_module).register(main)
     except ModuleNotFoundError as _exc:

@@ -47,12 +47,18 @@ class Settings(BaseSettings):
     officers_see_rank: bool = False
     expensive_every: float = Field(default=10.0, ge=0)
     trust_roots_dir: Path | None = None
+    # Risky PDFs (scripts, launch actions, attachments, polyglots): refuse those that act on
+    # the reader's computer and flag the rest (default), flag everything, or refuse any.
+    risky_pdf: Literal["refuse-active", "flag", "refuse-all"] = "refuse-active"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8081, ge=1, le=65535)
     webhook_path: str = "/telegram"
+    # A request whose headers and body have not arrived within this many seconds is cut (408).
+    webhook_read_timeout: float = Field(default=10.0, gt=0, le=300)
+    webhook_max_body: int = Field(default=1024 * 1024, ge=1024)  # bytes; larger: 413
     poll_timeout: int = Field(default=25, ge=0, le=50)
 
     @field_validator("telegram_api")

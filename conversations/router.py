@@ -23,8 +23,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "broadcast": ("conversations.broadcast", "start_cmd"),
     "review": ("conversations.review", "start_cmd"),
     "export": ("conversations.exports", "export_cmd"),
-    "publish": ("conversations.publication", "publish_cmd"),
+    "publish": ("conversations.publish_chat", "publish_cmd"),
+    "unpublish": ("conversations.publish_chat", "unpublish_cmd"),
     "reopen": ("conversations.publication", "reopen_cmd"),
+    "plan": ("conversations.plan_chat", "plan_cmd"),
+    "access": ("conversations.access_chat", "access_cmd"),
 }
 # first field of the callback data → (module, function); the function takes (ctx, parts)
 CALLBACKS: dict[str, tuple[str, str]] = {
@@ -34,13 +37,17 @@ CALLBACKS: dict[str, tuple[str, str]] = {
     "rv": ("conversations.review", "on_callback"),
     "rk": ("conversations.standing", "on_callback"),
     "ex": ("conversations.exports", "on_callback"),
-    "pub": ("conversations.publication", "on_callback"),
+    "pub": ("conversations.publish_chat", "on_callback"),
+    "acc": ("conversations.access_chat", "on_callback"),
+    "mv": ("conversations.unit_move", "on_callback"),
 }
 # prefix of ctx.state["mode"] → (module, function); the function takes (ctx, text) → bool
 MODES: dict[str, tuple[str, str]] = {
     "ev": ("conversations.evidence", "on_text"),
     "bc": ("conversations.broadcast", "on_text"),
     "rv": ("conversations.review", "on_text"),
+    "pub": ("conversations.publish_chat", "on_text"),
+    "acc": ("conversations.access_chat", "on_text"),
 }
 
 
@@ -157,6 +164,11 @@ async def _text(ctx: Ctx, text: str) -> None:
 
 
 async def _file(ctx: Ctx) -> None:
+    from conversations import plan_chat
+
+    if ctx.event.file is not None and plan_chat.wants_plan(ctx.event.file.caption):
+        await plan_chat.on_file(ctx)
+        return
     if str(ctx.state.get("mode") or "").startswith("bc_"):
         from conversations import broadcast
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import SQLITE_BEGIN_OPTION
 from storage.repositories import (
+    AccessRepository,
     AnswerRepository,
     AppraisalRepository,
     BroadcastRepository,
@@ -33,6 +34,7 @@ from storage.repositories import (
     PeriodRepository,
     PersonRepository,
     ProcessedUpdateRepository,
+    PublicationRepository,
     ResultRepository,
     SubmissionRepository,
     SurveyRepository,
@@ -57,7 +59,9 @@ class UnitOfWork:
     updates: ProcessedUpdateRepository
     evidence: EvidenceRepository
     results: ResultRepository
+    publications: PublicationRepository
     conversations: ConversationRepository
+    access: AccessRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -88,7 +92,9 @@ class UnitOfWork:
         self.updates = ProcessedUpdateRepository(session)
         self.evidence = EvidenceRepository(session)
         self.results = ResultRepository(session)
+        self.publications = PublicationRepository(session)
         self.conversations = ConversationRepository(session)
+        self.access = AccessRepository(session)
         return self
 
     async def __aexit__(

@@ -1,5 +1,6 @@
 """Repositories: one per aggregate; they flush but never commit (see storage.uow)."""
 
+from storage.repositories.access import AccessEventRow, AccessRepository, GrantRow
 from storage.repositories.answers import AnswerRepository
 from storage.repositories.appraisals import AppraisalRepository
 from storage.repositories.base import Repository, StorageError, VersionConflict
@@ -12,6 +13,7 @@ from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.periods import PeriodRepository
+from storage.repositories.publications import PublicationRepository
 from storage.repositories.results import ResultRepository
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.survey import SurveyRepository
@@ -19,12 +21,15 @@ from storage.repositories.units import UnitRepository
 from storage.repositories.updates import ProcessedUpdateRepository
 
 __all__ = [
+    "AccessEventRow",
+    "AccessRepository",
     "AnswerRepository",
     "AppraisalRepository",
     "BroadcastRepository",
     "CatalogRepository",
     "ConversationRepository",
     "EvidenceRepository",
+    "GrantRow",
     "InviteRepository",
     "ItemSpec",
     "MilestoneRepository",
@@ -32,6 +37,7 @@ __all__ = [
     "PeriodRepository",
     "PersonRepository",
     "ProcessedUpdateRepository",
+    "PublicationRepository",
     "Repository",
     "ResultRepository",
     "StorageError",
