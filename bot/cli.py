@@ -22,6 +22,7 @@ from bot.app import Database, open_database
 from bot.runtime import demo_command, run_command
 from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
+from conversations import yearover as Y
 from conversations.class_reason import class_reason
 from conversations.i18n import fmt_num, t
 from scoring.catalog import CatalogError, load_catalog
@@ -226,17 +227,21 @@ def answers_import(file: str, year: int, allow_missing_evidence: bool) -> None:
 def rank(year: int, board: str | None, as_json: bool) -> None:
     s = _settings()
 
-    async def go(db: Database) -> list[A.Standing]:
+    async def go(db: Database) -> tuple[list[A.Standing], dict[str, Y.Previous]]:
         async with db.uow() as uow:
-            return await A.standings(uow, year, board)
+            rows = await A.standings(uow, year, board)
+            return rows, await Y.previous_figures(uow, await A.get_period(uow, year))
 
     try:
-        rows = _run(s, go)
+        rows, before = _run(s, go)
     except A.NotFound as err:
         _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No ranking:"))
         return
     if as_json:
-        out = [A.standing_json(r, s.locale) for r in rows]
+        out = [
+            {**A.standing_json(r, s.locale), "previous": Y.previous_json(before.get(r.unit.code))}
+            for r in rows
+        ]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     if not rows:
@@ -245,12 +250,13 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
     loc = s.locale
     rank_h, unit_h, index_h = t(loc, "Rank"), t(loc, "Unit"), t(loc, "Index")
     class_h = t(loc, "Classification")
+    prev_h = "  " + t(loc, "Last year") if before else ""
     current = None
     for r in rows:
         if r.unit.board != current:
             current = r.unit.board
             click.echo(f"\n{A.board_title(loc, current)}")
-            click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}")
+            click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}{prev_h}")
         res = r.result
         mark = " *" if res.preliminary and not r.official else ""
         basis = f" ({t(loc, A.BASIS_NOTES[r.basis])})" if r.basis in A.BASIS_NOTES else ""
@@ -258,7 +264,8 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
         why = class_reason(loc, r.catalog, res)
         click.echo(
             f"{r.ranked.rank:>5}  {name:<34} {fmt_num(res.index, loc):>7}  "
-            f"{res.classification}{mark}{basis}" + (f" — {why}" if why else "")
+            f"{res.classification}{mark}{basis}{Y.previous_text(before.get(r.unit.code), loc)}"
+            + (f" — {why}" if why else "")
         )
     if rows[0].official:
         click.echo("\n" + t(loc, "Official results (published)."))
@@ -331,6 +338,7 @@ for _module in (
     except ModuleNotFoundError as _exc:
         if _exc.name != _module:
             raise
+importlib.import_module("bot.cli_years").register(main)  # period new, catalog diff/mapping
 
 
 if __name__ == "__main__":

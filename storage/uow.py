@@ -33,12 +33,14 @@ from storage.repositories import (
     OutboxRepository,
     PeriodRepository,
     PersonRepository,
+    PlanTextRepository,
     ProcessedUpdateRepository,
     PublicationRepository,
     ResultRepository,
     SubmissionRepository,
     SurveyRepository,
     UnitRepository,
+    YearRepository,
 )
 
 
@@ -62,6 +64,8 @@ class UnitOfWork:
     publications: PublicationRepository
     conversations: ConversationRepository
     access: AccessRepository
+    plan_text: PlanTextRepository
+    years: YearRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -95,6 +99,8 @@ class UnitOfWork:
         self.publications = PublicationRepository(session)
         self.conversations = ConversationRepository(session)
         self.access = AccessRepository(session)
+        self.plan_text = PlanTextRepository(session)
+        self.years = YearRepository(session)
         return self
 
     async def __aexit__(

@@ -13,18 +13,21 @@ from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.periods import PeriodRepository
+from storage.repositories.plan_text import AskedRow, PlanTextRepository, SectionRow
 from storage.repositories.publications import PublicationRepository
 from storage.repositories.results import ResultRepository
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.survey import SurveyRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.updates import ProcessedUpdateRepository
+from storage.repositories.years import YearRepository
 
 __all__ = [
     "AccessEventRow",
     "AccessRepository",
     "AnswerRepository",
     "AppraisalRepository",
+    "AskedRow",
     "BroadcastRepository",
     "CatalogRepository",
     "ConversationRepository",
@@ -36,15 +39,18 @@ __all__ = [
     "OutboxRepository",
     "PeriodRepository",
     "PersonRepository",
+    "PlanTextRepository",
     "ProcessedUpdateRepository",
     "PublicationRepository",
     "Repository",
     "ResultRepository",
+    "SectionRow",
     "StorageError",
     "SubmissionRepository",
     "SurveyRepository",
     "UnitRepository",
     "VersionConflict",
+    "YearRepository",
     "generate_code",
     "hash_code",
 ]
