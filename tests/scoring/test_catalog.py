@@ -62,9 +62,16 @@ def test_best_option_must_reach_max_and_na_needs_policy():
     assert "1.2: an option is 'na' but the item does not declare na" in text
 
 
-def test_classification_needs_catch_all_and_order():
-    bad = MINI.replace("  - {label: Không hoàn thành nhiệm vụ}\n", "")
-    assert any("catch-all" in p for p in _problems(bad))
+def test_classification_needs_no_catch_all_but_an_order():
+    without_catch_all = MINI.replace("  - {label: Không hoàn thành nhiệm vụ}\n", "")
+    assert len(load_catalog(without_catch_all).classification) == 3
+    swapped = MINI.replace("min_index: 90", "min_index: 60")
+    assert any("ordered from the highest" in p for p in _problems(swapped))
+    early = MINI.replace("  - {label: Không hoàn thành nhiệm vụ}\n", "").replace(
+        "{label: Hoàn thành tốt nhiệm vụ, min_index: 80, min_field_pct: 70}",
+        "{label: Hoàn thành tốt nhiệm vụ}",
+    )
+    assert any("never used" in p for p in _problems(early))
 
 
 def test_not_yaml_and_not_a_mapping():
