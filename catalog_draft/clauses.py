@@ -74,6 +74,28 @@ def scored(clauses: list[Clause], maxp: Decimal | None) -> list[tuple[Clause, De
     return out
 
 
+_SCORED_END = re.compile(r"(?:điểm|đ|\d)\.?$")
+_BULLET_START = re.compile(r"^(?:[-+•*–]\s|[a-zđ]\)\s|\d+\)\s)")
+
+
+def glue(before: str, after: str) -> str:
+    """How two pieces of one cell's text join: a new clause when the first ends with points
+    ("… 1,25 điểm" / "Xử lý từ 80% …") or the second is a bullet, else a wrapped line."""
+    if not before:
+        return after
+    if _BULLET_START.match(after) or (_SCORED_END.search(before) and after[:1].isupper()):
+        return f"{before}\n{after}"
+    return f"{before} {after}"
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """A PDF cell's visual lines back into its text (a PDF wraps a sentence anywhere)."""
+    out = ""
+    for line in lines:
+        out = glue(out, line)
+    return out
+
+
 _NO_CASE = re.compile(r"khong (?:co|phat sinh)|khong ap dung")
 
 

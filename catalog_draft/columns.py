@@ -32,7 +32,7 @@ PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "thang diem chi tiet",
         ),
     ),
-    ("max", ("diem toi da", "diem chuan", "thang diem", "so diem", "diem so", "diem")),
+    ("max", ("diem toi da", "diem chuan", "thang diem", "so diem", "diem so", "toi da", "diem")),
     (
         "title",
         (
@@ -57,6 +57,7 @@ class Columns:
     rule: int | None = None
     evidence: int | None = None
     header_rows: int = 1
+    start: int = 0  # rows above the header (the appendix's title in a spreadsheet)
 
 
 def _kind(text: str) -> str | None:
@@ -105,7 +106,7 @@ def find_columns(table: SourceTable) -> Columns | None:
                 used += 1
                 continue
             extra = header_of(nxt)
-            if not extra or any(_looks_like_code(c.text) for c in nxt.cells[:1]):
+            if not extra or not _header_like(nxt):
                 break
             for kind, col in extra.items():
                 found.setdefault(kind, col)
@@ -119,12 +120,18 @@ def find_columns(table: SourceTable) -> Columns | None:
             rule=found.get("rule"),
             evidence=found.get("evidence"),
             header_rows=used,
+            start=i,
         )
     return None
 
 
-def _looks_like_code(text: str) -> bool:
-    return bool(re.match(r"^\s*(\d+(\.\d+)*\.?|[IVX]+\.?)\s*$", text))
+def _header_like(row: SourceRow) -> bool:
+    """A second header row: several short cells, each naming a column ("Tối đa", "Tự chấm")."""
+    filled = row.filled
+    return len(filled) >= 2 and all(
+        len(t) <= 40 and (_kind(t) is not None or any(k in fold(t) for k in IGNORED))
+        for t in filled
+    )
 
 
 def same_shape(table: SourceTable, width: int) -> bool:

@@ -39,7 +39,7 @@ def read_extras(texts: Iterable[str]) -> Extras:
     for line in lines:
         f = fold(line)
         if extras.title is None and (_TITLE.match(f) or (_TITLE_ANY.search(f) and len(line) < 300)):
-            extras.title = _sentence_case(line)
+            extras.title = sentence_case(line)
         if extras.decision is None and (m := _DECISION.search(line)) is not None:
             extras.decision = m.group(0).strip(" .;,")
     head = fold(" ".join(x for x in (extras.title, extras.decision) if x))
@@ -54,7 +54,7 @@ def read_extras(texts: Iterable[str]) -> Extras:
     return extras
 
 
-def _sentence_case(text: str) -> str:
+def sentence_case(text: str) -> str:
     if not text.isupper():
         return text
     out = text[0] + text[1:].lower()

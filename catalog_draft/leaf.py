@@ -30,10 +30,11 @@ def manual(maxp: Decimal, phrase: str, *notes: Note) -> Guess:
 def ratio_labels(title: str) -> tuple[str, str]:
     """'Tỷ lệ hồ sơ TTHC giải quyết đúng hạn' → ('Số hồ sơ TTHC giải quyết đúng hạn', 'Tổng
     số hồ sơ TTHC'): the officer types the two counts the rule divides."""
-    text = re.sub(r"^\s*(?:tỷ lệ|tỉ lệ)\s*(?:%\s*)?", "", nfc(title).strip(), flags=re.IGNORECASE)
-    text = text.rstrip(" .:")
+    head = re.match(r"^\s*(?:tỷ lệ|tỉ lệ)\s*(?:%\s*)?", nfc(title).strip(), flags=re.IGNORECASE)
+    text = nfc(title).strip()[head.end() :].rstrip(" .:") if head is not None else ""
     if not text:
-        return "Số đạt yêu cầu", "Tổng số"
+        return "Số đạt yêu cầu", "Tổng số phải thực hiện"
+    text = text[0].lower() + text[1:] if not text[:2].isupper() else text
     f = fold(text)
     m = re.search(r"\s(?:duoc|da|dung|co|giai quyet|thuc hien|dat|tiep nhan|xu ly|cong khai)\b", f)
     whole = text[: m.start()] if m is not None else text

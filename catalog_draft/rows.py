@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from catalog_draft.clauses import glue
 from catalog_draft.columns import Columns, find_columns, header_of, is_number_row, same_shape
 from catalog_draft.numbers import points_cell
 from catalog_draft.source import SourceDocument, SourceRow, SourceTable
@@ -60,9 +61,8 @@ def criteria_lines(doc: SourceDocument) -> Lines:
             loose.extend(t for r in table.rows for t in r.filled)
             continue
         rows: list[SourceRow] = []
-        for r in table.rows[: columns.header_rows]:
-            if not header_of(r):
-                loose.extend(r.filled)
+        for r in table.rows[: columns.start]:
+            loose.extend(r.filled)
         rows.extend(table.rows[columns.header_rows :])
         width = len(table.rows[columns.header_rows - 1].cells)
         rest = list(doc.tables[n + 1 :])
@@ -95,6 +95,10 @@ def _split_code(code_text: str, title: str) -> tuple[str | None, str, str]:
     return None, "plain", title
 
 
+def _is_code(text: str) -> bool:
+    return any(r.match(text) for r in (_CODE_CELL, _ROMAN_CELL, _UPPER_CELL, _LOWER_CELL))
+
+
 def _strip_same(title: str, code: str) -> str:
     m = _CODE_TITLE.match(title)
     if m is not None and m.group(1).rstrip(".") == code.rstrip("."):
@@ -112,8 +116,10 @@ def _parse(rows: list[SourceRow], cols: Columns, loose: list[str]) -> Lines:
         title = row.fresh(cols.title)
         code_text = row.fresh(cols.code)
         filled = [i for i, c in enumerate(row.cells) if c.text and not c.continued]
-        if len(filled) == 1 and filled[0] not in (cols.title, cols.code):
+        if filled == [0] and cols.code is None and cols.title != 0:
             title = row.cells[filled[0]].text  # one wide merged heading cell
+        if not title and code_text and not _is_code(code_text):
+            title, code_text = code_text, ""  # a heading merged over the STT and title columns
         code, kind, title = _split_code(code_text, title)
         max_text = row.fresh(cols.max)
         lead = fold(title or code_text)
@@ -148,9 +154,7 @@ def _continue(last: Line, row: SourceRow, cols: Columns, title: str) -> None:
     for attr, col in (("rule", cols.rule), ("evidence", cols.evidence)):
         text = row.fresh(col)
         if text:
-            before = getattr(last, attr)
-            glue = "\n" if not before or before[-1] in ";.:" else " "
-            setattr(last, attr, f"{before}{glue}{text}" if before else text)
+            setattr(last, attr, glue(getattr(last, attr), text))
 
 
 __all__ = ["Line", "Lines", "SourceTable", "criteria_lines"]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from catalog_draft.extras import sentence_case
 from catalog_draft.model import Node, Note, Section
 from catalog_draft.numbers import plain, to_decimal
 from catalog_draft.rows import Line
@@ -105,6 +106,11 @@ class TreeBuilder:
             code = PREFIX[self._section_for(line)] + code
             parent_code = PREFIX[self._section_for(line)] + parent_code if parent_code else None
         node = self._node(code, line)
+        self._attach(node, line, parent_code)
+        st.last = node
+
+    def _attach(self, node: Node, line: Line, parent_code: str | None) -> None:
+        st = self.state
         if parent_code is None or parent_code in st.containers:
             self._root(node, line)
         else:
@@ -116,7 +122,7 @@ class TreeBuilder:
                 if parent.code != parent_code:
                     node.review.append(Note(NO_PARENT, {"parent": parent_code, "put": parent.code}))
                 parent.children.append(node)
-        st.last = node
+                node.survey_hint = node.survey_hint or parent.survey_hint
 
     def _part(self, line: Line) -> None:
         """A lettered (a, b) or unnumbered row with points: a part of the last item."""
@@ -127,6 +133,7 @@ class TreeBuilder:
         node = self._node(f"{parent.code}.{letter}", line)
         if line.code is None:
             node.review.append(Note(NO_CODE, {"code": node.code}))
+        node.survey_hint = node.survey_hint or parent.survey_hint
         parent.children.append(node)
 
     def _node(self, code: str, line: Line) -> Node:
@@ -141,7 +148,7 @@ class TreeBuilder:
         hint = nfc(line.title)[own.start() : own.end()] if own is not None else parent_hint
         node = Node(
             code=code,
-            title=line.title or code,
+            title=_tidy_title(line.title) or code,
             max=line.max,
             section=section,
             rule=line.rule,
@@ -184,6 +191,11 @@ class TreeBuilder:
         for root in self.tree.roots():
             _settle(root)
         return self.tree
+
+
+def _tidy_title(title: str) -> str:
+    """One line, and not shouted: field titles are often written in capitals."""
+    return sentence_case(" ".join(title.split()))
 
 
 def _cap_in(folded: str) -> Decimal | None:

@@ -8,16 +8,15 @@ at all is a scan: it is refused with what to send instead, since reading it woul
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
+from catalog_draft.clauses import join_wrapped
 from catalog_draft.errors import DraftError
 from catalog_draft.readers.limits import check_size
 from catalog_draft.source import SourceCell, SourceDocument, SourceRow, SourceTable
 from scoring.i18n import N_
 
 MAX_PAGES = 200
-BULLET = re.compile(r"^(?:[-+•*–]\s|[a-zđ]\)\s|\d+\)\s)")
 NOT_PDF = N_("The PDF file could not be opened (%(error)s).")
 SCANNED = N_("This PDF is a scan: its pages are pictures with no text to read.")
 SCANNED_HINT = N_(
@@ -96,15 +95,3 @@ def _clean(text: str | None) -> str:
         return ""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return join_wrapped([line for line in lines if line])
-
-
-def join_wrapped(lines: list[str]) -> str:
-    out = ""
-    for line in lines:
-        if not out:
-            out = line
-        elif out[-1] in ";.:" or BULLET.match(line):
-            out += "\n" + line
-        else:
-            out += " " + line
-    return out
