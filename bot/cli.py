@@ -296,7 +296,7 @@ main.add_command(run_command)
 main.add_command(demo_command)
 
 # Capabilities add their commands from modules of their own (plan, exports, survey, publication).
-for _module in ("bot.cli_plan", "bot.cli_exports", "bot.cli_results"):
+for _module in ("bot.cli_plan", "bot.cli_exports", "bot.cli_results", "bot.cli_catalog_draft"):
     try:
         importlib.import_module(_module).register(main)
     except ModuleNotFoundError as _exc:

@@ -17,6 +17,7 @@ from catalog_draft.numbers import plain
 from scoring.i18n import N_
 
 GUESS = N_("guess: %(kind)s — from “%(phrase)s”")
+GUESS_BARE = N_("guess: %(kind)s")
 CHECK = N_("CHECK: %(reason)s")
 HEADER = N_(
     "Draft criteria set made by parbot from %(file)s. Review it, then run "
@@ -64,9 +65,10 @@ class Writer:
 
     def guess(self, indent: int, kind: str, phrase: str) -> None:
         if phrase:
-            self.comment(
-                indent, self.tr(GUESS) % {"kind": kind, "phrase": " ".join(phrase.split())}
-            )
+            words = " ".join(phrase.split())
+            self.comment(indent, self.tr(GUESS) % {"kind": kind, "phrase": words})
+        else:
+            self.comment(indent, self.tr(GUESS_BARE) % {"kind": kind})
 
     def classification(self, rules: list[ClassRuleDraft], phrase: str, notes: list[Note]) -> None:
         self.checks(0, notes)

@@ -57,7 +57,7 @@ def guess(rule: str, ctx: RuleContext) -> Guess:
     clauses = split_clauses(rule)
     pairs = scored(clauses, ctx.maxp)
     if not pairs:
-        return manual(ctx.maxp, "", Note(UNREADABLE))
+        return manual(ctx.maxp, quoted.strip(), Note(UNREADABLE))
     parts = additive(pairs, ctx.maxp)
     if parts is not None:
         return manual(ctx.maxp, "; ".join(c.text for c, _ in pairs), parts)
