@@ -21,7 +21,7 @@ _POINTS = re.compile(
     r"|(?P<zero>khong (?:duoc |tinh |cho )*diem)"
     rf"|[:=\-–]\s*(?P<bare>{NUM})\s*$"
 )
-_TAIL = re.compile(r"(?:[\s:=\-–—,.(]+|\b(?:thi|duoc|cho|cham|tinh|cong|tru|bi|la|se)\b)$")
+_TAIL = re.compile(r"(?:[\s:=\-–—,.(]+|\b(?:thi|duoc|cho|tinh|cong|tru|bi|la|se)\b)$")
 _BULLET = re.compile(r"^\s*(?:[-+•*]|[a-zđ]\)|\d+\))\s*")
 
 

@@ -26,7 +26,10 @@ SURVEY = re.compile(
 _PROPORTIONAL = re.compile(
     rf"ty le[^;\n]{{0,120}}?(?:\bx\b|×|\*|nhan voi|nhan)\s*\(?\s*(?P<k>{NUM}|diem toi da)"
 )
-_PROPORTIONAL_WORDS = re.compile(r"tinh (?:diem )?theo ty le|ty le thuan|tuong ung voi ty le")
+_PROPORTIONAL_WORDS = re.compile(
+    rf"tinh (?:diem )?theo ty le|ty le thuan|tuong ung voi ty le"
+    rf"|/[^;\n]{{0,80}}?\)\s*(?:\bx\b|×|\*|nhan voi)\s*(?P<k>{NUM}|diem toi da)"
+)
 _PER_DEDUCT = re.compile(
     rf"moi\s+(?P<what>[^;:\n]{{1,80}}?)\s+(?:thi\s+)?(?:bi\s+)?tru\s+(?P<per>{NUM})\s*(?:diem|d)\b"
 )

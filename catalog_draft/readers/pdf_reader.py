@@ -27,33 +27,31 @@ PDF_HINT = N_("Send the appendix as .docx or .xlsx, or a PDF saved from Word.")
 
 
 def read_pdf(data: bytes) -> SourceDocument:
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-
     check_size(len(data))
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+        tables, paragraphs, any_text = _read(data)
+    except Exception as exc:  # pdfminer raises many kinds on a damaged or foreign file
         raise DraftError(NOT_PDF, PDF_HINT, error=type(exc).__name__) from exc
+    if not any_text:
+        raise DraftError(SCANNED, SCANNED_HINT)
+    return SourceDocument("pdf", tuple(tables), tuple(paragraphs))
+
+
+def _read(data: bytes) -> tuple[list[SourceTable], list[str], bool]:
+    import pdfplumber
+
     tables: list[SourceTable] = []
     paragraphs: list[str] = []
     any_text = False
-    with pdf:
-        try:
-            pages = pdf.pages[:MAX_PAGES]
-        except Exception as exc:  # a damaged page tree: pdfminer raises many kinds
-            raise DraftError(NOT_PDF, PDF_HINT, error=type(exc).__name__) from exc
-        for number, page in enumerate(pages, 1):
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages[:MAX_PAGES], 1):
             if not page.chars:
                 continue
             any_text = True
             found = page.find_tables()
-            for table in found:
-                tables.append(_table(page, table, number))
+            tables.extend(_table(page, table, number) for table in found)
             paragraphs.extend(_outside(page, [t.bbox for t in found]))
-    if not any_text:
-        raise DraftError(SCANNED, SCANNED_HINT)
-    return SourceDocument("pdf", tuple(tables), tuple(paragraphs))
+    return tables, paragraphs, any_text
 
 
 def _table(page: Any, table: Any, number: int) -> SourceTable:
