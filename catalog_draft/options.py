@@ -75,8 +75,12 @@ def choice_guess(
             {"id": oid, "label": other, "points": Decimal(0) if other == "Không" else ctx.maxp}
         )
         review.append(Note(ONE_OPTION, {"label": other}))
-    best = max((o["points"] for o in options if not o.get("na")), default=Decimal(0))
-    assert isinstance(best, Decimal)
+    best_points: list[Decimal] = []
+    for o in options:
+        value = o.get("points")
+        if not o.get("na") and isinstance(value, Decimal):
+            best_points.append(value)
+    best = max(best_points, default=Decimal(0))
     if best != ctx.maxp:
         return manual(ctx.maxp, phrase, Note(BEST_NOT_MAX, {"best": best, "max": ctx.maxp}))
     return Guess(

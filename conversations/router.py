@@ -12,6 +12,7 @@ from typing import Any
 
 from conversations import onboarding, submission, walk
 from conversations.context import Ctx
+from conversations.replies import Event
 
 MAX_INPUT = 4000
 
@@ -25,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("conversations.exports", "export_cmd"),
     "publish": ("conversations.publication", "publish_cmd"),
     "reopen": ("conversations.publication", "reopen_cmd"),
+    "catalog": ("conversations.catalog_upload", "catalog_cmd"),
 }
 # first field of the callback data → (module, function); the function takes (ctx, parts)
 CALLBACKS: dict[str, tuple[str, str]] = {
@@ -157,6 +159,13 @@ async def _text(ctx: Ctx, text: str) -> None:
 
 
 async def _file(ctx: Ctx) -> None:
+    f = ctx.event.file
+    parsed = Event.parse_command((f.caption or "").strip()) if f is not None else None
+    if parsed is not None and parsed[0] == "catalog":
+        from conversations import catalog_upload
+
+        await catalog_upload.on_file(ctx, parsed[1])
+        return
     if str(ctx.state.get("mode") or "").startswith("bc_"):
         from conversations import broadcast
 

@@ -25,7 +25,7 @@ MAX_COLUMNS = 30
 
 
 def read_xlsx(data: bytes) -> SourceDocument:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     check_zip(data)
     try:

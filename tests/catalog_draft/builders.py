@@ -24,12 +24,20 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def _inner(row: Row) -> bool:
-    return row.kind == "item" and not row.rule and row.max != "" and row.code.count(".") <= 1 and not row.evidence
+    return (
+        row.kind == "item"
+        and not row.rule
+        and row.max != ""
+        and row.code.count(".") <= 1
+        and not row.evidence
+    )
 
 
 def _code_and_title(row: Row) -> tuple[str, str]:
     if row.in_title:
-        return "", f"{row.code}. {row.title}" if row.code.count(".") == 1 else f"{row.code} {row.title}"
+        return "", f"{row.code}. {row.title}" if row.code.count(
+            "."
+        ) == 1 else f"{row.code} {row.title}"
     return row.code, row.title
 
 
@@ -113,7 +121,13 @@ def word_letter(paragraphs: list[str]) -> bytes:
 
 # ------------------------------------------------------------------ Excel
 
-XLSX_HEADER = ("TT", "Nội dung đánh giá", "Hướng dẫn chấm điểm", "Điểm chuẩn", "Tài liệu kiểm chứng")
+XLSX_HEADER = (
+    "TT",
+    "Nội dung đánh giá",
+    "Hướng dẫn chấm điểm",
+    "Điểm chuẩn",
+    "Tài liệu kiểm chứng",
+)
 
 
 def xlsx_bytes(rows: tuple[Row, ...] = ROWS, *, classes: str = CLASSES) -> bytes:
@@ -153,7 +167,9 @@ def xlsx_bytes(rows: tuple[Row, ...] = ROWS, *, classes: str = CLASSES) -> bytes
                 cell.font = bold
         if row.code in ("2.1.1.", "2.1.2."):
             evidence_rows.append(r)
-    ws.merge_cells(start_row=evidence_rows[0], start_column=5, end_row=evidence_rows[1], end_column=5)
+    ws.merge_cells(
+        start_row=evidence_rows[0], start_column=5, end_row=evidence_rows[1], end_column=5
+    )
     r = ws.max_row + 2
     ws.cell(r, 1, classes)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
@@ -245,9 +261,20 @@ def _pdf_table(pdf, rows: list[Row], lead: tuple[str, ...] | None = None) -> Non
 
     pdf.set_font("DejaVu", "", 8)
     bold = FontFace(emphasis="BOLD")
-    headings = ("STT", "Tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Cách chấm điểm", "Tài liệu kiểm chứng")
-    with pdf.table(col_widths=PDF_WIDTHS, first_row_as_headings=True, repeat_headings=1,
-                   line_height=4.2, text_align="LEFT") as table:
+    headings = (
+        "STT",
+        "Tiêu chí, tiêu chí thành phần",
+        "Điểm tối đa",
+        "Cách chấm điểm",
+        "Tài liệu kiểm chứng",
+    )
+    with pdf.table(
+        col_widths=PDF_WIDTHS,
+        first_row_as_headings=True,
+        repeat_headings=1,
+        line_height=4.2,
+        text_align="LEFT",
+    ) as table:
         table.row(headings)
         if lead is not None:
             table.row(lead)

@@ -30,7 +30,9 @@ FORMATS = ("docx", "xlsx", "pdf")
 
 
 @pytest.fixture(scope="module", params=FORMATS)
-def drafted(request: pytest.FixtureRequest, appendix_files: dict[str, bytes]) -> tuple[str, Draft, Catalog]:
+def drafted(
+    request: pytest.FixtureRequest, appendix_files: dict[str, bytes]
+) -> tuple[str, Draft, Catalog]:
     fmt = request.param
     draft = draft_file(f"Phu-luc-I.{fmt}", appendix_files[fmt])
     return fmt, draft, load_catalog(draft.yaml_text)
@@ -55,7 +57,10 @@ def test_tree_codes_and_every_maximum(drafted):
     assert leaves == {code: e["max"] for code, e in EXPECTED.items()}
     assert len([c for c in leaves if not c.startswith("T")]) >= 50
     assert catalog.item("4.2").is_leaf  # a criterion scored directly
-    assert catalog.item("1.1.1").title == "Ban hành Kế hoạch CCHC năm 2024 (có phụ lục phân công nhiệm vụ)"
+    assert (
+        catalog.item("1.1.1").title
+        == "Ban hành Kế hoạch CCHC năm 2024 (có phụ lục phân công nhiệm vụ)"
+    )
     assert catalog.fields[0].title == "Công tác chỉ đạo, điều hành CCHC"
 
 
@@ -80,7 +85,11 @@ def test_bands_deadlines_options_and_deductions_carry_the_appendix_numbers(draft
             want = [(lo, str(Decimal(p).normalize())) for lo, p in e["bands"]]
             assert _band_pairs(spec) == want, code
         if e["kind"] == "date":
-            assert (spec.deadline, spec.on_time, spec.late) == (e["deadline"], e["max"], e["late"]), code
+            assert (spec.deadline, spec.on_time, spec.late) == (
+                e["deadline"],
+                e["max"],
+                e["late"],
+            ), code
         if e["kind"] == "choice":
             points = [o.points for o in spec.options if not o.na]
             assert points == [Decimal(p) for p in e["points"]], code
@@ -97,9 +106,16 @@ def test_bonus_penalty_and_classification(drafted):
     assert [b.code for b in catalog.bonus] == ["T1", "T2"]
     assert [p.code for p in catalog.penalty] == ["TR1", "TR2"]
     rules = [
-        {k: v for k, v in (("label", r.label), ("min_index", r.min_index),
-                           ("min_field_pct", r.min_field_pct), ("max_penalty", r.max_penalty))
-         if v is not None}
+        {
+            k: v
+            for k, v in (
+                ("label", r.label),
+                ("min_index", r.min_index),
+                ("min_field_pct", r.min_field_pct),
+                ("max_penalty", r.max_penalty),
+            )
+            if v is not None
+        }
         for r in catalog.classification
     ]
     assert rules == CLASSIFICATION
@@ -146,12 +162,25 @@ def test_json_report_counts_fields_sums_kinds_and_phrases(drafted):
     report = report_json(draft)
     assert report["format"] == fmt and report["valid"] is True
     assert [(f["code"], f["items"]) for f in report["fields"]] == [
-        ("1", 11), ("2", 7), ("3", 9), ("4", 5), ("5", 6), ("6", 4), ("7", 6), ("8", 4)
+        ("1", 11),
+        ("2", 7),
+        ("3", 9),
+        ("4", 5),
+        ("5", 6),
+        ("6", 4),
+        ("7", 6),
+        ("8", 4),
     ]
     assert report["total"] == {"sum": 100.0, "stated": 100.0}
     assert report["kinds"] == {
-        "date": 4, "ratio": 12, "deduction": 4, "choice": 18, "proportional": 5,
-        "number": 7, "manual": 2, "survey": 4,
+        "date": 4,
+        "ratio": 12,
+        "deduction": 4,
+        "choice": 18,
+        "proportional": 5,
+        "number": 7,
+        "manual": 2,
+        "survey": 4,
     }
     leaves = {leaf["code"]: leaf for leaf in report["leaves"]}
     assert leaves["1.2.1"]["phrase"] == "mỗi báo cáo chậm hoặc không gửi trừ 0,25 điểm"

@@ -12,7 +12,13 @@ from catalog_draft.leaf import RuleContext
 from catalog_draft.rules import guess
 
 
-def g(rule: str, maxp: str = "1", section: str = "field", title: str = "Tiêu chí", year: int | None = 2024):
+def g(
+    rule: str,
+    maxp: str = "1",
+    section: str = "field",
+    title: str = "Tiêu chí",
+    year: int | None = 2024,
+):
     return guess(rule, RuleContext(D(maxp), section, title, year))  # type: ignore[arg-type]
 
 
@@ -21,10 +27,18 @@ def g(rule: str, maxp: str = "1", section: str = "field", title: str = "Tiêu ch
     [
         ("Có: điểm tối đa; Không: 0 điểm", "0.75", "choice"),
         ("Đúng quy định: 0,5đ; Không đúng quy định: 0đ", "0.5", "choice"),
-        ("Đạt từ 95% trở lên: 2 điểm; Đạt từ 85% đến dưới 95%: 1 điểm; Đạt dưới 85%: 0 điểm", "2", "ratio"),
+        (
+            "Đạt từ 95% trở lên: 2 điểm; Đạt từ 85% đến dưới 95%: 1 điểm; Đạt dưới 85%: 0 điểm",
+            "2",
+            "ratio",
+        ),
         ("Điểm = (Số hồ sơ đúng hạn / Tổng số hồ sơ) × điểm tối đa", "3", "proportional"),
         ("Mỗi trường hợp vi phạm trừ 0,5 điểm; trừ tối đa 1 điểm", "2", "deduction"),
-        ("Ban hành đúng thời hạn (trước ngày 15/02/2024): 1 điểm; Ban hành chậm: 0,5 điểm", "1", "date"),
+        (
+            "Ban hành đúng thời hạn (trước ngày 15/02/2024): 1 điểm; Ban hành chậm: 0,5 điểm",
+            "1",
+            "date",
+        ),
         ("Có từ 03 sáng kiến trở lên: 1 điểm; Có 01 - 02 sáng kiến: 0,5 điểm", "1", "number"),
         ("Đánh giá thông qua điều tra XHH", "5", "survey"),
         ("Xem xét thực tế tại đơn vị", "1", "manual"),
@@ -88,20 +102,32 @@ def test_one_case_rule_gets_its_complement_and_a_check():
 
 
 def test_penalty_per_occurrence_becomes_count_bands_of_points_taken_off():
-    got = g("Mỗi văn bản bị phát hiện trái pháp luật trừ 0,5 điểm, tối đa trừ 1,5 điểm", "1.5", "penalty")
+    got = g(
+        "Mỗi văn bản bị phát hiện trái pháp luật trừ 0,5 điểm, tối đa trừ 1,5 điểm",
+        "1.5",
+        "penalty",
+    )
     assert got.kind == "number"
     assert [(b["min"], b["points"]) for b in got.answer["bands"]] == [
-        (D(3), D("1.5")), (D(2), D(1)), (D(1), D("0.5")), (D(0), D(0))
+        (D(3), D("1.5")),
+        (D(2), D(1)),
+        (D(1), D("0.5")),
+        (D(0), D(0)),
     ]
 
 
 def test_classification_of_cao_bang_shape():
-    rules, phrase = classification([
-        "Xếp loại: Tốt: đạt từ 90% trở lên; Khá: từ 70% đến dưới 90%; "
-        "Trung bình: từ 50% đến dưới 70%; Kém: dưới 50%."
-    ])
+    rules, phrase = classification(
+        [
+            "Xếp loại: Tốt: đạt từ 90% trở lên; Khá: từ 70% đến dưới 90%; "
+            "Trung bình: từ 50% đến dưới 70%; Kém: dưới 50%."
+        ]
+    )
     assert [(r.label, r.min_index) for r in rules] == [
-        ("Tốt", D(90)), ("Khá", D(70)), ("Trung bình", D(50)), ("Kém", None)
+        ("Tốt", D(90)),
+        ("Khá", D(70)),
+        ("Trung bình", D(50)),
+        ("Kém", None),
     ]
     assert phrase.startswith("Xếp loại: Tốt")
 
