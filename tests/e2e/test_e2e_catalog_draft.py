@@ -13,11 +13,15 @@ import pytest
 from scoring.catalog import load_catalog
 from tests.catalog_draft import builders
 from tests.catalog_draft.appendix import REVIEW
-from tests.catalog_draft.conftest import appendix_files  # noqa: F401 (session fixture)
 
 pytestmark = pytest.mark.e2e
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(scope="module")
+def appendix_files() -> dict[str, bytes]:
+    return {"docx": builders.docx_bytes(), "xlsx": builders.xlsx_bytes()}
 
 
 @pytest.fixture(scope="module")
