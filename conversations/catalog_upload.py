@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from catalog_draft import DraftError, Options, draft_file
-from catalog_draft.readers.limits import TOO_BIG, TOO_BIG_HINT
+from catalog_draft.readers.limits import too_big
 from catalog_draft.report import report_lines
 from catalog_draft.source import MAX_APPENDIX_BYTES
 from conversations import assessment as A
@@ -73,9 +73,8 @@ def _received(ctx: Ctx) -> bytes | None:
     f = ctx.event.file
     assert f is not None
     if ctx.file_error == "too_large" or (f.size or 0) > MAX_APPENDIX_BYTES:
-        size = round((f.size or 0) / 1024 / 1024, 1)
-        limit = MAX_APPENDIX_BYTES // 1024 // 1024
-        ctx.say(ctx.tr(TOO_BIG, size=size, limit=limit) + "\n" + ctx.tr(TOO_BIG_HINT))
+        what, todo = too_big(f.size or 0).render(_translator(ctx))
+        ctx.say(f"{what}\n{todo}\n" + ctx.tr("Nothing was imported."))
         return None
     if ctx.file_data is None:
         ctx.say(ctx.tr("I could not download the file. Please send it again."))
@@ -141,11 +140,13 @@ async def _import(ctx: Ctx, data: bytes, rest: list[str]) -> None:
         return
     msg = (
         N_(
-            "Catalog %(id)s imported for %(year)s: %(fields)s fields, %(items)s items, %(max)s points."
+            "Catalog %(id)s imported for %(year)s: %(fields)s fields, %(items)s items, "
+            "%(max)s points."
         )
         if created
         else N_(
-            "Catalog %(id)s updated for %(year)s: %(fields)s fields, %(items)s items, %(max)s points."
+            "Catalog %(id)s updated for %(year)s: %(fields)s fields, %(items)s items, "
+            "%(max)s points."
         )
     )
     ctx.say(

@@ -26,14 +26,18 @@ TOO_BIG_HINT = N_(
 NOT_ZIP = N_("The file is damaged or is not a real .docx/.xlsx file.")
 
 
+def too_big(size: int) -> DraftError:
+    return DraftError(
+        TOO_BIG,
+        TOO_BIG_HINT,
+        size=round(size / 1024 / 1024, 1),
+        limit=MAX_APPENDIX_BYTES // 1024 // 1024,
+    )
+
+
 def check_size(size: int) -> None:
     if size > MAX_APPENDIX_BYTES:
-        raise DraftError(
-            TOO_BIG,
-            TOO_BIG_HINT,
-            size=round(size / 1024 / 1024, 1),
-            limit=MAX_APPENDIX_BYTES // 1024 // 1024,
-        )
+        raise too_big(size)
 
 
 def check_zip(data: bytes) -> None:
@@ -45,9 +49,4 @@ def check_zip(data: bytes) -> None:
     except zipfile.BadZipFile as exc:
         raise DraftError(NOT_ZIP, SEND_APPENDIX) from exc
     if unpacked > MAX_UNPACKED_BYTES:
-        raise DraftError(
-            TOO_BIG,
-            TOO_BIG_HINT,
-            size=round(unpacked / 1024 / 1024, 1),
-            limit=MAX_APPENDIX_BYTES // 1024 // 1024,
-        )
+        raise too_big(unpacked)
