@@ -243,9 +243,7 @@ async def help_text(ctx: Ctx) -> None:
             ctx.tr("/export ranking · /export sheet X01 — Excel files"),
             ctx.tr("/review assign TELEGRAM_ID FIELD — assign an appraiser"),
             ctx.tr("/reopen X01 — reopen a unit after the deadline · /publish — publish results"),
-            ctx.tr(
-                "/catalog — send the decision's appendix with this caption to draft the criteria set"
-            ),
+            ctx.tr("/catalog — caption for the decision's appendix: drafts the criteria set"),
         ]
     lines += [
         ctx.tr("/deadlines — the plan's deadlines; or just ask “khi nào hết hạn…?”"),
