@@ -3,6 +3,8 @@ pdfplumber (each imported when its format is read). Everything else sees SourceD
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import PurePath
 
 from catalog_draft.errors import SEND_APPENDIX, UNSUPPORTED, DraftError
@@ -13,21 +15,36 @@ FORMATS = (".docx", ".xlsx", ".pdf")
 
 
 def reader_for(name: str, data: bytes) -> DocumentReader:
-    """The reader for a file, by its content first (a renamed file still reads) then its name."""
+    """The reader for a file, by its content (a renamed file still reads), else its name."""
     suffix = PurePath(name).suffix.lower()
-    if data.startswith(b"%PDF") or suffix == ".pdf":
+    if data.startswith(b"%PDF"):
         from catalog_draft.readers.pdf_reader import read_pdf
 
         return read_pdf
-    if data.startswith(b"PK") and suffix in (".docx", ".xlsx"):
-        if suffix == ".xlsx":
-            from catalog_draft.readers.xlsx_reader import read_xlsx
+    office = _office_kind(data) if data.startswith(b"PK") else None
+    if office == "xlsx" or (office is None and suffix == ".xlsx" and data.startswith(b"PK")):
+        from catalog_draft.readers.xlsx_reader import read_xlsx
 
-            return read_xlsx
+        return read_xlsx
+    if office == "docx" or (office is None and suffix == ".docx" and data.startswith(b"PK")):
         from catalog_draft.readers.docx_reader import read_docx
 
         return read_docx
     raise DraftError(UNSUPPORTED, SEND_APPENDIX, name=PurePath(name).name or "?")
+
+
+def _office_kind(data: bytes) -> str | None:
+    """'docx' or 'xlsx' from the archive's parts; None if it is no Office file (or damaged)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return None
 
 
 def read_document(name: str, data: bytes) -> SourceDocument:

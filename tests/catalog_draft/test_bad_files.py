@@ -71,3 +71,8 @@ def test_a_small_spreadsheet_that_unpacks_to_gigabytes_is_refused(tmp_path):
 def test_damaged_or_foreign_files(name: str, data: bytes, what: str):
     said, _todo = refusal(name, data)
     assert what in said
+
+
+def test_a_renamed_file_is_read_by_its_content(appendix_files):
+    assert draft_file("phu-luc.docx", appendix_files["xlsx"]).format == "xlsx"
+    assert draft_file("phu-luc.xlsx", appendix_files["pdf"]).format == "pdf"

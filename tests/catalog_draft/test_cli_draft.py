@@ -42,8 +42,18 @@ def test_draft_never_overwrites_without_force(cli, appendix_path, tmp_path):
     assert refused.exit_code == 1
     assert "đã có; chưa ghi gì" in refused.stderr and "--force" in refused.stderr
     assert out.read_text(encoding="utf-8") == "# my reviewed catalog\n"
-    cli("catalog", "draft", str(appendix_path("xlsx")), "--out", str(out), "--force")
+    done = cli("catalog", "draft", str(appendix_path("xlsx")), "--out", str(out), "--force")
     assert out.read_text(encoding="utf-8").startswith("# Bản nháp Bộ chỉ số do parbot soạn")
+    said = done.output.splitlines()
+    assert said[0] == "Đã đọc Phu-luc-I.xlsx: 8 lĩnh vực, 56 tiêu chí chấm điểm, tổng 100 điểm."
+    review = said[said.index("Cần kiểm tra (4):") + 1 :][:4]
+    assert review == [
+        "• 1.3: văn bản ghi 2,5 điểm nhưng các tiêu chí con cộng lại được 2",
+        "• 1.4.1: hạn không ghi năm; đã lấy năm 2024",
+        "• 3.3.3: không đọc được cách chấm; cán bộ sẽ nhập điểm trực tiếp",
+        "• 5.3.2: cách chấm cộng nhiều phần riêng (2 + 1); hãy tách thành tiêu chí thành phần "
+        "hoặc để chấm trực tiếp",
+    ]
 
 
 def test_json_report_lists_exactly_the_items_to_check(cli, appendix_path, tmp_path):
