@@ -19,7 +19,17 @@ class Note:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, translate: Translate, num: Callable[[Decimal], str] = str) -> str:
-        fixed = {k: num(v) if isinstance(v, Decimal) else v for k, v in self.params.items()}
+        """In the reader's language, numbers their way ("0,25"); a tuple of numbers is a sum
+        of parts ("0,3 + 0,2")."""
+
+        def show(value: object) -> object:
+            if isinstance(value, Decimal):
+                return num(value)
+            if isinstance(value, tuple):
+                return " + ".join(str(show(v)) for v in value)
+            return value
+
+        fixed = {k: show(v) for k, v in self.params.items()}
         return translate(self.message) % fixed if fixed else translate(self.message)
 
 

@@ -42,7 +42,7 @@ def additive(pairs: list[tuple[Clause, Decimal]], maxp: Decimal) -> Note | None:
     """Parts that add up to the max (0,3 for content + 0,2 for timeliness) are not options."""
     positive = [p for _, p in pairs if p > 0]
     if len(positive) >= 2 and max(positive) < maxp and sum(positive) == maxp:
-        return Note(ADDITIVE, {"parts": " + ".join(str(plain(p)) for p in positive)})
+        return Note(ADDITIVE, {"parts": tuple(plain(p) for p in positive)})
     return None
 
 
