@@ -35,6 +35,10 @@ NOT_APPENDIX_HINT = N_(
 EMPTY_TABLE = N_("The criteria table in %(name)s has no rows with codes and points.")
 EMPTY_HINT = N_("Check that the table is filled in (codes 1, 1.1, 1.1.1 and their points).")
 BOARD_ASSUMED = N_("the document does not say which units it is for; '%(board)s' was assumed")
+SEVERAL_BOARDS = N_(
+    "the document names several kinds of units; '%(board)s' was written, not %(others)s: "
+    "one catalog per board, or list them all"
+)
 NO_CLASSES = N_(
     "the document has no classification sentence; the usual four classes were written, "
     "check them against the decision"
@@ -123,6 +127,9 @@ def _top_checks(draft: Draft, lines: Lines, opts: Options) -> None:
     top: dict[str, list[Note]] = {}
     if opts.board is None and draft.extras.board is None:
         top["board"] = [Note(BOARD_ASSUMED, {"board": draft.board})]
+    elif opts.board is None and draft.extras.other_boards:
+        others = ", ".join(draft.extras.other_boards)
+        top["board"] = [Note(SEVERAL_BOARDS, {"board": draft.board, "others": others})]
     if not draft.extras.classification:
         top["classification"] = [Note(NO_CLASSES)]
     total = sum((f.max or Decimal(0) for f in draft.tree.fields), Decimal(0))

@@ -19,10 +19,10 @@ _TITLE = re.compile(r"^(?:bo chi so|bo tieu chi|chi so cai cach|tieu chi (?:danh
 _TITLE_ANY = re.compile(r"bo chi so|bo tieu chi|xac dinh chi so")
 _DECISION = re.compile(r"(?:Quyết định|QĐ)\s+số[^)\n]{3,160}", re.IGNORECASE)
 _YEAR = re.compile(r"\bnam (20\d\d)\b")
-BOARDS = (
+BOARDS = (  # "cơ quan chuyên môn thuộc UBND huyện" is about departments, so they come first
+    ("department", re.compile(r"co quan chuyen mon|cac phong|cac so|so, ban, nganh|cap phong")),
     ("commune", re.compile(r"cap xa|xa, phuong|cac xa|xa, thi tran|phuong, thi tran|ubnd xa")),
     ("district", re.compile(r"cap huyen|cac huyen|huyen, thi xa|quan, huyen|ubnd huyen")),
-    ("department", re.compile(r"co quan chuyen mon|cac phong|cac so|so, ban, nganh|cap phong")),
 )
 ABBREVIATIONS = ("CCHC", "UBND", "HĐND", "TTHC", "QĐ", "ĐTXHH")
 _CLASS = re.compile(
@@ -45,11 +45,13 @@ def read_extras(texts: Iterable[str]) -> Extras:
     head = fold(" ".join(x for x in (extras.title, extras.decision) if x))
     if (m := _YEAR.search(head)) is not None:
         extras.year = int(m.group(1))
-    for board, regex in BOARDS:
-        if (m := regex.search(head or fold(" ".join(lines[:5])))) is not None:
-            extras.board = board
-            extras.board_phrase = m.group(0)
-            break
+    named = [
+        (b, m) for b, regex in BOARDS if (m := regex.search(head or fold(" ".join(lines[:5]))))
+    ]
+    if named:
+        extras.board, match = named[0]
+        extras.board_phrase = match.group(0)
+        extras.other_boards = [b for b, _ in named[1:] if b != "district"]
     extras.classification, extras.classification_phrase = classification(lines)
     return extras
 

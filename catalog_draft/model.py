@@ -93,5 +93,6 @@ class Extras:
     year: int | None = None
     board: str | None = None
     board_phrase: str = ""
+    other_boards: list[str] = field(default_factory=list)
     classification: list[ClassRuleDraft] = field(default_factory=list)
     classification_phrase: str = ""
