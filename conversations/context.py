@@ -23,6 +23,7 @@ class CoreConfig:
     officers_see_rank: bool = False
     data_dir: Path = Path("data")
     trust_roots_dir: Path | None = None
+    risky_pdf: str = "refuse-active"  # see conversations.evidence_check.risks.refuses
     expensive_every: float = 10.0  # seconds between two identical exports/charts per person
 
     @property
