@@ -7,6 +7,7 @@ input was rejected (every problem listed), 2 usage or configuration error.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import json
 import sys
@@ -21,6 +22,7 @@ from bot.app import Database, open_database
 from bot.runtime import demo_command, run_command
 from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
+from conversations.class_reason import class_reason
 from conversations.i18n import fmt_num, t
 from scoring.catalog import CatalogError, load_catalog
 
@@ -198,8 +200,19 @@ def answers() -> None:
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
-def answers_import(file: str, year: int) -> None:
-    changed = _import("answers", file, year, A.import_answers)
+@click.option(
+    "--allow-missing-evidence",
+    is_flag=True,
+    help="Nhận điểm thiếu tài liệu kiểm chứng (ghi vào lịch sử) / accept points without "
+    "evidence or explanation (recorded in the history).",
+)
+def answers_import(file: str, year: int, allow_missing_evidence: bool) -> None:
+    changed = _import(
+        "answers",
+        file,
+        year,
+        functools.partial(A.import_answers, allow_missing_evidence=allow_missing_evidence),
+    )
     click.echo(t(_settings().locale, "Answers: %(n)s saved.", n=changed))
 
 
@@ -208,9 +221,7 @@ def answers_import(file: str, year: int) -> None:
 
 @main.command(help="Xếp hạng theo bảng / ranking per board.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
-@click.option(
-    "--board", type=click.Choice(["department", "commune"]), default=None, help="Bảng / board."
-)
+@click.option("--board", default=None, help="Bảng (department, commune, district…) / board code.")
 @click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
 def rank(year: int, board: str | None, as_json: bool) -> None:
     s = _settings()
@@ -225,7 +236,8 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
         _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No ranking:"))
         return
     if as_json:
-        click.echo(json.dumps([A.standing_json(r) for r in rows], ensure_ascii=False, indent=2))
+        out = [A.standing_json(r, s.locale) for r in rows]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo(t(s.locale, "No units with a catalog in %(year)s yet.", year=year))
@@ -237,19 +249,15 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
     for r in rows:
         if r.unit.board != current:
             current = r.unit.board
-            title = (
-                t(loc, "Board 1: Specialised departments")
-                if current == "department"
-                else t(loc, "Board 2: Commune People's Committees")
-            )
-            click.echo(f"\n{title}")
+            click.echo(f"\n{A.board_title(loc, current)}")
             click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}")
         res = r.result
         mark = " *" if res.preliminary else ""
         name = f"{r.unit.code} {r.unit.name}"[:34]
+        why = class_reason(loc, r.catalog, res)
         click.echo(
             f"{r.ranked.rank:>5}  {name:<34} {fmt_num(res.index, loc):>7}  "
-            f"{res.classification}{mark}"
+            f"{res.classification}{mark}" + (f" ({why})" if why else "")
         )
     if any(r.result.preliminary for r in rows):
         click.echo(

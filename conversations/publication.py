@@ -15,12 +15,12 @@ from pathlib import Path
 
 from conversations import assessment as A
 from conversations import sheets
+from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
 from conversations.i18n import fmt_num, t
 from conversations.replies import Button
 from conversations.review import REVIEWABLE, load_unit
-from conversations.standing import BOARD_NAMES
 from conversations.walk import esc
 from scoring.i18n import N_
 from storage import models as m
@@ -74,13 +74,8 @@ async def readiness(uow: UnitOfWork, year: int) -> Readiness:
 
 def result_text(locale: str, standing: A.Standing, year: int) -> str:
     res, rk, cat = standing.result, standing.ranked, standing.catalog
-    rule = cat.classification[res.class_rank]
-    cls = rule.label_en if locale == "en" and rule.label_en else rule.label
-    board = (
-        t(locale, BOARD_NAMES[standing.unit.board])
-        if standing.unit.board in BOARD_NAMES
-        else standing.unit.board
-    )
+    cls = esc(class_shown(locale, cat, res))
+    board = A.board_title(locale, standing.unit.board)
     return t(
         locale,
         "%(unit)s: index %(index)s/%(scale)s · %(cls)s · rank %(rank)s/%(of)s, %(board)s.",

@@ -25,7 +25,7 @@ from conversations.i18n import t
 from conversations.replies import Button, OutgoingFile
 from conversations.walk import describe, esc
 from scoring.answers import Answer, AnswerError, parse_date, parse_number, score_answer
-from scoring.catalog import CENT, Catalog, Item
+from scoring.catalog import DEFAULT_BOARDS, THOUSANDTH, Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
 from storage.files import EvidenceStore
@@ -236,9 +236,12 @@ async def assign_appraiser(
             )
     if person is None:
         raise AssignError(N_("say who: a Telegram id or the invite code they used"))
-    if board is not None and board not in ("department", "commune"):
-        raise AssignError(N_("unknown board %(board)s (use department or commune)"), board=board)
     catalogs = [A.catalog_of(c) for c in await uow.catalogs.list_for_period(period.id)]
+    boards = sorted({b for c in catalogs for b in c.boards} | set(DEFAULT_BOARDS))
+    if board is not None and board not in boards:
+        raise AssignError(
+            N_("unknown board %(board)s (use %(known)s)"), board=board, known=", ".join(boards)
+        )
     known = fields_of_period(catalogs, board)
     if not catalogs:
         raise AssignError(N_("there is no criteria set for %(year)s yet"), year=year)
@@ -358,8 +361,8 @@ async def import_survey(uow: UnitOfWork, text: str, year: int, by: m.Person | No
                 )
             )
             continue
-        if points != points.quantize(CENT):
-            problems.append(A.RowProblem(line, N_("points have at most two decimals"), {}, where))
+        if points != points.quantize(THOUSANDTH):
+            problems.append(A.RowProblem(line, N_("points have at most three decimals"), {}, where))
             continue
         todo.append((unit.id, db_item.id, points))
     if problems:
@@ -744,9 +747,8 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
 
 
 def _step(item: Item) -> Decimal:
-    if item.answer is not None and item.answer.kind == "manual":
-        return item.answer.step
-    return CENT
+    """The appraised points' step: a manual item's own, else 0,001 (three decimals)."""
+    return item.answer.step if item.answer is not None else THOUSANDTH
 
 
 def _today(ctx: Ctx) -> date:
@@ -884,7 +886,7 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
             + ctx.tr("Nothing was changed.")
         )
         return
-    value = value.quantize(CENT)
+    value = value.quantize(THOUSANDTH)
     pts, applicable = uf.self_points(item)
     same = applicable and value == (pts or Decimal(0))
     await _write(ctx, uf, item, "accepted" if same else "adjusted", value)

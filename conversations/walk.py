@@ -17,7 +17,7 @@ from conversations.unitview import UnitView, active_unit, load_view, load_view_o
 from scoring.answers import (
     Answer,
     AnswerError,
-    fold,
+    is_na_text,
     needs_explanation,
     parse_answer,
     parse_number,
@@ -26,6 +26,8 @@ from scoring.answers import (
 )
 from scoring.catalog import Item
 from scoring.i18n import N_
+from scoring.kinds import KINDS, kind_of
+from scoring.results import q2
 
 CODE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9A-Za-z]+)*|[A-Za-z]\.[0-9]+(?:\.[0-9A-Za-z]+)*)\s*$")
 MAX_EXPLANATION = 2000
@@ -67,7 +69,10 @@ async def jump(ctx: Ctx, code: str) -> bool:
             buttons=((Button(ctx.tr("☰ Fields"), f"fl:{view.unit.id}"),),),
         )
         return True
-    leaves = [x for x in node.leaves() if not x.is_survey]
+    leaves = view.answerable(node)
+    if not leaves and any(not x.is_survey for x in node.leaves()):
+        ctx.say(ctx.tr("%(code)s does not apply to your unit.", code=node.code))
+        return True
     if not leaves:
         ctx.say(
             ctx.tr(
@@ -104,9 +109,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
         mode != "den"
         and looks_like_code
         and (
-            text.strip().startswith("#")
-            or mode != "walk"
-            or item.kind not in ("number", "manual", "ratio", "date")
+            text.strip().startswith("#") or mode != "walk" or not KINDS[item.kind or "survey"].typed
         )
     ):
         return await jump(ctx, code_text)
@@ -136,7 +139,8 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if mode == "den":
         await _denominator(ctx, view, item, text)
         return True
-    if item.kind == "ratio" and "/" not in text and fold(text) not in ("na", "khong ap dung"):
+    fraction = item.answer is not None and item.answer.denominator is not None
+    if fraction and "/" not in text and "%" not in text and not is_na_text(text):
         try:
             num = parse_number(text, integer_grouping=True)
             if num < 0:
@@ -187,7 +191,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         field = view.catalog.item(parts[2]) if len(parts) > 2 else None
         if field is None:
             return _stale(ctx)
-        leaves = [x for x in field.leaves() if not x.is_survey]
+        leaves = view.answerable(field)
         if not leaves:
             ctx.toast(ctx.tr("This field is filled from the survey results."))
             return _field_list(ctx, view)
@@ -228,23 +232,24 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         if item.na is None:
             return _stale(ctx)
         return await save(ctx, view, item, Answer(na=True))
-    if kind == "nd":
-        if item.kind != "date":
-            return _stale(ctx)
-        return await save(ctx, view, item, Answer(done=False))
-    if kind == "a":
-        spec = item.answer
-        try:
-            option = spec.options[int(parts[3])] if spec is not None else None
-        except (IndexError, ValueError):
-            option = None
-        if option is None or spec is None or spec.kind != "choice":
-            ctx.toast(ctx.tr("This button is out of date; the card is shown again."))
-            return _show_card(ctx, view, item)
-        return await save(
-            ctx, view, item, Answer(na=True) if option.na else Answer(option=option.id)
-        )
+    if kind in ("a", "nd"):
+        return await _pressed(ctx, view, item, kind, parts[3] if len(parts) > 3 else "")
     _stale(ctx)
+
+
+async def _pressed(ctx: Ctx, view: UnitView, item: Item, action: str, arg: str) -> None:
+    """An answer button of the card: checked against the buttons the item's kind offers now."""
+    kind, spec = kind_of(item)
+    offered = {
+        (b.action, str(b.arg) if b.arg is not None else "") for b in kind.buttons(ctx, item, spec)
+    }
+    if (action, arg) not in offered:
+        ctx.toast(ctx.tr("This button is out of date; the card is shown again."))
+        return _show_card(ctx, view, item)
+    if action == "nd":
+        return await save(ctx, view, item, Answer(done=False))
+    option = spec.options[int(arg)]
+    await save(ctx, view, item, Answer(na=True) if option.na else Answer(option=option.id))
 
 
 # ------------------------------------------------------------------ saving
@@ -273,7 +278,7 @@ async def save(ctx: Ctx, view: UnitView, item: Item, answer: Answer) -> None:
     has_file = view.evidence_counts.get(item.code, 0) > 0
     if needs_explanation(item, answer, has_file) and item.code not in view.explanations:
         ctx.state.update(mode="need", item=item.code)
-        if item.answer is not None and item.answer.kind == "manual":
+        if kind_of(item)[0].explained:
             ctx.state["mode"] = "explain"
             ctx.say(
                 summary
@@ -420,6 +425,8 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
     lines.append(f"<b>{esc(item.code)} · {esc(item.title)}</b>")
     lines.append(ctx.tr("Max points: %(max)s", max=ctx.num(item.max)))
     lines.append(ctx.tr("Scoring: %(rule)s", rule=esc(item.rule or rule_text(ctx, item))))
+    if item.zero_unless:
+        lines.append(ctx.tr("⚠️ 0 points while %(code)s scores 0.", code=esc(item.zero_unless)))
     if item.evidence:
         req = ctx.tr(" (required)") if item.evidence_required else ""
         lines.append(ctx.tr("📎 Evidence: %(evidence)s", evidence=esc(item.evidence)) + req)
@@ -456,44 +463,17 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
 
 
 def prompt(ctx: Ctx, item: Item) -> str:
-    a = item.answer
-    assert a is not None
-    if a.kind == "choice":
-        return ctx.tr("Choose an answer:")
-    if a.kind == "ratio":
-        return ctx.tr(
-            "Type %(num)s / %(den)s, e.g. 45/50 (or the numerator first).",
-            num=esc(a.numerator or ""),
-            den=esc(a.denominator or ""),
-        )
-    if a.kind == "number":
-        return ctx.tr("Type the number: %(label)s", label=esc(a.label or item.title))
-    if a.kind == "date":
-        return ctx.tr("Type the date it was done, e.g. 16/3/2024, or tap “Not done”.")
-    return ctx.tr(
-        "Type the points (0 to %(max)s, in steps of %(step)s).",
-        max=ctx.num(item.max),
-        step=ctx.num(a.step),
-    )
+    kind, spec = kind_of(item)
+    return esc(kind.prompt(ctx, item, spec))
 
 
 def card_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ...], ...]:
     u, i = view.unit.id, view.item_id(item.code)
-    rows: list[tuple[Button, ...]] = []
-    a = item.answer
-    assert a is not None
-    if a.kind == "choice":
-        for n, o in enumerate(a.options):
-            label = o.label if ctx.locale == "vi" or not o.label_en else o.label_en
-            if not o.na:
-                label = (
-                    f"{label} ({ctx.num(o.points)}đ)"
-                    if ctx.locale == "vi"
-                    else f"{label} ({ctx.num(o.points)} pts)"
-                )
-            rows.append((Button(label, f"a:{u}:{i}:{n}"),))
-    if a.kind == "date":
-        rows.append((Button(ctx.tr("Not done"), f"nd:{u}:{i}"),))
+    kind, a = kind_of(item)
+    rows: list[tuple[Button, ...]] = [
+        (Button(b.label, f"{b.action}:{u}:{i}" + (f":{b.arg}" if b.arg is not None else "")),)
+        for b in kind.buttons(ctx, item, a)
+    ]
     if item.na is not None and not any(o.na for o in a.options):
         rows.append((Button(ctx.tr("Not applicable"), f"na:{u}:{i}"),))
     rows.append(
@@ -521,7 +501,7 @@ def _need_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, .
 def _field_list(ctx: Ctx, view: UnitView) -> None:
     rows = []
     for f in view.catalog.fields:
-        leaves = [x for x in f.leaves() if not x.is_survey]
+        leaves = view.answerable(f)
         if not leaves:
             continue
         done = sum(1 for x in leaves if x.code in view.answers)
@@ -551,23 +531,9 @@ def _field_list(ctx: Ctx, view: UnitView) -> None:
 
 
 def rule_text(ctx: Ctx, item: Item) -> str:
-    a = item.answer
-    assert a is not None
-    pts = ctx.tr("pts")
-    if a.kind == "choice":
-        return "; ".join(f"{o.label}: {ctx.num(o.points)} {pts}" for o in a.options if not o.na)
-    if a.kind == "ratio":
-        return "; ".join(f"≥ {ctx.num(b.min)}%: {ctx.num(b.points)} {pts}" for b in a.bands)
-    if a.kind == "number":
-        return "; ".join(f"≥ {ctx.num(b.min)}: {ctx.num(b.points)} {pts}" for b in a.bands)
-    if a.kind == "date" and a.deadline is not None:
-        return ctx.tr(
-            "by %(date)s: %(on)s; later: %(late)s; not done: 0",
-            date=ctx.date(a.deadline),
-            on=ctx.num(a.on_time),
-            late=ctx.num(a.late),
-        )
-    return ctx.tr("points as assessed, 0 to %(max)s", max=ctx.num(item.max))
+    """The item's scoring rule in words, as its kind states it."""
+    kind, spec = kind_of(item)
+    return kind.rule(ctx, item, spec)
 
 
 def describe(ctx: Ctx, item: Item, answer: Answer) -> str:
@@ -578,7 +544,7 @@ def describe(ctx: Ctx, item: Item, answer: Answer) -> str:
         o = item.answer.option(answer.option)
         return o.label if o else answer.option
     if answer.num is not None and answer.den is not None:
-        pct = "" if answer.den == 0 else f" ({ctx.num(answer.num * 100 / answer.den)}%)"
+        pct = "" if answer.den == 0 else f" ({ctx.num(q2(answer.num * 100 / answer.den))}%)"
         return f"{ctx.num(answer.num)}/{ctx.num(answer.den)}{pct}"
     if answer.number is not None:
         return ctx.num(answer.number)
@@ -670,7 +636,8 @@ def _item_or_none(view: UnitView, code: object) -> Item | None:
     if not isinstance(code, str):
         return None
     item = view.catalog.item(code)
-    return item if item is not None and item.is_leaf and not item.is_survey else None
+    ok = item is not None and item.is_leaf and not item.is_survey and view.applies(item)
+    return item if ok else None
 
 
 def _item_from_id(view: UnitView, raw: str) -> Item | None:
@@ -678,7 +645,8 @@ def _item_from_id(view: UnitView, raw: str) -> Item | None:
         item = view.item_by_id(int(raw))
     except ValueError:
         return None
-    return item if item is not None and item.is_leaf and not item.is_survey else None
+    ok = item is not None and item.is_leaf and not item.is_survey and view.applies(item)
+    return item if ok else None
 
 
 def _neighbour(view: UnitView, item: Item, step: int) -> Item:

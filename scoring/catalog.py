@@ -62,7 +62,7 @@ class AnswerSpec:
     deadline: date | None = None
     on_time: Decimal = ZERO
     late: Decimal = ZERO
-    step: Decimal = CENT
+    step: Decimal = THOUSANDTH
     per: Decimal = ZERO
     cap: Decimal = ZERO
     precision: int = MAX_DECIMALS

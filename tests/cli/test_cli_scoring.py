@@ -104,7 +104,14 @@ def test_sample_catalog_units_answers_give_hand_worked_ranks(cli, tmp_path, db_u
     answers += sheet("X03", **{"7_2_1": "na", "7_5": "khong"})
     answers += sheet("X04", **{"4_3": "vuot", "4_1": "khong"})
     answers += sheet("X05", **{"4_3": "vuot", "4_1": "khong"})
-    cli("answers", "import", write(tmp_path, "answers.csv", answers), "--period", "2024")
+    cli(
+        "answers",
+        "import",
+        write(tmp_path, "answers.csv", answers),
+        "--period",
+        "2024",
+        "--allow-missing-evidence",  # a sample sheet: no evidence files
+    )
     survey = {leaf.code: leaf.max for leaf in CAT.leaves() if leaf.is_survey}
     assert sum(survey.values()) == Decimal(30)
     _import_survey(db_url, ["X01", "X02", "X04", "X05"], survey)

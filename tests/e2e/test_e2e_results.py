@@ -28,7 +28,12 @@ async def seed(stack) -> None:
             *sheet("X02", **{"3_3_1": "95/100", "5_4_1": "1"}),
             *sheet("X03", **{"4_3": "vuot", "4_1": "khong"}),
         ]
-        await A.import_answers(uow, "unit,item,value,explanation\n" + "\n".join(rows), 2024)
+        await A.import_answers(
+            uow,
+            "unit,item,value,explanation\n" + "\n".join(rows),
+            2024,
+            allow_missing_evidence=True,  # sample sheets without evidence files
+        )
 
 
 async def join(stack, user_id: int, unit: str | None, role: str, name: str):

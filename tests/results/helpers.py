@@ -79,7 +79,12 @@ async def seed(
             await A.import_catalog(uow, without_locale(PHONG), 2024)
         await A.import_units(uow, units, 2024)
         if answers:
-            await A.import_answers(uow, "unit,item,value,explanation\n" + "\n".join(answers), 2024)
+            await A.import_answers(
+                uow,
+                "unit,item,value,explanation\n" + "\n".join(answers),
+                2024,
+                allow_missing_evidence=True,  # sample sheets without evidence files
+            )
 
 
 async def set_survey(db: Database, units: list[str], points: dict[str, Decimal] = SURVEY) -> None:
