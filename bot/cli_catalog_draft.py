@@ -65,13 +65,11 @@ def catalog_draft(
         sys.exit(1)
     target.write_text(draft.yaml_text, encoding="utf-8")
     if as_json:
-        report = report_json(draft, lambda m: gettext_for(loc, m))
+        report = report_json(draft, opts.translate, opts.num)
         report["out"] = str(target)
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        for line in report_lines(
-            draft, lambda m: gettext_for(loc, m), lambda d: fmt_num(d, loc, 3)
-        ):
+        for line in report_lines(draft, opts.translate, opts.num):
             click.echo(line)
         click.echo(t(loc, "Draft written to %(file)s.", file=out))
     sys.exit(0 if draft.valid else 1)

@@ -29,7 +29,11 @@ def _children_sum(node: Node) -> Decimal:
     return sum((c.max or Decimal(0) for c in node.children), Decimal(0))
 
 
-def report_json(draft: Draft, translate: Translate = str) -> dict[str, Any]:
+def report_json(
+    draft: Draft, translate: Translate = str, num: Callable[[Decimal], str] = str
+) -> dict[str, Any]:
+    """Everything a person would count by hand; numbers as JSON numbers, reasons as text in
+    the caller's language (with its decimals)."""
     tree = draft.tree
     leaves = [leaf for root in tree.roots() for leaf in root.leaves()]
     inner = [n for root in tree.roots() for n in root.walk() if n.children]
@@ -65,7 +69,7 @@ def report_json(draft: Draft, translate: Translate = str) -> dict[str, Any]:
             }
             for n in inner
         ],
-        "leaves": [_leaf_json(leaf, translate) for leaf in leaves],
+        "leaves": [_leaf_json(leaf, translate, num) for leaf in leaves],
         "kinds": dict(Counter(leaf.guess.kind for leaf in leaves if leaf.guess)),
         "bonus": {"max": _f(tree.bonus_cap), "items": [b.code for b in tree.bonus]},
         "penalty": {"max": _f(tree.penalty_cap), "items": [p.code for p in tree.penalty]},
@@ -78,12 +82,12 @@ def report_json(draft: Draft, translate: Translate = str) -> dict[str, Any]:
             for r in draft.extras.classification
         ],
         "review": [
-            {"code": code, "reason": note.render(translate)} for code, note in draft.review()
+            {"code": code, "reason": note.render(translate, num)} for code, note in draft.review()
         ],
     }
 
 
-def _leaf_json(leaf: Node, translate: Translate) -> dict[str, Any]:
+def _leaf_json(leaf: Node, translate: Translate, num: Callable[[Decimal], str]) -> dict[str, Any]:
     g = leaf.guess
     assert g is not None
     return {
@@ -93,7 +97,7 @@ def _leaf_json(leaf: Node, translate: Translate) -> dict[str, Any]:
         "max": _f(leaf.max),
         "kind": g.kind,
         "phrase": g.phrase,
-        "review": [n.render(translate) for n in [*leaf.review, *g.review]],
+        "review": [n.render(translate, num) for n in [*leaf.review, *g.review]],
     }
 
 
