@@ -25,7 +25,7 @@ MAX_COLUMNS = 30
 
 
 def read_xlsx(data: bytes) -> SourceDocument:
-    import openpyxl  # type: ignore[import-untyped]
+    import openpyxl  # type: ignore[import-untyped,unused-ignore]
 
     check_zip(data)
     try:
