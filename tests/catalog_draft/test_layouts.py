@@ -74,5 +74,10 @@ def test_codes_in_titles_two_row_header_and_lettered_parts():
     assert [o.points for o in catalog.item("1.1").answer.options] == [D(2), D(1), D(0)]
     assert catalog.item("1.2.a").evidence == "Báo cáo 6 tháng"
     assert [code for code, _ in draft.review()] == ["classification"]
-    assert [r.label for r in catalog.classification][0] == "Hoàn thành xuất sắc nhiệm vụ"
+    assert [(r.label, r.min_index) for r in catalog.classification] == [
+        ("Hoàn thành xuất sắc nhiệm vụ", D(90)),
+        ("Hoàn thành tốt nhiệm vụ", D(80)),
+        ("Hoàn thành nhiệm vụ", D(65)),
+        ("Không hoàn thành nhiệm vụ", None),
+    ]
     assert "# CHECK: the document has no classification sentence" in draft.yaml_text
