@@ -64,11 +64,10 @@ def _kind(text: str) -> str | None:
     words = " ".join(re.findall(r"[a-z0-9]+", fold(text)))
     if not words or any(k in words for k in IGNORED):
         return None
-    for kind, keys in PATTERNS:
-        for key in keys:
-            if re.search(rf"\b{key}\b", words):
-                return kind
-    return None
+    matched = [k for k, keys in PATTERNS if any(re.search(rf"\b{key}\b", words) for key in keys)]
+    if "title" in matched and "rule" in matched:
+        return "title"  # "Nội dung, cách tính điểm": the rule is written under each title
+    return matched[0] if matched else None
 
 
 def header_of(row: SourceRow) -> dict[str, int]:

@@ -133,6 +133,8 @@ def _parse(rows: list[SourceRow], cols: Columns, loose: list[str]) -> Lines:
             continue
         maxp = points_cell(max_text)
         rule = row.text(cols.rule)
+        if cols.rule is None and "\n" in title:
+            title, rule = title.split("\n", 1)  # no rule column: the rule sits under the title
         evidence = row.text(cols.evidence)
         if code is None and maxp is None and lines:
             _continue(lines[-1], row, cols, title)

@@ -81,3 +81,25 @@ def test_codes_in_titles_two_row_header_and_lettered_parts():
         ("Không hoàn thành nhiệm vụ", None),
     ]
     assert "# CHECK: the document has no classification sentence" in draft.yaml_text
+
+
+def test_rules_written_under_the_titles_in_one_column():
+    """ "Nội dung, cách tính điểm" in one column: the first line is the title, the rest the rule."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Nội dung, cách tính điểm", "Điểm tối đa"])
+    ws.append(["1", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", 1.5])
+    ws.append(["1.1", "Ban hành kế hoạch CCHC\n- Có: 0,5 điểm\n- Không: 0 điểm", "0,5"])
+    ws.append(["1.2", "Tỷ lệ nhiệm vụ hoàn thành\n- 100%: 1 điểm\n- Dưới 100%: 0 điểm", 1])
+    out = io.BytesIO()
+    wb.save(out)
+    catalog = load_catalog(draft_file("phu-luc.xlsx", out.getvalue()).yaml_text)
+    first, second = catalog.item("1.1"), catalog.item("1.2")
+    assert (first.title, first.kind, first.rule) == (
+        "Ban hành kế hoạch CCHC",
+        "choice",
+        "- Có: 0,5 điểm\n- Không: 0 điểm",
+    )
+    assert (second.kind, [b.min for b in second.answer.bands]) == ("ratio", [D(100), D(0)])
