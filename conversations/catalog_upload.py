@@ -61,10 +61,16 @@ async def on_file(ctx: Ctx, args: str) -> None:
         ctx.say(_usage(ctx))
         return
     data = _received(ctx)
-    if data is None:
+    if data is None or ctx.event.file is None:
         return
     if head in IMPORT_WORDS:
         await _import(ctx, data, words[1:])
+    elif PurePath(ctx.event.file.name or "").suffix.lower() in (".yaml", ".yml"):
+        ctx.say(
+            ctx.tr("This is a catalog YAML, not an appendix.")
+            + "\n"
+            + ctx.tr("To import it, send it again with the caption /catalog import.")
+        )
     else:
         await _draft(ctx, data)
 

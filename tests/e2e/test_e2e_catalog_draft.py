@@ -103,6 +103,14 @@ async def test_bad_files_are_refused_and_nothing_is_imported(stack, huge):
         await admin.emu.send_document(admin.user_id, name, data, mime_type=mime, caption="/catalog")
         said = await admin.emu.wait_for_text(admin.user_id, expect, 30)
         assert len(said.plain.splitlines()) >= 2, said.plain  # what was wrong + what to do
+    await admin.emu.send_document(
+        admin.user_id,
+        "bo-chi-so.yaml",
+        b"catalog: x\n",
+        mime_type="application/yaml",
+        caption="/catalog",
+    )
+    await admin.emu.wait_for_text(admin.user_id, "To import it, send it again with the caption", 30)
     broken = "catalog: x\ntitle: Thử\nboard: commune\nitems:\n  - {code: '1', title: A, max: 1, answr: {kind: survey}}\n"
     await admin.emu.send_document(
         admin.user_id,
