@@ -149,3 +149,52 @@ def test_a_bad_catalog_is_refused_whole_with_every_problem(cli, tmp_path, db_url
     assert "2.2: applies_to cần danh sách ít nhất một nhãn đơn vị" in err
     assert "2.2: evidance_required — có phải evidence_required?" in err
     assert _rows(db_url, "SELECT count(*) FROM catalogs") == [(0,)]
+
+
+def test_excel_sheets_show_the_new_rules(cli, tmp_path):
+    from openpyxl import load_workbook
+
+    cli("catalog", "import", write(tmp_path, "huyen.yaml", DISTRICT), "--period", "2025")
+    cli("units", "import", write(tmp_path, "units.csv", UNITS_CSV), "--period", "2025")
+    cli("answers", "import", write(tmp_path, "answers.csv", answers_csv()), "--period", "2025")
+    out = tmp_path / "h2.xlsx"
+    cli("export", "sheet", "--unit", "H2", "--period", "2025", "--out", str(out))
+    ws = load_workbook(out).active
+    headers = [c.value for c in ws[5]]
+    col = {h: i for i, h in enumerate(headers)}
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=6) if r[1].value}
+    off = rows["2.2"]
+    assert off[col["Số liệu kê khai"]].value == "không áp dụng với đơn vị"
+    assert off[col["Điểm đạt"]].value is None
+    assert rows["2.1"][col["Điểm đạt"]].value == 0.125
+    assert rows["2.1"][col["Điểm đạt"]].number_format == "#,##0.00#"  # shows 0,125
+    assert rows["1.1"][col["Số liệu kê khai"]].value == "4/4 (100%)"
+    assert rows["1.2"][col["Điểm đạt"]].value == 0  # 5 late reports: never below 0
+    assert rows["1.4"][col["Ghi chú thẩm định"]].value == "0 điểm vì tiêu chí 1.3 đạt 0 điểm"
+    labels = {r[0].value: r[col["Điểm đạt"]].value for r in ws.iter_rows(min_row=6) if r[0].value}
+    assert labels["CHỈ SỐ CCHC"] == 50.77
+    assert labels["Điểm tối đa được tính (trừ tiêu chí không áp dụng, chờ điều tra)"] == 8.125
+    assert labels["XẾP LOẠI"] == "Trung bình"
+    assert labels["Lý do xếp loại"] == "chỉ số chỉ đạt 50,77 (< 65)"
+    assert labels["Xếp hạng"] == "2/2 — Bảng district"
+
+    rank = tmp_path / "rank.xlsx"
+    cli("export", "ranking", "--period", "2025", "--board", "district", "--out", str(rank))
+    wb = load_workbook(rank)
+    assert wb.sheetnames == ["Bảng district"]
+    ws = wb.active
+    head = [c.value for c in ws[3]]
+    got = [
+        (
+            r[1],
+            r[head.index("Chỉ số CCHC")],
+            r[head.index("Xếp loại")],
+            r[head.index("Lý do xếp loại")],
+        )
+        for r in ws.iter_rows(min_row=4, values_only=True)
+    ]
+    assert got == [
+        ("H1", 90.0, "Xuất sắc", "≥ 90, mọi lĩnh vực ≥ 80%"),
+        ("H2", 50.77, "Trung bình", "chỉ số chỉ đạt 50,77 (< 65)"),
+    ]
+    assert head[head.index("LV 2: tỷ lệ %") - 1] == "LV 2: điểm (tối đa 4)"
