@@ -181,12 +181,9 @@ def per_occurrence_bands(
 ) -> Guess:
     """Bonus or penalty "mỗi … cộng/trừ x điểm, tối đa y": count bands whose points are what is
     added or subtracted (bonus and penalty leaves score the amount, the index adds or subtracts)."""
-    top = ctx.maxp if cap is None or cap > ctx.maxp else cap
-    review = (
-        []
-        if cap is None or cap == ctx.maxp
-        else [Note(BEST_NOT_MAX, {"best": cap, "max": ctx.maxp})]
-    )
+    # the item's max is the most that can be added or taken off; a cap that says otherwise is
+    # shown to a person rather than trusted over the max column
+    review = [] if cap in (None, ctx.maxp) else [Note(BEST_NOT_MAX, {"best": cap, "max": ctx.maxp})]
     top = ctx.maxp
     steps = max(1, math.ceil(top / per))
     found = [(Decimal(k), min(per * k, top)) for k in range(steps, 0, -1)]
