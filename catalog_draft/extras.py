@@ -42,15 +42,14 @@ def read_extras(texts: Iterable[str]) -> Extras:
             extras.title = sentence_case(line)
         if extras.decision is None and (m := _DECISION.search(line)) is not None:
             extras.decision = m.group(0).strip(" .;,")
-    head = fold(" ".join(x for x in (extras.title, extras.decision) if x))
+    source = nfc(" ".join(x for x in (extras.title, extras.decision) if x) or " ".join(lines[:5]))
+    head = fold(source)  # same length as source: a match's span quotes the original words
     if (m := _YEAR.search(head)) is not None:
         extras.year = int(m.group(1))
-    named = [
-        (b, m) for b, regex in BOARDS if (m := regex.search(head or fold(" ".join(lines[:5]))))
-    ]
+    named = [(b, m) for b, regex in BOARDS if (m := regex.search(head))]
     if named:
         extras.board, match = named[0]
-        extras.board_phrase = match.group(0)
+        extras.board_phrase = source[match.start() : match.end()]
         extras.other_boards = [b for b, _ in named[1:] if b != "district"]
     extras.classification, extras.classification_phrase = classification(lines)
     return extras
