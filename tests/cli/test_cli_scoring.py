@@ -26,8 +26,10 @@ def best_value(item: Item) -> str:
     a = item.answer
     if a.kind == "choice":
         return next(o.id for o in a.options if o.points == item.max)
-    if a.kind == "ratio":
+    if a.kind in ("ratio", "proportional"):
         return "10/10"
+    if a.kind == "deduction":
+        return "0"
     if a.kind == "number":
         return str(next(b.min for b in a.bands if b.points == item.max))
     if a.kind == "date":

@@ -88,4 +88,15 @@ def test_sample_catalogs_are_valid_and_use_every_kind():
         assert cat.max_total == Decimal(100)
         assert len(cat.fields) == 8
         kinds = {leaf.kind for leaf in cat.leaves()}
-        assert kinds == {"choice", "ratio", "number", "date", "manual", "survey"}
+        assert kinds == {
+            "choice",
+            "ratio",
+            "proportional",
+            "number",
+            "deduction",
+            "date",
+            "manual",
+            "survey",
+        }
+        assert cat.tags, "an applies_to item"
+        assert any(it.max != it.max.quantize(Decimal("0.01")) for it in cat.all_items())

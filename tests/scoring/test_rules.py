@@ -230,3 +230,18 @@ def test_not_applicable_nodes_never_change_another_units_index(other, appraised,
         "answer: {kind: choice, options: [{id: co, label: Có, points: 1.875}"
     )[1].split("\n", 1)[1]
     assert compute(load_catalog(stripped), base).index == without.index
+
+
+def test_the_worked_example_in_docs_is_this_one():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "catalog.md").read_text(encoding="utf-8")
+    text = doc.split("## Worked example", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    cat = load_catalog(text)
+    for unit, (index, label) in {
+        "H1": (D("90.00"), "Xuất sắc"),
+        "H2": (D("50.77"), "Trung bình"),
+    }.items():
+        a = {code: parse_answer(cat.item(code), v) for code, v in ANSWERS[unit].items()}
+        r = compute(cat, a, tags=TAGS[unit])
+        assert (r.index, r.classification) == (index, label)
