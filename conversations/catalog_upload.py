@@ -16,12 +16,13 @@ from pathlib import PurePath
 
 from catalog_draft import DraftError, Options, draft_file
 from catalog_draft.readers.limits import too_big
+from catalog_draft.render import CHECK
 from catalog_draft.report import report_lines
 from catalog_draft.source import MAX_APPENDIX_BYTES
 from conversations import assessment as A
 from conversations import sheets, throttle
 from conversations.context import Ctx
-from conversations.i18n import fmt_num, gettext_for
+from conversations.i18n import SUPPORTED, fmt_num, gettext_for
 from conversations.replies import OutgoingFile
 from conversations.walk import esc
 from scoring.catalog import CatalogError
@@ -164,6 +165,18 @@ async def _import(ctx: Ctx, data: bytes, rest: list[str]) -> None:
             items=len(catalog.leaves()),
             max=ctx.num(catalog.max_total),
         )
+        + _unchecked(ctx, text)
+    )
+
+
+def _unchecked(ctx: Ctx, text: str) -> str:
+    """A reminder when the draft's CHECK comments are still in the imported file."""
+    marks = {gettext_for(loc, CHECK).split("%", 1)[0].strip() for loc in SUPPORTED}
+    n = sum(1 for line in text.splitlines() if line.strip().lstrip("# ").startswith(tuple(marks)))
+    if not n:
+        return ""
+    return "\n" + ctx.tr(
+        "%(n)s lines marked CHECK are still in the file: make sure each was looked at.", n=n
     )
 
 

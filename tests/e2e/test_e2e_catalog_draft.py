@@ -75,7 +75,8 @@ async def test_appendix_to_draft_to_import(stack, appendix_files):
     )
     done = await admin.emu.wait_for_text(admin.user_id, "imported for 2025", 30)
     assert done.plain == (
-        "Catalog phu-luc-i-2024 imported for 2025: 8 fields, 56 items, 100 points."
+        "Catalog phu-luc-i-2024 imported for 2025: 8 fields, 56 items, 100 points.\n"
+        "4 lines marked CHECK are still in the file: make sure each was looked at."
     )
     assert await catalogs(stack, 2025) == ["phu-luc-i-2024"]
     assert await catalogs(stack, 2024) == ["xa-mau-2024"]  # the running year is untouched
