@@ -252,14 +252,17 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
             click.echo(f"\n{A.board_title(loc, current)}")
             click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}")
         res = r.result
-        mark = " *" if res.preliminary else ""
+        mark = " *" if res.preliminary and not r.official else ""
+        basis = f" ({t(loc, A.BASIS_NOTES[r.basis])})" if r.basis in A.BASIS_NOTES else ""
         name = f"{r.unit.code} {r.unit.name}"[:34]
         why = class_reason(loc, r.catalog, res)
         click.echo(
             f"{r.ranked.rank:>5}  {name:<34} {fmt_num(res.index, loc):>7}  "
-            f"{res.classification}{mark}" + (f" ({why})" if why else "")
+            f"{res.classification}{mark}{basis}" + (f" — {why}" if why else "")
         )
-    if any(r.result.preliminary for r in rows):
+    if rows[0].official:
+        click.echo("\n" + t(loc, "Official results (published)."))
+    elif any(r.result.preliminary for r in rows):
         click.echo(
             "\n* "
             + t(loc, "preliminary: self-assessed, not yet appraised, or survey points pending")
@@ -320,6 +323,8 @@ for _module in (
     "bot.cli_exports",
     "bot.cli_results",
     "bot.cli_access",
+    "bot.cli_publish",
+    "bot.cli_backup",
     "bot.cli_catalog_draft",
 ):
     try:

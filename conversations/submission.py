@@ -6,9 +6,11 @@ leaders are told through the outbox, in the same transaction as the status chang
 
 from __future__ import annotations
 
+from conversations import frozen
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
-from conversations.i18n import t
+from conversations.i18n import th
+from conversations.markup import fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
 
@@ -32,7 +34,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     view = await _view(ctx, ("officer", "leader"))
     if view is None:
         return
-    lines = [ctx.tr("<b>%(unit)s</b> — self-assessment progress", unit=view.unit.name)]
+    lines: list[str] = [ctx.tr("<b>%(unit)s</b> — self-assessment progress", unit=view.unit.name)]
     for f in view.catalog.fields:
         leaves = view.answerable(f)
         if not any(not x.is_survey for x in f.leaves()):
@@ -43,7 +45,16 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
         mx = sum((x.max for x in leaves), 0)
         mark = "✅" if done == len(leaves) else "▫️"
         lines.append(
-            f"{mark} {f.code}. {f.title[:38]}: {done}/{len(leaves)} · {ctx.num(pts)}/{ctx.num(mx)}"
+            fmt(
+                "%(mark)s %(code)s. %(title)s: %(done)s/%(of)s · %(points)s/%(max)s",
+                mark=mark,
+                code=f.code,
+                title=f.title[:38],
+                done=done,
+                of=len(leaves),
+                points=ctx.num(pts),
+                max=ctx.num(mx),
+            )
         )
     walk = view.walk
     missing = [x for x in walk if x.code not in view.answers]
@@ -94,7 +105,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     lines.append(ctx.tr("Status: %(status)s", status=status_text(ctx, status)))
     if view.deadline is not None:
         lines.append(ctx.tr("Deadline: %(date)s", date=ctx.date(view.deadline)))
-    ctx.say("\n".join(lines), buttons=tuple(buttons), edit=ctx.is_callback)
+    ctx.say(join_lines(lines), buttons=tuple(buttons), edit=ctx.is_callback)
 
 
 def status_text(ctx: Ctx, status: str) -> str:
@@ -110,6 +121,9 @@ def status_text(ctx: Ctx, status: str) -> str:
 async def submit(ctx: Ctx) -> None:
     view = await _view(ctx, ("officer",))
     if view is None:
+        return
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year)
         return
     if view.locked:
         ctx.say(
@@ -162,7 +176,7 @@ async def submit(ctx: Ctx) -> None:
     ctx.state["mode"] = "submit"
     u = view.unit.id
     ctx.say(
-        "\n".join(lines),
+        join_lines(lines),
         buttons=(
             (Button(ctx.tr("✅ Confirm and submit"), f"s:ok:{u}"),),
             (Button(ctx.tr("✖ Not yet"), f"s:no:{u}"),),
@@ -208,6 +222,9 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
     view = await load_view(ctx, unit_id)
     if view is None:
         return
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year, edit=True)
+        return
     if view.locked:
         ctx.say(ctx.tr("The unit has already submitted."), edit=True)
         return
@@ -232,7 +249,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
     )
     for leader in await ctx.uow.people.with_role("leader", unit_id, include_all_units=False):
         loc = leader.language or ctx.config.default_locale
-        text = t(
+        text = th(
             loc,
             "📤 %(officer)s submitted the self-assessment of %(unit)s. Preliminary "
             "index: %(index)s. Type /rank for details.",
@@ -252,7 +269,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
     stamp = int(sub.updated_at.timestamp())
     for person in appraisers.values():
         loc = person.language or ctx.config.default_locale  # type: ignore[attr-defined]
-        text = t(
+        text = th(
             loc,
             "🔍 %(unit)s submitted its self-assessment; its items in your fields are in /review.",
             unit=view.unit.name,
@@ -263,6 +280,9 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
 async def withdraw(ctx: Ctx) -> None:
     view = await _view(ctx, ("officer",))
     if view is None:
+        return
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year)
         return
     if not view.locked or view.submission is None or view.submission.status != "submitted":
         ctx.say(ctx.tr("The unit has not submitted, so there is nothing to withdraw."))
@@ -286,6 +306,9 @@ async def withdraw(ctx: Ctx) -> None:
 
 async def _do_withdraw(ctx: Ctx, unit_id: int) -> None:
     view = await load_view(ctx, unit_id)
+    if view is not None and view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year, edit=True)
+        return
     if view is None or view.submission is None or view.submission.status != "submitted":
         ctx.say(ctx.tr("The unit has not submitted, so there is nothing to withdraw."), edit=True)
         return

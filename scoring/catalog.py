@@ -112,6 +112,9 @@ class Item:
             yield from child.leaves()
 
 
+SURVEY_MISSING = ("rescale", "zero")
+
+
 @dataclass(frozen=True)
 class ClassRule:
     """One classification: every condition it states must hold.  ``min_field_pct`` applies to
@@ -158,6 +161,9 @@ class Catalog:
     bonus_max: Decimal = ZERO
     penalty: tuple[Item, ...] = ()
     penalty_max: Decimal = ZERO
+    survey_missing: str = "rescale"
+    """A unit without survey points once others have them: ``rescale`` (its index over the
+    max it can be scored on) or ``zero`` (the missing survey points count 0)."""
     precision: int = MAX_DECIMALS
     zero_order: tuple[Item, ...] = ()
     """Leaves with ``zero_unless``, each after the items it depends on."""
@@ -203,6 +209,11 @@ class Catalog:
     @cached_property
     def penalty_leaves(self) -> tuple[Item, ...]:
         return tuple(leaf for top in self.penalty for leaf in top.leaves())
+
+    @cached_property
+    def every_leaf(self) -> tuple[Item, ...]:
+        """:meth:`leaves`, walked once (scoring many units reads it for each)."""
+        return tuple(self.leaves())
 
     def leaves(self) -> list[Item]:
         """Every answerable leaf, fields first (document order), then bonus and penalty."""

@@ -19,6 +19,7 @@ import yaml
 
 from scoring.catalog import (
     MAX_DECIMALS,
+    SURVEY_MISSING,
     THOUSANDTH,
     ZERO,
     AnswerSpec,
@@ -49,6 +50,7 @@ TOP_KEYS = frozenset(
         "bonus",
         "penalty",
         "classification",
+        "survey_missing",
     }
 )
 ITEM_KEYS = frozenset(
@@ -437,6 +439,14 @@ def parse_catalog(text: str) -> Catalog:
     bonus, bonus_max = loader.section_items(raw.get("bonus"), "bonus")
     penalty, penalty_max = loader.section_items(raw.get("penalty"), "penalty")
     classification = _classification(loader, raw.get("classification"), {f.code for f in fields})
+    survey_missing = raw.get("survey_missing", "rescale")
+    if survey_missing not in SURVEY_MISSING:
+        loader.err(
+            "survey_missing",
+            N_("survey_missing must be %(known)s, not %(value)r"),
+            known=" or ".join(SURVEY_MISSING),
+            value=survey_missing,
+        )
     order = zero_order(loader.by_code, loader.err)
     if loader.problems:
         raise CatalogError(loader.problems)
@@ -454,6 +464,7 @@ def parse_catalog(text: str) -> Catalog:
         bonus_max=bonus_max,
         penalty=penalty,
         penalty_max=penalty_max,
+        survey_missing=str(survey_missing),
         precision=loader.precision,
         zero_order=order,
         _by_code=dict(loader.by_code),

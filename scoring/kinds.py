@@ -135,10 +135,11 @@ class ChoiceKind(AnswerKind):
         options: list[Option] = []
         ids: set[str] = set()
         for o in options_raw:
+            if isinstance(o, dict):
+                chk.keys(s.where, o, self.OPTION_KEYS)
             if not isinstance(o, dict) or "id" not in o or "label" not in o:
                 chk.err(s.where, N_("each option needs an id and a label"))
                 continue
-            chk.keys(s.where, o, self.OPTION_KEYS)
             oid = str(o["id"])
             if oid in ids or (oid == "na" and not o.get("na")):
                 chk.err(s.where, N_("duplicate or reserved option id %(id)r"), id=oid)

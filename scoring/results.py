@@ -274,7 +274,7 @@ def _score_leaves(
 ) -> Scored:
     out: Scored = {}
     scoped = bool(catalog.tags)
-    for leaf in catalog.leaves():
+    for leaf in catalog.every_leaf:
         code = leaf.code
         if scoped and not catalog.applies(code, tags):
             out[code] = (ZERO, ZERO, "not_for_unit", None)

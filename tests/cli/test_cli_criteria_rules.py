@@ -9,29 +9,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 
-from bot.cli import main
 from storage.db import make_engine
+from tests.cli.runner import cli_runner
 from tests.scoring.district_catalog import DISTRICT, UNITS_CSV, answers_csv
 
 
 @pytest.fixture
 def cli(db_url: str, tmp_path: Path):
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "vi",
-    }
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output + (result.stderr or "")
-        return result
-
-    return run
+    return cli_runner(db_url, tmp_path, "vi")
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:

@@ -11,10 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from scoring.catalog import Item, load_catalog_file, sample_catalog_paths
+from tests.cli.runner import cli_runner
 
 XA = sample_catalog_paths()["xa-mau-2024"]
 PHONG = sample_catalog_paths()["phong-mau-2024"]
@@ -52,20 +51,7 @@ def sheet(unit: str, **overrides: str) -> list[str]:
 
 @pytest.fixture
 def cli(db_url: str, tmp_path: Path):
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output + (result.stderr or "")
-        return result
-
-    return run
+    return cli_runner(db_url, tmp_path, "en")
 
 
 def write(tmp_path: Path, name: str, lines: list[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conversations import assessment as A
+from tests.e2e.test_e2e_walk import answers_of
 from tests.scoring.district_catalog import DISTRICT, UNITS_CSV
 
 
@@ -21,13 +22,6 @@ async def join(stack, user_id: int, unit: str):
     code = await stack.invite(unit, "officer")
     await chat.send(f"/start {code}", expect="✅")
     return chat
-
-
-async def answers_of(stack, unit: str) -> dict[str, dict]:
-    async with stack.db.uow() as uow:
-        period = await uow.periods.get_by_year(2024)
-        u = await uow.units.get_by_code(period.id, unit)
-        return {c: a.value for c, a in (await uow.answers.list_for_unit(u.id)).items()}
 
 
 async def test_h1_walks_the_worked_example_to_90_and_excellent(stack):

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.catalog import CatalogError, load_catalog, load_catalog_file, sample_catalog_paths
+from scoring.kinds import KINDS
 from tests.scoring.mini_catalog import MINI
 
 
@@ -88,15 +89,6 @@ def test_sample_catalogs_are_valid_and_use_every_kind():
         assert cat.max_total == Decimal(100)
         assert len(cat.fields) == 8
         kinds = {leaf.kind for leaf in cat.leaves()}
-        assert kinds == {
-            "choice",
-            "ratio",
-            "proportional",
-            "number",
-            "deduction",
-            "date",
-            "manual",
-            "survey",
-        }
+        assert kinds == set(KINDS)
         assert cat.tags, "an applies_to item"
         assert any(it.max != it.max.quantize(Decimal("0.01")) for it in cat.all_items())

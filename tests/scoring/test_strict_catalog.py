@@ -32,7 +32,9 @@ def test_unknown_keys_in_options_sections_and_rules():
     bad = DISTRICT.replace(
         "{id: co, label: Có, points: 0.125}", "{id: co, lable: Có, points: 0.125}"
     )
-    assert any(p.startswith("2.1: each option needs an id and a label") for p in problems(bad))
+    found = problems(bad)
+    assert "2.1: unknown key lable — did you mean label?" in found
+    assert "2.1: each option needs an id and a label" in found
     bad = DISTRICT.replace(
         "{id: khong, label: Không, points: 0}]}\n  - code",
         "{id: khong, label: Không, points: 0, pints: 1}]}\n  - code",

@@ -1,7 +1,7 @@
 """three-decimal points, the proportional and deduction kinds, unit tags
 
 Revision ID: 0003_scoring
-Revises: 0002
+Revises: 0007_publish (given "0002"; chained after main's head when main was merged in)
 Create Date: 2026-12-06
 
 Criteria sets decide points such as 0,125 and 0,875, so every points column becomes
@@ -14,12 +14,13 @@ triggers of migration 0002 are created again afterwards.
 """
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_scoring"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0007_publish"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -32,6 +33,7 @@ POINT_COLUMNS = {
     "submissions": ("index_at_submit",),
     "appraisals": ("points",),
     "survey_points": ("points",),
+    "published_units": ("index", "index_low", "index_high"),
 }
 NULLABLE = {"max_points": False, "index": False, "index_low": False, "index_high": False}
 OLD_KINDS = ("choice", "ratio", "number", "date", "manual", "survey")
@@ -60,7 +62,7 @@ def _sqlite_triggers(table: str) -> list[str]:
     ]
 
 
-def _points(old: sa.Numeric, new: sa.Numeric) -> None:
+def _points(old: sa.Numeric[Decimal], new: sa.Numeric[Decimal]) -> None:
     for table, columns in POINT_COLUMNS.items():
         with op.batch_alter_table(table) as batch:
             for column in columns:
