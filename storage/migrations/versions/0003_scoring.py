@@ -1,7 +1,7 @@
 """three-decimal points, the proportional and deduction kinds, unit tags
 
 Revision ID: 0003_scoring
-Revises: 0007_publish (given "0002"; chained after main's head when main was merged in)
+Revises: 0009_ask (given "0002"; chained after main's head when main was merged in)
 Create Date: 2026-12-06
 
 Criteria sets decide points such as 0,125 and 0,875, so every points column becomes
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_scoring"
-down_revision: str | Sequence[str] | None = "0007_publish"
+down_revision: str | Sequence[str] | None = "0009_ask"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
