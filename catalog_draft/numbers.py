@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from conversations.plan.text import fold
-
 NUMBER = r"\d+(?:[.,]\d+)?"
 _POINTS_CELL = re.compile(rf"^\s*({NUMBER})\s*(?:điểm|diem|đ|d)?\s*\.?\s*$", re.IGNORECASE)
 THOUSAND = Decimal(1000)
@@ -37,11 +35,3 @@ def plain(value: Decimal) -> Decimal:
     """Without trailing zeros or exponent: 0.50 → 0.5, 10 → 10 (never 1E+1)."""
     normal = value.normalize()
     return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
-
-
-def is_points_word(folded_tail: str) -> bool:
-    return bool(re.match(r"\s*(diem|d\b)", folded_tail))
-
-
-def folded(text: str) -> str:
-    return fold(text)

@@ -43,7 +43,6 @@ _ALL_POINTS = re.compile(r"tru het (?:so )?diem")
 
 UNREADABLE = N_("the rule could not be read; it is asked as points typed by the officer")
 NO_RULE = N_("there is no rule text; it is asked as points typed by the officer")
-NO_MAX = N_("no maximum was found for this item")
 MULTIPLIER = N_("the rule multiplies by %(k)s but the item's maximum is %(max)s")
 CAP_OVER = N_("the most that can be deducted (%(cap)s) is more than the maximum %(max)s")
 
