@@ -332,6 +332,7 @@ for _module in (
     "bot.cli_access",
     "bot.cli_publish",
     "bot.cli_backup",
+    "bot.cli_catalog_draft",
 ):
     try:
         importlib.import_module(_module).register(main)
