@@ -7,6 +7,7 @@ input was rejected (every problem listed), 2 usage or configuration error.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import json
 import sys
@@ -22,6 +23,7 @@ from bot.runtime import demo_command, run_command
 from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
 from conversations import yearover as Y
+from conversations.class_reason import class_reason
 from conversations.i18n import fmt_num, t
 from scoring.catalog import CatalogError, load_catalog
 
@@ -199,8 +201,19 @@ def answers() -> None:
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
-def answers_import(file: str, year: int) -> None:
-    changed = _import("answers", file, year, A.import_answers)
+@click.option(
+    "--allow-missing-evidence",
+    is_flag=True,
+    help="Nhận điểm thiếu tài liệu kiểm chứng (ghi vào lịch sử) / accept points without "
+    "evidence or explanation (recorded in the history).",
+)
+def answers_import(file: str, year: int, allow_missing_evidence: bool) -> None:
+    changed = _import(
+        "answers",
+        file,
+        year,
+        functools.partial(A.import_answers, allow_missing_evidence=allow_missing_evidence),
+    )
     click.echo(t(_settings().locale, "Answers: %(n)s saved.", n=changed))
 
 
@@ -209,9 +222,7 @@ def answers_import(file: str, year: int) -> None:
 
 @main.command(help="Xếp hạng theo bảng / ranking per board.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
-@click.option(
-    "--board", type=click.Choice(["department", "commune"]), default=None, help="Bảng / board."
-)
+@click.option("--board", default=None, help="Bảng (department, commune, district…) / board code.")
 @click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
 def rank(year: int, board: str | None, as_json: bool) -> None:
     s = _settings()
@@ -228,7 +239,7 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
         return
     if as_json:
         out = [
-            {**A.standing_json(r), "previous": Y.previous_json(before.get(r.unit.code))}
+            {**A.standing_json(r, s.locale), "previous": Y.previous_json(before.get(r.unit.code))}
             for r in rows
         ]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
@@ -244,20 +255,17 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
     for r in rows:
         if r.unit.board != current:
             current = r.unit.board
-            title = (
-                t(loc, "Board 1: Specialised departments")
-                if current == "department"
-                else t(loc, "Board 2: Commune People's Committees")
-            )
-            click.echo(f"\n{title}")
+            click.echo(f"\n{A.board_title(loc, current)}")
             click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}{prev_h}")
         res = r.result
         mark = " *" if res.preliminary and not r.official else ""
         basis = f" ({t(loc, A.BASIS_NOTES[r.basis])})" if r.basis in A.BASIS_NOTES else ""
         name = f"{r.unit.code} {r.unit.name}"[:34]
+        why = class_reason(loc, r.catalog, res)
         click.echo(
             f"{r.ranked.rank:>5}  {name:<34} {fmt_num(res.index, loc):>7}  "
             f"{res.classification}{mark}{basis}{Y.previous_text(before.get(r.unit.code), loc)}"
+            + (f" — {why}" if why else "")
         )
     if rows[0].official:
         click.echo("\n" + t(loc, "Official results (published)."))
@@ -324,6 +332,7 @@ for _module in (
     "bot.cli_access",
     "bot.cli_publish",
     "bot.cli_backup",
+    "bot.cli_catalog_draft",
 ):
     try:
         importlib.import_module(_module).register(main)

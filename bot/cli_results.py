@@ -38,7 +38,7 @@ def appraiser_group() -> None:
 @click.option("--field", "field_code", required=True, help="Lĩnh vực (1, 2, …, bonus, penalty).")
 @click.option(
     "--board",
-    type=click.Choice(["department", "commune"]),
+    type=str,
     default=None,
     help="Chỉ một bảng (mặc định: mọi bảng) / one board only (default: all).",
 )

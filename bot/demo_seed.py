@@ -95,10 +95,12 @@ def plausible_value(item: Item, rng: random.Random, quality: float) -> str | Non
         opts = [o for o in a.options if not o.na]
         best = max(opts, key=lambda o: o.points)
         return best.id if good else rng.choice(opts).id
-    if a.kind == "ratio":
+    if a.kind in ("ratio", "proportional"):
         den = rng.randint(20, 400)
         num = den if good else int(den * rng.uniform(0.7, 1.0))
         return f"{num}/{den}"
+    if a.kind == "deduction":
+        return "0" if good else str(rng.randint(1, 4))
     if a.kind == "number":
         best = next(b for b in a.bands if b.points == item.max)
         if good:
@@ -142,6 +144,8 @@ async def seed_demo(uow: UnitOfWork, today: date, rng_seed: int = 2026) -> int:
         quality = 0.55 + 0.4 * rng.random()
         coverage = 0.45 if code == DEMO_UNIT else (1.0 if n % 4 else 0.85)
         for leaf in cat.leaves():
+            if not cat.applies(leaf.code, A.unit_tags(unit)):
+                continue  # never asked of this unit (applies_to)
             if leaf.section == "penalty":
                 value: str | None = "khong" if leaf.answer and leaf.answer.kind == "choice" else "0"
             else:

@@ -10,15 +10,27 @@ import csv
 import io
 import json
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from conversations import frozen
-from scoring.answers import Answer, AnswerError, parse_answer, score_answer
-from scoring.catalog import BOARDS, Catalog, Item, load_catalog
+from conversations.class_reason import class_reason
+from conversations.i18n import t
+from scoring.answers import (
+    Answer,
+    AnswerError,
+    fold,
+    needs_explanation,
+    parse_answer,
+    score_answer,
+)
+from scoring.catalog import DEFAULT_BOARDS, Catalog, Item, load_catalog
+from scoring.catalog_loader import TAG_RE
 from scoring.i18n import N_
+from scoring.kinds import kind_of
 from scoring.ranking import Entry, Ranked, rank_boards
 from scoring.results import (
     FORMULA_VERSION,
@@ -36,6 +48,9 @@ from storage.uow import UnitOfWork
 ROLES = ("officer", "leader", "appraiser", "admin")
 
 
+LINE = N_("line %(line)s")
+
+
 @dataclass(frozen=True)
 class RowProblem:
     line: int
@@ -48,7 +63,7 @@ class RowProblem:
         text = tr(self.message) % self.params
         if self.where:
             text = f"{self.where}: {text}"
-        return f"{tr(N_('line %(line)s')) % {'line': self.line}}: {text}" if self.line else text
+        return f"{tr(LINE) % {'line': self.line}}: {text}" if self.line else text
 
 
 class RowsRejected(ValueError):
@@ -155,6 +170,7 @@ async def import_catalog(uow: UnitOfWork, text: str, year: int) -> tuple[m.Catal
     else:
         row = await uow.catalogs.replace(existing, catalog.title, catalog.boards, text, specs)
         created = False
+    await uow.catalogs.ensure_boards(catalog.boards)
     for board in catalog.boards:
         await uow.units.set_catalog_for_board(period.id, board, row.id)
     return row, catalog, created
@@ -203,67 +219,118 @@ _BOARD_ALIASES = {
 }
 
 
-def parse_board(text: str) -> str | None:
-    from scoring.answers import fold
+def parse_board(text: str, known: Collection[str] = ()) -> str | None:
+    """The board a cell or a chat word means: an alias of the two national boards ("xa",
+    "bang 1"…) or one of the ``known`` boards that catalogs declare (district, branch…)."""
+    folded = fold(text)
+    alias = _BOARD_ALIASES.get(folded)
+    if alias is not None:
+        return alias
+    return folded if folded in known else None
 
-    return _BOARD_ALIASES.get(fold(text))
+
+async def period_boards(uow: UnitOfWork, period_id: int) -> set[str]:
+    """The boards the period's catalogs declare."""
+    return {b for c in await uow.catalogs.list_for_period(period_id) for b in c.boards}
+
+
+def parse_tags(text: str) -> tuple[list[str], list[str]]:
+    """units.csv's ``tags`` cell ("phuong;mot_cua") as (tags, unreadable parts)."""
+    tags: list[str] = []
+    bad: list[str] = []
+    for part in text.split(";"):
+        tag = fold(part).replace(" ", "_")
+        if not tag:
+            continue
+        if TAG_RE.match(tag):
+            if tag not in tags:
+                tags.append(tag)
+        else:
+            bad.append(part.strip())
+    return sorted(tags), bad
+
+
+@dataclass(frozen=True)
+class _UnitRow:
+    code: str
+    name: str
+    board: str
+    tags: list[str]
+
+
+def _unit_rows(
+    rows: list[tuple[int, dict[str, str]]], boards: set[str], year: int
+) -> tuple[list[_UnitRow], list[RowProblem]]:
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
+    parsed: list[_UnitRow] = []
+    for line, row in rows:
+        code, name, board_raw = row["code"], row["name"], row["board"]
+        board = parse_board(board_raw, boards)
+        tags, bad_tags = parse_tags(row.get("tags", ""))
+
+        def bad(message: str, **params: object) -> None:
+            problems.append(RowProblem(line, message, params))  # noqa: B023
+
+        if not code:
+            bad(N_("the unit code is empty"))
+        elif code in seen:
+            bad(
+                N_("unit %(code)s is repeated (first on line %(first)s)"),
+                code=code,
+                first=seen[code],
+            )
+        elif len(code) > 32:
+            bad(N_("unit code %(code)s is longer than 32 characters"), code=code[:40])
+        if not name:
+            bad(N_("the unit name is empty"))
+        if board is None or (board not in boards and board not in DEFAULT_BOARDS):
+            bad(
+                N_("board %(board)r has no catalog in %(year)s (catalogs are for: %(known)s)"),
+                board=board_raw,
+                year=year,
+                known=", ".join(sorted(boards)) or "—",
+            )
+            board = None
+        for tag in bad_tags:
+            bad(N_("tag %(tag)r: use letters, digits or _, separated by ;"), tag=tag[:40])
+        seen.setdefault(code, line)
+        if code and name and board:
+            parsed.append(_UnitRow(code, name, board, tags))
+    return parsed, problems
 
 
 async def import_units(uow: UnitOfWork, text: str, year: int) -> tuple[int, int]:
-    """Create or update units from `code,name,board`; returns (created, updated)."""
-    rows = read_csv(text, ("code", "name", "board"))
-    problems: list[RowProblem] = []
-    seen: dict[str, int] = {}
-    parsed: list[tuple[str, str, str]] = []
-    for line, row in rows:
-        code, name, board_raw = row["code"], row["name"], row["board"]
-        board = parse_board(board_raw)
-        if not code:
-            problems.append(RowProblem(line, N_("the unit code is empty"), {}))
-        elif code in seen:
-            problems.append(
-                RowProblem(
-                    line,
-                    N_("unit %(code)s is repeated (first on line %(first)s)"),
-                    {"code": code, "first": seen[code]},
-                )
-            )
-        elif len(code) > 32:
-            problems.append(
-                RowProblem(
-                    line, N_("unit code %(code)s is longer than 32 characters"), {"code": code[:40]}
-                )
-            )
-        if not name:
-            problems.append(RowProblem(line, N_("the unit name is empty"), {}))
-        if board is None:
-            problems.append(
-                RowProblem(
-                    line,
-                    N_("unknown board %(board)r (use %(known)s)"),
-                    {"board": board_raw, "known": ", ".join(BOARDS)},
-                )
-            )
-        seen.setdefault(code, line)
-        if code and name and board:
-            parsed.append((code, name, board))
-    if problems:
-        raise RowsRejected(problems)
+    """Create or update units from `code,name,board[,tags]`; returns (created, updated).
+
+    A board must be one an imported catalog of the year declares (department and commune, the
+    national boards, may also wait for their catalog); ``tags`` are ``;``-separated."""
+    rows = read_csv(text, ("code", "name", "board"), ("tags",))
     period = await ensure_period(uow, year)
     catalogs = {b: c for c in await uow.catalogs.list_for_period(period.id) for b in c.boards}
+    parsed, problems = _unit_rows(rows, set(catalogs), year)
+    if problems:
+        raise RowsRejected(problems)
     created = updated = 0
-    for code, name, board in parsed:
-        cat = catalogs.get(board)
-        unit = await uow.units.get_by_code(period.id, code)
+    for r in parsed:
+        cat = catalogs.get(r.board)
+        unit = await uow.units.get_by_code(period.id, r.code)
         if unit is None:
-            await uow.units.create(period.id, code, name, board, cat.id if cat else None)
+            await uow.units.create(
+                period.id, r.code, r.name, r.board, cat.id if cat else None, r.tags
+            )
             created += 1
         else:
-            unit.name, unit.board = name, board
+            unit.name, unit.board, unit.tags = r.name, r.board, r.tags or None
             unit.catalog_id = cat.id if cat else None
             updated += 1
     await uow.session.flush()
     return created, updated
+
+
+def unit_tags(unit: m.Unit) -> frozenset[str]:
+    """The unit's tags, for the catalog's ``applies_to``."""
+    return frozenset(unit.tags or ())
 
 
 async def unit_catalog(uow: UnitOfWork, unit: m.Unit) -> tuple[m.Catalog, Catalog] | None:
@@ -273,95 +340,139 @@ async def unit_catalog(uow: UnitOfWork, unit: m.Unit) -> tuple[m.Catalog, Catalo
     return (row, catalog_of(row)) if row is not None else None
 
 
-async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
-    """Import `unit,item,value[,explanation]`; returns how many answers changed."""
-    rows = read_csv(text, ("unit", "item", "value"), ("explanation",))
-    period = await get_period(uow, year)
-    refuse_published(period)
-    problems: list[RowProblem] = []
-    todo: list[tuple[m.Unit, m.CatalogItem, Item, Answer, str]] = []
-    units: dict[str, m.Unit | None] = {}
-    items: dict[int, dict[str, m.CatalogItem]] = {}
-    seen: dict[tuple[str, str], int] = {}
-    for line, row in rows:
-        ucode, code, value, expl = (
-            row["unit"],
-            row["item"],
-            row["value"],
-            row.get("explanation", ""),
-        )
-        if ucode not in units:
-            units[ucode] = await uow.units.get_by_code(period.id, ucode)
-        unit = units[ucode]
+MISSING_EVIDENCE_REASON = "import --allow-missing-evidence"
+"""The audit-history reason of an imported answer that claims points on an evidence-required
+item with neither evidence nor explanation on file, accepted because the flag was given."""
+
+
+@dataclass(frozen=True)
+class _AnswerRow:
+    unit: m.Unit
+    db_item: m.CatalogItem
+    item: Item
+    answer: Answer
+    explanation: str
+    unproven: bool  # points on an evidence_required item with no evidence nor explanation
+
+
+class _AnswerRows:
+    """Reads answers.csv rows against the units, their catalogs and what is on file."""
+
+    def __init__(self, uow: UnitOfWork, period: m.Period) -> None:
+        self.uow = uow
+        self.period = period
+        self.units: dict[str, m.Unit | None] = {}
+        self.items: dict[int, dict[str, m.CatalogItem]] = {}
+        self.on_file: dict[int, set[str]] = {}  # unit id → codes with evidence or explanation
+        self.seen: dict[tuple[str, str], int] = {}
+
+    async def has_proof(self, unit: m.Unit, code: str) -> bool:
+        if unit.id not in self.on_file:
+            files = await self.uow.evidence.counts_for_unit(unit.id)
+            notes = await self.uow.answers.explanations_for_unit(unit.id)
+            self.on_file[unit.id] = {c for c, n in files.items() if n > 0} | set(notes)
+        return code in self.on_file[unit.id]
+
+    async def read(self, line: int, row: dict[str, str]) -> _AnswerRow | RowProblem:
+        ucode, code, value = row["unit"], row["item"], row["value"]
+        expl = row.get("explanation", "")
+        if ucode not in self.units:
+            self.units[ucode] = await self.uow.units.get_by_code(self.period.id, ucode)
+        unit = self.units[ucode]
         if unit is None:
-            problems.append(RowProblem(line, N_("unknown unit %(unit)s"), {"unit": ucode}))
-            continue
-        pair = await unit_catalog(uow, unit)
+            return RowProblem(line, N_("unknown unit %(unit)s"), {"unit": ucode})
+        pair = await unit_catalog(self.uow, unit)
         if pair is None:
-            problems.append(
-                RowProblem(
-                    line, N_("unit %(unit)s has no catalog for its board yet"), {"unit": ucode}
-                )
+            return RowProblem(
+                line, N_("unit %(unit)s has no catalog for its board yet"), {"unit": ucode}
             )
-            continue
         row_cat, cat = pair
-        if row_cat.id not in items:
-            items[row_cat.id] = await uow.catalogs.items_by_code(row_cat.id)
-        item = cat.item(code)
-        db_item = items[row_cat.id].get(code)
+        if row_cat.id not in self.items:
+            self.items[row_cat.id] = await self.uow.catalogs.items_by_code(row_cat.id)
+        item, db_item = cat.item(code), self.items[row_cat.id].get(code)
         if item is None or db_item is None:
-            problems.append(
-                RowProblem(
-                    line,
-                    N_("unknown item %(item)s in catalog %(catalog)s"),
-                    {"item": code, "catalog": cat.id},
-                )
+            return RowProblem(
+                line,
+                N_("unknown item %(item)s in catalog %(catalog)s"),
+                {"item": code, "catalog": cat.id},
             )
-            continue
-        if (ucode, code) in seen:
-            problems.append(
-                RowProblem(
-                    line,
-                    N_("%(unit)s / %(item)s is repeated (first on line %(first)s)"),
-                    {"unit": ucode, "item": code, "first": seen[(ucode, code)]},
-                )
+        where = f"{ucode} / {code}"
+        if not cat.applies(code, unit_tags(unit)):
+            return RowProblem(
+                line, N_("%(item)s does not apply to unit %(unit)s"), {"item": code, "unit": ucode}
             )
-            continue
-        seen[(ucode, code)] = line
+        if (ucode, code) in self.seen:
+            return RowProblem(
+                line,
+                N_("%(unit)s / %(item)s is repeated (first on line %(first)s)"),
+                {"unit": ucode, "item": code, "first": self.seen[(ucode, code)]},
+            )
+        self.seen[(ucode, code)] = line
         try:
             answer = parse_answer(item, value)
         except AnswerError as err:
-            problems.append(RowProblem(line, err.message, err.params, f"{ucode} / {code}"))
-            continue
-        if item.kind == "manual" and not expl:
+            return RowProblem(line, err.message, err.params, where)
+        unproven = not expl and needs_explanation(item, answer, await self.has_proof(unit, code))
+        if unproven and kind_of(item)[0].explained:
+            return RowProblem(line, N_("points typed directly need an explanation"), {}, where)
+        return _AnswerRow(unit, db_item, item, answer, expl, unproven)
+
+
+async def import_answers(
+    uow: UnitOfWork, text: str, year: int, *, allow_missing_evidence: bool = False
+) -> int:
+    """Import `unit,item,value[,explanation]`; returns how many answers changed.
+
+    Like the chat, a row claiming points on an ``evidence_required`` item needs evidence or an
+    explanation on file (or in its explanation column); otherwise the file is refused, unless
+    ``allow_missing_evidence``, which the audit history of each such answer then records."""
+    rows = read_csv(text, ("unit", "item", "value"), ("explanation",))
+    period = await get_period(uow, year)
+    refuse_published(period)
+    reader = _AnswerRows(uow, period)
+    problems: list[RowProblem] = []
+    todo: list[_AnswerRow] = []
+    for line, row in rows:
+        got = await reader.read(line, row)
+        if isinstance(got, RowProblem):
+            problems.append(got)
+        elif got.unproven and not allow_missing_evidence:
             problems.append(
                 RowProblem(
                     line,
-                    N_("points typed directly need an explanation"),
-                    {},
-                    f"{ucode} / {code}",
+                    N_(
+                        "%(item)s claims points but needs evidence (%(evidence)s): send the file "
+                        "in the chat, fill the explanation column, or use "
+                        "--allow-missing-evidence"
+                    ),
+                    {"item": got.item.code, "evidence": got.item.evidence or "—"},
+                    f"{got.unit.code} / {got.item.code}",
                 )
             )
-            continue
-        todo.append((unit, db_item, item, answer, expl))
+        else:
+            todo.append(got)
     if problems:
         raise RowsRejected(problems)
+    return await _write_answers(uow, todo)
+
+
+async def _write_answers(uow: UnitOfWork, todo: list[_AnswerRow]) -> int:
     changed = 0
-    for unit, db_item, item, answer, expl in todo:
-        score = score_answer(item, answer)
+    for r in todo:
+        score = score_answer(r.item, r.answer)
         row, previous = await uow.answers.set_answer(
-            unit.id,
-            db_item.id,
-            answer.to_json(),
+            r.unit.id,
+            r.db_item.id,
+            r.answer.to_json(),
             score.points,
             None,
             "import",
-            reason="import",
+            reason=MISSING_EVIDENCE_REASON if r.unproven else "import",
         )
         if previous != row.version:
             changed += 1
-        if expl:
-            await uow.answers.set_explanation(unit.id, db_item.id, expl, None)
+        if r.explanation:
+            await uow.answers.set_explanation(r.unit.id, r.db_item.id, r.explanation, None)
     return changed
 
 
@@ -499,7 +610,7 @@ async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResul
     survey = {c: s.points for c, s in (await uow.survey.list_for_unit(unit.id)).items()}
     others = unit.catalog_id in await uow.results.catalogs_with_survey(unit.period_id)
     filled, _ = survey_fill(cat, survey, others)
-    return cat, compute(cat, answers, appraised, filled)
+    return cat, compute(cat, answers, appraised, filled, tags=unit_tags(unit))
 
 
 _UNSEEN: Any = object()
@@ -518,10 +629,12 @@ def compute_from_texts(
     texts: dict[str, str],
     appraised: dict[str, Decimal] | None,
     survey: dict[str, Decimal] | None,
+    tags: frozenset[str] = frozenset(),
 ) -> UnitResult:
-    """A unit's full result from its stored answers as JSON text (see ``answer_texts``)."""
+    """A unit's full result from its stored answers as JSON text (see ``answer_texts``);
+    ``tags``: the unit's, for ``applies_to``."""
     answers = {code: a for code, text in texts.items() if (a := _decode(text)) is not None}
-    return compute(catalog, answers, appraised, survey)
+    return compute(catalog, answers, appraised, survey, tags=tags)
 
 
 def _field_titles(catalog: Catalog) -> dict[str, str]:
@@ -599,7 +712,7 @@ async def _scored_units(
                     answers[code] = answer
             memo = memos.setdefault(row.sha256, {})
             filled, zeroed = survey_fill(cat, survey.get(unit.id), row.id in with_survey)
-            res = summarize(cat, answers, appraised.get(unit.id), filled, memo)
+            res = summarize(cat, answers, appraised.get(unit.id), filled, memo, unit_tags(unit))
             basis = _basis_of(res, zeroed=zeroed)
             out.append(
                 _Scored(unit, cat, res.index, res.index_low, res.index_high, res, None, basis)
@@ -652,7 +765,20 @@ async def live_standings(uow: UnitOfWork, period: m.Period, board: str | None) -
     return out
 
 
-def standing_json(s: Standing) -> dict[str, Any]:
+BOARD_NAMES = {
+    "department": N_("Board 1: Specialised departments"),
+    "commune": N_("Board 2: Commune People's Committees"),
+}
+
+
+def board_title(locale: str, board: str) -> str:
+    """The board's heading: the two national boards by name, any other by its code."""
+    if board in BOARD_NAMES:
+        return t(locale, BOARD_NAMES[board])
+    return t(locale, "Board: %(board)s", board=board)
+
+
+def standing_json(s: Standing, locale: str = "vi") -> dict[str, Any]:
     r = s.result
     return {
         "board": s.unit.board,
@@ -666,6 +792,7 @@ def standing_json(s: Standing) -> dict[str, Any]:
         "index_low": float(r.index_low),
         "index_high": float(r.index_high),
         "classification": r.classification,
+        "class_reason": class_reason(locale, s.catalog, r),
         "fields": {f.code: (float(f.pct) if f.pct is not None else None) for f in r.fields},
         "points": float(r.points),
         "bonus": float(r.bonus),
@@ -674,7 +801,6 @@ def standing_json(s: Standing) -> dict[str, Any]:
         "preliminary": r.preliminary and not s.official,
         "official": s.official,
         "basis": s.basis,
-        "class_reason": s.class_reason,
         "sources": dict(r.counts),
     }
 

@@ -11,6 +11,7 @@ from conversations.markup import esc
 from conversations.replies import Button, OutgoingFile
 from conversations.standing import board_name
 from conversations.unitview import active_unit
+from scoring.catalog_loader import BOARD_RE
 from storage import models as m
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,14 +60,16 @@ async def _admin(ctx: Ctx, words: list[str]) -> None:
         return
     head = words[0].lower() if words else ""
     if head in ("ranking", "rank", "xephang"):
-        board = A.parse_board(words[1]) if len(words) > 1 else None
+        known = await A.period_boards(ctx.uow, period.id)
+        board = A.parse_board(words[1], known) if len(words) > 1 else None
         if len(words) > 1 and board is None:
             ctx.say(
                 ctx.tr(
-                    "There is no board %(board)s; type 1 for %(first)s or 2 for %(second)s.",
+                    "Unknown board %(board)s; use %(known)s.",
                     board=words[1][:20],
-                    first=board_name(ctx, "department"),
-                    second=board_name(ctx, "commune"),
+                    known=", ".join(
+                        board_name(ctx, b) for b in sorted(known | {"department", "commune"})
+                    ),
                 )
             )
             return
@@ -109,7 +112,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         if not ctx.is_admin:
             ctx.toast(ctx.tr("Only Phòng Nội vụ can see this."), alert=True)
             return
-        board = parts[2] if len(parts) > 2 and parts[2] in ("department", "commune") else None
+        board = parts[2] if len(parts) > 2 and BOARD_RE.match(parts[2]) else None
         period = await ctx.uow.periods.latest()
         if period is None:
             ctx.say(ctx.tr("No assessment period has been set up yet."))

@@ -84,8 +84,9 @@ def tn(locale: str, singular: str, plural: str, n: int, /, **params: object) -> 
     return text % {"n": n, **params}
 
 
-def fmt_num(value: Decimal | float | int | None, locale: str, digits: int = 2) -> str:
-    """ "86,55" in Vietnamese, "86.55" in English; trailing zeros dropped ("0,5", "8,25")."""
+def fmt_num(value: Decimal | float | int | None, locale: str, digits: int = 3) -> str:
+    """ "86,55" in Vietnamese, "86.55" in English; up to three decimals ("0,875"), trailing
+    zeros dropped ("0,5", "8,25")."""
     if value is None:
         return "—"
     pattern = "#,##0." + "#" * digits if digits else "#,##0"

@@ -266,6 +266,7 @@ async def help_text(ctx: Ctx) -> None:
             ctx.tr("/review assign TELEGRAM_ID FIELD — assign an appraiser"),
             ctx.tr("/reopen X01 — reopen a unit after the deadline · /publish — publish results"),
             ctx.tr("/access — who has access; revoke a role"),
+            ctx.tr("/catalog — caption for the decision's appendix: drafts the criteria set"),
         ]
     lines += [
         ctx.tr("/deadlines — the plan's deadlines; or just ask “khi nào hết hạn…?”"),

@@ -21,12 +21,12 @@ from typing import Any
 from conversations import assessment as A
 from conversations import sheets, snapshot
 from conversations import yearover as Y
+from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
 from conversations.i18n import fmt_num, th
 from conversations.markup import esc, join_lines
 from conversations.review import REVIEWABLE, load_unit
-from conversations.standing import BOARD_NAMES
 from scoring.i18n import N_
 from storage import models as m
 from storage.uow import UnitOfWork
@@ -123,13 +123,8 @@ def readiness_lines(tr: Callable[..., str], ready: Readiness, limit: int = 30) -
 
 def result_text(locale: str, standing: A.Standing, year: int) -> str:
     res, rk, cat = standing.result, standing.ranked, standing.catalog
-    rule = cat.classification[res.class_rank]
-    cls = rule.label_en if locale == "en" and rule.label_en else rule.label
-    board = (
-        th(locale, BOARD_NAMES[standing.unit.board])
-        if standing.unit.board in BOARD_NAMES
-        else standing.unit.board
-    )
+    cls = class_shown(locale, cat, res)
+    board = A.board_title(locale, standing.unit.board)
     return th(
         locale,
         "%(unit)s: index %(index)s/%(scale)s · %(cls)s · rank %(rank)s/%(of)s, %(board)s.",

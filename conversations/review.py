@@ -28,7 +28,7 @@ from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
 from conversations.walk import describe, rule_text
 from scoring.answers import Answer, AnswerError, parse_number, score_answer
-from scoring.catalog import CENT, Catalog, Item
+from scoring.catalog import DEFAULT_BOARDS, THOUSANDTH, Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
 from storage.files import EvidenceStore
@@ -271,9 +271,12 @@ async def assign_appraiser(
             )
     if person is None:
         raise AssignError(N_("say who: a Telegram id or the invite code they used"))
-    if board is not None and board not in ("department", "commune"):
-        raise AssignError(N_("unknown board %(board)s (use department or commune)"), board=board)
     catalogs = [A.catalog_of(c) for c in await uow.catalogs.list_for_period(period.id)]
+    boards = sorted({b for c in catalogs for b in c.boards} | set(DEFAULT_BOARDS))
+    if board is not None and board not in boards:
+        raise AssignError(
+            N_("unknown board %(board)s (use %(known)s)"), board=board, known=", ".join(boards)
+        )
     known = fields_of_period(catalogs, board)
     if not catalogs:
         raise AssignError(N_("there is no criteria set for %(year)s yet"), year=year)
@@ -385,8 +388,8 @@ async def import_survey(uow: UnitOfWork, text: str, year: int, by: m.Person | No
                 )
             )
             continue
-        if points != points.quantize(CENT):
-            problems.append(A.RowProblem(line, N_("points have at most two decimals"), {}, where))
+        if points != points.quantize(THOUSANDTH):
+            problems.append(A.RowProblem(line, N_("points have at most three decimals"), {}, where))
             continue
         todo.append((unit.id, db_item.id, points))
     if problems:
@@ -776,9 +779,8 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
 
 
 def _step(item: Item) -> Decimal:
-    if item.answer is not None and item.answer.kind == "manual":
-        return item.answer.step
-    return CENT
+    """The appraised points' step: a manual item's own, else 0,001 (three decimals)."""
+    return item.answer.step if item.answer is not None else THOUSANDTH
 
 
 def _today(ctx: Ctx) -> date:
@@ -927,7 +929,7 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
             + ctx.tr("Nothing was changed.")
         )
         return
-    value = value.quantize(CENT)
+    value = value.quantize(THOUSANDTH)
     pts, applicable = uf.self_points(item)
     same = applicable and value == (pts or Decimal(0))
     if not same and len(reason) < MIN_REASON:

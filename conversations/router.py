@@ -12,6 +12,7 @@ from typing import Any
 
 from conversations import onboarding, role_hints, submission, walk, walk_input
 from conversations.context import Ctx
+from conversations.replies import Event
 
 MAX_INPUT = 4000
 
@@ -28,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reopen": ("conversations.publication", "reopen_cmd"),
     "plan": ("conversations.plan_chat", "plan_cmd"),
     "access": ("conversations.access_chat", "access_cmd"),
+    "catalog": ("conversations.catalog_upload", "catalog_cmd"),
 }
 # first field of the callback data → (module, function); the function takes (ctx, parts)
 CALLBACKS: dict[str, tuple[str, str]] = {
@@ -187,9 +189,16 @@ async def _text(ctx: Ctx, text: str) -> None:
 
 
 async def _file(ctx: Ctx) -> None:
+    f = ctx.event.file
+    parsed = Event.parse_command((f.caption or "").strip()) if f is not None else None
+    if parsed is not None and parsed[0] == "catalog":
+        from conversations import catalog_upload
+
+        await catalog_upload.on_file(ctx, parsed[1])
+        return
     from conversations import plan_chat
 
-    if ctx.event.file is not None and plan_chat.wants_plan(ctx.event.file.caption):
+    if f is not None and plan_chat.wants_plan(f.caption):
         await plan_chat.on_file(ctx)
         return
     if str(ctx.state.get("mode") or "").startswith("bc_"):

@@ -1,10 +1,10 @@
 """Excel files: a unit's self-scoring sheet (biểu tự chấm điểm) and the ranking per board.
 
 Both are official-looking Vietnamese documents: Vietnamese headers, numbers stored as numbers
-with two-decimal formats, fixed column widths, a frozen header row, and A4 landscape print
-set-up (fit to one page wide, header row repeated, margins, page numbers). Figures come from
-the same computation as /rank (``conversations.assessment.standings``), so the sheet, the chat
-and ``parbot rank`` always agree.
+with two- to three-decimal formats (0,875), fixed column widths, a frozen header row, and A4
+landscape print set-up (fit to one page wide, header row repeated, margins, page numbers).
+Figures come from the same computation as /rank (``conversations.assessment.standings``), so
+the sheet, the chat and ``parbot rank`` always agree.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations import assessment as A
 from conversations import yearover as Y
+from conversations.class_reason import class_reason
 from conversations.evidence_names import shown_name
 from conversations.i18n import fmt_date, fmt_num, t
 from conversations.review import DONE, SIGNATURES, UnitFile, load_unit
@@ -37,7 +38,10 @@ from storage import models as m
 from storage.uow import UnitOfWork
 
 LOCALE = "vi"
-NUM = "#,##0.00"
+NUM = "#,##0.00#"
+"""Points keep up to three decimals (0,125); indexes and percentages have two."""
+NOT_FOR_UNIT = "không áp dụng với đơn vị"
+"""What a unit's sheet says of an item whose ``applies_to`` names none of the unit's tags."""
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -48,6 +52,13 @@ BOARD_TITLES = {
     "department": "Bảng 1: Cơ quan chuyên môn",
     "commune": "Bảng 2: UBND xã, phường",
 }
+
+
+def board_title(board: str) -> str:
+    """The board's Vietnamese title; a board a catalog declares (district…) by its code."""
+    return BOARD_TITLES.get(board, f"Bảng {board}")
+
+
 SIGNATURE_VI = {
     "signed_intact": "đã ký số, nguyên vẹn",
     "signed_modified": "đã ký số nhưng bị sửa sau khi ký",
@@ -245,7 +256,10 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
                 answer = Answer.from_json(ans_row.value)
             except (ValueError, KeyError):
                 answer = None
-        if item.is_survey:
+        off = ls is not None and ls.source == "not_for_unit"
+        if off:
+            declared = NOT_FOR_UNIT
+        elif item.is_survey:
             declared = (
                 "Điều tra xã hội học"
                 if ls and ls.source == "survey"
@@ -265,7 +279,7 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
         )
         ex = uf.explanations.get(item.code)
         final: float | None = None
-        if ls is not None and ls.source != "pending":
+        if ls is not None and ls.source not in ("pending", "not_for_unit"):
             final = float(ls.points)
         return {
             "STT": stt,
@@ -274,11 +288,11 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
             "Điểm tối đa": float(item.max),
             "Số liệu kê khai": declared,
             "Điểm tự chấm": _f(ls.self_points) if ls is not None and not item.is_survey else None,
+            "Ghi chú thẩm định": note or (_zeroed_note(ls.zeroed_by) if ls else None),
             "Điểm thẩm định": _f(ap.points) if ap is not None else None,
             "Điểm đạt": final,
             "Tài liệu kiểm chứng": evidence or None,
             "Giải trình": ex.text if ex is not None else None,
-            "Ghi chú thẩm định": note,
         }
 
     def walk(node: Item, counter: list[int]) -> None:
@@ -340,7 +354,8 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
         ("Điểm trừ", float(res.penalty)),
         ("CHỈ SỐ CCHC", float(res.index)),
         ("XẾP LOẠI", res.classification),
-        ("Xếp hạng", f"{rk.rank}/{rk.of} — {BOARD_TITLES.get(data.unit.board, data.unit.board)}"),
+        ("Lý do xếp loại", class_reason(LOCALE, cat, res) or None),
+        ("Xếp hạng", f"{rk.rank}/{rk.of} — {board_title(data.unit.board)}"),
         ("Tình trạng", _status_text(data.period, res)),
     ]  # fmt: skip
     for label, value in summary:
@@ -374,6 +389,10 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
     wb.properties.title = f"Biểu tự chấm điểm {data.unit.code} {data.period.year}"
     wb.properties.creator = "parbot"
     return wb
+
+
+def _zeroed_note(code: str | None) -> str | None:
+    return f"0 điểm vì tiêu chí {code} đạt 0 điểm" if code else None
 
 
 def _appraisal_note(ap: m.Appraisal | None) -> str | None:
@@ -423,6 +442,7 @@ def ranking_columns(catalog: Catalog, prev_year: int | None = None) -> list[tupl
         ("Điểm trừ", 9),
         ("Chỉ số CCHC", 10),
         ("Xếp loại", 24),
+        ("Lý do xếp loại", 34),
         ("Cơ sở xếp hạng", 22),
     ]
     if prev_year is not None:  # the previous year's columns (year over year)
@@ -457,7 +477,7 @@ def build_ranking_workbook(
     for r in rows:
         by_board.setdefault(r.unit.board, []).append(r)
     for board, members in by_board.items():
-        title = BOARD_TITLES.get(board, board)
+        title = board_title(board)
         ws = wb.create_sheet(title.replace(":", " -")[:31])
         cat = members[0].catalog
         prev_year = next(iter(previous.values())).year if previous else None
@@ -498,6 +518,7 @@ def build_ranking_workbook(
                 float(res.penalty),
                 float(res.index),
                 res.classification,
+                class_reason(LOCALE, r.catalog, res) or None,
                 BASIS_TEXT.get(r.basis, r.basis),
             ]
             if prev_year is not None and previous is not None:

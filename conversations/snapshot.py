@@ -100,7 +100,13 @@ async def take(
         for r in batch:
             uid = r.unit.id
             filled, _ = A.survey_fill(r.catalog, survey.get(uid), r.unit.catalog_id in with_survey)
-            full = A.compute_from_texts(r.catalog, texts.get(uid, {}), appraised.get(uid), filled)
+            full = A.compute_from_texts(
+                r.catalog,
+                texts.get(uid, {}),
+                appraised.get(uid),
+                filled,
+                A.unit_tags(r.unit),
+            )
             sub = subs.get(uid)
             units.append(
                 SnapshotUnit(

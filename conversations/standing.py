@@ -21,21 +21,18 @@ from decimal import Decimal
 from conversations import assessment as A
 from conversations import charts, throttle
 from conversations import yearover_chat as YC
+from conversations.class_reason import class_name, class_shown, rule_text
 from conversations.context import Ctx
 from conversations.markup import bold, clip, esc, fmt, join_lines, plain
 from conversations.replies import Button, OutgoingFile
 from conversations.review import say_long
 from conversations.unitview import UnitView, active_unit, load_view
 from scoring.catalog import Catalog
+from scoring.catalog_loader import BOARD_RE
 from scoring.results import FieldScore, next_class_gap
 from storage import models as m
 
 log = logging.getLogger(__name__)
-
-BOARD_NAMES = {
-    "department": "Board 1: Specialised departments",
-    "commune": "Board 2: Commune People's Committees",
-}
 
 
 BASIS_MARKS = {"rescaled": "†", "zero": "‡"}
@@ -43,13 +40,12 @@ BASIS_MARKS = {"rescaled": "†", "zero": "‡"}
 
 
 def board_name(ctx: Ctx, board: str) -> str:
-    return ctx.tr(BOARD_NAMES[board]) if board in BOARD_NAMES else board
+    return A.board_title(ctx.locale, board)
 
 
 def class_label(ctx: Ctx, catalog: Catalog, rule_no: int) -> str:
     """The classification in the reader's language (the catalog may give ``label_en``)."""
-    rule = catalog.classification[rule_no]
-    return rule.label_en if ctx.locale == "en" and rule.label_en else rule.label
+    return class_name(ctx.locale, catalog, rule_no)
 
 
 def rank_roles(ctx: Ctx) -> tuple[str, ...]:
@@ -100,11 +96,12 @@ async def rank(ctx: Ctx, args: str = "") -> None:
 
 async def _admin_rank(ctx: Ctx, args: str) -> None:
     """``/rank commune`` (a board) or ``/rank X01`` (a unit's detail) for admins."""
-    board = A.parse_board(args)
+    period = await ctx.uow.periods.latest()
+    known = await A.period_boards(ctx.uow, period.id) if period is not None else set()
+    board = A.parse_board(args, known)
     if board is not None:
         await board_overview(ctx, board)
         return
-    period = await ctx.uow.periods.latest()
     unit = await ctx.uow.units.get_by_code(period.id, args) if period is not None else None
     if unit is None:
         ctx.say(
@@ -151,7 +148,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
         "Index: <b>%(index)s</b>/%(scale)s · %(cls)s",
         index=ctx.num(res.index),
         scale=ctx.num(view.catalog.scale),
-        cls=class_label(ctx, view.catalog, res.class_rank),
+        cls=class_shown(ctx.locale, view.catalog, res),
     )
     lines.append(head)
     lines.append(
@@ -327,7 +324,8 @@ async def _board_photo(
     ]
     thresholds = [
         charts.Threshold(
-            f"≥ {ctx.num(rule.min_index)}: {class_label(ctx, catalog, n)}", float(rule.min_index)
+            f"{rule_text(ctx.locale, rule)}: {class_label(ctx, catalog, n)}",
+            float(rule.min_index),
         )
         for n, rule in enumerate(catalog.classification)
         if rule.min_index is not None and rule.min_index > 0
@@ -382,7 +380,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     if action == "yoy" and arg.isdigit() and can_see_unit(ctx, int(arg)):
         await YC.criteria(ctx, int(arg))
         return
-    if action == "board" and arg in BOARD_NAMES:
+    if action == "board" and BOARD_RE.match(arg):
         if not ctx.is_admin:
             ctx.toast(ctx.tr("Only Phòng Nội vụ can see this."), alert=True)
             return
@@ -461,7 +459,9 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
     if period is None:
         ctx.say(ctx.tr("No assessment period has been set up yet."))
         return
-    rows = await A.standings(ctx.uow, period.year, board if board in BOARD_NAMES else None)
+    rows = await A.standings(
+        ctx.uow, period.year, board if board and BOARD_RE.match(board) else None
+    )
     if not rows:
         ctx.say(ctx.tr("No units with a criteria set in %(year)s yet.", year=period.year))
         return
@@ -490,7 +490,7 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
                 unit=r.unit.name,
                 index=ctx.num(r.result.index),
                 mark=mark,
-                cls=class_label(ctx, r.catalog, r.result.class_rank),
+                cls=class_shown(ctx.locale, r.catalog, r.result),
             )
             + YC.board_note(ctx, before.get(r.unit.code), r.result.index)
         )
@@ -509,7 +509,6 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
     buttons = tuple(
         (Button(ctx.tr("📊 Chart: %(board)s", board=board_name(ctx, b)), f"rk:board:{b}"),)
         for b in boards
-        if b in BOARD_NAMES
     )
     say_long(ctx, lines, buttons)
 

@@ -7,6 +7,7 @@ leaders are told through the outbox, in the same transaction as the status chang
 from __future__ import annotations
 
 from conversations import frozen
+from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.i18n import th
 from conversations.listing import criteria_list
@@ -36,8 +37,8 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
         return
     lines: list[str] = [ctx.tr("<b>%(unit)s</b> — self-assessment progress", unit=view.unit.name)]
     for f in view.catalog.fields:
-        leaves = [x for x in f.leaves() if not x.is_survey]
-        if not leaves:
+        leaves = view.answerable(f)
+        if not any(not x.is_survey for x in f.leaves()):
             lines.append(
                 ctx.tr("%(code)s. %(title)s: survey only", code=f.code, title=ctx.title(f))
             )
@@ -69,6 +70,14 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
             total=len(walk),
             got=ctx.num(got),
             max=ctx.num(total),
+        )
+    )
+    result = view.result()
+    lines.append(
+        ctx.tr(
+            "Preliminary index: %(index)s (%(cls)s)",
+            index=ctx.num(result.index),
+            cls=class_shown(ctx.locale, view.catalog, result),
         )
     )
     risk = view.at_risk()
@@ -145,7 +154,7 @@ async def submit(ctx: Ctx) -> None:
         ctx.tr(
             "Preliminary index: %(index)s (%(cls)s)",
             index=ctx.num(result.index),
-            cls=result.classification,
+            cls=class_shown(ctx.locale, view.catalog, result),
         ),
     ]
     if result.pending:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from conversations.assessment import catalog_of
+from conversations.assessment import catalog_of, unit_tags
 from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, needs_explanation
@@ -40,9 +40,22 @@ class UnitView:
     last_year: dict[str, LastYear] = field(default_factory=dict)  # read only, see yearover_chat
 
     @property
+    def tags(self) -> frozenset[str]:
+        return unit_tags(self.unit)
+
+    def applies(self, item: Item) -> bool:
+        """Whether the item applies to this unit (``applies_to`` names one of its tags)."""
+        return self.catalog.applies(item.code, self.tags)
+
+    def answerable(self, node: Item) -> list[Item]:
+        """The leaves under ``node`` an officer of this unit answers (not survey, applicable)."""
+        return [x for x in node.leaves() if not x.is_survey and self.applies(x)]
+
+    @property
     def walk(self) -> list[Item]:
-        """Items an officer answers, in document order (survey items are never self-scored)."""
-        return [leaf for leaf in self.catalog.leaves() if not leaf.is_survey]
+        """Items an officer answers, in document order: survey items are never self-scored and
+        items that do not apply to the unit are never asked."""
+        return [leaf for leaf in self.catalog.leaves() if not leaf.is_survey and self.applies(leaf)]
 
     def answer(self, code: str) -> Answer | None:
         row = self.answers.get(code)
@@ -64,14 +77,14 @@ class UnitView:
 
     def result(self, survey: dict[str, Decimal] | None = None) -> UnitResult:
         answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
-        return compute(self.catalog, answers, None, survey)
+        return compute(self.catalog, answers, None, survey, tags=self.tags)
 
     def self_points(self) -> tuple[Decimal, Decimal]:
         """(points declared, max) over the self-scored field items."""
         got = ZERO
         total = ZERO
         for leaf in self.catalog.field_leaves():
-            if leaf.is_survey:
+            if leaf.is_survey or not self.applies(leaf):
                 continue
             total += leaf.max
             row = self.answers.get(leaf.code)

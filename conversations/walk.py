@@ -22,7 +22,7 @@ from conversations.walk_input import CODE_RE
 from scoring.answers import (
     Answer,
     AnswerError,
-    fold,
+    is_na_text,
     needs_explanation,
     parse_answer,
     parse_number,
@@ -31,6 +31,8 @@ from scoring.answers import (
 )
 from scoring.catalog import Item
 from scoring.i18n import N_
+from scoring.kinds import kind_of
+from scoring.results import q2
 
 __all__ = ["CODE_RE", "describe", "esc", "jump", "on_callback", "on_text", "save", "start"]
 MAX_EXPLANATION = 2000
@@ -75,7 +77,10 @@ async def jump(ctx: Ctx, code: str) -> bool:
             buttons=((Button(ctx.tr("☰ Fields"), f"fl:{view.unit.id}"),),),
         )
         return True
-    leaves = [x for x in node.leaves() if not x.is_survey]
+    leaves = view.answerable(node)
+    if not leaves and any(not x.is_survey for x in node.leaves()):
+        ctx.say(ctx.tr("%(code)s does not apply to your unit.", code=node.code))
+        return True
     if not leaves:
         ctx.say(
             ctx.tr(
@@ -125,7 +130,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     fraction = item.kind == "ratio" or (
         item.answer is not None and item.answer.denominator is not None
     )
-    if fraction and "/" not in text and fold(text) not in ("na", "khong ap dung"):
+    if fraction and "/" not in text and "%" not in text and not is_na_text(text):
         _numerator(ctx, view, item, text)
         return True
     try:
@@ -211,7 +216,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         field = view.catalog.item(parts[2]) if len(parts) > 2 else None
         if field is None:
             return _stale(ctx)
-        leaves = [x for x in field.leaves() if not x.is_survey]
+        leaves = view.answerable(field)
         if not leaves:
             ctx.toast(ctx.tr("This field is filled from the survey results."))
             return _field_list(ctx, view)
@@ -250,7 +255,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
             )
         )
         return
-    answer, rev = _button_answer(item, kind, parts)
+    answer, rev = _button_answer(ctx, item, kind, parts)
     if answer is None:
         if kind == "a":
             ctx.toast(ctx.tr("This button is out of date; the card is shown again."))
@@ -259,20 +264,30 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     await save_checked(ctx, view, item, answer, rev)
 
 
-def _button_answer(item: Item, kind: str, parts: list[str]) -> tuple[Answer | None, int | None]:
-    """The answer an answer button stands for, and the card revision it carries."""
-    spec = item.answer
-    if kind == "na" and item.na is not None:
-        return Answer(na=True), walk_cards.parse_rev(_part(parts, 3))
-    if kind == "nd" and item.kind == "date":
-        return Answer(done=False), walk_cards.parse_rev(_part(parts, 3))
-    if kind == "a" and spec is not None and spec.kind == "choice":
-        try:
-            option = spec.options[int(parts[3])]
-        except (IndexError, ValueError):
-            return None, None
-        answer = Answer(na=True) if option.na else Answer(option=option.id)
-        return answer, walk_cards.parse_rev(_part(parts, 4))
+def _button_answer(
+    ctx: Ctx, item: Item, action: str, parts: list[str]
+) -> tuple[Answer | None, int | None]:
+    """The answer a pressed answer button stands for (checked against the buttons the item's
+    kind offers now), and the card revision the button carries."""
+    if action == "na":
+        ok = item.na is not None
+        return (Answer(na=True) if ok else None), walk_cards.parse_rev(_part(parts, 3))
+    kind, spec = kind_of(item)
+    for b in kind.buttons(ctx, item, spec):
+        if b.action != action:
+            continue
+        if b.arg is None:
+            rev = _part(parts, 3)
+        elif _part(parts, 3) == str(b.arg):
+            rev = _part(parts, 4)
+        else:
+            continue
+        if action == "nd":
+            return Answer(done=False), walk_cards.parse_rev(rev)
+        if action == "a" and b.arg is not None:
+            option = spec.options[b.arg]
+            answer = Answer(na=True) if option.na else Answer(option=option.id)
+            return answer, walk_cards.parse_rev(rev)
     return None, None
 
 
@@ -383,7 +398,7 @@ def _saved_reply(
     has_file = view.evidence_counts.get(item.code, 0) > 0
     if needs_explanation(item, answer, has_file) and item.code not in view.explanations:
         ctx.state.update(mode="need", item=item.code)
-        if item.answer is not None and item.answer.kind == "manual":
+        if kind_of(item)[0].explained:
             ctx.state["mode"] = "explain"
             ctx.say(
                 summary
@@ -553,6 +568,8 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
     lines.append(fmt("<b>%(code)s · %(title)s</b>", code=item.code, title=item.title))
     lines.append(ctx.tr("Max points: %(max)s", max=ctx.num(item.max)))
     lines.append(ctx.tr("Scoring: %(rule)s", rule=esc(item.rule or rule_text(ctx, item))))
+    if item.zero_unless:
+        lines.append(ctx.tr("⚠️ 0 points while %(code)s scores 0.", code=esc(item.zero_unless)))
     if item.evidence:
         req = ctx.tr(" (required)") if item.evidence_required else ""
         lines.append(ctx.tr("📎 Evidence: %(evidence)s", evidence=esc(item.evidence)) + req)
@@ -591,25 +608,10 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
 
 
 def prompt(ctx: Ctx, item: Item) -> str:
-    a = item.answer
-    assert a is not None
-    if a.kind == "choice":
+    kind, spec = kind_of(item)
+    if item.kind == "choice":
         return ctx.tr("Tap an answer or type its number:")
-    if a.kind == "ratio":
-        return ctx.tr(
-            "Type %(num)s / %(den)s, e.g. 45/50 (or the numerator first).",
-            num=esc(a.numerator or ""),
-            den=esc(a.denominator or ""),
-        )
-    if a.kind == "number":
-        return ctx.tr("Type the number: %(label)s", label=esc(a.label or item.title))
-    if a.kind == "date":
-        return ctx.tr("Type the date it was done, e.g. 16/3/2024, or tap “Not done”.")
-    return ctx.tr(
-        "Type the points (0 to %(max)s, in steps of %(step)s).",
-        max=ctx.num(item.max),
-        step=ctx.num(a.step),
-    )
+    return esc(kind.prompt(ctx, item, spec))
 
 
 def card_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ...], ...]:
@@ -617,21 +619,13 @@ def card_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ..
     (typing the number picks the option too), and an answered card moves on with "Next"."""
     u, i = view.unit.id, view.item_id(item.code)
     rev = walk_cards.revision(view, item.code)
+    kind, a = kind_of(item)
     rows: list[tuple[Button, ...]] = []
-    a = item.answer
-    assert a is not None
-    if a.kind == "choice":
-        for n, o in enumerate(a.options):
-            label = o.label if ctx.locale == "vi" or not o.label_en else o.label_en
-            if not o.na:
-                label = (
-                    f"{label} ({ctx.num(o.points)}đ)"
-                    if ctx.locale == "vi"
-                    else f"{label} ({ctx.num(o.points)} pts)"
-                )
-            rows.append((Button(f"{n + 1}. {label}", f"a:{u}:{i}:{n}:{rev}"),))
-    if a.kind == "date":
-        rows.append((Button(ctx.tr("Not done"), f"nd:{u}:{i}:{rev}"),))
+    for b in kind.buttons(ctx, item, a):
+        numbered = b.action == "a" and b.arg is not None
+        label = f"{(b.arg or 0) + 1}. {b.label}" if numbered else b.label
+        arg = f":{b.arg}" if b.arg is not None else ""
+        rows.append((Button(label, f"{b.action}:{u}:{i}{arg}:{rev}"),))
     if item.na is not None and not any(o.na for o in a.options):
         rows.append((Button(ctx.tr("Not applicable"), f"na:{u}:{i}:{rev}"),))
     onward = ctx.tr("Next ▶") if item.code in view.answers else ctx.tr("Later ▶")
@@ -655,7 +649,7 @@ def _need_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, .
 def _field_list(ctx: Ctx, view: UnitView) -> None:
     rows = []
     for f in view.catalog.fields:
-        leaves = [x for x in f.leaves() if not x.is_survey]
+        leaves = view.answerable(f)
         if not leaves:
             continue
         done = sum(1 for x in leaves if x.code in view.answers)
@@ -685,23 +679,9 @@ def _field_list(ctx: Ctx, view: UnitView) -> None:
 
 
 def rule_text(ctx: Ctx, item: Item) -> str:
-    a = item.answer
-    assert a is not None
-    pts = ctx.tr("pts")
-    if a.kind == "choice":
-        return "; ".join(f"{o.label}: {ctx.num(o.points)} {pts}" for o in a.options if not o.na)
-    if a.kind == "ratio":
-        return "; ".join(f"≥ {ctx.num(b.min)}%: {ctx.num(b.points)} {pts}" for b in a.bands)
-    if a.kind == "number":
-        return "; ".join(f"≥ {ctx.num(b.min)}: {ctx.num(b.points)} {pts}" for b in a.bands)
-    if a.kind == "date" and a.deadline is not None:
-        return ctx.tr(
-            "by %(date)s: %(on)s; later: %(late)s; not done: 0",
-            date=ctx.date(a.deadline),
-            on=ctx.num(a.on_time),
-            late=ctx.num(a.late),
-        )
-    return ctx.tr("points as assessed, 0 to %(max)s", max=ctx.num(item.max))
+    """The item's scoring rule in words, as its kind states it."""
+    kind, spec = kind_of(item)
+    return kind.rule(ctx, item, spec)
 
 
 def describe(ctx: Ctx, item: Item, answer: Answer) -> str:
@@ -712,7 +692,7 @@ def describe(ctx: Ctx, item: Item, answer: Answer) -> str:
         o = item.answer.option(answer.option)
         return o.label if o else answer.option
     if answer.num is not None and answer.den is not None:
-        pct = "" if answer.den == 0 else f" ({ctx.num(answer.num * 100 / answer.den)}%)"
+        pct = "" if answer.den == 0 else f" ({ctx.num(q2(answer.num * 100 / answer.den))}%)"
         return f"{ctx.num(answer.num)}/{ctx.num(answer.den)}{pct}"
     if answer.number is not None:
         return ctx.num(answer.number)
@@ -803,7 +783,8 @@ def _item_or_none(view: UnitView, code: object) -> Item | None:
     if not isinstance(code, str):
         return None
     item = view.catalog.item(code)
-    return item if item is not None and item.is_leaf and not item.is_survey else None
+    ok = item is not None and item.is_leaf and not item.is_survey and view.applies(item)
+    return item if ok else None
 
 
 def _item_from_id(view: UnitView, raw: str) -> Item | None:
@@ -811,7 +792,8 @@ def _item_from_id(view: UnitView, raw: str) -> Item | None:
         item = view.item_by_id(int(raw))
     except ValueError:
         return None
-    return item if item is not None and item.is_leaf and not item.is_survey else None
+    ok = item is not None and item.is_leaf and not item.is_survey and view.applies(item)
+    return item if ok else None
 
 
 def _neighbour(view: UnitView, item: Item, step: int) -> Item:

@@ -7,15 +7,18 @@ index estimate and bound it from below and above instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from scoring.answers import Answer, AnswerError, score_answer
-from scoring.catalog import ZERO, Catalog, ClassRule, Item
+from scoring.catalog import ZERO, Catalog, Item
+from scoring.classes import ClassReason, class_label, classify, explain
 
-Source = Literal["self", "appraised", "survey", "pending", "unanswered", "na"]
+Source = Literal["self", "appraised", "survey", "pending", "unanswered", "na", "not_for_unit"]
+"""Where a leaf's points come from; ``not_for_unit``: its ``applies_to`` names none of the
+unit's tags, so it is never asked and never in the unit's max."""
 HUNDRED = Decimal(100)
 
 
@@ -31,6 +34,8 @@ class LeafScore:
     applicable_max: Decimal
     source: Source
     self_points: Decimal | None = None
+    zeroed_by: str | None = None
+    """The ``zero_unless`` item that scored 0 and so made this leaf 0."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class FieldScore:
         return q2(self.points * HUNDRED / self.applicable_max)
 
 
-FORMULA_VERSION = 1
+FORMULA_VERSION = 2
 """Bump whenever :func:`compute` would give a different summary for the same inputs: stored
 summaries (the standings cache) computed by an older formula are then recomputed, not shown."""
 
@@ -90,6 +95,10 @@ class ResultSummary:
 
     def field_pcts(self) -> dict[str, Decimal | None]:
         return {f.code: f.pct for f in self.fields}
+
+    def class_reason(self, catalog: Catalog) -> ClassReason:
+        """Why the unit has its class (what the next class up asked that it did not reach)."""
+        return explain(catalog, self.class_rank, self.index, self.field_pcts(), self.penalty)
 
     def summary(self) -> ResultSummary:
         """Just the summary (drops per-item detail a subclass may carry)."""
@@ -222,33 +231,18 @@ def _leaf(
     return self_pts, item.max, "self", self_pts
 
 
-def classify(catalog: Catalog, index: Decimal, pcts: Mapping[str, Decimal | None]) -> int:
-    """Index of the first classification rule whose conditions all hold."""
-    for n, rule in enumerate(catalog.classification):
-        if rule_holds(rule, index, pcts):
-            return n
-    return len(catalog.classification) - 1
-
-
-def rule_holds(rule: ClassRule, index: Decimal, pcts: Mapping[str, Decimal | None]) -> bool:
-    if rule.min_index is not None and index < rule.min_index:
-        return False
-    if rule.min_field_pct is not None:
-        return all(p is None or p >= rule.min_field_pct for p in pcts.values())
-    return True
-
-
 def compute(
     catalog: Catalog,
     answers: Mapping[str, Answer],
     appraised: Mapping[str, Decimal] | None = None,
     survey: Mapping[str, Decimal] | None = None,
     memo: ScoreMemo | None = None,
+    tags: Collection[str] = (),
 ) -> UnitResult:
     """The unit's result with every item's score.  ``memo``: pass one dict when scoring many
-    units against the same catalog."""
+    units against the same catalog; ``tags``: the unit's tags, for ``applies_to``."""
     leaves: dict[str, LeafScore] = {}
-    summary = _compute(catalog, answers, appraised or {}, survey or {}, memo, leaves)
+    summary = _compute(catalog, answers, appraised or {}, survey or {}, memo, tags, leaves)
     parts: dict[str, Any] = {f.name: getattr(summary, f.name) for f in fields(ResultSummary)}
     return UnitResult(**parts, leaves=leaves)
 
@@ -259,10 +253,57 @@ def summarize(
     appraised: Mapping[str, Decimal] | None = None,
     survey: Mapping[str, Decimal] | None = None,
     memo: ScoreMemo | None = None,
+    tags: Collection[str] = (),
 ) -> ResultSummary:
     """Like :func:`compute` without the per-item detail (what ranking thousands of units needs;
     several times faster)."""
-    return _compute(catalog, answers, appraised or {}, survey or {}, memo, None)
+    return _compute(catalog, answers, appraised or {}, survey or {}, memo, tags, None)
+
+
+Scored = dict[str, tuple[Decimal, Decimal, Source, Decimal | None]]
+"""leaf code → (points, applicable max, source, self-assessed points)."""
+
+
+def _score_leaves(
+    catalog: Catalog,
+    answers: Mapping[str, Answer],
+    appraised: Mapping[str, Decimal],
+    survey: Mapping[str, Decimal],
+    memo: ScoreMemo | None,
+    tags: Collection[str],
+) -> Scored:
+    out: Scored = {}
+    scoped = bool(catalog.tags)
+    for leaf in catalog.every_leaf:
+        code = leaf.code
+        if scoped and not catalog.applies(code, tags):
+            out[code] = (ZERO, ZERO, "not_for_unit", None)
+            continue
+        in_field = leaf.section == "field"
+        out[code] = _leaf(
+            leaf,
+            answers.get(code),
+            appraised.get(code),
+            survey.get(code) if in_field else None,
+            memo,
+        )
+    return out
+
+
+def _apply_zero_unless(catalog: Catalog, scored: Scored) -> dict[str, str]:
+    """Zero every leaf whose ``zero_unless`` item scores 0 (and applies); returns leaf → item."""
+    zeroed: dict[str, str] = {}
+    for leaf in catalog.zero_order:
+        target = catalog.item(leaf.zero_unless or "")
+        if target is None:
+            continue
+        parts = [scored[x.code] for x in target.leaves()]
+        if any(a > 0 for _, a, _, _ in parts) and sum((p for p, _, _, _ in parts), ZERO) == 0:
+            p, a, source, self_pts = scored[leaf.code]
+            if p != 0:
+                zeroed[leaf.code] = target.code
+            scored[leaf.code] = (ZERO, a, source, self_pts)
+    return zeroed
 
 
 def _compute(
@@ -271,38 +312,44 @@ def _compute(
     appraised: Mapping[str, Decimal],
     survey: Mapping[str, Decimal],
     memo: ScoreMemo | None,
+    tags: Collection[str],
     leaves: dict[str, LeafScore] | None,
 ) -> ResultSummary:
+    scored = _score_leaves(catalog, answers, appraised, survey, memo, tags)
+    zeroed = _apply_zero_unless(catalog, scored) if catalog.zero_order else {}
     counts: dict[Source, int] = {}
+
+    def tally(leaf: Item) -> tuple[Decimal, Decimal, Source]:
+        p, a, source, self_pts = scored[leaf.code]
+        if leaves is not None:
+            leaves[leaf.code] = LeafScore(
+                leaf.code, p, leaf.max, a, source, self_pts, zeroed.get(leaf.code)
+            )
+        return p, a, source
+
     field_scores: list[FieldScore] = []
     for f, field_leaves in catalog.leaves_by_field:
         pts = app = pend = ZERO
         for leaf in field_leaves:
-            code = leaf.code
-            p, a, source, self_pts = _leaf(
-                leaf, answers.get(code), appraised.get(code), survey.get(code), memo
-            )
-            if leaves is not None:
-                leaves[code] = LeafScore(code, p, leaf.max, a, source, self_pts)
+            p, a, source = tally(leaf)
             counts[source] = counts.get(source, 0) + 1
             pts += p
             app += a
             if source == "pending":
                 pend += leaf.max
         field_scores.append(FieldScore(f.code, f.title, f.max, pts, app, pend))
+    bonus = min(sum((tally(x)[0] for x in catalog.bonus_leaves), ZERO), catalog.bonus_max)
+    penalty = min(sum((tally(x)[0] for x in catalog.penalty_leaves), ZERO), catalog.penalty_max)
+    return _summary(catalog, field_scores, bonus, penalty, counts)
 
-    def extra(items: tuple[Item, ...], cap: Decimal) -> Decimal:
-        total = ZERO
-        for leaf in items:
-            code = leaf.code
-            p, a, source, self_pts = _leaf(leaf, answers.get(code), appraised.get(code), None, memo)
-            if leaves is not None:
-                leaves[code] = LeafScore(code, p, leaf.max, a, source, self_pts)
-            total += p
-        return min(total, cap)
 
-    bonus = extra(catalog.bonus_leaves, catalog.bonus_max)
-    penalty = extra(catalog.penalty_leaves, catalog.penalty_max)
+def _summary(
+    catalog: Catalog,
+    field_scores: list[FieldScore],
+    bonus: Decimal,
+    penalty: Decimal,
+    counts: dict[Source, int],
+) -> ResultSummary:
     points = sum((f.points for f in field_scores), ZERO)
     applicable = sum((f.applicable_max for f in field_scores), ZERO)
     pending = sum((f.pending_max for f in field_scores), ZERO)
@@ -316,14 +363,14 @@ def _compute(
     low = to_index(points, applicable + pending)
     high = to_index(points + pending, applicable + pending)
     pcts = {f.code: f.pct for f in field_scores}
-    rule_no = classify(catalog, index, pcts)
+    rule_no = classify(catalog, index, pcts, penalty)
     return ResultSummary(
         catalog_id=catalog.id,
         index=index,
         index_low=min(low, index),
         index_high=max(high, index),
-        classification=catalog.classification[rule_no].label,
-        class_rank=rule_no,
+        classification=class_label(catalog, rule_no),
+        class_rank=len(catalog.classification) if rule_no is None else rule_no,
         fields=tuple(field_scores),
         points=points,
         applicable_max=applicable,
@@ -342,15 +389,14 @@ class ClassGap:
     fields_below: Mapping[str, Decimal]  # field code → percentage points missing
 
 
-def next_class_gap(catalog: Catalog, result: UnitResult) -> ClassGap | None:
-    if result.class_rank == 0:
+def next_class_gap(catalog: Catalog, result: ResultSummary) -> ClassGap | None:
+    if result.class_rank == 0 or not catalog.classification:
         return None
-    rule = catalog.classification[result.class_rank - 1]
+    rule = catalog.classification[min(result.class_rank, len(catalog.classification)) - 1]
     index_gap = max(ZERO, (rule.min_index or ZERO) - result.index)
     below: dict[str, Decimal] = {}
-    if rule.min_field_pct is not None:
-        for f in result.fields:
-            pct = f.pct
-            if pct is not None and pct < rule.min_field_pct:
-                below[f.code] = q2(rule.min_field_pct - pct)
+    for f in result.fields:
+        pct, limit = f.pct, rule.field_limit(f.code)
+        if pct is not None and limit is not None and pct < limit:
+            below[f.code] = q2(limit - pct)
     return ClassGap(rule.label, q2(index_gap), below)

@@ -1,6 +1,6 @@
 """ORM models (SQLAlchemy 2 typed declarative) for parbot.
 
-Portable between SQLite and PostgreSQL: points are ``Numeric(8, 2)`` (``Decimal`` in Python),
+Portable between SQLite and PostgreSQL: points are ``Numeric(9, 3)`` (``Decimal`` in Python),
 structured values are ``JSON``, times are :class:`~storage.types.UTCDateTime` (aware UTC),
 Telegram ids are ``BigInteger``; enumerations are strings guarded by CHECK constraints, their
 allowed values are the ``StrEnum`` classes below.  Constraint names follow ``NAMING_CONVENTION``
@@ -12,6 +12,7 @@ The schema is created by the Alembic migrations in ``storage/migrations`` (never
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -36,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from scoring.kinds import KIND_NAMES
 from storage.types import UTCDateTime, utcnow
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -46,8 +48,8 @@ NAMING_CONVENTION: dict[str, str] = {
     "pk": "pk_%(table_name)s",
 }
 
-POINTS = Numeric(8, 2)
-"""Column type of every points value (two decimals, ``Decimal`` in Python)."""
+POINTS = Numeric(9, 3)
+"""Column type of every points value (three decimals: 0,125; ``Decimal`` in Python)."""
 
 
 # --------------------------------------------------------------------------- enumerations
@@ -75,15 +77,6 @@ class AccessAction(StrEnum):
 class Language(StrEnum):
     VI = "vi"
     EN = "en"
-
-
-class ItemKind(StrEnum):
-    CHOICE = "choice"
-    RATIO = "ratio"
-    NUMBER = "number"
-    DATE = "date"
-    MANUAL = "manual"
-    SURVEY = "survey"
 
 
 class ItemSection(StrEnum):
@@ -168,9 +161,10 @@ class OutboxStatus(StrEnum):
     UNREACHABLE = "unreachable"
 
 
-def _in(column: str, values: type[StrEnum], *, nullable: bool = False) -> str:
-    """SQL for a CHECK constraint restricting ``column`` to the values of a ``StrEnum``."""
-    allowed = ", ".join(f"'{v.value}'" for v in values)
+def _in(column: str, values: Iterable[str], *, nullable: bool = False) -> str:
+    """SQL for a CHECK constraint restricting ``column`` to ``values`` (a ``StrEnum``, or the
+    answer kinds of the scoring registry)."""
+    allowed = ", ".join(f"'{v}'" for v in values)
     expr = f"{column} IN ({allowed})"
     return f"{column} IS NULL OR {expr}" if nullable else expr
 
@@ -208,7 +202,8 @@ class Period(Base):
 
 
 class Board(Base):
-    """Ranking board (bảng xếp hạng); rows inserted by the initial migration."""
+    """Ranking board (bảng xếp hạng): department and commune are inserted by the initial
+    migration; any other board a catalog declares (district, branch…) when it is imported."""
 
     __tablename__ = "boards"
 
@@ -239,7 +234,7 @@ class CatalogItem(Base):
     __tablename__ = "catalog_items"
     __table_args__ = (
         UniqueConstraint("catalog_id", "code"),
-        CheckConstraint(_in("kind", ItemKind, nullable=True), name="kind"),
+        CheckConstraint(_in("kind", KIND_NAMES, nullable=True), name="kind"),
         CheckConstraint(_in("section", ItemSection), name="section"),
     )
 
@@ -286,6 +281,8 @@ class Unit(Base):
     board: Mapped[str] = mapped_column(String(32), ForeignKey("boards.code"))
     catalog_id: Mapped[int | None] = mapped_column(ForeignKey("catalogs.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the unit's tags (phuong, mot_cua…) that catalog items' applies_to select on (migration 0003)
+    tags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     # Bumped by database triggers on every change to the unit's answers, appraisals and survey
     # points (migration 0002), so a stored result knows whether it is still current whatever
     # code path (or SQL) wrote.  Read it with a column query: the ORM attribute of an already
@@ -854,7 +851,6 @@ __all__ = [
     "HistorySource",
     "Invite",
     "InviteFailure",
-    "ItemKind",
     "ItemSection",
     "Language",
     "Milestone",

@@ -34,6 +34,7 @@ def test_vietnamese_catalog_covers_every_msgid_in_the_code(tmp_path):
             "scheduler",
             "bot",
             "storage",
+            "catalog_draft",
         ],
         cwd=ROOT,
         check=True,

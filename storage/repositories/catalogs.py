@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storage.models import Catalog, CatalogItem, ItemKind, ItemSection
+from scoring.kinds import KIND_NAMES
+from storage.models import Board, Catalog, CatalogItem, ItemSection
 from storage.repositories.base import Repository, to_decimal
 from storage.types import utcnow
 
@@ -33,8 +34,8 @@ def sha256_text(text: str) -> str:
 
 
 def _check(spec: ItemSpec) -> None:
-    if spec.kind is not None:
-        ItemKind(spec.kind)
+    if spec.kind is not None and spec.kind not in KIND_NAMES:
+        raise ValueError(f"unknown answer kind {spec.kind!r}")
     ItemSection(spec.section)
 
 
@@ -106,6 +107,14 @@ class CatalogRepository(Repository):
         for code, item in existing.items():
             if code not in seen:
                 await self.session.delete(item)
+        await self.session.flush()
+
+    async def ensure_boards(self, codes: Iterable[str]) -> None:
+        """Create the board rows a catalog declares (district, branch…) that do not exist yet;
+        named after their code until someone names them otherwise."""
+        for code in codes:
+            if await self.session.get(Board, code) is None:
+                self.session.add(Board(code=code, name_vi=f"Bảng {code}", name_en=f"Board {code}"))
         await self.session.flush()
 
     async def get(self, catalog_id: int) -> Catalog | None:

@@ -11,7 +11,13 @@ from storage.types import utcnow
 
 class UnitRepository(Repository):
     async def create(
-        self, period_id: int, code: str, name: str, board: str, catalog_id: int | None = None
+        self,
+        period_id: int,
+        code: str,
+        name: str,
+        board: str,
+        catalog_id: int | None = None,
+        tags: list[str] | None = None,
     ) -> Unit:
         unit = Unit(
             period_id=period_id,
@@ -20,6 +26,7 @@ class UnitRepository(Repository):
             board=board,
             catalog_id=catalog_id,
             created_at=utcnow(),
+            tags=tags or None,
         )
         self.session.add(unit)
         await self.session.flush()

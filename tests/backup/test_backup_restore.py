@@ -82,7 +82,14 @@ def seed(cli: Cli, db_url: str, data: Path, tmp_path: Path) -> None:
     units = ["code,name,board", "X01,UBND xã Canh Thuận,commune", "X02,UBND xã Canh Hiệp,commune"]
     cli("units", "import", write(tmp_path, "units.csv", units), "--period", "2024")
     answers = ["unit,item,value,explanation", *sheet("X01"), *sheet("X02", B_1="cap_tinh")]
-    cli("answers", "import", write(tmp_path, "answers.csv", answers), "--period", "2024")
+    cli(
+        "answers",
+        "import",
+        write(tmp_path, "answers.csv", answers),
+        "--period",
+        "2024",
+        "--allow-missing-evidence",  # a sample sheet; the evidence files come just below
+    )
     asyncio.run(add_evidence(db_url, EvidenceStore(data / "evidence")))
     notice = data / "broadcasts" / "0123456789abcdef-thong-bao.pdf"
     notice.parent.mkdir(parents=True)

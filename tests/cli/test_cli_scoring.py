@@ -11,10 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from scoring.catalog import Item, load_catalog_file, sample_catalog_paths
+from tests.cli.runner import cli_runner
 
 XA = sample_catalog_paths()["xa-mau-2024"]
 PHONG = sample_catalog_paths()["phong-mau-2024"]
@@ -26,8 +25,10 @@ def best_value(item: Item) -> str:
     a = item.answer
     if a.kind == "choice":
         return next(o.id for o in a.options if o.points == item.max)
-    if a.kind == "ratio":
+    if a.kind in ("ratio", "proportional"):
         return "10/10"
+    if a.kind == "deduction":
+        return "0"
     if a.kind == "number":
         return str(next(b.min for b in a.bands if b.points == item.max))
     if a.kind == "date":
@@ -50,20 +51,7 @@ def sheet(unit: str, **overrides: str) -> list[str]:
 
 @pytest.fixture
 def cli(db_url: str, tmp_path: Path):
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output + (result.stderr or "")
-        return result
-
-    return run
+    return cli_runner(db_url, tmp_path, "en")
 
 
 def write(tmp_path: Path, name: str, lines: list[str]) -> str:
@@ -104,7 +92,14 @@ def test_sample_catalog_units_answers_give_hand_worked_ranks(cli, tmp_path, db_u
     answers += sheet("X03", **{"7_2_1": "na", "7_5": "khong"})
     answers += sheet("X04", **{"4_3": "vuot", "4_1": "khong"})
     answers += sheet("X05", **{"4_3": "vuot", "4_1": "khong"})
-    cli("answers", "import", write(tmp_path, "answers.csv", answers), "--period", "2024")
+    cli(
+        "answers",
+        "import",
+        write(tmp_path, "answers.csv", answers),
+        "--period",
+        "2024",
+        "--allow-missing-evidence",  # a sample sheet: no evidence files
+    )
     survey = {leaf.code: leaf.max for leaf in CAT.leaves() if leaf.is_survey}
     assert sum(survey.values()) == Decimal(30)
     _import_survey(db_url, ["X01", "X02", "X04", "X05"], survey)

@@ -186,6 +186,7 @@ async def test_what_the_unit_still_lacks(db, world):
             "X01,1.4,day_du,\n"
             "X01,2.1,dung,Văn bản ban hành đúng thẩm quyền\n",
             2024,
+            allow_missing_evidence=True,  # the reminder is about exactly these
         )
     await run(db, DUE - timedelta(days=3))
     text = (await outbox(db))[key("self_assessment", 3, world, "officer_x01", "X01")][1]

@@ -83,4 +83,11 @@ def board(cli, tmp_path):
         "2024",
     )
     answers = ["unit,item,value,explanation", *STANDARD_ANSWERS]
-    cli("answers", "import", write(tmp_path, "answers.csv", answers), "--period", "2024")
+    cli(
+        "answers",
+        "import",
+        write(tmp_path, "answers.csv", answers),
+        "--period",
+        "2024",
+        "--allow-missing-evidence",  # a sample sheet: no evidence files
+    )

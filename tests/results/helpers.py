@@ -40,8 +40,10 @@ def best_value(item: Item) -> str:
     assert a is not None
     if a.kind == "choice":
         return next(o.id for o in a.options if o.points == item.max)
-    if a.kind == "ratio":
+    if a.kind in ("ratio", "proportional"):
         return "10/10"
+    if a.kind == "deduction":
+        return "0"
     if a.kind == "number":
         return str(next(b.min for b in a.bands if b.points == item.max))
     if a.kind == "date":
@@ -87,7 +89,12 @@ async def seed(
             await A.import_catalog(uow, without_locale(PHONG), 2024)
         await A.import_units(uow, units, 2024)
         if answers:
-            await A.import_answers(uow, "unit,item,value,explanation\n" + "\n".join(answers), 2024)
+            await A.import_answers(
+                uow,
+                "unit,item,value,explanation\n" + "\n".join(answers),
+                2024,
+                allow_missing_evidence=True,  # sample sheets without evidence files
+            )
 
 
 async def set_survey(db: Database, units: list[str], points: dict[str, Decimal] = SURVEY) -> None:

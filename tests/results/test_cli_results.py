@@ -49,7 +49,7 @@ def test_survey_import_rejects_bad_rows_with_line_numbers_and_imports_nothing(cl
         "X01,8.2,-1",
         "X01,8.3,abc",
         "X01,1.6,0.5",
-        "X02,2.4,0.125",
+        "X02,2.4,0.1255",
         "X02,1,1",
     ]
     result = cli(
@@ -64,7 +64,7 @@ def test_survey_import_rejects_bad_rows_with_line_numbers_and_imports_nothing(cl
     assert "line 7: X01 / 8.2: points cannot be negative" in err
     assert "line 8: X01 / 8.3: 'abc' is not a number" in err
     assert "line 9: X01 / 1.6 is repeated (first on line 2)" in err
-    assert "line 10: X02 / 2.4: points have at most two decimals" in err
+    assert "line 10: X02 / 2.4: points have at most three decimals" in err
     assert "line 11: X02 / 1: item 1 is not a survey item" in err
     assert rank_json(cli)["X01"]["sources"].get("survey") is None
     header = cli(
@@ -247,7 +247,7 @@ def test_unit_sheet_matches_the_scoring_engine(cli, board, tmp_path, db_url):
         assert row[col["Điểm đạt"]].value == pytest.approx(float(f.points))
         assert row[col["Điểm tối đa"]].value == pytest.approx(float(f.max))
         assert row[col["Mã tiêu chí"]].font.b
-        assert row[col["Điểm đạt"]].number_format == "#,##0.00"
+        assert row[col["Điểm đạt"]].number_format == "#,##0.00#"
     # every leaf, inner criteria too
     for leaf in CAT.leaves():
         if leaf.section != "field":
@@ -313,7 +313,7 @@ def test_ranking_workbook_has_a_sheet_per_board(cli, board, tmp_path, db_url):
             assert pts == pytest.approx(float(f.points))
             pct = row[headers.index(f"LV {f.code}: tỷ lệ %")]
             assert pct == (pytest.approx(float(f.pct)) if f.pct is not None else None)
-        assert ws.cell(row=i, column=headers.index("Chỉ số CCHC") + 1).number_format == "#,##0.00"
+        assert ws.cell(row=i, column=headers.index("Chỉ số CCHC") + 1).number_format == "#,##0.00#"
     assert [c.value for c in wb["Bảng 1 - Cơ quan chuyên môn"]["B"][3:5]] == ["P01", "P02"]
     only = tmp_path / "dept.xlsx"
     cli("export", "ranking", "--period", "2024", "--board", "department", "--out", str(only))

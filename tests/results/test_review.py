@@ -64,7 +64,7 @@ async def test_appraisal_round_trip_with_more_evidence(db, user, clock, config):
     for bad, why in (
         ("abc", "is not a number"),
         ("9", "between 0 and 0.5"),
-        ("0.333", "multiple of 0.01"),
+        ("0.3333", "multiple of 0.001"),  # three decimals at most
     ):
         await appraiser.send(bad)
         assert why in appraiser.text and "Nothing was changed" in appraiser.text, appraiser.text

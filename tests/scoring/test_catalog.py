@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.catalog import CatalogError, load_catalog, load_catalog_file, sample_catalog_paths
+from scoring.kinds import KINDS
 from tests.scoring.mini_catalog import MINI
 
 
@@ -62,9 +63,16 @@ def test_best_option_must_reach_max_and_na_needs_policy():
     assert "1.2: an option is 'na' but the item does not declare na" in text
 
 
-def test_classification_needs_catch_all_and_order():
-    bad = MINI.replace("  - {label: Không hoàn thành nhiệm vụ}\n", "")
-    assert any("catch-all" in p for p in _problems(bad))
+def test_classification_needs_no_catch_all_but_an_order():
+    without_catch_all = MINI.replace("  - {label: Không hoàn thành nhiệm vụ}\n", "")
+    assert len(load_catalog(without_catch_all).classification) == 3
+    swapped = MINI.replace("min_index: 90", "min_index: 60")
+    assert any("ordered from the highest" in p for p in _problems(swapped))
+    early = MINI.replace("  - {label: Không hoàn thành nhiệm vụ}\n", "").replace(
+        "{label: Hoàn thành tốt nhiệm vụ, min_index: 80, min_field_pct: 70}",
+        "{label: Hoàn thành tốt nhiệm vụ}",
+    )
+    assert any("never used" in p for p in _problems(early))
 
 
 def test_not_yaml_and_not_a_mapping():
@@ -81,4 +89,6 @@ def test_sample_catalogs_are_valid_and_use_every_kind():
         assert cat.max_total == Decimal(100)
         assert len(cat.fields) == 8
         kinds = {leaf.kind for leaf in cat.leaves()}
-        assert kinds == {"choice", "ratio", "number", "date", "manual", "survey"}
+        assert kinds == set(KINDS)
+        assert cat.tags, "an applies_to item"
+        assert any(it.max != it.max.quantize(Decimal("0.01")) for it in cat.all_items())

@@ -137,6 +137,7 @@ async def world(db_url: str, tmp_path: Path):
                 "unit,item,value,explanation\n"
                 + "\n".join(r for r in STANDARD_ANSWERS if r.startswith("X01,")),
                 2024,
+                allow_missing_evidence=True,  # a sample sheet: no evidence files
             )
         config = CoreConfig(data_dir=tmp_path / "data", expensive_every=0, default_locale="en")
         yield db, ChatEngine(db.uow, config, Clock()), settings
