@@ -13,13 +13,14 @@ is not handled at all and the outage path below applies.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from conversations import router
+from conversations import router, walk_cards
 from conversations.context import CoreConfig, Ctx
 from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
@@ -87,6 +88,25 @@ class ChatEngine:
         except PersonLockError as exc:
             log.warning("update %s not handled, person lock: %s", event.update_id, exc)
             return _unavailable(event, exc, raise_unavailable)
+
+    async def delivered(self, event: Event, sent: Sequence[tuple[str, int]]) -> None:
+        """Remember where tagged replies of ``event`` landed (``(tag, message id)``), so a later
+        update can edit that message in place (the live card of an item). A short transaction
+        of its own under the person's lock; losing it only means the card is not refreshed."""
+        if not sent:
+            return
+        try:
+            async with self.person_lock.hold(event.sender.user_id), self.uow_factory() as uow:
+                await self.person_lock.in_transaction(uow.session, event.sender.user_id)
+                person = await uow.people.get_by_telegram_id(event.sender.user_id)
+                if person is None:
+                    return
+                state, _version = await uow.conversations.load(person)
+                for tag, message_id in sent:
+                    walk_cards.note_sent(state, tag, message_id)
+                await uow.conversations.save(person, state)
+        except (PersonLockError, OperationalError, DBAPIError, OSError) as exc:
+            log.info("message ids of update %s not remembered: %s", event.update_id, exc)
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
         """Fetch an incoming file before the transaction: no database lock is held while the
@@ -179,16 +199,7 @@ def _fit(out: Outcome) -> Outcome:
     fitted = []
     for r in out.replies:
         if len(r.text) > 4000:
-            r = Reply(
-                r.text[:3990] + "…",
-                r.buttons,
-                r.keyboard,
-                r.remove_keyboard,
-                r.edit,
-                r.document,
-                r.photo,
-                r.commands,
-            )
+            r = replace(r, text=r.text[:3990] + "…")
         fitted.append(r)
     out.replies = fitted
     return out

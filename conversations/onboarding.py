@@ -237,7 +237,9 @@ async def help_text(ctx: Ctx) -> None:
     if ctx.unit_ids("officer"):
         lines += [
             ctx.tr("/score — self-assess the criteria one card at a time"),
-            ctx.tr("Type an item code such as 1.2.3 to jump to it"),
+            ctx.tr(
+                "Type #1.2.3 or “go 1.2.3” to jump to a criterion; “cancel” leaves any question"
+            ),
             ctx.tr("/progress — what is done, missing, and points at risk"),
             ctx.tr("/submit — submit the unit's self-assessment; /withdraw — reopen it"),
         ]

@@ -90,7 +90,10 @@ class OutgoingFile:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message to show. ``edit`` replaces the message a pressed button belongs to."""
+    """One message to show. ``edit`` replaces the message a pressed button belongs to;
+    ``edit_message_id`` replaces that earlier message instead (a live card refreshed after a
+    typed answer). ``tag`` asks the runtime to report the delivered message's id back to the core
+    (:meth:`ChatEngine.delivered`), which is how the core learns where a new card went."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -102,6 +105,11 @@ class Reply:
     # the person's own command menu ("/" button), set before the message when not None: it
     # follows their roles (a revoked officer no longer sees /submit)
     commands: tuple[tuple[str, str], ...] | None = None
+    edit_message_id: int | None = None
+    tag: str | None = None
+    # an edit that is pointless as a new message (refreshing a card further up): if the message
+    # cannot be edited any more, nothing is sent instead
+    edit_only: bool = False
 
 
 @dataclass

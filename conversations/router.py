@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from conversations import onboarding, role_hints, submission, walk
+from conversations import onboarding, role_hints, submission, walk, walk_input
 from conversations.context import Ctx
 from conversations.replies import Event
 
@@ -133,7 +133,7 @@ async def _callback(ctx: Ctx, data: str) -> None:
     head = parts[0]
     if head == "l" and len(parts) == 2:
         await onboarding.set_language(ctx, parts[1])
-    elif head in ("a", "na", "nd", "g", "p", "n", "x", "e", "fl", "f"):
+    elif head in ("a", "na", "nd", "t", "g", "p", "n", "x", "e", "fl", "f"):
         await walk.on_callback(ctx, parts)
     elif head in ("s", "w", "pg"):
         await submission.on_callback(ctx, parts)
@@ -157,6 +157,8 @@ async def _text(ctx: Ctx, text: str) -> None:
         )
         return
     cmd = onboarding.menu_command(ctx, text)
+    if cmd is None and walk_input.is_cancel(text):
+        cmd = "cancel"  # "hủy" leaves any prompt, the same as /cancel
     if cmd is not None:
         await command(ctx, cmd, "")
         return

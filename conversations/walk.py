@@ -1,22 +1,24 @@
 """The self-scoring walk: one card per criterion, answers become points, nothing is ever lost.
 
 Every answer is written (with its audit row) in the update's own transaction before the reply
-goes out. Buttons carry only short ids and the unit; each press is re-checked against the
-database, so an old card, a restart or a forged button can never write where it should not.
+goes out. Buttons carry only short ids, the unit and the card's revision; each press is
+re-checked against the database, so an old card, a restart or a forged button can never write
+where it should not, and never replaces an answer the person did not see (walk_cards). Typed
+input follows one grammar on every card (walk_input).
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
-from conversations import frozen
+from conversations import frozen, walk_cards, walk_input
 from conversations import yearover_chat as YC
 from conversations.context import Ctx, Notice
 from conversations.i18n import th
 from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
+from conversations.walk_input import CODE_RE
 from scoring.answers import (
     Answer,
     AnswerError,
@@ -29,11 +31,12 @@ from scoring.answers import (
 )
 from scoring.catalog import Item
 from scoring.i18n import N_
-from scoring.kinds import KINDS, kind_of
+from scoring.kinds import kind_of
 from scoring.results import q2
 
-CODE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9A-Za-z]+)*|[A-Za-z]\.[0-9]+(?:\.[0-9A-Za-z]+)*)\s*$")
+__all__ = ["CODE_RE", "describe", "esc", "jump", "on_callback", "on_text", "save", "start"]
 MAX_EXPLANATION = 2000
+WALK_MODES = ("walk", "den", "explain", "evidence", "need")
 
 
 # ------------------------------------------------------------------ entry points
@@ -54,7 +57,9 @@ async def start(ctx: Ctx, code: str | None = None) -> None:
 
 
 async def jump(ctx: Ctx, code: str) -> bool:
-    """A typed item code ("1.2.3") opens that item; False when the text is not an item code."""
+    """A typed item code ("1.2.3", "#1.2.3", "đi 1.2.3") opens that item; False when the text
+    is not an item code."""
+    code = walk_input.jump_code(code) or code
     if not CODE_RE.match(code):
         return False
     view = await _officer_view(ctx)
@@ -90,9 +95,10 @@ async def jump(ctx: Ctx, code: str) -> bool:
 
 
 async def on_text(ctx: Ctx, text: str) -> bool:
-    """Typed input while a card is open. False when the walk is not waiting for anything."""
+    """Typed input while a card is open, read by one grammar (see conversations.walk_input).
+    False when the walk is not waiting for anything."""
     mode = ctx.state.get("mode")
-    if mode not in ("walk", "den", "explain", "evidence", "need"):
+    if mode not in WALK_MODES:
         return False
     view = await _officer_view(ctx)
     if view is None:
@@ -101,80 +107,96 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if item is None:
         ctx.state["mode"] = None
         return False
+    target = walk_input.jump_code(text)
+    bare = text.strip()
+    if (
+        target is None
+        and mode != "explain"
+        and (view.catalog.item(bare) is not None or bare.count(".") >= 2)
+        and walk_input.bare_code_jumps(item, bare, awaiting_answer=mode in ("walk", "den"))
+    ):
+        target = bare
+    if target is not None:
+        return await jump(ctx, target)
     if mode == "explain":
         await _save_explanation(ctx, view, item, text)
         return True
-    code_text = text.strip().lstrip("#")
-    looks_like_code = bool(CODE_RE.match(code_text)) and (
-        view.catalog.item(code_text) is not None or code_text.count(".") >= 2
-    )
-    if (
-        mode != "den"
-        and looks_like_code
-        and (
-            text.strip().startswith("#") or mode != "walk" or not KINDS[item.kind or "survey"].typed
-        )
-    ):
-        return await jump(ctx, code_text)
-    if mode == "need" and len(text.strip()) >= 15 and " " in text.strip():
-        await _save_explanation(ctx, view, item, text)
+    if mode in ("need", "evidence"):
+        await _not_an_answer(ctx, view, item, text, mode)
         return True
-    if mode == "need":
-        ctx.say(
-            ctx.tr(
-                "%(code)s needs evidence or an explanation. Send the file, or tap "
-                "“Write an explanation”.",
-                code=item.code,
-            ),
-            buttons=_need_buttons(ctx, view, item),
-        )
-        return True
-    if mode == "evidence":
-        ctx.say(
-            ctx.tr(
-                "Please send the evidence file (PDF) for %(code)s here, or tap "
-                "“Write an explanation”.",
-                code=item.code,
-            ),
-            buttons=_need_buttons(ctx, view, item),
-        )
-        return True
-    if mode == "den":
+    if mode == "den" and "/" not in text:
         await _denominator(ctx, view, item, text)
         return True
-    fraction = item.answer is not None and item.answer.denominator is not None
+    fraction = item.kind == "ratio" or (
+        item.answer is not None and item.answer.denominator is not None
+    )
     if fraction and "/" not in text and "%" not in text and not is_na_text(text):
-        try:
-            num = parse_number(text, integer_grouping=True)
-            if num < 0:
-                raise AnswerError(N_("numbers in a ratio cannot be negative"))
-        except AnswerError as err:
-            _refuse(ctx, view, item, err)
-            return True
-        ctx.state.update(mode="den", num=str(num))
-        label = item.answer.denominator if item.answer and item.answer.denominator else ""
-        ctx.say(
-            ctx.tr(
-                "Numerator: %(num)s. Now the denominator — %(label)s:",
-                num=ctx.num(num),
-                label=esc(label),
-            )
-        )
+        _numerator(ctx, view, item, text)
         return True
     try:
         answer = parse_answer(item, text)
+        if fraction and answer.num is not None and answer.den is not None:
+            walk_input.whole_count(answer.num)
+            walk_input.whole_count(answer.den)
     except AnswerError as err:
-        _refuse(ctx, view, item, err)
+        _refuse(ctx, view, item, err, text)
         return True
-    await save(ctx, view, item, answer)
+    ctx.state.pop("num", None)
+    await save_checked(ctx, view, item, answer, _seen_rev(ctx))
     return True
+
+
+async def _not_an_answer(ctx: Ctx, view: UnitView, item: Item, text: str, mode: str) -> None:
+    """Text while the walk waits for a file or an explanation: a long sentence is taken as the
+    explanation, anything else is told what is awaited."""
+    if mode == "need" and len(text.strip()) >= 15 and " " in text.strip():
+        await _save_explanation(ctx, view, item, text)
+        return
+    if mode == "need":
+        msg = ctx.tr(
+            "%(code)s needs evidence or an explanation. Send the file, or tap "
+            "“Write an explanation”.",
+            code=item.code,
+        )
+    else:
+        msg = ctx.tr(
+            "Please send the evidence file (PDF) for %(code)s here, or tap “Write an explanation”.",
+            code=item.code,
+        )
+    ctx.say(msg, buttons=_need_buttons(ctx, view, item))
+
+
+def _numerator(ctx: Ctx, view: UnitView, item: Item, text: str) -> None:
+    """The first half of a ratio typed alone: remember it and ask for the denominator."""
+    try:
+        num = walk_input.whole_count(parse_number(text, integer_grouping=True))
+        if num < 0:
+            raise AnswerError(N_("numbers in a ratio cannot be negative"))
+    except AnswerError as err:
+        _refuse(ctx, view, item, err, text)
+        return
+    ctx.state.update(mode="den", num=str(num))
+    label = item.answer.denominator if item.answer and item.answer.denominator else ""
+    ctx.say(
+        ctx.tr(
+            "Numerator: %(num)s. Now the denominator — %(label)s:",
+            num=ctx.num(num),
+            label=esc(label),
+        )
+        + "\n"
+        + walk_input.hint(ctx)
+    )
 
 
 # ------------------------------------------------------------------ callbacks
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    """Buttons of the walk: a:<unit>:<item>:<option>, na/nd/g/p/n/x/e:<unit>:<item>, fl/f."""
+    """Buttons of the walk: a:<unit>:<item>:<option>:<rev>, na/nd:<unit>:<item>:<rev>,
+    t:<unit>:<item>:<rev> (confirm a typed change), g/p/n/x/e:<unit>:<item>, fl/f.
+
+    ``rev`` is the revision of the card the button was drawn on (walk_cards); buttons drawn
+    before revisions existed have none and are treated as old."""
     kind = parts[0]
     try:
         unit_id = int(parts[1])
@@ -206,6 +228,8 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         return await start(ctx)
     if kind == "g":
         return _show_card(ctx, view, item)
+    if kind == "t":
+        return await _confirm_typed(ctx, view, item, parts)
     if kind == "p":
         return _show_card(ctx, view, _neighbour(view, item, -1))
     if kind == "n":
@@ -231,35 +255,112 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
             )
         )
         return
-    if kind == "na":
-        if item.na is None:
-            return _stale(ctx)
-        return await save(ctx, view, item, Answer(na=True))
-    if kind in ("a", "nd"):
-        return await _pressed(ctx, view, item, kind, parts[3] if len(parts) > 3 else "")
-    _stale(ctx)
+    answer, rev = _button_answer(ctx, item, kind, parts)
+    if answer is None:
+        if kind == "a":
+            ctx.toast(ctx.tr("This button is out of date; the card is shown again."))
+            return _show_card(ctx, view, item)
+        return _stale(ctx)
+    await save_checked(ctx, view, item, answer, rev)
 
 
-async def _pressed(ctx: Ctx, view: UnitView, item: Item, action: str, arg: str) -> None:
-    """An answer button of the card: checked against the buttons the item's kind offers now."""
+def _button_answer(
+    ctx: Ctx, item: Item, action: str, parts: list[str]
+) -> tuple[Answer | None, int | None]:
+    """The answer a pressed answer button stands for (checked against the buttons the item's
+    kind offers now), and the card revision the button carries."""
+    if action == "na":
+        ok = item.na is not None
+        return (Answer(na=True) if ok else None), walk_cards.parse_rev(_part(parts, 3))
     kind, spec = kind_of(item)
-    offered = {
-        (b.action, str(b.arg) if b.arg is not None else "") for b in kind.buttons(ctx, item, spec)
-    }
-    if (action, arg) not in offered:
-        ctx.toast(ctx.tr("This button is out of date; the card is shown again."))
+    for b in kind.buttons(ctx, item, spec):
+        if b.action != action:
+            continue
+        if b.arg is None:
+            rev = _part(parts, 3)
+        elif _part(parts, 3) == str(b.arg):
+            rev = _part(parts, 4)
+        else:
+            continue
+        if action == "nd":
+            return Answer(done=False), walk_cards.parse_rev(rev)
+        if action == "a" and b.arg is not None:
+            option = spec.options[b.arg]
+            answer = Answer(na=True) if option.na else Answer(option=option.id)
+            return answer, walk_cards.parse_rev(rev)
+    return None, None
+
+
+def _part(parts: list[str], n: int) -> str | None:
+    return parts[n] if len(parts) > n else None
+
+
+def _seen_rev(ctx: Ctx) -> int | None:
+    """The revision of the card the person was typing at (None if not known)."""
+    rev = ctx.state.get("rev")
+    return rev if isinstance(rev, int) else None
+
+
+async def _confirm_typed(ctx: Ctx, view: UnitView, item: Item, parts: list[str]) -> None:
+    """ "Change" under the question about a typed answer: the answer waits in the state."""
+    pending = ctx.state.get("pending")
+    if not isinstance(pending, dict) or pending.get("code") != item.code:
+        ctx.toast(ctx.tr("This button is out of date; here is where you are."))
         return _show_card(ctx, view, item)
-    if action == "nd":
-        return await save(ctx, view, item, Answer(done=False))
-    option = spec.options[int(arg)]
-    await save(ctx, view, item, Answer(na=True) if option.na else Answer(option=option.id))
+    try:
+        answer = Answer.from_json(pending["value"])
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return _show_card(ctx, view, item)
+    await save_checked(ctx, view, item, answer, walk_cards.parse_rev(_part(parts, 3)))
 
 
 # ------------------------------------------------------------------ saving
 
 
+async def save_checked(
+    ctx: Ctx, view: UnitView, item: Item, answer: Answer, seen_rev: int | None
+) -> None:
+    """Save, unless that would replace an answer the person did not see (an old button, or a
+    card drawn before someone else answered): then show what is saved and ask first."""
+    if not walk_cards.needs_confirmation(view, item.code, seen_rev, answer.to_json()):
+        await save(ctx, view, item, answer)
+        return
+    if not _editable(ctx, view):
+        return
+    row = view.answers[item.code]
+    current = view.answer(item.code)
+    by = None
+    if row.updated_by not in (None, ctx.person.id):
+        other = await ctx.uow.people.get(row.updated_by)
+        by = other.full_name if other is not None else None
+    rev = walk_cards.revision(view, item.code)
+    u, i = view.unit.id, view.item_id(item.code)
+    if ctx.is_callback:
+        head = (ctx.event.callback_data or "").split(":")
+        data = ":".join([*head[: 4 if head[0] == "a" else 3], str(rev)])
+        walk_cards.forget_message(ctx.state, ctx.event.message_id)
+    else:
+        data = f"t:{u}:{i}:{rev}"
+        ctx.state["pending"] = {"code": item.code, "value": answer.to_json()}
+    ctx.say(
+        walk_cards.ask_text(
+            ctx,
+            item.code,
+            esc(describe(ctx, item, current)) if current else "—",
+            ctx.num(row.points) if row.points is not None else "—",
+            esc(by) if by else None,
+            esc(describe(ctx, item, answer)),
+        ),
+        buttons=walk_cards.ask_buttons(ctx, data, f"g:{u}:{i}"),
+        edit=ctx.is_callback,
+    )
+
+
 async def save(ctx: Ctx, view: UnitView, item: Item, answer: Answer) -> None:
-    """Write one answer with its audit row, tell whoever it overwrote, then show the next card."""
+    """Write one answer with its audit row, tell whoever it overwrote, then show the next card.
+
+    A typed answer also refreshes the item's live card in place, so it never goes on saying
+    "Not answered yet"; a pressed button's own message becomes the summary and the next card."""
     if not _editable(ctx, view):
         return
     score = score_answer(item, answer)
@@ -270,13 +371,29 @@ async def save(ctx: Ctx, view: UnitView, item: Item, answer: Answer) -> None:
         view.unit.id, item_id, answer.to_json(), score.points, ctx.person, "chat"
     )
     view.answers[item.code] = row
+    ctx.state.pop("pending", None)
+    live_card = walk_cards.card_message(ctx.state, item.code)
+    if ctx.is_callback:  # the pressed message becomes the summary (and maybe the next card)
+        walk_cards.forget_message(ctx.state, ctx.event.message_id)
     if before is not None and prev_by not in (None, ctx.person.id) and _prev != row.version:
         await _tell_overwritten(ctx, view, item, prev_by, row.version)
+    _saved_reply(ctx, view, item, answer, score.points if score.applicable else None)
+    if live_card is not None and not (ctx.is_callback and live_card == ctx.event.message_id):
+        _edit_card_above(ctx, view, item, live_card, live=True)  # shows the answer just saved
+    if ctx.state.get("item") == item.code:
+        ctx.state["rev"] = walk_cards.revision(view, item.code)
+
+
+def _saved_reply(
+    ctx: Ctx, view: UnitView, item: Item, answer: Answer, points: Decimal | None
+) -> None:
+    """The summary of a saved answer, then what is needed next (evidence, an explanation, the
+    next unanswered card, or the end of the walk)."""
     summary = ctx.tr(
         "✅ Saved %(code)s: %(value)s → %(points)s points.",
         code=item.code,
         value=describe(ctx, item, answer),
-        points=ctx.num(score.points) if score.applicable else ctx.tr("not counted"),
+        points=ctx.num(points) if points is not None else ctx.tr("not counted"),
     )
     has_file = view.evidence_counts.get(item.code, 0) > 0
     if needs_explanation(item, answer, has_file) and item.code not in view.explanations:
@@ -366,6 +483,9 @@ async def _save_explanation(ctx: Ctx, view: UnitView, item: Item, text: str) -> 
         return
     await ctx.uow.answers.set_explanation(view.unit.id, view.item_id(item.code), text, ctx.person)
     view.explanations[item.code] = True  # type: ignore[assignment]
+    live_card = walk_cards.card_message(ctx.state, item.code)
+    if live_card is not None:
+        _edit_card_above(ctx, view, item, live_card, live=True)  # "✍️ Explanation given"
     summary = ctx.tr("✅ Explanation saved for %(code)s.", code=item.code)
     nxt = _next_unanswered(view, item)
     if nxt is None:
@@ -389,31 +509,51 @@ async def _denominator(ctx: Ctx, view: UnitView, item: Item, text: str) -> None:
         ctx.state["mode"] = "walk"
         return _show_card(ctx, view, item)
     try:
-        den = parse_number(text, integer_grouping=True)
+        den = walk_input.whole_count(parse_number(text, integer_grouping=True))
         answer = validate_ratio(num, den)
     except AnswerError as err:
         ctx.say(
             ctx.tr(
                 "⚠️ %(problem)s. Type the denominator again — %(label)s:",
                 problem=ctx.problem(err.message, err.params),
-                label=item.answer.denominator if item.answer else "",
+                label=esc(item.answer.denominator or "") if item.answer else "",
             )
         )
         return
     ctx.state.pop("num", None)
-    await save(ctx, view, item, answer)
+    await save_checked(ctx, view, item, answer, _seen_rev(ctx))
 
 
 # ------------------------------------------------------------------ cards
 
 
 def _show_card(ctx: Ctx, view: UnitView, item: Item, prefix: str | None = None) -> None:
-    ctx.state.update(mode="walk", item=item.code, unit_id=view.unit.id)
+    """Show ``item``'s card: in the pressed message (a button) or as a new message whose id
+    comes back after delivery; either way it becomes the item's one live card."""
+    ctx.state.update(
+        mode="walk", item=item.code, unit_id=view.unit.id, rev=walk_cards.revision(view, item.code)
+    )
     ctx.state.pop("num", None)
     text = card_text(ctx, view, item)
     if prefix:
         text = prefix + "\n\n" + text
-    ctx.say(text, buttons=card_buttons(ctx, view, item), edit=ctx.is_callback)
+    buttons = card_buttons(ctx, view, item)
+    older = walk_cards.card_message(ctx.state, item.code)
+    if ctx.is_callback and ctx.event.message_id is not None:
+        walk_cards.note_card(ctx.state, item.code, ctx.event.message_id)
+        ctx.say(text, buttons=buttons, edit=True)
+    else:
+        ctx.say(text, buttons=buttons, tag=walk_cards.CARD_TAG + item.code)
+    if older is not None and older != ctx.event.message_id:
+        _edit_card_above(ctx, view, item, older, live=False)  # the new card takes over
+
+
+def _edit_card_above(ctx: Ctx, view: UnitView, item: Item, message_id: int, *, live: bool) -> None:
+    """Edit an earlier message showing ``item``'s card: refreshed with its buttons (``live``),
+    or without them when a newer card of the item takes over, so one card per item answers.
+    If that message cannot be edited any more, nothing is sent instead."""
+    buttons = card_buttons(ctx, view, item) if live else ()
+    ctx.say(card_text(ctx, view, item), buttons=buttons, edit_message_id=message_id, edit_only=True)
 
 
 def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
@@ -463,29 +603,33 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
     )
     lines.append("")
     lines.append("👉 " + prompt(ctx, item))
+    lines.append(walk_input.hint(ctx))
     return join_lines(lines)
 
 
 def prompt(ctx: Ctx, item: Item) -> str:
     kind, spec = kind_of(item)
+    if item.kind == "choice":
+        return ctx.tr("Tap an answer or type its number:")
     return esc(kind.prompt(ctx, item, spec))
 
 
 def card_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ...], ...]:
+    """The card's buttons; answer buttons carry the card's revision, options are numbered
+    (typing the number picks the option too), and an answered card moves on with "Next"."""
     u, i = view.unit.id, view.item_id(item.code)
+    rev = walk_cards.revision(view, item.code)
     kind, a = kind_of(item)
-    rows: list[tuple[Button, ...]] = [
-        (Button(b.label, f"{b.action}:{u}:{i}" + (f":{b.arg}" if b.arg is not None else "")),)
-        for b in kind.buttons(ctx, item, a)
-    ]
+    rows: list[tuple[Button, ...]] = []
+    for b in kind.buttons(ctx, item, a):
+        numbered = b.action == "a" and b.arg is not None
+        label = f"{(b.arg or 0) + 1}. {b.label}" if numbered else b.label
+        arg = f":{b.arg}" if b.arg is not None else ""
+        rows.append((Button(label, f"{b.action}:{u}:{i}{arg}:{rev}"),))
     if item.na is not None and not any(o.na for o in a.options):
-        rows.append((Button(ctx.tr("Not applicable"), f"na:{u}:{i}"),))
-    rows.append(
-        (
-            Button(ctx.tr("◀ Back"), f"p:{u}:{i}"),
-            Button(ctx.tr("Later ▶"), f"n:{u}:{i}"),
-        )
-    )
+        rows.append((Button(ctx.tr("Not applicable"), f"na:{u}:{i}:{rev}"),))
+    onward = ctx.tr("Next ▶") if item.code in view.answers else ctx.tr("Later ▶")
+    rows.append((Button(ctx.tr("◀ Back"), f"p:{u}:{i}"), Button(onward, f"n:{u}:{i}")))
     extra = [Button(ctx.tr("☰ Fields"), f"fl:{u}")]
     if item.evidence:
         extra.append(Button(ctx.tr("📎 Evidence"), f"e:{u}:{i}"))
@@ -619,15 +763,15 @@ def _editable(ctx: Ctx, view: UnitView) -> bool:
     return True
 
 
-def _refuse(ctx: Ctx, view: UnitView, item: Item, err: AnswerError) -> None:
-    ctx.say(
-        ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params))
-        + "\n"
-        + prompt(ctx, item)
-        + "\n"
-        + ctx.tr("Nothing was changed."),
-        buttons=card_buttons(ctx, view, item),
-    )
+def _refuse(ctx: Ctx, view: UnitView, item: Item, err: AnswerError, text: str) -> None:
+    """Two lines, no buttons (the card above keeps the only live answer buttons): what was
+    wrong, and what to type — or how to jump when a code was typed where it reads as a number."""
+    bare = text.strip()
+    if CODE_RE.match(bare) and bare.count(".") >= 1 and view.catalog.item(bare) is not None:
+        todo = walk_input.jump_hint(ctx, bare)
+    else:
+        todo = prompt(ctx, item)
+    ctx.say(ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params)) + "\n" + todo)
 
 
 def _stale(ctx: Ctx) -> None:

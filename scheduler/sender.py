@@ -323,6 +323,8 @@ class Sender:
             if err.kind == "bad_request":
                 if edit_message_id is not None and "not modified" in err.description:
                     return Delivery("sent", edit_message_id, attempts=attempt)
+                if edit_message_id is not None and reply.edit_only:
+                    return Delivery("failed", error=err.description, attempts=attempt)
                 if edit_message_id is not None:
                     # the message to edit is gone or too old: show the reply as a new one
                     edit_message_id = None

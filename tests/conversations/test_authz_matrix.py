@@ -110,6 +110,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "na:<unit>:<item>":                    ("··",  "Y·",  "··",  "··",  "··"),
     "nd:<unit>:<item>":                    ("··",  "Y·",  "··",  "··",  "··"),
     "g:<unit>:<item>":                     ("··",  "Y·",  "··",  "··",  "··"),
+    "t:<unit>:<item>:<rev>":               ("··",  "Y·",  "··",  "··",  "··"),
     "p:<unit>:<item>":                     ("··",  "Y·",  "··",  "··",  "··"),
     "n:<unit>:<item>":                     ("··",  "Y·",  "··",  "··",  "··"),
     "x:<unit>:<item> + explanation":       ("··",  "Y·",  "··",  "··",  "··"),
@@ -1135,6 +1136,12 @@ ROWS: dict[str, Row] = {
     "g:<unit>:<item>": Row(
         "cb:g",
         act=lambda c: c.actor.press(f"g:{c.uid}:{c.item(OUT_FIELD)}"),
+        effect=lambda c: c.walk_card(c.uid),
+    ),
+    # "Đổi" under the question about a typed change; with no change waiting it shows the card
+    "t:<unit>:<item>:<rev>": Row(
+        "cb:t",
+        act=lambda c: c.actor.press(f"t:{c.uid}:{c.item(OUT_FIELD)}:0"),
         effect=lambda c: c.walk_card(c.uid),
     ),
     "p:<unit>:<item>": Row(

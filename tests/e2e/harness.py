@@ -83,9 +83,15 @@ class Chat:
     user_id: int
 
     async def send(self, text: str, expect: str | None = None, timeout: float = 15) -> Record:
-        """Send as the user; wait for the bot's next message (containing ``expect`` if given)."""
+        """Send as the user; wait for the bot's next new message (containing ``expect`` if
+        given). Typed text may also edit an earlier card in place; that edit is not the answer."""
         await self.emu.send_text(self.user_id, text)
-        return await self._wait(expect, timeout)
+
+        def new_message(r: Record) -> bool:
+            return not r.edited and (expect is None or expect in (r.plain or ""))
+
+        new_message.__name__ = f"a new message containing {expect!r}"
+        return await self.emu.wait_for(self.user_id, new_message, timeout)
 
     async def press(self, label: str, expect: str | None = None, timeout: float = 15) -> Record:
         await self.emu.press(self.user_id, text=label)
@@ -94,6 +100,23 @@ class Chat:
     async def press_data(self, data: str, timeout: float = 15) -> dict:
         query = await self.emu.press_data(self.user_id, data)
         return await self.emu.wait_for_callback_answer(query["id"], timeout)
+
+    async def press_on(
+        self, message_id: int, data: str, expect: str | None = None, timeout: float = 15
+    ) -> Record:
+        """Press a button with ``data`` as it was on message ``message_id`` (an old message up the
+        chat, or a button the message had before it was edited) and wait for the bot's answer."""
+        await self.emu.press_data(self.user_id, data, message_id=message_id)
+        return await self._wait(expect, timeout)
+
+    async def edited(self, message_id: int, expect: str, timeout: float = 15) -> Record:
+        """Wait until the bot has edited message ``message_id`` to contain ``expect``."""
+
+        def edited_to(r: Record) -> bool:
+            return r.message_id == message_id and r.edited and expect in (r.plain or "")
+
+        edited_to.__name__ = f"message {message_id} edited to contain {expect!r}"
+        return await self.emu.wait_for(self.user_id, edited_to, timeout, since=0)
 
     async def _wait(self, expect: str | None, timeout: float) -> Record:
         if expect is None:

@@ -40,12 +40,12 @@ async def test_h1_walks_the_worked_example_to_90_and_excellent(stack):
     await lan.send("1,5", expect="không phải số lượng")
     assert (await answers_of(stack, "H1"))["1.2"] == {"number": "1"}  # the answer stays
     await lan.send("/score 1.3", expect="1.3 ·")
-    card = await lan.press("Có (1đ)", expect="1.4 ·")
+    card = await lan.press("1. Có (1đ)", expect="1.4 ·")
     assert "0 điểm khi tiêu chí 1.3 đạt 0 điểm" in card.plain
-    await lan.press("Có (1đ)", expect="2.1 ·")
-    await lan.press("Có (0,125đ)", expect="2.2 ·")
-    await lan.press("Có (1,875đ)", expect="2.3 ·")
-    done = await lan.press("Có (2đ)", expect="Tất cả tiêu chí")
+    await lan.press("1. Có (1đ)", expect="2.1 ·")
+    await lan.press("1. Có (0,125đ)", expect="2.2 ·")
+    await lan.press("1. Có (1,875đ)", expect="2.3 ·")
+    done = await lan.press("1. Có (2đ)", expect="Tất cả tiêu chí")
     assert "2 điểm" in done.plain
     progress = await lan.send("/progress", expect="Xuất sắc")
     assert "90" in progress.plain and "≥ 90, mọi lĩnh vực ≥ 80%" in progress.plain
@@ -62,5 +62,5 @@ async def test_an_item_that_does_not_apply_is_never_asked(stack):
     await mai.send("/score", expect="Tiêu chí 1/6")
     await mai.send("#2.2", expect="không áp dụng với đơn vị của bạn")
     await mai.send("/score 2.1", expect="2.1 ·")
-    nxt = await mai.press("Có (0,125đ)", expect="2.3 ·")
+    nxt = await mai.press("1. Có (0,125đ)", expect="2.3 ·")
     assert "2.2 ·" not in nxt.plain

@@ -172,7 +172,7 @@ async def test_a_published_period_refuses_chat_edits_until_an_admin_unpublishes(
     frozen = "results of 2024 are published (official)"
     await officer.send("/score 4.1", expect="4.1")
     await officer.press(
-        "Có Quy chế làm việc và văn bản phân công, cập nhật khi có thay đổi (1.5 pts)",
+        "1. Có Quy chế làm việc và văn bản phân công, cập nhật khi có thay đổi (1.5 pts)",
         expect=frozen,
     )
     await officer.send("/submit", expect=frozen)
@@ -183,7 +183,7 @@ async def test_a_published_period_refuses_chat_edits_until_an_admin_unpublishes(
     await admin.send("/unpublish điều chỉnh 4.1", expect="publication 1 is kept")
     await officer.send("/score 4.1", expect="4.1")
     await officer.press(
-        "Có Quy chế làm việc và văn bản phân công, cập nhật khi có thay đổi (1.5 pts)",
+        "1. Có Quy chế làm việc và văn bản phân công, cập nhật khi có thay đổi (1.5 pts)",
         expect="Saved 4.1",
     )
     assert (await standing(stack, "X03")).result.index > before

@@ -43,7 +43,7 @@ async def test_walk_back_skip_jump_and_answers_become_points(stack):
     assert "1.1.1.a" in card.plain
     await lan.press("Để sau ▶", expect="1.1.1.b")
     await lan.press("◀ Trước", expect="1.1.1.a")
-    rec = await lan.press("Chưa đầy đủ (0,25đ)", expect="0,25 điểm")
+    rec = await lan.press("2. Chưa đầy đủ (0,25đ)", expect="0,25 điểm")  # options numbered
     assert "tài liệu kiểm chứng" in rec.plain.lower()
     await lan.press("✍️ Viết giải trình", expect="giải trình")
     await lan.send("Kế hoạch đã ban hành nhưng thiếu phụ lục phân công", expect="1.1.1.b")
@@ -82,7 +82,7 @@ async def test_forged_and_stale_buttons_never_write_elsewhere(stack):
     lan = await join(stack, 6301)
     card = await lan.send("/score", expect="1.1.1.a")
     data = card.buttons[0][0]["callback_data"]
-    _, unit, item, opt = data.split(":")
+    _, unit, item, opt, _rev = data.split(":")  # a:<unit>:<item>:<option>:<card revision>
     answer = await lan.press_data(f"a:{int(unit) + 1}:{item}:{opt}")  # the other commune
     assert answer.show_alert and "không" in (answer.text or "").lower()
     stale = await lan.press_data(f"a:{unit}:424242:0")  # an item that does not exist (any more)

@@ -1,0 +1,79 @@
+"""One grammar for what an officer types while a card is open (issue 16, finding 2).
+
+The same words mean the same thing on every card, so a phone user never has to guess:
+
+* ``#1.2.3``, ``đi 1.2.3`` or ``go 1.2.3`` jumps to a criterion, everywhere;
+* a bare code jumps only where it cannot be an answer (a choice or date card, never a number,
+  ratio or points card, where "1.3" is a number);
+* on a choice card a number picks that option;
+* ``hủy`` / ``cancel`` leaves whatever prompt is open (like /cancel);
+* counts (a ratio's numerator and denominator) are whole numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from conversations.context import Ctx
+from scoring.answers import AnswerError, fold, parse_answer
+from scoring.catalog import Item
+from scoring.i18n import N_
+
+CODE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9A-Za-z]+)*|[A-Za-z]\.[0-9]+(?:\.[0-9A-Za-z]+)*)\s*$")
+_JUMP_RE = re.compile(r"^\s*(?:#|(?:di|go)\s+)\s*(\S+)\s*$")
+_CANCEL_WORDS = frozenset({"huy", "cancel", "/huy"})
+# kinds whose typed answers are words or dates: only there can a bare code be told from an answer;
+# on every other card (number, ratio, points, …) "1.3" or "2.2.1" reads as a (bad) number
+WORDY_KINDS = frozenset({"choice", "date"})
+
+
+def is_cancel(text: str) -> bool:
+    """``hủy`` (with or without diacritics) or ``cancel``: leave the open prompt."""
+    return fold(text) in _CANCEL_WORDS
+
+
+def jump_code(text: str) -> str | None:
+    """The code of an explicit jump (``#1.2.3``, ``đi 1.2.3``, ``go 1.2.3``), else None."""
+    m = _JUMP_RE.match(fold(text))
+    if m is None:
+        return None
+    code = text.strip()[-len(m[1]) :]  # the code as typed (case kept: "B.1")
+    return code if CODE_RE.match(code) else None
+
+
+def bare_code_jumps(item: Item, text: str, *, awaiting_answer: bool) -> bool:
+    """Whether a bare code (``3.2``) typed on this card means "go there" rather than an answer.
+
+    Only where it cannot be an answer: while no answer is awaited, or on a card whose answers
+    do not read it (a choice card where it is no option number, a date card); never on a
+    number card, where a code and a number look alike."""
+    if not CODE_RE.match(text):
+        return False
+    if not awaiting_answer:
+        return True
+    kind = item.answer.kind if item.answer is not None else ""
+    if kind not in WORDY_KINDS:
+        return False
+    try:
+        parse_answer(item, text)
+    except AnswerError:
+        return True
+    return False
+
+
+def whole_count(value: Decimal) -> Decimal:
+    """A count (a ratio's numerator or denominator) must be a whole number: "1,3" is refused."""
+    if value != value.to_integral_value():
+        raise AnswerError(N_("this is a count; give a whole number"))
+    return value
+
+
+def hint(ctx: Ctx) -> str:
+    """The one short line every card ends with: how to jump and how to stop."""
+    return ctx.tr("⌨️ Go to a criterion: #1.2.3 or “go 1.2.3” · stop: “cancel”")
+
+
+def jump_hint(ctx: Ctx, code: str) -> str:
+    """What to do when a code was typed where it reads as an answer."""
+    return ctx.tr("To go to %(code)s, type #%(code)s.", code=code.strip()[:20])
