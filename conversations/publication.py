@@ -120,7 +120,7 @@ async def publish_period(
         sheets.build_ranking_workbook(rows, period).save(sheet)
     except OSError:
         sheet = None
-    attach = sheet is not None and outbox_sends_documents()
+    attach = sheet is not None
     recipients: dict[int, tuple[m.Person, list[A.Standing]]] = {}
     for r in rows:
         await uow.submissions.set_status(r.unit.id, "published", by, note="published", at=now)
@@ -158,18 +158,6 @@ async def publish_period(
         ):
             queued += 1
     return PublishReport(year, len(rows), queued, sheet, now)
-
-
-def outbox_sends_documents() -> bool:
-    """Whether the outbox dispatcher turns a payload's "document" into an attachment (older
-    dispatchers send the text only; then the broadcast does not promise an attachment)."""
-    try:
-        from scheduler.outbox import reply_from_payload
-
-        probe = {"text": "", "document": {"path": "x", "name": "x", "mime_type": XLSX}}
-        return reply_from_payload(probe).document is not None
-    except Exception:
-        return False
 
 
 async def reopen_unit(
