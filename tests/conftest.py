@@ -16,6 +16,10 @@ never touch the admin database's own tables.
 Redis (``redis_server`` / ``redis_target``): the local server, each test with its own key
 namespace, whose keys are deleted at the end.
 
+Shared by several test folders (so no test module imports another's): ``cli`` (the ``parbot``
+command in-process on ``db_url``), ``sqlite_sm`` (a migrated SQLite file opened as the product
+opens it) and ``stack`` (the Bot API emulator + the real runtime, both runtimes).
+
 Environment:
   ``PARBOT_TEST_PG_URL``    – admin URL (default ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``)
   ``PARBOT_TEST_REDIS_URL`` – Redis URL (default ``redis://127.0.0.1:6379/0``)
@@ -35,13 +39,16 @@ from typing import TypeVar
 
 import asyncpg
 import pytest
+from click.testing import CliRunner, Result
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.cli import main as parbot_cli
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker
 from storage.repositories import ItemSpec
 from storage.uow import UnitOfWork
+from tests.e2e.harness import Stack, close_stack, make_stack
 
 T = TypeVar("T")
 
@@ -221,6 +228,58 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return make_sessionmaker(engine)
+
+
+@pytest.fixture
+async def sqlite_sm(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated SQLite file with one connection, as the product opens SQLite (bot/app.py)."""
+    url = f"sqlite+aiosqlite:///{(tmp_path / 'parbot.db').as_posix()}"
+    await migrate.upgrade(url)
+    eng = make_engine(url, pool_size=1, max_overflow=0)
+    try:
+        yield make_sessionmaker(eng)
+    finally:
+        await eng.dispose()
+
+
+# ----------------------------------------------------------------------------------- the CLI
+
+CliRun = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(db_url: str, tmp_path: Path) -> CliRun:
+    """``parbot`` in-process on a fresh migrated database, messages in English.
+
+    ``cli("rank", "--period", "2024")`` asserts exit code 0; ``code=N`` asserts N instead;
+    ``ok=False`` asserts nothing (the caller checks the result); ``locale="vi"`` for Vietnamese.
+    """
+    runner = CliRunner()
+    env = {"PARBOT_DATABASE_URL": db_url, "PARBOT_DATA_DIR": str(tmp_path / "data")}
+
+    def run(*args: str, ok: bool = True, code: int | None = None, locale: str = "en") -> Result:
+        result = runner.invoke(
+            parbot_cli, list(args), env={**env, "PARBOT_LOCALE": locale}, catch_exceptions=False
+        )
+        expected = code if code is not None else 0 if ok else None
+        if expected is not None:
+            assert result.exit_code == expected, result.output + (result.stderr or "")
+        return result
+
+    return run
+
+
+# ----------------------------------------------------------------- the bot over real HTTP
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    """The Bot API emulator and the real ``parbot`` runtime (each of the two) over real HTTP."""
+    s = await make_stack(tmp_path, request.param)
+    try:
+        yield s
+    finally:
+        await close_stack(s)
 
 
 # --------------------------------------------------------------------------------------- Redis

@@ -10,10 +10,6 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from bot.cli import main
 from scoring.catalog import Item, load_catalog_file, sample_catalog_paths
 
 XA = sample_catalog_paths()["xa-mau-2024"]
@@ -46,24 +42,6 @@ def sheet(unit: str, **overrides: str) -> list[str]:
     for code, value in overrides.items():  # bonus / penalty
         rows.append(f"{unit},{code.replace('_', '.')},{value},")
     return rows
-
-
-@pytest.fixture
-def cli(db_url: str, tmp_path: Path):
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output + (result.stderr or "")
-        return result
-
-    return run
 
 
 def write(tmp_path: Path, name: str, lines: list[str]) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from conversations import assessment as A
 from storage.models import Broadcast, OutboxMessage
-from tests.e2e.test_e2e_faults import eventually
+from tests.e2e.harness import eventually
 
 NOTICE = "Họp giao ban CCHC lúc 14h thứ Sáu <tại> phòng họp số 2 & trực tuyến"
 

@@ -7,9 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from conversations import evidence_pack as pack
 from scoring.catalog import sample_catalog_paths
 from storage.db import make_engine, make_sessionmaker
@@ -17,23 +15,6 @@ from storage.files import EvidenceStore
 from storage.uow import UnitOfWork
 
 XA = sample_catalog_paths()["xa-mau-2024"]
-
-
-@pytest.fixture
-def cli(db_url: str, tmp_path: Path):
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        assert result.exit_code == code, result.output + (result.stderr or "")
-        return result
-
-    return run
 
 
 def _seed_evidence(db_url: str, store: EvidenceStore, files: list[tuple[str, str, str]]) -> None:

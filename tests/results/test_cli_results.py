@@ -9,32 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from bot.cli import main
 from conversations import assessment as A
 from storage.db import make_engine, make_sessionmaker
 from storage.uow import UnitOfWork
 from tests.results.helpers import CAT, PHONG, STANDARD_ANSWERS, SURVEY, UNITS, XA
-
-
-@pytest.fixture
-def cli(db_url: str, tmp_path: Path):
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output + (result.stderr or "")
-        return result
-
-    return run
 
 
 def write(tmp_path: Path, name: str, lines: list[str]) -> str:
