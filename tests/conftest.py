@@ -16,6 +16,9 @@ never touch the admin database's own tables.
 Redis (``redis_server`` / ``redis_target``): the local server, each test with its own key
 namespace, whose keys are deleted at the end.
 
+Tiers: every test gets one marker from its folder (``TIERS`` below, registered in
+pyproject.toml), so ``pytest -m "not e2e and not browser"`` is the fast loop.
+
 Shared by several test folders (so no test module imports another's): ``cli`` (the ``parbot``
 command in-process on ``db_url``), ``sqlite_sm`` (a migrated SQLite file opened as the product
 opens it) and ``stack`` (the Bot API emulator + the real runtime, both runtimes).
@@ -280,6 +283,52 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         yield s
     finally:
         await close_stack(s)
+
+
+# ---------------------------------------------------------------------------------- tiers
+
+# Folder under tests/ → tier marker. "" is the top level (tests/test_*.py).
+TIERS: dict[str, str] = {
+    # pure functions: no database, no network
+    "scoring": "domain",
+    "plan": "domain",
+    "evidence_check": "domain",
+    # repositories, unit of work and migrations on SQLite and PostgreSQL
+    "storage": "storage",
+    # the conversation core, the CLI, the outbox and the emulator, in-process
+    "conversations": "core",
+    "results": "core",
+    "reminders": "core",
+    "cli": "core",
+    "bot": "core",
+    "evidence_pack": "core",
+    "outbox": "core",
+    "emulator": "core",
+    "fuzz": "core",
+    # the real runtime over HTTP (both runtimes), worker processes
+    "e2e": "e2e",
+    "security": "e2e",
+    "scaleout": "e2e",
+    # timeouts, outages, kill -9
+    "faults": "faults",
+    # the demo page in Chromium
+    "browser": "browser",
+    # repository-wide checks: translations, ruff, mypy, import contracts
+    "": "quality",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by -m
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(here).parts
+        folder = parts[0] if len(parts) > 1 else ""
+        if folder not in TIERS:
+            raise pytest.UsageError(
+                f"{item.path}: tests/{folder}/ has no tier; add it to TIERS in tests/conftest.py"
+            )
+        item.add_marker(TIERS[folder])
 
 
 # --------------------------------------------------------------------------------------- Redis
