@@ -17,12 +17,6 @@ from conversations import review as R
 from conversations.i18n import t
 
 
-def _cli():  # type: ignore[no-untyped-def]
-    from bot import cli  # imported late: bot.cli imports this module while it loads
-
-    return cli
-
-
 @click.group("appraiser", help="Người thẩm định / appraisers.")
 def appraiser_group() -> None:
     pass
@@ -44,8 +38,9 @@ def appraiser_group() -> None:
 def appraiser_assign(
     telegram_id: int | None, invite_code: str | None, year: int, field_code: str, board: str | None
 ) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
     if (telegram_id is None) == (invite_code is None):
         click.echo(t(s.locale, "Give exactly one of --person and --invite."), err=True)
         raise SystemExit(2)
@@ -58,9 +53,9 @@ def appraiser_assign(
             return person.full_name
 
     try:
-        name = cli._run(s, go)
+        name = _run(s, go)
     except (R.AssignError, A.NotFound) as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was assigned:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was assigned:"))
         return
     where = board or t(s.locale, "all boards")
     click.echo(
@@ -78,8 +73,9 @@ def appraiser_assign(
 @appraiser_group.command("list", help="Danh sách phân công / list the assignments.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def appraiser_list(year: int) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
 
     async def go(db: Any) -> list[tuple[str, int, str, str | None]]:
         async with db.uow() as uow:
@@ -91,9 +87,9 @@ def appraiser_list(year: int) -> None:
             return out
 
     try:
-        rows = cli._run(s, go)
+        rows = _run(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "No list:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No list:"))
         return
     if not rows:
         click.echo(t(s.locale, "No appraiser has been assigned a field yet."))
@@ -112,16 +108,18 @@ def survey_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def survey_import(file: str, year: int) -> None:
-    cli = _cli()
-    n = cli._import("survey", file, year, R.import_survey)
-    click.echo(t(cli._settings().locale, "Survey points: %(n)s saved.", n=n))
+    from bot.cli import _import, _settings  # late: bot.cli loads this module
+
+    n = _import("survey", file, year, R.import_survey)
+    click.echo(t(_settings().locale, "Survey points: %(n)s saved.", n=n))
 
 
 @click.command("publish", help="Công bố kết quả một năm / publish a year's results.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def publish(year: int) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
 
     async def go(db: Any) -> P.PublishReport:
         async with db.uow() as uow:
@@ -130,9 +128,9 @@ def publish(year: int) -> None:
             )
 
     try:
-        report = cli._run(s, go)
+        report = _run(s, go)
     except (P.PublicationError, A.NotFound) as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not published:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not published:"))
         return
     click.echo(
         t(
@@ -151,8 +149,9 @@ def publish(year: int) -> None:
 @click.option("--unit", "unit_code", required=True, help="Mã đơn vị / unit code.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def reopen(unit_code: str, year: int) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
 
     async def go(db: Any) -> str:
         async with db.uow() as uow:
@@ -160,9 +159,9 @@ def reopen(unit_code: str, year: int) -> None:
             return unit.name
 
     try:
-        name = cli._run(s, go)
+        name = _run(s, go)
     except (P.PublicationError, A.NotFound) as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not reopened:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not reopened:"))
         return
     click.echo(t(s.locale, "%(unit)s is reopened.", unit=name))
 

@@ -100,9 +100,9 @@ def plausible_value(item: Item, rng: random.Random, quality: float) -> str | Non
         num = den if good else int(den * rng.uniform(0.7, 1.0))
         return f"{num}/{den}"
     if a.kind == "number":
-        best = next(b for b in a.bands if b.points == item.max)
+        top = next(b for b in a.bands if b.points == item.max)
         if good:
-            return str(best.min)
+            return str(top.min)
         return str(rng.choice([b.min for b in a.bands]))
     if a.kind == "date":
         assert a.deadline is not None

@@ -350,7 +350,7 @@ async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
     changed = 0
     for unit, db_item, item, answer, expl in todo:
         score = score_answer(item, answer)
-        row, previous = await uow.answers.set_answer(
+        saved, previous = await uow.answers.set_answer(
             unit.id,
             db_item.id,
             answer.to_json(),
@@ -359,7 +359,7 @@ async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
             "import",
             reason="import",
         )
-        if previous != row.version:
+        if previous != saved.version:
             changed += 1
         if expl:
             await uow.answers.set_explanation(unit.id, db_item.id, expl, None)

@@ -95,7 +95,7 @@ async def recipients(
     people: dict[int, m.Person] = {}
     their_units: dict[int, list[m.Unit]] = defaultdict(list)
     for unit_id, person in rows:
-        if person.id == ctx.person.id:
+        if unit_id is None or person.id == ctx.person.id:  # never None: the query filters it
             continue
         people[person.id] = person
         unit = by_id[unit_id]

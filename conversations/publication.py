@@ -115,9 +115,10 @@ async def publish_period(
         raise PublicationError(N_("No units with a catalog in %(year)s yet."), year=year)
     await uow.periods.publish(period, now)
     rows = await A.standings(uow, year)
-    sheet: Path | None = sheets.export_path(data_dir, f"xep-hang-{year}-cong-bo")
+    path = sheets.export_path(data_dir, f"xep-hang-{year}-cong-bo")
     try:
-        sheets.build_ranking_workbook(rows, period).save(sheet)
+        sheets.build_ranking_workbook(rows, period).save(path)
+        sheet: Path | None = path
     except OSError:
         sheet = None
     attach = sheet is not None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram import (
+    Bot,
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -96,7 +97,7 @@ _ERRORS = (TelegramError, asyncio.TimeoutError)
 
 class PtbTransport:
     def __init__(self, app: Application):  # type: ignore[type-arg]
-        self.bot = app.bot
+        self.bot: Bot = app.bot
 
     async def send(self, chat_id: int, reply: Reply) -> int:
         markup = _markup(reply)

@@ -342,7 +342,7 @@ class ClassGap:
     fields_below: Mapping[str, Decimal]  # field code → percentage points missing
 
 
-def next_class_gap(catalog: Catalog, result: UnitResult) -> ClassGap | None:
+def next_class_gap(catalog: Catalog, result: ResultSummary) -> ClassGap | None:
     if result.class_rank == 0:
         return None
     rule = catalog.classification[result.class_rank - 1]

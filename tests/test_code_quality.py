@@ -1,4 +1,5 @@
-"""The typed core stays typed: mypy --strict over the domain, storage and pure packages."""
+"""The code stays typed and linted: mypy --strict over every package ([tool.mypy] in
+pyproject.toml) and ruff's error checks."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_mypy_strict_on_the_core():
+def test_mypy_strict_on_every_package():
     result = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
