@@ -38,20 +38,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import asyncpg
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.cli import main as parbot_cli
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker
 from storage.repositories import ItemSpec
 from storage.uow import UnitOfWork
-from tests.e2e.harness import Stack, close_stack, make_stack
+
+if TYPE_CHECKING:  # the CLI and the runtime load only when a test asks for them
+    from tests.e2e.harness import Stack
 
 T = TypeVar("T")
 
@@ -257,6 +258,10 @@ def cli(db_url: str, tmp_path: Path) -> CliRun:
     ``cli("rank", "--period", "2024")`` asserts exit code 0; ``code=N`` asserts N instead;
     ``ok=False`` asserts nothing (the caller checks the result); ``locale="vi"`` for Vietnamese.
     """
+    from click.testing import CliRunner
+
+    from bot.cli import main as parbot_cli
+
     runner = CliRunner()
     env = {"PARBOT_DATABASE_URL": db_url, "PARBOT_DATA_DIR": str(tmp_path / "data")}
 
@@ -278,6 +283,8 @@ def cli(db_url: str, tmp_path: Path) -> CliRun:
 @pytest.fixture(params=["aiogram", "ptb"])
 async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
     """The Bot API emulator and the real ``parbot`` runtime (each of the two) over real HTTP."""
+    from tests.e2e.harness import close_stack, make_stack
+
     s = await make_stack(tmp_path, request.param)
     try:
         yield s
