@@ -267,14 +267,25 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
 @click.option("--role", type=click.Choice(list(A.ROLES)), required=True, help="Vai trò / role.")
 @click.option("--period", "year", type=int, default=None, help="Năm (mặc định: mới nhất).")
 @click.option("--ttl-days", type=int, default=None, help="Hiệu lực (ngày) / valid for days.")
-def invite(unit_code: str | None, role: str, year: int | None, ttl_days: int | None) -> None:
+@click.option(
+    "--second-unit", is_flag=True, help="Cho giữ thêm đơn vị này / may keep another unit too."
+)
+def invite(
+    unit_code: str | None, role: str, year: int | None, ttl_days: int | None, second_unit: bool
+) -> None:
     s = _settings()
     ttl = timedelta(days=ttl_days or s.invite_ttl_days)
 
     async def go(db: Database) -> tuple[str, Any]:
         async with db.uow() as uow:
             return await A.create_invite(
-                uow, year=year, unit_code=unit_code, role=role, ttl=ttl, now=datetime.now(UTC)
+                uow,
+                year=year,
+                unit_code=unit_code,
+                role=role,
+                ttl=ttl,
+                now=datetime.now(UTC),
+                allow_second_unit=second_unit,
             )
 
     try:
@@ -297,7 +308,7 @@ main.add_command(run_command)
 main.add_command(demo_command)
 
 # Capabilities add their commands from modules of their own (plan, exports, survey, publication).
-for _module in ("bot.cli_plan", "bot.cli_exports", "bot.cli_results"):
+for _module in ("bot.cli_plan", "bot.cli_exports", "bot.cli_results", "bot.cli_access"):
     try:
         importlib.import_module(_module).register(main)
     except ModuleNotFoundError as _exc:

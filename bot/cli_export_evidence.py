@@ -116,6 +116,18 @@ def export_evidence(
         )
         for name in summary.missing[:50]:
             click.echo(f"  - {name}", err=True)
+    if summary.failed:
+        click.echo(
+            t(
+                loc,
+                "%(n)s file(s) could not be read and were left out (marked in the index); "
+                "the rest of the pack was written:",
+                n=len(summary.failed),
+            ),
+            err=True,
+        )
+        for name in list(summary.failed)[:50]:
+            click.echo(f"  - {name}", err=True)
 
 
 def _size(n: int, loc: str) -> str:

@@ -24,7 +24,6 @@ import click
 
 from bot.app import Database
 from bot.settings import Settings
-from conversations import assessment as A
 from conversations import deadlines as D
 from conversations.i18n import t
 from conversations.plan import (
@@ -35,8 +34,9 @@ from conversations.plan import (
     infer_period,
     load_plan,
 )
-from conversations.plan.bridge import plan_from_rows, row_values
+from conversations.plan.bridge import plan_from_rows
 from conversations.plan.yaml_format import dump_plan
+from conversations.plan_review import review_line, save_plan
 
 YAML_SUFFIXES = (".yaml", ".yml")
 T = TypeVar("T")
@@ -82,25 +82,13 @@ def milestone_json(m: Milestone) -> dict[str, Any]:
 
 
 def review_table(loc: str, plan: Plan) -> list[str]:
-    """One block per milestone: a row of the short columns, then title, lead and source."""
-    due, precision, kind = t(loc, "due"), t(loc, "precision"), t(loc, "kind")
-    audience, lead, coordinating, source = (
-        t(loc, "audience"),
-        t(loc, "lead"),
-        t(loc, "coordinating"),
-        t(loc, "source"),
+    """One line per milestone: date, title, who leads, who must act, kind and id, the
+    plan's sentence (see ``conversations.plan_review``)."""
+    head = " | ".join(
+        [t(loc, "date"), t(loc, "title"), t(loc, "lead"), t(loc, "must act"), "kind, id"]
     )
-    head = f"{'#':>3}  {due:<25} {precision:<10} {kind:<16} {audience:<11} id"
-    lines = [head, "-" * len(head)]
-    for n, m in enumerate(plan.milestones, start=1):
-        lines.append(
-            f"{n:>3}  {_due_text(m):<25} {m.precision:<10} {m.kind:<16} {m.audience:<11} {m.id}"
-        )
-        lines.append(f"     {m.title}")
-        lines.append(f"     {lead}: {m.lead or '—'}")
-        if m.coordinate:
-            lines.append(f"     {coordinating}: {m.coordinate}")
-        lines.append(f"     {source}: “{' '.join(m.source.split()) or '—'}”")
+    lines = [f"    {head} | “{t(loc, 'source')}”"]
+    lines += [review_line(loc, n, m) for n, m in enumerate(plan.milestones, start=1)]
     return lines
 
 
@@ -151,6 +139,27 @@ def _read_plan(s: Settings, file: str, year: int) -> Plan:
     return extract_plan(text, year)
 
 
+def _write_review_yaml(
+    loc: str, file: str, plan: Plan, yaml_out: str | None, as_json: bool
+) -> None:
+    """The dry run of a document writes the plan as YAML for the admin to correct and import
+    (a YAML input is already that file)."""
+    if Path(file).suffix.lower() in YAML_SUFFIXES and yaml_out is None:
+        return
+    out = Path(yaml_out or f"{Path(file).stem}-{plan.period}.yaml")
+    out.write_text(dump_plan(plan), encoding="utf-8")
+    click.echo(
+        t(
+            loc,
+            "Review YAML written to %(path)s: correct it, then run: parbot plan import "
+            "%(path)s --period %(year)s",
+            path=str(out),
+            year=plan.period,
+        ),
+        err=as_json,
+    )
+
+
 def _reject(loc: str, file: str, problems: list[str]) -> None:
     click.echo(t(loc, "%(n)s problem(s) in %(file)s:", n=len(problems), file=file), err=True)
     for p in problems:
@@ -175,7 +184,17 @@ def plan_group() -> None:
     is_flag=True,
     help="Xoá các mốc không còn trong tệp / delete stored milestones missing from the file.",
 )
-def plan_import(file: str, year: int, dry_run: bool, as_json: bool, prune: bool) -> None:
+@click.option(
+    "-o",
+    "--yaml",
+    "yaml_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Tệp YAML để sửa (mặc định: TÊN-NĂM.yaml) / the YAML to correct (dry run).",
+)
+def plan_import(
+    file: str, year: int, dry_run: bool, as_json: bool, prune: bool, yaml_out: str | None
+) -> None:
     s = _settings()
     loc = s.locale
     plan = _read_plan(s, file, year)
@@ -208,32 +227,15 @@ def plan_import(file: str, year: int, dry_run: bool, as_json: bool, prune: bool)
         for line in review_table(loc, plan):
             click.echo(line)
     if dry_run:
+        _write_review_yaml(loc, file, plan, yaml_out, as_json)
         if not as_json:
             click.echo(t(loc, "Dry run: nothing was saved."))
         return
 
     async def go(db: Database) -> tuple[int, int, list[str]]:
         async with db.uow() as uow:
-            period = await A.ensure_period(uow, year)
-            created = updated = 0
-            for m in plan.milestones:
-                existing = await uow.milestones.get(period.id, m.id)
-                keep_days = existing.reminder_days if existing is not None else None
-                await uow.milestones.upsert(period.id, **row_values(m), reminder_days=keep_days)
-                if existing is None:
-                    created += 1
-                else:
-                    updated += 1
-            wanted = {m.id for m in plan.milestones}
-            others = [
-                x.key
-                for x in await uow.milestones.list_for_period(period.id)
-                if x.key not in wanted
-            ]
-            if prune:
-                for key in others:
-                    await uow.milestones.delete(period.id, key)
-            return created, updated, others
+            report = await save_plan(uow, year, plan, prune=prune)
+            return report.created, report.updated, report.others
 
     created, updated, others = _run(s, go)
     out = sys.stderr if as_json else sys.stdout

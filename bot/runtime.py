@@ -44,6 +44,7 @@ def core_config(settings: Settings) -> CoreConfig:
     return CoreConfig(
         data_dir=settings.data_dir,
         trust_roots_dir=settings.trust_roots_dir,
+        risky_pdf=settings.risky_pdf,
         bot_username=settings.bot_username,
         timezone=settings.timezone,
         default_locale=settings.locale,

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     officers_see_rank: bool = False
     expensive_every: float = Field(default=10.0, ge=0)
     trust_roots_dir: Path | None = None
+    # Risky PDFs (scripts, launch actions, attachments, polyglots): refuse those that act on
+    # the reader's computer and flag the rest (default), flag everything, or refuse any.
+    risky_pdf: Literal["refuse-active", "flag", "refuse-all"] = "refuse-active"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None

@@ -589,6 +589,7 @@ async def create_invite(
     ttl: timedelta,
     now: datetime,
     created_by: int | None = None,
+    allow_second_unit: bool = False,
 ) -> tuple[str, m.Invite]:
     if role not in ROLES:
         raise NotFound(
@@ -607,7 +608,13 @@ async def create_invite(
         raise NotFound(N_("an officer or leader invite needs --unit"))
     code = new_invite_code()
     invite = await uow.invites.create(
-        code, role, now + ttl, period.id if period else None, unit_id, created_by
+        code,
+        role,
+        now + ttl,
+        period.id if period else None,
+        unit_id,
+        created_by,
+        allow_second_unit=allow_second_unit,
     )
     return code, invite
 

@@ -6,7 +6,8 @@ The texts are built by locale-explicit functions (``answer_for``, ``when_in`` �
 Who sees what: a unit's people see the milestones of everyone (``all``), of their own board,
 and the organisers' steps (``admins``: officers do ask when the appraisal is or when results
 are published); the other board's milestones are hidden. Admins and people without a unit see
-the whole plan.
+the whole plan, admins with their own steps set apart as their to-do list ("Việc của Phòng
+Nội vụ").
 """
 
 from __future__ import annotations
@@ -211,7 +212,12 @@ async def list_deadlines(ctx: Ctx) -> None:
     upcoming = [x for x in ms if x.due_end >= today]
     past = [x for x in ms if x.due_end < today]
     lines = [ctx.tr("<b>Deadlines — %(title)s</b>", title=esc(period.title))]
-    lines += [list_line(ctx.locale, x, today) for x in upcoming[:LIST_LIMIT]]
+    own = [x for x in upcoming if x.audience == "admins"] if ctx.is_admin else []
+    units = [x for x in upcoming if x not in own]
+    lines += [list_line(ctx.locale, x, today) for x in units[:LIST_LIMIT]]
+    if own:  # the admins' own steps, apart: their to-do list
+        lines += ["", ctx.tr("📋 <b>Phòng Nội vụ's to-do</b>")]
+        lines += [list_line(ctx.locale, x, today) for x in own[:LIST_LIMIT]]
     if past:
         lines.append(ctx.tr("Already passed: %(n)s milestones.", n=len(past)))
     ctx.say("\n".join(lines))

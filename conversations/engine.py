@@ -187,6 +187,7 @@ def _fit(out: Outcome) -> Outcome:
                 r.edit,
                 r.document,
                 r.photo,
+                r.commands,
             )
         fitted.append(r)
     out.replies = fitted

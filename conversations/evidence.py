@@ -39,10 +39,14 @@ from conversations.assessment import NotFound, parse_board
 from conversations.context import Ctx
 from conversations.evidence_check import (
     MAX_BOT_DOWNLOAD,
+    FileVerdict,
     check_declared_size,
     inspect_file_async,
 )
+from conversations.evidence_check import messages as check_messages
 from conversations.evidence_check.limits import too_large_verdict
+from conversations.evidence_check.verdict import REASON_RISKY_PDF
+from conversations.evidence_names import clean_file_name, escape_name, generated_name, shown_name
 from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, active_unit, load_view
 from conversations.walk import CODE_RE, esc
@@ -258,7 +262,10 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
         declared_name=f.name,
         declared_mime=f.mime_type,
         trust_roots_dir=ctx.config.trust_roots_dir,
+        risky_pdf=ctx.config.risky_pdf,
     )
+    if verdict.reason == REASON_RISKY_PDF:
+        return None, esc(ctx.tr(verdict.message, risks=_risk_names(ctx, verdict.risks)))
     if not verdict.accepted or verdict.pdf_bytes is None:
         return None, _verdict_text(ctx, verdict.message, verdict.params)
     data = verdict.pdf_bytes
@@ -272,6 +279,14 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
                 "recorded. Please tell Phòng Nội vụ, then send the file again later."
             )
         raise
+    return _meta(ctx, verdict, sha, data), None
+
+
+def _meta(ctx: Ctx, verdict: FileVerdict, sha: str, data: bytes) -> dict[str, Any]:
+    """What is kept about an accepted, stored file until it is attached (it may wait in the
+    conversation state for the officer to pick its criterion)."""
+    f = ctx.event.file
+    assert f is not None and ctx.file_data is not None
     sigs = [
         {
             "signer": s.signer_name,
@@ -288,9 +303,11 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
     ]
     signers = list(dict.fromkeys(s.signer_name for s in verdict.signatures if s.signer_name))
     first_time = next((s.signing_time for s in verdict.signatures if s.signing_time), None)
+    raw_name = f.name or ""
     meta = {
         "sha": sha,
         "name": _incoming_name(ctx),
+        "generated": bool(raw_name) and not clean_file_name(raw_name),
         "size": len(data),
         "pages": verdict.pages,
         "kind": verdict.kind,
@@ -301,18 +318,22 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
         "message": verdict.message,
         "params": {k: v for k, v in verdict.params.items() if isinstance(v, str | int | float)},
         "warnings": list(verdict.warnings),
+        "risks": list(verdict.risks),
         "detail": {
             "kind": verdict.kind,
             "warnings": list(verdict.warnings),
             "signatures": sigs,
             "source_mime": f.mime_type,
+            "risks": list(verdict.risks),
             "source_size": len(ctx.file_data),
             "source_sha256": hashlib.sha256(ctx.file_data).hexdigest()
             if verdict.kind == "photo"
             else None,
+            # the name as sent, only when cleaning changed it; escaped, never shown raw
+            "original_name": escape_name(raw_name) if raw_name != _clean_incoming(ctx) else None,
         },
     }
-    return meta, None
+    return meta
 
 
 # ------------------------------------------------------------------ attaching
@@ -325,6 +346,9 @@ async def _attach_one(
     uow = ctx.uow
     item_id = view.item_id(item.code)
     sha = meta["sha"]
+    if meta.get("generated"):  # the name sent was empty once cleaned: name it after the item
+        stamp = ctx.now.astimezone(ctx.config.tz).strftime("%Y%m%d-%H%M%S")
+        meta = {**meta, "name": generated_name(item.code, stamp), "generated": False}
     existing = await uow.evidence.get_by_sha(view.unit.id, item_id, sha)
     if existing is not None and existing.removed_at is None:
         who = await uow.people.get(existing.uploaded_by) if existing.uploaded_by else None
@@ -516,7 +540,9 @@ async def _section_text(ctx: Ctx, text: str) -> bool:
     view = await load_view(ctx, row.unit_id)
     item = _item_of_row(view, row) if view else None
     reply = "✅ " + ctx.tr(
-        "Noted for %(name)s: %(ref)s.", name=f"<b>{esc(row.original_name)}</b>", ref=esc(ref)
+        "Noted for %(name)s: %(ref)s.",
+        name=_bold_name(row),
+        ref=esc(ref),
     )
     ctx.say(reply, buttons=_nav_buttons(ctx, view, item) if view and item else ())
     return True
@@ -561,7 +587,10 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         if action == "rc":
             return await _remove(ctx, view, item, row)
         if action == "rx":
-            ctx.say(ctx.tr("Kept: %(name)s.", name=f"<b>{esc(row.original_name)}</b>"), edit=True)
+            ctx.say(
+                ctx.tr("Kept: %(name)s.", name=_bold_name(row)),
+                edit=True,
+            )
             return
         return await _whole_document(ctx, view, item, row)
     if action in ("ls", "pk", "pf", "px") and ids:
@@ -628,16 +657,16 @@ async def _send_file(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> N
             ctx.tr(
                 "The content of %(name)s is missing on the server. Please ask the unit to send "
                 "it again.",
-                name=f"<b>{esc(row.original_name)}</b>",
+                name=_bold_name(row),
             )
         )
         return
-    caption = f"📄 <b>{esc(item.code)}</b> · {esc(row.original_name)}\n" + _status_label(ctx, row)
+    caption = f"📄 <b>{esc(item.code)}</b> · {esc(_name(row))}\n" + _status_label(ctx, row)
     if row.section_ref:
         caption += "\n§ " + esc(row.section_ref)
     ctx.say(
         caption[:1000],
-        document=OutgoingFile(str(path), download_name(row.original_name), "application/pdf"),
+        document=OutgoingFile(str(path), download_name(_name(row)), "application/pdf"),
     )
 
 
@@ -646,7 +675,7 @@ def _ask_remove(ctx: Ctx, item: Item, row: m.Evidence) -> None:
         ctx.tr(
             "Remove %(name)s from %(code)s? It stays in the history, but no longer counts as "
             "evidence.",
-            name=f"<b>{esc(row.original_name)}</b>",
+            name=_bold_name(row),
             code=esc(item.code),
         ),
         buttons=(
@@ -673,7 +702,7 @@ async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None
     view.evidence_counts[item.code] = left
     text = "🗑 " + ctx.tr(
         "Removed %(name)s from %(code)s (kept in the history). Files left: %(n)s.",
-        name=f"<b>{esc(row.original_name)}</b>",
+        name=_bold_name(row),
         code=esc(item.code),
         n=left,
     )
@@ -702,7 +731,7 @@ async def _whole_document(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence)
         "✅ "
         + ctx.tr(
             "The whole of %(name)s counts as evidence for %(code)s.",
-            name=f"<b>{esc(row.original_name)}</b>",
+            name=_bold_name(row),
             code=esc(item.code),
         ),
         buttons=_nav_buttons(ctx, view, item),
@@ -818,20 +847,7 @@ async def _render_list(
             it = view.catalog.item(code)
             lines.append("")
             lines.append(f"<b>{esc(code)}</b> · {esc(_short(it.title if it else '', 70))}")
-        detail = [_status_label(ctx, row)]
-        if row.pages:
-            detail.append(ctx.tr("%(n)s page(s)", n=row.pages))
-        detail.append(_size(ctx, row.size))
-        lines.append(f"{n + 1}. 📄 {esc(row.original_name)}")
-        lines.append("    " + " · ".join(detail))
-        sent = ctx.tr(
-            "sent by %(who)s, %(when)s",
-            who=esc(people.get(row.uploaded_by or 0, "—")),
-            when=_when(ctx, row.uploaded_at),
-        )
-        if row.section_ref:
-            sent += " · § " + esc(row.section_ref)
-        lines.append("    " + sent)
+        lines.extend(_listed_file(ctx, n, row, people.get(row.uploaded_by or 0, "—")))
     rows: list[tuple[Button, ...]] = []
     pair: list[Button] = []
     for n, (_code, row) in chunk:
@@ -851,6 +867,23 @@ async def _render_list(
             nav.append(Button("▶", f"ev:ls:{u}:{node_id}:{page + 1}"))
         rows.append(tuple(nav))
     return "\n".join(lines), tuple(rows)
+
+
+def _listed_file(ctx: Ctx, n: int, row: m.Evidence, sender: str) -> list[str]:
+    """One file in /evidence: its number and name, its check, risks, sender and section."""
+    detail = [_status_label(ctx, row)]
+    if row.pages:
+        detail.append(ctx.tr("%(n)s page(s)", n=row.pages))
+    detail.append(_size(ctx, row.size))
+    lines = [f"{n + 1}. 📄 {esc(_name(row))}", "    " + " · ".join(detail)]
+    if risks := _row_risks(row):
+        risky = ctx.tr("Risky content: %(risks)s", risks=_risk_names(ctx, risks))
+        lines.append("    🛡 " + esc(risky))
+    sent = ctx.tr("sent by %(who)s, %(when)s", who=esc(sender), when=_when(ctx, row.uploaded_at))
+    if row.section_ref:
+        sent += " · § " + esc(row.section_ref)
+    lines.append("    " + sent)
+    return lines
 
 
 # ------------------------------------------------------------------ export in chat
@@ -962,6 +995,11 @@ async def export_cmd(ctx: Ctx, tokens: list[str]) -> None:
         caption += "\n⚠️ " + ctx.tr(
             "%(n)s file(s) were missing on the server; they are marked in the index.",
             n=len(summary.missing),
+        )
+    if summary.failed:
+        caption += "\n⚠️ " + ctx.tr(
+            "%(n)s file(s) could not be read and were left out; they are marked in the index.",
+            n=len(summary.failed),
         )
     ctx.say(
         caption,
@@ -1192,7 +1230,24 @@ def _file_block(ctx: Ctx, meta: dict[str, Any]) -> str:
         )
     for warning in meta.get("warnings") or []:
         lines.append("⚠️ " + esc(_safe_tr(ctx, warning, params)))
+    if meta.get("risks"):
+        lines.append(
+            "🛡 " + esc(ctx.tr(check_messages.RISKY_FLAGGED, risks=_risk_names(ctx, meta["risks"])))
+        )
     return "\n".join(lines)
+
+
+def _risk_names(ctx: Ctx, codes: object) -> str:
+    """What was found in a risky PDF, in the reader's language."""
+    labels = check_messages.RISK_LABELS
+    found = [ctx.tr(labels[c]) for c in codes if c in labels] if isinstance(codes, list) else []
+    return ", ".join(found)
+
+
+def _row_risks(row: m.Evidence) -> list[str]:
+    detail = row.signature_detail if isinstance(row.signature_detail, dict) else {}
+    risks = detail.get("risks")
+    return [str(r) for r in risks] if isinstance(risks, list) else []
 
 
 def _status_label(ctx: Ctx, row: m.Evidence) -> str:
@@ -1230,11 +1285,19 @@ def _safe_tr(ctx: Ctx, message: str, params: dict[str, object]) -> str:
 
 
 def _incoming_name(ctx: Ctx) -> str:
-    f = ctx.event.file
-    if f is not None and f.name:
-        return " ".join(f.name.split())[:200]
+    """The name the file is stored and shown under: the sender's name cleaned
+    (:mod:`conversations.evidence_names`), or a dated one when there is none."""
+    name = _clean_incoming(ctx)
+    if name:
+        return name
     stamp = ctx.now.astimezone(ctx.config.tz).strftime("%Y%m%d-%H%M%S")
     return f"photo-{stamp}.jpg" if ctx.event.kind == "photo" else f"document-{stamp}.pdf"
+
+
+def _clean_incoming(ctx: Ctx) -> str:
+    """The sender's file name, cleaned; "" when none was sent or nothing usable is left."""
+    f = ctx.event.file
+    return clean_file_name(f.name) if f is not None and f.name else ""
 
 
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
@@ -1247,6 +1310,15 @@ def download_name(original: str) -> str:
     stem = _IMAGE_OR_PDF_EXT.sub("", " ".join(original.split()))
     stem = _UNSAFE_IN_NAME.sub("-", stem).strip(" .-")[:120]
     return (stem or "tai-lieu") + ".pdf"
+
+
+def _name(row: m.Evidence) -> str:
+    """A stored file's name as shown (rows from before upload cleaning are cleaned here)."""
+    return shown_name(row.original_name)
+
+
+def _bold_name(row: m.Evidence) -> str:
+    return f"<b>{esc(_name(row))}</b>"
 
 
 def _when(ctx: Ctx, value: datetime | None) -> str:

@@ -23,17 +23,20 @@ import csv
 import io
 import os
 import re
+import shutil
 import unicodedata
 import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from conversations import assessment as A
+from conversations.evidence_names import escape_name, visible
 from scoring.i18n import N_
 from storage import models as m
 from storage.files import EvidenceStore
@@ -59,9 +62,10 @@ HEADERS = (
     "Người gửi",
     "Thời gian gửi",
     "Dung lượng (byte)",
+    "Nội dung rủi ro",
     "Ghi chú",
 )
-WIDTHS = (10, 30, 12, 50, 45, 35, 9, 24, 32, 28, 17, 24, 17, 14, 24)
+WIDTHS = (10, 30, 12, 50, 45, 35, 9, 24, 32, 28, 17, 24, 17, 14, 28, 24)
 
 STATUS_VI = {
     "signed_intact": "Có chữ ký số, còn nguyên vẹn",
@@ -71,6 +75,15 @@ STATUS_VI = {
     "unreadable": "Không đọc được",
 }
 MISSING_NOTE = "Không tìm thấy nội dung tệp trong kho lưu trữ"
+FAILED_NOTE = "Không xuất được tệp này"
+RISK_VI = {
+    "javascript": "JavaScript",
+    "launch": "lệnh chạy chương trình (Launch)",
+    "embedded_executable": "tệp chương trình đính kèm",
+    "embedded_file": "tệp đính kèm bên trong",
+    "polyglot": "dữ liệu lạ ghép vào tệp (ZIP/đầu tệp)",
+    "auto_action": "thao tác tự động khi mở",
+}
 
 _PICTURE_EXT = re.compile(r"\.(pdf|jpe?g|png|webp|gif|bmp|tiff?|heic|heif)$", re.IGNORECASE)
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9 ._,()+-]+")
@@ -139,7 +152,7 @@ class PackEntry:
     item_title: str
     field_code: str | None
     arcname: str  # path inside the ZIP, POSIX separators
-    original_name: str
+    original_name: str  # as stored; shown escaped in the index
     sha256: str
     size: int
     pages: int | None
@@ -149,6 +162,7 @@ class PackEntry:
     signed_at: datetime | None
     uploader: str | None
     uploaded_at: datetime | None
+    risks: tuple[str, ...] = ()  # risky PDF content found at upload (see evidence_check.risks)
 
     @property
     def file_name(self) -> str:
@@ -164,6 +178,7 @@ class ZipSummary:
     items: int  # distinct (unit, item) folders
     entries: list[PackEntry] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # arcnames whose content was absent
+    failed: dict[str, str] = field(default_factory=dict)  # arcname → why it was left out
 
 
 @dataclass(frozen=True)
@@ -271,7 +286,7 @@ async def collect(
                     item_title=title,
                     field_code=field_code,
                     arcname=f"{folder}/{name}",
-                    original_name=ev.original_name,
+                    original_name=_original(ev),
                     sha256=ev.sha256,
                     size=int(ev.size),
                     pages=ev.pages,
@@ -281,9 +296,25 @@ async def collect(
                     signed_at=ev.signed_at,
                     uploader=names.get(ev.uploaded_by) if ev.uploaded_by else None,
                     uploaded_at=ev.uploaded_at,
+                    risks=_risks(ev),
                 )
             )
     return Selection(period, units, entries)
+
+
+def _detail(ev: m.Evidence) -> dict[str, object]:
+    return ev.signature_detail if isinstance(ev.signature_detail, dict) else {}
+
+
+def _original(ev: m.Evidence) -> str:
+    """The name as the officer sent it (kept escaped at upload), else the stored name."""
+    kept = _detail(ev).get("original_name")
+    return kept if isinstance(kept, str) and kept else escape_name(ev.original_name)
+
+
+def _risks(ev: m.Evidence) -> tuple[str, ...]:
+    found = _detail(ev).get("risks")
+    return tuple(str(r) for r in found) if isinstance(found, list) else ()
 
 
 async def _fields(uow: UnitOfWork, catalog_id: int) -> dict[str, str | None]:
@@ -312,27 +343,41 @@ def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
     return value.astimezone(tz).replace(tzinfo=None)
 
 
-def _row(e: PackEntry, tz: ZoneInfo, missing: bool) -> list[object]:
+def _note(arcname: str, missing: Collection[str], failed: Mapping[str, str]) -> str:
+    if arcname in failed:
+        return f"{FAILED_NOTE}: {failed[arcname]}"
+    return MISSING_NOTE if arcname in missing else ""
+
+
+def _row(e: PackEntry, tz: ZoneInfo, note: str) -> list[object]:
+    """One index row; free text from users is written with control characters escaped,
+    since a spreadsheet refuses them (one such name once broke a whole board's pack)."""
     return [
         e.unit_code,
-        e.unit_name,
+        visible(e.unit_name),
         e.item_code,
-        e.item_title,
+        visible(e.item_title),
         e.arcname,
-        e.original_name,
+        visible(e.original_name),
         e.pages,
-        e.section_ref or "",
+        visible(e.section_ref or ""),
         STATUS_VI.get(e.signature_status, e.signature_status),
-        e.signer or "",
+        visible(e.signer or ""),
         _local(e.signed_at, tz),
-        e.uploader or "",
+        visible(e.uploader or ""),
         _local(e.uploaded_at, tz),
         e.size,
-        MISSING_NOTE if missing else "",
+        ", ".join(RISK_VI.get(r, r) for r in e.risks),
+        note,
     ]
 
 
-def index_xlsx(entries: list[PackEntry], tz: ZoneInfo, missing: Collection[str] = ()) -> bytes:
+def index_xlsx(
+    entries: list[PackEntry],
+    tz: ZoneInfo,
+    missing: Collection[str] = (),
+    failed: Mapping[str, str] | None = None,
+) -> bytes:
     """The index as an Excel workbook: Vietnamese headers, numbers and times as real values,
     header row frozen, filters on, sensible column widths, file cells linked to the files."""
     from openpyxl import Workbook
@@ -353,12 +398,12 @@ def index_xlsx(entries: list[PackEntry], tz: ZoneInfo, missing: Collection[str] 
     time_cols = (HEADERS.index("Thời điểm ký") + 1, HEADERS.index("Thời gian gửi") + 1)
     file_col = HEADERS.index("Tệp trong thư mục") + 1
     for e in entries:
-        ws.append(_row(e, tz, e.arcname in missing))
+        ws.append(_row(e, tz, _note(e.arcname, missing, failed or {})))
         r = ws.max_row
         for c in time_cols:
             ws.cell(r, c).number_format = "DD/MM/YYYY HH:MM"
         link = ws.cell(r, file_col)
-        if e.arcname not in missing:
+        if e.arcname not in missing and e.arcname not in (failed or {}):
             link.hyperlink = e.arcname
             link.font = Font(color="0563C1", underline="single")
     for i, width in enumerate(WIDTHS, start=1):
@@ -370,13 +415,18 @@ def index_xlsx(entries: list[PackEntry], tz: ZoneInfo, missing: Collection[str] 
     return buf.getvalue()
 
 
-def index_csv(entries: list[PackEntry], tz: ZoneInfo, missing: Collection[str] = ()) -> bytes:
+def index_csv(
+    entries: list[PackEntry],
+    tz: ZoneInfo,
+    missing: Collection[str] = (),
+    failed: Mapping[str, str] | None = None,
+) -> bytes:
     """The same index as CSV, UTF-8 with a BOM so Excel opens Vietnamese correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
     for e in entries:
-        row = _row(e, tz, e.arcname in missing)
+        row = _row(e, tz, _note(e.arcname, missing, failed or {}))
         writer.writerow(
             [v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime) else v for v in row]
         )
@@ -399,22 +449,22 @@ def write_zip(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.part")
     missing: list[str] = []
+    failed: dict[str, str] = {}
     written = 0
     total = 0
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
             for e in entries:
-                src = store.path(e.sha256)
-                try:
-                    # PDFs are compressed already: store them, deflating gains little.
-                    zf.write(src, e.arcname, compress_type=zipfile.ZIP_STORED)
-                except FileNotFoundError:
+                problem = _add_file(zf, store, e)
+                if problem is None:
+                    written += 1
+                    total += e.size
+                elif problem == "missing":
                     missing.append(e.arcname)
-                    continue
-                written += 1
-                total += e.size
-            zf.writestr(INDEX_XLSX, index_xlsx(entries, zone, missing))
-            zf.writestr(INDEX_CSV, index_csv(entries, zone, missing))
+                else:
+                    failed[e.arcname] = problem
+            zf.writestr(INDEX_XLSX, index_xlsx(entries, zone, missing, failed))
+            zf.writestr(INDEX_CSV, index_csv(entries, zone, missing, failed))
         os.replace(tmp, out)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -428,7 +478,44 @@ def write_zip(
         items=len({(e.unit_code, e.item_code) for e in entries}),
         entries=entries,
         missing=missing,
+        failed=failed,
     )
+
+
+def _add_file(zf: zipfile.ZipFile, store: EvidenceStore, e: PackEntry) -> str | None:
+    """Stream one stored file into the archive: None, ``"missing"``, or why it failed.
+
+    One unreadable file (a bad row, a disk error) is reported in the index and the rest of
+    the pack still goes out, so one unit's file never blocks a whole board's pack. The source
+    is opened before the archive entry is started, so a failure leaves no half entry."""
+    try:
+        src = store.open(e.sha256)
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, ValueError) as exc:
+        return _reason(exc)
+    try:
+        with src, zf.open(_zip_info(e.arcname, src), "w") as dest:
+            # PDFs are compressed already: stored, deflating gains little
+            shutil.copyfileobj(src, dest, 1 << 16)
+    except OSError as exc:  # a read error mid-file: the index marks the entry as failed
+        return _reason(exc)
+    return None
+
+
+def _zip_info(arcname: str, src: BinaryIO) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo.from_file(src.name, arcname)
+    info.compress_type = zipfile.ZIP_STORED
+    return info
+
+
+def _reason(exc: BaseException) -> str:
+    """A short, Vietnamese-first reason for the index (no paths: they say nothing to the
+    council and may reveal the server's layout)."""
+    if isinstance(exc, ValueError):
+        return "bản ghi không hợp lệ"
+    text = os.strerror(exc.errno) if isinstance(exc, OSError) and exc.errno else type(exc).__name__
+    return f"không đọc được tệp trong kho ({text})"
 
 
 async def build_evidence_zip(

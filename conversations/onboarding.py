@@ -8,34 +8,26 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from conversations import access
 from conversations.context import Ctx
 from conversations.i18n import SUPPORTED
+from conversations.menus import commands_for, keyboard_for
 from conversations.replies import Button
 from scoring.i18n import N_
+from storage import models as m
+from storage.repositories.access import GrantRow
 
-ROLE_NAMES = {
-    "officer": N_("focal officer"),
-    "leader": N_("leader"),
-    "appraiser": N_("appraiser"),
-    "admin": N_("Home Affairs administrator"),
-}
+ROLE_NAMES = access.ROLE_NAMES
 
 
 def menu(ctx: Ctx) -> tuple[tuple[str, ...], ...]:
     """The reply keyboard: big buttons for what this person can do."""
-    rows: list[tuple[str, ...]] = []
-    if ctx.unit_ids("officer"):
-        rows.append((ctx.tr("📝 Score"), ctx.tr("📊 Progress")))
-        rows.append((ctx.tr("📤 Submit"), ctx.tr("📅 Deadlines")))
-    elif ctx.unit_ids("leader") or ctx.is_admin:
-        rows.append((ctx.tr("🏆 Rank"), ctx.tr("📊 Progress")))
-        rows.append((ctx.tr("📅 Deadlines"),))
-    elif ctx.has_role("appraiser"):
-        rows.append((ctx.tr("🔍 Review"), ctx.tr("📅 Deadlines")))
-    else:
-        rows.append((ctx.tr("📅 Deadlines"),))
-    rows.append((ctx.tr("❓ Help"), ctx.tr("🌐 Language")))
-    return tuple(rows)
+    return keyboard_for(ctx.roles, ctx.tr)
+
+
+def commands(ctx: Ctx) -> tuple[tuple[str, str], ...]:
+    """The person's own "/" command menu, sent with the replies that change what they can do."""
+    return commands_for(ctx.roles, ctx.tr)
 
 
 MENU_COMMANDS = {
@@ -73,6 +65,7 @@ async def start(ctx: Ctx, code: str) -> None:
                 name=ctx.person.full_name,
             ),
             keyboard=menu(ctx),
+            commands=commands(ctx),
         )
         return
     ctx.say(
@@ -85,32 +78,48 @@ async def start(ctx: Ctx, code: str) -> None:
             bot=ctx.config.bot_username,
         ),
         keyboard=menu(ctx),
+        commands=commands(ctx),
     )
+
+
+INVALID = N_(
+    "This invite code is not valid. Check that you opened the whole link, or ask "
+    "Phòng Nội vụ for a new one. Nothing was changed."
+)
+USED = N_(
+    "This invite has already been used. Each invite works once; ask Phòng "
+    "Nội vụ for your own. Nothing was changed."
+)
 
 
 async def _redeem(ctx: Ctx, code: str) -> None:
-    invalid = ctx.tr(
-        "This invite code is not valid. Check that you opened the whole link, or ask "
-        "Phòng Nội vụ for a new one. Nothing was changed."
-    )
-    if len(code) > 64 or not code.replace("-", "").replace("_", "").isalnum():
-        ctx.say(invalid)
+    from conversations import invite_throttle, unit_move
+
+    until = await invite_throttle.blocked_until(ctx)
+    if until is not None:
+        invite_throttle.say_wait(ctx, until)
         return
-    invite = await ctx.uow.invites.get_by_code(code)
+    valid_form = len(code) <= 64 and code.replace("-", "").replace("_", "").isalnum()
+    invite = await ctx.uow.invites.get_by_code(code) if valid_form else None
     if invite is None:
-        ctx.say(invalid)
+        await invite_throttle.note_wrong(ctx)
+        ctx.say(ctx.tr(INVALID))
         return
+    if invite.used_at is not None and invite.used_by == ctx.person.id:
+        ctx.say(ctx.tr("You have already joined with this invite."), keyboard=menu(ctx))
+        return
+    if not usable(ctx, invite):
+        return
+    if await unit_move.asks_first(ctx, invite):
+        return
+    await join(ctx, invite)
+
+
+def usable(ctx: Ctx, invite: m.Invite) -> bool:
+    """False (and the person told why) if the invite is used or expired."""
     if invite.used_at is not None:
-        if invite.used_by == ctx.person.id:
-            ctx.say(ctx.tr("You have already joined with this invite."), keyboard=menu(ctx))
-        else:
-            ctx.say(
-                ctx.tr(
-                    "This invite has already been used. Each invite works once; ask Phòng "
-                    "Nội vụ for your own. Nothing was changed."
-                )
-            )
-        return
+        ctx.say(ctx.tr(USED))
+        return False
     expires = (
         invite.expires_at if invite.expires_at.tzinfo else invite.expires_at.replace(tzinfo=UTC)
     )
@@ -122,40 +131,54 @@ async def _redeem(ctx: Ctx, code: str) -> None:
                 date=ctx.date(expires.astimezone(ctx.config.tz).date()),
             )
         )
-        return
+        return False
+    return True
+
+
+async def join(ctx: Ctx, invite: m.Invite, leaving: list[GrantRow] | None = None) -> None:
+    """Consume the invite and give its role; ``leaving``: the roles this move ends."""
     if not await ctx.uow.invites.mark_used(invite, ctx.person, ctx.now):
-        ctx.say(
-            ctx.tr(
-                "This invite has already been used. Each invite works once; ask Phòng "
-                "Nội vụ for your own. Nothing was changed."
-            )
-        )
+        ctx.say(ctx.tr(USED))
         return
-    await ctx.uow.people.grant(ctx.person, invite.role, invite.unit_id, invite.created_by)
+    unit = await ctx.uow.units.get(invite.unit_id) if invite.unit_id is not None else None
+    label = f"{unit.code} {unit.name}" if unit else None
+    await access.grant_from_invite(ctx.uow, ctx.person, invite, label, ctx.now)
+    if leaving:
+        reason = ctx.tr("moved to %(unit)s", unit=label or "")
+        actor = access.Actor(ctx.person.full_name, ctx.person.id)
+        await access.revoke(
+            ctx.uow,
+            ctx.person,
+            leaving,
+            reason=reason,
+            actor=actor,
+            now=ctx.now,
+            live_state=ctx.state,
+        )
     ctx.roles = await ctx.uow.people.roles(ctx.person)
-    where = ""
-    if invite.unit_id is not None:
-        unit = await ctx.uow.units.get(invite.unit_id)
-        ctx.state["unit_id"] = invite.unit_id
-        where = unit.name if unit else ""
+    if unit is not None:
+        ctx.state["unit_id"] = unit.id
         await _catalog_language(ctx, unit)
-    role = ctx.tr(ROLE_NAMES[invite.role])
+    _welcome(ctx, invite.role, unit.name if unit else "")
+
+
+def _welcome(ctx: Ctx, role: str, where: str) -> None:
     text = ctx.tr(
         "✅ Welcome, %(name)s! You are now %(role)s of %(unit)s.",
         name=ctx.person.full_name,
-        role=role,
+        role=ctx.tr(ROLE_NAMES[role]),
         unit=where or ctx.tr("all units"),
     )
-    if invite.role == "officer":
+    if role == "officer":
         text += "\n\n" + ctx.tr(
             "Tap 📝 Score to self-assess the criteria one by one. Your answers "
             "are saved as you go; you can stop and continue any time."
         )
-    elif invite.role == "leader":
+    elif role == "leader":
         text += "\n\n" + ctx.tr(
             "Use 📊 Progress to follow your unit and /rank for its preliminary score and rank."
         )
-    ctx.say(text, keyboard=menu(ctx))
+    ctx.say(text, keyboard=menu(ctx), commands=commands(ctx))
 
 
 async def _catalog_language(ctx: Ctx, unit: object) -> None:
@@ -243,6 +266,7 @@ async def help_text(ctx: Ctx) -> None:
             ctx.tr("/export ranking · /export sheet X01 — Excel files"),
             ctx.tr("/review assign TELEGRAM_ID FIELD — assign an appraiser"),
             ctx.tr("/reopen X01 — reopen a unit after the deadline · /publish — publish results"),
+            ctx.tr("/access — who has access; revoke a role"),
         ]
     lines += [
         ctx.tr("/deadlines — the plan's deadlines; or just ask “khi nào hết hạn…?”"),

@@ -95,6 +95,9 @@ class Reply:
     edit: bool = False
     document: OutgoingFile | None = None
     photo: OutgoingFile | None = None
+    # the person's own command menu ("/" button), set before the message when not None: it
+    # follows their roles (a revoked officer no longer sees /submit)
+    commands: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass

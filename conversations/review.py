@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from conversations import assessment as A
 from conversations.context import Ctx, Notice
+from conversations.evidence_names import shown_name
 from conversations.i18n import t
 from conversations.replies import Button, OutgoingFile
 from conversations.walk import describe, esc
@@ -584,9 +585,8 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     if files:
         lines.append(ctx.tr("📄 Files (%(n)s):", n=len(files)))
         for e in files[:MAX_FILES]:
-            lines.append(
-                f"  • {esc(e.original_name)} — {signature_text(ctx.tr, e.signature_status)}"
-            )
+            name = esc(shown_name(e.original_name))
+            lines.append(f"  • {name} — {signature_text(ctx.tr, e.signature_status)}")
     else:
         lines.append(ctx.tr("📄 No evidence files."))
     lines.append(_verdict_line(ctx, uf, item))
@@ -807,7 +807,7 @@ def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
         return
     missing = []
     for e in files[:MAX_FILES]:
-        caption = f"{esc(item.code)} · {esc(e.original_name)} — " + signature_text(
+        caption = f"{esc(item.code)} · {esc(shown_name(e.original_name))} — " + signature_text(
             ctx.tr, e.signature_status
         )
         if e.signer:
@@ -817,9 +817,9 @@ def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
         except ValueError:
             path = None
         if path is None or not path.is_file():
-            missing.append(e.original_name)
+            missing.append(shown_name(e.original_name))
             continue
-        ctx.say(caption, document=OutgoingFile(str(path), e.original_name, e.mime))
+        ctx.say(caption, document=OutgoingFile(str(path), shown_name(e.original_name), e.mime))
     if missing:
         ctx.say(
             ctx.tr(

@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("conversations.exports", "export_cmd"),
     "publish": ("conversations.publication", "publish_cmd"),
     "reopen": ("conversations.publication", "reopen_cmd"),
+    "plan": ("conversations.plan_chat", "plan_cmd"),
+    "access": ("conversations.access_chat", "access_cmd"),
 }
 # first field of the callback data → (module, function); the function takes (ctx, parts)
 CALLBACKS: dict[str, tuple[str, str]] = {
@@ -35,12 +37,15 @@ CALLBACKS: dict[str, tuple[str, str]] = {
     "rk": ("conversations.standing", "on_callback"),
     "ex": ("conversations.exports", "on_callback"),
     "pub": ("conversations.publication", "on_callback"),
+    "acc": ("conversations.access_chat", "on_callback"),
+    "mv": ("conversations.unit_move", "on_callback"),
 }
 # prefix of ctx.state["mode"] → (module, function); the function takes (ctx, text) → bool
 MODES: dict[str, tuple[str, str]] = {
     "ev": ("conversations.evidence", "on_text"),
     "bc": ("conversations.broadcast", "on_text"),
     "rv": ("conversations.review", "on_text"),
+    "acc": ("conversations.access_chat", "on_text"),
 }
 
 
@@ -157,6 +162,11 @@ async def _text(ctx: Ctx, text: str) -> None:
 
 
 async def _file(ctx: Ctx) -> None:
+    from conversations import plan_chat
+
+    if ctx.event.file is not None and plan_chat.wants_plan(ctx.event.file.caption):
+        await plan_chat.on_file(ctx)
+        return
     if str(ctx.state.get("mode") or "").startswith("bc_"):
         from conversations import broadcast
 

@@ -24,6 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations import assessment as A
+from conversations.evidence_names import shown_name
 from conversations.i18n import fmt_date, fmt_num, t
 from conversations.review import DONE, SIGNATURES, UnitFile, load_unit
 from conversations.walk import describe
@@ -259,7 +260,8 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
         note = _appraisal_note(ap)
         files = uf.evidence.get(item.code, [])
         evidence = "\n".join(
-            f"{e.original_name} ({SIGNATURE_VI.get(e.signature_status, e.signature_status)})"
+            f"{shown_name(e.original_name)} "
+            f"({SIGNATURE_VI.get(e.signature_status, e.signature_status)})"
             for e in files
         )
         ex = uf.explanations.get(item.code)

@@ -27,6 +27,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeChat,
     FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -126,6 +127,8 @@ class AiogramTransport:
         self.bot = bot
 
     async def send(self, chat_id: int, reply: Reply) -> int:
+        if reply.commands is not None:
+            await self._chat_commands(chat_id, reply.commands)
         try:
             markup = _markup(reply)
             if reply.document is not None:
@@ -188,6 +191,16 @@ class AiogramTransport:
 
     async def set_commands(self, commands: list[tuple[str, str]]) -> None:
         await self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in commands])
+
+    async def _chat_commands(self, chat_id: int, commands: tuple[tuple[str, str], ...]) -> None:
+        """The person's own command menu; a failure here must not hold back the message."""
+        try:
+            await self.bot.set_my_commands(
+                [BotCommand(command=c, description=d) for c, d in commands],
+                scope=BotCommandScopeChat(chat_id=chat_id),
+            )
+        except _ERRORS as exc:
+            log.info("command menu of %s not set: %s", chat_id, exc)
 
 
 def build_dispatcher(core: Core, sender: OutSender) -> Dispatcher:

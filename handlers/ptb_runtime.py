@@ -14,6 +14,7 @@ from typing import Any
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -100,6 +101,8 @@ class PtbTransport:
         self.bot: Bot = app.bot
 
     async def send(self, chat_id: int, reply: Reply) -> int:
+        if reply.commands is not None:
+            await self._chat_commands(chat_id, reply.commands)
         markup = _markup(reply)
         try:
             if reply.document is not None:
@@ -165,6 +168,15 @@ class PtbTransport:
 
     async def set_commands(self, commands: list[tuple[str, str]]) -> None:
         await self.bot.set_my_commands([BotCommand(c, d) for c, d in commands])
+
+    async def _chat_commands(self, chat_id: int, commands: tuple[tuple[str, str], ...]) -> None:
+        """The person's own command menu; a failure here must not hold back the message."""
+        try:
+            await self.bot.set_my_commands(
+                [BotCommand(c, d) for c, d in commands], scope=BotCommandScopeChat(chat_id)
+            )
+        except _ERRORS as exc:
+            log.info("command menu of %s not set: %s", chat_id, exc)
 
 
 def install_handlers(app: Application, core: Core, sender: OutSender) -> None:  # type: ignore[type-arg]

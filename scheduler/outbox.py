@@ -35,10 +35,16 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
         for row in payload.get("buttons") or []
     )
     doc = payload.get("document")
+    keyboard = payload.get("keyboard")
+    commands = payload.get("commands")
     return Reply(
         payload.get("text", ""),
         buttons=rows,
+        keyboard=tuple(tuple(str(t) for t in row) for row in keyboard) if keyboard else None,
         document=OutgoingFile(**doc) if isinstance(doc, dict) else None,
+        commands=(
+            tuple((str(c), str(d)) for c, d in commands) if isinstance(commands, list) else None
+        ),
     )
 
 

@@ -17,13 +17,16 @@ What goes out, per milestone of the plan:
 * **other unit steps** (kind ``other`` for departments/communes/all): the same days, to the
   units' officers and leaders, without a status (the bot cannot know if they did it).
 * **organisers' steps** (audience ``admins``: survey, appraisal, publication …): 3 days
-  before and on the day, to the admins.
+  before and on the day, to the admins only, gathered into one to-do list per admin
+  ("Việc của Phòng Nội vụ") rather than one message per step. Units never hear of them, and
+  they get no overdue notices (nobody else can act on them).
 * survey/appraisal/publication steps addressed to units get nothing unless the milestone has
   explicit ``reminder_days``; an empty list switches a milestone's reminders (and overdue
   notices) off.
 
 Every message is an outbox row with a deterministic key
-(``remind:{year}:{milestone}:{days}:{person}:{unit}``, ``overdue:{year}:{milestone}:…``), so a
+(``remind:{year}:{milestone}:{days}:{person}:{unit}``, ``overdue:{year}:{milestone}:…``,
+``todo:{person}:{digest of the steps and their days}``), so a
 second run, or a run after a restart, never doubles anything. After downtime only the latest
 reminder that is due goes out (its text counts the real days left), and a newer reminder
 withdraws an older one still waiting in the outbox, so nobody gets a burst of stale ones.
@@ -31,6 +34,7 @@ withdraws an older one still waiting in the outbox, so nobody gets a burst of st
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +44,7 @@ from typing import Any, cast
 from sqlalchemy import update
 
 from conversations.context import Ctx
-from conversations.deadlines import detail_lines, esc, left_in, title_in, when_in
+from conversations.deadlines import esc, left_in, title_in, when_in
 from conversations.i18n import fmt_date, t
 from conversations.unitview import UnitView, load_view
 from storage import models as m
@@ -63,8 +67,9 @@ UowFactory = Callable[[], UnitOfWork]
 
 
 def unit_facing(ms: m.Milestone) -> bool:
-    """Units act on it (the organisers' own steps are for the admins)."""
-    return ms.kind == "self_assessment" or ms.audience != "admins"
+    """Units act on it; the organisers' own steps (audience ``admins``) are the admins' alone,
+    whatever their kind."""
+    return ms.audience != "admins"
 
 
 def reminder_days(ms: m.Milestone) -> tuple[int, ...]:
@@ -116,6 +121,7 @@ class Planned:
     chat_id: int
     text: str
     supersedes: tuple[str, ...] = ()
+    todo: tuple[str, ...] = ()  # the admin's to-do items it lists ("year:milestone:days")
 
 
 @dataclass
@@ -217,6 +223,7 @@ class _Planner:
 
     async def plan(self) -> list[Planned]:
         out: list[Planned] = []
+        todo: list[tuple[m.Milestone, int, int]] = []  # the admins' own steps due a reminder
         start = self.today - timedelta(days=OVERDUE_WINDOW)
         for ms in await self.uow.milestones.due_between(start, self.today + timedelta(days=400)):
             days = reminder_days(ms)
@@ -225,7 +232,7 @@ class _Planner:
             left = (ms.due_end - self.today).days
             year = await self.year(ms.period_id)
             if left < 0:
-                if ms.kind == "self_assessment":
+                if ms.kind == "self_assessment" and unit_facing(ms):
                     out += await self.overdue(ms, year, days)
                 continue
             offset = due_offset(days, left)
@@ -235,7 +242,9 @@ class _Planner:
             if unit_facing(ms):
                 out += await self.unit_reminders(ms, year, offset, older)
             else:
-                out += await self.organiser_reminders(ms, year, offset, older)
+                todo.append((ms, year, offset))
+        if todo:
+            out += await self.organiser_todo(todo)
         return out
 
     # -- the texts ---------------------------------------------------------------------------
@@ -302,23 +311,34 @@ class _Planner:
                 )
         return out
 
-    async def organiser_reminders(
-        self, ms: m.Milestone, year: int, offset: int, older: tuple[int, ...]
-    ) -> list[Planned]:
+    async def organiser_todo(self, items: list[tuple[m.Milestone, int, int]]) -> list[Planned]:
+        """One "Việc của Phòng Nội vụ" list per admin of the organisers' steps due a reminder.
+
+        Each list records the steps (with their reminder days) it carries; a run only sends a
+        new list when a step is due that no earlier list carried, so re-runs, restarts and a
+        step leaving the list send nothing, while a newly due step sends the whole list again.
+        """
+        tags = tuple(f"{year}:{ms.key}:{offset}" for ms, year, offset in items)
+        digest = hashlib.sha256(",".join(tags).encode()).hexdigest()[:16]
         out = []
         for person in await self.admins():
+            sent: set[str] = set()
+            for payload in await self.uow.outbox.payloads_by_key_prefix(f"todo:{person.id}:"):
+                sent.update(str(x) for x in payload.get("todo") or ())
+            if set(tags) <= sent:
+                continue
             loc = self.loc(person)
-            lines = [t(loc, "⏰ <b>Reminder: %(title)s</b>", title=esc(title_in(loc, ms)))]
-            lines += detail_lines(loc, ms, self.today)[1:]
-            out.append(
-                Planned(
-                    f"remind:{year}:{ms.key}:{offset}:{person.id}",
-                    person.id,
-                    person.chat_id,
-                    "\n".join(lines),
-                    tuple(f"remind:{year}:{ms.key}:{d}:{person.id}" for d in older),
+            lines = [t(loc, "📋 <b>Phòng Nội vụ's to-do</b>")]
+            for ms, _, _ in items:
+                lines.append(
+                    f"• <b>{esc(title_in(loc, ms))}</b> — {when_in(loc, ms)} "
+                    f"({left_in(loc, ms.due_end, self.today)})"
                 )
-            )
+                if ms.lead:
+                    lines.append("  " + t(loc, "Responsible: %(lead)s", lead=esc(ms.lead)))
+            lines.append(t(loc, "Type /deadlines for the whole plan."))
+            key = f"todo:{person.id}:{digest}"
+            out.append(Planned(key, person.id, person.chat_id, "\n".join(lines), todo=tags))
         return out
 
     async def overdue(self, ms: m.Milestone, year: int, days: tuple[int, ...]) -> list[Planned]:
@@ -423,10 +443,13 @@ async def run_reminders(
         planned, withdraw = await plan_reminders(uow, today, default_locale)
         report.superseded += await _supersede(uow, withdraw)
         for p in planned:
+            payload: dict[str, Any] = {"text": p.text, "buttons": []}
+            if p.todo:
+                payload["todo"] = list(p.todo)
             queued = await uow.outbox.enqueue(
                 p.key,
                 p.chat_id,
-                {"text": p.text, "buttons": []},
+                payload,
                 person=p.person_id,
                 not_before=now,
             )

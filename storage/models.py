@@ -65,6 +65,13 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class AccessAction(StrEnum):
+    """``access_events.action``: what happened to a role."""
+
+    GRANT = "grant"
+    REVOKE = "revoke"
+
+
 class Language(StrEnum):
     VI = "vi"
     EN = "en"
@@ -382,6 +389,50 @@ class Invite(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    # an officer or leader who already holds another unit may keep both (default: they are
+    # asked to move, and the old role ends)
+    allow_second_unit: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+
+
+class AccessEvent(Base):
+    """The audit history of roles: who gave or took which role of whom, when and why.
+
+    Unit code and name are copied, so the history still reads after a unit is renamed; the
+    person's name too, for a departed officer."""
+
+    __tablename__ = "access_events"
+    __table_args__ = (
+        Index(None, "person_id"),
+        CheckConstraint(_in("action", AccessAction), name="action"),
+        CheckConstraint(_in("role", Role), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="SET NULL"), nullable=True
+    )
+    unit_label: Mapped[str | None] = mapped_column(String(600), nullable=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    actor_label: Mapped[str] = mapped_column(String(255))  # "cli", or the admin's name
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InviteFailure(Base):
+    """One wrong invite code typed by a person: the throttle counts these, so it holds across
+    restarts and webhook workers."""
+
+    __tablename__ = "invite_failures"
+    __table_args__ = (Index(None, "person_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # --------------------------------------------------------------------------- answers
@@ -651,6 +702,8 @@ class ConversationState(Base):
 __all__ = [
     "NAMING_CONVENTION",
     "POINTS",
+    "AccessAction",
+    "AccessEvent",
     "Answer",
     "AnswerHistory",
     "AnswerSource",
@@ -669,6 +722,7 @@ __all__ = [
     "Explanation",
     "HistorySource",
     "Invite",
+    "InviteFailure",
     "ItemKind",
     "ItemSection",
     "Language",

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import SQLITE_BEGIN_OPTION
 from storage.repositories import (
+    AccessRepository,
     AnswerRepository,
     AppraisalRepository,
     BroadcastRepository,
@@ -58,6 +59,7 @@ class UnitOfWork:
     evidence: EvidenceRepository
     results: ResultRepository
     conversations: ConversationRepository
+    access: AccessRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -89,6 +91,7 @@ class UnitOfWork:
         self.evidence = EvidenceRepository(session)
         self.results = ResultRepository(session)
         self.conversations = ConversationRepository(session)
+        self.access = AccessRepository(session)
         return self
 
     async def __aexit__(

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +21,7 @@ from conversations.evidence_check import messages
 from conversations.evidence_check.limits import MAX_BOT_DOWNLOAD, too_large_verdict
 from conversations.evidence_check.pdf import PdfRefused, read_pdf
 from conversations.evidence_check.photo import PhotoRefused, photo_to_pdf
+from conversations.evidence_check.risks import DEFAULT_POLICY, ordered, refuses
 from conversations.evidence_check.signatures import read_signatures
 from conversations.evidence_check.sniff import PHOTO_TYPES, Sniffed, sniff
 from conversations.evidence_check.trust_roots import load_trust_roots
@@ -36,6 +38,7 @@ from conversations.evidence_check.verdict import (
     REASON_NOT_PDF_XLSX,
     REASON_NOT_PDF_ZIP,
     REASON_PHOTO_UNREADABLE,
+    REASON_RISKY_PDF,
     REASON_UNKNOWN_TYPE,
     FileVerdict,
     SignatureInfo,
@@ -106,11 +109,22 @@ def _pdf_warnings(signatures: list[SignatureInfo]) -> list[str]:
     return found
 
 
-def _inspect_pdf(data: bytes, trust_roots_dir: Path | None, now: datetime) -> FileVerdict:
+def _risky_refusal(risks: list[str]) -> FileVerdict:
+    """Refused for the province's policy; ``risks`` lets the caller name them translated."""
+    labels = ", ".join(messages.RISK_LABELS[r] for r in risks)
+    return replace(rejected(REASON_RISKY_PDF, messages.RISKY_PDF, risks=labels), risks=risks)
+
+
+def _inspect_pdf(
+    data: bytes, trust_roots_dir: Path | None, now: datetime, risky_pdf: str
+) -> FileVerdict:
     try:
         facts = read_pdf(data)
     except PdfRefused as refused:
         return refused.verdict
+    risks = ordered(facts.risks)
+    if refuses(risky_pdf, facts.risks):
+        return _risky_refusal(risks)
     signatures: list[SignatureInfo] = []
     if facts.has_signature_fields:
         roots = load_trust_roots(trust_roots_dir)
@@ -131,6 +145,7 @@ def _inspect_pdf(data: bytes, trust_roots_dir: Path | None, now: datetime) -> Fi
         pdf_bytes=data,
         signatures=signatures,
         warnings=_pdf_warnings(signatures),
+        risks=risks,
     )
 
 
@@ -159,12 +174,14 @@ def inspect_file(
     declared_mime: str | None,
     trust_roots_dir: Path | None = None,
     now: datetime | None = None,
+    risky_pdf: str = DEFAULT_POLICY,
 ) -> FileVerdict:
     """Check one evidence file as an appraiser would; never raises for bad input.
 
     ``declared_name`` and ``declared_mime`` are accepted for the caller's convenience and
     deliberately ignored: the content decides. ``trust_roots_dir`` holds the CA roots (see
-    :mod:`.trust_roots`); ``now`` is the validation time (default: the current time).
+    :mod:`.trust_roots`); ``now`` is the validation time (default: the current time);
+    ``risky_pdf`` is the province's policy for risky PDFs (:func:`.risks.refuses`).
 
     CPU-bound and blocking (a large PDF may take a second or two): from async code, call
     :func:`inspect_file_async`.
@@ -180,7 +197,7 @@ def inspect_file(
     sniffed = sniff(data)
     try:
         if sniffed == "pdf":
-            return _inspect_pdf(data, trust_roots_dir, moment)
+            return _inspect_pdf(data, trust_roots_dir, moment, risky_pdf)
         if sniffed in PHOTO_TYPES:
             return _inspect_photo(data, sniffed)
     except Exception:  # a library bug on hostile input must not take the bot down
@@ -199,6 +216,7 @@ async def inspect_file_async(
     declared_mime: str | None,
     trust_roots_dir: Path | None = None,
     now: datetime | None = None,
+    risky_pdf: str = DEFAULT_POLICY,
 ) -> FileVerdict:
     """:func:`inspect_file` on a worker thread, so the event loop keeps serving updates."""
     return await asyncio.to_thread(
@@ -208,4 +226,5 @@ async def inspect_file_async(
         declared_mime=declared_mime,
         trust_roots_dir=trust_roots_dir,
         now=now,
+        risky_pdf=risky_pdf,
     )

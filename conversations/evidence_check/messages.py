@@ -80,6 +80,10 @@ PHOTO_UNREADABLE = N_(
     "This image is damaged or could not be read. Please take the photo again, or scan the "
     "document to PDF."
 )
+RISKY_PDF = N_(
+    "This PDF contains %(risks)s, so it was refused for safety. Please print it to a new PDF "
+    "(File → Print → Save as PDF) and send that file."
+)
 UNKNOWN_TYPE = N_(
     "This type of file is not accepted. Please send the document as a PDF (digitally signed if "
     "possible) or as a photo (JPEG or PNG) of the signed paper document."
@@ -123,3 +127,15 @@ WARN_UNTRUSTED = N_(
     "The signing certificate does not come from a recognised certificate authority (chứng thư "
     "số không do tổ chức cung cấp dịch vụ chứng thực được công nhận cấp)."
 )
+RISKY_FLAGGED = N_("Found in this PDF: %(risks)s. It was kept and marked for the appraisers.")
+
+# Risky content (codes of :mod:`.risks`) -------------------------------------------------------
+
+RISK_LABELS: dict[str, str] = {
+    "javascript": N_("JavaScript"),
+    "launch": N_("a command that starts a program"),
+    "embedded_executable": N_("an attached program"),
+    "embedded_file": N_("attached files"),
+    "polyglot": N_("another file hidden inside it (e.g. a ZIP)"),
+    "auto_action": N_("an action that runs on opening (link, form submission)"),
+}

@@ -34,6 +34,7 @@ from conversations.evidence_check.limits import (
     MAX_SIGNATURE_FIELDS,
     MAX_STREAM_DECODED,
 )
+from conversations.evidence_check.risks import find_risks
 from conversations.evidence_check.streams import (
     DecodeLimitExceeded,
     Meter,
@@ -94,6 +95,7 @@ class PdfFacts:
     pages: int
     has_signature_fields: bool
     opened_with_empty_password: bool
+    risks: frozenset[str] = frozenset()  # see :mod:`.risks`
 
 
 def _broken() -> PdfRefused:
@@ -252,6 +254,7 @@ def read_pdf(data: bytes) -> PdfFacts:
             _ = reader.pages[0].mediabox
             _walk_objects(reader, meter, decode_all=empty_password)
             has_sig = _has_signature_fields(reader)
+            risks = find_risks(reader, data)
         except PdfRefused:
             raise
         except (DecodeLimitExceeded, LimitReachedError) as exc:
@@ -259,5 +262,8 @@ def read_pdf(data: bytes) -> PdfFacts:
         except Exception as exc:
             raise _broken() from exc
     return PdfFacts(
-        pages=pages, has_signature_fields=has_sig, opened_with_empty_password=empty_password
+        pages=pages,
+        has_signature_fields=has_sig,
+        opened_with_empty_password=empty_password,
+        risks=risks,
     )

@@ -50,6 +50,7 @@ REASON_HEIC_UNSUPPORTED = "heic_unsupported"
 REASON_PHOTO_TOO_LARGE = "photo_too_large"
 REASON_PHOTO_UNREADABLE = "photo_unreadable"
 REASON_UNKNOWN_TYPE = "unknown_type"
+REASON_RISKY_PDF = "risky_pdf"
 
 REASONS: tuple[str, ...] = (
     REASON_EMPTY,
@@ -71,6 +72,7 @@ REASONS: tuple[str, ...] = (
     REASON_PHOTO_TOO_LARGE,
     REASON_PHOTO_UNREADABLE,
     REASON_UNKNOWN_TYPE,
+    REASON_RISKY_PDF,
 )
 
 # ``SignatureInfo.error`` when a signature could not be read or checked at all.
@@ -107,7 +109,8 @@ class FileVerdict:
     ``message`` is an English msgid with ``%(name)s`` parameters from ``params``; the caller
     translates it. ``warnings`` are msgids too (they use the same ``params``).
     ``pdf_bytes`` is what to store: the original bytes for a PDF, the converted PDF for a photo,
-    ``None`` for a refused file.
+    ``None`` for a refused file. ``risks`` are the codes of :mod:`.risks` found in a PDF
+    (accepted and flagged, or the reason it was refused).
     """
 
     accepted: bool
@@ -120,6 +123,7 @@ class FileVerdict:
     pdf_bytes: bytes | None = None
     signatures: list[SignatureInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    risks: list[str] = field(default_factory=list)
 
 
 def rejected(reason: str, message: str, **params: object) -> FileVerdict:

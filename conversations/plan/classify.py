@@ -9,8 +9,11 @@ publication either, since nearly every step mentions results (thẩm định k�
 quả); only công bố / công khai / thông báo kết quả / xếp hạng do.
 
 Audience is who must act, read from the lead agency (or, without one, the task): specialised
-departments only → ``department``; communes only → ``commune``; both, or "các cơ quan, đơn
-vị" → ``all``; the organisers (Nội vụ, the People's Committee, a council) → ``admins``.
+departments only (or named ones: "Sở Tư pháp", "Phòng Văn hóa …") → ``department``; communes
+only → ``commune``; both, or "các cơ quan, đơn vị" → ``all``; the organisers (Nội vụ, the
+People's Committee, a council) → ``admins``, and always so when a single lead starts with one
+of them ("Hội đồng thẩm định …", "Phòng Nội vụ"). ``actors.decide_audience`` adds the
+organisers' own work for steps that name no lead.
 """
 
 from __future__ import annotations
@@ -59,9 +62,16 @@ def classify_kind(*texts: str) -> Kind:
     return "other"
 
 
+# What specialised departments are named after ("Sở Tư pháp", "Phòng Tài chính - Kế hoạch");
+# Nội vụ is the organiser, and "số liệu", "phòng chống" are not departments.
+_DEPARTMENT_FIELDS = (
+    "tu phap|tai chinh|ke hoach|thong tin|khoa hoc|y te|giao duc|van hoa|xay dung|cong thuong"
+    "|lao dong|nong nghiep|tai nguyen|giao thong|ngoai vu|du lich|kinh te|quan ly do thi|dan toc"
+)
 _DEPARTMENT = re.compile(
     r"co quan chuyen mon|phong chuyen mon|phong,? ban chuyen mon|cac phong\b|cac phong, ban"
     r"|cac so\b|so, ban, nganh|so, nganh|so ban nganh|\bdepartments?\b"
+    rf"|(?<!chi )\bso (?:{_DEPARTMENT_FIELDS})\b|(?<!van )\bphong (?:{_DEPARTMENT_FIELDS})\b"
 )
 _COMMUNE = re.compile(
     r"\bxa\b(?! hoi)|\bthi tran\b|(?<!dia )\bphuong\b(?! (?:phap|an|tien|thuc|huong|cham))"
@@ -75,8 +85,17 @@ _ORGANISER = re.compile(
 )
 
 
+# A lead that starts with one of these is the organisers, whatever units it names after.
+_ORGANISER_LEAD = re.compile(
+    r"^(?:hoi dong|to (?:tham dinh|thu ky|giup viec)|ban chi dao|(?:phong|so) noi vu|chu tich"
+    r"|(?:ubnd|uy ban nhan dan) (?:huyen|tinh|thanh pho|quan|thi xa)\b)"
+)
+
+
 def classify_audience(lead: str | None, context: str = "") -> Audience:
     """Who must act on a step: from the lead agency, else from the task wording."""
+    if lead and ";" not in lead and _ORGANISER_LEAD.match(fold(lead).strip()):
+        return "admins"
     for text, default in ((lead, "admins"), (context, "all")):
         if not text:
             continue

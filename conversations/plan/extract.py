@@ -11,6 +11,12 @@ Besides, a sentence anywhere that sets a deadline ("… gửi Biểu tự chấm
 16/3/2024") is a milestone of its own; when it repeats one already found (same kind and due
 date) it is dropped.
 
+Before that, a sentence a PDF or a page break cut in two is joined back (``_unwrap``), so a
+title is the whole action and never the fragment after the break. Who leads each step, who
+coordinates and who must act are read from the table, the labels, the sentence's subject,
+its section and the plan's list of duties (see ``actors``); the quoted ``source`` is the
+sentence (or table row) that dates the step.
+
 Nothing here knows any particular plan: every rule is about the shapes above and the general
 vocabulary of the PAR process, so unseen plans import the same way. Steps without a date
 ("Thường xuyên") are not milestones. Milestones are returned in date order; ids are the kind
@@ -25,10 +31,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from conversations.plan.classify import classify_audience, classify_kind
+from conversations.plan.actors import decide_audience, has_action, is_agency, split_actor
+from conversations.plan.classify import classify_kind
 from conversations.plan.dates import DateMatch, best_date
 from conversations.plan.files import read_plan_file
-from conversations.plan.model import Milestone, Plan
+from conversations.plan.model import Audience, Kind, Milestone, Plan
 from conversations.plan.tables import Columns, Row, header_columns, is_separator, split_row
 from conversations.plan.text import clean, fold
 
@@ -64,6 +71,26 @@ _REFERENCE = re.compile(r"\bso\s*:?\s*\d+[^\s]*\s*(?:ngay)?\s*$")
 _ISSUE_DATE = re.compile(r"^[^\d\n]{2,50},\s*ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _PERIOD_TOPIC = re.compile(r"chi so|cai cach hanh chinh|\bcchc\b|par index")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
+# Time words a broken sentence leaves at the end of its title ("…, thời gian hoàn thành dự kiến").
+_TITLE_TAIL = re.compile(
+    r"[\s,;:\-–]*(?:(?:thoi gian|thoi han)\b\s*(?:(?:thuc hien|hoan thanh|trien khai)\b\s*)?"
+    r"(?:du kien\b\s*)?|(?:(?:thuc hien|hoan thanh|trien khai)\b\s*)?du kien\b\s*)"
+    r"(?:la\b\s*)?[\s,;:\-–]*$"
+)
+# A page number or running footer between the two halves of a sentence broken by a page.
+_PAGE_FURNITURE = re.compile(
+    r"^(?:[-–]\s*)?\d{1,3}(?:\s*[-–])?$|^trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$"
+)
+_SECTION_WORDS = 40
+# What each kind's duties say, to find who leads a step from the plan's list of duties.
+_DUTY_CUES: dict[str, re.Pattern[str]] = {
+    "self_assessment": re.compile(r"tu danh gia|tu cham|tai lieu kiem chung"),
+    "survey": re.compile(r"dieu tra|khao sat|\bxhh\b|phieu|sipas|hai long"),
+    "appraisal": re.compile(r"tham dinh|phuc tra"),
+    "publication": re.compile(r"cong bo|xep hang"),
+}
+_COORDINATION = re.compile(r"^(?:[-+*•–]\s*)?phoi hop\b")
+_GUIDANCE = re.compile(r"^(?:[-+*•–]\s*)?(?:huong dan|don doc|theo doi)\b")
 
 
 @dataclass
@@ -78,42 +105,95 @@ class _Draft:
     coordinate: str | None = None
     context: str = ""
     inline: bool = False
+    source: str = ""
 
 
 @dataclass
 class _Block:
-    """An open numbered heading and what its lines said."""
+    """An open numbered heading and what its lines said.
+
+    ``agency`` blocks are headed by an agency ("1. Phòng Nội vụ", "1.2. Sở Tư pháp"): what
+    they date is that agency's work. ``subjects`` are the agencies the block's sentences
+    start with; ``field_leads`` the agency sub-blocks that chair a field ("Chủ trì chấm điểm
+    về lĩnh vực …"), which together lead the block's step.
+    """
 
     level: int
     title: str
     line: int
     lead: str | None = None
     coordinate: str | None = None
-    times: list[tuple[str, str, int]] = field(default_factory=list)
+    times: list[tuple[str, str, int, str]] = field(default_factory=list)
+    agency: str | None = None  # the agency whose section this is
+    subjects: list[str] = field(default_factory=list)
+    field_leads: list[str] = field(default_factory=list)
+    chairs: bool = False
+
+    def who(self) -> str | None:
+        """The agency that leads this block's steps, as the plan says it."""
+        if self.lead:
+            return self.lead
+        if self.agency:
+            return self.agency
+        if self.field_leads:
+            return "; ".join(self.field_leads)
+        return self.subjects[0] if self.subjects else None
 
     def drafts(self) -> list[_Draft]:
-        plain = [t for q, t, _ in self.times if not q]
+        plain = [(t, s) for q, t, _, s in self.times if not q]
         out: list[_Draft] = []
         if plain:
-            out.append(self._draft("", "; ".join(plain), self.line))
-        for qualifier, text, line in self.times:
+            text = "; ".join(t for t, _ in plain)
+            out.append(self._draft("", text, self.line, "; ".join(s for _, s in plain)))
+        for qualifier, text, line, source in self.times:
             if qualifier:
-                out.append(self._draft(qualifier, text, line))
+                out.append(self._draft(qualifier, text, line, source))
         return out
 
-    def _draft(self, qualifier: str, text: str, line: int) -> _Draft:
+    def _draft(self, qualifier: str, text: str, line: int, source: str) -> _Draft:
         title = self.title
         if qualifier:
-            title = f"{qualifier[0].upper()}{qualifier[1:]}: {self.title}"
+            head = f"{qualifier[0].upper()}{qualifier[1:]}"
+            topic = re.match(r"(?i)nội dung\s+", title)  # "Nội dung chấm điểm …" names no action
+            if self.agency:
+                title = head
+            elif topic:
+                title = f"{head}, {title[topic.end() :]}"
+            else:
+                title = f"{head}: {self.title}"
         return _Draft(
             line=line,
             title=title,
             time_text=text,
             kind_texts=(qualifier, self.title) if qualifier else (self.title,),
-            lead=self.lead,
+            lead=self.who(),
             coordinate=self.coordinate,
             context=self.title,
+            source=source if self.agency else f"{self.title} — {source}",
         )
+
+
+def _section_agency(title: str) -> str | None:
+    """The agency a heading opens a section of duties for, or None.
+
+    "1. Phòng Nội vụ", "2. Văn phòng UBND tỉnh và các sở: Nội vụ, Tư pháp …", "Trách nhiệm
+    của các cơ quan: …" name one; so does "2. Phòng Nội vụ … có trách nhiệm:" (its subject).
+    "3. Các cơ quan, đơn vị tự đánh giá" is a step, not a section: its subject acts in it.
+    """
+    text = _trim_clause(title)
+    m = re.match(r"(?i)trách nhiệm của\s+(?:các cơ quan\s*:\s*)?", text)
+    if m:
+        text = text[m.end() :]
+    if is_agency(text, _SECTION_WORDS) and not has_action(text):
+        return text
+    actor = split_actor(text)
+    return actor.lead if actor.lead and title.rstrip(" *").endswith(":") else None
+
+
+def _strip_tail(title: str) -> str:
+    """A title without the time words a broken sentence left at its end."""
+    m = _TITLE_TAIL.search(fold(title))
+    return title[: m.start()] if m and m.start() > 0 else title
 
 
 def _trim_clause(text: str) -> str:
@@ -123,8 +203,9 @@ def _trim_clause(text: str) -> str:
 
 
 def _short_title(text: str) -> str:
-    """The first sentence of a task cell: the rest is usually a list of details."""
-    text = _trim_clause(text)
+    """The first sentence of a task cell (the rest is usually a list of details), without
+    time words left at its end ("…, thời gian dự kiến")."""
+    text = _strip_tail(_trim_clause(text))
     m = re.search(r"[.:]\s+(?=[-+–•]|[A-ZĐÀ-Ỹ])", text)
     if m:
         text = text[: m.start()]
@@ -196,6 +277,7 @@ class _Walker:
         self.row: Row | None = None
         self.gap = True
         self.last_plain: tuple[int, str] | None = None
+        self.duties: list[tuple[str, str]] = []  # (agency, a line of its section)
 
     # -- tables -----------------------------------------------------------------------------
     def table_line(self, index: int, cells: list[str]) -> None:
@@ -228,13 +310,86 @@ class _Walker:
                 lead=lead,
                 coordinate=_trim_clause(row.cell(cols.coordinate)) or None,
                 context=row.task,
+                source=f"{_trim_clause(row.task)} — {_trim_clause(row.time)}".strip(" —"),
             )
         )
 
     # -- prose ------------------------------------------------------------------------------
     def close_blocks(self, level: int) -> None:
         while self.stack and self.stack[-1].level >= level:
-            self.drafts.extend(self.stack.pop().drafts())
+            block = self.stack.pop()
+            self.drafts.extend(block.drafts())
+            if block.agency and block.chairs and self.stack:
+                self.stack[-1].field_leads.append(block.agency)
+
+    def section_agency(self) -> str | None:
+        """The lead named by the innermost open section, if any."""
+        for block in reversed(self.stack):
+            if block.lead:
+                return block.lead
+            if block.agency:
+                return block.agency
+        return None
+
+    def note(self, body: str) -> None:
+        """Remember who a sentence without a date says does what (leads in prose)."""
+        top = self.stack[-1] if self.stack else None
+        if top is None:
+            return
+        folded = fold(body)
+        if top.agency:
+            self.duties.append((top.agency, body))
+            if re.search(r"\bchu tri\b", folded) and not _COORDINATION.match(folded):
+                top.chairs = True
+            return
+        actor = split_actor(_BULLET.sub("", body))
+        if actor.lead and not _COORDINATION.match(fold(actor.action)):
+            top.subjects.append(actor.lead)
+
+    def inline(self, index: int, body: str, match: DateMatch, begin: int) -> _Draft:
+        """A sentence that sets a date: its dated clause says what is done, and by whom."""
+        start = body.rfind(";", 0, begin) + 1
+        end = body.find(";", match.end)
+        end = len(body) if end < 0 else end
+        clause = _trim_clause(body[start:begin] + " " + body[match.end : end])
+        if len(clause.split()) < 3:
+            start, clause = 0, _trim_clause(body[:begin] + " " + body[match.end :])
+        actor = split_actor(clause)
+        lead, coordinate = actor.lead, actor.coordinate
+        if lead is None and start > 0:
+            head = split_actor(_trim_clause(body[:start]))
+            lead, coordinate = head.lead, head.coordinate
+        title = _short_title(_strip_tail(actor.action))
+        return _Draft(
+            line=index,
+            title=(title[:1].upper() + title[1:]) or _trim_clause(body),
+            time_text=_trim_clause(body[begin : match.end]),
+            kind_texts=(body,),
+            lead=lead or self.section_agency(),
+            coordinate=coordinate,
+            context=body,
+            inline=True,
+            source=_trim_clause(body),
+        )
+
+    def open_heading(self, index: int, level: int, title: str) -> None:
+        """A numbered heading opens a block; a date in it ("2. Điều tra xã hội học (trước
+        ngày 20/12)") dates the block, and its subject ("Phòng Tư pháp: …") leads it."""
+        self.columns = None
+        self.close_blocks(level)
+        block = _Block(level=level, title=title, line=index, agency=_section_agency(title))
+        self.stack.append(block)
+        if block.agency is None:
+            block.lead = split_actor(title).lead  # "3. Các xã tự đánh giá": its doer leads it
+        clause = _dated_clause(title, None, self.period, heading=True)
+        if clause is not None:
+            match, begin = clause
+            actor = split_actor(_trim_clause(title[:begin] + " " + title[match.end :]))
+            block.title = _strip_tail(actor.action)
+            block.lead, block.coordinate = actor.lead, actor.coordinate
+            block.agency = None
+            time = _trim_clause(title[begin : match.end])
+            block.times.append(("", time, index, time))
 
     def current_block(self, index: int) -> _Block:
         top = self.stack[-1] if self.stack else None
@@ -286,15 +441,7 @@ class _Walker:
             if _TIME_LABEL.match(fold(title)):
                 number_depth, body, folded = level, title, fold(title)
             else:
-                self.columns = None
-                self.close_blocks(level)
-                block = _Block(level=level, title=title, line=index)
-                self.stack.append(block)
-                clause = _dated_clause(title, None, self.period, heading=True)
-                if clause is not None:
-                    match, begin = clause
-                    block.title = _trim_clause(title[:begin] + " " + title[match.end :])
-                    block.times.append(("", _trim_clause(title[begin : match.end]), index))
+                self.open_heading(index, level, title)
                 return
         label = _TIME_LABEL.match(folded)
         if label is not None:
@@ -312,7 +459,9 @@ class _Walker:
             value = body[label.end() :]
             if not qualifier_text.strip():
                 qualifier_text = _trailing_task(value, self.period)
-            block.times.append((qualifier_text.strip(), _trim_clause(value), index))
+            block.times.append(
+                (qualifier_text.strip(), _trim_clause(value), index, _trim_clause(body))
+            )
             return
         for pattern, attr in ((_COORDINATE_LABEL, "coordinate"), (_LEAD_LABEL, "lead")):
             m = pattern.match(folded)
@@ -321,19 +470,9 @@ class _Walker:
                 return
         clause = _dated_clause(body, None, self.period)
         if clause is not None:
-            match, begin = clause
-            title = _trim_clause(body[:begin] + " " + body[match.end :])
-            self.drafts.append(
-                _Draft(
-                    line=index,
-                    title=_short_title(title) or _trim_clause(body),
-                    time_text=_trim_clause(body[begin : match.end]),
-                    kind_texts=(body,),
-                    context=body,
-                    inline=True,
-                )
-            )
+            self.drafts.append(self.inline(index, body, *clause))
             return
+        self.note(body)
         if not _BULLET.match(text) and len(text) <= 160:
             self.last_plain = (index, text)
 
@@ -343,32 +482,46 @@ class _Walker:
         return sorted(self.drafts, key=lambda d: d.line)
 
 
-def _unwrap(text: str) -> list[tuple[int, str]]:
-    """Lines with prose that a PDF or a narrow page broke mid-sentence joined back.
+def _continues(previous: str, raw: str, across_gap: bool) -> bool:
+    """Whether the text line ``raw`` carries on the sentence of ``previous``."""
+    stripped = clean(raw)
+    if not previous or split_row(raw) is not None or split_row(previous) is not None:
+        return False
+    if is_separator(raw) or _heading(stripped) is not None:
+        return False
+    if _TIME_LABEL.match(fold(stripped)) or _LEAD_LABEL.match(fold(stripped)):
+        return False
+    starts_low = stripped[0].islower() or stripped[0].isdigit()
+    before = clean(previous)
+    if not starts_low or not before or before[-1] in ".;:!?":
+        return False
+    # across a page break only a long line can have been cut: a short one is a heading
+    return not across_gap or (len(before) >= 40 and _heading(before) is None)
 
-    A line continues the previous one when it starts in lowercase or with a digit that is
-    not a heading number, and the previous line did not end a sentence or clause. Table rows
-    are left alone (``_Walker`` mends wrapped rows itself).
+
+def _unwrap(text: str) -> list[tuple[int, str]]:
+    """Lines with prose that a PDF, a narrow page or a page break cut mid-sentence joined back.
+
+    A line continues the previous text line when it starts in lowercase or with a digit that
+    is not a heading number, and the previous line did not end a sentence or clause. Blank
+    lines and page numbers between the two halves (a page break) are dropped when they are
+    joined; elsewhere a page number becomes a blank line. Table rows are left alone
+    (``_Walker`` mends wrapped rows itself).
     """
     out: list[tuple[int, str]] = []
+    gap: list[tuple[int, str]] = []
     for index, raw in enumerate(text.splitlines()):
         stripped = clean(raw)
-        if out and stripped and split_row(raw) is None and split_row(out[-1][1]) is None:
-            previous = clean(out[-1][1])
-            starts_low = stripped[0].islower() or (
-                stripped[0].isdigit() and _heading(stripped) is None
-            )
-            label = _TIME_LABEL.match(fold(stripped)) or _LEAD_LABEL.match(fold(stripped))
-            if (
-                previous
-                and starts_low
-                and label is None
-                and previous[-1] not in ".;:!?"
-                and not is_separator(raw)
-            ):
-                out[-1] = (out[-1][0], f"{out[-1][1].rstrip()} {raw.strip()}")
-                continue
-        out.append((index, raw))
+        if not stripped or _PAGE_FURNITURE.match(fold(stripped)):
+            gap.append((index, ""))
+            continue
+        if out and _continues(out[-1][1], raw, bool(gap)):
+            out[-1] = (out[-1][0], f"{out[-1][1].rstrip()} {raw.strip()}")
+        else:
+            out.extend(gap)
+            out.append((index, raw))
+        gap = []
+    out.extend(gap)
     return out
 
 
@@ -404,8 +557,19 @@ def infer_period(text: str) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+def _who_and_what(d: _Draft) -> tuple[Kind, Audience]:
+    """The step's kind and audience; a self-assessment step the organisers do ("Tổng hợp kết
+    quả tự đánh giá") is their own work, not the units' self-assessment."""
+    kind = classify_kind(*d.kind_texts)
+    audience = decide_audience(kind, d.lead, d.title, d.context)
+    if kind == "self_assessment" and audience == "admins":
+        kind = "other"
+    return kind, audience
+
+
 def _resolve(drafts: list[_Draft], period: int | None, issued: date | None) -> list[Milestone]:
-    """Date each draft in document order, classify it, and drop repeats."""
+    """Date each draft in document order, classify it, and drop repeats (a repeat that names
+    the lead its kept twin lacks lends it)."""
     after = issued or (date(period, 1, 1) if period else None)
     dated: list[tuple[_Draft, DateMatch]] = []
     for d in drafts:
@@ -417,21 +581,27 @@ def _resolve(drafts: list[_Draft], period: int | None, issued: date | None) -> l
     kept: list[tuple[_Draft, DateMatch]] = []
     for d, match in sorted(dated, key=lambda dm: dm[0].inline):
         kind = classify_kind(*d.kind_texts)
-        if any(
-            match.span.due == k.span.due
-            and (
-                (kind != "other" and kind == classify_kind(*kd.kind_texts))
-                or fold(kd.title) == fold(d.title)
-            )
-            for kd, k in kept
-        ):
-            continue
-        kept.append((d, match))
+        twin = next(
+            (
+                kd
+                for kd, k in kept
+                if match.span.due == k.span.due
+                and (
+                    (kind != "other" and kind == classify_kind(*kd.kind_texts))
+                    or fold(kd.title) == fold(d.title)
+                )
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append((d, match))
+        elif twin.lead is None and d.lead is not None:
+            twin.lead, twin.coordinate = d.lead, twin.coordinate or d.coordinate
     kept.sort(key=lambda dm: (dm[1].span.due, dm[0].line))
     out: list[Milestone] = []
     seen: Counter[str] = Counter()
     for position, (d, match) in enumerate(kept, start=1):
-        kind = classify_kind(*d.kind_texts)
+        kind, audience = _who_and_what(d)
         seen[kind] += 1
         if kind == "other":
             mid = f"m{position:02d}"
@@ -448,11 +618,39 @@ def _resolve(drafts: list[_Draft], period: int | None, issued: date | None) -> l
                 precision=span.precision,
                 lead=d.lead,
                 coordinate=d.coordinate,
-                audience=classify_audience(d.lead, d.context),
-                source=_trim_clause(d.time_text),
+                audience=audience,
+                source=_trim_clause(d.source or d.time_text),
             )
         )
     return out
+
+
+def _lead_from_duties(d: _Draft, duties: list[tuple[str, str]]) -> None:
+    """Fill a step's lead (and coordinating agencies) from the sections of duties.
+
+    A step the plan dates without saying who does it ("2. Điều tra xã hội học … Thời gian:
+    Tháng 11") is led by the agency whose section takes on that work; the agencies whose
+    section only "phối hợp" (coordinates) in it coordinate. Guiding and urging others
+    ("hướng dẫn, đôn đốc") counts as leading only the organisers' own kinds of work.
+    """
+    kind = classify_kind(*d.kind_texts)
+    cue = _DUTY_CUES.get(kind)
+    if cue is None:
+        return
+    leads: list[str] = []
+    coordinating: list[str] = []
+    for agency, line in duties:
+        folded = fold(line)
+        if not cue.search(folded):
+            continue
+        if _COORDINATION.match(folded):
+            coordinating.append(agency)
+        elif kind != "self_assessment" or not _GUIDANCE.match(folded):
+            leads.append(agency)
+    if leads:
+        d.lead = leads[0]
+        others = [a for a in dict.fromkeys(coordinating) if a != d.lead]
+        d.coordinate = d.coordinate or "; ".join(others) or None
 
 
 def extract_milestones(text: str, period: int | None = None) -> list[Milestone]:
@@ -462,7 +660,11 @@ def extract_milestones(text: str, period: int | None = None) -> list[Milestone]:
     walker = _Walker(period)
     for index, raw in _unwrap(text):
         walker.line(index, raw)
-    return _resolve(walker.finish(), period, _issue_date(text))
+    drafts = walker.finish()
+    for d in drafts:
+        if d.lead is None:
+            _lead_from_duties(d, walker.duties)
+    return _resolve(drafts, period, _issue_date(text))
 
 
 def extract_plan(text: str, period: int | None = None) -> Plan:

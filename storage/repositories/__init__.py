@@ -1,5 +1,6 @@
 """Repositories: one per aggregate; they flush but never commit (see storage.uow)."""
 
+from storage.repositories.access import AccessEventRow, AccessRepository, GrantRow
 from storage.repositories.answers import AnswerRepository
 from storage.repositories.appraisals import AppraisalRepository
 from storage.repositories.base import Repository, StorageError, VersionConflict
@@ -19,12 +20,15 @@ from storage.repositories.units import UnitRepository
 from storage.repositories.updates import ProcessedUpdateRepository
 
 __all__ = [
+    "AccessEventRow",
+    "AccessRepository",
     "AnswerRepository",
     "AppraisalRepository",
     "BroadcastRepository",
     "CatalogRepository",
     "ConversationRepository",
     "EvidenceRepository",
+    "GrantRow",
     "InviteRepository",
     "ItemSpec",
     "MilestoneRepository",

@@ -36,8 +36,12 @@ class InviteRepository(Repository):
         period_id: int | None = None,
         unit_id: int | None = None,
         created_by: Person | int | None = None,
+        allow_second_unit: bool = False,
     ) -> Invite:
-        """Store an invite for ``code`` (hashed; the code itself is never stored)."""
+        """Store an invite for ``code`` (hashed; the code itself is never stored).
+
+        ``allow_second_unit``: someone already holding the role for another unit may keep
+        both (otherwise redeeming it moves them)."""
         Role(role)
         invite = Invite(
             code_hash=hash_code(code),
@@ -47,6 +51,7 @@ class InviteRepository(Repository):
             unit_id=unit_id,
             created_by=ref(created_by),
             created_at=utcnow(),
+            allow_second_unit=allow_second_unit,
         )
         self.session.add(invite)
         await self.session.flush()

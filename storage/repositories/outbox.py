@@ -56,6 +56,16 @@ class OutboxRepository(Repository):
     async def get_by_key(self, key: str) -> OutboxMessage | None:
         return await self.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
 
+    async def payloads_by_key_prefix(self, prefix: str) -> list[dict[str, Any]]:
+        """The payloads of every message whose key starts with ``prefix`` (e.g. one admin's
+        to-do lists, to tell which steps they already list)."""
+        rows = await self.session.scalars(
+            select(OutboxMessage.payload).where(
+                OutboxMessage.key.startswith(prefix, autoescape=True)
+            )
+        )
+        return [dict(p) for p in rows if isinstance(p, dict)]
+
     async def claim_due(self, now: datetime | None = None, limit: int = 30) -> list[OutboxMessage]:
         """Take up to ``limit`` pending messages with ``not_before <= now``, oldest id first.
 

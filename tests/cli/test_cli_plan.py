@@ -1,7 +1,8 @@
 """`parbot plan import` / `plan list|export|reminders` / `parbot ask` on a real database.
 
-Every seed plan in /work/shared/seeds is imported with --dry-run (table and JSON): what the
-review shows is what the extractor found, and nothing is saved.
+Every seed plan in ../shared/seeds is imported with --dry-run (review lines, JSON and the
+YAML to correct): what the review shows is what the extractor found, and nothing is saved;
+the corrected YAML then imports as written.
 """
 
 from __future__ import annotations
@@ -14,11 +15,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from conversations.plan import extract_plan, infer_period, load_plan
-
-SEEDS = Path("/work/shared/seeds")
-SEED_FILES = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
-VAN_CANH = next((p for p in SEED_FILES if p.name.startswith("000_")), None)
-needs_seeds = pytest.mark.skipif(VAN_CANH is None, reason="shared seeds not available")
+from tests.shared_seeds import SEED_PREFIXES, seed_path
 
 # What a reviewer must see for each seed (prefix → year, {id: (kind, due, precision)}).
 EXPECTED: dict[str, tuple[int, dict[str, tuple[str, str, str]]]] = {
@@ -52,7 +49,13 @@ EXPECTED: dict[str, tuple[int, dict[str, tuple[str, str, str]]]] = {
 
 
 @pytest.fixture
-def cli(db_url: str, tmp_path: Path):
+def van_canh() -> Path:
+    return seed_path("000")
+
+
+@pytest.fixture
+def cli(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)  # the dry run writes its YAML in the working directory
     runner = CliRunner()
     env = {
         "PARBOT_DATABASE_URL": db_url,
@@ -76,9 +79,10 @@ def _stored(cli, year: int) -> list[dict]:
     return json.loads(result.stdout) if result.exit_code == 0 else []
 
 
-@pytest.mark.parametrize("seed", SEED_FILES, ids=[p.name[:3] for p in SEED_FILES])
-def test_dry_run_of_each_seed_plan_shows_the_milestones_and_saves_nothing(cli, seed: Path):
-    year, expected = EXPECTED[seed.name[:3]]
+@pytest.mark.parametrize("prefix", SEED_PREFIXES)
+def test_dry_run_of_each_seed_plan_shows_the_milestones_and_saves_nothing(cli, prefix, tmp_path):
+    seed = seed_path(prefix)
+    year, expected = EXPECTED[prefix]
     text = seed.read_text(encoding="utf-8")
     assert infer_period(text) == year
     plan = extract_plan(text, year)
@@ -88,43 +92,78 @@ def test_dry_run_of_each_seed_plan_shows_the_milestones_and_saves_nothing(cli, s
     )
     data = json.loads(result.stdout)
     assert [row["id"] for row in data] == [m.id for m in plan.milestones]
-    for row in data:
-        assert {"id", "title", "kind", "due", "precision", "lead", "source"} <= row.keys()
+    for row, m in zip(data, plan.milestones, strict=True):
+        assert {"id", "title", "kind", "due", "precision", "lead", "audience", "source"} <= set(row)
+        assert (row["lead"], row["audience"], row["source"]) == (m.lead, m.audience, m.source)
+        assert row["source"], row  # every milestone quotes the plan's words
     got = {row["id"]: (row["kind"], row["due"], row["precision"]) for row in data}
     assert {k: got.get(k) for k in expected} == expected
-    for row in data:
-        assert row["source"], row  # every milestone quotes the plan's words
 
-    table = cli("plan", "import", str(seed), "--period", str(year), "--dry-run", ok=False)
+    yaml_path = tmp_path / f"review-{prefix}.yaml"
+    table = cli(
+        "plan",
+        "import",
+        str(seed),
+        "--period",
+        str(year),
+        "--dry-run",
+        "-o",
+        str(yaml_path),
+        ok=False,
+    )
     if not expected:
         assert data == []
         assert table.exit_code == 1
         assert "No dated milestones found" in table.stderr
+        assert not yaml_path.exists()
     else:
         assert table.exit_code == 0, table.output
         out = table.output
         assert f"Plan {year} from {seed}: {len(plan.milestones)} milestones." in out
         assert "Dry run: nothing was saved." in out
-        for m in plan.milestones:
-            assert m.title in out and m.kind in out and f"“{' '.join(m.source.split())}”" in out
-        header = out.splitlines()[1]
-        for column in ("due", "precision", "kind", "audience", "id"):
-            assert column in header
+        lines = out.splitlines()
+        for n, m in enumerate(plan.milestones, start=1):
+            (line,) = [x for x in lines if x.startswith(f"{n:>2}. ")]
+            assert f"| {m.title} |" in line and f"lead: {m.lead or '—'} |" in line, line
+            assert f"{m.kind}, {m.id}" in line and "must act: " in line
+            assert f"“{' '.join(m.source.split())[:60]}" in line
+        assert load_plan(yaml_path.read_text(encoding="utf-8")) == plan  # the YAML to correct
+        assert f"Review YAML written to {yaml_path}" in out
     assert _stored(cli, year) == []  # nothing saved
 
 
-@needs_seeds
-def test_import_saves_updates_and_keeps_reminder_days(cli, tmp_path):
-    assert VAN_CANH is not None
-    out = cli("plan", "import", str(VAN_CANH), "--period", "2021").output
+def test_dry_run_yaml_corrected_and_imported(cli, van_canh, tmp_path):
+    """The admin's loop: dry run → YAML beside them → correct a lead and an audience →
+    import the YAML as written."""
+    out = cli("plan", "import", str(van_canh), "--period", "2021", "--dry-run").output
+    written = tmp_path / f"{van_canh.stem}-2021.yaml"
+    assert f"Review YAML written to {written.name}" in out and written.exists()
+    text = written.read_text(encoding="utf-8")
+    assert "lead: Phòng Nội vụ" in text and "audience: admins" in text
+    corrected = text.replace(
+        "  title: Tổng hợp, xây dựng báo cáo kết quả chỉ số cải cách hành chính năm 2021\n",
+        "  title: Tổng hợp báo cáo kết quả\n",
+    )
+    assert corrected != text
+    written.write_text(corrected, encoding="utf-8")
+    assert "8 created" in cli("plan", "import", str(written), "--period", "2021").output
+    stored = {r["id"]: r for r in _stored(cli, 2021)}
+    assert stored["m06"]["title"] == "Tổng hợp báo cáo kết quả"
+    assert (
+        stored["survey_2"]["audience"] == "admins" and stored["survey_2"]["lead"] == "Phòng Nội vụ"
+    )
+
+
+def test_import_saves_updates_and_keeps_reminder_days(cli, van_canh, tmp_path):
+    out = cli("plan", "import", str(van_canh), "--period", "2021").output
     assert "Milestones of 2021: 8 created, 0 updated." in out
     stored = {row["id"]: row for row in _stored(cli, 2021)}
     assert stored["self_assessment"]["due"] == "2021-11-30"
     assert stored["self_assessment"]["lead"].startswith("Các cơ quan chuyên môn")
-    assert stored["self_assessment"]["source"] == "Hoàn thành trước ngày 30/11/2021"
+    assert stored["self_assessment"]["source"].endswith("— Hoàn thành trước ngày 30/11/2021")
 
     cli("plan", "reminders", "self_assessment", "--period", "2021", "--days", "10, 2,0")
-    again = cli("plan", "import", str(VAN_CANH), "--period", "2021").output
+    again = cli("plan", "import", str(van_canh), "--period", "2021").output
     assert "0 created, 8 updated" in again
     stored = {row["id"]: row for row in _stored(cli, 2021)}
     assert stored["self_assessment"]["reminder_days"] == [10, 2, 0]  # survives a re-import
@@ -224,10 +263,8 @@ def test_docx_plan_import(cli, tmp_path):
     assert result.exit_code == 1 and "cannot read the file" in result.stderr
 
 
-@needs_seeds
-def test_ask_answers_like_the_chat(cli):
-    assert VAN_CANH is not None
-    cli("plan", "import", str(VAN_CANH), "--period", "2021")
+def test_ask_answers_like_the_chat(cli, van_canh):
+    cli("plan", "import", str(van_canh), "--period", "2021")
 
     def ask(question: str, *extra: str, locale: str = "en") -> dict:
         args = ("ask", question, "--period", "2021", "--today", "2021-11-15", "--json", *extra)
@@ -238,7 +275,7 @@ def test_ask_answers_like_the_chat(cli):
     assert a["days_left"] == 15 and a["due"] == "2021-11-30"
     assert "by 30 Nov 2021 — 15 days left" in a["text"]
     assert "Responsible: Các cơ quan chuyên môn" in a["text"]
-    assert "Plan: “Hoàn thành trước ngày 30/11/2021”" in a["text"]
+    assert "Hoàn thành trước ngày 30/11/2021”" in a["text"] and "Plan: “Tổ chức" in a["text"]
     assert ask("When is the appraisal?")["milestone"] == "appraisal"
     assert ask("khi nào công bố kết quả")["milestone"] == "publication"
     vi = ask("Hạn nộp tài liệu kiểm chứng là khi nào?", locale="vi")

@@ -83,10 +83,25 @@ async def seed(
 
 
 async def invite(
-    db: Database, unit: str | None, role: str, now: datetime, ttl: timedelta = timedelta(days=7)
+    db: Database,
+    unit: str | None,
+    role: str,
+    now: datetime,
+    ttl: timedelta = timedelta(days=7),
+    *,
+    second_unit: bool = False,
 ) -> str:
+    """A fresh invite code (``second_unit``: its holder may keep another unit too)."""
     async with db.uow() as uow:
-        code, _ = await A.create_invite(uow, year=2024, unit_code=unit, role=role, ttl=ttl, now=now)
+        code, _ = await A.create_invite(
+            uow,
+            year=2024,
+            unit_code=unit,
+            role=role,
+            ttl=ttl,
+            now=now,
+            allow_second_unit=second_unit,
+        )
     return code
 
 

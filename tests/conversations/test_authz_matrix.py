@@ -28,8 +28,10 @@ Product intent (README, GLOSSARY, docs): officers self-score, upload and manage 
 and withdraw for their own unit; leaders follow their unit (/progress, /rank, its sheet, its
 files) but do not answer or submit; appraisers see and appraise only the fields they are
 assigned on their board, and only once a unit has submitted; admins (Nội vụ) see every unit and
-alone broadcast, export the ranking, assign appraisers, reopen and publish. Invites (CLI only:
-``parbot invite``), catalog/units/survey/plan import and results are CLI-only, not chat actions.
+alone broadcast, export the ranking, assign appraisers, reopen, publish and revoke access
+(/access). Invites (CLI only: ``parbot invite``), catalog/units/survey/plan import and results are
+CLI-only, not chat actions. The move-or-keep buttons of a second unit's invite work only for the
+person who opened that invite (its id waits in their own state): the code is the key.
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "/export ranking":                     ("·",   "·",   "·",   "·",   "Y"),
     "/publish":                            ("·",   "·",   "·",   "·",   "Y"),
     "/reopen <unit>":                      ("··",  "··",  "··",  "··",  "YY"),
+    "/access":                             ("·",   "·",   "·",   "·",   "Y"),
+    "/access <unit>":                      ("···", "···", "···", "···", "YYY"),
     # ---- buttons of the walk, submission and language
     "l:en":                                ("Y",   "Y",   "Y",   "Y",   "Y"),
     "a:<unit>:<item>:<option>":            ("··",  "Y·",  "··",  "··",  "··"),
@@ -150,6 +154,17 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "ex:ranking":                          ("·",   "·",   "·",   "·",   "Y"),
     "pub:ok:2024":                         ("·",   "·",   "·",   "·",   "Y"),
     "pub:no":                              ("·",   "·",   "·",   "·",   "Y"),
+    # ---- access buttons (about the focal officer of X02), and the move-or-keep question
+    "acc:pg:0":                            ("·",   "·",   "·",   "·",   "Y"),
+    "acc:p:<person>:0":                    ("·",   "·",   "·",   "·",   "Y"),
+    "acc:r:<grant>":                       ("·",   "·",   "·",   "·",   "Y"),
+    "acc:why:<grant>:0":                   ("·",   "·",   "·",   "·",   "Y"),
+    "acc:ok:<grant>":                      ("·",   "·",   "·",   "·",   "Y"),
+    "acc:ok:<grant>, no reason chosen":    ("·",   "·",   "·",   "·",   "·"),
+    "acc:no":                              ("·",   "·",   "·",   "·",   "Y"),
+    "mv:move:<invite>, nothing pending":   ("·",   "·",   "·",   "·",   "·"),
+    "mv:move:<invite>, asked":             ("Y",   "Y",   "Y",   "Y",   "Y"),  # the code is the key
+    "mv:both:<invite without the flag>":   ("·",   "·",   "·",   "·",   "·"),
     # ---- typed text in a conversation mode (MODES), for a file or item of the unit
     "typed code in mode ev_pick":          ("··",  "Y·",  "··",  "··",  "··"),
     "typed section in mode ev_section":    ("··",  "Y·",  "··",  "··",  "··"),
@@ -158,10 +173,14 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "typed points, item in field 4":       ("··",  "··",  "··",  "··",  "YY"),
     "typed comment in mode rv_comment":    ("···", "···", "···", "YY·", "YYY"),
     "typed reply in mode rv_reply":        ("··",  "Y·",  "··",  "··",  "··"),
+    "typed reason in mode acc_reason":     ("·",   "·",   "·",   "·",   "Y"),
     # ---- files
     "document upload (evidence)":          ("·",   "Y",   "·",   "·",   "·"),
     "photo upload (evidence)":             ("·",   "Y",   "·",   "·",   "·"),
     "document in mode bc_text (notice)":   ("·",   "·",   "·",   "·",   "Y"),
+    "/plan":                               ("·",   "·",   "·",   "·",   "Y"),
+    "plan document (caption /plan)":       ("·",   "·",   "·",   "·",   "Y"),
+    "reviewed plan YAML (caption /plan)":  ("·",   "·",   "·",   "·",   "Y"),
 }
 # fmt: on
 
@@ -201,7 +220,21 @@ WRITES = {
     "typed reply in mode rv_reply",
     "document upload (evidence)",
     "photo upload (evidence)",
+    "reviewed plan YAML (caption /plan)",
+    "acc:ok:<grant>",
+    "acc:ok:<grant>, no reason chosen",
+    "mv:move:<invite>, nothing pending",
+    "mv:move:<invite>, asked",
+    "mv:both:<invite without the flag>",
 }
+PLAN_TXT = (
+    "KẾ HOẠCH\nXác định Chỉ số cải cách hành chính năm 2024\n1. Tự đánh giá, chấm điểm\n"
+    "- Thời gian: Hoàn thành trước ngày 16/3/2025\n"
+)
+PLAN_YAML = (
+    "period: 2024\nmilestones:\n  - id: plan_step\n    title: Tự đánh giá, chấm điểm\n"
+    "    kind: self_assessment\n    due: 2025-03-16\n"
+)
 
 
 # ------------------------------------------------------------------ the seeded world
@@ -799,13 +832,68 @@ def _reply_named(c: Cell, name: str) -> bool:
     return any(name in r.text for r in c.replies)
 
 
+async def _bg_grant(c: Cell) -> int:
+    """The role of the focal officer of X02: what the access rows show and revoke."""
+    async with c.world.db.uow() as uow:
+        person_id = c.world.actors["officer-X02"].person_id
+        return (await uow.access.grants(person_id=person_id))[0].grant_id
+
+
+def _acc_state(reason: str | None = None, mode: str | None = None) -> Act:
+    async def setup(c: Cell) -> None:
+        grant = await _bg_grant(c)
+        c.scratch["grant"] = grant
+        pending: dict[str, Any] = {"grant": grant}
+        if reason is not None:
+            pending["reason"] = reason
+        await c.world.set_state(c.role, {"acc": pending, "mode": mode})
+
+    return setup
+
+
+def _x02_invite(*, asked: bool) -> Act:
+    """An officer invite for X02 (no "keep both" flag); ``asked``: the person redeemed it and
+    was asked whether to move (its id is in their state)."""
+
+    async def setup(c: Cell) -> None:
+        async with c.world.db.uow() as uow:
+            _code, inv = await A.create_invite(
+                uow,
+                year=2024,
+                unit_code="X02",
+                role="officer",
+                ttl=timedelta(days=7),
+                now=c.world.now,
+            )
+            c.scratch["invite_id"] = inv.id
+        if asked:
+            await c.world.set_state(c.role, {"mv_invite": c.scratch["invite_id"]})
+
+    return setup
+
+
+async def _grant_into(c: Cell) -> None:
+    c.scratch["grant"] = await _bg_grant(c)
+
+
+def _acc_revoked(c: Cell) -> bool:
+    return bool(c.rows("access_events", action="revoke"))
+
+
+def _invite_used(c: Cell) -> bool:
+    return bool(c.rows("invites", id=c.scratch["invite_id"], used_by=c.actor.person_id))
+
+
 ROWS: dict[str, Row] = {
     # ---- commands
     "/start <invite for the unit>": Row(
         "cmd:start",
         setup=_new_invite,
         act=lambda c: c.actor.cmd(f"/start {c.scratch['invite']}"),
-        effect=lambda c: bool(c.rows("invites", used_by=c.actor.person_id)),
+        # redeemed, or (an officer of another unit) asked first whether to move to it
+        effect=lambda c: (
+            bool(c.rows("invites", used_by=c.actor.person_id)) or "mv_invite" in c.state()
+        ),
     ),
     "/start <someone else's used invite>": Row(
         "cmd:start",
@@ -930,6 +1018,71 @@ ROWS: dict[str, Row] = {
         setup=_submitted,
         act=lambda c: c.actor.cmd(f"/reopen {c.u.code}"),
         effect=lambda c: c.submission("reopened"),
+    ),
+    "/access": Row(
+        "cmd:access", act=lambda c: c.actor.cmd("/access"), effect=lambda c: c.has_button("acc:p:")
+    ),
+    "/access <unit>": Row(
+        "cmd:access",
+        act=lambda c: c.actor.cmd(f"/access {c.u.code}"),
+        effect=lambda c: c.has_button("acc:p:"),
+    ),
+    # ---- access
+    "acc:pg:0": Row(
+        "cb:acc", act=lambda c: c.actor.press("acc:pg:0"), effect=lambda c: c.has_button("acc:p:")
+    ),
+    "acc:p:<person>:0": Row(
+        "cb:acc",
+        act=lambda c: c.actor.press(f"acc:p:{c.world.actors['officer-X02'].person_id}:0"),
+        effect=lambda c: c.has_button("acc:r:"),
+    ),
+    "acc:r:<grant>": Row(
+        "cb:acc",
+        setup=_grant_into,
+        act=lambda c: c.actor.press(f"acc:r:{c.scratch['grant']}"),
+        effect=lambda c: c.state().get("mode") == "acc_reason",
+    ),
+    "acc:why:<grant>:0": Row(
+        "cb:acc",
+        setup=_acc_state(mode="acc_reason"),
+        act=lambda c: c.actor.press(f"acc:why:{c.scratch['grant']}:0"),
+        effect=lambda c: f"acc:ok:{c.scratch['grant']}" in c.buttons,
+    ),
+    "acc:ok:<grant>": Row(
+        "cb:acc",
+        setup=_acc_state(reason="Nghỉ việc"),
+        act=lambda c: c.actor.press(f"acc:ok:{c.scratch['grant']}"),
+        effect=_acc_revoked,
+    ),
+    "acc:ok:<grant>, no reason chosen": Row(
+        "cb:acc",
+        setup=_grant_into,
+        act=lambda c: c.actor.press(f"acc:ok:{c.scratch['grant']}"),
+        effect=_acc_revoked,
+    ),
+    "acc:no": Row(
+        "cb:acc",
+        setup=_acc_state(mode="acc_reason"),
+        act=lambda c: c.actor.press("acc:no"),
+        effect=lambda c: "acc" not in c.state(),
+    ),
+    "mv:move:<invite>, nothing pending": Row(
+        "cb:mv",
+        setup=_x02_invite(asked=False),
+        act=lambda c: c.actor.press(f"mv:move:{c.scratch['invite_id']}"),
+        effect=_invite_used,
+    ),
+    "mv:move:<invite>, asked": Row(
+        "cb:mv",
+        setup=_x02_invite(asked=True),
+        act=lambda c: c.actor.press(f"mv:move:{c.scratch['invite_id']}"),
+        effect=_invite_used,
+    ),
+    "mv:both:<invite without the flag>": Row(
+        "cb:mv",
+        setup=_x02_invite(asked=True),
+        act=lambda c: c.actor.press(f"mv:both:{c.scratch['invite_id']}"),
+        effect=_invite_used,
     ),
     # ---- walk, submission, language
     "l:en": Row(
@@ -1226,6 +1379,12 @@ ROWS: dict[str, Row] = {
         act=lambda c: c.actor.type("Đã bổ sung quyết định số 12 ngày 01/3/2024"),
         effect=lambda c: bool(c.rows("explanations", unit_id=c.uid, item_id=c.item(IN_FIELD))),
     ),
+    "typed reason in mode acc_reason": Row(
+        "mode:acc",
+        setup=_acc_state(mode="acc_reason"),
+        act=lambda c: c.actor.type("Chuyển công tác sang huyện khác"),
+        effect=lambda c: f"acc:ok:{c.scratch['grant']}" in c.buttons,
+    ),
     # ---- files
     "document upload (evidence)": Row(
         "file:document",
@@ -1240,6 +1399,25 @@ ROWS: dict[str, Row] = {
             "anh.jpg", jpeg(), caption="7.3 Ảnh niêm yết", mime="image/jpeg", kind="photo"
         ),
         effect=lambda c: bool(c.rows("evidence", unit_id=_x01(c).id)),
+    ),
+    "/plan": Row(
+        "cmd:plan",
+        act=lambda c: c.actor.cmd("/plan"),
+        effect=lambda c: "/plan 2024" in c.text,
+    ),
+    "plan document (caption /plan)": Row(
+        "file:document",
+        act=lambda c: c.actor.upload(
+            "ke-hoach.txt", PLAN_TXT.encode(), caption="/plan", mime="text/plain"
+        ),
+        effect=lambda c: c.document_named("ke-hoach-2024.yaml"),
+    ),
+    "reviewed plan YAML (caption /plan)": Row(
+        "file:document",
+        act=lambda c: c.actor.upload(
+            "ke-hoach-2024.yaml", PLAN_YAML.encode(), caption="/plan", mime="application/yaml"
+        ),
+        effect=lambda c: bool(c.rows("milestones", key="plan_step")),
     ),
     "document in mode bc_text (notice)": Row(
         "file:document",

@@ -75,10 +75,17 @@ class Stack:
         *,
         ttl: timedelta = timedelta(days=7),
         now: datetime | None = None,
+        second_unit: bool = False,
     ) -> str:
         async with self.db.uow() as uow:
             code, _ = await A.create_invite(
-                uow, year=2024, unit_code=unit, role=role, ttl=ttl, now=now or datetime.now(UTC)
+                uow,
+                year=2024,
+                unit_code=unit,
+                role=role,
+                ttl=ttl,
+                now=now or datetime.now(UTC),
+                allow_second_unit=second_unit,
             )
         return code
 

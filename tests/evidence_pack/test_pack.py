@@ -237,9 +237,22 @@ def test_large_files_are_streamed_not_held_in_memory(store, tmp_path, monkeypatc
         assert zf.testzip() is None
 
 
-def test_a_failed_write_leaves_no_partial_pack(store, tmp_path):
+def test_a_bad_row_is_reported_in_the_index_and_the_rest_goes_out(store, tmp_path):
     good, _ = store.put(b"%PDF-good")
     entries = [_entry(good, "1.1.1/a.pdf", 9), _entry("not-a-sha", "1.1.1/b.pdf", 1)]
-    with pytest.raises(ValueError):
-        pack.write_zip(entries, store, tmp_path / "p.zip")
-    assert list(tmp_path.glob("*.zip*")) == [] and list(tmp_path.glob(".*part")) == []
+    summary = pack.write_zip(entries, store, tmp_path / "p.zip")
+    assert summary.files == 1 and list(summary.failed) == ["1.1.1/b.pdf"]
+    zf = zipfile.ZipFile(tmp_path / "p.zip")
+    assert zf.read("1.1.1/a.pdf") == b"%PDF-good" and "1.1.1/b.pdf" not in zf.namelist()
+    ws = openpyxl.load_workbook(io.BytesIO(zf.read(pack.INDEX_XLSX))).active
+    assert ws.cell(3, len(pack.HEADERS)).value.startswith(pack.FAILED_NOTE)
+    assert ws.cell(3, 5).hyperlink is None and ws.cell(2, 5).hyperlink is not None
+
+
+def test_a_failed_write_leaves_no_partial_pack(store, tmp_path):
+    good, _ = store.put(b"%PDF-good")
+    taken = tmp_path / "p.zip"
+    (taken / "inside").mkdir(parents=True)  # the target is a folder: the final rename fails
+    with pytest.raises(OSError):
+        pack.write_zip([_entry(good, "1.1.1/a.pdf", 9)], store, taken)
+    assert list(tmp_path.glob(".*part")) == [] and taken.is_dir()

@@ -8,7 +8,6 @@ The whole set must be ≥ 95 % right; the misses are printed so a regression is 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -20,14 +19,11 @@ from conversations.plan import (
     extract_plan,
     is_question,
 )
-
-SEEDS = Path("/work/shared/seeds")
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
+from tests.shared_seeds import seed_text
 
 
 def plan_of(prefix: str) -> Plan:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return extract_plan(path.read_text(encoding="utf-8"))
+    return extract_plan(seed_text(prefix))
 
 
 # Vân Canh 2021 (seed 000): m01 guidance / plan rollout (Oct), self_assessment (30/11),

@@ -218,16 +218,43 @@ async def test_overdue_goes_to_leaders_and_admins_once(db, world):
     assert (await run(db, DUE + timedelta(days=30))).queued == []
 
 
-async def test_organisers_steps_remind_the_admins(db, world):
+async def test_organisers_steps_go_to_the_admins_as_one_to_do_list(db, world):
+    """The admins' own steps reach only the admins, gathered into "Việc của Phòng Nội vụ";
+    no unit hears of them, even a survey or a self-assessment-like step marked ``admins``."""
     appraisal = date(2024, 3, 29)
-    report = await run(db, appraisal - timedelta(days=3))
-    mine = [k for k in report.queued if ":appraisal:" in k]  # besides the overdue notices
-    assert mine == [f"remind:2024:appraisal:3:{world.ids['admin']}"]
-    text = (await outbox(db))[mine[0]][1]
-    assert "Reminder: Thẩm định kết quả tự đánh giá" in text
-    assert "3 days left" in text and "Responsible: Phòng Nội vụ" in text
-    assert (await run(db, appraisal)).queued == [f"remind:2024:appraisal:0:{world.ids['admin']}"]
+    async with db.uow() as uow:
+        await uow.milestones.upsert(
+            world.period.id,
+            "survey",
+            "In phiếu điều tra xã hội học",
+            "survey",
+            appraisal,
+            audience="admins",
+        )
+        await uow.milestones.upsert(
+            world.period.id,
+            "compile",
+            "Tổng hợp kết quả tự đánh giá",
+            "self_assessment",
+            date(2024, 3, 26),
+            audience="admins",
+        )
+    report = await run(db, appraisal - timedelta(days=3))  # 26/3: compile due today
+    todo = [k for k in report.queued if k.startswith("todo:")]
+    assert len(todo) == 1 and todo[0].startswith(f"todo:{world.ids['admin']}:")
+    assert not [k for k in report.queued if ":survey:" in k or ":appraisal:" in k]
+    assert not [k for k in report.queued if ":compile:" in k]  # never to units
+    text = (await outbox(db))[todo[0]][1]
+    assert text.startswith("📋 <b>Phòng Nội vụ's to-do</b>")
+    assert "• <b>Thẩm định kết quả tự đánh giá</b> — by 29 Mar 2024 (3 days left)" in text
+    assert "Responsible: Phòng Nội vụ" in text
+    assert "In phiếu điều tra xã hội học" in text and "Tổng hợp kết quả tự đánh giá" in text
+    assert (await run(db, appraisal - timedelta(days=3))).queued == []  # idempotent
+    assert (await run(db, appraisal - timedelta(days=2))).queued == []  # nothing new due
+    last = await run(db, appraisal)
+    assert [k.split(":")[0] for k in last.queued] == ["todo"] and last.queued != todo
     assert (await run(db, appraisal + timedelta(days=1))).queued == []  # no overdue for these
+    assert (await run(db, date(2024, 3, 28))).queued == []
 
 
 async def test_reminder_days_per_milestone_and_board_audience(db, world):

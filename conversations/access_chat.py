@@ -1,0 +1,284 @@
+"""/access for Phòng Nội vụ admins: who holds which role, and taking a role away.
+
+People (paged) → one person's roles → a reason (a big button or typed) → "Thu hồi" / "Hủy".
+Only the confirmation changes anything; it uses the same use case as ``parbot access revoke``
+(conversations.access), so the audit history, the person's notice, keyboard and command menu
+are the same whichever way an admin revokes.
+
+Callback data: acc:pg:<page> · acc:p:<person>:<page> · acc:r:<grant> · acc:why:<grant>:<n> ·
+acc:ok:<grant> · acc:no. The reason waits in the admin's state under "acc".
+"""
+
+from __future__ import annotations
+
+import html
+
+from conversations import access
+from conversations.context import Ctx
+from conversations.replies import Button
+from scoring.i18n import N_
+from storage.repositories.access import GrantRow
+
+PAGE = 8
+REASONS = (N_("Transferred to another post"), N_("Left the job"), N_("Granted by mistake"))
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _refuse(ctx: Ctx) -> bool:
+    if ctx.is_admin:
+        return False
+    text = ctx.tr("Only Phòng Nội vụ administrators can manage access.")
+    if ctx.is_callback:
+        ctx.toast(text, alert=True)
+    else:
+        ctx.say(text)
+    return True
+
+
+async def _unit_id(ctx: Ctx, unit_code: str) -> int | None:
+    """The id of this year's unit ``unit_code``, or None after saying there is none."""
+    period = await ctx.uow.periods.latest()
+    unit = await ctx.uow.units.get_by_code(period.id, unit_code) if period else None
+    if unit is None:
+        ctx.say(
+            ctx.tr(
+                "There is no unit %(code)s. Type /access, or /access X01 for one unit.",
+                code=_esc(unit_code[:20]),
+            )
+        )
+        return None
+    return unit.id
+
+
+async def _grants(ctx: Ctx, unit_id: int | None) -> list[GrantRow]:
+    """One unit's roles, or this year's unit roles and the all-units roles."""
+    if unit_id is not None:
+        return await ctx.uow.access.grants(unit_id=unit_id)
+    period = await ctx.uow.periods.latest()
+    return await ctx.uow.access.grants(period_id=period.id if period else None)
+
+
+async def access_cmd(ctx: Ctx, args: str) -> None:
+    """/access [UNIT]: the people holding roles (this year's units and all-units roles)."""
+    if _refuse(ctx):
+        return
+    ctx.state.pop("acc", None)
+    if str(ctx.state.get("mode") or "").startswith("acc_"):
+        ctx.state["mode"] = None
+    unit_id = None
+    if args.strip():
+        unit_id = await _unit_id(ctx, args.strip().split(" ", 1)[0])
+        if unit_id is None:
+            return
+    _people_page(ctx, await _grants(ctx, unit_id), 0, unit_id, edit=False)
+
+
+def _people_page(
+    ctx: Ctx, grants: list[GrantRow], page: int, unit_id: int | None, *, edit: bool
+) -> None:
+    """One page of people; the unit filter (if any) rides along in every button."""
+    scope = f":{unit_id}" if unit_id is not None else ""
+    people: dict[int, list[GrantRow]] = {}
+    for g in grants:
+        people.setdefault(g.person_id, []).append(g)
+    if not people:
+        ctx.say(ctx.tr("Nobody holds a role yet."), edit=edit)
+        return
+    ids = list(people)
+    pages = (len(ids) + PAGE - 1) // PAGE
+    page = min(max(page, 0), pages - 1)
+    rows: list[tuple[Button, ...]] = []
+    for pid in ids[page * PAGE : (page + 1) * PAGE]:
+        mine = people[pid]
+        units = ", ".join(sorted({g.unit_code or "*" for g in mine}))
+        label = f"{mine[0].full_name[:40]} · {units}"
+        rows.append((Button(label, f"acc:p:{pid}:{page}{scope}"),))
+    nav = []
+    if page > 0:
+        nav.append(Button("◀", f"acc:pg:{page - 1}{scope}"))
+    if page + 1 < pages:
+        nav.append(Button("▶", f"acc:pg:{page + 1}{scope}"))
+    if nav:
+        rows.append(tuple(nav))
+    text = ctx.tr(
+        "<b>Access</b>: %(n)s people hold roles (page %(page)s/%(pages)s). Tap a person to "
+        "see their roles and revoke one.",
+        n=len(ids),
+        page=page + 1,
+        pages=pages,
+    )
+    ctx.say(text, buttons=tuple(rows), edit=edit)
+
+
+async def on_callback(ctx: Ctx, parts: list[str]) -> None:
+    if _refuse(ctx):
+        return
+    kind = parts[1] if len(parts) > 1 else ""
+    try:
+        nums = [int(p) for p in parts[2:]]
+    except ValueError:
+        nums = []
+    if kind == "pg" and len(nums) in (1, 2):
+        unit_id = nums[1] if len(nums) == 2 else None
+        _people_page(ctx, await _grants(ctx, unit_id), nums[0], unit_id, edit=True)
+    elif kind == "p" and len(nums) in (2, 3):
+        await _person(ctx, nums[0], ":".join(str(n) for n in nums[1:]))
+    elif kind == "r" and len(nums) == 1:
+        await _ask_reason(ctx, nums[0])
+    elif kind == "why" and len(nums) == 2 and 0 <= nums[1] < len(REASONS):
+        await _confirm(ctx, nums[0], ctx.tr(REASONS[nums[1]]))
+    elif kind == "ok" and len(nums) == 1:
+        await _revoke(ctx, nums[0])
+    elif kind == "no":
+        ctx.state.pop("acc", None)
+        ctx.state["mode"] = None
+        ctx.say(ctx.tr("Nothing was changed."), edit=True)
+    else:
+        ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
+
+
+async def _person(ctx: Ctx, person_id: int, back: str) -> None:
+    """The person's roles, one button each; ``back``: the list page (and unit) to go back to."""
+    grants = await ctx.uow.access.grants(person_id=person_id)
+    if not grants:
+        ctx.say(ctx.tr("This person holds no role any more."), edit=True)
+        return
+    g0 = grants[0]
+    lines = [f"<b>{_esc(g0.full_name)}</b> (Telegram {g0.telegram_user_id})"]
+    lines += [f"• {_esc(access.describe(g, ctx.locale))}" for g in grants]
+    lines.append(ctx.tr("Tap a role to revoke it."))
+    rows = [
+        (Button("❌ " + access.describe(g, ctx.locale)[:50], f"acc:r:{g.grant_id}"),)
+        for g in grants
+    ]
+    rows.append((Button(ctx.tr("◀ Back"), f"acc:pg:{back}"),))
+    ctx.say("\n".join(lines), buttons=tuple(rows), edit=True)
+
+
+async def _grant(ctx: Ctx, grant_id: int) -> GrantRow | None:
+    """The grant (with person and unit), or None after saying it is gone."""
+    found = await ctx.uow.access.grants(grant_id=grant_id)
+    if not found:
+        ctx.state.pop("acc", None)
+        ctx.state["mode"] = None
+        ctx.say(ctx.tr("This role has already been removed. Type /access to see the list."))
+        return None
+    g = found[0]
+    if g.person_id == ctx.person.id and g.role == "admin":
+        ctx.say(
+            ctx.tr(
+                "You cannot remove your own administrator role here; ask another "
+                "administrator, or use <code>parbot access revoke</code> on the server."
+            )
+        )
+        return None
+    return g
+
+
+async def _ask_reason(ctx: Ctx, grant_id: int) -> None:
+    g = await _grant(ctx, grant_id)
+    if g is None:
+        return
+    ctx.state["acc"] = {"grant": grant_id}
+    ctx.state["mode"] = "acc_reason"
+    rows = [(Button(ctx.tr(r), f"acc:why:{grant_id}:{i}"),) for i, r in enumerate(REASONS)]
+    rows.append((Button(ctx.tr("Cancel"), "acc:no"),))
+    ctx.say(
+        ctx.tr(
+            "Revoke %(what)s from %(name)s. Why? Tap a reason or type it (it is kept in the "
+            "access history).",
+            what=_esc(access.describe(g, ctx.locale)),
+            name=_esc(g.full_name),
+        ),
+        buttons=tuple(rows),
+    )
+
+
+async def on_text(ctx: Ctx, text: str) -> bool:
+    """The reason typed in mode acc_reason."""
+    if ctx.state.get("mode") != "acc_reason":
+        return False
+    pending = ctx.state.get("acc")
+    if _refuse(ctx) or not isinstance(pending, dict):
+        ctx.state["mode"] = None
+        return True
+    reason = " ".join(text.split())
+    if not reason or len(reason) > access.MAX_REASON:
+        ctx.say(
+            ctx.tr(
+                "The reason must be 1 to %(max)s characters. Type it again, or tap Cancel.",
+                max=access.MAX_REASON,
+            )
+        )
+        return True
+    await _confirm(ctx, int(pending.get("grant", 0)), reason)
+    return True
+
+
+async def _confirm(ctx: Ctx, grant_id: int, reason: str) -> None:
+    pending = ctx.state.get("acc")
+    if not isinstance(pending, dict) or pending.get("grant") != grant_id:
+        ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
+        return
+    g = await _grant(ctx, grant_id)
+    if g is None:
+        return
+    ctx.state["acc"] = {"grant": grant_id, "reason": reason}
+    ctx.state["mode"] = None
+    ctx.say(
+        ctx.tr(
+            "Revoke %(what)s from %(name)s?\nReason: %(reason)s",
+            what=_esc(access.describe(g, ctx.locale)),
+            name=_esc(g.full_name),
+            reason=_esc(reason),
+        ),
+        buttons=(
+            (
+                Button(ctx.tr("Revoke"), f"acc:ok:{grant_id}"),
+                Button(ctx.tr("Cancel"), "acc:no"),
+            ),
+        ),
+    )
+
+
+async def _revoke(ctx: Ctx, grant_id: int) -> None:
+    pending = ctx.state.get("acc")
+    if (
+        not isinstance(pending, dict)
+        or pending.get("grant") != grant_id
+        or not pending.get("reason")
+    ):
+        ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
+        return
+    g = await _grant(ctx, grant_id)
+    if g is None:
+        return
+    ctx.state.pop("acc", None)
+    person = await ctx.uow.people.get(g.person_id)
+    assert person is not None  # the grant joined it
+    mine = person.id == ctx.person.id
+    await access.revoke(
+        ctx.uow,
+        person,
+        [g],
+        reason=str(pending["reason"]),
+        actor=access.Actor(ctx.person.full_name, ctx.person.id),
+        now=ctx.now,
+        default_locale=ctx.config.default_locale,
+        live_state=ctx.state if mine else None,
+    )
+    done = ctx.tr(
+        "✅ Revoked: %(what)s from %(name)s.",
+        what=_esc(access.describe(g, ctx.locale)),
+        name=_esc(g.full_name),
+    )
+    if not mine:
+        ctx.say(done + " " + ctx.tr("They have been told."), edit=True)
+        return
+    from conversations import onboarding
+
+    ctx.roles = await ctx.uow.people.roles(ctx.person)
+    ctx.say(done, keyboard=onboarding.menu(ctx), commands=onboarding.commands(ctx))

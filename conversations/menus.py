@@ -1,0 +1,81 @@
+"""The reply keyboard and the "/" command menu a person sees, from their roles alone.
+
+Computed from a list of role grants (not from a live update), so that a change made elsewhere —
+an admin's revocation in chat or on the command line — can send the person their new keyboard
+and command menu with the notice that tells them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from scoring.i18n import N_
+
+Translate = Callable[[str], str]
+
+
+class RoleLike(Protocol):
+    role: str
+    unit_id: int | None
+
+
+def _roles(roles: Sequence[RoleLike]) -> tuple[bool, bool, bool, bool]:
+    kinds = {(r.role, r.unit_id is not None) for r in roles}
+    officer = ("officer", True) in kinds
+    leader = ("leader", True) in kinds
+    appraiser = any(r.role == "appraiser" for r in roles)
+    admin = any(r.role == "admin" for r in roles)
+    return officer, leader, appraiser, admin
+
+
+def keyboard_for(roles: Sequence[RoleLike], tr: Translate) -> tuple[tuple[str, ...], ...]:
+    """The reply keyboard: big buttons for what this person can do."""
+    officer, leader, appraiser, admin = _roles(roles)
+    rows: list[tuple[str, ...]] = []
+    if officer:
+        rows.append((tr("📝 Score"), tr("📊 Progress")))
+        rows.append((tr("📤 Submit"), tr("📅 Deadlines")))
+    elif leader or admin:
+        rows.append((tr("🏆 Rank"), tr("📊 Progress")))
+        rows.append((tr("📅 Deadlines"),))
+    elif appraiser:
+        rows.append((tr("🔍 Review"), tr("📅 Deadlines")))
+    else:
+        rows.append((tr("📅 Deadlines"),))
+    rows.append((tr("❓ Help"), tr("🌐 Language")))
+    return tuple(rows)
+
+
+COMMAND_TEXTS = {
+    "score": N_("Self-assess the criteria"),
+    "progress": N_("Progress and missing criteria"),
+    "submit": N_("Submit the self-assessment"),
+    "evidence": N_("Evidence files"),
+    "rank": N_("Preliminary score, rank, classification"),
+    "export": N_("Excel files"),
+    "review": N_("Appraisal queue"),
+    "broadcast": N_("Send a notice to units"),
+    "access": N_("Who has access; revoke a role"),
+    "deadlines": N_("The plan's deadlines"),
+    "whoami": N_("My roles"),
+    "lang": N_("Language / Ngôn ngữ"),
+    "help": N_("Help"),
+}
+
+
+def commands_for(roles: Sequence[RoleLike], tr: Translate) -> tuple[tuple[str, str], ...]:
+    """The person's "/" menu: only commands their roles can use, in the order they need them."""
+    officer, leader, appraiser, admin = _roles(roles)
+    names: list[str] = []
+    if officer:
+        names += ["score", "progress", "submit", "evidence"]
+    if leader:
+        names += ["rank", "progress", "export", "evidence"]
+    if appraiser:
+        names += ["review"]
+    if admin:
+        names += ["rank", "review", "broadcast", "access", "export"]
+    names += ["deadlines", "whoami", "lang", "help"]
+    unique = list(dict.fromkeys(names))
+    return tuple((name, tr(COMMAND_TEXTS[name])) for name in unique)

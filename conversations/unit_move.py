@@ -1,0 +1,86 @@
+"""An invite for another unit, redeemed by someone who already acts for a unit in that role.
+
+Officers (and leaders) act for one unit: the bot asks before it moves them, and the old role
+ends only when they confirm. Holding both is possible only when Phòng Nội vụ made the invite
+so (``parbot invite --second-unit``). Until the person answers, nothing changes and the invite
+stays unused; the buttons work only for the invite remembered in their own state.
+"""
+
+from __future__ import annotations
+
+import html
+
+from conversations import access
+from conversations.context import Ctx
+from conversations.replies import Button
+from storage import models as m
+from storage.repositories.access import GrantRow
+
+UNIT_ROLES = ("officer", "leader")
+
+
+async def _others(ctx: Ctx, invite: m.Invite) -> list[GrantRow]:
+    """The person's grants of the invite's role for other units."""
+    if invite.role not in UNIT_ROLES or invite.unit_id is None:
+        return []
+    mine = await ctx.uow.access.grants(person_id=ctx.person.id)
+    return [g for g in mine if g.role == invite.role and g.unit_id not in (None, invite.unit_id)]
+
+
+async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
+    """True if the person must first choose between moving and keeping both (asked now)."""
+    others = await _others(ctx, invite)
+    if not others:
+        return False
+    unit = await ctx.uow.units.get(invite.unit_id) if invite.unit_id is not None else None
+    ctx.state["mv_invite"] = invite.id
+    old = ", ".join(html.escape(g.unit_name or "", quote=False) for g in others)
+    role = ctx.tr(access.ROLE_NAMES[invite.role])
+    lines = [
+        ctx.tr(
+            "You are already %(role)s of %(old)s. This invite is for %(new)s.",
+            role=role,
+            old=old,
+            new=html.escape(unit.name if unit else "", quote=False),
+        )
+    ]
+    move = Button(ctx.tr("Move to the new unit"), f"mv:move:{invite.id}")
+    cancel = Button(ctx.tr("Cancel"), f"mv:no:{invite.id}")
+    if invite.allow_second_unit:
+        lines.append(ctx.tr("Phòng Nội vụ allows you to keep both. Move, or keep both?"))
+        both = Button(ctx.tr("Keep both"), f"mv:both:{invite.id}")
+        buttons: tuple[tuple[Button, ...], ...] = ((move,), (both,), (cancel,))
+    else:
+        lines.append(
+            ctx.tr(
+                "If you move, your role in %(old)s ends. To keep both, ask Phòng Nội vụ "
+                "for an invite that allows it.",
+                old=old,
+            )
+        )
+        buttons = ((move,), (cancel,))
+    ctx.say("\n".join(lines), buttons=buttons)
+    return True
+
+
+async def on_callback(ctx: Ctx, parts: list[str]) -> None:
+    """mv:<move|both|no>:<invite id>."""
+    from conversations import onboarding
+
+    action = parts[1] if len(parts) > 1 else ""
+    pending = ctx.state.get("mv_invite")
+    if len(parts) != 3 or pending is None or parts[2] != str(pending):
+        ctx.toast(ctx.tr("This button is out of date. Open the invite link again."))
+        return
+    invite = await ctx.uow.invites.get(int(pending))
+    if action == "both" and invite is not None and not invite.allow_second_unit:
+        ctx.toast(ctx.tr("This invite does not allow holding two units."), alert=True)
+        return  # the question stays open: "move" or "cancel" still work
+    ctx.state.pop("mv_invite", None)
+    if action == "no" or invite is None:
+        ctx.say(ctx.tr("Nothing was changed. The invite can still be used."), edit=True)
+        return
+    if action not in ("move", "both") or not onboarding.usable(ctx, invite):
+        return
+    leaving = await _others(ctx, invite) if action == "move" else []
+    await onboarding.join(ctx, invite, leaving)
