@@ -17,11 +17,7 @@ from conversations.i18n import t
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
 def export_sheet(unit_code: str, year: int, out: str) -> None:
-    from bot.cli import (
-        _fail,
-        _run,
-        _settings,
-    )  # late: bot.cli loads this module
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
 
     s = _settings()
 
@@ -44,11 +40,7 @@ def export_sheet(unit_code: str, year: int, out: str) -> None:
 )
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
 def export_ranking(year: int, board: str | None, out: str) -> None:
-    from bot.cli import (
-        _fail,
-        _run,
-        _settings,
-    )  # late: bot.cli loads this module
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
 
     s = _settings()
 
