@@ -246,13 +246,16 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
             click.echo(f"\n{title}")
             click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}")
         res = r.result
-        mark = " *" if res.preliminary else ""
+        mark = " *" if res.preliminary and not r.official else ""
+        basis = f" ({t(loc, A.BASIS_NOTES[r.basis])})" if r.basis in A.BASIS_NOTES else ""
         name = f"{r.unit.code} {r.unit.name}"[:34]
         click.echo(
             f"{r.ranked.rank:>5}  {name:<34} {fmt_num(res.index, loc):>7}  "
-            f"{res.classification}{mark}"
+            f"{res.classification}{mark}{basis}"
         )
-    if any(r.result.preliminary for r in rows):
+    if rows[0].official:
+        click.echo("\n" + t(loc, "Official results (published)."))
+    elif any(r.result.preliminary for r in rows):
         click.echo(
             "\n* "
             + t(loc, "preliminary: self-assessed, not yet appraised, or survey points pending")
@@ -308,7 +311,13 @@ main.add_command(run_command)
 main.add_command(demo_command)
 
 # Capabilities add their commands from modules of their own (plan, exports, survey, publication).
-for _module in ("bot.cli_plan", "bot.cli_exports", "bot.cli_results", "bot.cli_access"):
+for _module in (
+    "bot.cli_plan",
+    "bot.cli_exports",
+    "bot.cli_results",
+    "bot.cli_access",
+    "bot.cli_publish",
+):
     try:
         importlib.import_module(_module).register(main)
     except ModuleNotFoundError as _exc:

@@ -1,4 +1,4 @@
-"""`parbot appraiser …`, `parbot survey import`, `parbot publish`, `parbot reopen`: results.
+"""`parbot appraiser …`, `parbot survey import`, `parbot reopen` (publication: bot.cli_publish).
 
 Registered by ``bot.cli`` (``register(main)``). Same conventions as the rest of the CLI: help in
 Vietnamese then English, messages in PARBOT_LOCALE, exit 1 when the input is rejected.
@@ -114,37 +114,6 @@ def survey_import(file: str, year: int) -> None:
     click.echo(t(_settings().locale, "Survey points: %(n)s saved.", n=n))
 
 
-@click.command("publish", help="Công bố kết quả một năm / publish a year's results.")
-@click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
-def publish(year: int) -> None:
-    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
-
-    s = _settings()
-
-    async def go(db: Any) -> P.PublishReport:
-        async with db.uow() as uow:
-            return await P.publish_period(
-                uow, year, data_dir=s.data_dir, now=datetime.now(UTC), default_locale=s.locale
-            )
-
-    try:
-        report = _run(s, go)
-    except (P.PublicationError, A.NotFound) as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not published:"))
-        return
-    click.echo(
-        t(
-            s.locale,
-            "Published %(year)s: %(units)s units; %(n)s messages queued for the bot to send.",
-            year=year,
-            units=report.units,
-            n=report.messages,
-        )
-    )
-    if report.sheet is not None:
-        click.echo(str(report.sheet))
-
-
 @click.command("reopen", help="Mở lại bài tự chấm của đơn vị / reopen a unit's self-assessment.")
 @click.option("--unit", "unit_code", required=True, help="Mã đơn vị / unit code.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
@@ -169,5 +138,4 @@ def reopen(unit_code: str, year: int) -> None:
 def register(main: click.Group) -> None:
     main.add_command(appraiser_group)
     main.add_command(survey_group)
-    main.add_command(publish)
     main.add_command(reopen)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from conversations import frozen
 from scoring.answers import Answer, AnswerError, parse_answer, score_answer
 from scoring.catalog import BOARDS, Catalog, Item, load_catalog
 from scoring.i18n import N_
@@ -111,6 +112,12 @@ async def ensure_period(uow: UnitOfWork, year: int) -> m.Period:
     return period
 
 
+def refuse_published(period: m.Period) -> None:
+    """Raise the published-period refusal (with how to reopen) when ``period`` is published."""
+    if period.published_at is not None:
+        raise RowsRejected([RowProblem(0, frozen.PROBLEM, {"year": period.year})])
+
+
 async def get_period(uow: UnitOfWork, year: int) -> m.Period:
     period = await uow.periods.get_by_year(year)
     if period is None:
@@ -122,6 +129,7 @@ async def import_catalog(uow: UnitOfWork, text: str, year: int) -> tuple[m.Catal
     """Validate and store a catalog for one year; re-importing the same id updates it in place."""
     catalog = load_catalog(text)  # raises CatalogError
     period = await ensure_period(uow, year)
+    refuse_published(period)
     for other in await uow.catalogs.list_for_period(period.id):
         if other.code != catalog.id and set(other.boards) & set(catalog.boards):
             raise RowsRejected(
@@ -269,16 +277,7 @@ async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
     """Import `unit,item,value[,explanation]`; returns how many answers changed."""
     rows = read_csv(text, ("unit", "item", "value"), ("explanation",))
     period = await get_period(uow, year)
-    if period.published_at is not None:
-        raise RowsRejected(
-            [
-                RowProblem(
-                    0,
-                    N_("the results of %(year)s are published; answers are frozen"),
-                    {"year": year},
-                )
-            ]
-        )
+    refuse_published(period)
     problems: list[RowProblem] = []
     todo: list[tuple[m.Unit, m.CatalogItem, Item, Answer, str]] = []
     units: dict[str, m.Unit | None] = {}
@@ -371,9 +370,22 @@ async def import_answers(uow: UnitOfWork, text: str, year: int) -> int:
 
 class Standing:
     """A unit's place on its board.  ``result`` is decoded from the stored summary only when
-    first looked at: ranking 5,000 units needs their indexes, not their field details."""
+    first looked at: ranking 5,000 units needs their indexes, not their field details.
 
-    __slots__ = ("_result", "_summary_json", "catalog", "ranked", "unit")
+    ``basis``: how the unit was ranked while survey points are missing (``full``, ``rescaled``,
+    ``zero``; see the catalog's ``survey_missing``).  ``official``: read from the period's
+    publication snapshot, not computed."""
+
+    __slots__ = (
+        "_basis",
+        "_result",
+        "_summary_json",
+        "catalog",
+        "class_reason",
+        "official",
+        "ranked",
+        "unit",
+    )
 
     def __init__(
         self,
@@ -382,6 +394,10 @@ class Standing:
         ranked: Ranked,
         result: ResultSummary | None = None,
         summary_json: str | None = None,
+        *,
+        basis: str | None = None,
+        official: bool = False,
+        class_reason: str | None = None,
     ) -> None:
         assert result is not None or summary_json is not None
         self.unit = unit
@@ -389,6 +405,9 @@ class Standing:
         self.ranked = ranked
         self._result = result
         self._summary_json = summary_json
+        self._basis = basis
+        self.official = official
+        self.class_reason = class_reason
 
     @property
     def result(self) -> ResultSummary:
@@ -399,8 +418,47 @@ class Standing:
             )
         return self._result
 
+    @property
+    def basis(self) -> str:
+        if self._basis is None:
+            stored = json.loads(self._summary_json).get("basis") if self._summary_json else None
+            self._basis = stored if stored in BASES else _basis_of(self.result, zeroed=False)
+        return self._basis
+
     def __repr__(self) -> str:
         return f"Standing({self.unit.code!r}, rank={self.ranked.rank}/{self.ranked.of})"
+
+
+BASES = ("full", "rescaled", "zero")
+BASIS_NOTES = {
+    "rescaled": N_("survey points missing: index over the points it can be scored on"),
+    "zero": N_("survey points missing: counted as 0"),
+}
+"""What a ranking says next to a unit ranked without all its survey points."""
+ZERO_FILLED = 1000
+"""Added to the stored formula number while a catalog with ``survey_missing: zero`` has survey
+points for some unit: summaries computed before (missing survey pending, not 0) are then stale."""
+
+
+def _basis_of(result: ResultSummary, *, zeroed: bool) -> str:
+    if zeroed:
+        return "zero"
+    return "rescaled" if result.pending else "full"
+
+
+def survey_fill(
+    catalog: Catalog, survey: dict[str, Decimal] | None, others_have: bool
+) -> tuple[dict[str, Decimal], bool]:
+    """The survey points a unit is scored with, and whether missing ones were counted 0 (only
+    for ``survey_missing: zero`` once other units on the catalog have theirs)."""
+    got = dict(survey or {})
+    if catalog.survey_missing != "zero" or not others_have:
+        return got, False
+    missing = [leaf.code for leaf in catalog.field_leaves() if leaf.is_survey]
+    missing = [c for c in missing if c not in got]
+    for code in missing:
+        got[code] = Decimal(0)
+    return got, bool(missing)
 
 
 def _answer_or_none(value: Any) -> Answer | None:
@@ -420,6 +478,14 @@ def _answers(rows: dict[str, m.Answer] | None) -> dict[str, Answer]:
 
 
 async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResult] | None:
+    """The unit's result with every item: from the publication snapshot once published."""
+    period = await uow.periods.get(unit.period_id)
+    if period is not None and period.published_at is not None:
+        from conversations import snapshot  # imports this module
+
+        frozen = await snapshot.published_unit_result(uow, period, unit)
+        if frozen is not None:
+            return frozen
     pair = await unit_catalog(uow, unit)
     if pair is None:
         return None
@@ -431,7 +497,9 @@ async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResul
         if a.points is not None
     }
     survey = {c: s.points for c, s in (await uow.survey.list_for_unit(unit.id)).items()}
-    return cat, compute(cat, answers, appraised, survey)
+    others = unit.catalog_id in await uow.results.catalogs_with_survey(unit.period_id)
+    filled, _ = survey_fill(cat, survey, others)
+    return cat, compute(cat, answers, appraised, filled)
 
 
 _UNSEEN: Any = object()
@@ -443,6 +511,17 @@ def _decode(text: str) -> Answer | None:
         return _answer_or_none(json.loads(text))
     except ValueError:
         return None  # not even JSON: unanswered too
+
+
+def compute_from_texts(
+    catalog: Catalog,
+    texts: dict[str, str],
+    appraised: dict[str, Decimal] | None,
+    survey: dict[str, Decimal] | None,
+) -> UnitResult:
+    """A unit's full result from its stored answers as JSON text (see ``answer_texts``)."""
+    answers = {code: a for code, text in texts.items() if (a := _decode(text)) is not None}
+    return compute(catalog, answers, appraised, survey)
 
 
 def _field_titles(catalog: Catalog) -> dict[str, str]:
@@ -458,6 +537,7 @@ class _Scored:
     index_high: Decimal
     result: ResultSummary | None = None
     summary_json: str | None = None
+    basis: str | None = None
 
 
 async def _scored_units(
@@ -469,6 +549,12 @@ async def _scored_units(
     out: list[_Scored] = []
     stale: list[tuple[m.Unit, int]] = []
     units = await uow.results.units_with_results(period_id, board)
+    with_survey = await uow.results.catalogs_with_survey(period_id)
+    formulas = {
+        cid: FORMULA_VERSION
+        + (ZERO_FILLED if cid in with_survey and catalog_of(c).survey_missing == "zero" else 0)
+        for cid, c in catalogs.items()
+    }
     for unit, got in units:
         row = catalogs.get(unit.catalog_id) if unit.catalog_id is not None else None
         if row is None:
@@ -476,7 +562,7 @@ async def _scored_units(
         if (
             got.rev == got.current_rev
             and got.catalog_sha256 == row.sha256
-            and got.formula == FORMULA_VERSION
+            and got.formula == formulas[row.id]
             and got.summary
             and got.index is not None
             and got.index_low is not None
@@ -512,18 +598,23 @@ async def _scored_units(
                 if answer is not None:
                     answers[code] = answer
             memo = memos.setdefault(row.sha256, {})
-            res = summarize(cat, answers, appraised.get(unit.id), survey.get(unit.id), memo)
-            out.append(_Scored(unit, cat, res.index, res.index_low, res.index_high, res))
+            filled, zeroed = survey_fill(cat, survey.get(unit.id), row.id in with_survey)
+            res = summarize(cat, answers, appraised.get(unit.id), filled, memo)
+            basis = _basis_of(res, zeroed=zeroed)
+            out.append(
+                _Scored(unit, cat, res.index, res.index_low, res.index_high, res, None, basis)
+            )
+            stored = {**res.to_json(), "basis": basis}
             fresh.append(
                 NewResult(
                     unit.id,
                     rev,
                     row.sha256,
-                    FORMULA_VERSION,
+                    formulas[row.id],
                     res.index,
                     res.index_low,
                     res.index_high,
-                    json.dumps(res.to_json(), ensure_ascii=False, separators=(",", ":")),
+                    json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
                 )
             )
         await uow.results.store(fresh)
@@ -531,8 +622,21 @@ async def _scored_units(
 
 
 async def standings(uow: UnitOfWork, year: int, board: str | None = None) -> list[Standing]:
-    """Every unit's result and rank on its board for one year (board order, then rank)."""
+    """Every unit's result and rank on its board for one year (board order, then rank).
+
+    A published period's figures are read from its publication snapshot, never recomputed."""
     period = await get_period(uow, year)
+    if period.published_at is not None:
+        from conversations import snapshot  # imports this module
+
+        frozen = await snapshot.published_standings(uow, period, board)
+        if frozen is not None:
+            return frozen
+    return await live_standings(uow, period, board)
+
+
+async def live_standings(uow: UnitOfWork, period: m.Period, board: str | None) -> list[Standing]:
+    """The standings computed from the current answers, appraisals and survey points."""
     catalogs = {c.id: c for c in await uow.catalogs.list_for_period(period.id)}
     scored = await _scored_units(uow, period.id, board, catalogs)
     by_code = {s.unit.code: s for s in scored}
@@ -544,7 +648,7 @@ async def standings(uow: UnitOfWork, year: int, board: str | None = None) -> lis
     for ranked_board in rank_boards(entries).values():
         for r in ranked_board:
             s = by_code[r.entry.unit]
-            out.append(Standing(s.unit, s.catalog, r, s.result, s.summary_json))
+            out.append(Standing(s.unit, s.catalog, r, s.result, s.summary_json, basis=s.basis))
     return out
 
 
@@ -567,7 +671,10 @@ def standing_json(s: Standing) -> dict[str, Any]:
         "bonus": float(r.bonus),
         "penalty": float(r.penalty),
         "pending": r.pending,
-        "preliminary": r.preliminary,
+        "preliminary": r.preliminary and not s.official,
+        "official": s.official,
+        "basis": s.basis,
+        "class_reason": s.class_reason,
         "sources": dict(r.counts),
     }
 

@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import update
 
 from conversations import evidence_pack as pack
+from conversations import frozen
 from conversations.assessment import NotFound, parse_board
 from conversations.context import Ctx
 from conversations.evidence_check import (
@@ -688,6 +689,9 @@ def _ask_remove(ctx: Ctx, item: Item, row: m.Evidence) -> None:
 
 
 async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year, edit=True)
+        return
     if view.locked:
         ctx.say(
             ctx.tr(

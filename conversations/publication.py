@@ -1,24 +1,28 @@
 """Publication (công bố) of a period's results, and reopening a unit after the deadline.
 
-Publishing freezes the figures: ``periods.published_at`` is set, every unit's submission becomes
-"published" (the walk refuses edits, /review refuses appraisals, survey imports are refused),
-/rank stops saying "preliminary", and each unit's leaders and officers get their own result —
-with the ranking workbook attached — through the outbox, keyed ``pub:{year}:{person id}`` so
-publishing twice never sends twice.
+Publishing stores a snapshot of every unit's figures (``conversations.snapshot``) that the
+period's results are read from until it is unpublished; ``periods.published_at`` is set, every
+unit's submission becomes "published" (the walk, /review and every import refuse with the way
+to reopen), and each unit's leaders and officers get their own result — with the ranking
+workbook attached — through the outbox, keyed per publication version so the same publication
+never sends twice.  Anything missing (not submitted, not appraised, no survey points) blocks
+publication unless it is forced with a reason, which the snapshot keeps.  Unpublishing (admins,
+with a reason) withdraws the snapshot but keeps it; both are in the audit history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from conversations import assessment as A
-from conversations import sheets
+from conversations import sheets, snapshot
 from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
 from conversations.i18n import fmt_num, t
-from conversations.replies import Button
 from conversations.review import REVIEWABLE, load_unit
 from conversations.standing import BOARD_NAMES
 from conversations.walk import esc
@@ -43,21 +47,38 @@ class PublishReport:
     messages: int
     sheet: Path | None
     published_at: datetime
+    version: int = 1
 
 
 @dataclass
 class Readiness:
-    """What is still open before publishing (shown to the admin, never blocking)."""
+    """What is still open before publishing: the CLI refuses without ``--force --reason``, the
+    chat asks for the year typed as confirmation.  Stored with the snapshot as ``missing``."""
 
     units: int = 0
     not_submitted: list[str] = field(default_factory=list)
     items_open: int = 0  # not yet appraised, or more evidence requested
+    not_appraised: list[str] = field(default_factory=list)  # units with such items
     survey_pending: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not (self.not_submitted or self.items_open or self.survey_pending)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "units": self.units,
+            "not_submitted": self.not_submitted,
+            "items_open": self.items_open,
+            "not_appraised": self.not_appraised,
+            "survey_missing": self.survey_pending,
+        }
 
 
 async def readiness(uow: UnitOfWork, year: int) -> Readiness:
     out = Readiness()
-    for r in await A.standings(uow, year):
+    period = await A.get_period(uow, year)
+    for r in await A.live_standings(uow, period, None):
         out.units += 1
         uf = await load_unit(uow, r.unit)
         if uf is None:
@@ -66,10 +87,37 @@ async def readiness(uow: UnitOfWork, year: int) -> Readiness:
             out.not_submitted.append(r.unit.code)
         else:
             c = uf.counts(scoped=False)
-            out.items_open += c["todo"] + c["waiting"] + c["returned"]
-        if r.result.pending:
+            open_items = c["todo"] + c["waiting"] + c["returned"]
+            out.items_open += open_items
+            if open_items:
+                out.not_appraised.append(r.unit.code)
+        if r.basis != "full":
             out.survey_pending.append(r.unit.code)
     return out
+
+
+def readiness_lines(tr: Callable[..., str], ready: Readiness, limit: int = 30) -> list[str]:
+    """The readiness as short lines (empty when nothing is missing), for the CLI and chat."""
+    lines = []
+    if ready.not_submitted:
+        lines.append(tr("⚠️ Not submitted: %(codes)s", codes=", ".join(ready.not_submitted[:limit])))
+    if ready.items_open:
+        lines.append(
+            tr(
+                "⚠️ %(n)s items are not appraised yet or wait for more evidence (%(codes)s); "
+                "their self-scores count.",
+                n=ready.items_open,
+                codes=", ".join(ready.not_appraised[:limit]),
+            )
+        )
+    if ready.survey_pending:
+        lines.append(
+            tr(
+                "⚠️ Survey points missing for: %(codes)s",
+                codes=", ".join(ready.survey_pending[:limit]),
+            )
+        )
+    return lines
 
 
 def result_text(locale: str, standing: A.Standing, year: int) -> str:
@@ -94,6 +142,14 @@ def result_text(locale: str, standing: A.Standing, year: int) -> str:
     )
 
 
+class NotReady(PublicationError):
+    """Something is missing and the publication was not forced."""
+
+    def __init__(self, ready: Readiness):
+        self.ready = ready
+        super().__init__(N_("something is still missing; publish with a reason to force it"))
+
+
 async def publish_period(
     uow: UnitOfWork,
     year: int,
@@ -102,8 +158,12 @@ async def publish_period(
     now: datetime,
     by: m.Person | None = None,
     default_locale: str = "vi",
+    force: bool = False,
+    reason: str | None = None,
 ) -> PublishReport:
-    """Publish ``year``: freeze, mark every unit published, queue each person's result."""
+    """Publish ``year``: snapshot the figures, freeze, queue each person's result.
+
+    Refuses (:class:`NotReady`) while anything is missing unless ``force`` with a reason."""
     period = await A.get_period(uow, year)
     if period.published_at is not None:
         raise PublicationError(
@@ -111,20 +171,56 @@ async def publish_period(
             year=year,
             date=period.published_at.strftime("%d/%m/%Y"),
         )
-    if not await A.standings(uow, year):
+    reason = (reason or "").strip() or None
+    if force and reason is None:
+        raise PublicationError(N_("a forced publication needs a reason"))
+    live = await A.live_standings(uow, period, None)
+    if not live:
         raise PublicationError(N_("No units with a catalog in %(year)s yet."), year=year)
+    ready = await readiness(uow, year)
+    if not ready.ready and not force:
+        raise NotReady(ready)
+    snap = await snapshot.take(
+        uow,
+        period,
+        live,
+        missing=ready.as_json(),
+        forced=not ready.ready,
+        reason=reason,
+        by=by,
+        now=now,
+    )
     await uow.periods.publish(period, now)
-    rows = await A.standings(uow, year)
+    await uow.publications.record(
+        period.id, "publish", publication_id=snap.id, by=by, reason=reason, at=now
+    )
+    rows = await A.standings(uow, year)  # the official figures, read back from the snapshot
     path = sheets.export_path(data_dir, f"xep-hang-{year}-cong-bo")
+    sheet: Path | None = path
     try:
         sheets.build_ranking_workbook(rows, period).save(path)
-        sheet: Path | None = path
     except OSError:
         sheet = None
+    for r in rows:
+        await uow.submissions.set_status(r.unit.id, "published", by, note="published", at=now)
+    key = f"pub:{year}" if snap.version == 1 else f"pub:{year}:v{snap.version}"
+    queued = await _announce(uow, rows, year, key, sheet, now, default_locale)
+    return PublishReport(year, len(rows), queued, sheet, now, snap.version)
+
+
+async def _announce(
+    uow: UnitOfWork,
+    rows: list[A.Standing],
+    year: int,
+    key: str,
+    sheet: Path | None,
+    now: datetime,
+    default_locale: str,
+) -> int:
+    """Queue each leader's and officer's own result (once per publication version)."""
     attach = sheet is not None
     recipients: dict[int, tuple[m.Person, list[A.Standing]]] = {}
     for r in rows:
-        await uow.submissions.set_status(r.unit.id, "published", by, note="published", at=now)
         for role in ("leader", "officer"):
             for p in await uow.people.with_role(role, r.unit.id, include_all_units=False):
                 recipients.setdefault(p.id, (p, []))[1].append(r)
@@ -155,10 +251,40 @@ async def publish_period(
             }
             kind = m.OutboxKind.DOCUMENT.value
         if await uow.outbox.enqueue(
-            f"pub:{year}:{pid}", person.chat_id, payload, kind, person=person, not_before=now
+            f"{key}:{pid}", person.chat_id, payload, kind, person=person, not_before=now
         ):
             queued += 1
-    return PublishReport(year, len(rows), queued, sheet, now)
+    return queued
+
+
+async def unpublish_period(
+    uow: UnitOfWork, year: int, *, reason: str, by: m.Person | None, now: datetime
+) -> int:
+    """Reopen a published period: the snapshot is withdrawn (kept), every unit gets back the
+    status it had before publication, the audit history records who and why.  Returns the
+    withdrawn version."""
+    period = await A.get_period(uow, year)
+    if period.published_at is None:
+        raise PublicationError(N_("the results of %(year)s are not published"), year=year)
+    reason = reason.strip()
+    if not reason:
+        raise PublicationError(N_("unpublishing needs a reason"))
+    snap = await uow.publications.current(period.id)
+    if snap is not None:
+        await uow.publications.withdraw(snap.id, now)
+        for su in await uow.publications.units(snap.id):
+            if su.unit_id is not None:
+                await uow.submissions.restore(su.unit_id, su.status, by, "unpublished", now)
+    period.published_at = None
+    await uow.publications.record(
+        period.id,
+        "unpublish",
+        publication_id=snap.id if snap is not None else None,
+        by=by,
+        reason=reason,
+        at=now,
+    )
+    return snap.version if snap is not None else 0
 
 
 async def reopen_unit(
@@ -183,103 +309,6 @@ async def reopen_unit(
 
 
 # ------------------------------------------------------------------ chat
-
-
-async def publish_cmd(ctx: Ctx, args: str = "") -> None:
-    if not ctx.is_admin:
-        ctx.say(ctx.tr("Only Phòng Nội vụ can publish the results."))
-        return
-    period = await ctx.uow.periods.latest()
-    if period is None:
-        ctx.say(ctx.tr("No assessment period has been set up yet."))
-        return
-    if period.published_at is not None:
-        ctx.say(
-            ctx.tr(
-                "The results of %(year)s were published on %(date)s.",
-                year=period.year,
-                date=ctx.date(period.published_at.astimezone(ctx.config.tz).date()),
-            )
-        )
-        return
-    ready = await readiness(ctx.uow, period.year)
-    if not ready.units:
-        ctx.say(ctx.tr("No units with a criteria set in %(year)s yet.", year=period.year))
-        return
-    lines = [
-        ctx.tr("<b>Publish the results of %(year)s?</b>", year=period.year),
-        ctx.tr("%(n)s units will get their official result.", n=ready.units),
-    ]
-    if ready.not_submitted:
-        lines.append(
-            ctx.tr(
-                "⚠️ Not submitted: %(codes)s",
-                codes=", ".join(ready.not_submitted[:30]),
-            )
-        )
-    if ready.items_open:
-        lines.append(
-            ctx.tr(
-                "⚠️ %(n)s items are not appraised yet or wait for more evidence; their "
-                "self-scores count.",
-                n=ready.items_open,
-            )
-        )
-    if ready.survey_pending:
-        lines.append(
-            ctx.tr(
-                "⚠️ Survey points missing for: %(codes)s",
-                codes=", ".join(ready.survey_pending[:30]),
-            )
-        )
-    lines.append(
-        ctx.tr(
-            "After publishing, answers and appraisals can no longer change, and every "
-            "unit's leaders and officers are told their result."
-        )
-    )
-    ctx.say(
-        "\n".join(lines),
-        buttons=(
-            (Button(ctx.tr("📣 Publish"), f"pub:ok:{period.year}"),),
-            (Button(ctx.tr("✖ Not yet"), "pub:no"),),
-        ),
-    )
-
-
-async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    if not ctx.is_admin:
-        ctx.toast(ctx.tr("Only Phòng Nội vụ can publish the results."), alert=True)
-        return
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "no":
-        ctx.say(ctx.tr("Not published. Nothing was changed."), edit=True)
-        return
-    if action != "ok" or len(parts) < 3 or not parts[2].isdigit():
-        ctx.toast(ctx.tr("This button is out of date."))
-        return
-    try:
-        report = await publish_period(
-            ctx.uow,
-            int(parts[2]),
-            data_dir=ctx.config.data_dir,
-            now=ctx.now,
-            by=ctx.person,
-            default_locale=ctx.config.default_locale,
-        )
-    except (PublicationError, A.NotFound) as err:
-        ctx.say(ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params)), edit=True)
-        return
-    ctx.say(
-        ctx.tr(
-            "📣 Published the results of %(year)s: %(units)s units; %(n)s people are being "
-            "told their result.",
-            year=report.year,
-            units=report.units,
-            n=report.messages,
-        ),
-        edit=True,
-    )
 
 
 async def reopen_cmd(ctx: Ctx, args: str = "") -> None:

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from conversations import assessment as A
+from conversations import frozen
 from conversations.context import Ctx, Notice
 from conversations.evidence_names import shown_name
 from conversations.i18n import t
@@ -275,16 +276,7 @@ async def import_survey(uow: UnitOfWork, text: str, year: int, by: m.Person | No
     """Import ``unit,item,points`` for survey items; all or nothing; returns rows stored."""
     rows = A.read_csv(text, ("unit", "item", "points"))
     period = await A.get_period(uow, year)
-    if period.published_at is not None:
-        raise A.RowsRejected(
-            [
-                A.RowProblem(
-                    0,
-                    N_("the results of %(year)s are published; survey points can no longer change"),
-                    {"year": year},
-                )
-            ]
-        )
+    A.refuse_published(period)
     problems: list[A.RowProblem] = []
     units: dict[str, m.Unit | None] = {}
     items: dict[int, dict[str, m.CatalogItem]] = {}
@@ -420,7 +412,7 @@ async def show_queue(ctx: Ctx) -> None:
         ctx.say(ctx.tr("No assessment period has been set up yet."))
         return
     if period.published_at is not None:
-        ctx.say(_published_text(ctx, period))
+        frozen.say_published(ctx, period.year)
         return
     if not ctx.is_admin and not await ctx.uow.appraisals.assignments(ctx.person, period.id):
         ctx.say(
@@ -520,7 +512,7 @@ async def _unit_file(ctx: Ctx, unit_id: int, *, quiet: bool = False) -> UnitFile
         ctx.say(ctx.tr("This unit has no criteria set (bộ chỉ số) yet."))
         return None
     if uf.period.published_at is not None:
-        ctx.say(_published_text(ctx, uf.period))
+        frozen.say_published(ctx, uf.period.year)
         return None
     if uf.status not in REVIEWABLE:
         ctx.say(
@@ -532,13 +524,6 @@ async def _unit_file(ctx: Ctx, unit_id: int, *, quiet: bool = False) -> UnitFile
         )
         return None
     return uf
-
-
-def _published_text(ctx: Ctx, period: m.Period) -> str:
-    return ctx.tr(
-        "The results of %(year)s are published; appraisals can no longer change.",
-        year=period.year,
-    )
 
 
 # ------------------------------------------------------------------ cards
@@ -1030,7 +1015,7 @@ async def _reply_start(ctx: Ctx, unit_id: int, item_id: int | None) -> None:
         ctx.toast(ctx.tr("This button is out of date."))
         return
     if uf.period.published_at is not None:
-        ctx.say(_published_text(ctx, uf.period))
+        frozen.say_published(ctx, uf.period.year)
         return
     ap = uf.appraisals.get(item.code)
     if ap is None or ap.status != "more_evidence":
@@ -1063,7 +1048,7 @@ async def _reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
         return
     if uf.period.published_at is not None:
         ctx.state["mode"] = None
-        ctx.say(_published_text(ctx, uf.period))
+        frozen.say_published(ctx, uf.period.year)
         return
     ap = uf.appraisals.get(item.code)
     if ap is None or ap.status != "more_evidence":

@@ -23,7 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "broadcast": ("conversations.broadcast", "start_cmd"),
     "review": ("conversations.review", "start_cmd"),
     "export": ("conversations.exports", "export_cmd"),
-    "publish": ("conversations.publication", "publish_cmd"),
+    "publish": ("conversations.publish_chat", "publish_cmd"),
+    "unpublish": ("conversations.publish_chat", "unpublish_cmd"),
     "reopen": ("conversations.publication", "reopen_cmd"),
     "plan": ("conversations.plan_chat", "plan_cmd"),
     "access": ("conversations.access_chat", "access_cmd"),
@@ -36,7 +37,7 @@ CALLBACKS: dict[str, tuple[str, str]] = {
     "rv": ("conversations.review", "on_callback"),
     "rk": ("conversations.standing", "on_callback"),
     "ex": ("conversations.exports", "on_callback"),
-    "pub": ("conversations.publication", "on_callback"),
+    "pub": ("conversations.publish_chat", "on_callback"),
     "acc": ("conversations.access_chat", "on_callback"),
     "mv": ("conversations.unit_move", "on_callback"),
 }
@@ -45,6 +46,7 @@ MODES: dict[str, tuple[str, str]] = {
     "ev": ("conversations.evidence", "on_text"),
     "bc": ("conversations.broadcast", "on_text"),
     "rv": ("conversations.review", "on_text"),
+    "pub": ("conversations.publish_chat", "on_text"),
     "acc": ("conversations.access_chat", "on_text"),
 }
 

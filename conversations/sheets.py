@@ -407,6 +407,14 @@ async def write_unit_sheet(uow: UnitOfWork, year: int, unit_code: str, out: Path
 # ------------------------------------------------------------------ the ranking
 
 
+BASIS_TEXT = {
+    "full": "Đủ điểm điều tra XHH",
+    "rescaled": "Thiếu điểm ĐTXHH: tính trên điểm tối đa được chấm",
+    "zero": "Thiếu điểm ĐTXHH: tính 0 điểm",
+}
+"""The ranking sheet's "basis" column (the sheets are Vietnamese documents)."""
+
+
 def ranking_columns(catalog: Catalog) -> list[tuple[str, float]]:
     cols: list[tuple[str, float]] = [("Hạng", 7), ("Mã đơn vị", 10), ("Tên đơn vị", 34)]
     for f in catalog.fields:
@@ -417,6 +425,7 @@ def ranking_columns(catalog: Catalog) -> list[tuple[str, float]]:
         ("Điểm trừ", 9),
         ("Chỉ số CCHC", 10),
         ("Xếp loại", 24),
+        ("Cơ sở xếp hạng", 22),
         ("Ghi chú", 30),
     ]
     return cols
@@ -472,6 +481,7 @@ def build_ranking_workbook(rows: Sequence[A.Standing], period: m.Period) -> Work
                 float(res.penalty),
                 float(res.index),
                 res.classification,
+                BASIS_TEXT.get(r.basis, r.basis),
                 "; ".join(note) or None,
             ]
             for c, v in enumerate(values, start=1):
@@ -481,7 +491,7 @@ def build_ranking_workbook(rows: Sequence[A.Standing], period: m.Period) -> Work
                 if isinstance(v, float):
                     cell.number_format = NUM
             ws.cell(row=i, column=1).alignment = Alignment(horizontal="center", vertical="top")
-            ws.cell(row=i, column=n - 2).font = Font(bold=True)
+            ws.cell(row=i, column=n - 3).font = Font(bold=True)
         ws.print_area = f"A1:{get_column_letter(n)}{len(members) + 3}"
     wb.properties.title = f"Xếp hạng Chỉ số CCHC {period.year}"
     wb.properties.creator = "parbot"

@@ -36,6 +36,10 @@ BOARD_NAMES = {
 }
 
 
+BASIS_MARKS = {"rescaled": "†", "zero": "‡"}
+"""Marks next to a unit ranked without all its survey points (explained below the list)."""
+
+
 def board_name(ctx: Ctx, board: str) -> str:
     return ctx.tr(BOARD_NAMES[board]) if board in BOARD_NAMES else board
 
@@ -219,6 +223,8 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             a=counts.get("appraised", 0),
         )
     )
+    if mine.basis in A.BASIS_NOTES:
+        lines.append("ℹ️ " + ctx.tr(A.BASIS_NOTES[mine.basis]))
     if published:
         lines.append(ctx.tr("✅ Official results, published."))
     elif res.preliminary:
@@ -258,6 +264,8 @@ async def _board_photo(
     title = ctx.tr("%(board)s — PAR index %(year)s", board=board_name(ctx, board), year=period.year)
     if preliminary:
         title += " " + ctx.tr("(preliminary)")
+    elif published:
+        title += " " + ctx.tr("(official)")
     bars = [
         charts.Bar(
             f"{r.ranked.rank}. {r.unit.name}",
@@ -408,6 +416,7 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
             lines.append("")
             lines.append(f"<b>{board_name(ctx, current)}</b>")
         mark = "*" if r.result.preliminary and not published else ""
+        mark += BASIS_MARKS.get(r.basis, "")
         lines.append(
             f"{r.ranked.rank}. {_esc(r.unit.name)} — {ctx.num(r.result.index)}{mark} "
             f"({class_label(ctx, r.catalog, r.result.class_rank)})"
@@ -415,6 +424,9 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
     if not published:
         lines.append("")
         lines.append(ctx.tr("* preliminary"))
+    for basis, sign in BASIS_MARKS.items():
+        if any(r.basis == basis for r in rows):
+            lines.append(f"{sign} {ctx.tr(A.BASIS_NOTES[basis])}")
     lines.append(
         ctx.tr(
             "A unit's detail: /rank followed by its code, e.g. /rank %(code)s.",

@@ -6,6 +6,7 @@ leaders are told through the outbox, in the same transaction as the status chang
 
 from __future__ import annotations
 
+from conversations import frozen
 from conversations.context import Ctx, Notice
 from conversations.i18n import t
 from conversations.replies import Button
@@ -102,6 +103,9 @@ def status_text(ctx: Ctx, status: str) -> str:
 async def submit(ctx: Ctx) -> None:
     view = await _view(ctx, ("officer",))
     if view is None:
+        return
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year)
         return
     if view.locked:
         ctx.say(
@@ -200,6 +204,9 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
     view = await load_view(ctx, unit_id)
     if view is None:
         return
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year, edit=True)
+        return
     if view.locked:
         ctx.say(ctx.tr("The unit has already submitted."), edit=True)
         return
@@ -256,6 +263,9 @@ async def withdraw(ctx: Ctx) -> None:
     view = await _view(ctx, ("officer",))
     if view is None:
         return
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year)
+        return
     if not view.locked or view.submission is None or view.submission.status != "submitted":
         ctx.say(ctx.tr("The unit has not submitted, so there is nothing to withdraw."))
         return
@@ -278,6 +288,9 @@ async def withdraw(ctx: Ctx) -> None:
 
 async def _do_withdraw(ctx: Ctx, unit_id: int) -> None:
     view = await load_view(ctx, unit_id)
+    if view is not None and view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year, edit=True)
+        return
     if view is None or view.submission is None or view.submission.status != "submitted":
         ctx.say(ctx.tr("The unit has not submitted, so there is nothing to withdraw."), edit=True)
         return

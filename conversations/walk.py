@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from conversations import frozen
 from conversations.context import Ctx, Notice
 from conversations.i18n import t
 from conversations.replies import Button
@@ -628,6 +629,9 @@ async def _answering_appraiser(ctx: Ctx, view: UnitView, item: Item) -> bool:
 
 
 def _editable(ctx: Ctx, view: UnitView) -> bool:
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year)
+        return False
     if view.locked:
         ctx.say(
             ctx.tr(

@@ -104,6 +104,9 @@ class Item:
             yield from child.leaves()
 
 
+SURVEY_MISSING = ("rescale", "zero")
+
+
 @dataclass(frozen=True)
 class ClassRule:
     label: str
@@ -127,6 +130,9 @@ class Catalog:
     bonus_max: Decimal = ZERO
     penalty: tuple[Item, ...] = ()
     penalty_max: Decimal = ZERO
+    survey_missing: str = "rescale"
+    """A unit without survey points once others have them: ``rescale`` (its index over the
+    max it can be scored on) or ``zero`` (the missing survey points count 0)."""
     _by_code: Mapping[str, Item] = field(default_factory=dict, repr=False, compare=False)
     _field_of: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -526,6 +532,14 @@ def load_catalog(text: str) -> Catalog:
     bonus, bonus_max = loader.section_items(raw.get("bonus"), "bonus")
     penalty, penalty_max = loader.section_items(raw.get("penalty"), "penalty")
     classification = _classification(loader, raw.get("classification"))
+    survey_missing = raw.get("survey_missing", "rescale")
+    if survey_missing not in SURVEY_MISSING:
+        loader.err(
+            "survey_missing",
+            N_("survey_missing must be %(known)s, not %(value)r"),
+            known=" or ".join(SURVEY_MISSING),
+            value=survey_missing,
+        )
     if loader.problems:
         raise CatalogError(loader.problems)
     return Catalog(
@@ -542,6 +556,7 @@ def load_catalog(text: str) -> Catalog:
         bonus_max=bonus_max,
         penalty=penalty,
         penalty_max=penalty_max,
+        survey_missing=str(survey_missing),
         _by_code=dict(loader.by_code),
         _field_of=dict(loader.field_of),
     )

@@ -301,6 +301,90 @@ class UnitResultRow(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# --------------------------------------------------------------------------- publications
+
+
+class Publication(Base):
+    """One publication (công bố) of a period: the frozen snapshot the official figures are read
+    from forever after.  Re-publishing after an unpublish adds version 2, 3, …; earlier versions
+    are kept with ``withdrawn_at`` set, so a later year's comparison (or a dispute) can read
+    exactly what was announced.  ``catalogs`` holds every catalog's YAML as published, so the
+    snapshot reads even after the catalog is re-imported."""
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("period_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    missing: Mapped[dict[str, Any]] = mapped_column(JSON)  # the readiness at publication
+    catalogs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # code, sha256, boards, yaml
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PublishedUnit(Base):
+    """One unit's figures in a publication.  Code, name and board are copied (a unit renamed
+    or re-boarded later still reads as published); ``items`` is every leaf's points as
+    ``{code: [points, self, appraised, survey, source]}`` (strings, exact), for the unit's
+    sheet and year-over-year comparisons by criterion."""
+
+    __tablename__ = "published_units"
+    __table_args__ = (
+        UniqueConstraint("publication_id", "unit_code"),
+        Index(None, "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="SET NULL"), nullable=True
+    )
+    unit_code: Mapped[str] = mapped_column(String(64))
+    unit_name: Mapped[str] = mapped_column(String(500))
+    board: Mapped[str] = mapped_column(String(32))
+    catalog_code: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # submission status before publication
+    index: Mapped[Decimal] = mapped_column(POINTS)
+    index_low: Mapped[Decimal] = mapped_column(POINTS)
+    index_high: Mapped[Decimal] = mapped_column(POINTS)
+    rank: Mapped[int] = mapped_column(Integer)
+    of: Mapped[int] = mapped_column(Integer)
+    best_rank: Mapped[int] = mapped_column(Integer)
+    worst_rank: Mapped[int] = mapped_column(Integer)
+    class_rank: Mapped[int] = mapped_column(Integer)
+    classification: Mapped[str] = mapped_column(Text)
+    class_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    basis: Mapped[str] = mapped_column(String(16))  # full | rescaled | zero (survey basis)
+    summary: Mapped[str] = mapped_column(Text)  # ResultSummary JSON
+    items: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PublicationEvent(Base):
+    """The audit history of publication: who published, forced, or unpublished a period, when
+    and why (the person's name is copied, so the history reads after they leave)."""
+
+    __tablename__ = "publication_events"
+    __table_args__ = (
+        Index(None, "period_id"),
+        CheckConstraint("action IN ('publish', 'unpublish')", name="action"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    publication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("publications.id", ondelete="SET NULL"), nullable=True
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    actor_label: Mapped[str] = mapped_column(String(255))  # "cli", or the admin's name
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Person(Base):
     """A Telegram user known to the bot."""
 
@@ -735,6 +819,9 @@ __all__ = [
     "Person",
     "Precision",
     "ProcessedUpdate",
+    "Publication",
+    "PublicationEvent",
+    "PublishedUnit",
     "Role",
     "RoleGrant",
     "SignatureStatus",

@@ -34,6 +34,7 @@ from storage.repositories import (
     PeriodRepository,
     PersonRepository,
     ProcessedUpdateRepository,
+    PublicationRepository,
     ResultRepository,
     SubmissionRepository,
     SurveyRepository,
@@ -58,6 +59,7 @@ class UnitOfWork:
     updates: ProcessedUpdateRepository
     evidence: EvidenceRepository
     results: ResultRepository
+    publications: PublicationRepository
     conversations: ConversationRepository
     access: AccessRepository
 
@@ -90,6 +92,7 @@ class UnitOfWork:
         self.updates = ProcessedUpdateRepository(session)
         self.evidence = EvidenceRepository(session)
         self.results = ResultRepository(session)
+        self.publications = PublicationRepository(session)
         self.conversations = ConversationRepository(session)
         self.access = AccessRepository(session)
         return self

@@ -13,6 +13,7 @@ from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.periods import PeriodRepository
+from storage.repositories.publications import PublicationRepository
 from storage.repositories.results import ResultRepository
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.survey import SurveyRepository
@@ -36,6 +37,7 @@ __all__ = [
     "PeriodRepository",
     "PersonRepository",
     "ProcessedUpdateRepository",
+    "PublicationRepository",
     "Repository",
     "ResultRepository",
     "StorageError",

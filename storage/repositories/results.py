@@ -157,6 +157,17 @@ class ResultRepository(Repository):
         )
         return await self._by_unit(stmt, Appraisal.unit_id, unit_ids)
 
+    async def catalogs_with_survey(self, period_id: int) -> set[int]:
+        """Catalogs of the period on which at least one unit has survey points: from then on a
+        unit without them is ranked by the catalog's ``survey_missing`` rule."""
+        stmt = (
+            select(Unit.catalog_id)
+            .join(SurveyPoints, SurveyPoints.unit_id == Unit.id)
+            .where(Unit.period_id == period_id, Unit.catalog_id.is_not(None))
+            .distinct()
+        )
+        return {int(c) for c in await self.session.scalars(stmt) if c is not None}
+
     async def survey_points(self, unit_ids: Sequence[int]) -> dict[int, dict[str, Decimal]]:
         stmt = select(SurveyPoints.unit_id, CatalogItem.code, SurveyPoints.points).join(
             CatalogItem, CatalogItem.id == SurveyPoints.item_id

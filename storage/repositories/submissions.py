@@ -66,6 +66,22 @@ class SubmissionRepository(Repository):
         )
         return list(await self.session.scalars(stmt))
 
+    async def restore(
+        self, unit_id: int, status: str, by: Person | int | None, note: str, at: datetime
+    ) -> None:
+        """Put back a status held before (e.g. on unpublish), keeping when and by whom it was
+        submitted and the index at submission; logged like any change."""
+        SubmissionStatus(status)
+        sub = await self.get_or_create(unit_id)
+        sub.status = status
+        sub.updated_at = at
+        self.session.add(
+            SubmissionEvent(
+                unit_id=unit_id, status=status, created_at=at, created_by=ref(by), note=note
+            )
+        )
+        await self.session.flush()
+
     async def list_for_period(self, period_id: int) -> dict[int, Submission]:
         """``{unit id: Submission}`` for the units of a period that have one."""
         stmt = (

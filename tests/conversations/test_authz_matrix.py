@@ -154,6 +154,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "ex:ranking":                          ("·",   "·",   "·",   "·",   "Y"),
     "pub:ok:2024":                         ("·",   "·",   "·",   "·",   "Y"),
     "pub:no":                              ("·",   "·",   "·",   "·",   "Y"),
+    "/unpublish <reason>":                 ("·",   "·",   "·",   "·",   "Y"),
+    "typed year in mode pub_confirm":      ("·",   "·",   "·",   "·",   "Y"),
     # ---- access buttons (about the focal officer of X02), and the move-or-keep question
     "acc:pg:0":                            ("·",   "·",   "·",   "·",   "Y"),
     "acc:p:<person>:0":                    ("·",   "·",   "·",   "·",   "Y"),
@@ -212,6 +214,8 @@ WRITES = {
     "a:X01:<item of D01's catalog>:0",
     "rv:ok:X01:<item of D01's catalog>",
     "pub:ok:2024",
+    "/unpublish <reason>",
+    "typed year in mode pub_confirm",
     "typed code in mode ev_pick",
     "typed section in mode ev_section",
     "typed points in mode rv_points",
@@ -791,6 +795,13 @@ async def _section_ref(c: Cell) -> None:
         row.section_ref = "Mục II"
 
 
+async def _published(c: Cell) -> None:
+    async with c.world.db.uow() as uow:
+        period = await uow.periods.latest()
+        assert period is not None
+        period.published_at = c.world.now
+
+
 def _submitted_all(c: Cell) -> Awaitable[None]:
     return c.world.set_status("submitted", *TARGETS)
 
@@ -1011,7 +1022,7 @@ ROWS: dict[str, Row] = {
     "/publish": Row(
         "cmd:publish",
         act=lambda c: c.actor.cmd("/publish"),
-        effect=lambda c: "pub:ok:2024" in c.buttons,
+        effect=lambda c: "pub:no" in c.buttons,  # the readiness summary, cancel or type the year
     ),
     "/reopen <unit>": Row(
         "cmd:reopen",
@@ -1329,10 +1340,23 @@ ROWS: dict[str, Row] = {
     "pub:ok:2024": Row(
         "cb:pub",
         act=lambda c: c.actor.press("pub:ok:2024"),
-        effect=lambda c: any(r["published_at"] for r in c.rows("periods")),
+        # nothing is submitted in the seeded world: the admin is shown what is missing instead
+        effect=lambda c: "Chưa công bố" in c.text,
     ),
     "pub:no": Row(
         "cb:pub", act=lambda c: c.actor.press("pub:no"), effect=lambda c: bool(c.replies)
+    ),
+    "/unpublish <reason>": Row(
+        "cmd:unpublish",
+        setup=_published,
+        act=lambda c: c.actor.cmd("/unpublish sửa điểm điều tra"),
+        effect=lambda c: any(r["published_at"] is None for r in c.rows("periods")),
+    ),
+    "typed year in mode pub_confirm": Row(
+        "mode:pub",
+        setup=lambda c: c.world.set_state(c.role, {"mode": "pub_confirm", "pub": {"year": 2024}}),
+        act=lambda c: c.actor.type("2024 chưa có kết quả điều tra"),
+        effect=lambda c: any(r["published_at"] for r in c.rows("periods")),
     ),
     # ---- typed text in a mode
     "typed code in mode ev_pick": Row(

@@ -125,8 +125,8 @@ async def test_publication_changes_what_leaders_see_and_sheet_export(stack):
     boss = await join(stack, 7901, "X01", "leader", "Thủ trưởng")
     admin = await join(stack, 7902, None, "admin", "Chị Hoa")
     await boss.send("/rank", expect="Preliminary figures")
-    await admin.send("/publish", expect="Publish the results of 2024?")
-    await admin.press("📣 Publish", expect="Published the results of 2024")
+    await admin.send("/publish", expect="type the year 2024 followed by the reason")
+    await admin.send("2024 survey not held", expect="Published the results of 2024 (version 1)")
     told = await stack.emu.wait_for_text(boss.user_id, "published (official)", 20)
     assert told.kind == "document" and told.document["file_name"] == "Xep-hang-CCHC-2024.xlsx"
     ranking = load_workbook(io.BytesIO(file_bytes(stack, told.document)))
@@ -141,3 +141,41 @@ async def test_publication_changes_what_leaders_see_and_sheet_export(stack):
     cells = {r[0].value: r[7].value for r in ws.iter_rows(min_row=6) if r[0].value}
     assert cells["CHỈ SỐ CCHC"] == float(x01.result.index)
     assert cells["Tình trạng"].startswith("Kết quả chính thức")
+
+
+async def test_a_published_period_refuses_chat_edits_until_an_admin_unpublishes(stack):
+    await seed(stack)
+    officer = await join(stack, 7951, "X03", "officer", "Lan")
+    admin = await join(stack, 7952, None, "admin", "Chị Hoa")
+    appraiser = await join(stack, 7953, None, "appraiser", "Anh Tư")
+    await admin.send("/review assign 7953 4 commune", expect="now appraises field 4")
+    await admin.send("/publish", expect="Not submitted: X01, X02, X03, X04")
+    await admin.press("✖ Cancel", expect="Not published")
+    await admin.send("/publish", expect="type the year 2024")
+    await admin.send("2024 dry run", expect="Published the results of 2024 (version 1)")
+    before = (await standing(stack, "X03")).result.index
+    frozen = "results of 2024 are published (official)"
+    await officer.send("/score 4.1", expect="4.1")
+    await officer.press(
+        "Có Quy chế làm việc và văn bản phân công, cập nhật khi có thay đổi (1.5 pts)",
+        expect=frozen,
+    )
+    await officer.send("/submit", expect=frozen)
+    await appraiser.send("/review", expect=frozen)
+    await officer.send("/unpublish oops", expect="Only Phòng Nội vụ can reopen")
+    assert (await standing(stack, "X03")).result.index == before
+    await admin.send("/unpublish", expect="Usage: /unpublish")
+    await admin.send("/unpublish điều chỉnh 4.1", expect="publication 1 is kept")
+    await officer.send("/score 4.1", expect="4.1")
+    await officer.press(
+        "Có Quy chế làm việc và văn bản phân công, cập nhật khi có thay đổi (1.5 pts)",
+        expect="Saved 4.1",
+    )
+    assert (await standing(stack, "X03")).result.index > before
+    async with stack.db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        history = await uow.publications.history(period.id)
+    assert [(h.action, h.actor_label, h.reason) for h in history] == [
+        ("publish", "Chị Hoa", "dry run"),
+        ("unpublish", "Chị Hoa", "điều chỉnh 4.1"),
+    ]

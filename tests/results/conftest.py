@@ -8,7 +8,7 @@ from bot.app import open_database
 from bot.settings import load_settings
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
-from tests.results.helpers import Clock, User
+from tests.results.helpers import STANDARD_ANSWERS, UNITS, XA, Clock, User, write
 
 
 @pytest.fixture
@@ -48,3 +48,18 @@ def user(engine, db):
         return u
 
     return make
+
+
+@pytest.fixture
+def board(cli, tmp_path):
+    """The standard commune board imported through the CLI (catalog, units, answers)."""
+    cli("catalog", "import", str(XA), "--period", "2024")
+    cli(
+        "units",
+        "import",
+        write(tmp_path, "units.csv", UNITS.strip().splitlines()),
+        "--period",
+        "2024",
+    )
+    answers = ["unit,item,value,explanation", *STANDARD_ANSWERS]
+    cli("answers", "import", write(tmp_path, "answers.csv", answers), "--period", "2024")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
 
 from bot.app import Database
 from conversations import assessment as A
@@ -13,6 +17,10 @@ from conversations.engine import ChatEngine
 from conversations.replies import Event, Outcome, Reply, Sender
 from scoring.catalog import Item, load_catalog_file, sample_catalog_paths
 from scoring.results import UnitResult
+from storage.db import make_engine, make_sessionmaker
+from storage.uow import UnitOfWork
+
+T = TypeVar("T")
 
 XA = sample_catalog_paths()["xa-mau-2024"]
 PHONG = sample_catalog_paths()["phong-mau-2024"]
@@ -203,3 +211,27 @@ def without_locale(path) -> str:
     """The sample catalog without its `locale: vi`, so English-speaking test users stay English
     (a declared catalog locale comes before the Telegram language; see test_catalog_language)."""
     return path.read_text("utf-8").replace("\nlocale: vi\n", "\n")
+
+
+def write(tmp_path: Path, name: str, lines: list[str]) -> str:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def with_db(db_url: str, fn: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """Run ``fn`` in a unit of work on ``db_url`` from sync (CLI) tests."""
+
+    async def go() -> T:
+        engine = make_engine(db_url)
+        try:
+            async with UnitOfWork(make_sessionmaker(engine)) as uow:
+                return await fn(uow)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def rank_json(cli: Callable[..., Any]) -> dict[str, dict[str, Any]]:
+    return {r["unit"]: r for r in json.loads(cli("rank", "--period", "2024", "--json").output)}

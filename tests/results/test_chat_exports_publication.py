@@ -72,13 +72,26 @@ async def test_publish_in_chat_changes_what_everyone_sees(db, user):
     text = admin.text
     assert "Publish the results of 2024?" in text and "4 units" in text
     assert "Not submitted: X02, X03, X04" in text and "Survey points missing for: X01" in text
-    await admin.press("Not yet")
+    assert "type the year 2024 followed by the reason" in text
+    assert [b.text for row in admin.reply.buttons for b in row] == ["✖ Cancel"]
+    await admin.press("✖ Cancel")
     assert "Not published" in admin.text
     async with db.uow() as uow:
         assert (await uow.periods.get_by_year(2024)).published_at is None
     await admin.send("/publish")
-    await admin.press("📣 Publish")
-    assert "Published the results of 2024: 4 units; 2 people" in admin.text
+    await admin.send("2023 wrong year")
+    assert "Not published. To confirm, type the year 2024" in admin.text
+    await admin.send("2024")
+    assert "Add the reason after the year" in admin.text
+    async with db.uow() as uow:
+        assert (await uow.periods.get_by_year(2024)).published_at is None
+    await admin.send("2024 survey results will not come this year")
+    assert "Published the results of 2024 (version 1): 4 units; 2 people" in admin.text
+    async with db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        snap = await uow.publications.current(period.id)
+        assert snap.forced and snap.reason == "survey results will not come this year"
+        assert snap.missing["not_submitted"] == ["X02", "X03", "X04"]
     box = await outbox(db)
     pub = sorted(k for k in box if k.startswith("pub:2024:"))
     assert len(pub) == 2
@@ -88,7 +101,8 @@ async def test_publish_in_chat_changes_what_everyone_sees(db, user):
     assert "Official results, published." in boss.texts[0] and "Preliminary" not in boss.texts[0]
     await officer.send("/score 1.2")
     await officer.send("1")
-    assert "locked" in officer.text
+    assert "results of 2024 are published (official)" in officer.text
+    assert "/unpublish" in officer.text
     await admin.send("/publish")
     assert "were published on" in admin.text
     await admin.send("/reopen X01")
@@ -127,7 +141,7 @@ async def test_the_published_ranking_arrives_as_a_document(db, user):
     await user(9301, "X02", "leader")
     admin = await user(9302, None, "admin")
     await admin.send("/publish")
-    await admin.press("📣 Publish")
+    await admin.send("2024 tested before the survey")
     [msg] = [v for k, v in (await outbox(db)).items() if k.startswith("pub:2024:")]
     assert msg.kind == "document" and msg.payload["document"]["name"] == "Xep-hang-CCHC-2024.xlsx"
     async with BotApiEmulator(rate_limits=False) as emu:

@@ -3,8 +3,6 @@ assignments, Excel exports re-opened and checked against the scoring engine, pub
 
 from __future__ import annotations
 
-import asyncio
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,46 +10,14 @@ import pytest
 from openpyxl import load_workbook
 
 from conversations import assessment as A
-from storage.db import make_engine, make_sessionmaker
-from storage.uow import UnitOfWork
-from tests.results.helpers import CAT, PHONG, STANDARD_ANSWERS, SURVEY, UNITS, XA
-
-
-def write(tmp_path: Path, name: str, lines: list[str]) -> str:
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return str(path)
-
-
-def with_db(db_url: str, fn):
-    async def go():
-        engine = make_engine(db_url)
-        try:
-            async with UnitOfWork(make_sessionmaker(engine)) as uow:
-                return await fn(uow)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
-
-
-@pytest.fixture
-def board(cli, tmp_path):
-    cli("catalog", "import", str(XA), "--period", "2024")
-    cli(
-        "units",
-        "import",
-        write(tmp_path, "units.csv", UNITS.strip().splitlines()),
-        "--period",
-        "2024",
-    )
-    answers = ["unit,item,value,explanation", *STANDARD_ANSWERS]
-    cli("answers", "import", write(tmp_path, "answers.csv", answers), "--period", "2024")
-
-
-def rank_json(cli) -> dict[str, dict]:
-    return {r["unit"]: r for r in json.loads(cli("rank", "--period", "2024", "--json").output)}
-
+from tests.results.helpers import (
+    CAT,
+    PHONG,
+    SURVEY,
+    rank_json,
+    with_db,
+    write,
+)
 
 # ------------------------------------------------------------------ survey
 
@@ -368,8 +334,8 @@ def test_publish_freezes_marks_units_and_queues_each_persons_result(cli, board, 
         return out
 
     ids = with_db(db_url, people)
-    out = cli("publish", "--period", "2024").output
-    assert "Published 2024: 4 units; 3 messages queued" in out
+    out = cli("publish", "--period", "2024", "--force", "--reason", "test").output
+    assert "Published 2024 (version 1): 4 units; 3 messages queued" in out
     again = cli("publish", "--period", "2024", ok=False)
     assert again.exit_code == 1 and "already published" in again.stderr
     data = rank_json(cli)
@@ -399,7 +365,8 @@ def test_publish_freezes_marks_units_and_queues_each_persons_result(cli, board, 
     # frozen: survey import and reopening are refused
     s = write(tmp_path, "s.csv", ["unit,item,points", "X01,1.6,1"])
     late = cli("survey", "import", s, "--period", "2024", ok=False)
-    assert "published; survey points can no longer change" in late.stderr
+    assert "published, so nothing can change" in late.stderr
+    assert 'parbot unpublish --period 2024 --reason "…"' in late.stderr
     re = cli("reopen", "--unit", "X01", "--period", "2024", ok=False)
     assert "published" in re.stderr
 

@@ -220,7 +220,7 @@ async def test_nothing_changes_after_publication(db, user):
         period = await uow.periods.get_by_year(2024)
         await uow.periods.publish(period)
     out = await appraiser.press(data=f"rv:ok:{x02.id}:{items['1.4'].id}")
-    assert "published; appraisals can no longer change" in appraiser.text, out
+    assert "are published (official), so nothing can change" in appraiser.text, out
     assert not await appraisal_rows(db, "X02")
     await appraiser.send("/review")
     assert "published" in appraiser.text

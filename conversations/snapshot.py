@@ -1,0 +1,216 @@
+"""The publication snapshot: what was announced, stored once and read forever after.
+
+Published figures used to be recomputed on every read, so re-importing a catalog after
+publication moved a commune from 63,79 (Không hoàn thành) to 74,75 (Hoàn thành).  Publishing
+now writes every unit's index, range, rank, class (and the class reason when the scoring code
+gives one), survey basis and per-item points — self, appraised, survey — with the catalogs'
+YAML; the standings of a published period are rebuilt from that, never from live data.
+
+Kept by unit code as well as id, so a later year can compare with it ("previous year").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from conversations import assessment as A
+from scoring.catalog import Catalog, load_catalog
+from scoring.ranking import Entry, Ranked
+from scoring.results import LeafScore, ResultSummary, UnitResult
+from storage import models as m
+from storage.repositories.publications import Snapshot, SnapshotUnit
+from storage.uow import UnitOfWork
+
+BATCH = 500  # units scored per round trip while taking a snapshot
+
+_CATALOGS: dict[str, Catalog] = {}
+
+
+def _catalog(entry: dict[str, Any]) -> Catalog:
+    """The catalog as published (parsed once per content hash)."""
+    sha = str(entry["sha256"])
+    cat = _CATALOGS.get(sha)
+    if cat is None:
+        cat = load_catalog(str(entry["yaml"]))
+        if len(_CATALOGS) > 32:
+            _CATALOGS.clear()
+        _CATALOGS[sha] = cat
+    return cat
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _class_reason(result: ResultSummary, catalog: Catalog) -> str | None:
+    """The scoring code's reason for the class, as JSON, where it gives one."""
+    explain = getattr(result, "class_reason", None)
+    if explain is None:
+        return None
+    reason = explain(catalog)
+    if dataclasses.is_dataclass(reason) and not isinstance(reason, type):
+        reason = dataclasses.asdict(reason)
+    return json.dumps(reason, ensure_ascii=False, default=str)
+
+
+def _items(
+    result: UnitResult, appraised: dict[str, Decimal], survey: dict[str, Decimal]
+) -> dict[str, Any]:
+    """``{code: [points, max, applicable max, source, self, appraised, survey]}``."""
+    return {
+        code: [
+            str(leaf.points),
+            str(leaf.max),
+            str(leaf.applicable_max),
+            leaf.source,
+            _s(leaf.self_points),
+            _s(appraised.get(code)),
+            _s(survey.get(code)),
+        ]
+        for code, leaf in result.leaves.items()
+    }
+
+
+async def take(
+    uow: UnitOfWork,
+    period: m.Period,
+    rows: Sequence[A.Standing],
+    *,
+    missing: dict[str, Any],
+    forced: bool,
+    reason: str | None,
+    by: m.Person | None,
+    now: datetime,
+) -> Snapshot:
+    """Store a new snapshot of ``rows`` (the live standings) as the period's publication."""
+    subs = await uow.submissions.list_for_period(period.id)
+    with_survey = await uow.results.catalogs_with_survey(period.id)
+    units: list[SnapshotUnit] = []
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        ids = [r.unit.id for r in batch]
+        texts = await uow.results.answer_texts(ids)
+        appraised = await uow.results.appraised_points(ids)
+        survey = await uow.results.survey_points(ids)
+        for r in batch:
+            uid = r.unit.id
+            filled, _ = A.survey_fill(r.catalog, survey.get(uid), r.unit.catalog_id in with_survey)
+            full = A.compute_from_texts(r.catalog, texts.get(uid, {}), appraised.get(uid), filled)
+            sub = subs.get(uid)
+            units.append(
+                SnapshotUnit(
+                    unit_id=uid,
+                    unit_code=r.unit.code,
+                    unit_name=r.unit.name,
+                    board=r.unit.board,
+                    catalog_code=r.catalog.id,
+                    status=sub.status if sub is not None else "draft",
+                    index=full.index,
+                    index_low=full.index_low,
+                    index_high=full.index_high,
+                    rank=r.ranked.rank,
+                    of=r.ranked.of,
+                    best_rank=r.ranked.best_rank,
+                    worst_rank=r.ranked.worst_rank,
+                    class_rank=full.class_rank,
+                    classification=full.classification,
+                    class_reason=_class_reason(full, r.catalog),
+                    basis=r.basis,
+                    summary=json.dumps(
+                        {**full.summary().to_json(), "basis": r.basis},
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    ),
+                    items=_items(full, appraised.get(uid, {}), survey.get(uid, {})),
+                )
+            )
+    catalogs = [
+        {
+            "code": c.code,
+            "sha256": c.sha256,
+            "title": c.title,
+            "boards": list(c.boards),
+            "yaml": c.source_yaml,
+        }
+        for c in await uow.catalogs.list_for_period(period.id)
+    ]
+    return await uow.publications.create(
+        period.id,
+        units,
+        catalogs=catalogs,
+        missing=missing,
+        forced=forced,
+        reason=reason,
+        by=by,
+        at=now,
+    )
+
+
+def _catalogs(snap: Snapshot) -> dict[str, Catalog]:
+    return {str(c["code"]): _catalog(c) for c in snap.catalogs}
+
+
+async def published_standings(
+    uow: UnitOfWork, period: m.Period, board: str | None
+) -> list[A.Standing] | None:
+    """The official standings of a published period, or None when it has no snapshot (a
+    period published before snapshots existed is still computed)."""
+    snap = await uow.publications.current(period.id)
+    if snap is None:
+        return None
+    cats = _catalogs(snap)
+    live = {u.id: u for u in await uow.units.list_for_period(period.id)}
+    out: list[A.Standing] = []
+    for su in await uow.publications.units(snap.id, board):
+        unit = live.get(su.unit_id) if su.unit_id is not None else None
+        if unit is None:  # deleted since: shown as published
+            unit = m.Unit(
+                id=0, period_id=period.id, code=su.unit_code, name=su.unit_name, board=su.board
+            )
+        entry = Entry(su.board, su.unit_code, su.unit_name, su.index, su.index_low, su.index_high)
+        ranked = Ranked(entry, su.rank, su.of, su.best_rank, su.worst_rank)
+        out.append(
+            A.Standing(
+                unit,
+                cats[su.catalog_code],
+                ranked,
+                None,
+                su.summary,
+                basis=su.basis,
+                official=True,
+                class_reason=su.class_reason,
+            )
+        )
+    return out
+
+
+async def published_unit_result(
+    uow: UnitOfWork, period: m.Period, unit: m.Unit
+) -> tuple[Catalog, UnitResult] | None:
+    """A unit's published result with every item, or None when there is none."""
+    snap = await uow.publications.current(period.id)
+    if snap is None:
+        return None
+    su = await uow.publications.unit(snap.id, unit.id)
+    if su is None:
+        return None
+    cat = _catalogs(snap)[su.catalog_code]
+    summary = ResultSummary.from_json(json.loads(su.summary), {f.code: f.title for f in cat.fields})
+    leaves = {
+        code: LeafScore(
+            code,
+            Decimal(pts),
+            Decimal(mx),
+            Decimal(app),
+            src,
+            Decimal(own) if own is not None else None,
+        )
+        for code, (pts, mx, app, src, own, *_rest) in su.items.items()
+    }
+    parts = {f.name: getattr(summary, f.name) for f in dataclasses.fields(ResultSummary)}
+    return cat, UnitResult(**parts, leaves=leaves)
