@@ -317,6 +317,7 @@ for _module in (
     "bot.cli_results",
     "bot.cli_access",
     "bot.cli_publish",
+    "bot.cli_backup",
 ):
     try:
         importlib.import_module(_module).register(main)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -20,6 +21,7 @@ import click
 from bot import redact
 from bot.app import Database, open_database, open_person_lock
 from bot.settings import Settings, SettingsError, load_settings
+from bot.supervisor import Supervisor, become_worker
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from scheduler.leader import Leadership
@@ -140,13 +142,21 @@ async def _serve_webhook(
 ) -> None:
     from aiohttp import web
 
-    from handlers.webhook import build_app
+    from handlers.webhook import build_app, make_runner
 
     if settings.webhook_secret is None or not settings.webhook_url:
         raise SettingsError("webhook mode needs PARBOT_WEBHOOK_URL and PARBOT_WEBHOOK_SECRET")
     secret = settings.webhook_secret.get_secret_value()
-    app = build_app(engine, sender, secret, settings.webhook_path)
-    runner = web.AppRunner(app, access_log=None)
+    timeout = settings.webhook_read_timeout
+    app = build_app(
+        engine,
+        sender,
+        secret,
+        settings.webhook_path,
+        read_timeout=timeout,
+        max_body=settings.webhook_max_body,
+    )
+    runner = make_runner(app, timeout)
     await runner.setup()
     site = web.TCPSite(
         runner, settings.webhook_listen, settings.webhook_port, reuse_port=reuse_port or None
@@ -179,6 +189,46 @@ def _install_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
+async def _stop_when_orphaned(parent_pid: int, stop: asyncio.Event) -> None:
+    """A worker whose supervisor is gone stops by itself (where PR_SET_PDEATHSIG is missing)."""
+    while not stop.is_set():
+        if os.getppid() != parent_pid:
+            log.warning("supervisor %s is gone; this worker stops", parent_pid)
+            stop.set()
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)
+
+
+def webhook_worker(parent_pid: int) -> None:
+    """One supervised webhook worker process (see bot.supervisor)."""
+    become_worker(parent_pid)
+    settings = load_settings()
+    _configure_logging(settings)  # inherited over fork; needed where workers are spawned
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        _install_signals(stop)
+        watch = asyncio.create_task(_stop_when_orphaned(parent_pid, stop))
+        try:
+            await serve(settings, stop, webhook=True, reuse_port=True)
+        finally:
+            stop.set()
+            await watch
+
+    asyncio.run(main())
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+
+
 @click.command("run", help="Chạy bot với Telegram (cần PARBOT_BOT_TOKEN) / run the bot.")
 @click.option("--webhook", is_flag=True, help="Nhận cập nhật qua webhook / serve a webhook.")
 @click.option(
@@ -187,19 +237,22 @@ def _install_signals(stop: asyncio.Event) -> None:
     show_default=True,
     help="Số tiến trình webhook cùng cổng / webhook worker processes on one port.",
 )
-def run_command(webhook: bool, workers: int) -> None:
+@click.option(
+    "--grace",
+    default=30.0,
+    show_default=True,
+    help=(
+        "Số giây chờ các tiến trình xử lý xong khi dừng / seconds workers get to finish "
+        "when stopping (then killed)."
+    ),
+)
+def run_command(webhook: bool, workers: int, grace: float) -> None:
     try:
         settings = load_settings()
     except SettingsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    _configure_logging(settings)
     if settings.bot_token is None:
         click.echo(
             "PARBOT_BOT_TOKEN chưa được đặt / is not set. Để thử không cần Telegram, chạy "
@@ -207,25 +260,12 @@ def run_command(webhook: bool, workers: int) -> None:
             err=True,
         )
         sys.exit(2)
-
-    def one_process() -> None:
-        async def main() -> None:
-            stop = asyncio.Event()
-            _install_signals(stop)
-            await serve(settings, stop, webhook=webhook, reuse_port=workers > 1)
-
-        asyncio.run(main())
-
     if webhook and workers > 1:
-        import multiprocessing
+        sys.exit(Supervisor(webhook_worker, workers, grace).run())
 
-        procs = [
-            multiprocessing.Process(target=one_process, name=f"parbot-worker-{n}")
-            for n in range(workers)
-        ]
-        for proc in procs:
-            proc.start()
-        for proc in procs:
-            proc.join()
-    else:
-        one_process()
+    async def main() -> None:
+        stop = asyncio.Event()
+        _install_signals(stop)
+        await serve(settings, stop, webhook=webhook)
+
+    asyncio.run(main())

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8081, ge=1, le=65535)
     webhook_path: str = "/telegram"
+    # A request whose headers and body have not arrived within this many seconds is cut (408).
+    webhook_read_timeout: float = Field(default=10.0, gt=0, le=300)
+    webhook_max_body: int = Field(default=1024 * 1024, ge=1024)  # bytes; larger: 413
     poll_timeout: int = Field(default=25, ge=0, le=50)
 
     @field_validator("telegram_api")

@@ -9,13 +9,13 @@ the person's roles afresh.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from conversations.i18n import t
+from conversations.i18n import t, th
+from conversations.markup import fmt, join_lines
 from conversations.menus import commands_for, keyboard_for
 from conversations.person_lock import advisory_xact_lock
 from scoring.i18n import N_
@@ -164,23 +164,18 @@ async def _notify(
     def tr(msg: str) -> str:
         return t(locale, msg)
 
-    lines = [tr("Phòng Nội vụ has removed your access:")]
-    lines += [f"• {_esc(describe(g, locale))}" for g in grants]
-    lines.append(t(locale, "Reason: %(reason)s", reason=_esc(reason)))
+    lines = [th(locale, "Phòng Nội vụ has removed your access:")]
+    lines += [fmt("• %(what)s", what=describe(g, locale)) for g in grants]
+    lines.append(th(locale, "Reason: %(reason)s", reason=reason))
     if not remaining:
-        lines.append(tr("If this is a mistake, ask Phòng Nội vụ for a new invite."))
+        lines.append(th(locale, "If this is a mistake, ask Phòng Nội vụ for a new invite."))
     payload = {
-        "text": "\n".join(lines),
+        "text": join_lines(lines),
         "keyboard": [list(row) for row in keyboard_for(remaining, tr)],
         "commands": [list(pair) for pair in commands_for(remaining, tr)],
     }
     key = f"access:revoke:{person.id}:{now.isoformat()}:{','.join(str(g.grant_id) for g in grants)}"
     await uow.outbox.enqueue(key[:255], person.chat_id, payload, person=person, not_before=now)
-
-
-def _esc(text: str) -> str:
-    """Replies are sent as HTML: names and reasons are text, never markup."""
-    return html.escape(text, quote=False)
 
 
 async def grant_from_invite(

@@ -11,20 +11,15 @@ acc:ok:<grant> · acc:no. The reason waits in the admin's state under "acc".
 
 from __future__ import annotations
 
-import html
-
 from conversations import access
 from conversations.context import Ctx
+from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button
 from scoring.i18n import N_
 from storage.repositories.access import GrantRow
 
 PAGE = 8
 REASONS = (N_("Transferred to another post"), N_("Left the job"), N_("Granted by mistake"))
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
 
 
 def _refuse(ctx: Ctx) -> bool:
@@ -46,7 +41,7 @@ async def _unit_id(ctx: Ctx, unit_code: str) -> int | None:
         ctx.say(
             ctx.tr(
                 "There is no unit %(code)s. Type /access, or /access X01 for one unit.",
-                code=_esc(unit_code[:20]),
+                code=esc(unit_code[:20]),
             )
         )
         return None
@@ -147,15 +142,15 @@ async def _person(ctx: Ctx, person_id: int, back: str) -> None:
         ctx.say(ctx.tr("This person holds no role any more."), edit=True)
         return
     g0 = grants[0]
-    lines = [f"<b>{_esc(g0.full_name)}</b> (Telegram {g0.telegram_user_id})"]
-    lines += [f"• {_esc(access.describe(g, ctx.locale))}" for g in grants]
+    lines = [fmt("<b>%(name)s</b> (Telegram %(id)s)", name=g0.full_name, id=g0.telegram_user_id)]
+    lines += [fmt("• %(what)s", what=access.describe(g, ctx.locale)) for g in grants]
     lines.append(ctx.tr("Tap a role to revoke it."))
     rows = [
         (Button("❌ " + access.describe(g, ctx.locale)[:50], f"acc:r:{g.grant_id}"),)
         for g in grants
     ]
     rows.append((Button(ctx.tr("◀ Back"), f"acc:pg:{back}"),))
-    ctx.say("\n".join(lines), buttons=tuple(rows), edit=True)
+    ctx.say(join_lines(lines), buttons=tuple(rows), edit=True)
 
 
 async def _grant(ctx: Ctx, grant_id: int) -> GrantRow | None:
@@ -190,8 +185,8 @@ async def _ask_reason(ctx: Ctx, grant_id: int) -> None:
         ctx.tr(
             "Revoke %(what)s from %(name)s. Why? Tap a reason or type it (it is kept in the "
             "access history).",
-            what=_esc(access.describe(g, ctx.locale)),
-            name=_esc(g.full_name),
+            what=esc(access.describe(g, ctx.locale)),
+            name=esc(g.full_name),
         ),
         buttons=tuple(rows),
     )
@@ -231,9 +226,9 @@ async def _confirm(ctx: Ctx, grant_id: int, reason: str) -> None:
     ctx.say(
         ctx.tr(
             "Revoke %(what)s from %(name)s?\nReason: %(reason)s",
-            what=_esc(access.describe(g, ctx.locale)),
-            name=_esc(g.full_name),
-            reason=_esc(reason),
+            what=esc(access.describe(g, ctx.locale)),
+            name=esc(g.full_name),
+            reason=esc(reason),
         ),
         buttons=(
             (
@@ -272,8 +267,8 @@ async def _revoke(ctx: Ctx, grant_id: int) -> None:
     )
     done = ctx.tr(
         "✅ Revoked: %(what)s from %(name)s.",
-        what=_esc(access.describe(g, ctx.locale)),
-        name=_esc(g.full_name),
+        what=esc(access.describe(g, ctx.locale)),
+        name=esc(g.full_name),
     )
     if not mine:
         ctx.say(done + " " + ctx.tr("They have been told."), edit=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import secrets
 from collections import defaultdict
 from pathlib import Path
@@ -24,7 +23,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from conversations.context import Ctx
-from conversations.i18n import t
+from conversations.i18n import th
+from conversations.markup import Html, esc, fmt, italic, join_lines
 from conversations.replies import Button
 from scoring.i18n import N_
 from storage import models as m
@@ -41,10 +41,6 @@ AUDIENCES: dict[str, str] = {
 UNREACHABLE_LIST = 30
 
 
-def _esc(text: str | None) -> str:
-    return html.escape(text or "", quote=False)
-
-
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -52,7 +48,7 @@ def _clip(text: str, limit: int) -> str:
 
 def notice_text(locale: str, text: str) -> str:
     """What a recipient reads: a header in their language, then the admin's words."""
-    return t(locale, "📢 <b>Notice from Phòng Nội vụ</b>") + "\n\n" + _esc(text)
+    return th(locale, "📢 <b>Notice from Phòng Nội vụ</b>") + "\n\n" + esc(text)
 
 
 def _refuse(ctx: Ctx) -> None:
@@ -181,7 +177,7 @@ async def on_file(ctx: Ctx) -> bool:
         "mime_type": f.mime_type or "application/octet-stream",
     }
     ctx.state["bc"] = draft
-    ctx.say(ctx.tr("📎 Attached to the notice: %(name)s", name=_esc(name)))
+    ctx.say(ctx.tr("📎 Attached to the notice: %(name)s", name=esc(name)))
     caption = (f.caption or "").strip()
     if caption:
         await _take_text(ctx, caption)
@@ -216,9 +212,9 @@ def _audience_button(ctx: Ctx, audience: str) -> Button:
 
 async def _ask_audience(ctx: Ctx, *, edit: bool) -> None:
     draft = ctx.state.get("bc") or {}
-    preview = _esc(_clip(str(draft.get("text", "")), 300))
+    preview = italic(_clip(str(draft.get("text", "")), 300))
     ctx.say(
-        ctx.tr("Who should receive this notice?") + f"\n\n<i>{preview}</i>",
+        ctx.tr("Who should receive this notice?") + "\n\n" + preview,
         buttons=(
             (_audience_button(ctx, "all"),),
             (_audience_button(ctx, "department"), _audience_button(ctx, "commune")),
@@ -262,7 +258,7 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
         notice_text(ctx.locale, str(draft.get("text", ""))),
     ]
     ctx.say(
-        "\n".join(lines),
+        join_lines(lines),
         buttons=(
             (Button(ctx.tr("✅ Send to %(n)s people", n=len(people)), f"bc:send:{nonce}"),),
             back,
@@ -329,9 +325,9 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
     names = {p.id: p.full_name for p in await ctx.uow.people.list_by_ids(person_ids)}
     units = await _units_of(ctx, person_ids, b.period_id)
     audience = audience_label(ctx, b.audience)
-    lines = [
+    lines: list[str] = [
         ctx.tr("📢 <b>Notice #%(id)s</b> — %(audience)s", id=b.id, audience=audience),
-        f"<i>{_esc(_clip(b.text, 80))}</i>",
+        italic(_clip(b.text, 80)),
         ctx.tr("Recipients: %(n)s", n=len(rows)),
         ctx.tr(
             "✅ Delivered: %(sent)s · 👍 Acknowledged: %(acked)s · ⏳ Waiting: %(waiting)s",
@@ -351,7 +347,7 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
         for r in unreachable[:UNREACHABLE_LIST]:
             who = names.get(r.person_id or 0, str(r.chat_id))
             where = ", ".join(units.get(r.person_id or 0, [])) or "—"
-            lines.append(f"• {_esc(who)} — {_esc(where)}")
+            lines.append(fmt("• %(who)s — %(where)s", who=who, where=where))
         if len(unreachable) > UNREACHABLE_LIST:
             lines.append("…")
     if by_status["failed"]:
@@ -364,14 +360,14 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
             ctx.tr(
                 "Units with no acknowledgement yet (%(n)s): %(units)s",
                 n=len(silent),
-                units=_esc(", ".join(silent[:20]) + (" …" if len(silent) > 20 else "")),
+                units=esc(", ".join(silent[:20]) + (" …" if len(silent) > 20 else "")),
             )
         )
     lines.append(
         ctx.tr("Updated %(time)s", time=ctx.now.astimezone(ctx.config.tz).strftime("%H:%M:%S"))
     )
     ctx.say(
-        "\n".join(lines),
+        join_lines(lines),
         buttons=((Button(ctx.tr("🔄 Refresh"), f"bc:report:{b.id}"),),),
         edit=edit,
     )
@@ -454,4 +450,5 @@ async def on_ack(ctx: Ctx, parts: list[str]) -> None:
     received = ctx.tr(
         "✅ Received %(date)s %(time)s", date=ctx.date(stamp.date()), time=stamp.strftime("%H:%M")
     )
-    ctx.say(f"{row.payload.get('text', '')}\n\n{received}", edit=True)
+    sent = Html(row.payload.get("text", ""))  # the notice as it was sent: already markup
+    ctx.say(sent + "\n\n" + received, edit=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.i18n import fmt_date, fmt_num, t
+from conversations.i18n import fmt_date, fmt_num, t, th
+from conversations.markup import Html, plain
 from conversations.replies import Button, Event, Outcome, Reply
 from storage import models as m
 from storage.uow import UnitOfWork
@@ -59,13 +60,19 @@ class Ctx:
     file_data: bytes | None = None  # the event's file, downloaded before the transaction
     file_error: str | None = None  # why it could not be downloaded, if it could not
 
-    def tr(self, message: str, /, **params: object) -> str:
+    def tr(self, message: str, /, **params: object) -> Html:
+        """``message`` in the person's language as HTML: parameters that are not
+        :class:`~conversations.markup.Html` (names, titles, file names…) are escaped."""
+        return th(self.locale, message, **params)
+
+    def text(self, message: str, /, **params: object) -> str:
+        """``message`` as plain text, for places that show no HTML (chart labels)."""
         return t(self.locale, message, **params)
 
-    def problem(self, message: str, params: dict[str, object]) -> str:
+    def problem(self, message: str, params: dict[str, object]) -> Html:
         """A domain error in the person's language, numbers formatted their way ("0,25")."""
         fixed = {k: self.num(v) if isinstance(v, Decimal) else v for k, v in params.items()}
-        return t(self.locale, message, **fixed)
+        return th(self.locale, message, **fixed)
 
     def num(self, value: Any) -> str:
         return fmt_num(value, self.locale)
@@ -77,7 +84,7 @@ class Ctx:
         self.out.replies.append(Reply(text, **kw))
 
     def toast(self, text: str, alert: bool = False) -> None:
-        self.out.toast = text
+        self.out.toast = plain(text)  # a toast shows no formatting
         self.out.toast_alert = alert
 
     @property

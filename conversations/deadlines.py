@@ -12,25 +12,19 @@ Nội vụ").
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from conversations.context import Ctx
-from conversations.i18n import fmt_date, t
+from conversations.i18n import fmt_date, th
+from conversations.markup import Html, esc, fmt, join_lines
 from storage import models as m
 
 LIST_LIMIT = 12
 SHORT_LIST = 5
 LOW_CONFIDENCE = 0.5
 NO_PLAN = "No plan (kế hoạch) with deadlines has been loaded yet. Phòng Nội vụ will publish it."
-
-
-def esc(text: str | None) -> str:
-    """Plan wording and unit names go out with HTML parse mode: escape them."""
-    return html.escape(text or "", quote=False)
 
 
 def visible(ms: m.Milestone, boards: set[str], is_admin: bool) -> bool:
@@ -53,51 +47,55 @@ def audience_of(boards: set[str], is_admin: bool) -> str | None:
 def when_in(locale: str, ms: m.Milestone) -> str:
     """ "by 16/3/2024", "in 3/2024", "from 5/1/2024 to 15/1/2024" in the locale."""
     if ms.precision == "month":
-        return t(locale, "in %(month)s/%(year)s", month=ms.due_end.month, year=ms.due_end.year)
+        return th(locale, "in %(month)s/%(year)s", month=ms.due_end.month, year=ms.due_end.year)
     if ms.precision == "range" and ms.due_start is not None:
-        return t(
+        return th(
             locale,
             "from %(start)s to %(end)s",
             start=fmt_date(ms.due_start, locale),
             end=fmt_date(ms.due_end, locale),
         )
-    return t(locale, "by %(date)s", date=fmt_date(ms.due_end, locale))
+    return th(locale, "by %(date)s", date=fmt_date(ms.due_end, locale))
 
 
 def left_in(locale: str, due: date, today: date) -> str:
     days = (due - today).days
     if days < 0:
-        return t(locale, "passed")
+        return th(locale, "passed")
     if days == 0:
-        return t(locale, "today")
+        return th(locale, "today")
     if days == 1:
-        return t(locale, "tomorrow")
-    return t(locale, "%(n)s days left", n=days)
+        return th(locale, "tomorrow")
+    return th(locale, "%(n)s days left", n=days)
 
 
 def title_in(locale: str, ms: m.Milestone) -> str:
     return ms.title_en if locale == "en" and ms.title_en else ms.title
 
 
-def list_line(locale: str, ms: m.Milestone, today: date) -> str:
-    return (
-        f"📅 <b>{when_in(locale, ms)}</b> ({left_in(locale, ms.due_end, today)}) — "
-        f"{esc(title_in(locale, ms))}"
+def list_line(locale: str, ms: m.Milestone, today: date) -> Html:
+    return fmt(
+        "📅 <b>%(when)s</b> (%(left)s) — %(title)s",
+        when=when_in(locale, ms),
+        left=left_in(locale, ms.due_end, today),
+        title=title_in(locale, ms),
     )
 
 
 def detail_lines(locale: str, ms: m.Milestone, today: date, *, quote: bool = True) -> list[str]:
     """A milestone as an answer: title, date and days left, who is responsible, the clause."""
-    lines = [
-        f"📅 <b>{esc(title_in(locale, ms))}</b>",
-        f"{when_in(locale, ms)} — {left_in(locale, ms.due_end, today)}",
+    lines: list[str] = [
+        fmt("📅 <b>%(title)s</b>", title=title_in(locale, ms)),
+        fmt(
+            "%(when)s — %(left)s", when=when_in(locale, ms), left=left_in(locale, ms.due_end, today)
+        ),
     ]
     if ms.lead:
-        lines.append(t(locale, "Responsible: %(lead)s", lead=esc(ms.lead)))
+        lines.append(th(locale, "Responsible: %(lead)s", lead=esc(ms.lead)))
     if ms.coordinate:
-        lines.append(t(locale, "Coordinating: %(who)s", who=esc(ms.coordinate)))
+        lines.append(th(locale, "Coordinating: %(who)s", who=esc(ms.coordinate)))
     if quote and ms.source:
-        lines.append(t(locale, "Plan: “%(source)s”", source=esc(_clip(ms.source, 300))))
+        lines.append(th(locale, "Plan: “%(source)s”", source=esc(_clip(ms.source, 300))))
     return lines
 
 
@@ -111,7 +109,7 @@ def short_list(locale: str, rows: Sequence[m.Milestone], today: date) -> list[st
     upcoming = [x for x in rows if x.due_end >= today]
     if upcoming:
         return [list_line(locale, x, today) for x in upcoming[:SHORT_LIST]]
-    lines = [t(locale, "All the plan's milestones have passed. The last ones:")]
+    lines: list[str] = [th(locale, "All the plan's milestones have passed. The last ones:")]
     lines += [list_line(locale, x, today) for x in rows[-3:]]
     return lines
 
@@ -140,31 +138,33 @@ def answer_for(
     from conversations.plan.questions import answer_question
 
     if not rows:
-        return DeadlineAnswer(None, t(locale, NO_PLAN))
+        return DeadlineAnswer(None, th(locale, NO_PLAN))
     plan = plan_from_rows(year, rows)
     qa = answer_question(question, plan, today, audience)
     if qa is None or qa.milestone is None:
-        lines = [t(locale, "I could not tell which deadline you mean. The plan's next ones:")]
+        lines: list[str] = [
+            th(locale, "I could not tell which deadline you mean. The plan's next ones:")
+        ]
         lines += short_list(locale, rows, today)
-        lines.append(t(locale, "Type /deadlines for the whole plan."))
-        return DeadlineAnswer(None, "\n".join(lines))
+        lines.append(th(locale, "Type /deadlines for the whole plan."))
+        return DeadlineAnswer(None, join_lines(lines))
     by_key = {x.key: x for x in rows}
     row = by_key[qa.milestone.id]
     lines = detail_lines(locale, row, today)
     alternatives = [by_key[a.id] for a in qa.alternatives if a.id in by_key]
     if qa.confidence < LOW_CONFIDENCE and alternatives:
         lines.append("")
-        lines.append(t(locale, "Or did you mean:"))
-        lines += [f"• {esc(title_in(locale, x))} — {when_in(locale, x)}" for x in alternatives[:2]]
-    return DeadlineAnswer(row, "\n".join(lines), qa.confidence, alternatives)
-
-
-_TAGS = re.compile(r"</?[a-z][^>]*>")
+        lines.append(th(locale, "Or did you mean:"))
+        lines += [
+            fmt("• %(title)s — %(when)s", title=title_in(locale, x), when=when_in(locale, x))
+            for x in alternatives[:2]
+        ]
+    return DeadlineAnswer(row, join_lines(lines), qa.confidence, alternatives)
 
 
 def plain(text: str) -> str:
     """The chat's HTML as plain text (for the CLI)."""
-    return html.unescape(_TAGS.sub("", text))
+    return Html(text).plain
 
 
 # ------------------------------------------------------------------ the chat
@@ -211,7 +211,7 @@ async def list_deadlines(ctx: Ctx) -> None:
     today = _today(ctx)
     upcoming = [x for x in ms if x.due_end >= today]
     past = [x for x in ms if x.due_end < today]
-    lines = [ctx.tr("<b>Deadlines — %(title)s</b>", title=esc(period.title))]
+    lines: list[str] = [ctx.tr("<b>Deadlines — %(title)s</b>", title=esc(period.title))]
     own = [x for x in upcoming if x.audience == "admins"] if ctx.is_admin else []
     units = [x for x in upcoming if x not in own]
     lines += [list_line(ctx.locale, x, today) for x in units[:LIST_LIMIT]]
@@ -220,7 +220,7 @@ async def list_deadlines(ctx: Ctx) -> None:
         lines += [list_line(ctx.locale, x, today) for x in own[:LIST_LIMIT]]
     if past:
         lines.append(ctx.tr("Already passed: %(n)s milestones.", n=len(past)))
-    ctx.say("\n".join(lines))
+    ctx.say(join_lines(lines))
 
 
 async def list_deadlines_cmd(ctx: Ctx, _args: str = "") -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from conversations import router
 from conversations.context import CoreConfig, Ctx
-from conversations.i18n import normalize_locale, t
+from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
 from scoring.i18n import N_
@@ -170,7 +170,7 @@ def _unavailable(event: Event, exc: Exception, raise_unavailable: bool) -> Outco
 
 def _sorry(event: Event, message: str) -> Outcome:
     locale = normalize_locale(event.sender.language_code)
-    return Outcome([Reply(t(locale, message))])
+    return Outcome([Reply(th(locale, message))])
 
 
 def _fit(out: Outcome) -> Outcome:

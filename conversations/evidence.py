@@ -48,9 +48,10 @@ from conversations.evidence_check import messages as check_messages
 from conversations.evidence_check.limits import too_large_verdict
 from conversations.evidence_check.verdict import REASON_RISKY_PDF
 from conversations.evidence_names import clean_file_name, escape_name, generated_name, shown_name
+from conversations.markup import Html, bold, esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, active_unit, load_view
-from conversations.walk import CODE_RE, esc
+from conversations.walk import CODE_RE
 from scoring.answers import needs_explanation
 from scoring.catalog import Item
 from storage import models as m
@@ -201,10 +202,11 @@ async def _album(
             bad=album["bad"],
         )
         buttons = _nav_buttons(ctx, view, item)
-        late_text = head + "\n\n" + block
+        late_text: str = head + "\n\n" + block
     else:
         waiting = len(_pending(ctx, view))
-        head = (album.get("note") or "") + ("\n" if album.get("note") else "")
+        # the note and blocks are this module's own markup, kept in the state as plain str
+        head = Html(album.get("note") or "") + ("\n" if album.get("note") else "")
         head += _pick_question(ctx, waiting) if waiting else ""
         buttons = _pick_buttons(ctx, view, scope) if waiting else ()
         if not waiting and ctx.state.get("mode") == "ev_pick":
@@ -358,7 +360,7 @@ async def _attach_one(
             + ctx.tr(
                 "%(name)s is already attached to %(code)s (sent by %(who)s, %(when)s); it was "
                 "not stored again.",
-                name=f"<b>{esc(meta['name'])}</b>",
+                name=bold(meta["name"]),
                 code=esc(item.code),
                 who=esc(who.full_name) if who else "—",
                 when=_when(ctx, existing.uploaded_at),
@@ -371,7 +373,7 @@ async def _attach_one(
             "❌ "
             + ctx.tr(
                 "%(name)s is no longer available on the server; please send it again.",
-                name=f"<b>{esc(meta['name'])}</b>",
+                name=bold(meta["name"]),
             ),
             False,
             None,
@@ -429,7 +431,7 @@ async def _attach_and_reply(
             title=esc(_short(item.title, 80)),
         )
         if new_rows
-        else f"<b>{esc(item.code)}</b> · {esc(_short(item.title, 80))}"
+        else fmt("<b>%(code)s</b> · %(title)s", code=item.code, title=_short(item.title, 80))
     )
     tail = ctx.tr(
         "Files attached to %(code)s: %(n)s (see /evidence %(code)s).",
@@ -662,7 +664,8 @@ async def _send_file(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> N
             )
         )
         return
-    caption = f"📄 <b>{esc(item.code)}</b> · {esc(_name(row))}\n" + _status_label(ctx, row)
+    caption = fmt("📄 <b>%(code)s</b> · %(name)s\n", code=item.code, name=_name(row))
+    caption += _status_label(ctx, row)
     if row.section_ref:
         caption += "\n§ " + esc(row.section_ref)
     ctx.say(
@@ -831,7 +834,7 @@ async def _render_list(
                 "Open the criterion with /score and send the file (PDF) there, or put the "
                 "code at the start of the caption."
             )
-        return f"{title}\n{where}\n\n{empty}", ()
+        return join_lines([title, where, "", empty]), ()
     pages = (len(flat) + PAGE_SIZE - 1) // PAGE_SIZE
     page = max(0, min(page, pages - 1))
     chunk = list(enumerate(flat))[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -841,7 +844,7 @@ async def _render_list(
             sorted({r.uploaded_by for _, (_, r) in chunk if r.uploaded_by})
         )
     }
-    lines = [title, where, ctx.tr("%(n)s file(s)", n=len(flat))]
+    lines: list[str] = [title, where, ctx.tr("%(n)s file(s)", n=len(flat))]
     if pages > 1:
         lines[-1] += " · " + ctx.tr("page %(page)s/%(pages)s", page=page + 1, pages=pages)
     current = None
@@ -850,7 +853,13 @@ async def _render_list(
             current = code
             it = view.catalog.item(code)
             lines.append("")
-            lines.append(f"<b>{esc(code)}</b> · {esc(_short(it.title if it else '', 70))}")
+            lines.append(
+                fmt(
+                    "<b>%(code)s</b> · %(title)s",
+                    code=code,
+                    title=_short(it.title if it else "", 70),
+                )
+            )
         lines.extend(_listed_file(ctx, n, row, people.get(row.uploaded_by or 0, "—")))
     rows: list[tuple[Button, ...]] = []
     pair: list[Button] = []
@@ -870,7 +879,7 @@ async def _render_list(
         if page < pages - 1:
             nav.append(Button("▶", f"ev:ls:{u}:{node_id}:{page + 1}"))
         rows.append(tuple(nav))
-    return "\n".join(lines), tuple(rows)
+    return join_lines(lines), tuple(rows)
 
 
 def _listed_file(ctx: Ctx, n: int, row: m.Evidence, sender: str) -> list[str]:
@@ -879,7 +888,10 @@ def _listed_file(ctx: Ctx, n: int, row: m.Evidence, sender: str) -> list[str]:
     if row.pages:
         detail.append(ctx.tr("%(n)s page(s)", n=row.pages))
     detail.append(_size(ctx, row.size))
-    lines = [f"{n + 1}. 📄 {esc(_name(row))}", "    " + " · ".join(detail)]
+    lines: list[str] = [
+        fmt("%(n)s. 📄 %(name)s", n=n + 1, name=_name(row)),
+        "    " + join_lines(detail, " · "),
+    ]
     if risks := _row_risks(row):
         risky = ctx.tr("Risky content: %(risks)s", risks=_risk_names(ctx, risks))
         lines.append("    🛡 " + esc(risky))
@@ -1222,8 +1234,8 @@ def _file_block(ctx: Ctx, meta: dict[str, Any]) -> str:
     params = dict(meta.get("params") or {})
     icon = _STATUS_ICON.get(meta.get("status", ""), "📄")
     lines = [
-        f"📄 <b>{esc(meta['name'])}</b>",
-        f"{icon} " + esc(_safe_tr(ctx, meta["message"], params)),
+        fmt("📄 <b>%(name)s</b>", name=meta["name"]),
+        fmt("%(icon)s %(text)s", icon=icon, text=_safe_tr(ctx, meta["message"], params)),
     ]
     if meta.get("signed_at"):
         lines.append(
@@ -1238,14 +1250,14 @@ def _file_block(ctx: Ctx, meta: dict[str, Any]) -> str:
         lines.append(
             "🛡 " + esc(ctx.tr(check_messages.RISKY_FLAGGED, risks=_risk_names(ctx, meta["risks"])))
         )
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
 def _risk_names(ctx: Ctx, codes: object) -> str:
     """What was found in a risky PDF, in the reader's language."""
     labels = check_messages.RISK_LABELS
     found = [ctx.tr(labels[c]) for c in codes if c in labels] if isinstance(codes, list) else []
-    return ", ".join(found)
+    return join_lines(found, ", ")
 
 
 def _row_risks(row: m.Evidence) -> list[str]:
@@ -1277,7 +1289,7 @@ def _verdict_text(ctx: Ctx, message: str, params: dict[str, object]) -> str:
 
 def _refusal(ctx: Ctx, problem: str | None) -> str:
     """A refused file: its name, then why and what to send instead."""
-    return f"❌ <b>{esc(_incoming_name(ctx))}</b>\n" + (problem or "")
+    return fmt("❌ <b>%(name)s</b>\n", name=_incoming_name(ctx)) + (problem or "")
 
 
 def _safe_tr(ctx: Ctx, message: str, params: dict[str, object]) -> str:
@@ -1321,8 +1333,8 @@ def _name(row: m.Evidence) -> str:
     return shown_name(row.original_name)
 
 
-def _bold_name(row: m.Evidence) -> str:
-    return f"<b>{esc(_name(row))}</b>"
+def _bold_name(row: m.Evidence) -> Html:
+    return bold(_name(row))
 
 
 def _when(ctx: Ctx, value: datetime | None) -> str:
@@ -1342,13 +1354,14 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _fit(head: str, blocks: list[str], limit: int = 3800) -> str:
-    """The head and as many blocks as fit in one Telegram message (the rest counted)."""
+def _fit(head: Html, blocks: list[str], limit: int = 3800) -> Html:
+    """The head and as many blocks as fit in one Telegram message (the rest counted). The
+    blocks are markup this module wrote (an album's come back from the state as plain str)."""
     text = head
     for n, block in enumerate(blocks):
         if len(text) + len(block) + 2 > limit:
-            return text + f"\n\n… (+{len(blocks) - n})"
-        text += "\n\n" + block
+            return text + fmt("\n\n… (+%(n)s)", n=len(blocks) - n)
+        text += "\n\n" + Html(block)
     return text
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import io
 import os
 import re
@@ -36,6 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from conversations import assessment as A
+from conversations import tabular
 from conversations.evidence_names import escape_name, visible
 from scoring.i18n import N_
 from storage import models as m
@@ -388,7 +388,7 @@ def index_xlsx(
     ws = wb.active
     assert ws is not None
     ws.title = "Danh mục TLKC"
-    ws.append(list(HEADERS))
+    tabular.append(ws, HEADERS)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
@@ -398,8 +398,7 @@ def index_xlsx(
     time_cols = (HEADERS.index("Thời điểm ký") + 1, HEADERS.index("Thời gian gửi") + 1)
     file_col = HEADERS.index("Tệp trong thư mục") + 1
     for e in entries:
-        ws.append(_row(e, tz, _note(e.arcname, missing, failed or {})))
-        r = ws.max_row
+        r = tabular.append(ws, _row(e, tz, _note(e.arcname, missing, failed or {})))
         for c in time_cols:
             ws.cell(r, c).number_format = "DD/MM/YYYY HH:MM"
         link = ws.cell(r, file_col)
@@ -422,15 +421,11 @@ def index_csv(
     failed: Mapping[str, str] | None = None,
 ) -> bytes:
     """The same index as CSV, UTF-8 with a BOM so Excel opens Vietnamese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    rows: list[list[object]] = [list(HEADERS)]
     for e in entries:
         row = _row(e, tz, _note(e.arcname, missing, failed or {}))
-        writer.writerow(
-            [v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime) else v for v in row]
-        )
-    return out.getvalue().encode("utf-8-sig")
+        rows.append([v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime) else v for v in row])
+    return tabular.csv_bytes(rows)
 
 
 def write_zip(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from conversations import assessment as A
 from conversations import sheets, throttle
 from conversations.context import Ctx
+from conversations.markup import esc
 from conversations.replies import Button, OutgoingFile
 from conversations.standing import board_name
 from conversations.unitview import active_unit
-from conversations.walk import esc
 from storage import models as m
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

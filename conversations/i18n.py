@@ -17,6 +17,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from conversations.markup import Html, fmt
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "parbot"
 SUPPORTED = ("vi", "en")
@@ -63,6 +65,18 @@ def t(locale: str, message: str, /, **params: object) -> str:
     """Translate ``message`` into ``locale`` and fill ``%(name)s`` parameters."""
     text = gettext_for(locale, message)
     return text % params if params else text
+
+
+def th(locale: str, message: str, /, **params: object) -> Html:
+    """Like :func:`t`, for a message sent with ``parse_mode=HTML``: every parameter that is
+    not already :class:`~conversations.markup.Html` is escaped (names, titles, file names)."""
+    return fmt(gettext_for(locale, message), **params)
+
+
+def thn(locale: str, singular: str, plural: str, n: int, /, **params: object) -> Html:
+    """Like :func:`tn`, escaping the parameters as :func:`th` does."""
+    text = _translations(normalize_locale(locale)).ngettext(singular, plural, n)
+    return fmt(text, n=n, **params)
 
 
 def tn(locale: str, singular: str, plural: str, n: int, /, **params: object) -> str:

@@ -11,6 +11,7 @@ from datetime import UTC
 from conversations import access
 from conversations.context import Ctx
 from conversations.i18n import SUPPORTED
+from conversations.markup import fmt, join_lines
 from conversations.menus import commands_for, keyboard_for
 from conversations.replies import Button
 from scoring.i18n import N_
@@ -208,12 +209,15 @@ async def whoami(ctx: Ctx) -> None:
     for r in ctx.roles:
         unit = await ctx.uow.units.get(r.unit_id) if r.unit_id is not None else None
         lines.append(
-            f"• {ctx.tr(ROLE_NAMES.get(r.role, r.role))}: "
-            f"{unit.name if unit else ctx.tr('all units')}"
+            fmt(
+                "• %(role)s: %(unit)s",
+                role=ctx.tr(ROLE_NAMES.get(r.role, r.role)),
+                unit=unit.name if unit else ctx.tr("all units"),
+            )
         )
     lang = ctx.tr("Tiếng Việt") if ctx.locale == "vi" else "English"
     lines.append(ctx.tr("Language: %(lang)s (change with /lang)", lang=lang))
-    ctx.say("\n".join(lines))
+    ctx.say(join_lines(lines))
 
 
 async def choose_language(ctx: Ctx) -> None:
@@ -274,4 +278,4 @@ async def help_text(ctx: Ctx) -> None:
     ]
     if not ctx.roles:
         lines.append(ctx.tr("To join a unit, open the invite link from Phòng Nội vụ."))
-    ctx.say("\n".join(lines), keyboard=menu(ctx))
+    ctx.say(join_lines(lines), keyboard=menu(ctx))

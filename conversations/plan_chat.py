@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from conversations.context import Ctx
+from conversations.markup import join_lines
 from conversations.plan import Plan, PlanFormatError, extract_plan, infer_period, load_plan
 from conversations.plan.files import read_plan_file
 from conversations.plan.yaml_format import dump_plan
@@ -186,7 +187,7 @@ async def _import_yaml(ctx: Ctx, data: bytes, year: int | None) -> None:
             ctx.tr("Kept, though not in this file: %(ids)s.", ids=", ".join(report.others)[:500])
         )
     lines.append(ctx.tr("Type /deadlines to see the plan."))
-    ctx.say("\n".join(lines))
+    ctx.say(join_lines(lines))
 
 
 def _say_review(ctx: Ctx, plan: Plan, head: str) -> None:
@@ -198,7 +199,7 @@ def _say_review(ctx: Ctx, plan: Plan, head: str) -> None:
             ctx.say(chunk)
             chunk = entry
         else:
-            chunk = f"{chunk}\n\n{entry}"
+            chunk = chunk + "\n\n" + entry
     ctx.say(chunk)
 
 

@@ -8,11 +8,11 @@ Saving updates milestones by id and keeps their reminder settings.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 from conversations import assessment as A
 from conversations.i18n import fmt_date, t
+from conversations.markup import Html, fmt, join_lines
 from conversations.plan import Milestone, Plan
 from conversations.plan.bridge import row_values
 from scoring.i18n import N_
@@ -62,19 +62,25 @@ def review_line(locale: str, n: int, m: Milestone) -> str:
     )
 
 
-def review_html(locale: str, n: int, m: Milestone) -> str:
+def review_html(locale: str, n: int, m: Milestone) -> Html:
     """The same step for the chat (HTML): bold date and title, then who, then the quote."""
-    esc = html.escape
     lines = [
-        f"{n}. <b>{esc(when_words(locale, m))}</b> · {esc(m.title)}",
-        f"   {esc(t(locale, 'lead'))}: {esc(m.lead or '—')} · "
-        f"{esc(t(locale, 'must act'))}: {esc(audience_words(locale, m.audience))}",
+        fmt("%(n)s. <b>%(when)s</b> · %(title)s", n=n, when=when_words(locale, m), title=m.title),
+        fmt(
+            "   %(lead_word)s: %(lead)s · %(act_word)s: %(act)s",
+            lead_word=t(locale, "lead"),
+            lead=m.lead or "—",
+            act_word=t(locale, "must act"),
+            act=audience_words(locale, m.audience),
+        ),
     ]
     if m.coordinate:
-        lines.append(f"   {esc(t(locale, 'coordinating'))}: {esc(clip(m.coordinate, 160))}")
+        lines.append(
+            fmt("   %(word)s: %(who)s", word=t(locale, "coordinating"), who=clip(m.coordinate, 160))
+        )
     if m.source:
-        lines.append(f"   “{esc(clip(m.source, 200))}”")
-    return "\n".join(lines)
+        lines.append(fmt("   “%(source)s”", source=clip(m.source, 200)))
+    return join_lines(lines)
 
 
 @dataclass

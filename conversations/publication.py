@@ -22,10 +22,10 @@ from conversations import assessment as A
 from conversations import sheets, snapshot
 from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
-from conversations.i18n import fmt_num, t
+from conversations.i18n import fmt_num, th
+from conversations.markup import esc, join_lines
 from conversations.review import REVIEWABLE, load_unit
 from conversations.standing import BOARD_NAMES
-from conversations.walk import esc
 from scoring.i18n import N_
 from storage import models as m
 from storage.uow import UnitOfWork
@@ -125,11 +125,11 @@ def result_text(locale: str, standing: A.Standing, year: int) -> str:
     rule = cat.classification[res.class_rank]
     cls = rule.label_en if locale == "en" and rule.label_en else rule.label
     board = (
-        t(locale, BOARD_NAMES[standing.unit.board])
+        th(locale, BOARD_NAMES[standing.unit.board])
         if standing.unit.board in BOARD_NAMES
         else standing.unit.board
     )
-    return t(
+    return th(
         locale,
         "%(unit)s: index %(index)s/%(scale)s · %(cls)s · rank %(rank)s/%(of)s, %(board)s.",
         unit=esc(standing.unit.name),
@@ -227,18 +227,18 @@ async def _announce(
     queued = 0
     for pid, (person, mine) in recipients.items():
         loc = person.language or default_locale
-        parts = [
-            t(loc, "📣 The PAR index results of %(year)s are published (official).", year=year)
+        parts: list[str] = [
+            th(loc, "📣 The PAR index results of %(year)s are published (official).", year=year)
         ]
         seen: set[int] = set()
         for r in mine:
             if r.unit.id not in seen:
                 seen.add(r.unit.id)
                 parts.append(result_text(loc, r, year))
-        parts.append(t(loc, "Type /rank for the details and charts."))
+        parts.append(th(loc, "Type /rank for the details and charts."))
         if attach:
-            parts.append(t(loc, "The ranking of every unit is attached."))
-        text = "\n".join(parts)
+            parts.append(th(loc, "The ranking of every unit is attached."))
+        text: str = join_lines(parts)
         if len(text) > MAX_CAPTION:
             text = text[: MAX_CAPTION - 1] + "…"
         payload: dict[str, object] = {"text": text, "buttons": []}
@@ -349,7 +349,7 @@ async def reopen_cmd(ctx: Ctx, args: str = "") -> None:
                 Notice(
                     f"reopen:{unit.id}:{stamp}:{p.id}",
                     p,
-                    t(
+                    th(
                         loc,
                         "↩️ Phòng Nội vụ reopened the self-assessment of %(unit)s. The answers "
                         "can be edited again; remember to /submit when done.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from conversations import assessment as A
 from conversations import publication as P
 from conversations.context import Ctx
+from conversations.markup import join_lines
 from conversations.replies import Button
 
 MODE = "pub_confirm"
@@ -52,7 +53,7 @@ async def publish_cmd(ctx: Ctx, args: str = "") -> None:
     ]
     if ready.ready:
         buttons = ((Button(ctx.tr("📣 Publish"), f"pub:ok:{period.year}"),), *_cancel_button(ctx))
-        ctx.say("\n".join(lines), buttons=buttons)
+        ctx.say(join_lines(lines), buttons=buttons)
         return
     ctx.state["mode"] = MODE
     ctx.state["pub"] = {"year": period.year}
@@ -63,7 +64,7 @@ async def publish_cmd(ctx: Ctx, args: str = "") -> None:
             year=period.year,
         )
     )
-    ctx.say("\n".join(lines), buttons=_cancel_button(ctx))
+    ctx.say(join_lines(lines), buttons=_cancel_button(ctx))
 
 
 async def on_text(ctx: Ctx, text: str) -> bool:
@@ -128,7 +129,7 @@ async def _publish(ctx: Ctx, year: int, *, force: bool, reason: str | None, edit
     except P.NotReady as err:  # something went missing since the summary: show it again
         lines = P.readiness_lines(ctx.tr, err.ready)
         lines.append(ctx.tr("Not published. Type /publish to see what is missing."))
-        ctx.say("\n".join(lines), edit=edit)
+        ctx.say(join_lines(lines), edit=edit)
         return
     except (P.PublicationError, A.NotFound) as err:
         ctx.say(ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params)), edit=edit)

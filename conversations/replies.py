@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from conversations.markup import Html
+
 EventKind = Literal["text", "command", "callback", "document", "photo"]
 MAX_CALLBACK_BYTES = 64
 MAX_TEXT = 4096
@@ -73,6 +75,8 @@ class Button:
     url: str | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.text, Html):  # a label shows no formatting: its plain text
+            object.__setattr__(self, "text", self.text.plain)
         if self.data is not None and len(self.data.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {self.data!r}")
 

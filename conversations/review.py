@@ -22,9 +22,10 @@ from conversations import assessment as A
 from conversations import frozen
 from conversations.context import Ctx, Notice
 from conversations.evidence_names import shown_name
-from conversations.i18n import t
+from conversations.i18n import th
+from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
-from conversations.walk import describe, esc
+from conversations.walk import describe
 from scoring.answers import Answer, AnswerError, parse_date, parse_number, score_answer
 from scoring.catalog import CENT, Catalog, Item
 from scoring.i18n import N_
@@ -431,7 +432,7 @@ async def show_queue(ctx: Ctx) -> None:
             )
         )
         return
-    lines = [ctx.tr("<b>Your appraisal queue %(year)s</b>", year=period.year)]
+    lines: list[str] = [ctx.tr("<b>Your appraisal queue %(year)s</b>", year=period.year)]
     buttons: list[tuple[Button, ...]] = []
     total = 0
     for uf in units:
@@ -539,19 +540,19 @@ def show_card(ctx: Ctx, uf: UnitFile, item: Item, prefix: str | None = None) -> 
 
 def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     queue = uf.queue()
-    lines = [
-        f"<b>{esc(uf.unit.name)}</b> ({esc(uf.unit.code)}) · "
+    lines: list[str] = [
+        fmt("<b>%(name)s</b> (%(code)s) · ", name=uf.unit.name, code=uf.unit.code)
         + ctx.tr("%(n)s left to appraise here", n=len(queue))
     ]
     fcode = uf.catalog.field_of(item.code)
     fitem = uf.catalog.item(fcode) if fcode else None
     if fitem is not None:
-        lines.append(f"<i>{esc(fitem.code)}. {esc(fitem.title)}</i>")
-    lines.append(f"<b>{esc(item.code)} · {esc(item.title)}</b>")
+        lines.append(fmt("<i>%(code)s. %(title)s</i>", code=fitem.code, title=fitem.title))
+    lines.append(fmt("<b>%(code)s · %(title)s</b>", code=item.code, title=item.title))
     pts, applicable = uf.self_points(item)
     answer = uf.answer(item.code)
     if answer is None:
-        self_text = ctx.tr("not answered (counts 0)")
+        self_text: str = ctx.tr("not answered (counts 0)")
     elif not applicable:
         self_text = ctx.tr("not applicable (left out of the max)")
     else:
@@ -570,12 +571,17 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     if files:
         lines.append(ctx.tr("📄 Files (%(n)s):", n=len(files)))
         for e in files[:MAX_FILES]:
-            name = esc(shown_name(e.original_name))
-            lines.append(f"  • {name} — {signature_text(ctx.tr, e.signature_status)}")
+            lines.append(
+                fmt(
+                    "  • %(name)s — %(status)s",
+                    name=shown_name(e.original_name),
+                    status=signature_text(ctx.tr, e.signature_status),
+                )
+            )
     else:
         lines.append(ctx.tr("📄 No evidence files."))
     lines.append(_verdict_line(ctx, uf, item))
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
 def _verdict_line(ctx: Ctx, uf: UnitFile, item: Item) -> str:
@@ -792,8 +798,11 @@ def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
         return
     missing = []
     for e in files[:MAX_FILES]:
-        caption = f"{esc(item.code)} · {esc(shown_name(e.original_name))} — " + signature_text(
-            ctx.tr, e.signature_status
+        caption = fmt(
+            "%(code)s · %(name)s — %(status)s",
+            code=item.code,
+            name=shown_name(e.original_name),
+            status=signature_text(ctx.tr, e.signature_status),
         )
         if e.signer:
             caption += "\n" + ctx.tr("Signed by %(signer)s", signer=esc(e.signer))
@@ -956,7 +965,7 @@ async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     item_id = uf.item_id(item.code)
     for officer in officers:
         loc = officer.language or ctx.config.default_locale
-        body = t(
+        body = th(
             loc,
             "📎 The appraiser asks %(unit)s for more evidence on %(code)s (%(title)s) by "
             "%(date)s:\n“%(comment)s”\n\nReply with an explanation below, or send the file "
@@ -975,7 +984,7 @@ async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
                 (
                     (
                         Button(
-                            t(loc, "✍️ Reply with an explanation"),
+                            th(loc, "✍️ Reply with an explanation"),
                             f"rv:reply:{uf.unit.id}:{item_id}",
                         ),
                     ),
@@ -1084,14 +1093,14 @@ async def _reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
             Notice(
                 f"rv:replied:{unit_id}:{item_id}:{ap.id}:{stamp}",
                 appraiser,
-                t(
+                th(
                     loc,
                     "🔄 %(unit)s replied on %(code)s: “%(text)s”",
                     unit=esc(uf.unit.name),
                     code=item.code,
                     text=esc(_clip(body, 300)),
                 ),
-                ((Button(t(loc, "Open the item"), f"rv:g:{unit_id}:{item_id}"),),),
+                ((Button(th(loc, "Open the item"), f"rv:g:{unit_id}:{item_id}"),),),
             )
         )
 
@@ -1113,7 +1122,7 @@ async def status(ctx: Ctx) -> None:
         uf = await load_unit(ctx.uow, u)
         if uf is not None:
             files[u.id] = uf
-    lines = [ctx.tr("<b>Appraisal progress %(year)s</b>", year=period.year)]
+    lines: list[str] = [ctx.tr("<b>Appraisal progress %(year)s</b>", year=period.year)]
     if period.published_at is not None:
         lines.append(ctx.tr("Results published; appraisals are closed."))
     people = await ctx.uow.people.with_role("appraiser") if ctx.is_admin else [ctx.person]
@@ -1205,7 +1214,7 @@ def say_long(
         size += len(line) + 1
     for n, chunk in enumerate(chunks):
         last = n == len(chunks) - 1
-        ctx.say("\n".join(chunk), buttons=buttons if last else ())
+        ctx.say(join_lines(chunk), buttons=buttons if last else ())
 
 
 def _board_short(ctx: Ctx, board: str | None) -> str:

@@ -27,6 +27,7 @@ from conversations import assessment as A
 from conversations.evidence_names import shown_name
 from conversations.i18n import fmt_date, fmt_num, t
 from conversations.review import DONE, SIGNATURES, UnitFile, load_unit
+from conversations.tabular import put
 from conversations.walk import describe
 from scoring.answers import Answer
 from scoring.catalog import ZERO, Catalog, Item
@@ -128,7 +129,7 @@ def _print_setup(ws: Worksheet, title_rows: str) -> None:
 
 def _header(ws: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> None:
     for c, (name, width) in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=c, value=name)
+        cell = put(ws, row, c, name)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = CENTER
@@ -139,7 +140,7 @@ def _header(ws: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> No
 
 def _title(ws: Worksheet, row: int, text: str, ncols: int, *, bold: bool, size: int = 11) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
-    cell = ws.cell(row=row, column=1, value=text)
+    cell = put(ws, row, 1, text)
     cell.font = Font(bold=bold, size=size)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -202,7 +203,7 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
     ) -> None:
         nonlocal row
         for name, c in COL.items():
-            cell = ws.cell(row=row, column=c, value=values.get(name))
+            cell = put(ws, row, c, values.get(name))
             cell.border = BORDER
             cell.alignment = WRAP_TOP
             if bold or italic:
@@ -346,10 +347,10 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
     ]  # fmt: skip
     for label, value in summary:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=COL["Điểm đạt"] - 1)
-        head = ws.cell(row=row, column=1, value=label)
+        head = put(ws, row, 1, label)
         head.font = Font(bold=True)
         head.alignment = Alignment(horizontal="right", vertical="center")
-        cell = ws.cell(row=row, column=COL["Điểm đạt"], value=value)
+        cell = put(ws, row, COL["Điểm đạt"], value)
         cell.font = Font(bold=True, size=12 if label == "CHỈ SỐ CCHC" else 11)
         cell.border = BORDER
         if isinstance(value, float):
@@ -363,13 +364,12 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
             )
         row += 1
     if res.pending and not published:
-        ws.cell(
-            row=row,
-            column=1,
-            value=(
-                f"Chỉ số sơ bộ chưa tính điểm điều tra XHH; khi có kết quả, chỉ số nằm trong "
-                f"khoảng {fmt_num(res.index_low, LOCALE)}–{fmt_num(res.index_high, LOCALE)}."
-            ),
+        put(
+            ws,
+            row,
+            1,
+            f"Chỉ số sơ bộ chưa tính điểm điều tra XHH; khi có kết quả, chỉ số nằm trong "
+            f"khoảng {fmt_num(res.index_low, LOCALE)}–{fmt_num(res.index_high, LOCALE)}.",
         ).font = Font(italic=True)
         row += 1
     ws.print_area = f"A1:{get_column_letter(len(UNIT_COLUMNS))}{row}"
@@ -485,7 +485,7 @@ def build_ranking_workbook(rows: Sequence[A.Standing], period: m.Period) -> Work
                 "; ".join(note) or None,
             ]
             for c, v in enumerate(values, start=1):
-                cell = ws.cell(row=i, column=c, value=v)
+                cell = put(ws, i, c, v)
                 cell.border = BORDER
                 cell.alignment = WRAP_TOP
                 if isinstance(v, float):

@@ -21,6 +21,7 @@ from decimal import Decimal
 from conversations import assessment as A
 from conversations import charts, throttle
 from conversations.context import Ctx
+from conversations.markup import bold, esc, fmt, join_lines, plain
 from conversations.replies import Button, OutgoingFile
 from conversations.review import say_long
 from conversations.unitview import UnitView, active_unit, load_view
@@ -128,7 +129,7 @@ async def _unit_on_board(
     rows = await A.standings(ctx.uow, view.period.year, view.unit.board)
     mine = next((r for r in rows if r.unit.id == unit_id), None)
     if mine is None:
-        ctx.say(ctx.tr("No score yet for %(unit)s.", unit=_esc(view.unit.name)))
+        ctx.say(ctx.tr("No score yet for %(unit)s.", unit=esc(view.unit.name)))
         return None
     return view, rows, mine
 
@@ -140,7 +141,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     view, rows, mine = loaded
     res, rk = mine.result, mine.ranked
     published = view.period.published_at is not None
-    lines = [f"<b>{_esc(view.unit.name)}</b>"]
+    lines: list[str] = [bold(view.unit.name)]
     head = ctx.tr(
         "Index: <b>%(index)s</b>/%(scale)s · %(cls)s",
         index=ctx.num(res.index),
@@ -194,13 +195,23 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
         if parts:
             target = class_label(ctx, view.catalog, res.class_rank - 1)
             lines.append(
-                ctx.tr("To reach “%(target)s”: %(what)s", target=target, what="; ".join(parts))
+                ctx.tr(
+                    "To reach “%(target)s”: %(what)s", target=target, what=join_lines(parts, "; ")
+                )
             )
     lines.append("")
     for f in res.fields:
         pct = f"{ctx.num(f.pct)}%" if f.pct is not None else ctx.tr("pending")
-        title = _esc(f.title[:34])
-        lines.append(f"{f.code}. {title}: {ctx.num(f.points)}/{ctx.num(f.max)} · {pct}")
+        lines.append(
+            fmt(
+                "%(code)s. %(title)s: %(points)s/%(max)s · %(pct)s",
+                code=f.code,
+                title=f.title[:34],
+                points=ctx.num(f.points),
+                max=ctx.num(f.max),
+                pct=pct,
+            )
+        )
     counts = res.counts
     if not view.answers:
         lines.append("")
@@ -236,7 +247,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
         )
     fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
     show_chart = len(rows) > 1 and not all_tied
-    ctx.say("\n".join(lines), buttons=() if show_chart else fields_button)
+    ctx.say(join_lines(lines), buttons=() if show_chart else fields_button)
     if not show_chart:
         return
     photo = await _board_photo(ctx, rows, view.catalog, view.period, view.unit.board, unit_id)
@@ -246,7 +257,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
         "%(board)s: the index of every unit; %(unit)s in red. Dashed lines: the "
         "classification thresholds.",
         board=board_name(ctx, view.unit.board),
-        unit=_esc(view.unit.name),
+        unit=esc(view.unit.name),
     )
     ctx.say(caption, photo=photo, buttons=fields_button)
 
@@ -261,11 +272,13 @@ async def _board_photo(
 ) -> OutgoingFile | None:
     published = period.published_at is not None
     preliminary = not published and any(r.result.preliminary for r in rows)
-    title = ctx.tr("%(board)s — PAR index %(year)s", board=board_name(ctx, board), year=period.year)
+    title = ctx.text(
+        "%(board)s — PAR index %(year)s", board=plain(board_name(ctx, board)), year=period.year
+    )  # a chart shows plain text, not HTML
     if preliminary:
-        title += " " + ctx.tr("(preliminary)")
+        title += " " + ctx.text("(preliminary)")
     elif published:
-        title += " " + ctx.tr("(official)")
+        title += " " + ctx.text("(official)")
     bars = [
         charts.Bar(
             f"{r.ranked.rank}. {r.unit.name}",
@@ -355,7 +368,7 @@ async def fields_chart(ctx: Ctx, unit_id: int) -> None:
             charts.fields_chart,
             path,
             bars,
-            title=ctx.tr("%(unit)s: points per field", unit=view.unit.name),
+            title=ctx.text("%(unit)s: points per field", unit=view.unit.name),
             unit_label=view.unit.name,
             median_label=ctx.tr("Board median (%(n)s units)", n=len(rows)),
             xlabel=ctx.tr("Percentage of the field's points"),
@@ -368,14 +381,14 @@ async def fields_chart(ctx: Ctx, unit_id: int) -> None:
         caption = ctx.tr(
             "%(unit)s: the percentage of points in each field (red) against the median of "
             "the %(n)s units on the board (grey).",
-            unit=_esc(view.unit.name),
+            unit=esc(view.unit.name),
             n=len(rows),
         )
     else:
         caption = ctx.tr(
             "%(unit)s: the percentage of points in each field. No other unit is on the "
             "board yet, so there is no median to compare with.",
-            unit=_esc(view.unit.name),
+            unit=esc(view.unit.name),
         )
     if any(f.pct is None for f in mine.result.fields):
         caption += "\n" + ctx.tr("Fields marked “pending” wait for the survey results.")
@@ -404,7 +417,9 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
         return
     published = period.published_at is not None
     if published:
-        lines = [ctx.tr("<b>Official ranking %(year)s</b> (published)", year=period.year)]
+        lines: list[str] = [
+            ctx.tr("<b>Official ranking %(year)s</b> (published)", year=period.year)
+        ]
     else:
         lines = [ctx.tr("<b>Preliminary ranking %(year)s</b>", year=period.year)]
     current = None
@@ -414,19 +429,25 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
             current = r.unit.board
             boards.append(current)
             lines.append("")
-            lines.append(f"<b>{board_name(ctx, current)}</b>")
+            lines.append(bold(board_name(ctx, current)))
         mark = "*" if r.result.preliminary and not published else ""
         mark += BASIS_MARKS.get(r.basis, "")
         lines.append(
-            f"{r.ranked.rank}. {_esc(r.unit.name)} — {ctx.num(r.result.index)}{mark} "
-            f"({class_label(ctx, r.catalog, r.result.class_rank)})"
+            fmt(
+                "%(rank)s. %(unit)s — %(index)s%(mark)s (%(cls)s)",
+                rank=r.ranked.rank,
+                unit=r.unit.name,
+                index=ctx.num(r.result.index),
+                mark=mark,
+                cls=class_label(ctx, r.catalog, r.result.class_rank),
+            )
         )
     if not published:
         lines.append("")
         lines.append(ctx.tr("* preliminary"))
     for basis, sign in BASIS_MARKS.items():
         if any(r.basis == basis for r in rows):
-            lines.append(f"{sign} {ctx.tr(A.BASIS_NOTES[basis])}")
+            lines.append(fmt("%(sign)s %(note)s", sign=sign, note=ctx.tr(A.BASIS_NOTES[basis])))
     lines.append(
         ctx.tr(
             "A unit's detail: /rank followed by its code, e.g. /rank %(code)s.",
@@ -467,7 +488,3 @@ async def board_chart(ctx: Ctx, board: str) -> None:
 def _field_title(ctx: Ctx, catalog: Catalog, code: str, title: str) -> str:
     item = catalog.item(code)
     return item.title_en if ctx.locale == "en" and item is not None and item.title_en else title
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

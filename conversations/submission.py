@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from conversations import frozen
 from conversations.context import Ctx, Notice
-from conversations.i18n import t
+from conversations.i18n import th
+from conversations.markup import fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
 from storage import models as m
@@ -33,7 +34,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     view = await _view(ctx, ("officer", "leader"))
     if view is None:
         return
-    lines = [ctx.tr("<b>%(unit)s</b> — self-assessment progress", unit=view.unit.name)]
+    lines: list[str] = [ctx.tr("<b>%(unit)s</b> — self-assessment progress", unit=view.unit.name)]
     for f in view.catalog.fields:
         leaves = [x for x in f.leaves() if not x.is_survey]
         if not leaves:
@@ -44,7 +45,16 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
         mx = sum((x.max for x in leaves), 0)
         mark = "✅" if done == len(leaves) else "▫️"
         lines.append(
-            f"{mark} {f.code}. {f.title[:38]}: {done}/{len(leaves)} · {ctx.num(pts)}/{ctx.num(mx)}"
+            fmt(
+                "%(mark)s %(code)s. %(title)s: %(done)s/%(of)s · %(points)s/%(max)s",
+                mark=mark,
+                code=f.code,
+                title=f.title[:38],
+                done=done,
+                of=len(leaves),
+                points=ctx.num(pts),
+                max=ctx.num(mx),
+            )
         )
     walk = view.walk
     missing = [x for x in walk if x.code not in view.answers]
@@ -87,7 +97,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     lines.append(ctx.tr("Status: %(status)s", status=status_text(ctx, status)))
     if view.deadline is not None:
         lines.append(ctx.tr("Deadline: %(date)s", date=ctx.date(view.deadline)))
-    ctx.say("\n".join(lines), buttons=tuple(buttons), edit=ctx.is_callback)
+    ctx.say(join_lines(lines), buttons=tuple(buttons), edit=ctx.is_callback)
 
 
 def status_text(ctx: Ctx, status: str) -> str:
@@ -158,7 +168,7 @@ async def submit(ctx: Ctx) -> None:
     ctx.state["mode"] = "submit"
     u = view.unit.id
     ctx.say(
-        "\n".join(lines),
+        join_lines(lines),
         buttons=(
             (Button(ctx.tr("✅ Confirm and submit"), f"s:ok:{u}"),),
             (Button(ctx.tr("✖ Not yet"), f"s:no:{u}"),),
@@ -231,7 +241,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
     )
     for leader in await ctx.uow.people.with_role("leader", unit_id, include_all_units=False):
         loc = leader.language or ctx.config.default_locale
-        text = t(
+        text = th(
             loc,
             "📤 %(officer)s submitted the self-assessment of %(unit)s. Preliminary "
             "index: %(index)s. Type /rank for details.",
@@ -251,7 +261,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
     stamp = int(sub.updated_at.timestamp())
     for person in appraisers.values():
         loc = person.language or ctx.config.default_locale
-        text = t(
+        text = th(
             loc,
             "🔍 %(unit)s submitted its self-assessment; its items in your fields are in /review.",
             unit=view.unit.name,

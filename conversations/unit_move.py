@@ -8,10 +8,9 @@ stays unused; the buttons work only for the invite remembered in their own state
 
 from __future__ import annotations
 
-import html
-
 from conversations import access
 from conversations.context import Ctx
+from conversations.markup import join_lines
 from conversations.replies import Button
 from storage import models as m
 from storage.repositories.access import GrantRow
@@ -34,14 +33,14 @@ async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
         return False
     unit = await ctx.uow.units.get(invite.unit_id) if invite.unit_id is not None else None
     ctx.state["mv_invite"] = invite.id
-    old = ", ".join(html.escape(g.unit_name or "", quote=False) for g in others)
+    old = join_lines((g.unit_name or "" for g in others), ", ")
     role = ctx.tr(access.ROLE_NAMES[invite.role])
     lines = [
         ctx.tr(
             "You are already %(role)s of %(old)s. This invite is for %(new)s.",
             role=role,
             old=old,
-            new=html.escape(unit.name if unit else "", quote=False),
+            new=unit.name if unit else "",
         )
     ]
     move = Button(ctx.tr("Move to the new unit"), f"mv:move:{invite.id}")
@@ -59,7 +58,7 @@ async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
             )
         )
         buttons = ((move,), (cancel,))
-    ctx.say("\n".join(lines), buttons=buttons)
+    ctx.say(join_lines(lines), buttons=buttons)
     return True
 
 

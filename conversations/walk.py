@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from conversations import frozen
 from conversations.context import Ctx, Notice
-from conversations.i18n import t
+from conversations.i18n import th
+from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
 from scoring.answers import (
@@ -323,7 +324,7 @@ async def _tell_overwritten(
         return
     loc = other.language or ctx.config.default_locale
     ans = view.answer(item.code)
-    text = t(
+    text = th(
         loc,
         "ℹ️ %(name)s has just changed the answer to %(code)s (%(title)s) to: "
         "%(value)s. The later answer is kept; both are in the history.",
@@ -415,10 +416,10 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
     got, total = view.self_points()
     field_code = view.catalog.field_of(item.code)
     field = view.catalog.item(field_code) if field_code else None
-    lines = []
+    lines: list[str] = []
     if field is not None:
-        lines.append(f"<i>{esc(field.code)}. {esc(field.title)}</i>")
-    lines.append(f"<b>{esc(item.code)} · {esc(item.title)}</b>")
+        lines.append(fmt("<i>%(code)s. %(title)s</i>", code=field.code, title=field.title))
+    lines.append(fmt("<b>%(code)s · %(title)s</b>", code=item.code, title=item.title))
     lines.append(ctx.tr("Max points: %(max)s", max=ctx.num(item.max)))
     lines.append(ctx.tr("Scoring: %(rule)s", rule=esc(item.rule or rule_text(ctx, item))))
     if item.evidence:
@@ -453,7 +454,7 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
     )
     lines.append("")
     lines.append("👉 " + prompt(ctx, item))
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
 def prompt(ctx: Ctx, item: Item) -> str:
@@ -590,10 +591,6 @@ def describe(ctx: Ctx, item: Item, answer: Answer) -> str:
     if answer.points is not None:
         return ctx.tr("%(points)s points", points=ctx.num(answer.points))
     return "—"
-
-
-def esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # ------------------------------------------------------------------ helpers

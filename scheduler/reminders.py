@@ -44,8 +44,9 @@ from typing import Any, cast
 from sqlalchemy import update
 
 from conversations.context import Ctx
-from conversations.deadlines import esc, left_in, title_in, when_in
-from conversations.i18n import fmt_date, t
+from conversations.deadlines import left_in, title_in, when_in
+from conversations.i18n import fmt_date, th
+from conversations.markup import Html, esc, fmt, join_lines
 from conversations.unitview import UnitView, load_view
 from storage import models as m
 from storage.uow import UnitOfWork
@@ -249,7 +250,7 @@ class _Planner:
 
     # -- the texts ---------------------------------------------------------------------------
 
-    def lacking(self, loc: str, u: _Unit) -> str | None:
+    def lacking(self, loc: str, u: _Unit) -> Html | None:
         """ "Still to do: 14 criteria not scored, 5 criteria without evidence …" or None."""
         if u.view is None:
             return None
@@ -257,34 +258,38 @@ class _Planner:
         risky = len(u.view.at_risk())
         parts = []
         if missing:
-            parts.append(t(loc, "%(n)s criteria not scored", n=missing))
+            parts.append(th(loc, "%(n)s criteria not scored", n=missing))
         if risky:
-            parts.append(t(loc, "%(n)s criteria without evidence or explanation", n=risky))
+            parts.append(th(loc, "%(n)s criteria without evidence or explanation", n=risky))
         if not parts:
-            return t(loc, "All criteria are answered; only the submission is missing.")
-        return t(loc, "Still to do: %(what)s.", what=", ".join(parts))
+            return th(loc, "All criteria are answered; only the submission is missing.")
+        return th(loc, "Still to do: %(what)s.", what=join_lines(parts, ", "))
 
     def unit_text(self, loc: str, ms: m.Milestone, u: _Unit, role: str) -> str:
-        lines = [
-            t(loc, "⏰ <b>Reminder: %(title)s</b>", title=esc(title_in(loc, ms))),
-            f"{when_in(loc, ms)} — {left_in(loc, ms.due_end, self.today)}",
-            t(loc, "Unit: %(unit)s", unit=esc(u.unit.name)),
+        lines: list[str] = [
+            th(loc, "⏰ <b>Reminder: %(title)s</b>", title=esc(title_in(loc, ms))),
+            fmt(
+                "%(when)s — %(left)s",
+                when=when_in(loc, ms),
+                left=left_in(loc, ms.due_end, self.today),
+            ),
+            th(loc, "Unit: %(unit)s", unit=esc(u.unit.name)),
         ]
         if ms.kind == "self_assessment":
             lack = self.lacking(loc, u)
             if lack:
                 lines.append(lack)
         elif ms.lead:
-            lines.append(t(loc, "Responsible: %(lead)s", lead=esc(ms.lead)))
+            lines.append(th(loc, "Responsible: %(lead)s", lead=esc(ms.lead)))
         if ms.source:
-            lines.append(t(loc, "Plan: “%(source)s”", source=esc(ms.source[:300])))
+            lines.append(th(loc, "Plan: “%(source)s”", source=esc(ms.source[:300])))
         if ms.kind == "self_assessment":
             lines.append(
-                t(loc, "Tap 📝 Score to continue, then /submit.")
+                th(loc, "Tap 📝 Score to continue, then /submit.")
                 if role == "officer"
-                else t(loc, "Tap 📊 Progress to follow your unit's self-assessment.")
+                else th(loc, "Tap 📊 Progress to follow your unit's self-assessment.")
             )
-        return "\n".join(lines)
+        return join_lines(lines)
 
     # -- who gets what -----------------------------------------------------------------------
 
@@ -328,17 +333,21 @@ class _Planner:
             if set(tags) <= sent:
                 continue
             loc = self.loc(person)
-            lines = [t(loc, "📋 <b>Phòng Nội vụ's to-do</b>")]
+            lines = [th(loc, "📋 <b>Phòng Nội vụ's to-do</b>")]
             for ms, _, _ in items:
                 lines.append(
-                    f"• <b>{esc(title_in(loc, ms))}</b> — {when_in(loc, ms)} "
-                    f"({left_in(loc, ms.due_end, self.today)})"
+                    fmt(
+                        "• <b>%(title)s</b> — %(when)s (%(left)s)",
+                        title=title_in(loc, ms),
+                        when=when_in(loc, ms),
+                        left=left_in(loc, ms.due_end, self.today),
+                    )
                 )
                 if ms.lead:
-                    lines.append("  " + t(loc, "Responsible: %(lead)s", lead=esc(ms.lead)))
-            lines.append(t(loc, "Type /deadlines for the whole plan."))
+                    lines.append("  " + th(loc, "Responsible: %(lead)s", lead=ms.lead))
+            lines.append(th(loc, "Type /deadlines for the whole plan."))
             key = f"todo:{person.id}:{digest}"
-            out.append(Planned(key, person.id, person.chat_id, "\n".join(lines), todo=tags))
+            out.append(Planned(key, person.id, person.chat_id, join_lines(lines), todo=tags))
         return out
 
     async def overdue(self, ms: m.Milestone, year: int, days: tuple[int, ...]) -> list[Planned]:
@@ -349,9 +358,9 @@ class _Planner:
             stale_for = {p.id for p, _ in u.people()}
             for person in u.leaders:
                 loc = self.loc(person)
-                lines = [
-                    t(loc, "⚠️ <b>Overdue: %(title)s</b>", title=esc(title_in(loc, ms))),
-                    t(
+                lines: list[str] = [
+                    th(loc, "⚠️ <b>Overdue: %(title)s</b>", title=esc(title_in(loc, ms))),
+                    th(
                         loc,
                         "The deadline was %(date)s and %(unit)s has not submitted its "
                         "self-assessment.",
@@ -363,7 +372,7 @@ class _Planner:
                 if lack:
                     lines.append(lack)
                 lines.append(
-                    t(loc, "Only Phòng Nội vụ can reopen the unit now; please contact them.")
+                    th(loc, "Only Phòng Nội vụ can reopen the unit now; please contact them.")
                 )
                 tail = f"{person.id}:{u.unit.id}"
                 out.append(
@@ -371,7 +380,7 @@ class _Planner:
                         f"overdue:{year}:{ms.key}:{tail}",
                         person.id,
                         person.chat_id,
-                        "\n".join(lines),
+                        join_lines(lines),
                         tuple(f"remind:{year}:{ms.key}:{d}:{tail}" for d in days),
                     )
                 )
@@ -384,8 +393,8 @@ class _Planner:
             for person in await self.admins():
                 loc = self.loc(person)
                 lines = [
-                    t(loc, "⚠️ <b>Overdue: %(title)s</b>", title=esc(title_in(loc, ms))),
-                    t(
+                    th(loc, "⚠️ <b>Overdue: %(title)s</b>", title=esc(title_in(loc, ms))),
+                    th(
                         loc,
                         "Deadline %(date)s: %(n)s units have not submitted:",
                         date=fmt_date(ms.due_end, loc),
@@ -393,7 +402,7 @@ class _Planner:
                     ),
                 ]
                 for u in late[:40]:
-                    lines.append(f"• {esc(u.unit.name)}")
+                    lines.append(fmt("• %(unit)s", unit=u.unit.name))
                 if len(late) > 40:
                     lines.append("…")
                 out.append(
@@ -401,7 +410,7 @@ class _Planner:
                         f"overdue:{year}:{ms.key}:{person.id}",
                         person.id,
                         person.chat_id,
-                        "\n".join(lines),
+                        join_lines(lines),
                     )
                 )
         return out

@@ -17,7 +17,8 @@ Redis (``redis_server`` / ``redis_target``): the local server, each test with it
 namespace, whose keys are deleted at the end.
 
 Tiers: every test gets one marker from its folder (``TIERS`` below, registered in
-pyproject.toml), so ``pytest -m "not e2e and not browser"`` is the fast loop.
+pyproject.toml), and ``e2e`` too when it drives the real runtime (the ``stack`` fixture), so
+``pytest -m "not e2e and not browser"`` is the fast loop.
 
 Shared by several test folders (so no test module imports another's): ``cli`` (the ``parbot``
 command in-process on ``db_url``), ``sqlite_sm`` (a migrated SQLite file opened as the product
@@ -300,10 +301,12 @@ TIERS: dict[str, str] = {
     "scoring": "domain",
     "plan": "domain",
     "evidence_check": "domain",
-    # repositories, unit of work and migrations on SQLite and PostgreSQL
+    # repositories, unit of work, migrations, backup and restore on SQLite and PostgreSQL
     "storage": "storage",
+    "backup": "storage",
     # the conversation core, the CLI, the outbox and the emulator, in-process
     "conversations": "core",
+    "security": "core",
     "results": "core",
     "reminders": "core",
     "cli": "core",
@@ -312,12 +315,13 @@ TIERS: dict[str, str] = {
     "outbox": "core",
     "emulator": "core",
     "fuzz": "core",
-    # the real runtime over HTTP (both runtimes), worker processes
+    # the real runtime over HTTP (both runtimes), worker processes; also, in any folder, every
+    # test that uses the `stack` fixture
     "e2e": "e2e",
-    "security": "e2e",
     "scaleout": "e2e",
-    # timeouts, outages, kill -9
+    # timeouts, outages, kill -9, hostile webhook clients
     "faults": "faults",
+    "webhook": "faults",
     # the demo page in Chromium
     "browser": "browser",
     # repository-wide checks: translations, ruff, mypy, import contracts
@@ -336,6 +340,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 f"{item.path}: tests/{folder}/ has no tier; add it to TIERS in tests/conftest.py"
             )
         item.add_marker(TIERS[folder])
+        if "stack" in getattr(item, "fixturenames", ()) and TIERS[folder] != "e2e":
+            item.add_marker("e2e")  # the real runtime through the emulator, wherever it lives
 
 
 # --------------------------------------------------------------------------------------- Redis

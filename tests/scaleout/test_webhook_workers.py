@@ -76,6 +76,30 @@ async def seed(url: str, n_officers: int) -> list[str]:
         await engine.dispose()
 
 
+def worker_env(
+    emu: BotApiEmulator,
+    db_url: str,
+    data_dir: Path,
+    port: int,
+    redis_url: str = "",
+    secret: str = SECRET,
+) -> dict[str, str]:
+    """The environment of `parbot run --webhook` workers against the emulator."""
+    return {
+        **os.environ,
+        "PARBOT_BOT_TOKEN": emu.token,
+        "PARBOT_TELEGRAM_API": emu.base_url,
+        "PARBOT_DATABASE_URL": db_url,
+        "PARBOT_DATA_DIR": str(data_dir),
+        "PARBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+        "PARBOT_WEBHOOK_SECRET": secret,
+        "PARBOT_WEBHOOK_PORT": str(port),
+        "PARBOT_PER_CHAT_INTERVAL": "0",
+        "PARBOT_LOG_LEVEL": "DEBUG",
+        "PARBOT_REDIS_URL": redis_url,
+    }
+
+
 async def log_shows(path: Path, predicate, timeout: float = 30.0) -> None:
     """Poll the workers' log (another process writes it; nothing to await on)."""
     loop = asyncio.get_running_loop()
@@ -204,19 +228,9 @@ async def test_two_webhook_workers_serve_and_schedule_once(
             namespace = lock_namespace(load_settings(bot_token=emu.token, database_url=pg_url))
             person_locks.prefixes.append(namespace)  # the workers' keys are deleted afterwards
             redis_lock = RedisPersonLock.from_url(person_locks.url, namespace)
-        env = {
-            **os.environ,
-            "PARBOT_BOT_TOKEN": emu.token,
-            "PARBOT_TELEGRAM_API": emu.base_url,
-            "PARBOT_DATABASE_URL": pg_url,
-            "PARBOT_DATA_DIR": str(tmp_path / "data"),
-            "PARBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "PARBOT_WEBHOOK_SECRET": SECRET,
-            "PARBOT_WEBHOOK_PORT": str(port),
-            "PARBOT_PER_CHAT_INTERVAL": "0",
-            "PARBOT_LOG_LEVEL": "DEBUG",
-            "PARBOT_REDIS_URL": person_locks.url if person_locks else "",
-        }
+        env = worker_env(
+            emu, pg_url, tmp_path / "data", port, person_locks.url if person_locks else ""
+        )
         with log_path.open("w") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "bot.cli", "run", "--webhook", "--workers", "2"],
