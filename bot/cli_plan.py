@@ -5,6 +5,7 @@
     parbot plan export --period YEAR [-o FILE]          # the canonical YAML, to review and edit
     parbot plan reminders ID --period YEAR --days 7,3,1,0 | --default
     parbot ask "QUESTION" --period YEAR [--json] [--today YYYY-MM-DD] [--board commune]
+    parbot ask log --period YEAR [--json]               # questions the plan did not answer
 
 A YAML file is the canonical format (docs/plan.md); any other file is read as a plan document
 and its milestones are extracted. Exit codes as the rest of the CLI: 0 ok, 1 the input was
@@ -24,6 +25,7 @@ import click
 
 from bot.app import Database
 from bot.settings import Settings
+from conversations import deadline_answers as A
 from conversations import deadlines as D
 from conversations.i18n import t
 from conversations.plan import (
@@ -308,7 +310,10 @@ def plan_list(year: int, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
 def plan_export(year: int, output: str | None) -> None:
     s = _settings()
-    text = dump_plan(plan_from_rows(year, _stored_or_fail(s, year)))
+    rows = _stored_or_fail(s, year)
+    _, _, sections = _run(s, lambda db: _stored_with_text(db, year))
+    plan = plan_from_rows(year, rows)
+    text = dump_plan(Plan(plan.period, plan.milestones, sections))  # the text too
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
@@ -358,7 +363,11 @@ def plan_reminders(milestone: str, year: int, days: str | None, use_default: boo
     click.echo(t(s.locale, "Reminders for %(id)s: %(days)s days before", id=milestone, days=shown))
 
 
-@click.command("ask", help="Hỏi hạn theo Kế hoạch như trong chat / ask a deadline question.")
+@click.command(
+    "ask",
+    help="Hỏi về Kế hoạch như trong chat / ask about the plan as in chat. "
+    "`parbot ask log --period Y`: câu hỏi Kế hoạch chưa trả lời / questions it did not answer.",
+)
 @click.argument("question")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
 @click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
@@ -375,25 +384,40 @@ def plan_reminders(milestone: str, year: int, days: str | None, use_default: boo
     help="Hỏi như cán bộ của bảng này / ask as an officer of this board.",
 )
 def ask(question: str, year: int, as_json: bool, today: datetime | None, board: str | None) -> None:
+    """``parbot ask log --period Y`` lists the questions the plan did not answer."""
     s = _settings()
+    if question.strip().lower() == "log":
+        _ask_log(s, year, as_json)
+        return
     day: date = today.date() if today else datetime.now(UTC).astimezone(s.tz).date()
-    _, rows = _run(s, lambda db: _stored(db, year))
+    _, rows, sections = _run(s, lambda db: _stored_with_text(db, year))
     boards = {board} if board else set()
     rows = [x for x in rows if D.visible(x, boards, is_admin=False)]
     audience = board if board else "admins"
-    ans = D.answer_for(s.locale, year, rows, question, day, audience)
+    ans = A.answer_for(s.locale, year, rows, question, day, audience, sections)
     text = D.plain(ans.text)
     if not as_json:
         click.echo(text)
         return
+    click.echo(json.dumps(_answer_json(question, day, ans, text), ensure_ascii=False, indent=2))
+
+
+def _answer_json(question: str, day: date, ans: A.DeadlineAnswer, text: str) -> dict[str, Any]:
     ms = ans.milestone
     data: dict[str, Any] = {
         "question": question,
         "today": day.isoformat(),
+        "outcome": ans.outcome,
         "milestone": ms.key if ms else None,
         "text": text,
         "confidence": ans.confidence,
         "alternatives": [x.key for x in ans.alternatives],
+        "other_year": ans.other_year,
+        "quote": (
+            {"section": ans.quote.number, "heading": ans.quote.heading, "text": ans.quote.sentence}
+            if ans.quote
+            else None
+        ),
     }
     if ms is not None:
         data.update(
@@ -409,7 +433,48 @@ def ask(question: str, year: int, as_json: bool, today: datetime | None, board: 
                 "source": ms.source,
             }
         )
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    return data
+
+
+async def _stored_with_text(db: Database, year: int) -> tuple[Any, list[Any], tuple[Any, ...]]:
+    period, rows = await _stored(db, year)
+    if period is None:
+        return None, [], ()
+    async with db.uow() as uow:
+        stored = await uow.plan_text.sections(period.id)
+    return period, rows, A.sections_of([(x.number, x.heading, x.sentences) for x in stored])
+
+
+def _ask_log(s: Settings, year: int, as_json: bool) -> None:
+    """The questions officers asked that the plan did not answer, newest first."""
+
+    async def go(db: Database) -> list[Any] | None:
+        async with db.uow() as uow:
+            period = await uow.periods.get_by_year(year)
+            return None if period is None else await uow.plan_text.questions(period.id)
+
+    asked = _run(s, go)
+    if asked is None:
+        click.echo(t(s.locale, "No period %(year)s.", year=year), err=True)
+        sys.exit(1)
+    if as_json:
+        out = [
+            {
+                "text": q.text,
+                "outcome": q.outcome,
+                "asked_at": q.asked_at.isoformat(),
+                "asker": q.asker,
+            }
+            for q in asked
+        ]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        t(s.locale, "Questions the plan did not answer (%(year)s): %(n)s", year=year, n=len(asked))
+    )
+    for q in asked:
+        when = q.asked_at.astimezone(s.tz).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{when} | {q.asker or '—'} | {q.outcome} | {q.text}")
 
 
 def register(main: click.Group) -> None:

@@ -1,7 +1,8 @@
 """Deadlines from the plan (kế hoạch): the list, and answers to officers' free-text questions.
 
-The texts are built by locale-explicit functions (``answer_for``, ``when_in`` …) so the CLI
-(``parbot ask``) and the reminder job say exactly what the chat says, without a Ctx.
+The texts are built by locale-explicit functions (``when_in``, ``detail_lines`` …; the answer
+to a question in ``deadline_answers.answer_for``) so the CLI (``parbot ask``) and the reminder
+job say exactly what the chat says, without a Ctx.
 
 Who sees what: a unit's people see the milestones of everyone (``all``), of their own board,
 and the organisers' steps (``admins``: officers do ask when the appraisal is or when results
@@ -13,18 +14,17 @@ Nội vụ").
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from conversations.context import Ctx
 from conversations.i18n import fmt_date, th
 from conversations.markup import Html, esc, fmt, join_lines
+from scoring.i18n import N_
 from storage import models as m
 
 LIST_LIMIT = 12
 SHORT_LIST = 5
-LOW_CONFIDENCE = 0.5
-NO_PLAN = "No plan (kế hoạch) with deadlines has been loaded yet. Phòng Nội vụ will publish it."
+NO_PLAN = N_("No plan (kế hoạch) with deadlines has been loaded yet. Phòng Nội vụ will publish it.")
 
 
 def visible(ms: m.Milestone, boards: set[str], is_admin: bool) -> bool:
@@ -114,54 +114,6 @@ def short_list(locale: str, rows: Sequence[m.Milestone], today: date) -> list[st
     return lines
 
 
-@dataclass
-class DeadlineAnswer:
-    """What the bot answers to a deadline question (``milestone`` None: it listed instead)."""
-
-    milestone: m.Milestone | None
-    text: str
-    confidence: float = 0.0
-    alternatives: list[m.Milestone] = field(default_factory=list)
-
-
-def answer_for(
-    locale: str,
-    year: int,
-    rows: Sequence[m.Milestone],
-    question: str,
-    today: date,
-    audience: str | None = None,
-) -> DeadlineAnswer:
-    """The answer to ``question`` from the milestones ``rows`` (already filtered for the
-    asker, in date order); never empty: an unrecognised question gets a short list."""
-    from conversations.plan.bridge import plan_from_rows
-    from conversations.plan.questions import answer_question
-
-    if not rows:
-        return DeadlineAnswer(None, th(locale, NO_PLAN))
-    plan = plan_from_rows(year, rows)
-    qa = answer_question(question, plan, today, audience)
-    if qa is None or qa.milestone is None:
-        lines: list[str] = [
-            th(locale, "I could not tell which deadline you mean. The plan's next ones:")
-        ]
-        lines += short_list(locale, rows, today)
-        lines.append(th(locale, "Type /deadlines for the whole plan."))
-        return DeadlineAnswer(None, join_lines(lines))
-    by_key = {x.key: x for x in rows}
-    row = by_key[qa.milestone.id]
-    lines = detail_lines(locale, row, today)
-    alternatives = [by_key[a.id] for a in qa.alternatives if a.id in by_key]
-    if qa.confidence < LOW_CONFIDENCE and alternatives:
-        lines.append("")
-        lines.append(th(locale, "Or did you mean:"))
-        lines += [
-            fmt("• %(title)s — %(when)s", title=title_in(locale, x), when=when_in(locale, x))
-            for x in alternatives[:2]
-        ]
-    return DeadlineAnswer(row, join_lines(lines), qa.confidence, alternatives)
-
-
 def plain(text: str) -> str:
     """The chat's HTML as plain text (for the CLI)."""
     return Html(text).plain
@@ -220,6 +172,8 @@ async def list_deadlines(ctx: Ctx) -> None:
         lines += [list_line(ctx.locale, x, today) for x in own[:LIST_LIMIT]]
     if past:
         lines.append(ctx.tr("Already passed: %(n)s milestones.", n=len(past)))
+    if ctx.is_admin:
+        lines += await asked_lines(ctx, period)
     ctx.say(join_lines(lines))
 
 
@@ -228,20 +182,48 @@ async def list_deadlines_cmd(ctx: Ctx, _args: str = "") -> None:
 
 
 async def maybe_answer(ctx: Ctx, text: str) -> bool:
-    """Answer a free-text deadline question; False when the text is not such a question."""
+    """Answer a free-text question about the plan; False when the text is not such a question.
+
+    A question the plan does not answer is recorded (unless an admin asked it), so Phòng Nội
+    vụ sees what officers need to know.
+    """
+    from conversations.deadline_answers import UNANSWERED, answer_for, sections_of
     from conversations.plan.questions import is_question
 
     if not is_question(text):
         return False
     period, ms, boards = await _milestones(ctx)
-    if period is None or not ms:
+    stored = await ctx.uow.plan_text.sections(period.id) if period is not None else []
+    sections = sections_of([(x.number, x.heading, x.sentences) for x in stored])
+    if period is None or (not ms and not sections):
         ctx.say(ctx.tr(NO_PLAN))
         return True
-    ans = answer_for(
-        ctx.locale, period.year, ms, text, _today(ctx), audience_of(boards, ctx.is_admin)
-    )
-    ctx.say(ans.text)
+    audience = audience_of(boards, ctx.is_admin)
+    ans = answer_for(ctx.locale, period.year, ms, text, _today(ctx), audience, sections)
+    lines: list[str] = [ans.text]
+    if ans.outcome in UNANSWERED and not ctx.is_admin:
+        await ctx.uow.plan_text.record_question(period.id, ctx.person.id, text, ans.outcome)
+        lines.append(ctx.tr("Your question has been passed on to Phòng Nội vụ."))
+    ctx.say(join_lines(lines))
     return True
+
+
+ASKED_SHOWN = 5
+
+
+async def asked_lines(ctx: Ctx, period: m.Period) -> list[str]:
+    """For admins: the latest questions the plan did not answer (empty when there are none)."""
+    total = await ctx.uow.plan_text.count_questions(period.id)
+    if not total:
+        return []
+    lines: list[str] = ["", ctx.tr("❓ <b>Questions the plan did not answer: %(n)s</b>", n=total)]
+    for q in await ctx.uow.plan_text.questions(period.id, limit=ASKED_SHOWN):
+        day = ctx.date(q.asked_at.astimezone(ctx.config.tz).date())
+        who = fmt(" — %(who)s", who=q.asker) if q.asker else ""
+        lines.append(fmt("• “%(text)s”%(who)s, %(day)s", text=_clip(q.text, 120), who=who, day=day))
+    if total > ASKED_SHOWN:
+        lines.append(ctx.tr("All of them: parbot ask log --period %(year)s", year=period.year))
+    return lines
 
 
 def milestones_json(rows: Iterable[m.Milestone]) -> list[dict[str, object]]:

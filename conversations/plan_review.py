@@ -104,6 +104,10 @@ async def save_plan(uow: UnitOfWork, year: int, plan: Plan, *, prune: bool = Fal
             report.created += 1
         else:
             report.updated += 1
+    if plan.sections:  # a timeline-only YAML keeps the text stored from the document
+        await uow.plan_text.replace_sections(
+            period.id, [(x.number, x.heading, x.sentences) for x in plan.sections]
+        )
     wanted = {m.id for m in plan.milestones}
     stored = await uow.milestones.list_for_period(period.id)
     report.others = [x.key for x in stored if x.key not in wanted]

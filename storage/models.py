@@ -709,6 +709,37 @@ class Milestone(Base):
     reminder_days: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
+class PlanSection(Base):
+    """A numbered part of the plan's text ("III. KINH PHÍ THỰC HIỆN"), kept from the import
+    so rule questions ("phải ký số không?") are answered with the plan's own sentence."""
+
+    __tablename__ = "plan_sections"
+    __table_args__ = (UniqueConstraint("period_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(32))
+    heading: Mapped[str] = mapped_column(Text)
+    sentences: Mapped[list[str]] = mapped_column(JSON)
+
+
+class PlanQuestion(Base):
+    """A question the plan did not answer, kept so Nội vụ sees what officers need to know."""
+
+    __tablename__ = "plan_questions"
+    __table_args__ = (Index(None, "period_id", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(32))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 # --------------------------------------------------------------------------- messaging
 
 

@@ -33,6 +33,7 @@ from storage.repositories import (
     OutboxRepository,
     PeriodRepository,
     PersonRepository,
+    PlanTextRepository,
     ProcessedUpdateRepository,
     PublicationRepository,
     ResultRepository,
@@ -62,6 +63,7 @@ class UnitOfWork:
     publications: PublicationRepository
     conversations: ConversationRepository
     access: AccessRepository
+    plan_text: PlanTextRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -95,6 +97,7 @@ class UnitOfWork:
         self.publications = PublicationRepository(session)
         self.conversations = ConversationRepository(session)
         self.access = AccessRepository(session)
+        self.plan_text = PlanTextRepository(session)
         return self
 
     async def __aexit__(

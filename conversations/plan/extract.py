@@ -36,6 +36,7 @@ from conversations.plan.classify import classify_kind
 from conversations.plan.dates import DateMatch, best_date
 from conversations.plan.files import read_plan_file
 from conversations.plan.model import Audience, Kind, Milestone, Plan
+from conversations.plan.sections import split_sections
 from conversations.plan.tables import Columns, Row, header_columns, is_separator, split_row
 from conversations.plan.text import clean, fold
 
@@ -672,4 +673,8 @@ def extract_plan(text: str, period: int | None = None) -> Plan:
     year = period if period is not None else infer_period(text)
     if year is None:
         raise ValueError("cannot tell the plan's year: pass period=")
-    return Plan(period=year, milestones=tuple(extract_milestones(text, year)))
+    return Plan(
+        period=year,
+        milestones=tuple(extract_milestones(text, year)),
+        sections=split_sections(text),
+    )

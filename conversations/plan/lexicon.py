@@ -91,6 +91,7 @@ ABBREVIATIONS: Final[dict[str, str]] = {
     "hs": "ho so",
     "nv": "noi vu",
     "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
     "bh": "bao gio",
     "h": "gio",
     "bgio": "bao gio",
@@ -121,6 +122,7 @@ ENGLISH: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         (r"\bresults?\b|\boutcomes?\b", "ket qua"),
         (r"\brank\w*|\bleague\s+table\b", "xep hang"),
         (r"\bapprov\w*", "phe duyet"),
+        (r"\bcheck\w*", "tham dinh"),
         (r"\bissu\w*", "ban hanh"),
         (r"\bguid\w*|\binstructions?\b", "huong dan"),
         (r"\bplan\b", "ke hoach"),
@@ -175,9 +177,36 @@ COMMON: Final[frozenset[str]] = _words(
 # Verbs every task has ("triển khai", "tổ chức") and the agencies named in tasks: they say
 # who, not what, so they tell no milestone from another.
 GENERIC_PHRASES: Final[re.Pattern[str]] = re.compile(
-    r"\b(?:thuc hien|trien khai|to chuc|cong tac|xac dinh"
+    r"\b(?:thuc hien|trien khai|to chuc|cong tac|xac dinh|(?:theo )?quy dinh|chu tri|phoi hop"
+    r"|phu trach"
     r"|(?:phong |so )?noi vu|uy ban nhan dan(?: (?:huyen|tinh|xa|thanh pho|quan|thi xa))?"
     r"|co quan(?: chuyen mon)?|don vi|dia phuong|thi tran|chu tich)\b"
 )
 
 NEXT_WORDS: Final[re.Pattern[str]] = re.compile(r"\b(?:tiep theo|sap toi|gan nhat|sap het han)\b")
+
+# Words that ask or describe doing, not what is done: a deadline question may add them to any
+# milestone's topic ("… khi nào xong", "phát phiếu", "bắt đầu") without asking about
+# something else.
+NEUTRAL: Final[frozenset[str]] = _words(
+    "xong lam bat dau ket thuc phat hoan thanh nop gui chot truoc sau cuoi hop co biet nay "
+    "file pdf ban scan nhan tra loi dien phai can xem bao nhieu gio ngay vao ra len chinh "
+    "thuc chi so cai cach hanh chinh tiep theo sap toi gan nhat nam thang muc do "
+    "score scores scoring come out meeting meet held happen take place start begin finish "
+    "end open close get give back our their ve tai tu den tren duoi phong ban quyet dinh "
+    "van so em chung toi minh xa phuong huyen tinh thanh pho bieu het ai gom nhung nao"
+)
+
+# Things officers ask deadlines for that PAR-index plans rarely date: when the plan's
+# milestones never speak of one, the question is about something outside the plan.
+OFF_PLAN: Final[re.Pattern[str]] = re.compile(
+    r"\b(?:khen thuong|thi dua|sang kien|tap huan|boi duong|kiem tra|thanh tra|iso|tuyen dung"
+    r"|thi tuyen|nang luong|tien luong|ngan sach|du toan|quyet toan|co so du lieu|mot cua"
+    r"|dich vu cong|quy [ivx1-4]+|\d+ thang|hang thang|hang quy|giao ban|nghi phep"
+    r"|awards?|nominations?|audit|training|inspections?|quarter\w*|monthly|budget|salary"
+    r"|recruit\w*|exams?|holidays?|database)\b"
+)
+# Words of an English question: its leftovers after translation are no topic.
+ENGLISH_QUESTION: Final[re.Pattern[str]] = re.compile(
+    r"\b(?:when|what|which|the|is|are|do|does|will|must|should|deadline|due|by|for)\b"
+)

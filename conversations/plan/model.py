@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
+from conversations.plan.sections import Section
+
 Kind = Literal["self_assessment", "survey", "appraisal", "publication", "other"]
 Precision = Literal["day", "month", "range"]
 Audience = Literal["all", "department", "commune", "admins"]
@@ -91,10 +93,15 @@ def milestone_problems(m: Milestone) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Plan:
-    """A period's plan: ``period`` is the assessed year (the index of 2023 is run in 2024)."""
+    """A period's plan: ``period`` is the assessed year (the index of 2023 is run in 2024).
+
+    ``sections`` is the plan's numbered text (empty when only the timeline is known), kept so
+    rule questions ("phải ký số không?") can be answered with the plan's own sentence.
+    """
 
     period: int
     milestones: tuple[Milestone, ...]
+    sections: tuple[Section, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()

@@ -33,14 +33,18 @@ from conversations.plan.lexicon import (
     ABBREVIATIONS,
     COMMON,
     ENGLISH,
+    ENGLISH_QUESTION,
     ENGLISH_WORDS,
     GENERIC_PHRASES,
     KIND_PHRASES,
+    NEUTRAL,
     NEXT_WORDS,
+    OFF_PLAN,
     QUESTION_PHRASES,
     STOPWORDS,
 )
 from conversations.plan.model import Milestone, Plan
+from conversations.plan.rules import RULE_CUE, question_form, rule_topics
 from conversations.plan.text import fold, is_vietnamese_syllable, tokens
 
 # A word of the milestone's kind vocabulary says more than one that happens to be in its
@@ -65,6 +69,7 @@ class QuestionAnswer:
     milestone: Milestone | None
     confidence: float
     alternatives: list[Milestone] = field(default_factory=list)
+    missing: tuple[str, ...] = ()  # the question's topic words no milestone speaks of
 
 
 def days_left(m: Milestone, today: date) -> int:
@@ -181,7 +186,10 @@ def _features(words: tuple[str, ...] | list[str]) -> set[str]:
 
 
 def _content_words(text: str) -> list[str]:
-    folded = GENERIC_PHRASES.sub(" ", fold(text))
+    """Topic words of the plan's own text, its abbreviations ("CCHC") written out as the
+    questions' are, so "chỉ số CCHC" in a title matches "chỉ số cải cách hành chính"."""
+    expanded = " ".join(ABBREVIATIONS.get(w, w) for w in tokens(fold(text)))
+    folded = GENERIC_PHRASES.sub(" ", expanded)
     return [w for w in tokens(folded) if w not in STOPWORDS and not w.isdigit()]
 
 
@@ -192,13 +200,21 @@ class _Index:
     weights: tuple[dict[str, float], ...]
     idf: dict[str, float]
     vocab: frozenset[str]
+    spoken: frozenset[str]  # every word any milestone's title, source or actors say
+    said: str  # all of it, folded, to look phrases up
 
 
 @lru_cache(maxsize=32)
 def _index(plan: Plan) -> _Index:
     weights: list[dict[str, float]] = []
     vocab = set(_BASE_VOCAB)
+    spoken: set[str] = set(NEUTRAL)
+    said_all: list[str] = []
     for m in plan.milestones:
+        said = " ".join(x or "" for x in (m.title, m.source, m.lead, m.coordinate))
+        spoken.update(_content_words(said))
+        said_all.append(" ".join(tokens(fold(said))))
+        spoken.update(w for p in KIND_PHRASES.get(m.kind, ()) for w in p.split())
         main = _content_words(re.sub(r"\([^)]*\)", " ", m.title))
         aside = _content_words(" ".join(re.findall(r"\(([^)]*)\)", m.title)))
         vocab.update(main, aside)
@@ -216,7 +232,7 @@ def _index(plan: Plan) -> _Index:
         for f in w:
             df[f] = df.get(f, 0) + 1
     idf = {f: math.log(1 + n / d) for f, d in df.items()}
-    return _Index(tuple(weights), idf, frozenset(vocab))
+    return _Index(tuple(weights), idf, frozenset(vocab), frozenset(spoken), " | ".join(said_all))
 
 
 # -- answering ----------------------------------------------------------------------------------
@@ -234,6 +250,21 @@ def _audience_factor(m: Milestone, audience: str | None) -> float:
     if audience is None or audience == "admins" or m.audience in ("all", audience):
         return 1.0
     return _OTHER_AUDIENCE
+
+
+def _missing(question: str, query: _Query, index: _Index) -> tuple[str, ...]:
+    """The question's topic words no milestone speaks of: any unknown word of a Vietnamese
+    question, and the off-plan topics ("khen thưởng", "quý IV", "award") of any question.
+    Leftovers of an English question are only filler ("reach", "learn")."""
+    folded = " ".join(tokens(fold(question)))
+    out: list[str] = []
+    if not ENGLISH_QUESTION.search(folded):
+        out += [w for w in query.words if w not in index.spoken]
+    for found in OFF_PLAN.finditer(folded):
+        phrase = found.group()
+        if not re.search(rf"\b{phrase}\b", index.said):
+            out += [w for w in phrase.split() if not w.isdigit()] or [phrase]
+    return tuple(dict.fromkeys(out))
 
 
 def answer_question(
@@ -263,6 +294,13 @@ def answer_question(
             if index.idf[f] > math.log(2) + 1e-9 or n == 1:
                 telling = True
         scored.append((score * _audience_factor(m, audience), m))
+    missing = _missing(question, query, index)
+    scored.sort(key=lambda sm: -sm[0])
+    if missing and (
+        matched_words or question_form(question) == "time"
+    ):  # the question names something no milestone speaks of
+        near = [m for s, m in scored if s > 0][:3]
+        return QuestionAnswer(None, 0.0, near, missing)
     if not telling:
         if query.wants_next:
             visible = [m for _, m in scored if _audience_factor(m, audience) == 1.0]
@@ -270,7 +308,6 @@ def answer_question(
             if upcoming:
                 return QuestionAnswer(min(upcoming, key=lambda m: m.due), 0.6, [])
         return None
-    scored.sort(key=lambda sm: -sm[0])
     top = scored[0][0]
     close = [m for s, m in scored if s >= top * _TIE]
     best = _pick_by_time(close, today) if len(close) > 1 else scored[0][1]
@@ -303,7 +340,8 @@ _TOPIC = re.compile(
 
 
 def is_question(text: str) -> bool:
-    """Whether free text asks about a deadline (vs a greeting, a score, a yes/no)."""
+    """Whether free text asks about the plan: a deadline, or a rule the plan may state
+    ("có phải ký số không?", "kinh phí lấy từ nguồn nào?"), vs a greeting or a score."""
     words: list[str] = []
     for word in tokens(fold(text).replace("-", " ")):
         words.extend(_correct(word, _BASE_VOCAB, _PREFERRED))
@@ -314,4 +352,6 @@ def is_question(text: str) -> bool:
     if _STRONG_CUE.search(expanded):
         return True
     has_topic = bool(_TOPIC.search(expanded))
-    return has_topic and (bool(_CUE.search(expanded)) or "?" in text)
+    if has_topic and (bool(_CUE.search(expanded)) or "?" in text):
+        return True
+    return bool(rule_topics(text)) and ("?" in text or bool(RULE_CUE.search(expanded)))

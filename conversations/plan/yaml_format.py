@@ -23,6 +23,9 @@ milestones:
     due: 2024-01-15
 ```
 
+An optional ``sections:`` list keeps the plan's numbered text (``number``, ``heading``,
+``sentences``), written by a document import so rule questions can quote the plan.
+
 ``kind`` defaults to ``other`` and ``audience`` to ``all``; every other unknown key is an
 error, so a typo ("dua:") is reported instead of silently ignored. Errors name the milestone
 (its id, or its position when it has none) and the field, e.g.
@@ -42,6 +45,7 @@ from typing import Any
 import yaml
 
 from conversations.plan.model import Milestone, MilestoneError, Plan
+from conversations.plan.sections import Section
 
 _KEYS = (
     "id",
@@ -160,7 +164,7 @@ def load_plan(text: str) -> Plan:
     if not isinstance(data, dict):
         raise PlanFormatError(None, None, "must be a mapping with 'period' and 'milestones'")
     for key in data:
-        if key not in ("period", "milestones"):
+        if key not in ("period", "milestones", "sections"):
             raise PlanFormatError(None, str(key), "unknown field")
     period = data.get("period")
     if not isinstance(period, int) or isinstance(period, bool) or not 2000 <= period <= 2100:
@@ -174,7 +178,29 @@ def load_plan(text: str) -> Plan:
         if m.id in seen:
             raise PlanFormatError(m.id, "id", "duplicate id")
         seen.add(m.id)
-    return Plan(period=period, milestones=tuple(milestones))
+    return Plan(
+        period=period, milestones=tuple(milestones), sections=_sections(data.get("sections"))
+    )
+
+
+def _sections(raw: Any) -> tuple[Section, ...]:
+    """The plan's numbered text (optional): quoted when officers ask rule questions."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise PlanFormatError(None, "sections", "must be a list")
+    out: list[Section] = []
+    for i, item in enumerate(raw, start=1):
+        where = f"section #{i}"
+        if not isinstance(item, dict) or set(item) - {"number", "heading", "sentences"}:
+            raise PlanFormatError(where, None, "must have number, heading and sentences only")
+        sentences = item.get("sentences") or []
+        if not isinstance(sentences, list) or not all(isinstance(x, str) for x in sentences):
+            raise PlanFormatError(where, "sentences", "must be a list of text lines")
+        out.append(
+            Section(str(item.get("number", "")), str(item.get("heading") or ""), tuple(sentences))
+        )
+    return tuple(out)
 
 
 def _milestone_dict(m: Milestone) -> dict[str, Any]:
@@ -201,5 +227,13 @@ def _milestone_dict(m: Milestone) -> dict[str, Any]:
 
 def dump_plan(plan: Plan) -> str:
     """The canonical YAML of ``plan``; ``load_plan(dump_plan(p)) == p``."""
-    data = {"period": plan.period, "milestones": [_milestone_dict(m) for m in plan.milestones]}
+    data: dict[str, Any] = {
+        "period": plan.period,
+        "milestones": [_milestone_dict(m) for m in plan.milestones],
+    }
+    if plan.sections:
+        data["sections"] = [
+            {"number": x.number, "heading": x.heading, "sentences": list(x.sentences)}
+            for x in plan.sections
+        ]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100_000)

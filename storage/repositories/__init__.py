@@ -13,6 +13,7 @@ from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.periods import PeriodRepository
+from storage.repositories.plan_text import AskedRow, PlanTextRepository, SectionRow
 from storage.repositories.publications import PublicationRepository
 from storage.repositories.results import ResultRepository
 from storage.repositories.submissions import SubmissionRepository
@@ -25,6 +26,7 @@ __all__ = [
     "AccessRepository",
     "AnswerRepository",
     "AppraisalRepository",
+    "AskedRow",
     "BroadcastRepository",
     "CatalogRepository",
     "ConversationRepository",
@@ -36,10 +38,12 @@ __all__ = [
     "OutboxRepository",
     "PeriodRepository",
     "PersonRepository",
+    "PlanTextRepository",
     "ProcessedUpdateRepository",
     "PublicationRepository",
     "Repository",
     "ResultRepository",
+    "SectionRow",
     "StorageError",
     "SubmissionRepository",
     "SurveyRepository",

@@ -151,10 +151,14 @@ async def test_english_questions_get_english_dates(stack):
         assert "Plan: “Hoàn thành trước ngày" in rec.plain
     rec = await john.send("when is the survey?", expect="Điều tra xã hội học")
     assert f"from {fmt_date(due['survey'] - timedelta(days=10), 'en')}" in rec.plain
-    # a deadline question no milestone matches: a short list, never silence
-    rec = await john.send("deadline for the award nominations?", expect="could not tell")
+    # a deadline for something the plan does not date: it says so, offers the milestones
+    rec = await john.send("deadline for the award nominations?", expect="does not give a date")
+    assert "The 2024 plan does not give a date for “award nominations”." in rec.plain
     assert "Self-assessment and evidence" in rec.plain and "/deadlines" in rec.plain
     assert "Triển khai Kế hoạch" not in rec.plain  # only what is still ahead
+    # a deadline question naming no step: a short list, never silence
+    rec = await john.send("when is the deadline?", expect="could not tell")
+    assert "Self-assessment and evidence" in rec.plain
 
 
 async def test_each_board_sees_its_own_milestones(stack):
