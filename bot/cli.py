@@ -22,6 +22,7 @@ from bot.cli_demo import demo_command
 from bot.runtime import run_command
 from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
+from conversations import yearover as Y
 from conversations.i18n import fmt_num, t
 from scoring.catalog import CatalogError, load_catalog
 
@@ -216,17 +217,22 @@ def answers_import(file: str, year: int) -> None:
 def rank(year: int, board: str | None, as_json: bool) -> None:
     s = _settings()
 
-    async def go(db: Database) -> list[A.Standing]:
+    async def go(db: Database) -> tuple[list[A.Standing], dict[str, Y.Previous]]:
         async with db.uow() as uow:
-            return await A.standings(uow, year, board)
+            rows = await A.standings(uow, year, board)
+            return rows, await Y.previous_figures(uow, await A.get_period(uow, year))
 
     try:
-        rows = _run(s, go)
+        rows, before = _run(s, go)
     except A.NotFound as err:
         _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No ranking:"))
         return
     if as_json:
-        click.echo(json.dumps([A.standing_json(r) for r in rows], ensure_ascii=False, indent=2))
+        out = [
+            {**A.standing_json(r), "previous": Y.previous_json(before.get(r.unit.code))}
+            for r in rows
+        ]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo(t(s.locale, "No units with a catalog in %(year)s yet.", year=year))
@@ -234,6 +240,7 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
     loc = s.locale
     rank_h, unit_h, index_h = t(loc, "Rank"), t(loc, "Unit"), t(loc, "Index")
     class_h = t(loc, "Classification")
+    prev_h = "  " + t(loc, "Last year") if before else ""
     current = None
     for r in rows:
         if r.unit.board != current:
@@ -244,14 +251,14 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
                 else t(loc, "Board 2: Commune People's Committees")
             )
             click.echo(f"\n{title}")
-            click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}")
+            click.echo(f"{rank_h:>5}  {unit_h:<34} {index_h:>7}  {class_h}{prev_h}")
         res = r.result
         mark = " *" if res.preliminary and not r.official else ""
         basis = f" ({t(loc, A.BASIS_NOTES[r.basis])})" if r.basis in A.BASIS_NOTES else ""
         name = f"{r.unit.code} {r.unit.name}"[:34]
         click.echo(
             f"{r.ranked.rank:>5}  {name:<34} {fmt_num(res.index, loc):>7}  "
-            f"{res.classification}{mark}{basis}"
+            f"{res.classification}{mark}{basis}{Y.previous_text(before.get(r.unit.code), loc)}"
         )
     if rows[0].official:
         click.echo("\n" + t(loc, "Official results (published)."))
@@ -324,6 +331,7 @@ for _module in (
     except ModuleNotFoundError as _exc:
         if _exc.name != _module:
             raise
+importlib.import_module("bot.cli_years").register(main)  # period new, catalog diff/mapping
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conversations import assessment as A
 from conversations import sheets, throttle
+from conversations import yearover as Y
 from conversations.context import Ctx
 from conversations.markup import esc
 from conversations.replies import Button, OutgoingFile
@@ -166,7 +167,8 @@ async def send_ranking(ctx: Ctx, period: m.Period, board: str | None) -> None:
         return
     stem = f"xep-hang-{period.year}" + (f"-{board}" if board else "")
     path = sheets.export_path(ctx.config.data_dir, stem)
-    sheets.build_ranking_workbook(rows, period).save(path)
+    previous = await Y.previous_figures(ctx.uow, period)  # year over year columns
+    sheets.build_ranking_workbook(rows, period, previous).save(path)
     status = (
         ctx.tr("official results")
         if period.published_at is not None

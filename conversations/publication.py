@@ -20,6 +20,7 @@ from typing import Any
 
 from conversations import assessment as A
 from conversations import sheets, snapshot
+from conversations import yearover as Y
 from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
 from conversations.i18n import fmt_num, th
@@ -198,7 +199,8 @@ async def publish_period(
     path = sheets.export_path(data_dir, f"xep-hang-{year}-cong-bo")
     sheet: Path | None = path
     try:
-        sheets.build_ranking_workbook(rows, period).save(path)
+        previous = await Y.previous_figures(uow, period)  # year over year columns
+        sheets.build_ranking_workbook(rows, period, previous).save(path)
     except OSError:
         sheet = None
     for r in rows:

@@ -10,7 +10,7 @@ and ``parbot rank`` always agree.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations import assessment as A
+from conversations import yearover as Y
 from conversations.evidence_names import shown_name
 from conversations.i18n import fmt_date, fmt_num, t
 from conversations.review import DONE, SIGNATURES, UnitFile, load_unit
@@ -415,7 +416,7 @@ BASIS_TEXT = {
 """The ranking sheet's "basis" column (the sheets are Vietnamese documents)."""
 
 
-def ranking_columns(catalog: Catalog) -> list[tuple[str, float]]:
+def ranking_columns(catalog: Catalog, prev_year: int | None = None) -> list[tuple[str, float]]:
     cols: list[tuple[str, float]] = [("Hạng", 7), ("Mã đơn vị", 10), ("Tên đơn vị", 34)]
     for f in catalog.fields:
         cols.append((f"LV {f.code}: điểm (tối đa {fmt_num(f.max, LOCALE)})", 11))
@@ -426,12 +427,30 @@ def ranking_columns(catalog: Catalog) -> list[tuple[str, float]]:
         ("Chỉ số CCHC", 10),
         ("Xếp loại", 24),
         ("Cơ sở xếp hạng", 22),
-        ("Ghi chú", 30),
     ]
+    if prev_year is not None:  # the previous year's columns (year over year)
+        cols += [
+            (f"Năm {prev_year}: Chỉ số CCHC", 10),
+            (f"Năm {prev_year}: hạng", 8),
+            (f"Năm {prev_year}: xếp loại", 22),
+            ("Chỉ số tăng/giảm", 9),
+        ]
+    cols.append(("Ghi chú", 30))
     return cols
 
 
-def build_ranking_workbook(rows: Sequence[A.Standing], period: m.Period) -> Workbook:
+def _previous_values(before: Y.Previous | None, index: Decimal) -> list[Any]:
+    if before is None:
+        return [None, None, "(đơn vị mới)", None]
+    return [float(before.index), before.rank, before.classification, float(index - before.index)]
+
+
+def build_ranking_workbook(
+    rows: Sequence[A.Standing],
+    period: m.Period,
+    previous: Mapping[str, Y.Previous] | None = None,
+) -> Workbook:
+    """One sheet per board; with ``previous`` (unit code → last year), its columns too."""
     wb = Workbook()
     first = wb.active
     assert first is not None
@@ -444,7 +463,8 @@ def build_ranking_workbook(rows: Sequence[A.Standing], period: m.Period) -> Work
         title = BOARD_TITLES.get(board, board)
         ws = wb.create_sheet(title.replace(":", " -")[:31])
         cat = members[0].catalog
-        cols = ranking_columns(cat)
+        prev_year = next(iter(previous.values())).year if previous else None
+        cols = ranking_columns(cat, prev_year)
         n = len(cols)
         _title(
             ws, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {period.year} — {title.upper()}", n,
@@ -482,8 +502,10 @@ def build_ranking_workbook(rows: Sequence[A.Standing], period: m.Period) -> Work
                 float(res.index),
                 res.classification,
                 BASIS_TEXT.get(r.basis, r.basis),
-                "; ".join(note) or None,
             ]
+            if prev_year is not None and previous is not None:
+                values += _previous_values(previous.get(r.unit.code), res.index)
+            values.append("; ".join(note) or None)
             for c, v in enumerate(values, start=1):
                 cell = put(ws, i, c, v)
                 cell.border = BORDER
@@ -491,7 +513,7 @@ def build_ranking_workbook(rows: Sequence[A.Standing], period: m.Period) -> Work
                 if isinstance(v, float):
                     cell.number_format = NUM
             ws.cell(row=i, column=1).alignment = Alignment(horizontal="center", vertical="top")
-            ws.cell(row=i, column=n - 3).font = Font(bold=True)
+            ws.cell(row=i, column=len(cat.fields) * 2 + 6).font = Font(bold=True)
         ws.print_area = f"A1:{get_column_letter(n)}{len(members) + 3}"
     wb.properties.title = f"Xếp hạng Chỉ số CCHC {period.year}"
     wb.properties.creator = "parbot"
@@ -503,6 +525,7 @@ async def write_ranking(uow: UnitOfWork, year: int, board: str | None, out: Path
     rows = await A.standings(uow, year, board)
     if not rows:
         raise A.NotFound(N_("No units with a catalog in %(year)s yet."), year=year)
+    previous = await Y.previous_figures(uow, period)
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_ranking_workbook(rows, period).save(out)
+    build_ranking_workbook(rows, period, previous).save(out)
     return out

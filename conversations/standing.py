@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from conversations import assessment as A
 from conversations import charts, throttle
+from conversations import yearover_chat as YC
 from conversations.context import Ctx
 from conversations.markup import bold, esc, fmt, join_lines, plain
 from conversations.replies import Button, OutgoingFile
@@ -157,6 +158,8 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             board=board_name(ctx, view.unit.board),
         )
     )
+    yoy, yoy_button = await YC.rank_lines(ctx, view.unit, view.period, res.index, rk.rank)
+    lines += yoy
     all_tied = len(rows) > 1 and len({r.result.index for r in rows}) == 1
     if len(rows) == 1:
         lines.append(
@@ -246,8 +249,9 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             )
         )
     fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
+    yoy_rows = (yoy_button,) if yoy_button else ()
     show_chart = len(rows) > 1 and not all_tied
-    ctx.say(join_lines(lines), buttons=() if show_chart else fields_button)
+    ctx.say(join_lines(lines), buttons=yoy_rows if show_chart else fields_button + yoy_rows)
     if not show_chart:
         return
     photo = await _board_photo(ctx, rows, view.catalog, view.period, view.unit.board, unit_id)
@@ -318,7 +322,8 @@ async def _board_photo(
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    """rk:fields:<unit id> — the unit's fields chart; rk:board:<board> — a board chart (admins)."""
+    """rk:fields:<unit id> — the unit's fields chart; rk:yoy:<unit id> — its criteria against
+    last year; rk:board:<board> — a board chart (admins)."""
     action = parts[1] if len(parts) > 1 else ""
     arg = parts[2] if len(parts) > 2 else ""
     if action == "fields":
@@ -331,6 +336,9 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
             ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
             return
         await fields_chart(ctx, unit_id)
+        return
+    if action == "yoy" and arg.isdigit() and can_see_unit(ctx, int(arg)):
+        await YC.criteria(ctx, int(arg))
         return
     if action == "board" and arg in BOARD_NAMES:
         if not ctx.is_admin:
@@ -416,6 +424,7 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
         ctx.say(ctx.tr("No units with a criteria set in %(year)s yet.", year=period.year))
         return
     published = period.published_at is not None
+    before = await YC.previous_figures(ctx, period)
     if published:
         lines: list[str] = [
             ctx.tr("<b>Official ranking %(year)s</b> (published)", year=period.year)
@@ -441,6 +450,7 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
                 mark=mark,
                 cls=class_label(ctx, r.catalog, r.result.class_rank),
             )
+            + YC.board_note(ctx, before.get(r.unit.code), r.result.index)
         )
     if not published:
         lines.append("")

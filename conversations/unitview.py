@@ -6,12 +6,13 @@ the unit's answers is cached between updates: each view is read inside the updat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from conversations.assessment import catalog_of
 from conversations.context import Ctx
+from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, needs_explanation
 from scoring.catalog import ZERO, Catalog, Item
 from scoring.results import UnitResult, compute
@@ -36,6 +37,7 @@ class UnitView:
     evidence_counts: dict[str, int]
     submission: m.Submission | None
     deadline: date | None
+    last_year: dict[str, LastYear] = field(default_factory=dict)  # read only, see yearover_chat
 
     @property
     def walk(self) -> list[Item]:
@@ -149,6 +151,7 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
         evidence_counts=await uow.evidence.counts_for_unit(unit.id),
         submission=await uow.submissions.get(unit.id),
         deadline=deadline,
+        last_year=await last_year(ctx, unit, catalog),
     )
 
 

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 from conversations import frozen
+from conversations import yearover_chat as YC
 from conversations.context import Ctx, Notice
 from conversations.i18n import th
 from conversations.markup import esc, fmt, join_lines
@@ -443,6 +444,7 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
         lines.append(ctx.tr("Not answered yet"))
     if item.code in view.explanations:
         lines.append(ctx.tr("✍️ Explanation given"))
+    lines += YC.card_lines(ctx, view.last_year.get(item.code), describe)  # read only
     lines.append(
         ctx.tr(
             "Criterion %(pos)s/%(total)s · %(got)s/%(max)s points",

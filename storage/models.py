@@ -255,6 +255,21 @@ class CatalogItem(Base):
     is_leaf: Mapped[bool] = mapped_column(Boolean)
 
 
+class CatalogMapping(Base):
+    """How the previous period's criteria map onto this period's (the mapping file, as
+    imported); year-over-year comparisons read it.  One per period."""
+
+    __tablename__ = "catalog_mappings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("periods.id", ondelete="CASCADE"), unique=True
+    )
+    from_period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    source_yaml: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 # --------------------------------------------------------------------------- units, people
 
 
@@ -832,6 +847,7 @@ __all__ = [
     "Broadcast",
     "Catalog",
     "CatalogItem",
+    "CatalogMapping",
     "ConversationState",
     "Evidence",
     "Explanation",

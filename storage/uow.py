@@ -40,6 +40,7 @@ from storage.repositories import (
     SubmissionRepository,
     SurveyRepository,
     UnitRepository,
+    YearRepository,
 )
 
 
@@ -64,6 +65,7 @@ class UnitOfWork:
     conversations: ConversationRepository
     access: AccessRepository
     plan_text: PlanTextRepository
+    years: YearRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -98,6 +100,7 @@ class UnitOfWork:
         self.conversations = ConversationRepository(session)
         self.access = AccessRepository(session)
         self.plan_text = PlanTextRepository(session)
+        self.years = YearRepository(session)
         return self
 
     async def __aexit__(

@@ -20,6 +20,7 @@ from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.survey import SurveyRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.updates import ProcessedUpdateRepository
+from storage.repositories.years import YearRepository
 
 __all__ = [
     "AccessEventRow",
@@ -49,6 +50,7 @@ __all__ = [
     "SurveyRepository",
     "UnitRepository",
     "VersionConflict",
+    "YearRepository",
     "generate_code",
     "hash_code",
 ]
