@@ -315,6 +315,7 @@ TIERS: dict[str, str] = {
     "outbox": "core",
     "emulator": "core",
     "fuzz": "core",
+    "years": "core",
     # the real runtime over HTTP (both runtimes), worker processes; also, in any folder, every
     # test that uses the `stack` fixture
     "e2e": "e2e",
