@@ -15,6 +15,7 @@ from conversations import assessment as A
 from conversations import publication as P
 from conversations import review as R
 from conversations.i18n import t
+from conversations.review_assign import notify_assigned
 
 
 @click.group("appraiser", help="Người thẩm định / appraisers.")
@@ -47,9 +48,12 @@ def appraiser_assign(
 
     async def go(db: Any) -> Any:
         async with db.uow() as uow:
-            person, _ = await R.assign_appraiser(
+            person, row = await R.assign_appraiser(
                 uow, year, field_code, board, telegram_id=telegram_id, invite_code=invite_code
             )
+            period = await A.get_period(uow, year)
+            now = datetime.now(UTC)
+            await notify_assigned(uow, person, period, row.field_code, board, now, s.locale)
             return person.full_name
 
     try:

@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from conversations.i18n import DOMAIN, LOCALES_DIR, SUPPORTED
 
 ROOT = LOCALES_DIR.parent
-KEYWORDS = ["-k", "N_", "-k", "t:2", "-k", "tn:2,3", "-k", "tr"]
+KEYWORDS = ["-k", "N_", "-k", "t:2", "-k", "tn:2,3", "-k", "thn:2,3", "-k", "trn:1,2", "-k", "tr"]
 
 
 def compile_all() -> list[str]:

@@ -39,6 +39,7 @@ AUDIENCES: dict[str, str] = {
     "pending": N_("Units that have not submitted"),
 }
 UNREACHABLE_LIST = 30
+REMINDER = N_("🔔 Reminder: please read and confirm.")
 
 
 def _clip(text: str, limit: int) -> str:
@@ -65,10 +66,8 @@ def _refuse(ctx: Ctx) -> None:
 # ------------------------------------------------------------------ recipients
 
 
-async def recipients(
-    ctx: Ctx, period: m.Period | None, audience: str
-) -> list[tuple[m.Person, list[m.Unit]]]:
-    """Officers and leaders of the audience's units (each person once, with their units)."""
+async def audience_units(ctx: Ctx, period: m.Period | None, audience: str) -> list[m.Unit]:
+    """The units an audience names, whether or not anyone of theirs has joined the bot."""
     if period is None or audience not in AUDIENCES:
         return []
     board = audience if audience in ("department", "commune") else None
@@ -76,7 +75,14 @@ async def recipients(
     if audience == "pending":
         subs = await ctx.uow.submissions.list_for_period(period.id)
         units = [u for u in units if (subs[u.id].status if u.id in subs else "draft") not in DONE]
-    by_id = {u.id: u for u in units}
+    return units
+
+
+async def recipients(
+    ctx: Ctx, period: m.Period | None, audience: str
+) -> list[tuple[m.Person, list[m.Unit]]]:
+    """Officers and leaders of the audience's units (each person once, with their units)."""
+    by_id = {u.id: u for u in await audience_units(ctx, period, audience)}
     if not by_id:
         return []
     rows = await ctx.uow.session.execute(
@@ -91,7 +97,7 @@ async def recipients(
     people: dict[int, m.Person] = {}
     their_units: dict[int, list[m.Unit]] = defaultdict(list)
     for unit_id, person in rows:
-        if unit_id is None or person.id == ctx.person.id:  # never None: the query filters it
+        if person.id == ctx.person.id or unit_id is None:
             continue
         people[person.id] = person
         unit = by_id[unit_id]
@@ -230,15 +236,21 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
     period = await ctx.uow.periods.latest()
     people = await recipients(ctx, period, audience)
     units = {u.id for _, us in people for u in us}
+    nobody = [u for u in await audience_units(ctx, period, audience) if u.id not in units]
     back = (Button(ctx.tr("◀ Change audience"), "bc:back"), Button(ctx.tr("✖ Cancel"), "bc:cancel"))
     head = ctx.tr("Audience: %(audience)s", audience=audience_label(ctx, audience))
     if not people:
         ctx.state["mode"] = "bc_aud"
         ctx.say(
-            head
-            + "\n"
-            + ctx.tr(
-                "Nobody to send to: no officer or leader of these units has joined the bot yet."
+            join_lines(
+                [
+                    head,
+                    ctx.tr(
+                        "Nobody to send to: no officer or leader of these units has joined the "
+                        "bot yet."
+                    ),
+                    esc(_names(nobody)),
+                ]
             ),
             buttons=(back,),
             edit=True,
@@ -247,16 +259,24 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
     nonce = secrets.token_hex(4)
     ctx.state["bc"] = {**draft, "aud": audience, "nonce": nonce}
     ctx.state["mode"] = "bc_confirm"
-    lines = [
+    lines: list[str] = [
         head,
         ctx.tr(
             "Recipients: %(people)s people in %(units)s units.",
             people=len(people),
             units=len(units),
         ),
-        "",
-        notice_text(ctx.locale, str(draft.get("text", ""))),
     ]
+    if nobody:
+        lines.append(
+            ctx.trn(
+                "⚠️ %(n)s unit has nobody registered yet and will not receive it: %(units)s",
+                "⚠️ %(n)s units have nobody registered yet and will not receive it: %(units)s",
+                len(nobody),
+                units=_names(nobody),
+            )
+        )
+    lines += ["", notice_text(ctx.locale, str(draft.get("text", "")))]
     ctx.say(
         join_lines(lines),
         buttons=(
@@ -265,6 +285,11 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
         ),
         edit=True,
     )
+
+
+def _names(units: list[m.Unit], limit: int = 20) -> str:
+    shown = ", ".join(f"{u.code} {u.name}" for u in units[:limit])
+    return shown + (" …" if len(units) > limit else "")
 
 
 async def _send(ctx: Ctx, nonce: str) -> None:
@@ -354,23 +379,59 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
         lines.append(ctx.tr("❌ Failed: %(n)s", n=by_status["failed"]))
     acked_units = {u for r in acked for u in units.get(r.person_id or 0, [])}
     all_units = sorted({u for r in rows for u in units.get(r.person_id or 0, [])})
-    silent = [u for u in all_units if u not in acked_units]
-    if silent and not waiting:
+    silent_units = [u for u in all_units if u not in acked_units]
+    if silent_units and not waiting:
         lines.append(
             ctx.tr(
                 "Units with no acknowledgement yet (%(n)s): %(units)s",
-                n=len(silent),
-                units=esc(", ".join(silent[:20]) + (" …" if len(silent) > 20 else "")),
+                n=len(silent_units),
+                units=esc(", ".join(silent_units[:20]) + (" …" if len(silent_units) > 20 else "")),
             )
         )
+    silent = [r for r in rows if r.acknowledged_at is None and r.status != "unreachable"]
+    if silent:
+        lines.append(ctx.tr("⏳ Not acknowledged yet (%(n)s):", n=len(silent)))
+        for r in silent[:UNREACHABLE_LIST]:
+            who = names.get(r.person_id or 0, str(r.chat_id))
+            where = ", ".join(units.get(r.person_id or 0, [])) or "—"
+            lines.append(fmt("• %(who)s — %(where)s", who=who, where=where))
+        if len(silent) > UNREACHABLE_LIST:
+            lines.append("…")
     lines.append(
         ctx.tr("Updated %(time)s", time=ctx.now.astimezone(ctx.config.tz).strftime("%H:%M:%S"))
     )
-    ctx.say(
-        join_lines(lines),
-        buttons=((Button(ctx.tr("🔄 Refresh"), f"bc:report:{b.id}"),),),
-        edit=edit,
+    buttons = [(Button(ctx.tr("🔄 Refresh"), f"bc:report:{b.id}"),)]
+    behind = len(silent) + len(unreachable)
+    if behind:
+        label = ctx.trn("🔔 Remind this person", "🔔 Remind these %(n)s people", behind)
+        buttons.append((Button(label, f"bc:remind:{b.id}"),))
+    ctx.say(join_lines(lines), buttons=tuple(buttons), edit=edit)
+
+
+async def remind(ctx: Ctx, b: m.Broadcast) -> None:
+    """Send the notice again to those who have not acknowledged it or could not be reached;
+    their ✅ button acknowledges the original, so the report counts each person once."""
+    rows = await ctx.uow.outbox.list_for_broadcast(b.id)
+    behind = [r for r in rows if r.acknowledged_at is None and r.person_id is not None]
+    people = await ctx.uow.people.list_by_ids([r.person_id for r in behind if r.person_id])
+    for person in people:
+        loc = person.language or ctx.config.default_locale
+        text = th(loc, REMINDER) + "\n" + notice_text(loc, b.text)
+        await ctx.uow.outbox.enqueue(
+            f"bc:{b.id}:{person.id}:remind:{ctx.now.isoformat()}",
+            person.chat_id,
+            {"text": text, "buttons": [[{"text": ACK_LABEL, "data": f"ack:{b.id}"}]]},
+            person=person,
+            not_before=ctx.now,
+        )
+    said = ctx.trn(
+        "🔔 Reminded %(n)s person of notice #%(id)s.",
+        "🔔 Reminded %(n)s people of notice #%(id)s.",
+        len(people),
+        id=b.id,
     )
+    ctx.toast(said)
+    ctx.say(said)
 
 
 async def _units_of(ctx: Ctx, person_ids: list[int], period_id: int | None) -> dict[int, list[str]]:
@@ -405,12 +466,14 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     action = parts[1] if len(parts) > 1 else ""
     arg = parts[2] if len(parts) > 2 else ""
     composing = str(ctx.state.get("mode") or "") in ("bc_aud", "bc_confirm")
-    if action == "report":
+    if action in ("report", "remind"):
         b = await ctx.uow.broadcasts.get(int(arg)) if arg.isdigit() else None
         if b is None:
             ctx.toast(ctx.tr("This button is out of date."))
-            return
-        await report(ctx, b, edit=True)
+        elif action == "remind":
+            await remind(ctx, b)
+        else:
+            await report(ctx, b, edit=True)
         return
     if action == "cancel":
         if composing:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.i18n import fmt_date, fmt_num, t, th
+from conversations.i18n import fmt_date, fmt_num, t, th, thn
 from conversations.markup import Html, plain
 from conversations.replies import Button, Event, Outcome, Reply
 from storage import models as m
@@ -65,14 +65,37 @@ class Ctx:
         :class:`~conversations.markup.Html` (names, titles, file names…) are escaped."""
         return th(self.locale, message, **params)
 
+    def trn(self, singular: str, plural: str, n: int, /, **params: object) -> Html:
+        """Like :meth:`tr` with the plural form ``n`` needs ("1 unit", "2 units"); ``%(n)s``
+        is ``n``."""
+        return thn(self.locale, singular, plural, n, **params)
+
     def text(self, message: str, /, **params: object) -> str:
         """``message`` as plain text, for places that show no HTML (chart labels)."""
         return t(self.locale, message, **params)
 
     def problem(self, message: str, params: dict[str, object]) -> Html:
         """A domain error in the person's language, numbers formatted their way ("0,25")."""
-        fixed = {k: self.num(v) if isinstance(v, Decimal) else v for k, v in params.items()}
+        fixed = {k: self._shown(v) for k, v in params.items()}
         return th(self.locale, message, **fixed)
+
+    def _shown(self, value: object) -> object:
+        """A parameter as this person reads it: numbers their way, labels in their language."""
+        if isinstance(value, Decimal):
+            return self.num(value)
+        localized = getattr(value, "localized", None)
+        return localized(self.locale) if callable(localized) else value
+
+    def title(self, item: Any) -> str:
+        """A catalog item's title in the person's language: its English title in English mode
+        when the catalog gives one, else the Vietnamese title."""
+        title_en = getattr(item, "title_en", None)
+        return str(title_en) if self.locale == "en" and title_en else str(item.title)
+
+    def points(self, value: Any) -> Html:
+        """A number of points with its plural form: "1 point", "0.5 points" ("1 điểm")."""
+        n = 1 if value == 1 else 2  # English: only exactly one is singular, decimals are plural
+        return thn(self.locale, "%(points)s point", "%(points)s points", n, points=self.num(value))
 
     def num(self, value: Any) -> str:
         return fmt_num(value, self.locale)

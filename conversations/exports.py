@@ -62,7 +62,12 @@ async def _admin(ctx: Ctx, words: list[str]) -> None:
         board = A.parse_board(words[1]) if len(words) > 1 else None
         if len(words) > 1 and board is None:
             ctx.say(
-                ctx.tr("Unknown board %(board)s; use department or commune.", board=words[1][:20])
+                ctx.tr(
+                    "There is no board %(board)s; type 1 for %(first)s or 2 for %(second)s.",
+                    board=words[1][:20],
+                    first=board_name(ctx, "department"),
+                    second=board_name(ctx, "commune"),
+                )
             )
             return
         await send_ranking(ctx, period, board)
@@ -82,7 +87,10 @@ async def _admin(ctx: Ctx, words: list[str]) -> None:
     ctx.say(
         ctx.tr(
             "What should I export? /export sheet CODE — a unit's self-scoring sheet (biểu tự "
-            "chấm điểm); /export ranking [department|commune] — the ranking per board."
+            "chấm điểm); /export ranking 1 — %(first)s; /export ranking 2 — %(second)s; or "
+            "tap below.",
+            first=board_name(ctx, "department"),
+            second=board_name(ctx, "commune"),
         ),
         buttons=(
             (Button(ctx.tr("📊 Ranking, every board"), "ex:ranking"),),

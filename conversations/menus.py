@@ -30,19 +30,18 @@ def _roles(roles: Sequence[RoleLike]) -> tuple[bool, bool, bool, bool]:
 
 
 def keyboard_for(roles: Sequence[RoleLike], tr: Translate) -> tuple[tuple[str, ...], ...]:
-    """The reply keyboard: big buttons for what this person can do."""
+    """The reply keyboard: big buttons for what this person can do, two to a row."""
     officer, leader, appraiser, admin = _roles(roles)
-    rows: list[tuple[str, ...]] = []
+    labels: list[str] = []
     if officer:
-        rows.append((tr("📝 Score"), tr("📊 Progress")))
-        rows.append((tr("📤 Submit"), tr("📅 Deadlines")))
-    elif leader or admin:
-        rows.append((tr("🏆 Rank"), tr("📊 Progress")))
-        rows.append((tr("📅 Deadlines"),))
-    elif appraiser:
-        rows.append((tr("🔍 Review"), tr("📅 Deadlines")))
-    else:
-        rows.append((tr("📅 Deadlines"),))
+        labels += ["📝 Score", "📊 Progress", "📤 Submit"]
+    if leader or admin:
+        labels += ["🏆 Rank", "📊 Progress"]
+    if appraiser or admin:
+        labels += ["🔍 Review"]
+    labels += ["📅 Deadlines"]
+    unique = [tr(label) for label in dict.fromkeys(labels)]
+    rows = [tuple(unique[i : i + 2]) for i in range(0, len(unique), 2)]
     rows.append((tr("❓ Help"), tr("🌐 Language")))
     return tuple(rows)
 
@@ -51,11 +50,13 @@ COMMAND_TEXTS = {
     "score": N_("Self-assess the criteria"),
     "progress": N_("Progress and missing criteria"),
     "submit": N_("Submit the self-assessment"),
+    "withdraw": N_("Withdraw the submission to correct it"),
     "evidence": N_("Evidence files"),
     "rank": N_("Preliminary score, rank, classification"),
     "export": N_("Excel files"),
     "review": N_("Appraisal queue"),
     "broadcast": N_("Send a notice to units"),
+    "publish": N_("Publish the results"),
     "access": N_("Who has access; revoke a role"),
     "deadlines": N_("The plan's deadlines"),
     "whoami": N_("My roles"),
@@ -69,13 +70,13 @@ def commands_for(roles: Sequence[RoleLike], tr: Translate) -> tuple[tuple[str, s
     officer, leader, appraiser, admin = _roles(roles)
     names: list[str] = []
     if officer:
-        names += ["score", "progress", "submit", "evidence"]
+        names += ["score", "progress", "submit", "withdraw", "evidence"]
     if leader:
         names += ["rank", "progress", "export", "evidence"]
     if appraiser:
         names += ["review"]
     if admin:
-        names += ["rank", "review", "broadcast", "access", "export"]
+        names += ["progress", "rank", "review", "broadcast", "publish", "access", "export"]
     names += ["deadlines", "whoami", "lang", "help"]
     unique = list(dict.fromkeys(names))
     return tuple((name, tr(COMMAND_TEXTS[name])) for name in unique)

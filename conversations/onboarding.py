@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from conversations import access
+from conversations import access, role_hints
 from conversations.context import Ctx
 from conversations.i18n import SUPPORTED
 from conversations.markup import fmt, join_lines
@@ -59,15 +59,10 @@ async def start(ctx: Ctx, code: str) -> None:
         await _redeem(ctx, code.strip())
         return
     if ctx.roles:
-        ctx.say(
-            ctx.tr(
-                "Welcome back, %(name)s! Tap 📝 Score to continue the self-assessment, or "
-                "❓ Help for everything else.",
-                name=ctx.person.full_name,
-            ),
-            keyboard=menu(ctx),
-            commands=commands(ctx),
-        )
+        lines: list[str] = [ctx.tr("Welcome back, %(name)s!", name=ctx.person.full_name)]
+        lines += role_hints.can_do(ctx)
+        lines.append(ctx.tr("❓ Help shows everything else."))
+        ctx.say(join_lines(lines), keyboard=menu(ctx), commands=commands(ctx))
         return
     ctx.say(
         ctx.tr(
@@ -170,15 +165,9 @@ def _welcome(ctx: Ctx, role: str, where: str) -> None:
         role=ctx.tr(ROLE_NAMES[role]),
         unit=where or ctx.tr("all units"),
     )
-    if role == "officer":
-        text += "\n\n" + ctx.tr(
-            "Tap 📝 Score to self-assess the criteria one by one. Your answers "
-            "are saved as you go; you can stop and continue any time."
-        )
-    elif role == "leader":
-        text += "\n\n" + ctx.tr(
-            "Use 📊 Progress to follow your unit and /rank for its preliminary score and rank."
-        )
+    hints = role_hints.can_do(ctx)
+    if hints:
+        text += "\n\n" + join_lines(hints)
     ctx.say(text, keyboard=menu(ctx), commands=commands(ctx))
 
 
@@ -239,6 +228,7 @@ async def set_language(ctx: Ctx, code: str) -> None:
         if code == "en"
         else ctx.tr("Đã chuyển sang tiếng Việt."),
         keyboard=menu(ctx),
+        commands=commands(ctx),  # the "/" menu's descriptions follow the language too
     )
 
 
@@ -251,9 +241,12 @@ async def help_text(ctx: Ctx) -> None:
             ctx.tr("/progress — what is done, missing, and points at risk"),
             ctx.tr("/submit — submit the unit's self-assessment; /withdraw — reopen it"),
         ]
+    if ctx.is_admin:
+        lines.append(ctx.tr("/progress — every unit's self-assessment progress"))
+    if ctx.unit_ids("leader"):
+        lines.append(ctx.tr("/progress — your unit's progress"))
     if ctx.unit_ids("leader") or ctx.is_admin:
         lines += [
-            ctx.tr("/progress — your unit's progress"),
             ctx.tr("/rank — preliminary index, rank and classification"),
             ctx.tr("/export — the unit's self-scoring sheet (Excel)"),
         ]

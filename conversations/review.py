@@ -21,12 +21,13 @@ from decimal import Decimal
 from conversations import assessment as A
 from conversations import frozen
 from conversations.context import Ctx, Notice
+from conversations.due_dates import EXAMPLE, parse_due
 from conversations.evidence_names import shown_name
 from conversations.i18n import th
 from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
-from conversations.walk import describe
-from scoring.answers import Answer, AnswerError, parse_date, parse_number, score_answer
+from conversations.walk import describe, rule_text
+from scoring.answers import Answer, AnswerError, parse_number, score_answer
 from scoring.catalog import CENT, Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
@@ -37,6 +38,7 @@ REVIEWABLE = ("submitted", "appraised")  # submission statuses whose items can b
 DONE = ("accepted", "adjusted")
 PSEUDO_FIELDS = ("bonus", "penalty")  # bonus/penalty items are assigned under these names
 MAX_COMMENT = 1000
+MIN_REASON = 5
 MAX_REPLY = 2000
 MAX_FILES = 10
 
@@ -204,6 +206,37 @@ def fields_of_period(catalogs: Iterable[Catalog], board: str | None) -> list[str
     return out
 
 
+PSEUDO_ALIASES = {
+    "thuong": "bonus",
+    "diem thuong": "bonus",
+    "tru": "penalty",
+    "diem tru": "penalty",
+}
+PSEUDO_WORDS = {"bonus": N_("bonus"), "penalty": N_("penalty")}
+
+
+def field_key_of(typed: str) -> str:
+    """What was typed for a field: its code, or "thưởng"/"trừ" (or bonus/penalty)."""
+    from scoring.answers import fold
+
+    return PSEUDO_ALIASES.get(fold(typed), typed)
+
+
+@dataclass(frozen=True)
+class FieldKeys:
+    """The fields one can assign, as a reader types them: "1, 2, …, thưởng, trừ" in Vietnamese."""
+
+    keys: tuple[str, ...]
+
+    def localized(self, locale: str) -> str:
+        from conversations.i18n import t
+
+        return ", ".join(t(locale, PSEUDO_WORDS[k]) if k in PSEUDO_WORDS else k for k in self.keys)
+
+    def __str__(self) -> str:
+        return ", ".join(self.keys)
+
+
 async def assign_appraiser(
     uow: UnitOfWork,
     year: int,
@@ -244,11 +277,12 @@ async def assign_appraiser(
     known = fields_of_period(catalogs, board)
     if not catalogs:
         raise AssignError(N_("there is no criteria set for %(year)s yet"), year=year)
+    field_code = field_key_of(field_code)
     if field_code not in known:
         raise AssignError(
             N_("unknown field %(field)s (fields: %(known)s)"),
             field=field_code,
-            known=", ".join(known),
+            known=FieldKeys(tuple(known)),
         )
     if not await uow.people.has_role(person, "appraiser"):
         await uow.people.grant(person, "appraiser", None, by)
@@ -373,7 +407,9 @@ async def start_cmd(ctx: Ctx, args: str = "") -> None:
         await status(ctx)
         return
     if words and words[0].lower() == "assign":
-        await _assign_cmd(ctx, words[1:])
+        from conversations.review_assign import assign_cmd
+
+        await assign_cmd(ctx, words[1:])
         return
     if not (ctx.is_admin or ctx.has_role("appraiser")):
         ctx.say(
@@ -419,7 +455,7 @@ async def show_queue(ctx: Ctx) -> None:
         ctx.say(
             ctx.tr(
                 "You have not been assigned any field to appraise in %(year)s yet. Phòng Nội "
-                "vụ assigns fields with “parbot appraiser assign”.",
+                "vụ assigns fields in the chat with /review assign; you will be told here.",
                 year=period.year,
             )
         )
@@ -547,8 +583,8 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     fcode = uf.catalog.field_of(item.code)
     fitem = uf.catalog.item(fcode) if fcode else None
     if fitem is not None:
-        lines.append(fmt("<i>%(code)s. %(title)s</i>", code=fitem.code, title=fitem.title))
-    lines.append(fmt("<b>%(code)s · %(title)s</b>", code=item.code, title=item.title))
+        lines.append(fmt("<i>%(code)s. %(title)s</i>", code=fitem.code, title=ctx.title(fitem)))
+    lines.append(fmt("<b>%(code)s · %(title)s</b>", code=item.code, title=ctx.title(item)))
     pts, applicable = uf.self_points(item)
     answer = uf.answer(item.code)
     if answer is None:
@@ -560,6 +596,9 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     lines.append(
         ctx.tr("Max points: %(max)s · self-score: %(self)s", max=ctx.num(item.max), self=self_text)
     )
+    if item.rule or item.answer is not None:
+        rule = item.rule or rule_text(ctx, item)
+        lines.append(ctx.tr("📏 Rule: %(rule)s", rule=esc(_clip(rule, 500))))
     if answer is not None:
         lines.append(ctx.tr("Declared: %(value)s", value=esc(describe(ctx, item, answer))))
     if item.evidence:
@@ -591,11 +630,13 @@ def _verdict_line(ctx: Ctx, uf: UnitFile, item: Item) -> str:
         return ctx.tr("Appraisal: not yet.")
     if ap.status in DONE:
         if ap.status == "adjusted":
-            text = ctx.tr("Appraisal: ✏️ set to %(points)s points.", points=ctx.num(ap.points))
+            text = ctx.tr("Appraisal: ✏️ set to %(points)s.", points=ctx.points(ap.points))
+            if ap.comment:
+                text += " " + ctx.tr("Reason: %(reason)s", reason=esc(_clip(ap.comment, 300)))
         elif ap.points is None:
             text = ctx.tr("Appraisal: ✅ accepted (not applicable).")
         else:
-            text = ctx.tr("Appraisal: ✅ accepted, %(points)s points.", points=ctx.num(ap.points))
+            text = ctx.tr("Appraisal: ✅ accepted, %(points)s.", points=ctx.points(ap.points))
         if state == "returned":
             text += "\n" + ctx.tr(
                 "🔄 The unit changed its answer after this verdict; please look again."
@@ -725,7 +766,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
                 "e.g. %(example)s.",
                 unit=esc(uf.unit.name),
                 code=item.code,
-                example=_today(ctx).strftime("%d/%m/%Y"),
+                example=due_example(ctx),
             )
         )
     elif action == "files":
@@ -763,16 +804,19 @@ async def _write(
     points: Decimal | None,
     comment: str | None = None,
     due: date | None = None,
+    reason: str | None = None,
 ) -> m.Appraisal:
+    """``reason``: why the points differ from the self-score, kept in the history and shown
+    on the card (it is the verdict's comment)."""
     row = await ctx.uow.appraisals.set_appraisal(
         uf.unit.id,
         uf.item_id(item.code),
         status,
         points,
-        comment,
+        reason if reason is not None else comment,
         due,
         ctx.person,
-        reason="chat",
+        reason=f"chat: {reason}" if reason else "chat",
         at=ctx.now,
     )
     uf.appraisals[item.code] = row
@@ -828,7 +872,7 @@ def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     mode = str(ctx.state.get("mode") or "")
-    if mode not in ("rv_points", "rv_due", "rv_comment", "rv_reply"):
+    if mode not in ("rv_points", "rv_reason", "rv_due", "rv_comment", "rv_reply"):
         return False
     unit_id, item_id = ctx.state.get("rv_unit"), ctx.state.get("rv_item")
     if not isinstance(unit_id, int) or not isinstance(item_id, int):
@@ -849,6 +893,8 @@ async def on_text(ctx: Ctx, text: str) -> bool:
         return True
     if mode == "rv_points":
         await _typed_points(ctx, uf, item, text)
+    elif mode == "rv_reason":
+        await _typed_reason(ctx, uf, item, text)
     elif mode == "rv_due":
         _typed_due(ctx, uf, item, text)
     else:
@@ -857,9 +903,12 @@ async def on_text(ctx: Ctx, text: str) -> bool:
 
 
 async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+    """Points, optionally followed by the reason ("1,5 thiếu quyết định phê duyệt")."""
     step = _step(item)
+    number, _, reason = text.strip().partition(" ")
+    reason = reason.strip()[:MAX_COMMENT]
     try:
-        value = parse_number(text)
+        value = parse_number(number)
         if value < 0 or value > item.max:
             raise AnswerError(N_("points must be between 0 and %(max)s"), max=item.max)
         if value % step != 0:
@@ -881,27 +930,50 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     value = value.quantize(CENT)
     pts, applicable = uf.self_points(item)
     same = applicable and value == (pts or Decimal(0))
-    await _write(ctx, uf, item, "accepted" if same else "adjusted", value)
+    if not same and len(reason) < MIN_REASON:
+        ctx.state.update(mode="rv_reason", rv_points=str(value))
+        ctx.say(
+            ctx.tr(
+                "Why %(points)s instead of the self-score %(self)s? Write the reason in one "
+                "message; it is kept in the appraisal history.",
+                points=ctx.num(value),
+                self=ctx.num(pts) if applicable else ctx.tr("not applicable"),
+            )
+        )
+        return
+    await _write(ctx, uf, item, "accepted" if same else "adjusted", value, reason=reason or None)
     ctx.state["mode"] = None
     await _next(
         ctx,
         uf,
         item,
-        ctx.tr("✏️ %(code)s: %(points)s points.", code=item.code, points=ctx.num(value)),
+        ctx.tr("✏️ %(code)s: %(points)s.", code=item.code, points=ctx.points(value)),
     )
+
+
+def due_example(ctx: Ctx) -> str:
+    """One example, in the one short form every prompt shows: "15/12 or thứ sáu tuần sau"."""
+    return ctx.tr("%(date)s or “thứ sáu tuần sau”", date=EXAMPLE)
+
+
+async def _typed_reason(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+    """The reason for points other than the self-score: written with them, into the history."""
+    points = str(ctx.state.get("rv_points") or "")
+    if len(text.strip()) < MIN_REASON:
+        ctx.say(ctx.tr("Please write the reason in a few words (at least 5 characters)."))
+        return
+    ctx.state.pop("rv_points", None)
+    await _typed_points(ctx, uf, item, f"{points} {text.strip()}")
 
 
 def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     try:
-        due = parse_date(text)
+        due = parse_due(text, _today(ctx))
     except AnswerError as err:
         ctx.say(
             ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params))
             + "\n"
-            + ctx.tr(
-                "Type the due date as dd/mm/yyyy, e.g. %(example)s.",
-                example=_today(ctx).strftime("%d/%m/%Y"),
-            )
+            + ctx.tr("Type the due date, e.g. %(example)s.", example=due_example(ctx))
         )
         return
     today = _today(ctx)
@@ -950,12 +1022,7 @@ async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
         due = date.fromisoformat(str(ctx.state.get("rv_due")))
     except ValueError:
         ctx.state["mode"] = "rv_due"
-        ctx.say(
-            ctx.tr(
-                "Type the due date as dd/mm/yyyy, e.g. %(example)s.",
-                example=_today(ctx).strftime("%d/%m/%Y"),
-            )
-        )
+        ctx.say(ctx.tr("Type the due date, e.g. %(example)s.", example=due_example(ctx)))
         return
     row = await _write(ctx, uf, item, "more_evidence", None, comment, due)
     ctx.state.pop("rv_due", None)
@@ -1123,6 +1190,7 @@ async def status(ctx: Ctx) -> None:
         if uf is not None:
             files[u.id] = uf
     lines: list[str] = [ctx.tr("<b>Appraisal progress %(year)s</b>", year=period.year)]
+    cats = list({id(uf.catalog): uf.catalog for uf in files.values()}.values())
     if period.published_at is not None:
         lines.append(ctx.tr("Results published; appraisals are closed."))
     people = await ctx.uow.people.with_role("appraiser") if ctx.is_admin else [ctx.person]
@@ -1149,7 +1217,8 @@ async def status(ctx: Ctx) -> None:
                 c[k] += v
             uf.scope = None
         what = "; ".join(
-            f"{', '.join(sorted(fs))} ({_board_short(ctx, b)})"
+            f"{', '.join(field_title(cats, f, ctx.locale) for f in sorted(fs))} "
+            f"({_board_short(ctx, b)})"
             for b, fs in sorted(scopes.items(), key=lambda kv: str(kv[0]))
         )
         total = sum(c.values())
@@ -1170,11 +1239,12 @@ async def status(ctx: Ctx) -> None:
             lines.append(ctx.tr("No appraiser has been assigned a field yet."))
         gaps = []
         for b, have in covered.items():
-            cats = {id(uf.catalog): uf.catalog for uf in files.values() if uf.unit.board == b}
-            wanted = fields_of_period(cats.values(), None)
+            on_board = {id(uf.catalog): uf.catalog for uf in files.values() if uf.unit.board == b}
+            wanted = fields_of_period(on_board.values(), None)
             missing = [f for f in wanted if f not in have]
             if missing:
-                gaps.append(f"{_board_short(ctx, b)}: {', '.join(missing)}")
+                named = ", ".join(field_title(on_board.values(), f, ctx.locale) for f in missing)
+                gaps.append(f"{_board_short(ctx, b)}: {named}")
         if gaps:
             lines.append(ctx.tr("⚠️ Fields nobody appraises: %(gaps)s", gaps=esc("; ".join(gaps))))
         lines.append("")
@@ -1223,46 +1293,10 @@ def _board_short(ctx: Ctx, board: str | None) -> str:
     return {"department": ctx.tr("departments"), "commune": ctx.tr("communes")}.get(board, board)
 
 
-async def _assign_cmd(ctx: Ctx, words: list[str]) -> None:
-    if not ctx.is_admin:
-        ctx.say(ctx.tr("Only Phòng Nội vụ can assign appraisers."))
-        return
-    usage = ctx.tr(
-        "Usage: /review assign TELEGRAM_ID FIELD [department|commune], e.g. /review assign "
-        "123456789 2 commune"
-    )
-    if len(words) not in (2, 3):
-        ctx.say(usage)
-        return
-    try:
-        tg = int(words[0])
-    except ValueError:
-        ctx.say(usage)
-        return
-    board = A.parse_board(words[2]) if len(words) == 3 else None
-    if len(words) == 3 and board is None:
-        ctx.say(usage)
-        return
-    period = await ctx.uow.periods.latest()
-    if period is None:
-        ctx.say(ctx.tr("No assessment period has been set up yet."))
-        return
-    try:
-        person, _ = await assign_appraiser(
-            ctx.uow, period.year, words[1], board, telegram_id=tg, by=ctx.person
-        )
-    except (AssignError, A.NotFound) as err:
-        ctx.say(ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params)))
-        return
-    ctx.say(
-        ctx.tr(
-            "✅ %(name)s now appraises field %(field)s (%(board)s) in %(year)s.",
-            name=esc(person.full_name),
-            field=words[1],
-            board=_board_short(ctx, board),
-            year=period.year,
-        )
-    )
+def field_title(catalogs: Iterable[Catalog], key: str, locale: str) -> str:
+    from conversations.review_assign import field_title as title
+
+    return title(catalogs, key, locale)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from conversations import onboarding, submission, walk
+from conversations import onboarding, role_hints, submission, walk
 from conversations.context import Ctx
 
 MAX_INPUT = 4000
@@ -86,6 +86,12 @@ async def command(ctx: Ctx, name: str, args: str) -> None:
     elif name == "cancel":
         ctx.state["mode"] = None
         ctx.say(ctx.tr("Stopped. Your saved answers are kept."), keyboard=onboarding.menu(ctx))
+    elif _not_theirs(ctx, name, args):
+        role_hints.refuse(ctx, name)
+    elif name == "progress" and ctx.is_admin and not ctx.unit_ids("officer", "leader"):
+        from conversations.board_progress import board_progress
+
+        await board_progress(ctx)
     elif name in ("score", "chamdiem"):
         await walk.start(ctx, args.strip() or None)
     elif name == "go" and args.strip():
@@ -107,6 +113,17 @@ async def command(ctx: Ctx, name: str, args: str) -> None:
             ),
             keyboard=onboarding.menu(ctx),
         )
+
+
+def _not_theirs(ctx: Ctx, name: str, args: str) -> bool:
+    """A registered person asking for an officer's command their roles do not include."""
+    if not ctx.roles or name not in role_hints.ONLY_OFFICERS:
+        return False
+    if name == "progress":
+        return not ctx.is_admin and not ctx.unit_ids("officer", "leader")
+    if name == "go" and not args.strip():
+        return False
+    return not ctx.unit_ids("officer")
 
 
 async def _callback(ctx: Ctx, data: str) -> None:
@@ -154,13 +171,17 @@ async def _text(ctx: Ctx, text: str) -> None:
 
     if await deadlines.maybe_answer(ctx, text):
         return
-    ctx.say(
-        ctx.tr(
+    if ctx.unit_ids("officer"):
+        text = ctx.tr(
             "I did not understand that. Tap 📝 Score to continue the self-assessment, ask "
             "about a deadline (e.g. “hạn nộp báo cáo?”), or type /help."
-        ),
-        keyboard=onboarding.menu(ctx),
-    )
+        )
+    else:
+        text = ctx.tr(
+            "I did not understand that. Ask about a deadline (e.g. “hạn nộp báo cáo?”), or "
+            "type /help to see what you can do."
+        )
+    ctx.say(text, keyboard=onboarding.menu(ctx))
 
 
 async def _file(ctx: Ctx) -> None:

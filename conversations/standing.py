@@ -85,6 +85,10 @@ async def rank(ctx: Ctx, args: str = "") -> None:
                 )
             )
             return
+        from conversations import role_hints
+
+        if role_hints.refuse_with(ctx, role_hints.RANK_IS_FOR):
+            return
         ctx.say(
             ctx.tr(
                 "/rank is for leaders of a unit. Open the invite link from Phòng Nội vụ to join."

@@ -38,7 +38,9 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     for f in view.catalog.fields:
         leaves = [x for x in f.leaves() if not x.is_survey]
         if not leaves:
-            lines.append(ctx.tr("%(code)s. %(title)s: survey only", code=f.code, title=f.title))
+            lines.append(
+                ctx.tr("%(code)s. %(title)s: survey only", code=f.code, title=ctx.title(f))
+            )
             continue
         done = sum(1 for x in leaves if x.code in view.answers)
         pts = sum((view.answers[x.code].points or 0 for x in leaves if x.code in view.answers), 0)
@@ -49,7 +51,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
                 "%(mark)s %(code)s. %(title)s: %(done)s/%(of)s · %(points)s/%(max)s",
                 mark=mark,
                 code=f.code,
-                title=f.title[:38],
+                title=ctx.title(f)[:38],
                 done=done,
                 of=len(leaves),
                 points=ctx.num(pts),

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from scoring.catalog import CENT, ZERO, Item
+from scoring.catalog import CENT, ZERO, Item, Option
 from scoring.i18n import N_
 
 MAX_NUMBER = Decimal("1000000000")
@@ -27,6 +27,23 @@ class AnswerError(ValueError):
         self.message = message
         self.params = params
         super().__init__(message % params if params else message)
+
+
+@dataclass(frozen=True)
+class OptionList:
+    """The options of a choice, as a message names them: by number and label ("1 Đạt, 2 Chưa
+    đạt"), never by their internal ids; :meth:`localized` gives the English labels."""
+
+    options: tuple[Option, ...]
+
+    def localized(self, locale: str) -> str:
+        def label(o: Option) -> str:
+            return o.label_en if locale == "en" and o.label_en else o.label
+
+        return ", ".join(f"{i} {label(o)}" for i, o in enumerate(self.options, start=1))
+
+    def __str__(self) -> str:
+        return self.localized("vi")
 
 
 @dataclass(frozen=True)
@@ -163,7 +180,7 @@ def parse_answer(item: Item, text: str) -> Answer:
                 o.label_en and folded == fold(o.label_en)
             ):
                 return Answer(na=True) if o.na else Answer(option=o.id)
-        choices = ", ".join(o.id for o in spec.options)
+        choices = OptionList(spec.options)
         raise AnswerError(
             N_("'%(text)s' is not one of the choices (%(choices)s)"),
             text=_clip(text),

@@ -82,7 +82,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "/score":                              ("·",   "Y",   "·",   "·",   "·"),
     "/chamdiem":                           ("·",   "Y",   "·",   "·",   "·"),
     "/go 4.1":                             ("·",   "Y",   "·",   "·",   "·"),
-    "/progress":                           ("·",   "Y",   "Y",   "·",   "·"),
+    "/progress":                           ("·",   "Y",   "Y",   "·",   "Y"),
     "/submit":                             ("·",   "Y",   "·",   "·",   "·"),
     "/withdraw":                           ("·",   "Y",   "·",   "·",   "·"),
     "/rank":                               ("·",   "·",   "Y",   "·",   "Y"),
@@ -134,6 +134,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "bc:send:<nonce>":                     ("·",   "·",   "·",   "·",   "Y"),
     "bc:cancel":                           ("·",   "·",   "·",   "·",   "Y"),
     "bc:report:<notice>":                  ("·",   "·",   "·",   "·",   "Y"),
+    "bc:remind:<notice>":                  ("·",   "·",   "·",   "·",   "Y"),
     "ack:<notice>":                        ("·",   "Y",   "Y",   "·",   "·"),
     # ---- appraisal buttons (every unit has submitted)
     "rv:q":                                ("·",   "·",   "·",   "Y",   "Y"),
@@ -172,6 +173,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "typed section in mode ev_section":    ("··",  "Y·",  "··",  "··",  "··"),
     "typed notice in mode bc_text":        ("·",   "·",   "·",   "·",   "Y"),
     "typed points in mode rv_points":      ("···", "···", "···", "YY·", "YYY"),
+    "typed reason in mode rv_reason":      ("···", "···", "···", "YY·", "YYY"),
     "typed points, item in field 4":       ("··",  "··",  "··",  "··",  "YY"),
     "typed comment in mode rv_comment":    ("···", "···", "···", "YY·", "YYY"),
     "typed reply in mode rv_reply":        ("··",  "Y·",  "··",  "··",  "··"),
@@ -219,6 +221,7 @@ WRITES = {
     "typed code in mode ev_pick",
     "typed section in mode ev_section",
     "typed points in mode rv_points",
+    "typed reason in mode rv_reason",
     "typed points, item in field 4",
     "typed comment in mode rv_comment",
     "typed reply in mode rv_reply",
@@ -1248,6 +1251,11 @@ ROWS: dict[str, Row] = {
         act=lambda c: c.actor.press(f"bc:report:{c.world.broadcast_id}"),
         effect=lambda c: f"bc:report:{c.world.broadcast_id}" in c.buttons,
     ),
+    "bc:remind:<notice>": Row(
+        "cb:bc",
+        act=lambda c: c.actor.press(f"bc:remind:{c.world.broadcast_id}"),
+        effect=lambda c: any(":remind:" in r["key"] for r in c.rows("outbox")),
+    ),
     "ack:<notice>": Row(
         "cb:ack",
         act=lambda c: c.actor.press(f"ack:{c.world.broadcast_id}"),
@@ -1380,13 +1388,19 @@ ROWS: dict[str, Row] = {
     "typed points in mode rv_points": Row(
         "mode:rv",
         setup=_rv_state("rv_points"),
-        act=lambda c: c.actor.type("0"),
+        act=lambda c: c.actor.type("0 thiếu quyết định phê duyệt"),
+        effect=lambda c: bool(c.rows("appraisals", unit_id=c.uid, item_id=c.item(IN_FIELD))),
+    ),
+    "typed reason in mode rv_reason": Row(
+        "mode:rv",
+        setup=_rv_state("rv_reason", rv_points="0"),
+        act=lambda c: c.actor.type("Thiếu quyết định phê duyệt kế hoạch"),
         effect=lambda c: bool(c.rows("appraisals", unit_id=c.uid, item_id=c.item(IN_FIELD))),
     ),
     "typed points, item in field 4": Row(
         "mode:rv",
         setup=_rv_state("rv_points", OUT_FIELD),
-        act=lambda c: c.actor.type("0"),
+        act=lambda c: c.actor.type("0 thiếu quyết định phê duyệt"),
         effect=lambda c: bool(c.rows("appraisals", unit_id=c.uid, item_id=c.item(OUT_FIELD))),
     ),
     "typed comment in mode rv_comment": Row(

@@ -102,6 +102,8 @@ async def test_broadcast_to_all_with_429s_403s_receipts_and_live_report(stack):
     assert "• Đã chặn bot — UBND xã Canh Hiệp" in report
     assert "• Chưa bấm Start — UBND xã Canh Hiệp" in report
     assert "Units with no acknowledgement yet (2): Phòng Tư pháp, UBND xã Canh Hiệp" in report
+    # …and who, by name, so Nội vụ can remind exactly them (issue 16, finding 10)
+    assert "⏳ Not acknowledged yet (3):" in report and "• Hùng — UBND xã Canh Thuận" in report
 
     for name in reachable:  # exactly one notice each, whatever the 429s
         assert ok_sends(stack, chats[name].user_id, "Họp giao ban") == 1

@@ -4,7 +4,6 @@ Excel export — through the Bot API emulator, for aiogram and python-telegram-b
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
 
 from openpyxl import load_workbook
 from PIL import Image
@@ -74,19 +73,22 @@ async def test_appraisal_round_trip_with_more_evidence(stack):
     admin = await join(stack, 7801, None, "admin", "Chị Hoa")
     officer = await join(stack, 7802, "X01", "officer", "Lan")
     appraiser = await join(stack, 7803, None, "appraiser", "Anh Tư")
-    await admin.send("/review assign 7803 1 commune", expect="now appraises field 1")
+    await admin.send("/review assign 7803 1 commune", expect="now appraises 1. Direction")
+    told = await stack.emu.wait_for_text(7803, "asked you to appraise 1. Direction", 20, since=0)
+    assert "/review" in told.plain
     await appraiser.send("/review", expect="No unit has submitted")
     await officer.send("/submit", expect="Submit the self-assessment")
     await officer.press("✅ Confirm and submit", expect="Submitted")
     await appraiser.send("/review", expect="8 to appraise")
     card = await appraiser.press("X01 · UBND xã Canh Thuận (8)", expect="1.1.1.a ·")
-    assert "self-score: 0.5" in card.plain
+    assert "self-score: 0.5" in card.plain and "📏 Rule:" in card.plain
     await appraiser.press("✅ Accept (0.5)", expect="1.1.1.b ·")
     await appraiser.press("✏️ Set points", expect="Type the appraised points")
-    await appraiser.send("0,25", expect="1.1.1.b: 0.25 points")
-    await appraiser.press("📎 Ask for more evidence", expect="By when")
-    due = date.today() + timedelta(days=7)
-    await appraiser.send(due.strftime("%d/%m/%Y"), expect="Now write what is missing")
+    await appraiser.send("0,25", expect="Why 0.25 instead of the self-score 0.5?")
+    await appraiser.send("Kế hoạch thiếu phân công", expect="1.1.1.b: 0.25 points")
+    rec = await appraiser.press("📎 Ask for more evidence", expect="By when")
+    assert "e.g. 15/12 or “thứ sáu tuần sau”" in rec.plain
+    await appraiser.send("thứ sáu tuần sau", expect="Now write what is missing")
     await appraiser.send("Thiếu báo cáo tỷ lệ hoàn thành", expect="Asked UBND xã Canh Thuận")
     notice = await stack.emu.wait_for_text(
         officer.user_id, "asks UBND xã Canh Thuận for more evidence", 20
@@ -117,7 +119,7 @@ async def test_appraisal_round_trip_with_more_evidence(stack):
     x01 = await standing(stack, "X01")
     assert x01.result == pair[1].summary()  # /rank's figures follow the appraisal
     await admin.send("/review status", expect="Appraisal progress 2024")
-    assert "Anh Tư — fields 1 (communes): 3/8 appraised" in admin.last.plain
+    assert "Anh Tư — fields 1. Direction and management of PAR (communes): 3/8" in admin.last.plain
 
 
 async def test_publication_changes_what_leaders_see_and_sheet_export(stack):
@@ -148,7 +150,7 @@ async def test_a_published_period_refuses_chat_edits_until_an_admin_unpublishes(
     officer = await join(stack, 7951, "X03", "officer", "Lan")
     admin = await join(stack, 7952, None, "admin", "Chị Hoa")
     appraiser = await join(stack, 7953, None, "appraiser", "Anh Tư")
-    await admin.send("/review assign 7953 4 commune", expect="now appraises field 4")
+    await admin.send("/review assign 7953 4 commune", expect="now appraises 4. Reform")
     await admin.send("/publish", expect="Not submitted: X01, X02, X03, X04")
     await admin.press("✖ Cancel", expect="Not published")
     await admin.send("/publish", expect="type the year 2024")

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from conversations import assessment as A
+from storage import models as m
 from tests.results.helpers import (
     CAT,
     PHONG,
@@ -141,6 +143,20 @@ def test_appraiser_assignment_by_telegram_id_and_invite(cli, board, db_url):
         "appraiser", "assign", "--invite", code, "--period", "2024", "--field", "bonus"
     ).output
     assert "Chị Ba appraises field bonus (all boards)" in out
+
+    async def told(uow):  # each appraiser is told, with the menu of their new role
+        rows = await uow.session.execute(
+            select(m.OutboxMessage).where(m.OutboxMessage.key.like("rv:assign:%"))
+        )
+        return [(r.chat_id, r.payload) for r in rows.scalars()]
+
+    notices = with_db(db_url, told)
+    assert sorted(chat for chat, _ in notices) == [555, 556]  # the repeat is not told again
+    for _, payload in notices:
+        assert "/review" in payload["text"] and "review" in dict(payload["commands"])
+    texts = sorted(p["text"] for _, p in notices)  # in PARBOT_LOCALE (English here)
+    assert "appraise 2. Institutional reform (Board 2: communes)" in texts[0]
+    assert "appraise Bonus points (all boards)" in texts[1]
     listing = cli("appraiser", "list", "--period", "2024").output
     assert "Anh Tư (555): 2 · commune" in listing and "Chị Ba (556): bonus · all boards" in listing
     bad = cli(

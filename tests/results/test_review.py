@@ -42,7 +42,7 @@ async def setup(db, user):
     officer = await user(8002, "X02", "officer", "Lan")
     appraiser = await user(8001, None, "appraiser", "Anh Tư")
     await admin.send("/review assign 8001 1 commune")
-    assert "now appraises field 1" in admin.text, admin.text
+    assert "now appraises 1. Direction and management of PAR" in admin.text, admin.text
     await submit(db, "X02")
     return admin, officer, appraiser
 
@@ -55,6 +55,7 @@ async def test_appraisal_round_trip_with_more_evidence(db, user, clock, config):
     await appraiser.press("X02")
     card = appraiser.text
     assert "<b>1.1.1.a ·" in card and "self-score: 0.5" in card and "Declared:" in card
+    assert "📏 Rule:" in card  # how the item is scored, next to what was declared
     assert "No evidence files." in card and "8 left to appraise here" in card
     await appraiser.press("✅ Accept (0.5)")
     assert "1.1.1.a accepted: 0.5" in appraiser.text and "<b>1.1.1.b ·" in appraiser.text
@@ -67,16 +68,22 @@ async def test_appraisal_round_trip_with_more_evidence(db, user, clock, config):
     ):
         await appraiser.send(bad)
         assert why in appraiser.text and "Nothing was changed" in appraiser.text, appraiser.text
-    await appraiser.send("0,25")
+    await appraiser.send("0,25")  # other than the self-score: a reason first
+    assert "Why 0.25 instead of the self-score 0.5?" in appraiser.text, appraiser.text
+    assert "1.1.1.b" not in (await appraisal_rows(db, "X02"))
+    await appraiser.send("ok")
+    assert "at least 5 characters" in appraiser.text
+    await appraiser.send("Kế hoạch ban hành thiếu phân công")
     assert "1.1.1.b: 0.25 points" in appraiser.text and "<b>1.1.2 ·" in appraiser.text
     # ask for more evidence on 1.1.2
     await appraiser.press("Ask for more evidence")
+    assert "e.g. 15/12 or “thứ sáu tuần sau”" in appraiser.text  # one example, one format
     await appraiser.send("32/13/2024")
     assert "'32/13/2024' is not a real date." in appraiser.text
     await appraiser.send("1/1/2020")
     assert "has already passed" in appraiser.text
     due = (clock.now + timedelta(days=10)).date()
-    await appraiser.send(due.strftime("%d/%m/%Y"))
+    await appraiser.send(f"{due.day}/{due.month}")  # day/month: the next such day
     assert "Now write what is missing" in appraiser.text
     await appraiser.send("x")
     assert "at least 5 characters" in appraiser.text
@@ -86,6 +93,11 @@ async def test_appraisal_round_trip_with_more_evidence(db, user, clock, config):
     rows = await appraisal_rows(db, "X02")
     assert rows["1.1.2"].status == "more_evidence" and rows["1.1.2"].due_date == due
     assert rows["1.1.1.a"].points == Decimal("0.5") and rows["1.1.1.b"].status == "adjusted"
+    assert rows["1.1.1.b"].comment == "Kế hoạch ban hành thiếu phân công"
+    async with db.uow() as uow:
+        unit = await uow.units.get_by_code((await uow.periods.get_by_year(2024)).id, "X02")
+        history = await uow.answers.history(unit.id)
+    assert any(h.reason == "chat: Kế hoạch ban hành thiếu phân công" for h in history)
     notices = {k: v for k, v in (await outbox(db)).items() if k.startswith("rv:more:")}
     [payload] = notices.values()
     assert "Thiếu danh sách nhiệm vụ được giao" in payload["text"]
@@ -124,14 +136,16 @@ async def test_appraisal_round_trip_with_more_evidence(db, user, clock, config):
     await appraiser.press("Set points")
     await appraiser.send("1.1")
     assert "multiple of 0.25" in appraiser.text
-    await appraiser.send("1,25")
+    await appraiser.send("1,25 đã đối chiếu hồ sơ")  # points and reason in one message
     assert (await appraisal_rows(db, "X02"))["1.5.2"].points == Decimal("1.25")
     # progress for the admin
     await admin.send("/review status")
     text = admin.text
-    assert "Anh Tư — fields 1 (communes): 4/8 appraised" in text, text
+    assert "Anh Tư — fields 1. Direction and management of PAR (communes): 4/8 appraised" in text
     assert "X02 UBND xã Canh Hiệp (submitted): 4/" in text
-    assert "Fields nobody appraises: communes: 2, 3, 4, 5, 6, 7, 8, bonus, penalty" in text
+    # fields by their titles, never by internal keys ("8, bonus, penalty")
+    assert "Fields nobody appraises: communes: 2. Institutional reform, " in text, text
+    assert "Bonus points, Penalty points" in text and "bonus" not in text
 
 
 async def test_not_applicable_answers_stay_out_of_the_max_when_accepted(db, user):
