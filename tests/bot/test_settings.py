@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.settings import SettingsError, load_settings
+
+REPO = str(Path(__file__).resolve().parents[2])  # this checkout's code, not the installed one
 
 
 @pytest.mark.parametrize(
@@ -41,7 +44,12 @@ def test_defaults_and_bot_api_urls(tmp_path, monkeypatch):
 
 
 def test_invalid_setting_stops_the_cli_with_exit_code_2(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "PARBOT_TIMEZONE": "Nowhere/Land", "HOME": str(tmp_path)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PARBOT_TIMEZONE": "Nowhere/Land",
+        "HOME": str(tmp_path),
+        "PYTHONPATH": REPO,
+    }
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "rank", "--period", "2024"],
         env=env,
@@ -54,7 +62,7 @@ def test_invalid_setting_stops_the_cli_with_exit_code_2(tmp_path):
 
 
 def test_run_without_token_points_to_the_demo(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": REPO}
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "run"],
         env=env,
