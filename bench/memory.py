@@ -26,6 +26,10 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the child process stays light: bench.common is imported by run() only
+    from bench.common import Config, Table
 
 MB = 1024  # kB per MB
 
@@ -99,7 +103,7 @@ def child(db_url: str, runtime: str, mode: str) -> None:
     asyncio.run(main())
 
 
-async def run(cfg):  # type: ignore[no-untyped-def]
+async def run(cfg: Config) -> list[Table]:
     from bench.common import Row, Table, say
     from bench.ranking import ranking_db
 

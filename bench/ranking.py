@@ -45,6 +45,9 @@ from storage import models as m
 from storage.db import make_engine, make_sessionmaker
 from storage.uow import UnitOfWork
 
+# Core (not ORM) bulk inserts of answer rows: the table itself, typed as a Table
+ANSWERS = m.Base.metadata.tables[m.Answer.__tablename__]
+
 YEAR = 2024
 FIELDS = 8
 LEAVES_PER_FIELD = 15
@@ -170,11 +173,11 @@ async def seed_ranking_db(url: str, units: int, *, chunk: int = 20_000) -> Catal
                 )
                 if len(batch) >= chunk:
                     async with UnitOfWork(sm) as uow:
-                        await uow.session.execute(insert(m.Answer.__table__), batch)
+                        await uow.session.execute(insert(ANSWERS), batch)
                     batch = []
         if batch:
             async with UnitOfWork(sm) as uow:
-                await uow.session.execute(insert(m.Answer.__table__), batch)
+                await uow.session.execute(insert(ANSWERS), batch)
         async with engine.connect() as conn:
             await conn.execute(text("ANALYZE"))
     finally:

@@ -115,6 +115,11 @@ def _apology(record: Record) -> bool:
     return any(a in (record.plain or "") for a in APOLOGIES)
 
 
+def _or_apology(match: Match) -> Match:
+    """The step's expected reply, or an apology (which the walk then counts as a problem)."""
+    return lambda r: match(r) or _apology(r)
+
+
 async def _walk(
     emu: BotApiEmulator,
     tap: BotMessageTap,
@@ -123,7 +128,7 @@ async def _walk(
     out: PhaseResult,
 ) -> None:
     for n, step in enumerate(steps):
-        fut = tap.expect(uid, lambda r, m=step.match: m(r) or _apology(r))
+        fut = tap.expect(uid, _or_apology(step.match))
         if step.kind == "press":
             data = step.text
             if data == "a:":

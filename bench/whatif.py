@@ -32,8 +32,9 @@ def pin_responses() -> int:
         if isinstance(obj, type) and issubclass(obj, TelegramMethod) and obj is not TelegramMethod:
             returning = getattr(obj, "__returning__", None)
             if returning is not None:
+                generic: Any = Response  # parametrised at run time by a value, not a type
                 try:
-                    _PINNED.append(Response[returning])  # type: ignore[index]
+                    _PINNED.append(generic[returning])
                 except TypeError:
                     continue
     return len(_PINNED)
@@ -51,8 +52,8 @@ def sqlite_one_connection() -> None:
             kwargs.setdefault("max_overflow", 0)
         return original(url, **kwargs)
 
-    db.make_engine = make_engine  # type: ignore[assignment]
-    bot.app.make_engine = make_engine  # type: ignore[attr-defined]
+    db.make_engine = make_engine
+    bot.app.make_engine = make_engine  # type: ignore[attr-defined]  # the name bot.app imported
 
 
 def apply(names: list[str]) -> None:

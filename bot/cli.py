@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 import click
 
 from bot.app import Database, open_database
-from bot.runtime import demo_command, run_command
+from bot.cli_demo import demo_command
+from bot.runtime import run_command
 from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
 from conversations import yearover as Y

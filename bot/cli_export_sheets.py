@@ -12,28 +12,23 @@ from conversations import sheets
 from conversations.i18n import t
 
 
-def _cli():  # type: ignore[no-untyped-def]
-    from bot import cli  # imported late: bot.cli loads the export group while it loads
-
-    return cli
-
-
 @click.command("sheet", help="Biểu tự chấm điểm của một đơn vị (Excel) / a unit's score sheet.")
 @click.option("--unit", "unit_code", required=True, help="Mã đơn vị / unit code.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
 def export_sheet(unit_code: str, year: int, out: str) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
 
     async def go(db: Any) -> Path:
         async with db.uow() as uow:
             return await sheets.write_unit_sheet(uow, year, unit_code, Path(out))
 
     try:
-        path = cli._run(s, go)
+        path = _run(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
         return
     click.echo(t(s.locale, "Written: %(path)s", path=str(path)))
 
@@ -43,17 +38,18 @@ def export_sheet(unit_code: str, year: int, out: str) -> None:
 @click.option("--board", type=str, default=None, help="Bảng / board.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
 def export_ranking(year: int, board: str | None, out: str) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
 
     async def go(db: Any) -> Path:
         async with db.uow() as uow:
             return await sheets.write_ranking(uow, year, board, Path(out))
 
     try:
-        path = cli._run(s, go)
+        path = _run(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
         return
     click.echo(t(s.locale, "Written: %(path)s", path=str(path)))
 

@@ -18,12 +18,6 @@ from conversations.i18n import t
 from conversations.review_assign import notify_assigned
 
 
-def _cli():  # type: ignore[no-untyped-def]
-    from bot import cli  # imported late: bot.cli imports this module while it loads
-
-    return cli
-
-
 @click.group("appraiser", help="Người thẩm định / appraisers.")
 def appraiser_group() -> None:
     pass
@@ -45,8 +39,9 @@ def appraiser_group() -> None:
 def appraiser_assign(
     telegram_id: int | None, invite_code: str | None, year: int, field_code: str, board: str | None
 ) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
     if (telegram_id is None) == (invite_code is None):
         click.echo(t(s.locale, "Give exactly one of --person and --invite."), err=True)
         raise SystemExit(2)
@@ -62,9 +57,9 @@ def appraiser_assign(
             return person.full_name
 
     try:
-        name = cli._run(s, go)
+        name = _run(s, go)
     except (R.AssignError, A.NotFound) as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was assigned:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was assigned:"))
         return
     where = board or t(s.locale, "all boards")
     click.echo(
@@ -82,8 +77,9 @@ def appraiser_assign(
 @appraiser_group.command("list", help="Danh sách phân công / list the assignments.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def appraiser_list(year: int) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
 
     async def go(db: Any) -> list[tuple[str, int, str, str | None]]:
         async with db.uow() as uow:
@@ -95,9 +91,9 @@ def appraiser_list(year: int) -> None:
             return out
 
     try:
-        rows = cli._run(s, go)
+        rows = _run(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "No list:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No list:"))
         return
     if not rows:
         click.echo(t(s.locale, "No appraiser has been assigned a field yet."))
@@ -116,17 +112,19 @@ def survey_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def survey_import(file: str, year: int) -> None:
-    cli = _cli()
-    n = cli._import("survey", file, year, R.import_survey)
-    click.echo(t(cli._settings().locale, "Survey points: %(n)s saved.", n=n))
+    from bot.cli import _import, _settings  # late: bot.cli loads this module
+
+    n = _import("survey", file, year, R.import_survey)
+    click.echo(t(_settings().locale, "Survey points: %(n)s saved.", n=n))
 
 
 @click.command("reopen", help="Mở lại bài tự chấm của đơn vị / reopen a unit's self-assessment.")
 @click.option("--unit", "unit_code", required=True, help="Mã đơn vị / unit code.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def reopen(unit_code: str, year: int) -> None:
-    cli = _cli()
-    s = cli._settings()
+    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
+
+    s = _settings()
 
     async def go(db: Any) -> str:
         async with db.uow() as uow:
@@ -134,9 +132,9 @@ def reopen(unit_code: str, year: int) -> None:
             return unit.name
 
     try:
-        name = cli._run(s, go)
+        name = _run(s, go)
     except (P.PublicationError, A.NotFound) as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not reopened:"))
+        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not reopened:"))
         return
     click.echo(t(s.locale, "%(unit)s is reopened.", unit=name))
 

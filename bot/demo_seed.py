@@ -102,9 +102,9 @@ def plausible_value(item: Item, rng: random.Random, quality: float) -> str | Non
     if a.kind == "deduction":
         return "0" if good else str(rng.randint(1, 4))
     if a.kind == "number":
-        best = next(b for b in a.bands if b.points == item.max)
+        top = next(b for b in a.bands if b.points == item.max)
         if good:
-            return str(best.min)
+            return str(top.min)
         return str(rng.choice([b.min for b in a.bands]))
     if a.kind == "date":
         assert a.deadline is not None

@@ -269,12 +269,3 @@ def run_command(webhook: bool, workers: int, grace: float) -> None:
         await serve(settings, stop, webhook=webhook)
 
     asyncio.run(main())
-
-
-@click.command("demo", help="Bản chạy thử trong trình duyệt, không cần Telegram / local demo.")
-@click.option("--port", default=8080, show_default=True, help="Cổng trang web / web page port.")
-@click.option("--fresh", is_flag=True, help="Tạo lại dữ liệu mẫu / reseed the demo data.")
-def demo_command(port: int, fresh: bool) -> None:
-    from bot.demo import run_demo
-
-    run_demo(port=port, fresh=fresh)

@@ -460,7 +460,7 @@ async def _write_answers(uow: UnitOfWork, todo: list[_AnswerRow]) -> int:
     changed = 0
     for r in todo:
         score = score_answer(r.item, r.answer)
-        row, previous = await uow.answers.set_answer(
+        saved, previous = await uow.answers.set_answer(
             r.unit.id,
             r.db_item.id,
             r.answer.to_json(),
@@ -469,7 +469,7 @@ async def _write_answers(uow: UnitOfWork, todo: list[_AnswerRow]) -> int:
             "import",
             reason=MISSING_EVIDENCE_REASON if r.unproven else "import",
         )
-        if previous != row.version:
+        if previous != saved.version:
             changed += 1
         if r.explanation:
             await uow.answers.set_explanation(r.unit.id, r.db_item.id, r.explanation, None)

@@ -380,9 +380,9 @@ def index_xlsx(
 ) -> bytes:
     """The index as an Excel workbook: Vietnamese headers, numbers and times as real values,
     header row frozen, filters on, sensible column widths, file cells linked to the files."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active

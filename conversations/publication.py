@@ -215,7 +215,7 @@ async def _announce(
     default_locale: str,
 ) -> int:
     """Queue each leader's and officer's own result (once per publication version)."""
-    attach = sheet is not None and outbox_sends_documents()
+    attach = sheet is not None
     recipients: dict[int, tuple[m.Person, list[A.Standing]]] = {}
     for r in rows:
         for role in ("leader", "officer"):
@@ -282,18 +282,6 @@ async def unpublish_period(
         at=now,
     )
     return snap.version if snap is not None else 0
-
-
-def outbox_sends_documents() -> bool:
-    """Whether the outbox dispatcher turns a payload's "document" into an attachment (older
-    dispatchers send the text only; then the broadcast does not promise an attachment)."""
-    try:
-        from scheduler.outbox import reply_from_payload
-
-        probe = {"text": "", "document": {"path": "x", "name": "x", "mime_type": XLSX}}
-        return reply_from_payload(probe).document is not None
-    except Exception:
-        return False
 
 
 async def reopen_unit(

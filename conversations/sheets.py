@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations import assessment as A
@@ -129,11 +130,13 @@ def _print_setup(ws: Worksheet, title_rows: str) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = title_rows
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
+    footer = ws.oddFooter
+    if footer is not None:  # openpyxl gives every new worksheet one
+        footer.center.text = "Trang &P/&N"
 
 
 def _header(ws: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> None:
@@ -198,7 +201,7 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
     _title(ws, 3, sub, n, bold=False, size=10)
     ws.row_dimensions[3].height = 28
     _header(ws, HEADER_ROW, UNIT_COLUMNS)
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
     _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     row = HEADER_ROW + 1
     fmt = _Fmt()

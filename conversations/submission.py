@@ -14,6 +14,7 @@ from conversations.listing import criteria_list
 from conversations.markup import clip, fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
+from storage import models as m
 
 PAGE = 15
 
@@ -262,7 +263,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
         )
         stamp = int(sub.updated_at.timestamp())
         ctx.notices.append(Notice(f"submitted:{unit_id}:{stamp}:{leader.id}", leader, text))
-    appraisers: dict[int, object] = {}
+    appraisers: dict[int, m.Person] = {}
     for field in (*view.catalog.fields, *view.catalog.bonus, *view.catalog.penalty):
         code = field.code if field.section == "field" else field.section
         for person in await ctx.uow.appraisals.appraisers_for(
@@ -271,13 +272,13 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
             appraisers[person.id] = person
     stamp = int(sub.updated_at.timestamp())
     for person in appraisers.values():
-        loc = person.language or ctx.config.default_locale  # type: ignore[attr-defined]
+        loc = person.language or ctx.config.default_locale
         text = th(
             loc,
             "🔍 %(unit)s submitted its self-assessment; its items in your fields are in /review.",
             unit=view.unit.name,
         )
-        ctx.notices.append(Notice(f"review:{unit_id}:{stamp}:{person.id}", person, text))  # type: ignore[arg-type]
+        ctx.notices.append(Notice(f"review:{unit_id}:{stamp}:{person.id}", person, text))
 
 
 async def withdraw(ctx: Ctx) -> None:

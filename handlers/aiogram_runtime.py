@@ -66,8 +66,9 @@ def _pin_response_models() -> None:
         if isinstance(obj, type) and issubclass(obj, TelegramMethod) and obj is not TelegramMethod:
             returning = getattr(obj, "__returning__", None)
             if returning is not None:
+                generic: Any = Response  # parametrised at run time by a value, not a type
                 with contextlib.suppress(TypeError):
-                    _PINNED_RESPONSES.append(Response[returning])  # type: ignore[index]
+                    _PINNED_RESPONSES.append(generic[returning])
 
 
 def make_bot(token: str, api_base: str) -> Bot:

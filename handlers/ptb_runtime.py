@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -97,7 +98,7 @@ _ERRORS = (TelegramError, asyncio.TimeoutError)
 
 class PtbTransport:
     def __init__(self, app: Application):  # type: ignore[type-arg]
-        self.bot = app.bot
+        self.bot: Bot = app.bot
 
     async def send(self, chat_id: int, reply: Reply) -> int:
         if reply.commands is not None:
@@ -189,10 +190,39 @@ def install_handlers(app: Application, core: Core, sender: OutSender) -> None:  
     app.add_handler(TypeHandler(Update, on_update))
 
 
+class _LastPollNotice(logging.Filter):
+    """PTB's updater calls getUpdates once more while it stops, to confirm the updates it
+    handled; when Telegram answers that call late (a ReadTimeout on a slow network) PTB logs an
+    ERROR with a traceback on what is a normal stop. Nothing is lost: Telegram sends those
+    updates again at the next start and the core skips them as already handled
+    (``uow.updates.claim``). So the record becomes one warning line that says so."""
+
+    PTB_MESSAGE = "Error while calling `get_updates` one more time"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and str(record.msg).startswith(self.PTB_MESSAGE):
+            exc = record.exc_info[1]
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = (
+                "stopping: could not confirm the last updates (%s); Telegram sends them again "
+                "at the next start and they are skipped as already handled"
+            )
+            record.args = (f"{type(exc).__name__}: {exc}",)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def _quiet_last_poll() -> None:
+    updater_log = logging.getLogger("telegram.ext.Updater")
+    if not any(isinstance(f, _LastPollNotice) for f in updater_log.filters):
+        updater_log.addFilter(_LastPollNotice())
+
+
 class PtbRuntime:
     """The python-telegram-bot side of `parbot run` over the same core."""
 
     def __init__(self, settings: Any, token: str) -> None:
+        _quiet_last_poll()
         self.settings = settings
         self.app = build_application(token, settings.telegram_api, settings.request_timeout)
         self.transport = PtbTransport(self.app)

@@ -16,6 +16,14 @@ never touch the admin database's own tables.
 Redis (``redis_server`` / ``redis_target``): the local server, each test with its own key
 namespace, whose keys are deleted at the end.
 
+Tiers: every test gets one marker from its folder (``TIERS`` below, registered in
+pyproject.toml), and ``e2e`` too when it drives the real runtime (the ``stack`` fixture), so
+``pytest -m "not e2e and not browser"`` is the fast loop.
+
+Shared by several test folders (so no test module imports another's): ``cli`` (the ``parbot``
+command in-process on ``db_url``), ``sqlite_sm`` (a migrated SQLite file opened as the product
+opens it) and ``stack`` (the Bot API emulator + the real runtime, both runtimes).
+
 Environment:
   ``PARBOT_TEST_PG_URL``    – admin URL (default ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``)
   ``PARBOT_TEST_REDIS_URL`` – Redis URL (default ``redis://127.0.0.1:6379/0``)
@@ -31,10 +39,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import asyncpg
 import pytest
+from click.testing import Result
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -42,6 +51,9 @@ from storage import migrate
 from storage.db import make_engine, make_sessionmaker
 from storage.repositories import ItemSpec
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # the CLI and the runtime load only when a test asks for them
+    from tests.e2e.harness import Stack
 
 T = TypeVar("T")
 
@@ -221,6 +233,116 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return make_sessionmaker(engine)
+
+
+@pytest.fixture
+async def sqlite_sm(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated SQLite file with one connection, as the product opens SQLite (bot/app.py)."""
+    url = f"sqlite+aiosqlite:///{(tmp_path / 'parbot.db').as_posix()}"
+    await migrate.upgrade(url)
+    eng = make_engine(url, pool_size=1, max_overflow=0)
+    try:
+        yield make_sessionmaker(eng)
+    finally:
+        await eng.dispose()
+
+
+# ----------------------------------------------------------------------------------- the CLI
+
+CliRun = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(db_url: str, tmp_path: Path) -> CliRun:
+    """``parbot`` in-process on a fresh migrated database, messages in English.
+
+    ``cli("rank", "--period", "2024")`` asserts exit code 0; ``code=N`` asserts N instead;
+    ``ok=False`` asserts nothing (the caller checks the result); ``locale="vi"`` for Vietnamese.
+    """
+    from click.testing import CliRunner
+
+    from bot.cli import main as parbot_cli
+
+    runner = CliRunner()
+    env = {"PARBOT_DATABASE_URL": db_url, "PARBOT_DATA_DIR": str(tmp_path / "data")}
+
+    def run(*args: str, ok: bool = True, code: int | None = None, locale: str = "en") -> Result:
+        result = runner.invoke(
+            parbot_cli, list(args), env={**env, "PARBOT_LOCALE": locale}, catch_exceptions=False
+        )
+        expected = code if code is not None else 0 if ok else None
+        if expected is not None:
+            assert result.exit_code == expected, result.output + (result.stderr or "")
+        return result
+
+    return run
+
+
+# ----------------------------------------------------------------- the bot over real HTTP
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    """The Bot API emulator and the real ``parbot`` runtime (each of the two) over real HTTP."""
+    from tests.e2e.harness import close_stack, make_stack
+
+    s = await make_stack(tmp_path, request.param)
+    try:
+        yield s
+    finally:
+        await close_stack(s)
+
+
+# ---------------------------------------------------------------------------------- tiers
+
+# Folder under tests/ → tier marker. "" is the top level (tests/test_*.py).
+TIERS: dict[str, str] = {
+    # pure functions: no database, no network
+    "scoring": "domain",
+    "plan": "domain",
+    "evidence_check": "domain",
+    # repositories, unit of work, migrations, backup and restore on SQLite and PostgreSQL
+    "storage": "storage",
+    "backup": "storage",
+    # the conversation core, the CLI, the outbox and the emulator, in-process
+    "conversations": "core",
+    "security": "core",
+    "results": "core",
+    "reminders": "core",
+    "cli": "core",
+    "bot": "core",
+    "evidence_pack": "core",
+    "outbox": "core",
+    "emulator": "core",
+    "fuzz": "core",
+    "years": "core",
+    # the real runtime over HTTP (both runtimes), worker processes; also, in any folder, every
+    # test that uses the `stack` fixture
+    "e2e": "e2e",
+    "scaleout": "e2e",
+    # timeouts, outages, kill -9, hostile webhook clients
+    "faults": "faults",
+    "webhook": "faults",
+    # the demo page in Chromium
+    "browser": "browser",
+    # repository-wide checks: translations, ruff, mypy, import contracts
+    "": "quality",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by -m
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(here).parts
+        folder = parts[0] if len(parts) > 1 else ""
+        if folder not in TIERS:
+            raise pytest.UsageError(
+                f"{item.path}: tests/{folder}/ has no tier; add it to TIERS in tests/conftest.py"
+            )
+        item.add_marker(TIERS[folder])
+        if "stack" in getattr(item, "fixturenames", ()) and TIERS[folder] != "e2e":
+            item.add_marker("e2e")  # the real runtime through the emulator, wherever it lives
 
 
 # --------------------------------------------------------------------------------------- Redis

@@ -12,10 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bot.app import open_database
-from bot.cli import main
 from bot.settings import load_settings
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
@@ -28,24 +26,13 @@ UNITS = "code,name,board\nX01,UBND xã An Hòa,commune\nX02,UBND xã Bình Phú,
 
 
 @pytest.fixture
-def cli(db_url: str, tmp_path: Path):
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        assert result.exit_code == code, result.output + (result.stderr or "")
-        return result
-
-    run("catalog", "import", str(XA), "--period", "2024")
+def cli(cli, tmp_path: Path):
+    """The shared `cli` (tests/conftest.py) on a database with the sample catalog and two units."""
+    cli("catalog", "import", str(XA), "--period", "2024")
     units = tmp_path / "units.csv"
     units.write_text(UNITS, encoding="utf-8")
-    run("units", "import", str(units), "--period", "2024")
-    return run
+    cli("units", "import", str(units), "--period", "2024")
+    return cli
 
 
 def chat(db_url: str, tmp_path: Path, user_id: int, name: str, *texts: str) -> list[Outcome]:

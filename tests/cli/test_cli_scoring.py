@@ -204,7 +204,9 @@ def test_invalid_catalog_exits_non_zero_listing_codes(cli, tmp_path):
     bad = write(tmp_path, "bad.yaml", [text])
     result = cli("catalog", "validate", bad, ok=False)
     assert result.exit_code == 1
-    assert "1.1.1.a" in result.stderr or "1.1.1" in result.stderr
+    listed = [ln[4:].split(":")[0] for ln in result.stderr.splitlines() if ln.startswith("  - ")]
+    assert listed == ["1.1.1.a", "1.1.1"]  # the option's max, then its parent's sum
+    assert result.stderr.startswith("2 problem(s) in ")
 
 
 def test_invite_prints_a_long_single_use_code_and_link(cli, tmp_path):

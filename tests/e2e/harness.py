@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from bot.app import Database, open_database
 from bot.emulator.server import BotApiEmulator
-from bot.emulator.state import Record
+from bot.emulator.state import CallbackAnswer, Record
 from bot.runtime import serve
 from bot.settings import Settings, load_settings
 from conversations import assessment as A
 from scoring.catalog import sample_catalog_paths
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -54,6 +58,15 @@ class Stack:
     def chat(self, user_id: int, name: str = "Lan", lang: str = "vi") -> Chat:
         self.emu.user(user_id, first_name=name, language_code=lang)
         return Chat(self.emu, user_id)
+
+    async def join(
+        self, user_id: int, unit: str | None = "X01", role: str = "officer", name: str = "Lan"
+    ) -> Chat:
+        """A Vietnamese-speaking user who joined through an invitation for ``unit``/``role``."""
+        chat = self.chat(user_id, name)
+        code = await self.invite(unit, role)
+        await chat.send(f"/start {code}", expect="✅")
+        return chat
 
     async def invite(
         self,
@@ -97,7 +110,7 @@ class Chat:
         await self.emu.press(self.user_id, text=label)
         return await self._wait(expect, timeout)
 
-    async def press_data(self, data: str, timeout: float = 15) -> dict:
+    async def press_data(self, data: str, timeout: float = 15) -> CallbackAnswer:
         query = await self.emu.press_data(self.user_id, data)
         return await self.emu.wait_for_callback_answer(query["id"], timeout)
 
@@ -172,3 +185,12 @@ async def close_stack(stack: Stack) -> None:
     await stack.stop_bot()
     await stack._db_cm.__aexit__(None, None, None)  # type: ignore[attr-defined]
     await stack.emu.stop()
+
+
+async def eventually(probe: Callable[[], Awaitable[T]], expected: T, timeout: float = 15.0) -> None:
+    """Poll a database predicate until it holds (the outbox is drained by a background job)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (value := await probe()) != expected:
+        assert loop.time() < deadline, f"still {value!r}, expected {expected!r}"
+        await asyncio.sleep(0.05)

@@ -5,13 +5,11 @@ Recipients use English (``lang="en"`` and /lang) so the assertions read the Engl
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from conversations import assessment as A
-from scheduler.outbox import OutboxDispatcher
 from storage.models import Broadcast, OutboxMessage
-from tests.e2e.test_e2e_faults import eventually
+from tests.e2e.harness import eventually
 
 NOTICE = "Họp giao ban CCHC lúc 14h thứ Sáu <tại> phòng họp số 2 & trực tuyến"
 
@@ -169,15 +167,6 @@ async def test_audiences_cancel_and_refusals(stack):
         )
 
 
-@pytest.mark.xfail(
-    not hasattr(OutboxDispatcher, "stop"),
-    reason=(
-        "needs a graceful outbox stop (OutboxDispatcher.stop awaited in bot/runtime.py before "
-        "the scheduler shutdown): today the shutdown cancels the drain, the claimed batch stays "
-        "'sending' for 5 minutes and the message in flight is sent again after that"
-    ),
-    strict=True,
-)
 async def test_restart_mid_broadcast_loses_nothing_and_doubles_nothing(stack):
     chats = await people(stack, 9200)
     admin = chats["admin"]

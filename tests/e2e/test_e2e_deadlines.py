@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from conversations import assessment as A
 from conversations.i18n import fmt_date
 from scheduler.reminders import run_reminders
-from tests.e2e.test_e2e_faults import eventually
+from tests.e2e.harness import eventually
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from tests.e2e.test_e2e_walk import join
+from tests.e2e.harness import eventually
 
 
 async def test_429_retry_after_is_honoured_and_nothing_is_lost(stack):
-    lan = await join(stack, 7001)
+    lan = await stack.join(7001)
     stack.emu.rate_limit(True, chat_rate=1, global_rate=30, window=1.0)
     for cmd in ("/help", "/whoami", "/deadlines"):
         await stack.emu.send_text(lan.user_id, cmd)
@@ -24,7 +22,7 @@ async def test_429_retry_after_is_honoured_and_nothing_is_lost(stack):
 
 
 async def test_5xx_is_retried_with_backoff(stack):
-    lan = await join(stack, 7101)
+    lan = await stack.join(7101)
     stack.emu.inject_error("sendMessage", status=502, count=2)
     await lan.send("/whoami", expect="cán bộ đầu mối", timeout=20)
     assert stack.emu.stats.injected_errors == 2
@@ -37,9 +35,9 @@ async def test_403_marks_people_unreachable_without_retry_storms(stack):
         unit = await uow.units.get_by_code(period.id, "X01")
         silent = await uow.people.upsert(7301, 7301, "Chưa bấm Start")
         await uow.people.grant(silent, "leader", unit.id)
-    blocked = await join(stack, 7302, role="leader", name="Đã chặn bot")
+    blocked = await stack.join(7302, role="leader", name="Đã chặn bot")
     stack.emu.block(blocked.user_id)
-    lan = await join(stack, 7303)
+    lan = await stack.join(7303)
     await lan.send("/score 4.3", expect="4.3 ·")
     await lan.press(lan.buttons()[0], expect="Đã lưu")
     await lan.send("/submit", expect="Chỉ số sơ bộ")
@@ -64,12 +62,3 @@ async def test_403_marks_people_unreachable_without_retry_storms(stack):
     async with stack.db.uow() as uow:
         counts = await uow.outbox.status_counts()
     assert counts.get("unreachable") == 2
-
-
-async def eventually(probe, expected, timeout: float = 15.0):
-    """Poll a database predicate until it holds (the outbox is drained by a background job)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while (value := await probe()) != expected:
-        assert loop.time() < deadline, f"still {value!r}, expected {expected!r}"
-        await asyncio.sleep(0.05)

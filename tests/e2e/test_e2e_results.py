@@ -146,6 +146,9 @@ async def test_publication_changes_what_leaders_see_and_sheet_export(stack):
     await admin.send("/publish", expect="type the year 2024 followed by the reason")
     await admin.send("2024 survey not held", expect="Published the results of 2024 (version 1)")
     told = await stack.emu.wait_for_text(boss.user_id, "published (official)", 20)
+    assert told.kind == "document" and told.document["file_name"] == "Xep-hang-CCHC-2024.xlsx"
+    ranking = load_workbook(io.BytesIO(file_bytes(stack, told.document)))
+    assert ranking.sheetnames == ["Bảng 2 - UBND xã, phường"]
     x01 = await standing(stack, "X01")
     assert f"UBND xã Canh Thuận: index {fmt_num(x01.result.index, 'vi')}/100" in told.plain
     text = await boss.send("/rank", expect="Official results, published.")

@@ -14,13 +14,6 @@ async def answers_of(stack, unit: str) -> dict[str, dict]:
         return {c: a.value for c, a in (await uow.answers.list_for_unit(u.id)).items()}
 
 
-async def join(stack, user_id: int, unit: str = "X01", role: str = "officer", name: str = "Lan"):
-    chat = stack.chat(user_id, name)
-    code = await stack.invite(unit, role)
-    await chat.send(f"/start {code}", expect="✅")
-    return chat
-
-
 async def test_onboarding_with_good_bad_and_used_codes(stack):
     hung = stack.chat(6001, "Hùng")
     await hung.send("/start", expect="mời")
@@ -38,7 +31,7 @@ async def test_onboarding_with_good_bad_and_used_codes(stack):
 
 
 async def test_walk_back_skip_jump_and_answers_become_points(stack):
-    lan = await join(stack, 6101)
+    lan = await stack.join(6101)
     card = await lan.send("/score", expect="Tiêu chí 1/53")
     assert "1.1.1.a" in card.plain
     await lan.press("Để sau ▶", expect="1.1.1.b")
@@ -61,7 +54,7 @@ async def test_walk_back_skip_jump_and_answers_become_points(stack):
 
 
 async def test_bad_inputs_are_explained_and_change_nothing(stack):
-    lan = await join(stack, 6201)
+    lan = await stack.join(6201)
     await lan.send("/score 1.2", expect="1.2 ·")
     for bad, expect in [
         ("ba", "không phải là số"),
@@ -79,7 +72,7 @@ async def test_bad_inputs_are_explained_and_change_nothing(stack):
 
 
 async def test_forged_and_stale_buttons_never_write_elsewhere(stack):
-    lan = await join(stack, 6301)
+    lan = await stack.join(6301)
     card = await lan.send("/score", expect="1.1.1.a")
     data = card.buttons[0][0]["callback_data"]
     _, unit, item, opt, _rev = data.split(":")  # a:<unit>:<item>:<option>:<card revision>
@@ -93,7 +86,7 @@ async def test_forged_and_stale_buttons_never_write_elsewhere(stack):
 
 
 async def test_restart_mid_walk_loses_nothing_and_resumes(stack):
-    lan = await join(stack, 6401)
+    lan = await stack.join(6401)
     await lan.send("/score 4.2", expect="4.2 ·")
     await lan.press(lan.buttons()[0], expect="Đã lưu 4.2")
     await lan.press("Để sau ▶", expect="4.3 ·")  # evidence later; now at 4.3
@@ -104,8 +97,8 @@ async def test_restart_mid_walk_loses_nothing_and_resumes(stack):
 
 
 async def test_submit_locks_notifies_leader_and_withdraw_unlocks(stack):
-    boss = await join(stack, 6502, role="leader", name="Thủ trưởng")
-    lan = await join(stack, 6501)
+    boss = await stack.join(6502, role="leader", name="Thủ trưởng")
+    lan = await stack.join(6501)
     await lan.send("/score 4.3", expect="4.3 ·")
     await lan.press(lan.buttons()[0], expect="Đã lưu")
     await lan.send("/submit", expect="Chỉ số sơ bộ")
@@ -122,7 +115,7 @@ async def test_submit_locks_notifies_leader_and_withdraw_unlocks(stack):
 
 
 async def test_full_walk_matches_parbot_rank(stack):
-    lan = await join(stack, 6601)
+    lan = await stack.join(6601)
     rec = await lan.send("/score", expect="Tiêu chí 1/53")
     for _ in range(200):
         text = rec.plain

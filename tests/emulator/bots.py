@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
+import aiohttp
 from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -202,3 +204,12 @@ async def running_ptb(emu: BotApiEmulator) -> AsyncIterator[Application]:  # typ
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def raw(
+    emu: BotApiEmulator, method: str, *, token: str | None = None, **params: Any
+) -> tuple[int, dict[str, Any]]:
+    """POST JSON to the Bot API and return (HTTP status, decoded body)."""
+    url = f"{emu.base_url}/bot{token or emu.token}/{method}"
+    async with aiohttp.ClientSession() as http, http.post(url, json=params) as resp:
+        return resp.status, await resp.json()

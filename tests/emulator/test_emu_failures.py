@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import aiohttp
 import pytest
 from aiogram.exceptions import (
@@ -18,17 +16,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.emulator import BotApiEmulator, RateLimiter
 
-from .bots import aiogram_bot
+from .bots import aiogram_bot, raw
 from .conftest import USER
-
-
-async def raw(
-    emu: BotApiEmulator, method: str, *, token: str | None = None, **params: Any
-) -> tuple[int, dict[str, Any]]:
-    """POST JSON to the Bot API and return (HTTP status, decoded body)."""
-    url = f"{emu.base_url}/bot{token or emu.token}/{method}"
-    async with aiohttp.ClientSession() as http, http.post(url, json=params) as resp:
-        return resp.status, await resp.json()
 
 
 async def test_cannot_message_before_start_and_after_block(emu: BotApiEmulator) -> None:

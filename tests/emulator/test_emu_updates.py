@@ -12,8 +12,8 @@ from aiohttp import web
 
 from bot.emulator import BotApiEmulator
 
+from .bots import raw
 from .conftest import USER
-from .test_emu_failures import raw
 
 
 async def test_offset_confirms_and_drops(emu: BotApiEmulator) -> None:

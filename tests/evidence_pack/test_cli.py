@@ -2,67 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from conversations import evidence_pack as pack
 from scoring.catalog import sample_catalog_paths
-from storage.db import make_engine, make_sessionmaker
 from storage.files import EvidenceStore
-from storage.uow import UnitOfWork
+from tests.evidence_pack.helpers import seed_evidence
 
 XA = sample_catalog_paths()["xa-mau-2024"]
-
-
-@pytest.fixture
-def cli(db_url: str, tmp_path: Path):
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        assert result.exit_code == code, result.output + (result.stderr or "")
-        return result
-
-    return run
-
-
-def _seed_evidence(db_url: str, store: EvidenceStore, files: list[tuple[str, str, str]]) -> None:
-    """(unit, item, original name) → one stored file each (content from the name)."""
-
-    async def go() -> None:
-        engine = make_engine(db_url)
-        try:
-            async with UnitOfWork(make_sessionmaker(engine)) as uow:
-                period = await uow.periods.get_by_year(2024)
-                for n, (unit_code, item_code, name) in enumerate(files):
-                    unit = await uow.units.get_by_code(period.id, unit_code)
-                    items = await uow.catalogs.items_by_code(unit.catalog_id)
-                    data = b"%PDF-1.7 " + f"{n} {unit_code}/{item_code}/{name}".encode()
-                    sha, _ = store.put(data)
-                    await uow.evidence.add(
-                        unit.id,
-                        items[item_code].id,
-                        sha,
-                        name,
-                        len(data),
-                        "application/pdf",
-                        "unsigned",
-                        pages=1,
-                    )
-        finally:
-            await engine.dispose()
-
-    asyncio.run(go())
 
 
 @pytest.fixture
@@ -74,7 +24,7 @@ def seeded(cli, db_url: str, tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     cli("units", "import", str(units), "--period", "2024")
-    _seed_evidence(
+    seed_evidence(
         db_url,
         EvidenceStore(tmp_path / "data" / "evidence"),
         [

@@ -16,14 +16,14 @@ import pytest
 
 from conversations import evidence_pack as pack
 from storage.files import EvidenceStore
-from tests.evidence_pack.test_cli import _seed_evidence, cli  # noqa: F401  (fixture)
+from tests.evidence_pack.helpers import seed_evidence
 
 ESCAPE = "a\x1b[31mred.pdf"
 NUL = "x\x00.pdf"
 
 
 @pytest.fixture
-def hostile(cli, db_url: str, tmp_path: Path) -> Path:  # noqa: F811
+def hostile(cli, db_url: str, tmp_path: Path) -> Path:
     cli("catalog", "import", str(pack_catalog()), "--period", "2024")
     units = tmp_path / "units.csv"
     units.write_text(
@@ -40,7 +40,7 @@ def hostile(cli, db_url: str, tmp_path: Path) -> Path:  # noqa: F811
     ]
     if db_url.startswith("sqlite"):  # PostgreSQL cannot store NUL in text at all
         files.append(("X01", "3.2", NUL))
-    _seed_evidence(db_url, EvidenceStore(tmp_path / "data" / "evidence"), files)
+    seed_evidence(db_url, EvidenceStore(tmp_path / "data" / "evidence"), files)
     return tmp_path
 
 
@@ -58,7 +58,7 @@ def _index(zf: zipfile.ZipFile) -> dict[str, tuple[object, ...]]:
 
 
 def test_a_board_pack_survives_control_characters_in_stored_names(
-    cli,  # noqa: F811
+    cli,
     hostile: Path,
     db_url: str,
 ) -> None:
@@ -82,7 +82,7 @@ def test_a_board_pack_survives_control_characters_in_stored_names(
 
 
 def test_one_unreadable_file_is_reported_and_the_rest_goes_out(
-    cli,  # noqa: F811
+    cli,
     hostile: Path,
 ) -> None:
     store = EvidenceStore(hostile / "data" / "evidence")
@@ -100,7 +100,7 @@ def test_one_unreadable_file_is_reported_and_the_rest_goes_out(
     assert "X02/1.2/Bao cao quy I.pdf" in result.stderr and "could not be read" in result.stderr
 
 
-def test_the_score_sheet_of_a_unit_with_such_names_exports(cli, hostile: Path) -> None:  # noqa: F811
+def test_the_score_sheet_of_a_unit_with_such_names_exports(cli, hostile: Path) -> None:
     out = hostile / "X01.xlsx"
     cli("export", "sheet", "--unit", "X01", "--period", "2024", "--out", str(out))
     cells = [

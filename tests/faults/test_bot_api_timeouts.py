@@ -36,8 +36,6 @@ from handlers.aiogram_runtime import AiogramRuntime, AiogramTransport, make_bot
 from handlers.ptb_runtime import PtbRuntime, PtbTransport, build_application
 from scheduler.outbox import MAX_ROW_ATTEMPTS, OutboxDispatcher
 from scheduler.sender import Sender, Transport
-from storage import migrate
-from storage.db import make_engine, make_sessionmaker
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
@@ -53,17 +51,6 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
         await emu.send_text(USER, "/start")  # otherwise the bot may not write first (403)
         await emu.call("deleteWebhook", drop_pending_updates=True)
         yield emu
-
-
-@pytest.fixture
-async def sm(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = f"sqlite+aiosqlite:///{(tmp_path / 'outbox.db').as_posix()}"
-    await migrate.upgrade(url)
-    engine = make_engine(url)
-    try:
-        yield make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
 
 
 @contextlib.asynccontextmanager
@@ -95,16 +82,16 @@ class FakeClock:
         return self.now
 
 
-async def enqueue(sm: async_sessionmaker[AsyncSession], key: str, text: str) -> int:
-    async with UnitOfWork(sm) as uow:
+async def enqueue(sqlite_sm: async_sessionmaker[AsyncSession], key: str, text: str) -> int:
+    async with UnitOfWork(sqlite_sm) as uow:
         await uow.outbox.enqueue(key, USER, {"text": text, "buttons": []})
         row = await uow.outbox.get_by_key(key)
         assert row is not None
         return row.id
 
 
-async def row_of(sm: async_sessionmaker[AsyncSession], row_id: int) -> OutboxMessage:
-    async with UnitOfWork(sm) as uow:
+async def row_of(sqlite_sm: async_sessionmaker[AsyncSession], row_id: int) -> OutboxMessage:
+    async with UnitOfWork(sqlite_sm) as uow:
         row = await uow.outbox.get(row_id)
         assert row is not None
         return row
@@ -117,62 +104,62 @@ def delivered(emu: BotApiEmulator, text: str) -> list[int]:
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 async def test_send_timing_out_twice_is_retried_and_delivered_once(
-    runtime: str, emu: BotApiEmulator, sm: async_sessionmaker[AsyncSession]
+    runtime: str, emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
 ) -> None:
     """The front-end stalls before acting, the client gives up and hangs up, the emulator
     drops the request: exactly one copy. (A real front-end might still carry out a request
     whose client is gone; that is the late-answer case below.)"""
     text = "Thông báo: họp giao ban lúc 14h"
-    row_id = await enqueue(sm, "timeout:twice", text)
+    row_id = await enqueue(sqlite_sm, "timeout:twice", text)
     hang = 1.5  # longer than the first two attempts wait (0.3 s, then 0.6 s)
     emu.inject_delay("sendMessage", hang, count=2)  # the front-end stalls before acting
     loop = asyncio.get_running_loop()
     started = loop.time()
     async with transport(runtime, emu) as t:
         sender = quick_sender(t)
-        assert await OutboxDispatcher(lambda: UnitOfWork(sm), sender).drain() == 1
+        assert await OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender).drain() == 1
     assert sender.stats.timeouts == 2 and sender.stats.sent == 1
     assert emu.stats.by_method["sendMessage"] == 3  # two timed out, the third answered
     # The abandoned requests were cancelled with the connection the client closed: even after
     # the stall is over, nothing else arrives.
     await asyncio.sleep(max(0.0, started + hang + 0.2 - loop.time()))
     (message_id,) = delivered(emu, text)
-    row = await row_of(sm, row_id)
+    row = await row_of(sqlite_sm, row_id)
     assert (row.status, row.telegram_message_id, row.last_error) == ("sent", message_id, None)
 
 
 async def test_late_answer_costs_at_most_one_extra_copy(
-    emu: BotApiEmulator, sm: async_sessionmaker[AsyncSession]
+    emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
 ) -> None:
     """Telegram carried the send out but answered after the timeout. The Bot API has no
     idempotency key and a bot cannot read the chat back, so the retry is a second copy; the
     retry waits twice as long, so a merely slow API costs one extra copy, not five."""
     text = "Nhắc việc: nộp báo cáo tự chấm điểm"
-    row_id = await enqueue(sm, "timeout:late", text)
+    row_id = await enqueue(sqlite_sm, "timeout:late", text)
     emu.inject_delay("sendMessage", 1.5 * REQUEST_TIMEOUT, count=None, after=True)
     async with transport("aiogram", emu) as t:
         sender = quick_sender(t)
-        assert await OutboxDispatcher(lambda: UnitOfWork(sm), sender).drain() == 1
+        assert await OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender).drain() == 1
     _first, second = delivered(emu, text)  # exactly two copies
-    row = await row_of(sm, row_id)
+    row = await row_of(sqlite_sm, row_id)
     assert (row.status, row.telegram_message_id) == ("sent", second)
     assert sender.stats.timeouts == 1
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 async def test_permanent_timeouts_are_bounded_and_the_row_is_kept(
-    runtime: str, emu: BotApiEmulator, sm: async_sessionmaker[AsyncSession]
+    runtime: str, emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
 ) -> None:
     text = "Thông báo không tới được"
-    row_id = await enqueue(sm, "timeout:forever", text)
+    row_id = await enqueue(sqlite_sm, "timeout:forever", text)
     emu.inject_delay("sendMessage", 30.0, count=None)  # the Bot API never answers
     clock = FakeClock()
     async with transport(runtime, emu) as t:
         sender = quick_sender(t, timeout=0.1, max_attempts=2)  # all time out: be quick
-        dispatcher = OutboxDispatcher(lambda: UnitOfWork(sm), sender, clock=clock)
+        dispatcher = OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender, clock=clock)
         assert await dispatcher.drain() == 1  # returns: no crash, no endless retrying
         assert emu.stats.by_method["sendMessage"] == 2  # bounded: max_attempts
-        row = await row_of(sm, row_id)
+        row = await row_of(sqlite_sm, row_id)
         assert row.status == "pending" and row.attempts == 1  # kept, to be tried again later
         assert "timeout" in (row.last_error or "")
         assert row.not_before >= clock.now + timedelta(seconds=30)  # backed off, not hot-looped
@@ -181,7 +168,7 @@ async def test_permanent_timeouts_are_bounded_and_the_row_is_kept(
         for attempt in range(2, MAX_ROW_ATTEMPTS + 1):
             clock.now += timedelta(hours=1)
             assert await dispatcher.drain() == 1
-            row = await row_of(sm, row_id)
+            row = await row_of(sqlite_sm, row_id)
             assert row.attempts == attempt
         clock.now += timedelta(hours=1)
         assert await dispatcher.drain() == 0  # given up: nothing left to retry

@@ -8,7 +8,6 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,8 +18,6 @@ from conversations.replies import Reply
 from handlers.aiogram_runtime import AiogramTransport, make_bot
 from scheduler.outbox import OutboxDispatcher
 from scheduler.sender import Sender
-from storage import migrate
-from storage.db import make_engine, make_sessionmaker
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
@@ -35,17 +32,6 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
             await emu.send_text(chat, "/start")
         await emu.call("deleteWebhook", drop_pending_updates=True)
         yield emu
-
-
-@pytest.fixture
-async def sm(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = f"sqlite+aiosqlite:///{(tmp_path / 'outbox.db').as_posix()}"
-    await migrate.upgrade(url)
-    engine = make_engine(url, pool_size=1, max_overflow=0)  # as the product opens SQLite
-    try:
-        yield make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
 
 
 class Watched(AiogramTransport):
@@ -67,14 +53,14 @@ class Watched(AiogramTransport):
             self.in_flight[chat_id] -= 1
 
 
-async def enqueue(sm: async_sessionmaker[AsyncSession], rows: list[tuple[int, str]]) -> None:
-    async with UnitOfWork(sm) as uow:
+async def enqueue(sqlite_sm: async_sessionmaker[AsyncSession], rows: list[tuple[int, str]]) -> None:
+    async with UnitOfWork(sqlite_sm) as uow:
         for chat, text in rows:
             await uow.outbox.enqueue(f"t:{chat}:{text}", chat, {"text": text, "buttons": []})
 
 
-async def statuses(sm: async_sessionmaker[AsyncSession]) -> Counter[str]:
-    async with UnitOfWork(sm) as uow:
+async def statuses(sqlite_sm: async_sessionmaker[AsyncSession]) -> Counter[str]:
+    async with UnitOfWork(sqlite_sm) as uow:
         return Counter(await uow.session.scalars(select(OutboxMessage.status)))
 
 
@@ -83,18 +69,18 @@ def texts(emu: BotApiEmulator, chat: int) -> list[str | None]:
 
 
 async def test_round_trip_does_not_cap_the_rate_and_chats_stay_serial(
-    emu: BotApiEmulator, sm: async_sessionmaker[AsyncSession]
+    emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
 ) -> None:
     rtt = 0.2
     one_chat = CHATS[0]
     rows = [(one_chat, f"A{i}") for i in range(3)] + [(c, "B") for c in CHATS[1:]]
-    await enqueue(sm, rows)
+    await enqueue(sqlite_sm, rows)
     emu.inject_delay("sendMessage", rtt, count=None)  # every call takes 200 ms
     bot = make_bot(emu.token, emu.base_url)
     try:
         transport = Watched(bot)
         sender = Sender(transport, rate=30.0, per_chat_interval=0.0)
-        dispatcher = OutboxDispatcher(lambda: UnitOfWork(sm), sender)
+        dispatcher = OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender)
         t0 = time.perf_counter()
         assert await dispatcher.drain() == len(rows)
         wall = time.perf_counter() - t0
@@ -106,29 +92,31 @@ async def test_round_trip_does_not_cap_the_rate_and_chats_stay_serial(
     assert transport.peak_per_chat == 1  # … but never two to one chat
     assert texts(emu, one_chat) == ["A0", "A1", "A2"]  # in order
     assert all(texts(emu, c) == ["B"] for c in CHATS[1:])
-    assert await statuses(sm) == Counter({"sent": len(rows)})
+    assert await statuses(sqlite_sm) == Counter({"sent": len(rows)})
 
 
 async def test_stop_finishes_sends_in_flight_and_releases_the_rest(
-    emu: BotApiEmulator, sm: async_sessionmaker[AsyncSession]
+    emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
 ) -> None:
-    await enqueue(sm, [(c, "Thông báo") for c in CHATS[:6]])
+    await enqueue(sqlite_sm, [(c, "Thông báo") for c in CHATS[:6]])
     emu.inject_delay("sendMessage", 0.5, count=None)
     bot = make_bot(emu.token, emu.base_url)
     try:
         sender = Sender(AiogramTransport(bot), rate=30.0, per_chat_interval=0.0)
-        dispatcher = OutboxDispatcher(lambda: UnitOfWork(sm), sender, max_in_flight=2)
+        dispatcher = OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender, max_in_flight=2)
         drain = asyncio.create_task(dispatcher.drain())
         await emu.wait_until(lambda: emu.stats.by_method["sendMessage"] == 2, 10, what="sends")
         await dispatcher.stop()
         assert await drain == 2  # the two in flight finished and were recorded …
-        assert await statuses(sm) == Counter({"sent": 2, "pending": 4})  # … the rest put back
+        assert await statuses(sqlite_sm) == Counter(
+            {"sent": 2, "pending": 4}
+        )  # … the rest put back
         assert await dispatcher.drain() == 0  # a stopped dispatcher claims nothing
 
         emu.clear_faults()
-        successor = OutboxDispatcher(lambda: UnitOfWork(sm), sender)  # e.g. after a restart
+        successor = OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender)  # e.g. after a restart
         assert await successor.drain() == 4
     finally:
         await bot.session.close()
-    assert await statuses(sm) == Counter({"sent": 6})
+    assert await statuses(sqlite_sm) == Counter({"sent": 6})
     assert all(texts(emu, c) == ["Thông báo"] for c in CHATS[:6])  # once each

@@ -3,10 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bot.app import open_database
-from bot.cli import main
 from bot.settings import load_settings
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
@@ -50,25 +48,6 @@ def user(engine, db):
         return u
 
     return make
-
-
-@pytest.fixture
-def cli(db_url: str, tmp_path: Path):
-    """``parbot`` through click's runner on the test database (messages in English)."""
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output + (result.stderr or "")
-        return result
-
-    return run
 
 
 @pytest.fixture

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from conversations.publication import outbox_sends_documents
+from bot.emulator.server import BotApiEmulator
+from handlers.aiogram_runtime import AiogramTransport, make_bot
+from scheduler.outbox import OutboxDispatcher
+from scheduler.sender import Sender
 from storage.models import OutboxMessage
 from tests.results.helpers import STANDARD_ANSWERS, seed, standings, submit
 
@@ -90,8 +95,7 @@ async def test_publish_in_chat_changes_what_everyone_sees(db, user):
     box = await outbox(db)
     pub = sorted(k for k in box if k.startswith("pub:2024:"))
     assert len(pub) == 2
-    want = "document" if outbox_sends_documents() else "message"
-    assert all(box[k].kind == want for k in pub)
+    assert all(box[k].kind == "document" for k in pub)
     assert "published (official)" in box[pub[0]].payload["text"]
     await boss.send("/rank")
     assert "Official results, published." in boss.texts[0] and "Preliminary" not in boss.texts[0]
@@ -130,32 +134,30 @@ async def test_reopen_in_chat(db, user):
     assert "Saved 1.2" in officer.text
 
 
-async def test_the_ranking_goes_along_once_the_dispatcher_sends_documents(db, user, monkeypatch):
-    """The change the outbox dispatcher needs (a payload's "document" becomes the attachment)
-    switches the attachment on by itself."""
-    from dataclasses import replace
-    from pathlib import Path
-
-    import scheduler.outbox as O
-    from conversations.replies import OutgoingFile
-
-    original = O.reply_from_payload
-
-    def with_documents(payload):
-        reply = original(payload)
-        doc = payload.get("document")
-        return replace(reply, document=OutgoingFile(**doc)) if doc else reply
-
-    monkeypatch.setattr(O, "reply_from_payload", with_documents)
+async def test_the_published_ranking_arrives_as_a_document(db, user):
+    """The outbox row of a publication carries the ranking workbook, and the real dispatcher
+    delivers it over HTTP (Bot API emulator) as one document with the result as its caption."""
     await seed(db, answers=STANDARD_ANSWERS)
     await user(9301, "X02", "leader")
     admin = await user(9302, None, "admin")
     await admin.send("/publish")
     await admin.send("2024 tested before the survey")
     [msg] = [v for k, v in (await outbox(db)).items() if k.startswith("pub:2024:")]
-    assert msg.kind == "document" and "attached" in msg.payload["text"]
-    doc = msg.payload["document"]
-    assert doc["name"] == "Xep-hang-CCHC-2024.xlsx" and Path(doc["path"]).is_file()
-    reply = O.reply_from_payload(msg.payload)
-    assert reply.document is not None and len(reply.text) <= 1024
-    assert load_workbook(doc["path"]).sheetnames == ["Bảng 2 - UBND xã, phường"]
+    assert msg.kind == "document" and msg.payload["document"]["name"] == "Xep-hang-CCHC-2024.xlsx"
+    async with BotApiEmulator(rate_limits=False) as emu:
+        emu.user(9301, first_name="Lan")
+        await emu.send_text(9301, "/start")  # otherwise the bot may not write first (403)
+        bot = make_bot(emu.token, emu.base_url)
+        try:
+            sender = Sender(AiogramTransport(bot), rate=30.0, per_chat_interval=0.0)
+            assert await OutboxDispatcher(db.uow, sender).drain() == 1
+        finally:
+            await bot.session.close()
+        [got] = [r for r in emu.transcript(9301) if r.direction == "bot"]
+        assert got.kind == "document" and got.document is not None
+        assert got.document["file_name"] == "Xep-hang-CCHC-2024.xlsx"
+        assert "published (official)" in got.plain and "is attached" in got.plain
+        assert len(got.plain) <= 1024  # a caption, not a message
+        stored = emu.core.files.get(got.document["file_id"])
+        assert stored is not None
+    assert load_workbook(io.BytesIO(stored.content)).sheetnames == ["Bảng 2 - UBND xã, phường"]

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from conversations import assessment as A
-from conversations.publication import outbox_sends_documents
 from storage import models as m
 from tests.results.helpers import (
     CAT,
@@ -376,10 +375,9 @@ def test_publish_freezes_marks_units_and_queues_each_persons_result(cli, board, 
     assert f"rank {x02['rank']}/4" in msg.payload["text"]
     assert report_sheet(out).is_file()
     assert load_workbook(report_sheet(out)).sheetnames == ["Bảng 2 - UBND xã, phường"]
-    if outbox_sends_documents():  # the ranking goes along once the dispatcher sends documents
-        assert msg.kind == "document" and msg.payload["document"]["path"] == str(report_sheet(out))
-    else:
-        assert msg.kind == "message" and "attached" not in msg.payload["text"]
+    assert msg.kind == "document"  # the ranking goes along with each person's result
+    assert msg.payload["document"]["path"] == str(report_sheet(out))
+    assert "The ranking of every unit is attached." in msg.payload["text"]
     # frozen: survey import and reopening are refused
     s = write(tmp_path, "s.csv", ["unit,item,points", "X01,1.6,1"])
     late = cli("survey", "import", s, "--period", "2024", ok=False)

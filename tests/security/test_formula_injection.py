@@ -13,17 +13,14 @@ import asyncio
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from bot.app import open_database
-from bot.cli import main
 from bot.settings import load_settings
 from conversations import assessment as A
 from conversations import evidence_pack as pack
@@ -143,13 +140,8 @@ def contains(texts: list[str], wanted: str) -> bool:
 
 
 @pytest.fixture
-def cli(db_url: str, tmp_path: Path) -> Iterator[object]:
-    runner = CliRunner()
-    env = {
-        "PARBOT_DATABASE_URL": db_url,
-        "PARBOT_DATA_DIR": str(tmp_path / "data"),
-        "PARBOT_LOCALE": "en",
-    }
+def cli(cli, db_url: str, tmp_path: Path):
+    """The shared `cli` (tests/conftest.py) on a database seeded with the hostile texts."""
     settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
 
     async def go() -> None:
@@ -157,13 +149,7 @@ def cli(db_url: str, tmp_path: Path) -> Iterator[object]:
             await seed_hostile(uow, EvidenceStore(settings.evidence_dir))
 
     asyncio.run(go())
-
-    def run(*args: str) -> str:
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    yield run
+    return cli
 
 
 def test_cli_unit_sheet_keeps_hostile_text_as_text(cli, tmp_path: Path) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import logging
 
-from tests.e2e.test_e2e_walk import join
-
 
 async def test_token_never_in_logs_or_errors(stack, caplog):
     secret_part = stack.emu.token.split(":", 1)[1]
     caplog.set_level(logging.DEBUG)
-    lan = await join(stack, 9901)
+    lan = await stack.join(9901)
     stack.emu.inject_error("sendMessage", status=502, count=2)
     await lan.send("/whoami", expect="cán bộ đầu mối", timeout=20)
     stack.emu.inject_error("*", status=500, count=3, html_body=True)
