@@ -301,6 +301,7 @@ TIERS: dict[str, str] = {
     "scoring": "domain",
     "plan": "domain",
     "evidence_check": "domain",
+    "catalog_draft": "core",
     # repositories, unit of work, migrations, backup and restore on SQLite and PostgreSQL
     "storage": "storage",
     "backup": "storage",
