@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.test_e2e_walk import answers_of, join
+from tests.e2e.test_e2e_walk import answers_of
 
 
 def _data(rec, label: str) -> str:
@@ -20,7 +20,7 @@ def _data(rec, label: str) -> str:
 
 
 async def test_old_button_asks_before_changing_a_saved_answer(stack):
-    lan = await join(stack, 6701)
+    lan = await stack.join(6701)
     card = await lan.send("/score 1.1.1.b", expect="1.1.1.b ·")
     assert "Chưa trả lời" in card.plain and "Để sau ▶" in card.button_texts
     old_not_done = _data(card, "Chưa thực hiện")
@@ -45,8 +45,8 @@ async def test_old_button_asks_before_changing_a_saved_answer(stack):
 
 
 async def test_another_officers_answer_is_not_overwritten_by_an_open_card(stack):
-    lan = await join(stack, 6711)
-    minh = await join(stack, 6712, name="Minh")
+    lan = await stack.join(6711)
+    minh = await stack.join(6712, name="Minh")
     card = await lan.send("/score 4.3", expect="4.3 ·")
     other = await minh.send("/score 4.3", expect="4.3 ·")
     await minh.press(other.button_texts[0], expect="Đã lưu 4.3")
@@ -58,7 +58,7 @@ async def test_another_officers_answer_is_not_overwritten_by_an_open_card(stack)
 
 
 async def test_typed_input_grammar_is_the_same_on_every_card(stack):
-    lan = await join(stack, 6801)
+    lan = await stack.join(6801)
     card = await lan.send("/score 1.1.1.a", expect="1.1.1.a ·")
     assert card.button_texts[0].startswith("1. Đầy đủ"), card.describe()
     assert "#1.2.3" in card.plain and "hủy" in card.plain  # the one hint line
