@@ -23,8 +23,8 @@ from conversations import assessment as A
 from conversations import sheets, throttle
 from conversations.context import Ctx
 from conversations.i18n import SUPPORTED, fmt_num, gettext_for
+from conversations.markup import esc, fmt, join_lines
 from conversations.replies import OutgoingFile
-from conversations.walk import esc
 from scoring.catalog import CatalogError
 from scoring.i18n import N_
 
@@ -199,11 +199,11 @@ def _refuse(ctx: Ctx, problems: list[str]) -> None:
     shown = problems[:MAX_PROBLEMS]
     more = len(problems) - len(shown)
     lines = [ctx.tr("Nothing was imported; %(n)s problem(s) in the file:", n=len(problems))]
-    lines += [f"• {esc(p)}" for p in shown]
+    lines += [fmt("• %(problem)s", problem=p) for p in shown]
     if more:
         lines.append(ctx.tr("… and %(n)s more.", n=more))
     lines.append(ctx.tr("Correct them and send the file again with the caption /catalog import."))
-    ctx.say("\n".join(lines))
+    ctx.say(join_lines(lines))
 
 
 def _translator(ctx: Ctx) -> Callable[[str], str]:
