@@ -8,11 +8,13 @@ import re
 from tests.e2e.test_e2e_evidence import join
 
 LONG_FIELD = "Cải cách thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên thông"
+# English mode shows the catalog's English title (issue 16, finding 3)
+LONG_FIELD_EN = "Administrative procedure reform and the one-stop-shop mechanism"
 
 
 def cut_mid_word(text: str) -> list[str]:
     """Words that end in "…" but are not whole words of the full title."""
-    words = set(LONG_FIELD.replace(",", "").split())
+    words = set(f"{LONG_FIELD} {LONG_FIELD_EN}".replace(",", "").split())
     return [w for w in re.findall(r"(\S+)…", text) if w.rstrip(",") not in words]
 
 
