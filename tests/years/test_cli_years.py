@@ -150,8 +150,9 @@ def test_period_new_copies_the_year_and_every_result_shows_the_previous_one(cli,
     # the admins' board list says where each unit stood last year
     admin = cli("invite", "--period", "2025", "--role", "admin").output.splitlines()[0]
     board = texts(chat(db_url, tmp_path, 505, "User 505", f"/start {admin}", "/rank")[1])
-    assert "1. UBND xã An Hòa — 100* (Good) · 2024: rank 3, +60" in board
-    assert "4. UBND xã Mới — 0* (Not completed)\n" in board  # new: nothing to compare
+    # (the class carries its reason since issue 14)
+    assert "1. UBND xã An Hòa — 100* (Good — ≥ 80) · 2024: rank 3, +60" in board
+    assert "4. UBND xã Mới — 0* (Not completed — index only 0 (&lt; 50))\n" in board  # new
 
     # the officer's card shows last year's answer and explanation, read only
     card = texts(chat(db_url, tmp_path, 502, "User 502", "/score 1.1")[0])
