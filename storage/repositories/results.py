@@ -166,9 +166,10 @@ class ResultRepository(Repository):
             .where(Answer.item_id.in_(items.scalar_subquery()))
             .group_by(Answer.item_id, value)
         )
-        codes: dict[int, str] = dict(
-            (await self.session.execute(items.add_columns(CatalogItem.code))).tuples().all()
-        )
+        codes: dict[int, str] = {
+            item_id: code
+            for item_id, code in await self.session.execute(items.add_columns(CatalogItem.code))
+        }
         conn = await self.session.connection()
         rows = await conn.execute(stmt)
         return [(codes[item_id], text, unit_ids) for item_id, text, unit_ids in rows]
