@@ -66,7 +66,7 @@ class _Plan:
     special: frozenset[str]
     order: tuple[str, ...]  # the special leaves in catalog order
     plain_max: tuple[Decimal, ...]  # per section: the sum of its plain leaves' max
-    plain_count: tuple[int, ...]
+    plain_field_count: int  # plain leaves in the fields
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Plan:
@@ -84,31 +84,40 @@ class _Plan:
             if target is not None:
                 special.update(x.code for x in target.leaves())
         maxes = [ZERO] * (n + 2)
-        counts = [0] * (n + 2)
+        in_fields = 0
         for leaf in catalog.every_leaf:
             if leaf.code not in special:
                 maxes[section[leaf.code]] += leaf.max
-                counts[section[leaf.code]] += 1
+                in_fields += section[leaf.code] < n
         order = tuple(leaf.code for leaf in catalog.every_leaf if leaf.code in special)
-        return cls(section, frozenset(special), order, tuple(maxes), tuple(counts))
+        return cls(section, frozenset(special), order, tuple(maxes), in_fields)
+
+
+SOURCES: tuple[Source, ...] = ("self", "appraised", "survey", "pending", "unanswered", "na")
 
 
 class _Totals:
-    """One section's running totals for one unit (as ``_compute`` sums them leaf by leaf);
-    ``counts`` may hold zeros, dropped when the summary is made."""
+    """One unit's running totals per section (as ``_compute`` sums them leaf by leaf): points,
+    applicable max and pending max per section, and the sources of its field leaves."""
 
-    __slots__ = ("app", "counts", "pend", "pts")
+    __slots__ = ("app", "counts", "fields", "pend", "pts")
 
-    def __init__(self, app: Decimal, unanswered: int) -> None:
-        self.pts = ZERO
-        self.app = app
-        self.pend = ZERO
-        self.counts: dict[Source, int] = {"unanswered": unanswered}
+    def __init__(self, plan: _Plan, acc: list[Any]) -> None:
+        s = len(plan.plain_max)
+        self.fields = s - 2
+        self.pts: list[Decimal] = acc[:s]
+        self.app = [mx + off for mx, off in zip(plan.plain_max, acc[s : 2 * s], strict=True)]
+        self.pend = [ZERO] * s
+        counted = dict(zip(SOURCES, acc[2 * s : 2 * s + len(SOURCES)], strict=True))
+        # plain field leaves without an outcome counted are unanswered
+        counted["unanswered"] += plan.plain_field_count - sum(counted.values())
+        self.counts: dict[Source, int] = counted
 
-    def add(self, pts: Decimal, app: Decimal, source: Source) -> None:
-        self.pts += pts
-        self.app += app
-        self.counts[source] = self.counts.get(source, 0) + 1
+    def add(self, sec: int, pts: Decimal, app: Decimal, source: Source, n: int = 1) -> None:
+        self.pts[sec] += pts
+        self.app[sec] += app
+        if sec < self.fields:
+            self.counts[source] = self.counts.get(source, 0) + n
 
 
 def summarize_many(
@@ -125,7 +134,7 @@ def summarize_many(
                 appraised_plain.setdefault(code, set()).add(u.key)
     classes: dict[tuple[int, Decimal, Decimal, Source, Decimal], list[str]] = {}
     special: dict[str, dict[str, Answer]] = {}
-    answered: dict[tuple[str, str], tuple[Outcome, Decimal]] = {}  # appraised plain leaves
+    answered: dict[tuple[str, str], Outcome] = {}  # appraised plain leaves: what they replace
     memo: ScoreMemo = {}
     decoded: dict[str, Answer | None] = {}
     for code, text, ids in groups:
@@ -145,39 +154,53 @@ def summarize_many(
         p, a, source, _ = _leaf(leaf, answer, None, None, memo)
         classes.setdefault((plan.section[code], p, a, source, leaf.max), []).append(ids)
         for key in appraised_plain.get(code, set()).intersection(ids.split(",")):
-            answered[key, code] = ((p, a, source), leaf.max)
-    totals = {key: _start(plan) for key in todo}
-    for (sec, p, a, source, leaf_max), parts in classes.items():
-        off = a - leaf_max  # the leaf started as unanswered, out of its max
-        # one C-level count of the units with this outcome, then one step per unit
-        for key, n in Counter(",".join(parts).split(",")).items():
-            unit_totals = totals.get(key)
-            if unit_totals is None:
-                continue  # a unit not asked for (another board)
-            t = unit_totals[sec]
-            t.pts += p * n
-            if off:
-                t.app += off * n
-            t.counts[source] = t.counts.get(source, 0) + n
-            t.counts["unanswered"] -= n
+            answered[key, code] = (p, a, source)
+    accs = _accumulate(plan, classes, todo)
     return {
-        key: _unit_summary(catalog, plan, u, totals[key], special.get(key, {}), answered, memo)
+        key: _unit_summary(
+            catalog, plan, u, _Totals(plan, accs[key]), special.get(key, {}), answered, memo
+        )
         for key, u in todo.items()
     }
 
 
-def _start(plan: _Plan) -> list[_Totals]:
-    """A unit's sections before its answers: every plain leaf unanswered."""
-    return [_Totals(mx, n) for mx, n in zip(plan.plain_max, plan.plain_count, strict=True)]
+def _accumulate(
+    plan: _Plan,
+    classes: Mapping[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
+    todo: Mapping[str, BulkUnit],
+) -> dict[str, list[Any]]:
+    """Per unit, a flat list: points per section, applicable-max offsets per section, then the
+    number of field leaves per source.  Each outcome's units are counted in C (``Counter``);
+    then one short step per unit and outcome."""
+    s = len(plan.plain_max)
+    accs: dict[str, list[Any]] = {key: [ZERO] * (2 * s) + [0] * (len(SOURCES) + 1) for key in todo}
+    trash = 2 * s + len(SOURCES)  # bonus and penalty leaves are not counted by source
+    for (sec, p, a, source, leaf_max), parts in classes.items():
+        if source == "unanswered":
+            continue  # a value the catalog no longer accepts: as if absent
+        ci = 2 * s + SOURCES.index(source) if sec < s - 2 else trash
+        off = a - leaf_max  # the leaf started unanswered, out of its max
+        exp = p.as_tuple().exponent  # 0 with decimals (0.000) keeps summarize's form: add it
+        adds = p != 0 or (isinstance(exp, int) and exp < 0)
+        for key, n in Counter(",".join(parts).split(",")).items():
+            acc = accs.get(key)
+            if acc is None:
+                continue  # a unit not asked for (another board)
+            acc[ci] += n
+            if adds:
+                acc[sec] += p * n
+            if off:
+                acc[s + sec] += off * n
+    return accs
 
 
 def _unit_summary(
     catalog: Catalog,
     plan: _Plan,
     unit: BulkUnit,
-    totals: list[_Totals],
+    totals: _Totals,
     special: Mapping[str, Answer],
-    answered: Mapping[tuple[str, str], tuple[Outcome, Decimal]],
+    answered: Mapping[tuple[str, str], Outcome],
     memo: ScoreMemo,
 ) -> ResultSummary:
     key = unit.key
@@ -185,36 +208,24 @@ def _unit_summary(
         if code in plan.section and code not in plan.special:
             leaf = catalog.item(code)
             assert leaf is not None
-            _appraise(totals[plan.section[code]], answered.get((key, code)), points, leaf.max)
+            _appraise(totals, plan.section[code], answered.get((key, code)), points, leaf.max)
     _add_special(catalog, plan, unit, special, totals, memo)
     n = len(catalog.fields)
     field_scores = [
-        FieldScore(f.code, f.title, f.max, t.pts, t.app, t.pend)
-        for f, t in zip(catalog.fields, totals[:n], strict=True)
+        FieldScore(f.code, f.title, f.max, totals.pts[i], totals.app[i], totals.pend[i])
+        for i, f in enumerate(catalog.fields)
     ]
-    counts: dict[Source, int] = {}
-    for t in totals[:n]:
-        for source, c in t.counts.items():
-            if c:
-                counts[source] = counts.get(source, 0) + c
-    bonus = min(totals[n].pts, catalog.bonus_max)
-    penalty = min(totals[n + 1].pts, catalog.penalty_max)
+    counts = {source: c for source, c in totals.counts.items() if c}
+    bonus = min(totals.pts[n], catalog.bonus_max)
+    penalty = min(totals.pts[n + 1], catalog.penalty_max)
     return _summary(catalog, field_scores, bonus, penalty, counts)
 
 
-def _appraise(
-    t: _Totals, had: tuple[Outcome, Decimal] | None, points: Decimal, mx: Decimal
-) -> None:
+def _appraise(t: _Totals, sec: int, had: Outcome | None, points: Decimal, mx: Decimal) -> None:
     """Replace a plain leaf's answered (or unanswered) outcome by its appraised points."""
-    if had is None:  # no readable answer: counted as unanswered at the start
-        t.app -= mx
-        t.counts["unanswered"] -= 1
-    else:
-        p, a, source = had[0]
-        t.pts -= p
-        t.app -= a
-        t.counts[source] -= 1
-    t.add(min(points, mx), mx, "appraised")
+    p, a, source = had if had is not None and had[2] != "unanswered" else (ZERO, mx, "unanswered")
+    t.add(sec, -p, -a, source, -1)
+    t.add(sec, min(points, mx), mx, "appraised")
 
 
 def _add_special(
@@ -222,7 +233,7 @@ def _add_special(
     plan: _Plan,
     unit: BulkUnit,
     answers: Mapping[str, Answer],
-    totals: list[_Totals],
+    totals: _Totals,
     memo: ScoreMemo,
 ) -> None:
     """The one-by-one leaves, as ``_score_leaves`` and ``_apply_zero_unless`` score them."""
@@ -242,7 +253,7 @@ def _add_special(
     for code, (p, a, source, _) in scored.items():
         leaf = catalog.item(code)
         assert leaf is not None
-        t = totals[plan.section[code]]
-        t.add(p, a, source)
+        sec = plan.section[code]
+        totals.add(sec, p, a, source)
         if source == "pending":
-            t.pend += leaf.max
+            totals.pend[sec] += leaf.max
