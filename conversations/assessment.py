@@ -738,6 +738,19 @@ class _Rescore:
         """Every unit of ``todo`` (all on one catalog) from the catalog's grouped answers."""
         row = self.catalogs[catalog_id]
         cat = catalog_of(row)
+        moved = await self.uow.results.answering_elsewhere(catalog_id)
+        if moved:  # answers on another catalog's items count by code: one by one
+            out = await self.batch([(u, rev) for u, rev in todo if u.id in moved])
+            return out + await self.bulk_of(
+                cat, row, [(u, r) for u, r in todo if u.id not in moved]
+            )
+        return await self.bulk_of(cat, row, todo)
+
+    async def bulk_of(
+        self, cat: Catalog, row: m.Catalog, todo: list[tuple[m.Unit, int]]
+    ) -> list[_Scored]:
+        """Units whose answers are all on the catalog's own items, through scoring.bulk."""
+        catalog_id = row.id
         ids = [u.id for u, _ in todo]
         appraised = await self.uow.results.appraised_points(ids)
         survey = await self.uow.results.survey_points(ids)

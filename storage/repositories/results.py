@@ -174,6 +174,19 @@ class ResultRepository(Repository):
         rows = await conn.execute(stmt)
         return [(codes[item_id], text, unit_ids) for item_id, text, unit_ids in rows]
 
+    async def answering_elsewhere(self, catalog_id: int) -> set[int]:
+        """Units on the catalog with answers on another catalog's items (a unit that moved
+        board): those are scored by item code, one by one, not from :meth:`answer_groups`.
+        One pass over the (unit, item) index."""
+        own = select(CatalogItem.id).where(CatalogItem.catalog_id == catalog_id)
+        stmt = (
+            select(Answer.unit_id)
+            .join(Unit, Unit.id == Answer.unit_id)
+            .where(Unit.catalog_id == catalog_id, Answer.item_id.not_in(own.scalar_subquery()))
+            .distinct()
+        )
+        return set(await self.session.scalars(stmt))
+
     async def appraised_points(self, unit_ids: Sequence[int]) -> dict[int, dict[str, Decimal]]:
         """Appraised points that are set (a verdict without points does not override)."""
         stmt = (

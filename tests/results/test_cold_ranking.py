@@ -13,7 +13,9 @@ import sqlalchemy as sa
 
 from bot.app import Database
 from conversations import assessment as A
+from scoring.catalog import load_catalog
 from storage import models as m
+from tests.results.helpers import PHONG, without_locale
 from tests.scoring import generated
 
 UNITS = 2 * A.BULK_FROM + 5  # enough stale units for the bulk path
@@ -56,6 +58,25 @@ async def _seed(db: Database) -> None:
                 for code, pts in generated.survey(cat, rnd).items():
                     await uow.survey.set_points(unit.id, items[code].id, pts)
         await uow.session.execute(sa.insert(m.Answer.__table__), rows)
+        await _moved_unit(uow, rnd)
+
+
+async def _moved_unit(uow, rnd: random.Random) -> None:
+    """D01 answered on the department catalog, then moved to the commune board: its answers
+    are on the other catalog's items and count by item code (never through the grouped
+    answers of the commune catalog)."""
+    await A.import_catalog(uow, without_locale(PHONG), 2024)
+    await A.import_units(uow, "code,name,board\nD01,Phòng Nội vụ,department\n", 2024)
+    period = await A.get_period(uow, 2024)
+    unit = await uow.units.get_by_code(period.id, "D01")
+    phong = await uow.catalogs.items_by_code(unit.catalog_id)
+    for code, text in generated.stored_texts(load_catalog(without_locale(PHONG)), rnd).items():
+        if text.startswith("{") and text != "{}":
+            await uow.answers.set_answer(
+                unit.id, phong[code].id, json.loads(text), None, None, "import"
+            )
+    xa = await uow.units.get_by_code(period.id, "X001")
+    unit.board, unit.catalog_id = "commune", xa.catalog_id
 
 
 def _view(standings: list[A.Standing]) -> list[tuple[object, ...]]:
@@ -82,7 +103,7 @@ async def _standings(db: Database) -> list[tuple[object, ...]]:
 async def test_cold_warm_one_by_one_and_domain_standings_are_identical(db: Database) -> None:
     await _seed(db)
     cold = await _standings(db)  # nothing stored yet: every unit through scoring.bulk
-    assert len(cold) == UNITS
+    assert len(cold) == UNITS + 1  # and the moved D01
     warm = await _standings(db)  # read back from the stored summaries
     assert warm == cold
     async with db.uow() as uow:  # a few stale units: re-scored one by one
