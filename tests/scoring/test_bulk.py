@@ -6,7 +6,7 @@ import random
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.bulk import BulkUnit, decode_answer, summarize_many
@@ -59,6 +59,7 @@ def test_units_without_answers_are_all_unanswered() -> None:
 _PCT = st.none() | st.decimals(0, 100, places=2)
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     min_index=st.none() | st.decimals(0, 100, places=2),
     min_field=st.none() | st.decimals(0, 100, places=2),
