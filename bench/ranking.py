@@ -15,11 +15,11 @@ Timed, each the median of a few runs in fresh units of work:
     unit is re-scored from its answers and the summaries are stored;
 * the baseline: one SQL aggregate over the same answers,
   ``SELECT unit_id, SUM(points) FROM answers GROUP BY unit_id``;
-* the pure domain alone: ``scoring.results.summarize`` (what a cold ``standings()`` runs, one
-  score memo shared by all units) for every unit + ``rank_boards``, from
-  answers already in memory;
-* where the cold path goes: loading the answers as ORM objects (``uow.answers.list_for_period``,
-  what standings() did before summaries were stored) vs the plain columns it now reads.
+* the pure domain alone, from answers already in memory: ``scoring.results.summarize`` unit by
+  unit (one score memo shared by all units) + ``rank_boards``; and ``scoring.bulk.summarize_many``
+  (what a cold ``standings()`` runs since issue 19) over the answers grouped by value;
+* where the cold path goes: the one statement that reads the answers grouped by distinct value
+  (``uow.results.answer_groups``) and the bulk scoring of every unit from them.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from sqlalchemy import insert, select, text
 from bench.common import Config, Row, Table, say
 from conversations import assessment as A
 from scoring.answers import Answer, score_answer
+from scoring.bulk import BulkUnit, summarize_many
 from scoring.catalog import Catalog, Item, load_catalog
 from scoring.ranking import Entry, rank_boards
 from scoring.results import ScoreMemo, summarize
@@ -217,7 +218,7 @@ def _warm(times: list[float]) -> float:
 
 async def run(cfg: Config) -> list[Table]:
     units = 500 if cfg.quick else 5_000
-    runs = 3 if cfg.quick else 2  # standings() takes tens of seconds at 5,000 units
+    runs = 3  # cold standings(): each re-scores every unit
     leaves_n = FIELDS * LEAVES_PER_FIELD
     table = Table(
         f"3. Ranking — {units:,} units × {leaves_n} items ({units * leaves_n:,} answers), SQLite"
@@ -239,19 +240,14 @@ async def run(cfg: Config) -> list[Table]:
                 )
                 return len(rows.all())
 
-        async def do_orm_load() -> int:
+        groups: list[tuple[str, str, str]] = []
+
+        async def do_groups() -> int:
             async with UnitOfWork(sm, read_only=True) as uow:
                 period = await A.get_period(uow, YEAR)
-                return len(await uow.answers.list_for_period(period.id))
-
-        async def do_column_load() -> int:
-            async with UnitOfWork(sm, read_only=True) as uow:
-                rows = await uow.session.execute(
-                    select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value)
-                    .join(m.CatalogItem, m.CatalogItem.id == m.Answer.item_id)
-                    .join(m.Unit, m.Unit.id == m.Answer.unit_id)
-                )
-                return len(rows.all())
+                cat_id = (await uow.catalogs.list_for_period(period.id))[0].id
+                groups[:] = await uow.results.answer_groups(cat_id)
+                return len(groups)
 
         async def do_cold() -> int:
             async with UnitOfWork(sm) as uow:
@@ -275,10 +271,9 @@ async def run(cfg: Config) -> list[Table]:
         say("ranking: timing standings() x 5, warm, and x 5 with one unit changed")
         st_times, _ = await _timed(do_standings, 6)
         one_times, _ = await _timed(do_one_changed, 6)
-        say("ranking: timing the parts (ORM load, column load, pure domain)")
-        orm_times, _ = await _timed(do_orm_load, 1)
-        col_times, _ = await _timed(do_column_load, 1)
-        agg, st, orm, cols = _warm(agg_times), _warm(st_times), orm_times[0], col_times[0]
+        say("ranking: timing the parts (grouped answers, bulk scoring, pure domain)")
+        group_times, n_groups = await _timed(do_groups, 3)
+        agg, st, grouped = _warm(agg_times), _warm(st_times), _warm(group_times)
         cold, one = statistics.median(cold_times), _warm(one_times)
 
         # pure domain, answers already parsed in memory
@@ -307,6 +302,13 @@ async def run(cfg: Config) -> list[Table]:
 
         dom_times, _ = await _timed(do_domain, 3)
         domain = _warm(dom_times)
+        keys = [BulkUnit(str(unit_id)) for unit_id in per_unit]
+
+        async def do_bulk() -> int:
+            return len(summarize_many(catalog, groups, keys))
+
+        bulk_times, _ = await _timed(do_bulk, 3)
+        bulk = _warm(bulk_times)
     finally:
         await engine.dispose()
 
@@ -341,22 +343,22 @@ async def run(cfg: Config) -> list[Table]:
     )
     table.add(
         Row(
-            "  part: answers as ORM objects (answers.list_for_period)",
-            orm,
+            "pure domain, bulk: summarize_many() over grouped answers",
+            bulk,
             "s",
-            cold,
-            orm / cold if cold else None,
-            baseline_label="cold standings",
+            agg,
+            bulk / agg if agg else None,
+            baseline_label="SQL aggregate",
         )
     )
     table.add(
         Row(
-            "  part: same answers as plain columns (unit_id, code, value)",
-            cols,
+            "  part of cold: answers grouped by value (one statement)",
+            grouped,
             "s",
-            cold,
-            cols / cold if cold else None,
-            baseline_label="cold standings",
+            agg,
+            grouped / agg if agg else None,
+            baseline_label="SQL aggregate",
         )
     )
     table.notes.append(
@@ -364,8 +366,9 @@ async def run(cfg: Config) -> list[Table]:
         f"insert{f' in {seeded:.1f} s' if seeded else ''} (not timed); cold standings() ran "
         f"{runs} times ({', '.join(f'{x:.2f}' for x in cold_times)} s; median), warm and "
         "one-changed 6 times each (median after the first), the aggregate 5 times (median after "
-        "the first), each part once; every call in a fresh unit of work; the cold runs also "
-        f"store the {units:,} summaries, the one-changed runs re-score and store one."
+        "the first), the parts and the pure domain 3 times (median after the first); every call in "
+        f"a fresh unit of work; the cold runs also store the {units:,} summaries, the "
+        f"one-changed runs re-score and store one; {n_groups:,} distinct (item, value) groups."
     )
     table.seconds = time.perf_counter() - started
     return [table]

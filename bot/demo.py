@@ -1,8 +1,9 @@
 """`parbot demo`: the whole product on one machine, no Telegram account needed.
 
 Starts the Bot API emulator (with its web chat page), seeds an embedded SQLite database with a
-demo district on first run, and runs the real bot (aiogram runtime) against the emulator over
-real HTTP — the same code path as production, only the Bot API base URL differs.
+demo district on first run, and runs the real bot (the default python-telegram-bot runtime)
+against the emulator over real HTTP — the same code path as production, only the Bot API base
+URL differs.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ async def start_demo(
             data_dir=data_dir,
             database_url=f"sqlite+aiosqlite:///{(data_dir / 'demo.db').as_posix()}",
             bot_username=emu.username,
-            runtime="aiogram",
+            runtime="ptb",
             per_chat_interval=0.05,
         )
         async with open_database(settings) as db:

@@ -1,8 +1,8 @@
 """`parbot run`: the bot against a Bot API (real Telegram, or the local emulator).
 
 Wires settings → database and per-person lock (Redis with PARBOT_REDIS_URL) → conversation
-engine → sender → runtime adapter (aiogram by default, python-telegram-bot with
-PARBOT_RUNTIME=ptb) and the outbox scheduler, and stops cleanly on SIGINT/SIGTERM.
+engine → sender → runtime adapter (python-telegram-bot by default, aiogram with
+PARBOT_RUNTIME=aiogram) and the outbox scheduler, and stops cleanly on SIGINT/SIGTERM.
 """
 
 from __future__ import annotations

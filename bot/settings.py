@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     timezone: str = "Asia/Ho_Chi_Minh"
     locale: Literal["vi", "en"] = "vi"
-    runtime: Literal["aiogram", "ptb"] = "aiogram"
+    # python-telegram-bot by default: ~120 MB less resident than aiogram, whose import alone
+    # builds every Bot API model (bench/RESULTS.md, benchmark 4); aiogram stays supported.
+    runtime: Literal["aiogram", "ptb"] = "ptb"
     bot_username: str = "parbot_demo_bot"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     # Telegram's limit (messages/s, all chats); the sender's window margin keeps real sending

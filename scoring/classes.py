@@ -60,9 +60,25 @@ def classify(
 ) -> int | None:
     """Index of the first rule whose conditions all hold; None when none does."""
     for n, rule in enumerate(catalog.classification):
-        if all(c.ok for c in conditions(rule, index, pcts, penalty)):
+        if _holds(rule, index, pcts, penalty):
             return n
     return None
+
+
+def _holds(
+    rule: ClassRule, index: Decimal, pcts: Mapping[str, Decimal | None], penalty: Decimal
+) -> bool:
+    """``all(c.ok for c in conditions(...))`` without building the conditions: ranking
+    thousands of units classifies each (tests/scoring/test_rules.py checks they agree)."""
+    if rule.min_index is not None and index < rule.min_index:
+        return False
+    if rule.max_penalty is not None and penalty > rule.max_penalty:
+        return False
+    if rule.field_pcts or rule.min_field_pct is not None:
+        for code, pct in pcts.items():
+            if pct is not None and (limit := rule.field_limit(code)) is not None and pct < limit:
+                return False
+    return True
 
 
 def class_label(catalog: Catalog, rank: int | None) -> str:

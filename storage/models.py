@@ -545,6 +545,9 @@ class Answer(Base):
     __table_args__ = (
         UniqueConstraint("unit_id", "item_id"),
         CheckConstraint(_in("source", AnswerSource), name="source"),
+        # the cold ranking's GROUP BY item, value in one pass (migration 0011_ranking);
+        # PostgreSQL cannot index json and hash-aggregates instead
+        Index("ix_answers_item_value", "item_id", "value", "unit_id").ddl_if(dialect="sqlite"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

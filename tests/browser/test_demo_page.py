@@ -1,8 +1,8 @@
 """The demo in a real browser: headless Chromium (Debian's) driven by Playwright.
 
-Starts `parbot demo` (emulator + web page + the aiogram bot on a seeded database) in-process,
-opens the page at a phone-sized viewport, sends /start as the commune officer, presses an inline
-button, and saves a screenshot.
+Starts `parbot demo` (emulator + web page + the bot, python-telegram-bot by default, on a seeded
+database) in-process, opens the page at a phone-sized viewport, sends /start as the commune
+officer, presses an inline button, and saves a screenshot.
 """
 
 from __future__ import annotations

@@ -49,8 +49,9 @@ class BotProcess:
                 self.proc.kill()
 
 
-@pytest.fixture
-async def world(tmp_path: Path):
+@pytest.fixture(params=["ptb", "aiogram"])
+async def world(tmp_path: Path, request: pytest.FixtureRequest):
+    """The bot process of each runtime (ptb is the default, aiogram stays supported)."""
     data = tmp_path / "data"
     db_url = f"sqlite+aiosqlite:///{(data / 'bot.db').as_posix()}"
     async with BotApiEmulator(rate_limits=False) as emu:
@@ -77,6 +78,7 @@ async def world(tmp_path: Path):
                 "PARBOT_DATABASE_URL": db_url,
                 "PARBOT_POLL_TIMEOUT": "1",
                 "PARBOT_PER_CHAT_INTERVAL": "0",
+                "PARBOT_RUNTIME": request.param,
             }
             bot = BotProcess(env, tmp_path / "bot.log")
             try:

@@ -83,6 +83,7 @@ def worker_env(
     port: int,
     redis_url: str = "",
     secret: str = SECRET,
+    runtime: str = "ptb",
 ) -> dict[str, str]:
     """The environment of `parbot run --webhook` workers against the emulator."""
     return {
@@ -97,6 +98,7 @@ def worker_env(
         "PARBOT_PER_CHAT_INTERVAL": "0",
         "PARBOT_LOG_LEVEL": "DEBUG",
         "PARBOT_REDIS_URL": redis_url,
+        "PARBOT_RUNTIME": runtime,
     }
 
 
@@ -228,8 +230,14 @@ async def test_two_webhook_workers_serve_and_schedule_once(
             namespace = lock_namespace(load_settings(bot_token=emu.token, database_url=pg_url))
             person_locks.prefixes.append(namespace)  # the workers' keys are deleted afterwards
             redis_lock = RedisPersonLock.from_url(person_locks.url, namespace)
+        # each lock backend with the other runtime: both serve webhooks from several workers
         env = worker_env(
-            emu, pg_url, tmp_path / "data", port, person_locks.url if person_locks else ""
+            emu,
+            pg_url,
+            tmp_path / "data",
+            port,
+            person_locks.url if person_locks else "",
+            runtime="aiogram" if person_locks else "ptb",
         )
         with log_path.open("w") as log:
             proc = subprocess.Popen(

@@ -1,0 +1,87 @@
+"""The cold ranking's bulk scorer gives every unit exactly what the one-unit scorer gives."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scoring.bulk import BulkUnit, decode_answer, summarize_many
+from scoring.catalog import ClassRule
+from scoring.classes import _holds, conditions
+from scoring.results import summarize
+from tests.scoring import generated
+
+
+def _groups(texts: dict[str, dict[str, str]]) -> list[tuple[str, str, str]]:
+    """What ResultRepository.answer_groups returns: each distinct (item, value) with its units."""
+    by_value: dict[tuple[str, str], list[str]] = {}
+    for key, answers in texts.items():
+        for code, text in answers.items():
+            by_value.setdefault((code, text), []).append(key)
+    return [(code, text, ",".join(keys)) for (code, text), keys in by_value.items()]
+
+
+@pytest.mark.parametrize("survey_missing", ["rescale", "zero"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_bulk_equals_one_unit_at_a_time(seed: int, survey_missing: str) -> None:
+    rnd = random.Random(seed)
+    cat = generated.catalog(survey_missing)
+    units = {
+        str(n): BulkUnit(
+            str(n), generated.tags(rnd), generated.appraised(cat, rnd), generated.survey(cat, rnd)
+        )
+        for n in range(1, 301)
+    }
+    texts = {key: generated.stored_texts(cat, rnd) for key in units}
+    texts["9999"] = texts["1"]  # a unit not asked for (another board): ignored
+    got = summarize_many(cat, _groups(texts), units.values())
+    assert set(got) == set(units)
+    sources: set[str] = set()
+    for key, u in units.items():
+        answers = {c: a for c, t in texts[key].items() if (a := decode_answer(t)) is not None}
+        want = summarize(cat, answers, u.appraised, u.survey, None, u.tags)
+        assert got[key] == want, key
+        sources |= set(want.counts)
+    # the generated data reaches every source a leaf can have
+    assert sources == {"self", "appraised", "survey", "pending", "unanswered", "na", "not_for_unit"}
+
+
+def test_units_without_answers_are_all_unanswered() -> None:
+    cat = generated.catalog()
+    got = summarize_many(cat, [], [BulkUnit("7")])
+    assert got["7"] == summarize(cat, {})
+
+
+_PCT = st.none() | st.decimals(0, 100, places=2)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    min_index=st.none() | st.decimals(0, 100, places=2),
+    min_field=st.none() | st.decimals(0, 100, places=2),
+    per_field=st.dictionaries(st.sampled_from("123"), st.decimals(0, 100, places=2)),
+    max_penalty=st.none() | st.decimals(0, 5, places=1),
+    index=st.decimals(0, 100, places=2),
+    pcts=st.dictionaries(st.sampled_from("1234"), _PCT),
+    penalty=st.decimals(0, 5, places=1),
+)
+def test_classify_shortcut_agrees_with_the_conditions(
+    min_index, min_field, per_field, max_penalty, index, pcts, penalty
+) -> None:
+    rule = ClassRule("x", None, min_index, min_field, per_field, max_penalty)
+    want = all(c.ok for c in conditions(rule, index, pcts, penalty))
+    assert _holds(rule, index, pcts, penalty) == want
+
+
+def test_generated_catalog_has_every_kind() -> None:
+    from scoring.kinds import KIND_NAMES
+
+    cat = generated.catalog()
+    assert {leaf.kind for leaf in cat.every_leaf} == set(KIND_NAMES)
+    assert cat.zero_order and cat.bonus_leaves and cat.penalty_leaves
+    assert any(not cat.applies(x.code, ()) for x in cat.field_leaves())
+    assert Decimal(0) < cat.max_total
