@@ -12,11 +12,12 @@ is not handled at all and the outage path below applies.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -26,6 +27,9 @@ from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
 from scoring.i18n import N_
+from storage.repositories.base import VersionConflict
+from storage.repositories.people import person_row
+from storage.repositories.rows import HotPerson
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,8 @@ class ChatEngine:
         self.config = config or CoreConfig()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.person_lock: PersonLock = person_lock or PostgresPersonLock()
+        # update id → (person id, state, version) as this process saved it, until delivered()
+        self._saved: dict[int, tuple[int, dict[str, Any], int | None]] = {}
 
     async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None:
         """Handle one update in order with the same person's other updates.
@@ -91,21 +97,26 @@ class ChatEngine:
 
     async def delivered(self, event: Event, sent: Sequence[tuple[str, int]]) -> None:
         """Remember where tagged replies of ``event`` landed (``(tag, message id)``), so a later
-        update can edit that message in place (the live card of an item). A short transaction
-        of its own under the person's lock; losing it only means the card is not refreshed."""
-        if not sent:
+        update can edit that message in place (the live card of an item).
+
+        One UPDATE statement, no load: the state this process saved for ``event`` is patched
+        and stored only if it is still the stored version (a later update that saved first
+        wins; losing the ids only means the card is not refreshed in place)."""
+        base = self._saved.pop(event.update_id, None)
+        if not sent or base is None:
             return
+        person_id, state, version = base
+        for tag, message_id in sent:
+            walk_cards.note_sent(state, tag, message_id)
+        user_id = event.sender.user_id
         try:
-            async with self.person_lock.hold(event.sender.user_id), self.uow_factory() as uow:
-                await self.person_lock.in_transaction(uow.session, event.sender.user_id)
-                person = await uow.people.get_by_telegram_id(event.sender.user_id)
-                if person is None:
+            async with self.person_lock.hold(user_id), self.uow_factory() as uow:
+                if version is None:
+                    await uow.conversations.store(person_id, state, None)
                     return
-                state, _version = await uow.conversations.load(person)
-                for tag, message_id in sent:
-                    walk_cards.note_sent(state, tag, message_id)
-                await uow.conversations.save(person, state)
-        except (PersonLockError, OperationalError, DBAPIError, OSError) as exc:
+                fence = self.person_lock.fence(user_id)
+                await uow.conversations.store_if_current(person_id, state, version, fence)
+        except (PersonLockError, OperationalError, DBAPIError, OSError, VersionConflict) as exc:
             log.info("message ids of update %s not remembered: %s", event.update_id, exc)
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
@@ -126,9 +137,9 @@ class ChatEngine:
     async def _handle(self, event: Event) -> Outcome | None:
         file_data, file_error = await self._download(event)
         async with self.uow_factory() as uow:
-            await self.person_lock.in_transaction(uow.session, event.sender.user_id)
             # "begin"/"end" bracket the part no other update of the person may overlap (both are
-            # inside the transaction and every lock; the scale-out test reads them at DEBUG)
+            # inside the transaction and every lock — the fence is taken by the claim, the
+            # transaction's first statement; the scale-out test reads them at DEBUG)
             log.debug("person %s update %s: begin", event.sender.user_id, event.update_id)
             try:
                 return await self._transaction(uow, event, file_data, file_error)
@@ -138,30 +149,30 @@ class ChatEngine:
     async def _transaction(
         self, uow: UnitOfWork, event: Event, file_data: bytes | None, file_error: str | None
     ) -> Outcome | None:
-        """The update's effects inside its (already locked) transaction; the id claim comes
-        first so a redelivered update does nothing."""
-        if not await uow.updates.claim(event.update_id):
+        """The update's effects inside its transaction; the id claim comes first (and takes
+        the person's database fence) so a redelivered update does nothing. The lean path of
+        issue 19: person, roles and state come in one statement, the state is written only
+        when it changed."""
+        s = event.sender
+        fence = self.person_lock.fence(s.user_id)
+        if not await uow.updates.claim(event.update_id, fence=fence):
             log.debug("update %s: already handled", event.update_id)
             return None  # already handled (redelivery after a restart)
-        s = event.sender
-        person = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
-        if person.language is None:
-            # remember the language Telegram reports, so notices and reminders sent later
-            # (outside any update) speak it too; /lang changes it
-            person.language = normalize_locale(s.language_code, self.config.default_locale)
-        state, _version = await uow.conversations.load(person)
+        hot = await self._person(uow, event)
+        person = hot.person
         locale = person.language or normalize_locale(s.language_code, self.config.default_locale)
         ctx = Ctx(
             uow=uow,
             event=event,
             person=person,
-            roles=await uow.people.roles(person),
+            roles=list(hot.roles),
             locale=locale,
-            state=state,
+            state=copy.deepcopy(hot.state),
             now=self.clock(),
             config=self.config,
             file_data=file_data,
             file_error=file_error,
+            header_rev=hot.header_rev,
         )
         await router.route(ctx)
         for n in ctx.notices:
@@ -174,11 +185,42 @@ class ChatEngine:
                         [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
                     ],
                 },
-                person=n.person,
+                person=n.person.id,
                 not_before=ctx.now,
             )
-        await uow.conversations.save(person, ctx.state)
-        return _fit(ctx.out)
+        version = hot.state_version
+        if ctx.state != hot.state:
+            version = await uow.conversations.store(person.id, ctx.state, version)
+        out = _fit(ctx.out)
+        if any(r.tag for r in out.replies):  # delivered() will patch this state
+            if len(self._saved) > 4096:
+                self._saved.pop(next(iter(self._saved)))
+            self._saved[event.update_id] = (person.id, ctx.state, version)
+        return out
+
+    async def _person(self, uow: UnitOfWork, event: Event) -> HotPerson:
+        """The sender with roles and state (one statement); the person row is written only
+        when Telegram reports something new (first contact, a new name or chat, reachable
+        again) or no language is known yet — the language Telegram reports is remembered so
+        notices and reminders sent later (outside any update) speak it too; /lang changes it."""
+        s = event.sender
+        hot = await uow.people.hot(s.user_id)
+        p = hot.person if hot is not None else None
+        if (
+            p is not None
+            and (p.chat_id, p.full_name, p.username) == (s.chat_id, s.full_name, s.username)
+            and p.unreachable_at is None
+            and p.language is not None
+        ):
+            return hot  # type: ignore[return-value]
+        orm = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
+        if orm.language is None:
+            lang = normalize_locale(s.language_code, self.config.default_locale)
+            await uow.people.set_language(orm, lang)
+        if hot is None:
+            hot = await uow.people.hot(s.user_id)
+            assert hot is not None
+        return replace(hot, person=person_row(orm))
 
 
 def _unavailable(event: Event, exc: Exception, raise_unavailable: bool) -> Outcome:

@@ -256,7 +256,7 @@ async def _queue_album_reply(
     if await ctx.uow.outbox.get_by_key(key) is not None:
         return False
     return await ctx.uow.outbox.enqueue(
-        key, ctx.person.chat_id, payload, person=ctx.person, not_before=not_before
+        key, ctx.person.chat_id, payload, person=ctx.person.id, not_before=not_before
     )
 
 
@@ -406,7 +406,7 @@ async def _attach_one(
         signed_at=signed_at,
         signature_detail=meta.get("detail"),
         telegram_file_id=meta.get("file_id"),
-        uploaded_by=ctx.person,
+        uploaded_by=ctx.person.id,
         at=ctx.now,
     )
     view.evidence_counts[item.code] = view.evidence_counts.get(item.code, 0) + 1
@@ -725,7 +725,7 @@ async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None
             edit=True,
         )
         return
-    await ctx.uow.evidence.remove(row, by=ctx.person, at=ctx.now)
+    await ctx.uow.evidence.remove(row, by=ctx.person.id, at=ctx.now)
     left = len(await ctx.uow.evidence.list_for_item(view.unit.id, row.item_id))
     view.evidence_counts[item.code] = left
     text = "🗑 " + ctx.tr(
@@ -1080,7 +1080,7 @@ async def _access(ctx: Ctx, unit: m.Unit) -> Access:
     if ctx.has_role("appraiser"):
         fields = {
             a.field_code
-            for a in await ctx.uow.appraisals.assignments(ctx.person, unit.period_id)
+            for a in await ctx.uow.appraisals.assignments(ctx.person.id, unit.period_id)
             if a.board in (None, unit.board)
         }
         if fields:

@@ -32,6 +32,7 @@ from scoring.catalog import DEFAULT_BOARDS, THOUSANDTH, Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
 from storage.files import EvidenceStore
+from storage.repositories.rows import PersonRow
 from storage.uow import UnitOfWork
 
 REVIEWABLE = ("submitted", "appraised")  # submission statuses whose items can be appraised
@@ -245,7 +246,7 @@ async def assign_appraiser(
     *,
     telegram_id: int | None = None,
     invite_code: str | None = None,
-    by: m.Person | None = None,
+    by: m.Person | PersonRow | None = None,
 ) -> tuple[m.Person, m.AppraiserAssignment]:
     """Let a person appraise one field (for one board, or all boards); grants the appraiser role."""
     period = await A.get_period(uow, year)
@@ -294,7 +295,7 @@ async def assign_appraiser(
 
 
 async def scope_by_board(
-    uow: UnitOfWork, person: m.Person, period_id: int
+    uow: UnitOfWork, person: m.Person | PersonRow, period_id: int
 ) -> dict[str | None, set[str]]:
     """``{board or None (all boards): {field keys}}`` of one appraiser's assignments."""
     out: dict[str | None, set[str]] = {}
@@ -454,7 +455,7 @@ async def show_queue(ctx: Ctx) -> None:
     if period.published_at is not None:
         frozen.say_published(ctx, period.year)
         return
-    if not ctx.is_admin and not await ctx.uow.appraisals.assignments(ctx.person, period.id):
+    if not ctx.is_admin and not await ctx.uow.appraisals.assignments(ctx.person.id, period.id):
         ctx.say(
             ctx.tr(
                 "You have not been assigned any field to appraise in %(year)s yet. Phòng Nội "
@@ -817,7 +818,7 @@ async def _write(
         points,
         reason if reason is not None else comment,
         due,
-        ctx.person,
+        ctx.person.id,
         reason=f"chat: {reason}" if reason else "chat",
         at=ctx.now,
     )
@@ -832,7 +833,7 @@ async def _maybe_complete(ctx: Ctx, uf: UnitFile) -> None:
         return
     if all(uf.state(x.code) == "done" for x in uf.leaves(scoped=False)):
         uf.submission = await ctx.uow.submissions.set_status(
-            uf.unit.id, "appraised", ctx.person, note="all items appraised", at=ctx.now
+            uf.unit.id, "appraised", ctx.person.id, note="all items appraised", at=ctx.now
         )
 
 
@@ -1152,7 +1153,7 @@ async def _reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
             )
         )
         return
-    await ctx.uow.answers.set_explanation(unit_id, item_id, body, ctx.person, at=ctx.now)
+    await ctx.uow.answers.set_explanation(unit_id, item_id, body, ctx.person.id, at=ctx.now)
     ctx.state["mode"] = None
     ctx.say(ctx.tr("✅ Your explanation for %(code)s was sent to the appraiser.", code=item.code))
     if ap.appraiser_id is not None and (appraiser := await ctx.uow.people.get(ap.appraiser_id)):

@@ -40,12 +40,21 @@ async def step(p: Person, db, *, text: str | None = None, data: str | None = Non
     """One update of ``p`` plus the delivery of its tagged replies, its statements counted."""
     p.counter[0] += 1
     if data is not None:
-        ev = Event(p.counter[0], p.sender, kind="callback", callback_id="cb", callback_data=data,
-                   message_id=p.counter[0] + 500)
+        ev = Event(
+            p.counter[0],
+            p.sender,
+            kind="callback",
+            callback_id="cb",
+            callback_data=data,
+            message_id=p.counter[0] + 500,
+        )
     else:
         cmd = Event.parse_command(text or "")
-        ev = (Event(p.counter[0], p.sender, kind="command", text=text, command=cmd[0], args=cmd[1])
-              if cmd else Event(p.counter[0], p.sender, kind="text", text=text or ""))
+        ev = (
+            Event(p.counter[0], p.sender, kind="command", text=text, command=cmd[0], args=cmd[1])
+            if cmd
+            else Event(p.counter[0], p.sender, kind="text", text=text or "")
+        )
     with counted(db) as seen:
         out = await p.engine.handle(ev)
         assert out is not None

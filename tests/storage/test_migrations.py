@@ -42,7 +42,7 @@ async def test_upgrade_from_scratch(empty_db_url: str) -> None:
     assert await migrate.current_revision(empty_db_url) is None
     assert await _tables(empty_db_url) == set()
     await migrate.upgrade(empty_db_url)
-    assert await migrate.current_revision(empty_db_url) == migrate.head_revision() == "0003_scoring"
+    assert await migrate.current_revision(empty_db_url) == migrate.head_revision() == "0010_hotpath"
     assert await _tables(empty_db_url) == EXPECTED_TABLES
 
 
