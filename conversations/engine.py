@@ -68,7 +68,8 @@ class ChatEngine:
         self.config = config or CoreConfig()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.person_lock: PersonLock = person_lock or PostgresPersonLock()
-        # update id → (person id, state, version) as this process saved it, until delivered()
+        # Telegram user id → (person id, state, version) as this process last saved it, for
+        # delivered() (oldest forgotten first)
         self._saved: dict[int, tuple[int, dict[str, Any], int | None]] = {}
 
     async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None:
@@ -99,18 +100,22 @@ class ChatEngine:
         """Remember where tagged replies of ``event`` landed (``(tag, message id)``), so a later
         update can edit that message in place (the live card of an item).
 
-        One UPDATE statement, no load: the state this process saved for ``event`` is patched
-        and stored only if it is still the stored version (a later update that saved first
-        wins; losing the ids only means the card is not refreshed in place)."""
-        base = self._saved.pop(event.update_id, None)
-        if not sent or base is None:
+        Usually one UPDATE statement and no load: the state this process last saved for the
+        person is patched and stored only if it is still the stored version (if another
+        worker saved since, the ids are lost: the card is just not refreshed in place). A
+        process that has no saved state for the person (restarted) loads it first."""
+        if not sent:
             return
-        person_id, state, version = base
-        for tag, message_id in sent:
-            walk_cards.note_sent(state, tag, message_id)
         user_id = event.sender.user_id
         try:
             async with self.person_lock.hold(user_id), self.uow_factory() as uow:
+                base = self._saved.pop(user_id, None)
+                if base is None:
+                    await self._delivered_slowly(uow, user_id, sent)
+                    return
+                person_id, state, version = base
+                for tag, message_id in sent:
+                    walk_cards.note_sent(state, tag, message_id)
                 if version is None:
                     await uow.conversations.store(person_id, state, None)
                     return
@@ -118,6 +123,19 @@ class ChatEngine:
                 await uow.conversations.store_if_current(person_id, state, version, fence)
         except (PersonLockError, OperationalError, DBAPIError, OSError, VersionConflict) as exc:
             log.info("message ids of update %s not remembered: %s", event.update_id, exc)
+
+    async def _delivered_slowly(
+        self, uow: UnitOfWork, user_id: int, sent: Sequence[tuple[str, int]]
+    ) -> None:
+        """delivered() without a state saved by this process: read it (under the fence)."""
+        await self.person_lock.in_transaction(uow.session, user_id)
+        hot = await uow.people.hot(user_id)
+        if hot is None:
+            return
+        state = copy.deepcopy(hot.state)
+        for tag, message_id in sent:
+            walk_cards.note_sent(state, tag, message_id)
+        await uow.conversations.store(hot.person.id, state, hot.state_version)
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
         """Fetch an incoming file before the transaction: no database lock is held while the
@@ -191,12 +209,11 @@ class ChatEngine:
         version = hot.state_version
         if ctx.state != hot.state:
             version = await uow.conversations.store(person.id, ctx.state, version)
-        out = _fit(ctx.out)
-        if any(r.tag for r in out.replies):  # delivered() will patch this state
-            if len(self._saved) > 4096:
-                self._saved.pop(next(iter(self._saved)))
-            self._saved[event.update_id] = (person.id, ctx.state, version)
-        return out
+        self._saved.pop(s.user_id, None)  # delivered() patches the latest saved state
+        if len(self._saved) >= 4096:
+            self._saved.pop(next(iter(self._saved)))
+        self._saved[s.user_id] = (person.id, ctx.state, version)
+        return _fit(ctx.out)
 
     async def _person(self, uow: UnitOfWork, event: Event) -> HotPerson:
         """The sender with roles and state (one statement); the person row is written only
