@@ -155,27 +155,32 @@ class ChatEngine:
     async def _handle(self, event: Event) -> Outcome | None:
         file_data, file_error = await self._download(event)
         async with self.uow_factory() as uow:
-            # "begin"/"end" bracket the part no other update of the person may overlap (both are
-            # inside the transaction and every lock — the fence is taken by the claim, the
-            # transaction's first statement; the scale-out test reads them at DEBUG)
-            log.debug("person %s update %s: begin", event.sender.user_id, event.update_id)
-            try:
-                return await self._transaction(uow, event, file_data, file_error)
-            finally:
-                log.debug("person %s update %s: end", event.sender.user_id, event.update_id)
+            return await self._transaction(uow, event, file_data, file_error)
 
     async def _transaction(
         self, uow: UnitOfWork, event: Event, file_data: bytes | None, file_error: str | None
     ) -> Outcome | None:
         """The update's effects inside its transaction; the id claim comes first (and takes
-        the person's database fence) so a redelivered update does nothing. The lean path of
-        issue 19: person, roles and state come in one statement, the state is written only
-        when it changed."""
-        s = event.sender
-        fence = self.person_lock.fence(s.user_id)
-        if not await uow.updates.claim(event.update_id, fence=fence):
+        the person's database fence in the same statement) so a redelivered update does
+        nothing."""
+        user_id = event.sender.user_id
+        if not await uow.updates.claim(event.update_id, fence=self.person_lock.fence(user_id)):
             log.debug("update %s: already handled", event.update_id)
             return None  # already handled (redelivery after a restart)
+        # "begin"/"end" bracket the part no other update of the person may overlap (both are
+        # inside the transaction and every lock; the scale-out test reads them at DEBUG)
+        log.debug("person %s update %s: begin", user_id, event.update_id)
+        try:
+            return await self._effects(uow, event, file_data, file_error)
+        finally:
+            log.debug("person %s update %s: end", user_id, event.update_id)
+
+    async def _effects(
+        self, uow: UnitOfWork, event: Event, file_data: bytes | None, file_error: str | None
+    ) -> Outcome | None:
+        """The lean path of issue 19: person, roles and state come in one statement, the flow
+        runs, notices are queued, and the state is written only when it changed."""
+        s = event.sender
         hot = await self._person(uow, event)
         person = hot.person
         locale = person.language or normalize_locale(s.language_code, self.config.default_locale)
