@@ -159,7 +159,11 @@ _HEADERS: weakref.WeakKeyDictionary[Any, dict[int, tuple[int, HeaderRow]]] = (
 
 async def _header(ctx: Ctx, unit_id: int) -> HeaderRow | None:
     """The unit's header from the per-process cache while the revision read with the person is
-    unchanged, else from the database (one statement, no catalog YAML)."""
+    unchanged, else from the database (one statement, no catalog YAML). A header is cached
+    only when it was read at that same revision: one read after a change this transaction
+    made (perhaps to be rolled back), or after another worker's commit, is used once and not
+    kept. Known limit: a flow that changes a unit's header and then reads the view again in
+    the same update sees the header as the update began (none does today)."""
     bind = ctx.uow.session.get_bind()
     cache = _HEADERS.setdefault(bind, {})
     hit = cache.get(unit_id)
@@ -169,9 +173,10 @@ async def _header(ctx: Ctx, unit_id: int) -> HeaderRow | None:
     if found is None:
         return None
     rev, header = found
-    if len(cache) > 10_000:
-        cache.clear()
-    cache[unit_id] = (rev, header)
+    if rev == ctx.header_rev:  # read at the revision the update started with: cacheable
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[unit_id] = (rev, header)
     return header
 
 
