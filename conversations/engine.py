@@ -164,13 +164,15 @@ class ChatEngine:
         the person's database fence in the same statement) so a redelivered update does
         nothing."""
         user_id = event.sender.user_id
-        if not await uow.updates.claim(event.update_id, fence=self.person_lock.fence(user_id)):
-            log.debug("update %s: already handled", event.update_id)
-            return None  # already handled (redelivery after a restart)
+        claimed = await uow.updates.claim(event.update_id, fence=self.person_lock.fence(user_id))
         # "begin"/"end" bracket the part no other update of the person may overlap (both are
-        # inside the transaction and every lock; the scale-out test reads them at DEBUG)
+        # inside the transaction and every lock, the fence included; the scale-out test reads
+        # them at DEBUG)
         log.debug("person %s update %s: begin", user_id, event.update_id)
         try:
+            if not claimed:
+                log.debug("update %s: already handled", event.update_id)
+                return None  # already handled (redelivery after a restart)
             return await self._effects(uow, event, file_data, file_error)
         finally:
             log.debug("person %s update %s: end", user_id, event.update_id)
