@@ -21,6 +21,7 @@ from conversations.person_lock import advisory_xact_lock
 from scoring.i18n import N_
 from storage import models as m
 from storage.repositories.access import GrantRow
+from storage.repositories.rows import PersonRow, RoleRow
 from storage.uow import UnitOfWork
 
 ROLE_NAMES = {
@@ -100,7 +101,7 @@ def prune_state(state: dict[str, Any], lost_units: set[int], roles: set[str]) ->
 
 async def revoke(
     uow: UnitOfWork,
-    person: m.Person,
+    person: m.Person | PersonRow,
     grants: list[GrantRow],
     *,
     reason: str,
@@ -108,7 +109,7 @@ async def revoke(
     now: datetime,
     default_locale: str = "vi",
     live_state: dict[str, Any] | None = None,
-) -> list[m.RoleGrant]:
+) -> list[RoleRow]:
     """Remove ``grants`` (all of ``person``), audit them, clean the person's state and queue
     their notice. Returns the roles the person keeps.
 
@@ -151,9 +152,9 @@ async def revoke(
 
 async def _notify(
     uow: UnitOfWork,
-    person: m.Person,
+    person: m.Person | PersonRow,
     grants: list[GrantRow],
-    remaining: list[m.RoleGrant],
+    remaining: list[RoleRow],
     reason: str,
     now: datetime,
     default_locale: str,
@@ -179,10 +180,14 @@ async def _notify(
 
 
 async def grant_from_invite(
-    uow: UnitOfWork, person: m.Person, invite: m.Invite, label: str | None, now: datetime
+    uow: UnitOfWork,
+    person: m.Person | PersonRow,
+    invite: m.Invite,
+    label: str | None,
+    now: datetime,
 ) -> None:
     """Give the invite's role and write it into the same audit history as revocations."""
-    await uow.people.grant(person, invite.role, invite.unit_id, invite.created_by)
+    await uow.people.grant(person.id, invite.role, invite.unit_id, invite.created_by)
     await uow.access.record(
         person_id=person.id,
         action=m.AccessAction.GRANT.value,

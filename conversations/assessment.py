@@ -45,6 +45,7 @@ from scoring.results import (
 from storage import models as m
 from storage.repositories.catalogs import ItemSpec
 from storage.repositories.results import NewResult
+from storage.repositories.rows import UnitRow
 from storage.uow import UnitOfWork
 
 ROLES = ("officer", "leader", "appraiser", "admin")
@@ -97,6 +98,18 @@ def catalog_of(row: m.Catalog) -> Catalog:
             _CACHE.clear()
         _CACHE[row.sha256] = cat
     return cat
+
+
+async def catalog_by_id(uow: UnitOfWork, catalog_id: int, sha256: str) -> Catalog:
+    """The parsed catalog of version ``sha256``; its YAML is read only when this process has
+    not parsed that version yet (never on every update)."""
+    cat = _CACHE.get(sha256)
+    if cat is not None:
+        return cat
+    row = await uow.catalogs.get(catalog_id)
+    if row is None:
+        raise LookupError(f"catalog {catalog_id} is gone")
+    return catalog_of(row)
 
 
 def item_specs(catalog: Catalog) -> list[ItemSpec]:
@@ -330,7 +343,7 @@ async def import_units(uow: UnitOfWork, text: str, year: int) -> tuple[int, int]
     return created, updated
 
 
-def unit_tags(unit: m.Unit) -> frozenset[str]:
+def unit_tags(unit: m.Unit | UnitRow) -> frozenset[str]:
     """The unit's tags, for the catalog's ``applies_to``."""
     return frozenset(unit.tags or ())
 

@@ -308,7 +308,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
         ctx.say(ctx.tr("Nobody to send to any more; nothing was sent."), edit=True)
         return
     b = await ctx.uow.broadcasts.create(
-        ctx.person, text, audience, period_id=period.id if period else None
+        ctx.person.id, text, audience, period_id=period.id if period else None
     )
     await ctx.uow.broadcasts.confirm(b, ctx.now)
     for person, _units in people:

@@ -13,6 +13,7 @@ from conversations.i18n import fmt_date, fmt_num, t, th, thn
 from conversations.markup import Html, plain
 from conversations.replies import Button, Event, Outcome, Reply
 from storage import models as m
+from storage.repositories.rows import PersonRow, RoleRow
 from storage.uow import UnitOfWork
 
 
@@ -40,7 +41,7 @@ class Notice:
     transaction as the change it reports."""
 
     key: str
-    person: m.Person
+    person: m.Person | PersonRow
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
 
@@ -49,8 +50,8 @@ class Notice:
 class Ctx:
     uow: UnitOfWork
     event: Event
-    person: m.Person
-    roles: list[m.RoleGrant]
+    person: PersonRow  # plain rows (issue 19): pass ``person.id`` to repositories
+    roles: list[RoleRow]
     locale: str
     state: dict[str, Any]
     now: datetime
@@ -59,6 +60,7 @@ class Ctx:
     notices: list[Notice] = field(default_factory=list)
     file_data: bytes | None = None  # the event's file, downloaded before the transaction
     file_error: str | None = None  # why it could not be downloaded, if it could not
+    header_rev: int | None = None  # hot_revision.rev read with the person (unit header caches)
 
     def tr(self, message: str, /, **params: object) -> Html:
         """``message`` in the person's language as HTML: parameters that are not

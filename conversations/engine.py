@@ -12,11 +12,12 @@ is not handled at all and the outage path below applies.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -26,6 +27,9 @@ from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
 from scoring.i18n import N_
+from storage.repositories.base import VersionConflict
+from storage.repositories.people import person_row
+from storage.repositories.rows import HotPerson
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,9 @@ class ChatEngine:
         self.config = config or CoreConfig()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.person_lock: PersonLock = person_lock or PostgresPersonLock()
+        # Telegram user id → (person id, state, version) as this process last saved it, for
+        # delivered() (oldest forgotten first)
+        self._saved: dict[int, tuple[int, dict[str, Any], int | None]] = {}
 
     async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None:
         """Handle one update in order with the same person's other updates.
@@ -91,22 +98,44 @@ class ChatEngine:
 
     async def delivered(self, event: Event, sent: Sequence[tuple[str, int]]) -> None:
         """Remember where tagged replies of ``event`` landed (``(tag, message id)``), so a later
-        update can edit that message in place (the live card of an item). A short transaction
-        of its own under the person's lock; losing it only means the card is not refreshed."""
+        update can edit that message in place (the live card of an item).
+
+        Usually one UPDATE statement and no load: the state this process last saved for the
+        person is patched and stored only if it is still the stored version (if another
+        worker saved since, the ids are lost: the card is just not refreshed in place). A
+        process that has no saved state for the person (restarted) loads it first."""
         if not sent:
             return
+        user_id = event.sender.user_id
         try:
-            async with self.person_lock.hold(event.sender.user_id), self.uow_factory() as uow:
-                await self.person_lock.in_transaction(uow.session, event.sender.user_id)
-                person = await uow.people.get_by_telegram_id(event.sender.user_id)
-                if person is None:
+            async with self.person_lock.hold(user_id), self.uow_factory() as uow:
+                base = self._saved.pop(user_id, None)
+                if base is None:
+                    await self._delivered_slowly(uow, user_id, sent)
                     return
-                state, _version = await uow.conversations.load(person)
+                person_id, state, version = base
                 for tag, message_id in sent:
                     walk_cards.note_sent(state, tag, message_id)
-                await uow.conversations.save(person, state)
-        except (PersonLockError, OperationalError, DBAPIError, OSError) as exc:
+                if version is None:
+                    await uow.conversations.store(person_id, state, None)
+                    return
+                fence = self.person_lock.fence(user_id)
+                await uow.conversations.store_if_current(person_id, state, version, fence)
+        except (PersonLockError, OperationalError, DBAPIError, OSError, VersionConflict) as exc:
             log.info("message ids of update %s not remembered: %s", event.update_id, exc)
+
+    async def _delivered_slowly(
+        self, uow: UnitOfWork, user_id: int, sent: Sequence[tuple[str, int]]
+    ) -> None:
+        """delivered() without a state saved by this process: read it (under the fence)."""
+        await self.person_lock.in_transaction(uow.session, user_id)
+        hot = await uow.people.hot(user_id)
+        if hot is None:
+            return
+        state = copy.deepcopy(hot.state)
+        for tag, message_id in sent:
+            walk_cards.note_sent(state, tag, message_id)
+        await uow.conversations.store(hot.person.id, state, hot.state_version)
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
         """Fetch an incoming file before the transaction: no database lock is held while the
@@ -126,42 +155,49 @@ class ChatEngine:
     async def _handle(self, event: Event) -> Outcome | None:
         file_data, file_error = await self._download(event)
         async with self.uow_factory() as uow:
-            await self.person_lock.in_transaction(uow.session, event.sender.user_id)
-            # "begin"/"end" bracket the part no other update of the person may overlap (both are
-            # inside the transaction and every lock; the scale-out test reads them at DEBUG)
-            log.debug("person %s update %s: begin", event.sender.user_id, event.update_id)
-            try:
-                return await self._transaction(uow, event, file_data, file_error)
-            finally:
-                log.debug("person %s update %s: end", event.sender.user_id, event.update_id)
+            return await self._transaction(uow, event, file_data, file_error)
 
     async def _transaction(
         self, uow: UnitOfWork, event: Event, file_data: bytes | None, file_error: str | None
     ) -> Outcome | None:
-        """The update's effects inside its (already locked) transaction; the id claim comes
-        first so a redelivered update does nothing."""
-        if not await uow.updates.claim(event.update_id):
-            log.debug("update %s: already handled", event.update_id)
-            return None  # already handled (redelivery after a restart)
+        """The update's effects inside its transaction; the id claim comes first (and takes
+        the person's database fence in the same statement) so a redelivered update does
+        nothing."""
+        user_id = event.sender.user_id
+        claimed = await uow.updates.claim(event.update_id, fence=self.person_lock.fence(user_id))
+        # "begin"/"end" bracket the part no other update of the person may overlap (both are
+        # inside the transaction and every lock, the fence included; the scale-out test reads
+        # them at DEBUG)
+        log.debug("person %s update %s: begin", user_id, event.update_id)
+        try:
+            if not claimed:
+                log.debug("update %s: already handled", event.update_id)
+                return None  # already handled (redelivery after a restart)
+            return await self._effects(uow, event, file_data, file_error)
+        finally:
+            log.debug("person %s update %s: end", user_id, event.update_id)
+
+    async def _effects(
+        self, uow: UnitOfWork, event: Event, file_data: bytes | None, file_error: str | None
+    ) -> Outcome | None:
+        """The lean path of issue 19: person, roles and state come in one statement, the flow
+        runs, notices are queued, and the state is written only when it changed."""
         s = event.sender
-        person = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
-        if person.language is None:
-            # remember the language Telegram reports, so notices and reminders sent later
-            # (outside any update) speak it too; /lang changes it
-            person.language = normalize_locale(s.language_code, self.config.default_locale)
-        state, _version = await uow.conversations.load(person)
+        hot = await self._person(uow, event)
+        person = hot.person
         locale = person.language or normalize_locale(s.language_code, self.config.default_locale)
         ctx = Ctx(
             uow=uow,
             event=event,
             person=person,
-            roles=await uow.people.roles(person),
+            roles=list(hot.roles),
             locale=locale,
-            state=state,
+            state=copy.deepcopy(hot.state),
             now=self.clock(),
             config=self.config,
             file_data=file_data,
             file_error=file_error,
+            header_rev=hot.header_rev,
         )
         await router.route(ctx)
         for n in ctx.notices:
@@ -174,11 +210,41 @@ class ChatEngine:
                         [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
                     ],
                 },
-                person=n.person,
+                person=n.person.id,
                 not_before=ctx.now,
             )
-        await uow.conversations.save(person, ctx.state)
+        version = hot.state_version
+        if ctx.state != hot.state:
+            version = await uow.conversations.store(person.id, ctx.state, version)
+        self._saved.pop(s.user_id, None)  # delivered() patches the latest saved state
+        if len(self._saved) >= 4096:
+            self._saved.pop(next(iter(self._saved)))
+        self._saved[s.user_id] = (person.id, ctx.state, version)
         return _fit(ctx.out)
+
+    async def _person(self, uow: UnitOfWork, event: Event) -> HotPerson:
+        """The sender with roles and state (one statement); the person row is written only
+        when Telegram reports something new (first contact, a new name or chat, reachable
+        again) or no language is known yet — the language Telegram reports is remembered so
+        notices and reminders sent later (outside any update) speak it too; /lang changes it."""
+        s = event.sender
+        hot = await uow.people.hot(s.user_id)
+        p = hot.person if hot is not None else None
+        if (
+            p is not None
+            and (p.chat_id, p.full_name, p.username) == (s.chat_id, s.full_name, s.username)
+            and p.unreachable_at is None
+            and p.language is not None
+        ):
+            return hot  # type: ignore[return-value]
+        orm = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
+        if orm.language is None:
+            lang = normalize_locale(s.language_code, self.config.default_locale)
+            await uow.people.set_language(orm, lang)
+        if hot is None:
+            hot = await uow.people.hot(s.user_id)
+            assert hot is not None
+        return replace(hot, person=person_row(orm))
 
 
 def _unavailable(event: Event, exc: Exception, raise_unavailable: bool) -> Outcome:

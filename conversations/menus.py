@@ -16,8 +16,10 @@ Translate = Callable[[str], str]
 
 
 class RoleLike(Protocol):
-    role: str
-    unit_id: int | None
+    @property
+    def role(self) -> str: ...
+    @property
+    def unit_id(self) -> int | None: ...
 
 
 def _roles(roles: Sequence[RoleLike]) -> tuple[bool, bool, bool, bool]:

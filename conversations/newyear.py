@@ -21,6 +21,7 @@ from scoring import catalog_diff as D
 from scoring.catalog import Catalog
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import PeriodRow
 from storage.uow import UnitOfWork
 
 
@@ -145,7 +146,7 @@ async def period_catalogs(uow: UnitOfWork, period: m.Period) -> dict[str, Catalo
     return {c.code: A.catalog_of(c) for c in await uow.catalogs.list_for_period(period.id)}
 
 
-async def previous_period(uow: UnitOfWork, period: m.Period) -> m.Period | None:
+async def previous_period(uow: UnitOfWork, period: m.Period | PeriodRow) -> m.Period | None:
     """The latest period before ``period`` (the year compared with)."""
     earlier = [p for p in await uow.periods.list_all() if p.year < period.year]
     return earlier[-1] if earlier else None

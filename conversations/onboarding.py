@@ -133,7 +133,7 @@ def usable(ctx: Ctx, invite: m.Invite) -> bool:
 
 async def join(ctx: Ctx, invite: m.Invite, leaving: list[GrantRow] | None = None) -> None:
     """Consume the invite and give its role; ``leaving``: the roles this move ends."""
-    if not await ctx.uow.invites.mark_used(invite, ctx.person, ctx.now):
+    if not await ctx.uow.invites.mark_used(invite, ctx.person.id, ctx.now):
         ctx.say(ctx.tr(USED))
         return
     unit = await ctx.uow.units.get(invite.unit_id) if invite.unit_id is not None else None

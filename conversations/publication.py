@@ -29,6 +29,7 @@ from conversations.markup import esc, join_lines
 from conversations.review.unit_file import REVIEWABLE, load_unit
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import PersonRow
 from storage.uow import UnitOfWork
 
 MAX_CAPTION = 1000  # Telegram captions stop at 1024 characters
@@ -152,7 +153,7 @@ async def publish_period(
     *,
     data_dir: Path,
     now: datetime,
-    by: m.Person | None = None,
+    by: m.Person | PersonRow | None = None,
     default_locale: str = "vi",
     force: bool = False,
     reason: str | None = None,
@@ -255,7 +256,7 @@ async def _announce(
 
 
 async def unpublish_period(
-    uow: UnitOfWork, year: int, *, reason: str, by: m.Person | None, now: datetime
+    uow: UnitOfWork, year: int, *, reason: str, by: m.Person | PersonRow | None, now: datetime
 ) -> int:
     """Reopen a published period: the snapshot is withdrawn (kept), every unit gets back the
     status it had before publication, the audit history records who and why.  Returns the
@@ -285,7 +286,7 @@ async def unpublish_period(
 
 
 async def reopen_unit(
-    uow: UnitOfWork, year: int, code: str, *, by: m.Person | None, now: datetime
+    uow: UnitOfWork, year: int, code: str, *, by: m.Person | PersonRow | None, now: datetime
 ) -> tuple[m.Unit, str]:
     """Reopen a unit's self-assessment (after the deadline too); returns (unit, old status)."""
     period = await A.get_period(uow, year)

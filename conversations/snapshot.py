@@ -24,6 +24,7 @@ from scoring.ranking import Entry, Ranked
 from scoring.results import LeafScore, ResultSummary, UnitResult
 from storage import models as m
 from storage.repositories.publications import Snapshot, SnapshotUnit
+from storage.repositories.rows import PersonRow
 from storage.uow import UnitOfWork
 
 BATCH = 500  # units scored per round trip while taking a snapshot
@@ -84,7 +85,7 @@ async def take(
     missing: dict[str, Any],
     forced: bool,
     reason: str | None,
-    by: m.Person | None,
+    by: m.Person | PersonRow | None,
     now: datetime,
 ) -> Snapshot:
     """Store a new snapshot of ``rows`` (the live standings) as the period's publication."""

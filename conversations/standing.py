@@ -31,6 +31,7 @@ from scoring.catalog import Catalog
 from scoring.catalog_loader import BOARD_RE
 from scoring.results import FieldScore, next_class_gap
 from storage import models as m
+from storage.repositories.rows import PeriodRow
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +298,7 @@ async def _board_photo(
     ctx: Ctx,
     rows: Sequence[A.Standing],
     catalog: Catalog,
-    period: m.Period,
+    period: m.Period | PeriodRow,
     board: str,
     highlight: int | None,
     *,

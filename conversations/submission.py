@@ -241,7 +241,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
         return
     result = view.result()
     sub = await ctx.uow.submissions.set_status(
-        unit_id, "submitted", ctx.person, index_at_submit=result.index, at=ctx.now
+        unit_id, "submitted", ctx.person.id, index_at_submit=result.index, at=ctx.now
     )
     ctx.say(
         ctx.tr(
@@ -322,7 +322,9 @@ async def _do_withdraw(ctx: Ctx, unit_id: int) -> None:
             ctx.tr("The deadline has passed; only Phòng Nội vụ can reopen the unit now."), edit=True
         )
         return
-    await ctx.uow.submissions.set_status(unit_id, "draft", ctx.person, note="withdrawn", at=ctx.now)
+    await ctx.uow.submissions.set_status(
+        unit_id, "draft", ctx.person.id, note="withdrawn", at=ctx.now
+    )
     ctx.say(
         ctx.tr(
             "↩️ Withdrawn. The answers can be edited again; remember to /submit before the deadline."

@@ -1,22 +1,35 @@
-"""One unit's assessment as the chat sees it, loaded fresh from the database on every update.
+"""One unit's assessment as the chat sees it, read in the update's transaction.
 
 Several officers of a unit may answer at the same time from different phones, so nothing about
-the unit's answers is cached between updates: each view is read inside the update's transaction.
+the unit's answers is cached between updates: they are read (one statement) on every update.
+The unit's header (unit, period, catalog version, deadline, submission) changes rarely; it is
+cached per process and per database engine while ``hot_revision.rev`` — read with the person,
+bumped by database triggers on every change — is unchanged, so a change made through another
+worker is seen on the next update (issue 19). The parsed catalog is cached per content hash.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from conversations.assessment import catalog_of, unit_tags
+from conversations.assessment import catalog_by_id, unit_tags
 from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, needs_explanation
 from scoring.catalog import ZERO, Catalog, Item
 from scoring.results import UnitResult, compute
-from storage import models as m
+from storage.repositories.rows import (
+    AnswerRow,
+    ExplanationRow,
+    HeaderRow,
+    PeriodRow,
+    SubmissionRow,
+    UnitRow,
+)
 
 
 @dataclass(frozen=True)
@@ -28,14 +41,14 @@ class ItemRef:
 
 @dataclass
 class UnitView:
-    unit: m.Unit
-    period: m.Period
+    unit: UnitRow
+    period: PeriodRow
     catalog: Catalog
     items: dict[str, ItemRef]  # code → row id
-    answers: dict[str, m.Answer]
-    explanations: dict[str, m.Explanation]
+    answers: dict[str, AnswerRow]
+    explanations: dict[str, ExplanationRow]
     evidence_counts: dict[str, int]
-    submission: m.Submission | None
+    submission: SubmissionRow | None
     deadline: date | None
     last_year: dict[str, LastYear] = field(default_factory=dict)  # read only, see yearover_chat
 
@@ -137,34 +150,59 @@ async def _item_refs(ctx: Ctx, catalog_id: int, sha256: str) -> dict[str, ItemRe
     return refs
 
 
+# per database engine (so two engines — two workers, or two test databases — never share
+# rows): unit id → (hot_revision.rev it was read at, header)
+_HEADERS: weakref.WeakKeyDictionary[Any, dict[int, tuple[int, HeaderRow]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _header(ctx: Ctx, unit_id: int) -> HeaderRow | None:
+    """The unit's header from the per-process cache while the revision read with the person is
+    unchanged, else from the database (one statement, no catalog YAML). A header is cached
+    only when it was read at that same revision: one read after a change this transaction
+    made (perhaps to be rolled back), or after another worker's commit, is used once and not
+    kept. Known limit: a flow that changes a unit's header and then reads the view again in
+    the same update sees the header as the update began (none does today)."""
+    bind = ctx.uow.session.get_bind()
+    cache = _HEADERS.setdefault(bind, {})
+    hit = cache.get(unit_id)
+    if hit is not None and ctx.header_rev is not None and hit[0] == ctx.header_rev:
+        return hit[1]
+    found = await ctx.uow.units.header(unit_id)
+    if found is None:
+        return None
+    rev, header = found
+    if rev == ctx.header_rev:  # read at the revision the update started with: cacheable
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[unit_id] = (rev, header)
+    return header
+
+
 async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
     """Everything about the unit an update may need, read in the update's transaction.
 
-    Called on almost every update, so it spends few round trips: unit, period and catalog come
-    in one query, the catalog's parsed form and item ids from per-content caches."""
-    uow = ctx.uow
-    found = await uow.units.with_period_and_catalog(unit_id)
-    if found is None:
+    Called on almost every update, so it spends few round trips: the header from the cache
+    above, the catalog's parsed form and item ids from per-content caches, answers,
+    explanations and evidence counts in one statement."""
+    head = await _header(ctx, unit_id)
+    if head is None:
         return None
-    unit, period, cat_row = found
-    catalog = catalog_of(cat_row)
-    items = await _item_refs(ctx, cat_row.id, cat_row.sha256)
-    deadline = None
-    for ms in await uow.milestones.list_for_period(period.id):
-        if ms.kind == "self_assessment":
-            deadline = ms.due_end
-            break
+    catalog = await catalog_by_id(ctx.uow, head.catalog_id, head.catalog_sha256)
+    items = await _item_refs(ctx, head.catalog_id, head.catalog_sha256)
+    got = await ctx.uow.answers.unit_items(unit_id, head.catalog_id)
     return UnitView(
-        unit=unit,
-        period=period,
+        unit=head.unit,
+        period=head.period,
         catalog=catalog,
         items=items,
-        answers=await uow.answers.list_for_unit(unit.id),
-        explanations=await uow.answers.explanations_for_unit(unit.id),
-        evidence_counts=await uow.evidence.counts_for_unit(unit.id),
-        submission=await uow.submissions.get(unit.id),
-        deadline=deadline,
-        last_year=await last_year(ctx, unit, catalog),
+        answers=dict(got.answers),
+        explanations=dict(got.explanations),
+        evidence_counts=got.evidence_counts,
+        submission=head.submission,
+        deadline=head.deadline,
+        last_year=await last_year(ctx, head.unit, catalog),
     )
 
 

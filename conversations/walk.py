@@ -367,8 +367,8 @@ async def save(ctx: Ctx, view: UnitView, item: Item, answer: Answer) -> None:
     item_id = view.item_id(item.code)
     before = view.answers.get(item.code)
     prev_by = before.updated_by if before is not None else None
-    row, _prev = await ctx.uow.answers.set_answer(
-        view.unit.id, item_id, answer.to_json(), score.points, ctx.person, "chat"
+    row, _prev = await ctx.uow.answers.save_seen(
+        before, view.unit.id, item_id, answer.to_json(), score.points, ctx.person.id, "chat"
     )
     view.answers[item.code] = row
     ctx.state.pop("pending", None)
@@ -481,7 +481,9 @@ async def _save_explanation(ctx: Ctx, view: UnitView, item: Item, text: str) -> 
         return
     if not (await _answering_appraiser(ctx, view, item) or _editable(ctx, view)):
         return
-    await ctx.uow.answers.set_explanation(view.unit.id, view.item_id(item.code), text, ctx.person)
+    await ctx.uow.answers.set_explanation(
+        view.unit.id, view.item_id(item.code), text, ctx.person.id
+    )
     view.explanations[item.code] = True  # type: ignore[assignment]
     live_card = walk_cards.card_message(ctx.state, item.code)
     if live_card is not None:

@@ -22,6 +22,7 @@ from scoring.catalog import Catalog, Item
 from scoring.catalog_diff import Link
 from scoring.results import UnitResult
 from storage import models as m
+from storage.repositories.rows import PeriodRow, UnitRow
 from storage.uow import UnitOfWork
 
 
@@ -60,7 +61,9 @@ class LastYearAnswer:
     explanation: str | None
 
 
-async def _last_year(uow: UnitOfWork, period: m.Period) -> tuple[m.Period, list[A.Standing]] | None:
+async def _last_year(
+    uow: UnitOfWork, period: m.Period | PeriodRow
+) -> tuple[m.Period, list[A.Standing]] | None:
     """The previous period and its standings: the one function that chooses the source (the
     publication snapshot when published, else live results — ``A.standings`` does both)."""
     prev = await previous_period(uow, period)
@@ -69,7 +72,7 @@ async def _last_year(uow: UnitOfWork, period: m.Period) -> tuple[m.Period, list[
     return prev, await A.standings(uow, prev.year)
 
 
-async def previous_figures(uow: UnitOfWork, period: m.Period) -> dict[str, Previous]:
+async def previous_figures(uow: UnitOfWork, period: m.Period | PeriodRow) -> dict[str, Previous]:
     """``{unit code: last year's figures}`` for every unit ranked in the previous period."""
     got = await _last_year(uow, period)
     if got is None:
@@ -160,7 +163,7 @@ async def criteria_changes(uow: UnitOfWork, unit: m.Unit) -> list[CriterionChang
 
 
 async def last_year_answers(
-    uow: UnitOfWork, unit: m.Unit, catalog: Catalog
+    uow: UnitOfWork, unit: m.Unit | UnitRow, catalog: Catalog
 ) -> dict[str, LastYearAnswer]:
     """``{this year's code: last year's answer}`` where one criterion of last year maps onto
     it.  Empty without a previous year (one query: the periods)."""

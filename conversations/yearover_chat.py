@@ -20,6 +20,7 @@ from conversations.replies import Button
 from scoring.answers import Answer
 from scoring.catalog import Catalog, Item
 from storage import models as m
+from storage.repositories.rows import PeriodRow, UnitRow
 
 LastYear = Y.LastYearAnswer
 MAX_LISTED = 8  # criteria listed per direction (gains, losses)
@@ -54,7 +55,7 @@ def change_line(ctx: Ctx, before: Y.Previous, index: Decimal, rank: int) -> str:
 
 
 async def rank_lines(
-    ctx: Ctx, unit: m.Unit, period: m.Period, index: Decimal, rank: int
+    ctx: Ctx, unit: m.Unit | UnitRow, period: m.Period | PeriodRow, index: Decimal, rank: int
 ) -> tuple[list[str], tuple[Button, ...]]:
     """The comparison line(s) for /rank and the button to the criteria (none without a
     previous year or when the unit is new)."""
@@ -116,7 +117,9 @@ def _change(ctx: Ctx, c: Y.CriterionChange) -> str:
 # ------------------------------------------------------------------ the walk card
 
 
-async def last_year(ctx: Ctx, unit: m.Unit, catalog: Catalog) -> dict[str, Y.LastYearAnswer]:
+async def last_year(
+    ctx: Ctx, unit: m.Unit | UnitRow, catalog: Catalog
+) -> dict[str, Y.LastYearAnswer]:
     """Last year's answers for the unit's cards, kept a little while per unit: a card is shown
     on almost every update, and last year does not change under the officer's feet."""
     now = time.monotonic()

@@ -139,7 +139,10 @@ class RunReport:
 
 
 class _UowOnly:
-    """What ``unitview.load_view`` reads from a Ctx: only the unit of work."""
+    """What ``unitview.load_view`` reads from a Ctx: the unit of work, and no header revision
+    (so the unit header is read from the database, never from a per-process cache)."""
+
+    header_rev: int | None = None
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow

@@ -290,6 +290,18 @@ class Unit(Base):
     results_rev: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
+class HotRevision(Base):
+    """One row whose ``rev`` the database bumps (triggers of migration 0010) whenever a unit's
+    header changes: units (not their ``results_rev``), periods, catalogs, milestones and
+    submissions.  Per-process caches of unit headers are valid while it is unchanged, so
+    several workers never serve a stale unit name, catalog or submission status."""
+
+    __tablename__ = "hot_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rev: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+
 class UnitResultRow(Base):
     """The last computed result summary of a unit (a cache; safe to delete at any time).
 

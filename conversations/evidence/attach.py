@@ -77,7 +77,7 @@ async def attach_one(
         signed_at=signed_at,
         signature_detail=meta.get("detail"),
         telegram_file_id=meta.get("file_id"),
-        uploaded_by=ctx.person,
+        uploaded_by=ctx.person.id,
         at=ctx.now,
     )
     view.evidence_counts[item.code] = view.evidence_counts.get(item.code, 0) + 1

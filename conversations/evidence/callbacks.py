@@ -180,7 +180,7 @@ async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None
             edit=True,
         )
         return
-    await ctx.uow.evidence.remove(row, by=ctx.person, at=ctx.now)
+    await ctx.uow.evidence.remove(row, by=ctx.person.id, at=ctx.now)
     left = len(await ctx.uow.evidence.list_for_item(view.unit.id, row.item_id))
     view.evidence_counts[item.code] = left
     text = "🗑 " + ctx.tr(

@@ -229,7 +229,7 @@ async def _queue_album_reply(
     if await ctx.uow.outbox.get_by_key(key) is not None:
         return False
     return await ctx.uow.outbox.enqueue(
-        key, ctx.person.chat_id, payload, person=ctx.person, not_before=not_before
+        key, ctx.person.chat_id, payload, person=ctx.person.id, not_before=not_before
     )
 
 

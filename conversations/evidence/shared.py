@@ -44,7 +44,7 @@ async def access_of(ctx: Ctx, unit: m.Unit) -> Access:
     if ctx.has_role("appraiser"):
         fields = {
             a.field_code
-            for a in await ctx.uow.appraisals.assignments(ctx.person, unit.period_id)
+            for a in await ctx.uow.appraisals.assignments(ctx.person.id, unit.period_id)
             if a.board in (None, unit.board)
         }
         if fields:

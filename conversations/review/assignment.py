@@ -11,6 +11,7 @@ from conversations import assessment as A
 from scoring.catalog import DEFAULT_BOARDS, Catalog
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import PersonRow
 from storage.uow import UnitOfWork
 
 PSEUDO_FIELDS = ("bonus", "penalty")  # bonus/penalty items are assigned under these names
@@ -77,7 +78,7 @@ async def assign_appraiser(
     *,
     telegram_id: int | None = None,
     invite_code: str | None = None,
-    by: m.Person | None = None,
+    by: m.Person | PersonRow | None = None,
 ) -> tuple[m.Person, m.AppraiserAssignment]:
     """Let a person appraise one field (for one board, or all boards); grants the appraiser role."""
     period = await A.get_period(uow, year)
@@ -126,7 +127,7 @@ async def assign_appraiser(
 
 
 async def scope_by_board(
-    uow: UnitOfWork, person: m.Person, period_id: int
+    uow: UnitOfWork, person: m.Person | PersonRow, period_id: int
 ) -> dict[str | None, set[str]]:
     """``{board or None (all boards): {field keys}}`` of one appraiser's assignments."""
     out: dict[str | None, set[str]] = {}

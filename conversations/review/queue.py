@@ -69,7 +69,7 @@ async def show_queue(ctx: Ctx) -> None:
     if period.published_at is not None:
         frozen.say_published(ctx, period.year)
         return
-    if not ctx.is_admin and not await ctx.uow.appraisals.assignments(ctx.person, period.id):
+    if not ctx.is_admin and not await ctx.uow.appraisals.assignments(ctx.person.id, period.id):
         ctx.say(
             ctx.tr(
                 "You have not been assigned any field to appraise in %(year)s yet. Phòng Nội "

@@ -85,7 +85,7 @@ async def reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
             )
         )
         return
-    await ctx.uow.answers.set_explanation(unit_id, item_id, body, ctx.person, at=ctx.now)
+    await ctx.uow.answers.set_explanation(unit_id, item_id, body, ctx.person.id, at=ctx.now)
     ctx.state["mode"] = None
     ctx.say(ctx.tr("✅ Your explanation for %(code)s was sent to the appraiser.", code=item.code))
     if ap.appraiser_id is not None and (appraiser := await ctx.uow.people.get(ap.appraiser_id)):

@@ -41,7 +41,7 @@ async def write_verdict(
         points,
         reason if reason is not None else comment,
         due,
-        ctx.person,
+        ctx.person.id,
         reason=f"chat: {reason}" if reason else "chat",
         at=ctx.now,
     )
@@ -56,7 +56,7 @@ async def _maybe_complete(ctx: Ctx, uf: UnitFile) -> None:
         return
     if all(uf.state(x.code) == "done" for x in uf.leaves(scoped=False)):
         uf.submission = await ctx.uow.submissions.set_status(
-            uf.unit.id, "appraised", ctx.person, note="all items appraised", at=ctx.now
+            uf.unit.id, "appraised", ctx.person.id, note="all items appraised", at=ctx.now
         )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import (
@@ -14,12 +15,14 @@ from storage.models import (
     AnswerHistory,
     AnswerSource,
     CatalogItem,
+    Evidence,
     Explanation,
     HistorySource,
     Person,
     Unit,
 )
 from storage.repositories.base import Repository, VersionConflict, ref, to_decimal
+from storage.repositories.rows import AnswerRow, ExplanationRow, PersonRow, UnitItems
 from storage.types import utcnow
 
 Points = Decimal | int | float | str | None
@@ -37,7 +40,7 @@ class AnswerRepository(Repository):
         item_id: int,
         value: dict[str, Any],
         points: Points,
-        by: Person | int | None,
+        by: Person | PersonRow | int | None,
         source: str,
         reason: str | None = None,
         *,
@@ -112,7 +115,7 @@ class AnswerRepository(Repository):
         self,
         unit_id: int,
         item_id: int,
-        by: Person | int | None,
+        by: Person | PersonRow | int | None,
         source: str,
         reason: str | None = None,
         *,
@@ -210,7 +213,7 @@ class AnswerRepository(Repository):
         unit_id: int,
         item_id: int,
         text: str,
-        author: Person | int | None,
+        author: Person | PersonRow | int | None,
         at: datetime | None = None,
     ) -> Explanation:
         """Store the explanation (giải trình); a newer one replaces the older."""
@@ -256,3 +259,144 @@ class AnswerRepository(Repository):
             .where(Explanation.unit_id == unit_id)
         )
         return {code: row for code, row in await self.session.execute(stmt)}
+
+    # -------------------------------------------------------- the hot path (issue 19)
+
+    async def unit_items(self, unit_id: int, catalog_id: int) -> UnitItems:
+        """The unit's answers, explanations and evidence counts for the items of its catalog,
+        in one statement (one row per item that has any of them), as plain rows."""
+        ev = (
+            select(Evidence.item_id, func.count(Evidence.id).label("n"))
+            .where(Evidence.unit_id == unit_id, Evidence.removed_at.is_(None))
+            .group_by(Evidence.item_id)
+            .subquery()
+        )
+        a = Answer.__table__.alias("a")
+        e = Explanation.__table__.alias("e")
+        ci = CatalogItem.__table__
+        stmt = (
+            select(
+                ci.c.code,
+                ci.c.id.label("item_id"),
+                a.c.id,
+                a.c.value,
+                a.c.points,
+                a.c.updated_by,
+                a.c.updated_at,
+                a.c.source,
+                a.c.version,
+                e.c.id.label("e_id"),
+                e.c.text,
+                e.c.author_id,
+                ev.c.n,
+            )
+            .select_from(
+                ci.outerjoin(a, (a.c.item_id == ci.c.id) & (a.c.unit_id == unit_id))
+                .outerjoin(e, (e.c.item_id == ci.c.id) & (e.c.unit_id == unit_id))
+                .outerjoin(ev, ev.c.item_id == ci.c.id)
+            )
+            .where(ci.c.catalog_id == catalog_id)
+            .where(a.c.id.is_not(None) | e.c.id.is_not(None) | ev.c.n.is_not(None))
+        )
+        answers: dict[str, AnswerRow] = {}
+        explanations: dict[str, ExplanationRow] = {}
+        counts: dict[str, int] = {}
+        for r in await self.session.execute(stmt):
+            if r.id is not None:
+                answers[r.code] = AnswerRow(
+                    r.id,
+                    unit_id,
+                    r.item_id,
+                    r.value,
+                    r.points,
+                    r.updated_by,
+                    r.updated_at,
+                    r.source,
+                    r.version,
+                )
+            if r.e_id is not None:
+                explanations[r.code] = ExplanationRow(unit_id, r.item_id, r.text, r.author_id)
+            if r.n is not None:
+                counts[r.code] = int(r.n)
+        return UnitItems(answers, explanations, counts)
+
+    async def save_seen(
+        self,
+        before: AnswerRow | None,
+        unit_id: int,
+        item_id: int,
+        value: dict[str, Any],
+        points: Points,
+        by: int | None,
+        source: str,
+    ) -> tuple[AnswerRow, int | None]:
+        """:meth:`set_answer` for an answer already read in this transaction (``before``):
+        one INSERT or a version-checked UPDATE, then the history row — no SELECT, no
+        SAVEPOINT.  If the row changed since it was read (another officer of the unit, on
+        PostgreSQL), falls back to :meth:`set_answer`, which reads it again."""
+        AnswerSource(source)
+        new_points = to_decimal(points)
+        new_value = dict(value)
+        if before is not None and before.value == new_value and before.points == new_points:
+            return before, before.version
+        at = utcnow()
+        t = cast(Table, Answer.__table__)
+        fields = {"value": new_value, "points": new_points, "updated_by": by, "updated_at": at}
+        if before is None:
+            stmt = self._insert_ignore_returning(
+                t,
+                {"unit_id": unit_id, "item_id": item_id, "source": source, "version": 1, **fields},
+            )
+            new_id = await self.session.scalar(stmt)
+            version = 1
+        else:
+            new_id = await self.session.scalar(
+                update(t)
+                .where(t.c.id == before.id, t.c.version == before.version)
+                .values(source=source, version=before.version + 1, **fields)
+                .returning(t.c.id)
+            )
+            version = before.version + 1
+        if new_id is None:  # changed or created concurrently: the careful path
+            orm, prev = await self.set_answer(unit_id, item_id, value, points, by, source)
+            return _answer_row(orm), prev
+        await self.session.execute(
+            insert(cast(Table, AnswerHistory.__table__)).values(
+                unit_id=unit_id,
+                item_id=item_id,
+                old_value=before.value if before else None,
+                new_value=new_value,
+                old_points=before.points if before else None,
+                new_points=new_points,
+                changed_by=by,
+                changed_at=at,
+                reason=None,
+                source=HistorySource(source).value,
+            )
+        )
+        row = AnswerRow(new_id, unit_id, item_id, new_value, new_points, by, at, source, version)
+        return row, (before.version if before else None)
+
+    def _insert_ignore_returning(self, table: Any, values: dict[str, Any]) -> Any:
+        """``INSERT … ON CONFLICT (unit_id, item_id) DO NOTHING RETURNING id``."""
+        dialect_insert = postgresql.insert if self.dialect_name == "postgresql" else sqlite.insert
+        return (
+            dialect_insert(table)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["unit_id", "item_id"])
+            .returning(table.c.id)
+        )
+
+
+def _answer_row(a: Answer) -> AnswerRow:
+    return AnswerRow(
+        a.id,
+        a.unit_id,
+        a.item_id,
+        dict(a.value),
+        a.points,
+        a.updated_by,
+        a.updated_at,
+        a.source,
+        a.version,
+    )

@@ -20,6 +20,7 @@ from storage.models import (
     Unit,
 )
 from storage.repositories.base import Repository, ref, to_decimal
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
 
 
@@ -45,7 +46,7 @@ class AppraisalRepository(Repository):
         points: Decimal | int | float | str | None = None,
         comment: str | None = None,
         due_date: date | None = None,
-        appraiser: Person | int | None = None,
+        appraiser: Person | PersonRow | int | None = None,
         reason: str | None = None,
         at: datetime | None = None,
     ) -> Appraisal:
@@ -113,7 +114,7 @@ class AppraisalRepository(Repository):
 
     async def assign(
         self,
-        person: Person | int,
+        person: Person | PersonRow | int,
         period_id: int,
         field_code: str,
         board: str | None = None,
@@ -156,7 +157,11 @@ class AppraisalRepository(Repository):
         )
 
     async def unassign(
-        self, person: Person | int, period_id: int, field_code: str, board: str | None = None
+        self,
+        person: Person | PersonRow | int,
+        period_id: int,
+        field_code: str,
+        board: str | None = None,
     ) -> bool:
         board_cond = (
             AppraiserAssignment.board.is_(None)
@@ -175,7 +180,9 @@ class AppraisalRepository(Repository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def assignments(self, person: Person | int, period_id: int) -> list[AppraiserAssignment]:
+    async def assignments(
+        self, person: Person | PersonRow | int, period_id: int
+    ) -> list[AppraiserAssignment]:
         stmt = (
             select(AppraiserAssignment)
             .where(

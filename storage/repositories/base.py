@@ -26,7 +26,8 @@ class VersionConflict(StorageError):
 
 
 class _HasId(Protocol):
-    id: Any
+    @property
+    def id(self) -> Any: ...
 
 
 @overload

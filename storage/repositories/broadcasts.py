@@ -8,13 +8,14 @@ from sqlalchemy import select
 
 from storage.models import Broadcast, Person
 from storage.repositories.base import Repository, ref
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
 
 
 class BroadcastRepository(Repository):
     async def create(
         self,
-        author: Person | int,
+        author: Person | PersonRow | int,
         text: str,
         audience: str,
         period_id: int | None = None,

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, bindparam, text, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import ConversationState, Person
 from storage.repositories.base import Repository, VersionConflict, ref
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
+
+_STATE = cast(Table, ConversationState.__table__)
+_STATE_COLUMNS = _STATE.c
+_JSON_STATE = (
+    bindparam("state", type_=_STATE_COLUMNS.state.type),
+    bindparam("at", type_=_STATE_COLUMNS.updated_at.type),
+)
 
 
 class ConversationRepository(Repository):
     _loaded: ConversationState | None = None
 
-    async def get(self, person: Person | int) -> ConversationState | None:
+    async def get(self, person: Person | PersonRow | int) -> ConversationState | None:
         return await self.session.get(ConversationState, ref(person))
 
-    async def load(self, person: Person | int) -> tuple[dict[str, Any], int | None]:
+    async def load(self, person: Person | PersonRow | int) -> tuple[dict[str, Any], int | None]:
         """``(state, version)``; ``({}, None)`` when nothing is stored."""
         row = await self.get(person)
         if row is None:
@@ -29,7 +38,7 @@ class ConversationRepository(Repository):
 
     async def save(
         self,
-        person: Person | int,
+        person: Person | PersonRow | int,
         state: dict[str, Any],
         expected_version: int | None = None,
     ) -> ConversationState:
@@ -56,8 +65,75 @@ class ConversationRepository(Repository):
         await self.session.flush()
         return row
 
-    async def clear(self, person: Person | int) -> None:
+    async def clear(self, person: Person | PersonRow | int) -> None:
         row = await self.get(person)
         if row is not None:
             await self.session.delete(row)
             await self.session.flush()
+
+    # -------------------------------------------------------- the hot path (issue 19)
+
+    async def store(self, person_id: int, state: dict[str, Any], version: int | None) -> int:
+        """Save ``state`` loaded at ``version`` (None: nothing was stored) in one statement,
+        without loading the row; returns the new version.  :class:`VersionConflict` when
+        someone else saved meanwhile.  Core, not ORM: the caller saves only when the state
+        changed."""
+        table = _STATE
+        if version is None:
+            inserted = await self._insert_ignore(
+                table,
+                {
+                    "person_id": person_id,
+                    "state": dict(state),
+                    "updated_at": utcnow(),
+                    "version": 1,
+                },
+                ["person_id"],
+            )
+            if not inserted:
+                raise VersionConflict(f"conversation {person_id}", None, None)
+            return 1
+        result = await self.session.execute(
+            update(table)
+            .where(table.c.person_id == person_id, table.c.version == version)
+            .values(state=dict(state), updated_at=utcnow(), version=version + 1)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise VersionConflict(f"conversation {person_id}", version, None)
+        return version + 1
+
+    async def store_if_current(
+        self,
+        person_id: int,
+        state: dict[str, Any],
+        version: int,
+        fence: tuple[int, int] | None = None,
+    ) -> bool:
+        """One UPDATE: ``state`` replaces version ``version`` only if that is still the stored
+        one (False otherwise: a later update saved first and wins).  ``fence`` takes the
+        person's PostgreSQL advisory lock in the same statement, so an update of another
+        worker that has read the state but not yet saved it is waited for, never overtaken."""
+        params = {
+            "state": dict(state),
+            "at": utcnow(),
+            "person_id": person_id,
+            "version": version,
+        }
+        if fence is not None and self.dialect_name == "postgresql":
+            result = await self.session.execute(
+                text(
+                    "WITH fence AS (SELECT pg_advisory_xact_lock(:ns, :key) AS held) "
+                    "UPDATE conversation_state SET state = :state, updated_at = :at, "
+                    "version = version + 1 FROM fence "
+                    "WHERE person_id = :person_id AND version = :version"
+                ).bindparams(*_JSON_STATE),
+                {**params, "ns": fence[0], "key": fence[1]},
+            )
+        else:
+            table = _STATE
+            result = await self.session.execute(
+                update(table)
+                .where(table.c.person_id == person_id, table.c.version == version)
+                .values(state=dict(state), updated_at=params["at"], version=version + 1)
+            )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from storage.models import CatalogItem, Evidence, Person, SignatureStatus
 from storage.repositories.base import Repository, ref
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
 
 
@@ -28,7 +29,7 @@ class EvidenceRepository(Repository):
         signature_detail: dict[str, Any] | None = None,
         telegram_file_id: str | None = None,
         section_ref: str | None = None,
-        uploaded_by: Person | int | None = None,
+        uploaded_by: Person | PersonRow | int | None = None,
         at: datetime | None = None,
     ) -> tuple[Evidence, bool]:
         """Attach a stored file to an item; ``(row, created)``.
@@ -104,7 +105,10 @@ class EvidenceRepository(Repository):
         return out
 
     async def remove(
-        self, evidence: Evidence, by: Person | int | None = None, at: datetime | None = None
+        self,
+        evidence: Evidence,
+        by: Person | PersonRow | int | None = None,
+        at: datetime | None = None,
     ) -> None:
         """Soft-delete (the file stays in the store; other rows may share it)."""
         evidence.removed_at = at or utcnow()

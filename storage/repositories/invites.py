@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from storage.models import Invite, Person, Role
 from storage.repositories.base import Repository, ref
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
 
 
@@ -35,7 +36,7 @@ class InviteRepository(Repository):
         expires_at: datetime,
         period_id: int | None = None,
         unit_id: int | None = None,
-        created_by: Person | int | None = None,
+        created_by: Person | PersonRow | int | None = None,
         allow_second_unit: bool = False,
     ) -> Invite:
         """Store an invite for ``code`` (hashed; the code itself is never stored).
@@ -65,7 +66,7 @@ class InviteRepository(Repository):
         return await self.session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
 
     async def mark_used(
-        self, invite: Invite, person: Person | int, now: datetime | None = None
+        self, invite: Invite, person: Person | PersonRow | int, now: datetime | None = None
     ) -> bool:
         """Consume the invite for ``person``: True exactly once.
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from storage.models import OutboxKind, OutboxMessage, OutboxStatus, Person
 from storage.repositories.base import Repository, ref
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
 
 MAX_ERROR_LENGTH = 2000
@@ -21,7 +22,7 @@ class OutboxRepository(Repository):
         chat_id: int,
         payload: dict[str, Any],
         kind: str = OutboxKind.MESSAGE.value,
-        person: Person | int | None = None,
+        person: Person | PersonRow | int | None = None,
         not_before: datetime | None = None,
         broadcast_id: int | None = None,
     ) -> bool:

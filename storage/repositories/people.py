@@ -6,15 +6,21 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Language, Person, Role, RoleGrant
+from storage.models import ConversationState, HotRevision, Language, Person, Role, RoleGrant
 from storage.repositories.base import Repository, ref
+from storage.repositories.rows import HotPerson, PersonRow, RoleRow
 from storage.types import utcnow
 
 
 class PersonRepository(Repository):
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
+
+    async def hot(self, telegram_user_id: int) -> HotPerson | None:
+        """The start of an update in one statement: see :func:`hot_load`."""
+        return await hot_load(self.session, telegram_user_id)
 
     async def get_by_telegram_id(self, telegram_user_id: int) -> Person | None:
         return await self.session.scalar(
@@ -63,11 +69,18 @@ class PersonRepository(Repository):
         await self.session.flush()
         return person
 
-    async def set_language(self, person: Person, language: str | None) -> None:
+    async def set_language(self, person: Person | PersonRow, language: str | None) -> None:
+        """Store the person's language (a plain row is updated by id, not changed in place)."""
         if language is not None:
             Language(language)
-        person.language = language
-        await self.session.flush()
+        if isinstance(person, Person):
+            person.language = language
+            await self.session.flush()
+            return
+        orm = await self.get(person.id)
+        if orm is not None:
+            orm.language = language
+            await self.session.flush()
 
     async def mark_unreachable(
         self, person: Person, reason: str, at: datetime | None = None
@@ -86,10 +99,10 @@ class PersonRepository(Repository):
 
     async def grant(
         self,
-        person: Person | int,
+        person: Person | PersonRow | int,
         role: str,
         unit_id: int | None = None,
-        granted_by: Person | int | None = None,
+        granted_by: Person | PersonRow | int | None = None,
     ) -> RoleGrant:
         """Give ``role`` for ``unit_id`` (None = all units); idempotent, returns the grant."""
         Role(role)
@@ -122,7 +135,9 @@ class PersonRepository(Repository):
             )
         )
 
-    async def revoke(self, person: Person | int, role: str, unit_id: int | None = None) -> bool:
+    async def revoke(
+        self, person: Person | PersonRow | int, role: str, unit_id: int | None = None
+    ) -> bool:
         """Remove exactly that grant (``unit_id`` None = the all-units grant)."""
         unit_cond = RoleGrant.unit_id.is_(None) if unit_id is None else RoleGrant.unit_id == unit_id
         result = await self.session.execute(
@@ -132,11 +147,15 @@ class PersonRepository(Repository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def roles(self, person: Person | int) -> list[RoleGrant]:
-        stmt = select(RoleGrant).where(RoleGrant.person_id == ref(person)).order_by(RoleGrant.id)
-        return list(await self.session.scalars(stmt))
+    async def roles(self, person: Person | PersonRow | int) -> list[RoleRow]:
+        """The person's grants as plain rows, oldest first."""
+        pid = person if isinstance(person, int) else person.id
+        stmt = select(RoleGrant).where(RoleGrant.person_id == pid).order_by(RoleGrant.id)
+        return [role_row(g) for g in await self.session.scalars(stmt)]
 
-    async def has_role(self, person: Person | int, role: str, unit_id: int | None = None) -> bool:
+    async def has_role(
+        self, person: Person | PersonRow | int, role: str, unit_id: int | None = None
+    ) -> bool:
         """True if the person has ``role`` for ``unit_id`` or for all units.
 
         With ``unit_id`` None: True if the person has the role for any unit or all units.
@@ -148,7 +167,9 @@ class PersonRepository(Repository):
             stmt = stmt.where(or_(RoleGrant.unit_id == unit_id, RoleGrant.unit_id.is_(None)))
         return (await self.session.scalar(stmt.limit(1))) is not None
 
-    async def unit_ids(self, person: Person | int, role: str | None = None) -> list[int]:
+    async def unit_ids(
+        self, person: Person | PersonRow | int, role: str | None = None
+    ) -> list[int]:
         """Units the person holds a unit-specific role for (optionally only ``role``)."""
         stmt = select(RoleGrant.unit_id).where(
             RoleGrant.person_id == ref(person), RoleGrant.unit_id.is_not(None)
@@ -174,3 +195,77 @@ class PersonRepository(Repository):
 
     async def admins(self) -> list[Person]:
         return await self.with_role(Role.ADMIN.value)
+
+
+# ------------------------------------------------------------ the hot path (issue 19)
+
+_P = Person.__table__
+_S = ConversationState.__table__
+_R = RoleGrant.__table__
+_HOT = (
+    select(
+        _P.c.id,
+        _P.c.telegram_user_id,
+        _P.c.chat_id,
+        _P.c.full_name,
+        _P.c.username,
+        _P.c.language,
+        _P.c.unreachable_at,
+        _S.c.state,
+        _S.c.version,
+        _R.c.id.label("role_id"),
+        _R.c.unit_id,
+        _R.c.role,
+        _R.c.granted_at,
+        _R.c.granted_by,
+        select(HotRevision.rev).where(HotRevision.id == 1).scalar_subquery().label("header_rev"),
+    )
+    .select_from(
+        _P.outerjoin(_S, _S.c.person_id == _P.c.id).outerjoin(_R, _R.c.person_id == _P.c.id)
+    )
+    .order_by(_R.c.id)
+)
+
+
+async def hot_load(session: AsyncSession, telegram_user_id: int) -> HotPerson | None:
+    """Person, roles, conversation state and the header revision in one statement (one row
+    per role; the state repeats, a person has few roles).  Core, not ORM: nothing is tracked."""
+    rows = (await session.execute(_HOT.where(_P.c.telegram_user_id == telegram_user_id))).all()
+    if not rows:
+        return None
+    first = rows[0]
+    person = PersonRow(
+        id=first.id,
+        telegram_user_id=first.telegram_user_id,
+        chat_id=first.chat_id,
+        full_name=first.full_name,
+        username=first.username,
+        language=first.language,
+        unreachable_at=first.unreachable_at,
+    )
+    roles = tuple(
+        RoleRow(r.role_id, first.id, r.unit_id, r.role, r.granted_at, r.granted_by)
+        for r in rows
+        if r.role_id is not None
+    )
+    state = dict(first.state) if first.state is not None else {}
+    return HotPerson(person, roles, state, first.version, int(first.header_rev or 0))
+
+
+def person_row(person: Person) -> PersonRow:
+    """The plain row of an ORM person (after :meth:`PersonRepository.upsert`)."""
+    return PersonRow(
+        id=person.id,
+        telegram_user_id=person.telegram_user_id,
+        chat_id=person.chat_id,
+        full_name=person.full_name,
+        username=person.username,
+        language=person.language,
+        unreachable_at=person.unreachable_at,
+    )
+
+
+def role_row(grant: RoleGrant) -> RoleRow:
+    return RoleRow(
+        grant.id, grant.person_id, grant.unit_id, grant.role, grant.granted_at, grant.granted_by
+    )

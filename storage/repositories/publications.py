@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from storage.models import Person, Publication, PublicationEvent, PublishedUnit
 from storage.repositories.base import Repository
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
 
 
@@ -95,7 +96,7 @@ class PublicationRepository(Repository):
         missing: dict[str, Any],
         forced: bool,
         reason: str | None,
-        by: Person | None,
+        by: Person | PersonRow | None,
         at: datetime | None = None,
     ) -> Snapshot:
         """Store a new version of the period's snapshot (previous versions stay)."""
@@ -172,7 +173,7 @@ class PublicationRepository(Repository):
         action: str,
         *,
         publication_id: int | None,
-        by: Person | None,
+        by: Person | PersonRow | None,
         reason: str | None,
         at: datetime | None = None,
     ) -> None:

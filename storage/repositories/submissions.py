@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from storage.models import Person, Submission, SubmissionEvent, SubmissionStatus, Unit
 from storage.repositories.base import Repository, ref, to_decimal
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
 
 
@@ -31,7 +32,7 @@ class SubmissionRepository(Repository):
         self,
         unit_id: int,
         status: str,
-        by: Person | int | None = None,
+        by: Person | PersonRow | int | None = None,
         note: str | None = None,
         index_at_submit: Decimal | int | float | str | None = None,
         at: datetime | None = None,
@@ -67,7 +68,12 @@ class SubmissionRepository(Repository):
         return list(await self.session.scalars(stmt))
 
     async def restore(
-        self, unit_id: int, status: str, by: Person | int | None, note: str, at: datetime
+        self,
+        unit_id: int,
+        status: str,
+        by: Person | PersonRow | int | None,
+        note: str,
+        at: datetime,
     ) -> None:
         """Put back a status held before (e.g. on unpublish), keeping when and by whom it was
         submitted and the index at submission; logged like any change."""

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from storage.models import AnswerHistory, CatalogItem, HistorySource, Person, SurveyPoints, Unit
 from storage.repositories.base import Repository, ref, to_decimal
+from storage.repositories.rows import PersonRow
 from storage.types import utcnow
 
 
@@ -25,7 +26,7 @@ class SurveyRepository(Repository):
         unit_id: int,
         item_id: int,
         points: Decimal | int | float | str,
-        by: Person | int | None = None,
+        by: Person | PersonRow | int | None = None,
         at: datetime | None = None,
     ) -> SurveyPoints:
         """Store imported survey points; a change is logged to answer_history (source

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from storage.models import Catalog, Period, Unit
+from storage.models import Catalog, HotRevision, Milestone, Period, Submission, Unit
 from storage.repositories.base import Repository
+from storage.repositories.rows import HeaderRow, PeriodRow, SubmissionRow, UnitRow
 from storage.types import utcnow
 
 
@@ -52,6 +53,36 @@ class UnitRepository(Repository):
         ).first()
         return (row[0], row[1], row[2]) if row is not None else None
 
+    async def header(self, unit_id: int) -> tuple[int, HeaderRow] | None:
+        """``(header revision, header)`` of a unit with a catalog, in one statement: the
+        catalog's id and content hash, not its YAML (parsed catalogs are cached per hash)."""
+        row = (await self.session.execute(_HEADER.where(Unit.id == unit_id))).first()
+        if row is None:
+            return None
+        unit = UnitRow(
+            row.id,
+            row.period_id,
+            row.code,
+            row.name,
+            row.board,
+            row.catalog_id,
+            row.created_at,
+            list(row.tags) if row.tags is not None else None,
+        )
+        period = PeriodRow(row.p_id, row.p_year, row.p_title, row.p_published_at)
+        submission = None
+        if row.s_id is not None:
+            submission = SubmissionRow(
+                row.s_id,
+                row.id,
+                row.s_status,
+                row.s_submitted_at,
+                row.s_submitted_by,
+                row.s_index_at_submit,
+            )
+        header = HeaderRow(unit, period, row.c_id, row.c_sha256, row.deadline, submission)
+        return int(row.header_rev or 0), header
+
     async def list_for_period(self, period_id: int, board: str | None = None) -> list[Unit]:
         """Units of a period (optionally of one board), ordered by board then code."""
         stmt = select(Unit).where(Unit.period_id == period_id)
@@ -78,3 +109,40 @@ class UnitRepository(Repository):
             .execution_options(synchronize_session="fetch")
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+_DEADLINE = (
+    select(Milestone.due_end)
+    .where(Milestone.period_id == Unit.period_id, Milestone.kind == "self_assessment")
+    .order_by(Milestone.due_end, Milestone.key)
+    .limit(1)
+    .scalar_subquery()
+)
+_HEADER = (
+    select(
+        Unit.id,
+        Unit.period_id,
+        Unit.code,
+        Unit.name,
+        Unit.board,
+        Unit.catalog_id,
+        Unit.created_at,
+        Unit.tags,
+        Period.id.label("p_id"),
+        Period.year.label("p_year"),
+        Period.title.label("p_title"),
+        Period.published_at.label("p_published_at"),
+        Catalog.id.label("c_id"),
+        Catalog.sha256.label("c_sha256"),
+        _DEADLINE.label("deadline"),
+        Submission.id.label("s_id"),
+        Submission.status.label("s_status"),
+        Submission.submitted_at.label("s_submitted_at"),
+        Submission.submitted_by.label("s_submitted_by"),
+        Submission.index_at_submit.label("s_index_at_submit"),
+        select(HotRevision.rev).where(HotRevision.id == 1).scalar_subquery().label("header_rev"),
+    )
+    .join(Period, Period.id == Unit.period_id)
+    .join(Catalog, Catalog.id == Unit.catalog_id)
+    .outerjoin(Submission, Submission.unit_id == Unit.id)
+)

@@ -1,7 +1,7 @@
 """answers grouped by value: a covering index for the cold ranking (SQLite)
 
 Revision ID: 0011_ranking
-Revises: 0003_scoring
+Revises: 0010_hotpath
 Create Date: 2026-12-06
 
 Right after an import no unit has a stored result summary, and ``standings()`` re-scores every
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0011_ranking"
-down_revision: str | Sequence[str] | None = "0003_scoring"
+down_revision: str | Sequence[str] | None = "0010_hotpath"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

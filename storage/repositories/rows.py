@@ -1,0 +1,117 @@
+"""Plain frozen rows the hot path of an update returns (issue 19; issue 13's "repositories
+return DTOs").  They are read with SQLAlchemy Core, never tracked by a session, so they cost no
+identity-map bookkeeping and are safe to keep in per-process caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    telegram_user_id: int
+    chat_id: int
+    full_name: str
+    username: str | None
+    language: str | None
+    unreachable_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    id: int
+    person_id: int
+    unit_id: int | None
+    role: str
+    granted_at: datetime | None = None
+    granted_by: int | None = None
+
+
+@dataclass(frozen=True)
+class HotPerson:
+    """Everything the start of an update needs, from one statement: the person, their roles,
+    their conversation state (``state_version`` None when none is stored) and the database's
+    header revision (:class:`HeaderRow` caches are valid while it is unchanged)."""
+
+    person: PersonRow
+    roles: tuple[RoleRow, ...]
+    state: dict[str, Any]
+    state_version: int | None
+    header_rev: int
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: int
+    period_id: int
+    code: str
+    name: str
+    board: str
+    catalog_id: int | None
+    created_at: datetime
+    tags: list[str] | None
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    id: int
+    year: int
+    title: str
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    id: int
+    unit_id: int
+    status: str
+    submitted_at: datetime | None
+    submitted_by: int | None
+    index_at_submit: Decimal | None
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    """A unit's slowly changing part: unit, period, catalog version, self-assessment deadline
+    and submission.  Cached per process while ``hot_revision.rev`` is unchanged."""
+
+    unit: UnitRow
+    period: PeriodRow
+    catalog_id: int
+    catalog_sha256: str
+    deadline: date | None
+    submission: SubmissionRow | None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    id: int
+    unit_id: int
+    item_id: int
+    value: dict[str, Any]
+    points: Decimal | None
+    updated_by: int | None
+    updated_at: datetime | None
+    source: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ExplanationRow:
+    unit_id: int
+    item_id: int
+    text: str
+    author_id: int | None
+
+
+@dataclass(frozen=True)
+class UnitItems:
+    """The unit's per-item data the walk shows, from one statement (code → row)."""
+
+    answers: dict[str, AnswerRow]
+    explanations: dict[str, ExplanationRow]
+    evidence_counts: dict[str, int]
