@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from conversations.assessment import catalog_of, unit_tags
+from conversations.assessment import catalog_of, survey_fill, unit_result, unit_tags
 from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, needs_explanation
-from scoring.catalog import ZERO, Catalog, Item
+from scoring.catalog import Catalog, Item
 from scoring.results import UnitResult, compute
 from storage import models as m
 
@@ -38,6 +38,9 @@ class UnitView:
     submission: m.Submission | None
     deadline: date | None
     last_year: dict[str, LastYear] = field(default_factory=dict)  # read only, see yearover_chat
+    appraised: dict[str, Decimal] = field(default_factory=dict)
+    survey: dict[str, Decimal] = field(default_factory=dict)
+    """Survey points as the unit is scored with them (``survey_missing: zero`` filled in)."""
 
     @property
     def tags(self) -> frozenset[str]:
@@ -75,22 +78,21 @@ class UnitView:
     def item_id(self, code: str) -> int:
         return self.items[code].id
 
-    def result(self, survey: dict[str, Decimal] | None = None) -> UnitResult:
+    def result(self) -> UnitResult:
+        """The unit's result from its answers, appraisals and survey points: the same
+        computation as /rank's standings and the sheets, so every screen shows one set of
+        numbers (conversations.figures words them)."""
         answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
-        return compute(self.catalog, answers, None, survey, tags=self.tags)
+        return compute(self.catalog, answers, self.appraised, self.survey, tags=self.tags)
 
     def self_points(self) -> tuple[Decimal, Decimal]:
-        """(points declared, max) over the self-scored field items."""
-        got = ZERO
-        total = ZERO
-        for leaf in self.catalog.field_leaves():
-            if leaf.is_survey or not self.applies(leaf):
-                continue
-            total += leaf.max
-            row = self.answers.get(leaf.code)
-            if row is not None and row.points is not None:
-                got += Decimal(row.points)
-        return got, total
+        """(points, applicable max) of the unit's fields, as /progress and /rank show them."""
+        res = self.result()
+        return res.points, res.applicable_max
+
+    def unanswered(self, result: UnitResult) -> list[Item]:
+        """The items still to answer, in walk order (what ``result`` counts as unanswered)."""
+        return [x for x in self.walk if result.leaves[x.code].source == "unanswered"]
 
     def at_risk(self) -> list[Item]:
         """Items claiming points that need evidence, with neither a file nor a giải trình."""
@@ -141,7 +143,9 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
     """Everything about the unit an update may need, read in the update's transaction.
 
     Called on almost every update, so it spends few round trips: unit, period and catalog come
-    in one query, the catalog's parsed form and item ids from per-content caches."""
+    in one query, the catalog's parsed form and item ids from per-content caches.  Appraised
+    and survey points are read too (two small queries), so the walk card's total is the one
+    /rank ranks."""
     uow = ctx.uow
     found = await uow.units.with_period_and_catalog(unit_id)
     if found is None:
@@ -149,6 +153,13 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
     unit, period, cat_row = found
     catalog = catalog_of(cat_row)
     items = await _item_refs(ctx, cat_row.id, cat_row.sha256)
+    appraised = (await uow.results.appraised_points([unit.id])).get(unit.id, {})
+    survey = (await uow.results.survey_points([unit.id])).get(unit.id, {})
+    others = False
+    if catalog.survey_missing == "zero" and len(survey) < sum(
+        1 for x in catalog.field_leaves() if x.is_survey
+    ):  # whether missing survey points count 0 depends on the other units
+        others = cat_row.id in await uow.results.catalogs_with_survey(period.id)
     deadline = None
     for ms in await uow.milestones.list_for_period(period.id):
         if ms.kind == "self_assessment":
@@ -165,7 +176,19 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
         submission=await uow.submissions.get(unit.id),
         deadline=deadline,
         last_year=await last_year(ctx, unit, catalog),
+        appraised=appraised,
+        survey=survey_fill(catalog, survey, others)[0],
     )
+
+
+async def figures(ctx: Ctx, view: UnitView) -> UnitResult:
+    """The unit's result as /progress, /submit and /rank show it: once the period is published,
+    its publication snapshot (what /rank shows then); before, computed from the view."""
+    if view.period.published_at is not None:
+        pair = await unit_result(ctx.uow, view.unit)
+        if pair is not None:
+            return pair[1]
+    return view.result()
 
 
 async def load_view_or_explain(ctx: Ctx, unit_id: int) -> UnitView | None:
