@@ -79,13 +79,14 @@ def progress_figures(text: str) -> dict[str, object]:
         m[1]: (dec(m[2]), dec(m[3]))
         for m in re.finditer(rf"^(?:✅|▫️) (\d+)\. .*: \d+/\d+ · ({NUM})/({NUM})$", text, re.M)
     }
-    total = re.search(rf"Đã trả lời \d+/\d+ · (?:tự chấm |điểm )?({NUM})/({NUM})", text)
+    total = re.search(rf"Đã trả lời (\d+)/(\d+) · (?:tự chấm |điểm )?({NUM})/({NUM})", text)
     left = re.search(r"Chưa trả lời \((\d+)\)", text)
     index = re.search(rf"Chỉ số sơ bộ: ({NUM})", text)
     assert total and index, text
     return {
         "fields": fields,
-        "total": (dec(total[1]), dec(total[2])),
+        "answered": (int(total[1]), int(total[2])),
+        "total": (dec(total[3]), dec(total[4])),
         "unanswered": int(left[1]) if left else 0,
         "index": dec(index[1]),
     }
@@ -184,6 +185,10 @@ async def test_every_screen_both_sheets_and_the_charts_show_the_domains_numbers(
     got = progress_figures(progress)
     assert got["fields"] == want_fields, progress
     assert got["total"] == (res.points, res.applicable_max), progress
+    asked = (
+        52  # the walk: 48 field items not from the survey, B.1, B.2 (B.3 is for wards), P.1, P.2
+    )
+    assert got["answered"] == (asked - unanswered, asked), progress
     assert (got["unanswered"], got["index"]) == (unanswered, res.index), progress
     assert na_line(progress) == want_na
 
@@ -241,6 +246,12 @@ async def test_every_screen_both_sheets_and_the_charts_show_the_domains_numbers(
     assert (got["unanswered"], got["na"], got["index"]) == (unanswered, 2, res.index)
     assert "không áp dụng" in str(got["notes"]).lower()
 
+    # Phòng Nội vụ's /progress counts the answered items the same way
+    board = (await admin.send("/progress", expect="X01")).plain
+    answered = re.search(r"X01 UBND xã Canh Thuận — .* đã trả lời (\d+)", board)
+    assert answered and int(answered[1]) == asked - unanswered, board
+
     # the one summary every screen and sheet reads them from
     assert res.unanswered == unanswered
     assert (res.counts.get("na"), res.counts.get("na_full"), res.na_max) == (2, 1, na_max)
+    assert res.asked == asked
