@@ -183,19 +183,24 @@ def board_chart(
             fontsize=8,
             frameon=False,
         )
+    return _save(fig, path, ((b.label, b.text) for b in bars))
+
+
+def _values(rows: Iterable[tuple[str, ...]]) -> str:
+    return "\n".join("\t".join(nfc(x).replace("\t", " ") for x in row) for row in rows)
+
+
+def _save(fig, path: Path, values: Iterable[tuple[str, ...]]) -> Path:  # type: ignore[no-untyped-def]
+    """Write the PNG with its figures in the :data:`VALUES_KEY` text chunk."""
     fig.savefig(
         path,
         format="png",
         facecolor="white",
         bbox_inches="tight",
         pad_inches=0.2,
-        metadata={VALUES_KEY: _values((b.label, b.text) for b in bars)},
+        metadata={VALUES_KEY: _values(values)},
     )
     return path
-
-
-def _values(rows: Iterable[tuple[str, ...]]) -> str:
-    return "\n".join("\t".join(nfc(x).replace("\t", " ") for x in row) for row in rows)
 
 
 def fields_chart(
@@ -263,15 +268,7 @@ def fields_chart(
         fontsize=8,
         frameon=False,
     )
-    fig.savefig(
-        path,
-        format="png",
-        facecolor="white",
-        bbox_inches="tight",
-        pad_inches=0.2,
-        metadata={VALUES_KEY: _values((r.label, r.unit_text, r.median_text) for r in rows)},
-    )
-    return path
+    return _save(fig, path, ((r.label, r.unit_text, r.median_text) for r in rows))
 
 
 def neighbours(bars: Sequence[Bar], around: int = COMPACT_NEIGHBOURS) -> list[Bar]:
