@@ -144,8 +144,8 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
 
     Called on almost every update, so it spends few round trips: unit, period and catalog come
     in one query, the catalog's parsed form and item ids from per-content caches.  Appraised
-    and survey points are read too (two small queries), so the walk card's total is the one
-    /rank ranks."""
+    and survey points are read too (one statement), so the walk card's total is the one /rank
+    ranks."""
     uow = ctx.uow
     found = await uow.units.with_period_and_catalog(unit_id)
     if found is None:
@@ -153,13 +153,7 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
     unit, period, cat_row = found
     catalog = catalog_of(cat_row)
     items = await _item_refs(ctx, cat_row.id, cat_row.sha256)
-    appraised = (await uow.results.appraised_points([unit.id])).get(unit.id, {})
-    survey = (await uow.results.survey_points([unit.id])).get(unit.id, {})
-    others = False
-    if catalog.survey_missing == "zero" and len(survey) < sum(
-        1 for x in catalog.field_leaves() if x.is_survey
-    ):  # whether missing survey points count 0 depends on the other units
-        others = cat_row.id in await uow.results.catalogs_with_survey(period.id)
+    appraised, survey = await _scoring_inputs(ctx, unit.id, catalog, cat_row.id, period.id)
     deadline = None
     for ms in await uow.milestones.list_for_period(period.id):
         if ms.kind == "self_assessment":
@@ -177,8 +171,23 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
         deadline=deadline,
         last_year=await last_year(ctx, unit, catalog),
         appraised=appraised,
-        survey=survey_fill(catalog, survey, others)[0],
+        survey=survey,
     )
+
+
+async def _scoring_inputs(
+    ctx: Ctx, unit_id: int, catalog: Catalog, catalog_id: int, period_id: int
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The unit's appraised and survey points (one statement), the survey points filled in as
+    the ranking fills them: whether missing ones count 0 (``survey_missing: zero``) depends on
+    whether other units have theirs, asked only then."""
+    appraised, survey = await ctx.uow.results.unit_inputs(unit_id)
+    others = False
+    if catalog.survey_missing == "zero" and len(survey) < len(
+        [x for x in catalog.field_leaves() if x.is_survey]
+    ):
+        others = catalog_id in await ctx.uow.results.catalogs_with_survey(period_id)
+    return appraised, survey_fill(catalog, survey, others)[0]
 
 
 async def figures(ctx: Ctx, view: UnitView) -> UnitResult:

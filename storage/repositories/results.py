@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -156,6 +156,27 @@ class ResultRepository(Repository):
             .where(Appraisal.points.is_not(None))
         )
         return await self._by_unit(stmt, Appraisal.unit_id, unit_ids)
+
+    async def unit_inputs(self, unit_id: int) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        """One unit's (appraised points that are set, survey points) by item code, in one
+        statement: the chat reads them with the answers on every update, so the walk card,
+        /progress and /submit score the unit exactly as the ranking does."""
+        appraised = (
+            select(literal("a").label("src"), CatalogItem.code, Appraisal.points)
+            .join(CatalogItem, CatalogItem.id == Appraisal.item_id)
+            .where(Appraisal.unit_id == unit_id, Appraisal.points.is_not(None))
+        )
+        survey = (
+            select(literal("s").label("src"), CatalogItem.code, SurveyPoints.points)
+            .join(CatalogItem, CatalogItem.id == SurveyPoints.item_id)
+            .where(SurveyPoints.unit_id == unit_id)
+        )
+        got: tuple[dict[str, Decimal], dict[str, Decimal]] = ({}, {})
+        conn = await self.session.connection()
+        rows: Any = await conn.execute(union_all(appraised, survey))
+        for src, code, points in rows:
+            got[0 if src == "a" else 1][str(code)] = Decimal(points)
+        return got
 
     async def catalogs_with_survey(self, period_id: int) -> set[int]:
         """Catalogs of the period on which at least one unit has survey points: from then on a
