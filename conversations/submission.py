@@ -72,7 +72,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     )
     risk = view.at_risk()
     if risk:
-        pts = sum((result.leaves[x.code].points for x in risk), Decimal(0))
+        pts = sum((ls.points for x in risk if (ls := result.leaves.get(x.code))), Decimal(0))
         lines.append(
             ctx.tr(
                 "⚠️ Points at risk: %(points)s on %(n)s criteria without evidence or "
@@ -112,7 +112,7 @@ def _field_lines(ctx: Ctx, view: UnitView, result: UnitResult) -> list[str]:
                 ctx.tr("%(code)s. %(title)s: survey only", code=f.code, title=ctx.title(f))
             )
             continue
-        done = sum(1 for x in leaves if result.leaves[x.code].source != "unanswered")
+        done = len(leaves) - len(view.unanswered(result, leaves))
         mark = "✅" if done == len(leaves) else "▫️"
         lines.append(
             fmt(

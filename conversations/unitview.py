@@ -90,9 +90,11 @@ class UnitView:
         res = self.result()
         return res.points, res.applicable_max
 
-    def unanswered(self, result: UnitResult) -> list[Item]:
-        """The items still to answer, in walk order (what ``result`` counts as unanswered)."""
-        return [x for x in self.walk if result.leaves[x.code].source == "unanswered"]
+    def unanswered(self, result: UnitResult, among: list[Item] | None = None) -> list[Item]:
+        """The items still to answer (of ``among``, by default the walk), in order: what
+        ``result`` counts as unanswered."""
+        asked = self.walk if among is None else among
+        return [x for x in asked if _source(result, x.code) == "unanswered"]
 
     def at_risk(self) -> list[Item]:
         """Items claiming points that need evidence, with neither a file nor a giải trình."""
@@ -120,6 +122,12 @@ class UnitView:
     def past_deadline(self, today: date) -> bool:
         reopened = self.submission is not None and self.submission.status == "reopened"
         return self.deadline is not None and today > self.deadline and not reopened
+
+
+def _source(result: UnitResult, code: str) -> str | None:
+    """A leaf's source; None when ``result`` (a publication snapshot) does not have the item."""
+    leaf = result.leaves.get(code)
+    return leaf.source if leaf is not None else None
 
 
 # (catalog id, content hash) → item code → id.  Items follow the catalog's YAML, so while its
