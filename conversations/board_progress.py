@@ -6,12 +6,20 @@ it; what it needs is who has submitted, who is still working, and who has not st
 
 from __future__ import annotations
 
+from conversations import assessment as A
 from conversations.context import Ctx
 from conversations.listing import say_long
 from conversations.markup import fmt
 from conversations.submission import status_text
+from scoring.results import ResultSummary
 
 BOARDS = ("department", "commune")
+
+
+def answered(result: ResultSummary | None) -> int:
+    """Items answered (or appraised) of those the unit's officer is asked; 0 without a
+    criteria set."""
+    return result.asked - result.unanswered if result is not None else 0
 
 
 async def board_progress(ctx: Ctx) -> None:
@@ -22,7 +30,8 @@ async def board_progress(ctx: Ctx) -> None:
         ctx.say(ctx.tr("No assessment period has been set up yet."))
         return
     subs = await ctx.uow.submissions.list_for_period(period.id)
-    answers = await ctx.uow.answers.list_for_period(period.id)
+    # answered counts from the units' result summaries, as /progress and /rank count them
+    results = {s.unit.id: s.result for s in await A.standings(ctx.uow, period.year)}
     lines: list[str] = [ctx.tr("<b>Self-assessment progress %(year)s</b>", year=period.year)]
     for board in BOARDS:
         units = await ctx.uow.units.list_for_period(period.id, board)
@@ -39,7 +48,7 @@ async def board_progress(ctx: Ctx) -> None:
                     code=u.code,
                     unit=u.name,
                     status=status_text(ctx, status),
-                    answered=len(answers.get(u.id, {})),
+                    answered=answered(results.get(u.id)),
                 )
             )
     say_long(ctx, lines)

@@ -12,7 +12,7 @@ import contextlib
 import time
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +31,9 @@ COMPACT_WIDTH_PX = 600  # a phone shows ~390 pt: a wider image is shrunk and its
 COMPACT_NEIGHBOURS = 3  # units shown above and below the highlighted one
 COMPACT_LABEL = 44  # characters of a unit's name on the compact chart
 LABELS_KEY = "Labels"  # PNG text chunk: the y labels as drawn, one a line (checked by tests)
+VALUES_KEY = "Values"
+"""PNG text chunk: each bar's label and the figures printed on it, tab-separated, one a line —
+the chart's data, so tests compare it with /rank and the sheets."""
 KEEP_SECONDS = 24 * 3600  # charts are sent right away; older files are pruned
 
 
@@ -180,7 +183,23 @@ def board_chart(
             fontsize=8,
             frameon=False,
         )
-    fig.savefig(path, format="png", facecolor="white", bbox_inches="tight", pad_inches=0.2)
+    return _save(fig, path, ((b.label, b.text) for b in bars))
+
+
+def _values(rows: Iterable[tuple[str, ...]]) -> str:
+    return "\n".join("\t".join(nfc(x).replace("\t", " ") for x in row) for row in rows)
+
+
+def _save(fig, path: Path, values: Iterable[tuple[str, ...]]) -> Path:  # type: ignore[no-untyped-def]
+    """Write the PNG with its figures in the :data:`VALUES_KEY` text chunk."""
+    fig.savefig(
+        path,
+        format="png",
+        facecolor="white",
+        bbox_inches="tight",
+        pad_inches=0.2,
+        metadata={VALUES_KEY: _values(values)},
+    )
     return path
 
 
@@ -249,8 +268,7 @@ def fields_chart(
         fontsize=8,
         frameon=False,
     )
-    fig.savefig(path, format="png", facecolor="white", bbox_inches="tight", pad_inches=0.2)
-    return path
+    return _save(fig, path, ((r.label, r.unit_text, r.median_text) for r in rows))
 
 
 def neighbours(bars: Sequence[Bar], around: int = COMPACT_NEIGHBOURS) -> list[Bar]:
@@ -320,6 +338,9 @@ def compact_board_chart(
         path,
         format="png",
         facecolor="white",
-        metadata={LABELS_KEY: "\n".join(labels)},
+        metadata={
+            LABELS_KEY: "\n".join(labels),
+            VALUES_KEY: _values((b.label, b.text) for b in shown),
+        },
     )
     return path

@@ -27,14 +27,16 @@ from conversations import assessment as A
 from conversations import yearover as Y
 from conversations.class_reason import class_reason
 from conversations.evidence_names import shown_name
+from conversations.figures import na_note, out_of
 from conversations.i18n import fmt_date, fmt_num, t
+from conversations.markup import plain
 from conversations.review.unit_file import DONE, SIGNATURES, UnitFile, load_unit
 from conversations.tabular import put
 from conversations.walk import describe
 from scoring.answers import Answer
 from scoring.catalog import ZERO, Catalog, Item
 from scoring.i18n import N_
-from scoring.results import UnitResult
+from scoring.results import FieldScore, ResultSummary, UnitResult
 from storage import models as m
 from storage.uow import UnitOfWork
 
@@ -43,6 +45,10 @@ NUM = "#,##0.00#"
 """Points keep up to three decimals (0,125); indexes and percentages have two."""
 NOT_FOR_UNIT = "không áp dụng với đơn vị"
 """What a unit's sheet says of an item whose ``applies_to`` names none of the unit's tags."""
+NOT_APPLICABLE = "Không áp dụng"
+"""The points of an item answered "không áp dụng" and left out of the max (not a 0)."""
+NA_FULL = "Không áp dụng (tính đủ điểm)"
+"""The declared value of an item answered "không áp dụng" that counts its full points."""
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -268,6 +274,8 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
                 if ls and ls.source == "survey"
                 else "Chờ kết quả điều tra XHH"
             )
+        elif ls is not None and ls.source == "na_full":
+            declared = NA_FULL
         elif answer is not None:
             declared = describe(fmt, item, answer)  # type: ignore[arg-type]
         else:
@@ -281,16 +289,21 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
             for e in files
         )
         ex = uf.explanations.get(item.code)
-        final: float | None = None
+        final: float | str | None = None
+        own: float | str | None = None
         if ls is not None and ls.source not in ("pending", "not_for_unit"):
             final = float(ls.points)
+        if ls is not None and not item.is_survey:
+            own = _f(ls.self_points)
+        if ls is not None and ls.source == "na":  # left out of the max: not a 0
+            final = own = NOT_APPLICABLE
         return {
             "STT": stt,
             "Mã tiêu chí": item.code,
             "Lĩnh vực / tiêu chí": item.title,
             "Điểm tối đa": float(item.max),
             "Số liệu kê khai": declared,
-            "Điểm tự chấm": _f(ls.self_points) if ls is not None and not item.is_survey else None,
+            "Điểm tự chấm": own,
             "Ghi chú thẩm định": note or (_zeroed_note(ls.zeroed_by) if ls else None),
             "Điểm thẩm định": _f(ap.points) if ap is not None else None,
             "Điểm đạt": final,
@@ -310,12 +323,8 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
 
     for k, fld in enumerate(cat.fields, start=1):
         values = totals(fld)
-        fs = res.field(fld.code)
-        pct = fs.pct if fs is not None else None
         values["STT"] = roman(k)
-        values["Ghi chú thẩm định"] = (
-            f"Đạt {fmt_num(pct, LOCALE)}%" if pct is not None else "Chờ kết quả điều tra XHH"
-        )
+        values["Ghi chú thẩm định"] = _field_note(res.field(fld.code))
         write(values, bold=True, fill=FIELD_FILL)
         if fld.is_leaf:
             write(leaf_values(fld, "1"))
@@ -353,6 +362,8 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
         ("Tổng điểm các lĩnh vực", float(res.points)),
         ("Điểm tối đa được tính (trừ tiêu chí không áp dụng, chờ điều tra)",
          float(res.applicable_max)),
+        ("Số tiêu chí chưa trả lời", res.unanswered),
+        ("Tiêu chí không áp dụng", _na_text(res)),
         ("Điểm thưởng", float(res.bonus)),
         ("Điểm trừ", float(res.penalty)),
         ("CHỈ SỐ CCHC", float(res.index)),
@@ -371,7 +382,7 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
         cell.border = BORDER
         if isinstance(value, float):
             cell.number_format = NUM
-        else:
+        elif not isinstance(value, int):
             ws.merge_cells(
                 start_row=row,
                 start_column=COL["Điểm đạt"],
@@ -392,6 +403,26 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
     wb.properties.title = f"Biểu tự chấm điểm {data.unit.code} {data.period.year}"
     wb.properties.creator = "parbot"
     return wb
+
+
+def _field_note(fs: FieldScore | None) -> str:
+    """A field's points over its applicable max, as /progress and /rank show them, and the
+    max its not-applicable items leave out."""
+    if fs is None or fs.pct is None:
+        return "Chờ kết quả điều tra XHH"
+    note = (
+        f"Đạt {out_of(LOCALE, fs.points, fs.applicable_max)} điểm được tính "
+        f"({fmt_num(fs.pct, LOCALE)}%)"
+    )
+    if fs.na_max:
+        note += f"; không áp dụng: {fmt_num(fs.na_max, LOCALE)} điểm"
+    return note
+
+
+def _na_text(res: ResultSummary) -> str:
+    """How the unit's not-applicable answers count (the chat's line, in Vietnamese)."""
+    note = na_note(LOCALE, res)
+    return plain(note) if note else "Không có"
 
 
 def _zeroed_note(code: str | None) -> str | None:
@@ -427,6 +458,14 @@ async def write_unit_sheet(uow: UnitOfWork, year: int, unit_code: str, out: Path
 # ------------------------------------------------------------------ the ranking
 
 
+RANKING_NOTES = (
+    "Tỷ lệ % của mỗi lĩnh vực = điểm ÷ điểm tối đa được tính, như chỉ số CCHC.",
+    "Điểm tối đa được tính không gồm tiêu chí không áp dụng (cột “Không áp dụng”: số tiêu chí) "
+    "và tiêu chí chờ điều tra XHH; tiêu chí mà bộ chỉ số quy định “không áp dụng thì tính đủ "
+    "điểm” được tính đủ điểm.",
+)
+"""Below the ranking table: how the percentages and the not-applicable items count."""
+
 BASIS_TEXT = {
     "full": "Đủ điểm điều tra XHH",
     "rescaled": "Thiếu điểm ĐTXHH: tính trên điểm tối đa được chấm",
@@ -436,11 +475,18 @@ BASIS_TEXT = {
 
 
 def ranking_columns(catalog: Catalog, prev_year: int | None = None) -> list[tuple[str, float]]:
+    """Per field its points, the max they count against (without not-applicable and pending
+    survey items; the catalog's max in the header) and the percentage, then the totals."""
     cols: list[tuple[str, float]] = [("Hạng", 7), ("Mã đơn vị", 10), ("Tên đơn vị", 34)]
     for f in catalog.fields:
-        cols.append((f"LV {f.code}: điểm (tối đa {fmt_num(f.max, LOCALE)})", 11))
+        cols.append((f"LV {f.code}: điểm", 9))
+        cols.append((f"LV {f.code}: tối đa được tính (bộ chỉ số: {fmt_num(f.max, LOCALE)})", 11))
         cols.append((f"LV {f.code}: tỷ lệ %", 9))
     cols += [
+        ("Tổng điểm", 9),
+        ("Tối đa được tính", 9),
+        ("Chưa trả lời", 8),
+        ("Không áp dụng", 8),
         ("Điểm thưởng", 9),
         ("Điểm trừ", 9),
         ("Chỉ số CCHC", 10),
@@ -506,7 +552,14 @@ def build_ranking_workbook(
             for f in cat.fields:
                 fs = res.field(f.code)
                 values.append(float(fs.points) if fs is not None else None)
+                values.append(float(fs.applicable_max) if fs is not None else None)
                 values.append(_f(fs.pct) if fs is not None else None)
+            values += [
+                float(res.points),
+                float(res.applicable_max),
+                res.unanswered,
+                res.not_applicable,
+            ]
             note = []
             if not published and res.preliminary:
                 note.append("Sơ bộ")
@@ -534,8 +587,12 @@ def build_ranking_workbook(
                 if isinstance(v, float):
                     cell.number_format = NUM
             ws.cell(row=i, column=1).alignment = Alignment(horizontal="center", vertical="top")
-            ws.cell(row=i, column=len(cat.fields) * 2 + 6).font = Font(bold=True)
-        ws.print_area = f"A1:{get_column_letter(n)}{len(members) + 3}"
+            ws.cell(row=i, column=cols.index(("Chỉ số CCHC", 10)) + 1).font = Font(bold=True)
+        last = len(members) + 3
+        for k, text in enumerate(RANKING_NOTES, start=last + 2):
+            ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=n)
+            put(ws, k, 1, text).font = Font(italic=True, size=9)
+        ws.print_area = f"A1:{get_column_letter(n)}{last + 1 + len(RANKING_NOTES)}"
     wb.properties.title = f"Xếp hạng Chỉ số CCHC {period.year}"
     wb.properties.creator = "parbot"
     return wb

@@ -23,13 +23,14 @@ from conversations import charts, throttle
 from conversations import yearover_chat as YC
 from conversations.class_reason import class_name, class_shown, rule_text
 from conversations.context import Ctx
+from conversations.figures import field_chart_text, field_out_of, na_note
 from conversations.listing import say_long
 from conversations.markup import bold, clip, esc, fmt, join_lines, plain
 from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, active_unit, load_view
 from scoring.catalog import Catalog
 from scoring.catalog_loader import BOARD_RE
-from scoring.results import FieldScore, next_class_gap
+from scoring.results import FieldScore, ResultSummary, next_class_gap
 from storage import models as m
 from storage.repositories.rows import PeriodRow
 
@@ -205,18 +206,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 )
             )
     lines.append("")
-    for f in res.fields:
-        pct = f"{ctx.num(f.pct)}%" if f.pct is not None else ctx.tr("pending")
-        lines.append(
-            fmt(
-                "%(code)s. %(title)s: %(points)s/%(max)s · %(pct)s",
-                code=f.code,
-                title=clip(f.title, 34),
-                points=ctx.num(f.points),
-                max=ctx.num(f.max),
-                pct=pct,
-            )
-        )
+    lines += _field_lines(ctx, res)
     counts = res.counts
     if not view.answers:
         lines.append("")
@@ -226,7 +216,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 "counts 0. The focal officers answer them with 📝 Score."
             )
         )
-    unanswered = counts.get("unanswered", 0)
+    unanswered = res.unanswered
     risk = len(view.at_risk())
     lines.append("")
     lines.append(
@@ -239,6 +229,9 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
             a=counts.get("appraised", 0),
         )
     )
+    note = na_note(ctx.locale, res)
+    if note:
+        lines.append("ℹ️ " + note)
     if mine.basis in A.BASIS_NOTES:
         lines.append("ℹ️ " + ctx.tr(A.BASIS_NOTES[mine.basis]))
     if published:
@@ -271,6 +264,24 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     )
     full = Button(ctx.tr("🗺 Whole board"), f"rk:full:{unit_id}")
     ctx.say(caption, photo=photo, buttons=((full,), *fields_button))
+
+
+def _field_lines(ctx: Ctx, res: ResultSummary) -> list[str]:
+    """Per field: points over the applicable max and the percentage (as /progress, the
+    charts and the sheets show them)."""
+    lines: list[str] = []
+    for f in res.fields:
+        pct = f"{ctx.num(f.pct)}%" if f.pct is not None else ctx.tr("pending")
+        lines.append(
+            fmt(
+                "%(code)s. %(title)s: %(points)s · %(pct)s",
+                code=f.code,
+                title=clip(f.title, 34),
+                points=field_out_of(ctx.locale, f),
+                pct=pct,
+            )
+        )
+    return lines
 
 
 async def full_board(ctx: Ctx, unit_id: int) -> None:
@@ -405,7 +416,7 @@ async def fields_chart(ctx: Ctx, unit_id: int) -> None:
                 f"{f.code}. {_field_title(ctx, view.catalog, f.code, f.title)}",
                 float(pct) if pct is not None else None,
                 float(med) if med is not None else None,
-                f"{ctx.num(pct)}%" if pct is not None else ctx.tr("pending"),
+                field_chart_text(ctx.locale, f) if pct is not None else ctx.tr("pending"),
                 f"{ctx.num(med)}%" if med is not None else "",
             )
         )
@@ -441,6 +452,9 @@ async def fields_chart(ctx: Ctx, unit_id: int) -> None:
         )
     if any(f.pct is None for f in mine.result.fields):
         caption += "\n" + ctx.tr("Fields marked “pending” wait for the survey results.")
+    note = na_note(ctx.locale, mine.result)
+    if note:
+        caption += "\nℹ️ " + note
     photo = OutgoingFile(str(path), f"linh-vuc-{view.unit.code}.png", "image/png")
     ctx.say(caption, photo=photo)
 

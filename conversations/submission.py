@@ -6,14 +6,24 @@ leaders are told through the outbox, in the same transaction as the status chang
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from conversations import frozen
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
+from conversations.figures import field_out_of, na_note, out_of
 from conversations.i18n import th
 from conversations.listing import criteria_list
 from conversations.markup import clip, fmt, join_lines
 from conversations.replies import Button
-from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
+from conversations.unitview import (
+    UnitView,
+    active_unit,
+    figures,
+    load_view,
+    load_view_or_explain,
+)
+from scoring.results import UnitResult
 from storage import models as m
 
 PAGE = 15
@@ -36,44 +46,23 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     view = await _view(ctx, ("officer", "leader"))
     if view is None:
         return
+    result = await figures(ctx, view)
     lines: list[str] = [ctx.tr("<b>%(unit)s</b> — self-assessment progress", unit=view.unit.name)]
-    for f in view.catalog.fields:
-        leaves = view.answerable(f)
-        if not any(not x.is_survey for x in f.leaves()):
-            lines.append(
-                ctx.tr("%(code)s. %(title)s: survey only", code=f.code, title=ctx.title(f))
-            )
-            continue
-        done = sum(1 for x in leaves if x.code in view.answers)
-        pts = sum((view.answers[x.code].points or 0 for x in leaves if x.code in view.answers), 0)
-        mx = sum((x.max for x in leaves), 0)
-        mark = "✅" if done == len(leaves) else "▫️"
-        lines.append(
-            fmt(
-                "%(mark)s %(code)s. %(title)s: %(done)s/%(of)s · %(points)s/%(max)s",
-                mark=mark,
-                code=f.code,
-                title=clip(ctx.title(f), 38),
-                done=done,
-                of=len(leaves),
-                points=ctx.num(pts),
-                max=ctx.num(mx),
-            )
-        )
+    lines += _field_lines(ctx, view, result)
     walk = view.walk
-    missing = [x for x in walk if x.code not in view.answers]
-    got, total = view.self_points()
+    missing = view.unanswered(result)
     lines.append("")
     lines.append(
         ctx.tr(
-            "Answered %(done)s/%(total)s · declared %(got)s/%(max)s points",
+            "Answered %(done)s/%(total)s · points %(points)s",
             done=len(walk) - len(missing),
             total=len(walk),
-            got=ctx.num(got),
-            max=ctx.num(total),
+            points=out_of(ctx.locale, result.points, result.applicable_max),
         )
     )
-    result = view.result()
+    note = na_note(ctx.locale, result)
+    if note:
+        lines.append("ℹ️ " + note)
     lines.append(
         ctx.tr(
             "Preliminary index: %(index)s (%(cls)s)",
@@ -83,7 +72,7 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     )
     risk = view.at_risk()
     if risk:
-        pts = sum((view.answers[x.code].points or 0 for x in risk), 0)
+        pts = sum((ls.points for x in risk if (ls := result.leaves.get(x.code))), Decimal(0))
         lines.append(
             ctx.tr(
                 "⚠️ Points at risk: %(points)s on %(n)s criteria without evidence or "
@@ -110,6 +99,33 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
     if view.deadline is not None:
         lines.append(ctx.tr("Deadline: %(date)s", date=ctx.date(view.deadline)))
     ctx.say(join_lines(lines), buttons=tuple(buttons), edit=ctx.is_callback)
+
+
+def _field_lines(ctx: Ctx, view: UnitView, result: UnitResult) -> list[str]:
+    """Per field: items answered, and points over the applicable max (as /rank shows them)."""
+    lines: list[str] = []
+    for f in view.catalog.fields:
+        leaves = view.answerable(f)
+        score = result.field(f.code)
+        if score is None or not any(not x.is_survey for x in f.leaves()):
+            lines.append(
+                ctx.tr("%(code)s. %(title)s: survey only", code=f.code, title=ctx.title(f))
+            )
+            continue
+        done = len(leaves) - len(view.unanswered(result, leaves))
+        mark = "✅" if done == len(leaves) else "▫️"
+        lines.append(
+            fmt(
+                "%(mark)s %(code)s. %(title)s: %(done)s/%(of)s · %(points)s",
+                mark=mark,
+                code=f.code,
+                title=clip(ctx.title(f), 38),
+                done=done,
+                of=len(leaves),
+                points=field_out_of(ctx.locale, score),
+            )
+        )
+    return lines
 
 
 def status_text(ctx: Ctx, status: str) -> str:
@@ -148,7 +164,7 @@ async def submit(ctx: Ctx) -> None:
         )
         return
     result = view.result()
-    missing = [x for x in view.walk if x.code not in view.answers]
+    missing = view.unanswered(result)
     risk = view.at_risk()
     lines = [
         ctx.tr("<b>Submit the self-assessment of %(unit)s?</b>", unit=view.unit.name),
@@ -158,6 +174,9 @@ async def submit(ctx: Ctx) -> None:
             cls=class_shown(ctx.locale, view.catalog, result),
         ),
     ]
+    note = na_note(ctx.locale, result)
+    if note:
+        lines.append("ℹ️ " + note)
     if result.pending:
         lines.append(ctx.tr("Survey points are not included yet."))
     if missing:

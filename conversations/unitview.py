@@ -16,11 +16,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from conversations.assessment import catalog_by_id, unit_tags
+from conversations.assessment import catalog_by_id, survey_fill, unit_result, unit_tags
 from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, needs_explanation
-from scoring.catalog import ZERO, Catalog, Item
+from scoring.catalog import Catalog, Item
 from scoring.results import UnitResult, compute
 from storage.repositories.rows import (
     AnswerRow,
@@ -51,6 +51,9 @@ class UnitView:
     submission: SubmissionRow | None
     deadline: date | None
     last_year: dict[str, LastYear] = field(default_factory=dict)  # read only, see yearover_chat
+    appraised: dict[str, Decimal] = field(default_factory=dict)
+    survey: dict[str, Decimal] = field(default_factory=dict)
+    """Survey points as the unit is scored with them (``survey_missing: zero`` filled in)."""
 
     @property
     def tags(self) -> frozenset[str]:
@@ -88,22 +91,23 @@ class UnitView:
     def item_id(self, code: str) -> int:
         return self.items[code].id
 
-    def result(self, survey: dict[str, Decimal] | None = None) -> UnitResult:
+    def result(self) -> UnitResult:
+        """The unit's result from its answers, appraisals and survey points: the same
+        computation as /rank's standings and the sheets, so every screen shows one set of
+        numbers (conversations.figures words them)."""
         answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
-        return compute(self.catalog, answers, None, survey, tags=self.tags)
+        return compute(self.catalog, answers, self.appraised, self.survey, tags=self.tags)
 
     def self_points(self) -> tuple[Decimal, Decimal]:
-        """(points declared, max) over the self-scored field items."""
-        got = ZERO
-        total = ZERO
-        for leaf in self.catalog.field_leaves():
-            if leaf.is_survey or not self.applies(leaf):
-                continue
-            total += leaf.max
-            row = self.answers.get(leaf.code)
-            if row is not None and row.points is not None:
-                got += Decimal(row.points)
-        return got, total
+        """(points, applicable max) of the unit's fields, as /progress and /rank show them."""
+        res = self.result()
+        return res.points, res.applicable_max
+
+    def unanswered(self, result: UnitResult, among: list[Item] | None = None) -> list[Item]:
+        """The items still to answer (of ``among``, by default the walk), in order: what
+        ``result`` counts as unanswered."""
+        asked = self.walk if among is None else among
+        return [x for x in asked if _source(result, x.code) == "unanswered"]
 
     def at_risk(self) -> list[Item]:
         """Items claiming points that need evidence, with neither a file nor a giải trình."""
@@ -131,6 +135,12 @@ class UnitView:
     def past_deadline(self, today: date) -> bool:
         reopened = self.submission is not None and self.submission.status == "reopened"
         return self.deadline is not None and today > self.deadline and not reopened
+
+
+def _source(result: UnitResult, code: str) -> str | None:
+    """A leaf's source; None when ``result`` (a publication snapshot) does not have the item."""
+    leaf = result.leaves.get(code)
+    return leaf.source if leaf is not None else None
 
 
 # (catalog id, content hash) → item code → id.  Items follow the catalog's YAML, so while its
@@ -185,13 +195,15 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
 
     Called on almost every update, so it spends few round trips: the header from the cache
     above, the catalog's parsed form and item ids from per-content caches, answers,
-    explanations and evidence counts in one statement."""
+    explanations, evidence counts, appraised and survey points in one statement (so the
+    walk card's total is the one /rank ranks)."""
     head = await _header(ctx, unit_id)
     if head is None:
         return None
     catalog = await catalog_by_id(ctx.uow, head.catalog_id, head.catalog_sha256)
     items = await _item_refs(ctx, head.catalog_id, head.catalog_sha256)
     got = await ctx.uow.answers.unit_items(unit_id, head.catalog_id)
+    survey = await _survey_filled(ctx, catalog, head.catalog_id, head.period.id, got.survey)
     return UnitView(
         unit=head.unit,
         period=head.period,
@@ -203,7 +215,33 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
         submission=head.submission,
         deadline=head.deadline,
         last_year=await last_year(ctx, head.unit, catalog),
+        appraised=dict(got.appraised),
+        survey=survey,
     )
+
+
+async def _survey_filled(
+    ctx: Ctx, catalog: Catalog, catalog_id: int, period_id: int, survey: dict[str, Decimal]
+) -> dict[str, Decimal]:
+    """The unit's survey points filled in as the ranking fills them: whether missing ones count
+    0 (``survey_missing: zero``) depends on whether other units have theirs, asked only then."""
+    others = False
+    if catalog.survey_missing == "zero" and len(survey) < len(
+        [x for x in catalog.field_leaves() if x.is_survey]
+    ):
+        others = catalog_id in await ctx.uow.results.catalogs_with_survey(period_id)
+    return survey_fill(catalog, survey, others)[0]
+
+
+async def figures(ctx: Ctx, view: UnitView) -> UnitResult:
+    """The unit's result as /progress, /submit and /rank show it: once the period is published,
+    its publication snapshot (what /rank shows then); before, computed from the view."""
+    if view.period.published_at is not None:
+        unit = await ctx.uow.units.get(view.unit.id)
+        pair = None if unit is None else await unit_result(ctx.uow, unit)
+        if pair is not None:
+            return pair[1]
+    return view.result()
 
 
 async def load_view_or_explain(ctx: Ctx, unit_id: int) -> UnitView | None:

@@ -257,7 +257,7 @@ class _Planner:
         """ "Still to do: 14 criteria not scored, 5 criteria without evidence …" or None."""
         if u.view is None:
             return None
-        missing = sum(1 for x in u.view.walk if x.code not in u.view.answers)
+        missing = u.view.result().unanswered  # the count /progress and /rank show
         risky = len(u.view.at_risk())
         parts = []
         if missing:

@@ -16,9 +16,15 @@ from scoring.answers import Answer, AnswerError, score_answer
 from scoring.catalog import ZERO, Catalog, Item
 from scoring.classes import ClassReason, class_label, classify, explain
 
-Source = Literal["self", "appraised", "survey", "pending", "unanswered", "na", "not_for_unit"]
-"""Where a leaf's points come from; ``not_for_unit``: its ``applies_to`` names none of the
-unit's tags, so it is never asked and never in the unit's max."""
+Source = Literal[
+    "self", "appraised", "survey", "pending", "unanswered", "na", "na_full", "not_for_unit"
+]
+"""Where a leaf's points come from; ``na``: answered "không áp dụng" (or a ratio of 0/0) and left
+out of the max; ``na_full``: answered "không áp dụng" on an item whose catalog counts it with
+its full points; ``not_for_unit``: its ``applies_to`` names none of the unit's tags, so it is
+never asked and never in the unit's max."""
+ASKED: tuple[Source, ...] = ("self", "appraised", "unanswered", "na", "na_full")
+"""The sources of the leaves a unit's officer is asked (fields, bonus and penalty)."""
 HUNDRED = Decimal(100)
 
 
@@ -46,6 +52,9 @@ class FieldScore:
     points: Decimal
     applicable_max: Decimal
     pending_max: Decimal
+    na_max: Decimal | None = ZERO
+    """The max of its leaves answered "không áp dụng" and so left out of ``applicable_max``;
+    None when read from a summary stored before it was kept."""
 
     @property
     def pct(self) -> Decimal | None:
@@ -55,7 +64,7 @@ class FieldScore:
         return q2(self.points * HUNDRED / self.applicable_max)
 
 
-FORMULA_VERSION = 2
+FORMULA_VERSION = 3
 """Bump whenever :func:`compute` would give a different summary for the same inputs: stored
 summaries (the standings cache) computed by an older formula are then recomputed, not shown."""
 
@@ -78,6 +87,7 @@ class ResultSummary:
     bonus: Decimal
     penalty: Decimal
     counts: Mapping[Source, int] = field(default_factory=dict)
+    """How many leaves — fields, bonus and penalty — each source scored."""
 
     @property
     def pending(self) -> bool:
@@ -86,9 +96,38 @@ class ResultSummary:
     @property
     def preliminary(self) -> bool:
         """True while anything is pending or any points are still only self-assessed."""
-        return (
-            self.pending or self.counts.get("self", 0) > 0 or self.counts.get("unanswered", 0) > 0
+        return self.pending or any(
+            self.counts.get(s, 0) > 0 for s in ("self", "na_full", "unanswered")
         )
+
+    @property
+    def unanswered(self) -> int:
+        """Items the unit's officer is asked (fields, bonus, penalty) with no answer yet."""
+        return self.counts.get("unanswered", 0)
+
+    @property
+    def asked(self) -> int:
+        """Items the unit's officer is asked: what "answered n of N" counts."""
+        return sum(self.counts.get(s, 0) for s in ASKED)
+
+    @property
+    def not_applicable(self) -> int:
+        """Items answered "không áp dụng" and left out of the max."""
+        return self.counts.get("na", 0)
+
+    @property
+    def na_full(self) -> int:
+        """Items answered "không áp dụng" that count their full points."""
+        return self.counts.get("na_full", 0)
+
+    @property
+    def na_max(self) -> Decimal | None:
+        """The max the not-applicable items leave out (None: unknown, an old stored summary);
+        ``applicable_max + na_max`` is the max had they applied."""
+        parts = [f.na_max for f in self.fields]
+        if any(p is None for p in parts):
+            return None
+        return sum((p for p in parts if p is not None), ZERO)
 
     def field(self, code: str) -> FieldScore | None:
         return next((f for f in self.fields if f.code == code), None)
@@ -125,7 +164,14 @@ class ResultSummary:
             "index": [str(self.index), str(self.index_low), str(self.index_high)],
             "class": [self.class_rank, self.classification],
             "fields": [
-                [f.code, str(f.max), str(f.points), str(f.applicable_max), str(f.pending_max)]
+                [
+                    f.code,
+                    str(f.max),
+                    str(f.points),
+                    str(f.applicable_max),
+                    str(f.pending_max),
+                    str(f.na_max) if f.na_max is not None else None,
+                ]
                 for f in self.fields
             ],
             "totals": [
@@ -153,8 +199,9 @@ class ResultSummary:
                     Decimal(pts),
                     Decimal(app),
                     Decimal(pend),
+                    Decimal(na[0]) if na and na[0] is not None else None,
                 )
-                for code, mx, pts, app, pend in raw["fields"]
+                for code, mx, pts, app, pend, *na in raw["fields"]
             )
             points, applicable, bonus, penalty = (Decimal(str(x)) for x in raw["totals"])
             counts: dict[Any, int] = {str(k): int(v) for k, v in dict(raw["counts"]).items()}
@@ -184,7 +231,9 @@ class UnitResult(ResultSummary):
 
     @property
     def self_points(self) -> Decimal:
-        return sum((s.points for s in self.leaves.values() if s.source == "self"), ZERO)
+        return sum(
+            (s.points for s in self.leaves.values() if s.source in ("self", "na_full")), ZERO
+        )
 
 
 ScoreMemo = dict[tuple[str, Answer], tuple[Decimal, bool] | None]
@@ -228,7 +277,19 @@ def _leaf(
         return ZERO, item.max, "unanswered", None
     if not applicable:
         return ZERO, ZERO, "na", self_pts
+    if answer is not None and declared_na(item, answer):
+        return self_pts, item.max, "na_full", self_pts
     return self_pts, item.max, "self", self_pts
+
+
+def declared_na(item: Item, answer: Answer) -> bool:
+    """Whether ``answer`` says "không áp dụng" (typed, or the choice's not-applicable option)."""
+    if answer.na:
+        return True
+    if answer.option is None or item.answer is None:
+        return False
+    option = item.answer.option(answer.option)
+    return option is not None and option.na
 
 
 def compute(
@@ -327,9 +388,14 @@ def _compute(
             )
         return p, a, source
 
+    def counted(leaf: Item) -> Decimal:
+        p, _, source = tally(leaf)
+        counts[source] = counts.get(source, 0) + 1
+        return p
+
     field_scores: list[FieldScore] = []
     for f, field_leaves in catalog.leaves_by_field:
-        pts = app = pend = ZERO
+        pts = app = pend = na = ZERO
         for leaf in field_leaves:
             p, a, source = tally(leaf)
             counts[source] = counts.get(source, 0) + 1
@@ -337,9 +403,12 @@ def _compute(
             app += a
             if source == "pending":
                 pend += leaf.max
-        field_scores.append(FieldScore(f.code, f.title, f.max, pts, app, pend))
-    bonus = min(sum((tally(x)[0] for x in catalog.bonus_leaves), ZERO), catalog.bonus_max)
-    penalty = min(sum((tally(x)[0] for x in catalog.penalty_leaves), ZERO), catalog.penalty_max)
+            elif source == "na":
+                na += leaf.max
+        field_scores.append(FieldScore(f.code, f.title, f.max, pts, app, pend, na))
+    # bonus and penalty items are asked too: counted with the fields' (unanswered, na…)
+    bonus = min(sum((counted(x) for x in catalog.bonus_leaves), ZERO), catalog.bonus_max)
+    penalty = min(sum((counted(x) for x in catalog.penalty_leaves), ZERO), catalog.penalty_max)
     return _summary(catalog, field_scores, bonus, penalty, counts)
 
 

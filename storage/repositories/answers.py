@@ -14,11 +14,13 @@ from storage.models import (
     Answer,
     AnswerHistory,
     AnswerSource,
+    Appraisal,
     CatalogItem,
     Evidence,
     Explanation,
     HistorySource,
     Person,
+    SurveyPoints,
     Unit,
 )
 from storage.repositories.base import Repository, VersionConflict, ref, to_decimal
@@ -263,8 +265,10 @@ class AnswerRepository(Repository):
     # -------------------------------------------------------- the hot path (issue 19)
 
     async def unit_items(self, unit_id: int, catalog_id: int) -> UnitItems:
-        """The unit's answers, explanations and evidence counts for the items of its catalog,
-        in one statement (one row per item that has any of them), as plain rows."""
+        """The unit's answers, explanations, evidence counts, appraised and survey points for
+        the items of its catalog, in one statement (one row per item that has any of them), as
+        plain rows: the walk card, /progress and /submit score the unit exactly as the ranking
+        does without another round trip."""
         ev = (
             select(Evidence.item_id, func.count(Evidence.id).label("n"))
             .where(Evidence.unit_id == unit_id, Evidence.removed_at.is_(None))
@@ -273,6 +277,8 @@ class AnswerRepository(Repository):
         )
         a = Answer.__table__.alias("a")
         e = Explanation.__table__.alias("e")
+        ap = Appraisal.__table__.alias("ap")
+        sp = SurveyPoints.__table__.alias("sp")
         ci = CatalogItem.__table__
         stmt = (
             select(
@@ -289,19 +295,40 @@ class AnswerRepository(Repository):
                 e.c.text,
                 e.c.author_id,
                 ev.c.n,
+                ap.c.points.label("ap_points"),
+                sp.c.points.label("sp_points"),
             )
             .select_from(
                 ci.outerjoin(a, (a.c.item_id == ci.c.id) & (a.c.unit_id == unit_id))
                 .outerjoin(e, (e.c.item_id == ci.c.id) & (e.c.unit_id == unit_id))
                 .outerjoin(ev, ev.c.item_id == ci.c.id)
+                .outerjoin(
+                    ap,
+                    (ap.c.item_id == ci.c.id)
+                    & (ap.c.unit_id == unit_id)
+                    & ap.c.points.is_not(None),
+                )
+                .outerjoin(sp, (sp.c.item_id == ci.c.id) & (sp.c.unit_id == unit_id))
             )
             .where(ci.c.catalog_id == catalog_id)
-            .where(a.c.id.is_not(None) | e.c.id.is_not(None) | ev.c.n.is_not(None))
+            .where(
+                a.c.id.is_not(None)
+                | e.c.id.is_not(None)
+                | ev.c.n.is_not(None)
+                | ap.c.points.is_not(None)
+                | sp.c.points.is_not(None)
+            )
         )
         answers: dict[str, AnswerRow] = {}
         explanations: dict[str, ExplanationRow] = {}
         counts: dict[str, int] = {}
+        appraised: dict[str, Decimal] = {}
+        survey: dict[str, Decimal] = {}
         for r in await self.session.execute(stmt):
+            if r.ap_points is not None:
+                appraised[r.code] = Decimal(r.ap_points)
+            if r.sp_points is not None:
+                survey[r.code] = Decimal(r.sp_points)
             if r.id is not None:
                 answers[r.code] = AnswerRow(
                     r.id,
@@ -318,7 +345,7 @@ class AnswerRepository(Repository):
                 explanations[r.code] = ExplanationRow(unit_id, r.item_id, r.text, r.author_id)
             if r.n is not None:
                 counts[r.code] = int(r.n)
-        return UnitItems(answers, explanations, counts)
+        return UnitItems(answers, explanations, counts, appraised, survey)
 
     async def save_seen(
         self,

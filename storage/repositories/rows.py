@@ -4,7 +4,7 @@ identity-map bookkeeping and are safe to keep in per-process caches."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -115,3 +115,6 @@ class UnitItems:
     answers: dict[str, AnswerRow]
     explanations: dict[str, ExplanationRow]
     evidence_counts: dict[str, int]
+    appraised: dict[str, Decimal] = field(default_factory=dict)
+    """Appraised points that are set (the council's figure replaces the self-score)."""
+    survey: dict[str, Decimal] = field(default_factory=dict)

@@ -196,7 +196,10 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(cli, tm
     assert "line 7: X01 / 1.5.2: points typed directly need an explanation" in out
     assert "line 8: X01 / 1.6: item 1.6 is filled from the survey" in out
     data = json.loads(cli("rank", "--period", "2024", "--json").output)
-    assert data[0]["sources"] == {"unanswered": 49, "pending": 7}  # line 2 was not imported either
+    # line 2 was not imported either: every item the officer is asked (bonus and penalty too)
+    # is unanswered; B.3 is for wards only
+    assert data[0]["sources"] == {"unanswered": 53, "pending": 7, "not_for_unit": 1}
+    assert data[0]["unanswered"] == 53
 
 
 def test_invalid_catalog_exits_non_zero_listing_codes(cli, tmp_path):

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from conversations import assessment as A
+from conversations.i18n import fmt_num
 from storage import models as m
 from tests.results.helpers import (
     CAT,
@@ -304,14 +305,18 @@ def test_ranking_workbook_has_a_sheet_per_board(cli, board, tmp_path, db_url):
         assert row[headers.index("Chỉ số CCHC")] == pytest.approx(float(s.result.index))
         assert row[headers.index("Xếp loại")] == s.result.classification
         for f in s.result.fields:
-            pts = row[
-                headers.index(
-                    f"LV {f.code}: điểm (tối đa {str(f.max).replace('.', ',').removesuffix(',00')})"
-                )
-            ]
+            pts = row[headers.index(f"LV {f.code}: điểm")]
             assert pts == pytest.approx(float(f.points))
+            top = f"LV {f.code}: tối đa được tính (bộ chỉ số: {fmt_num(f.max, 'vi')})"
+            assert row[headers.index(top)] == pytest.approx(float(f.applicable_max))
             pct = row[headers.index(f"LV {f.code}: tỷ lệ %")]
             assert pct == (pytest.approx(float(f.pct)) if f.pct is not None else None)
+        assert row[headers.index("Tổng điểm")] == pytest.approx(float(s.result.points))
+        assert row[headers.index("Tối đa được tính")] == pytest.approx(
+            float(s.result.applicable_max)
+        )
+        assert row[headers.index("Chưa trả lời")] == s.result.unanswered
+        assert row[headers.index("Không áp dụng")] == s.result.not_applicable
         assert ws.cell(row=i, column=headers.index("Chỉ số CCHC") + 1).number_format == "#,##0.00#"
     assert [c.value for c in wb["Bảng 1 - Cơ quan chuyên môn"]["B"][3:5]] == ["P01", "P02"]
     only = tmp_path / "dept.xlsx"

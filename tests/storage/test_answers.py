@@ -224,3 +224,24 @@ async def test_survey_points(sessionmaker: SM, world: World) -> None:
             ("survey", None, Decimal("0.8")),
             ("survey", Decimal("0.8"), Decimal("0.9")),
         ]
+
+
+async def test_one_units_appraised_and_survey_points_in_one_read(
+    sessionmaker: SM, world: World
+) -> None:
+    """What the chat scores a unit with on every update (issue 16, finding 5): appraised points
+    that are set and survey points, exact, by item code."""
+    async with UnitOfWork(sessionmaker) as uow:
+        got = await uow.answers.unit_items(world.unit_id, world.catalog_id)
+        assert (got.appraised, got.survey) == ({}, {})
+        await uow.appraisals.set_appraisal(world.unit_id, world.items["1.1.1"], "more_evidence")
+        await uow.appraisals.set_appraisal(
+            world.unit_id, world.items["1.1.2"], "adjusted", points="0.125"
+        )
+        await uow.survey.set_points(world.unit_id, world.items["1.1.1"], "0.75")
+    async with UnitOfWork(sessionmaker) as uow:
+        got = await uow.answers.unit_items(world.unit_id, world.catalog_id)
+        appraised, survey = got.appraised, got.survey
+    assert appraised == {"1.1.2": Decimal("0.125")}  # a verdict without points is not there
+    assert survey == {"1.1.1": Decimal("0.75")}
+    assert all(isinstance(v, Decimal) for v in (*appraised.values(), *survey.values()))
