@@ -17,7 +17,7 @@ from PIL import Image
 
 from conversations import assessment as A
 from conversations import charts
-from conversations.review import import_survey
+from conversations.survey_import import import_survey
 from tests.results.helpers import sheet
 
 NUM = r"\d+(?:[.,]\d+)*"
