@@ -89,3 +89,68 @@ async def test_an_album_on_an_open_card_is_proposed_once_and_saved_with_one_tap(
     save = next(b for b in lan.buttons() if b.startswith("📥 Save to 1.2"))
     rec = await lan.press(save, expect="Attached to 1.2")
     assert len((await evidence(stack))["1.2"]) == 2
+
+
+LONG_OPTION = (
+    "Có Kế hoạch, thực hiện từ 3 hình thức trở lên (loa truyền thanh, trang TTĐT, hội nghị, pano…)"
+)
+
+
+async def test_a_long_option_gets_a_short_button_with_its_points_and_stays_whole_on_the_card(
+    stack,
+):
+    """Issue 16, finding 11: a ~100-character option label would be cut to one line on a phone,
+    hiding its points; the button is short and ends with the points, the card keeps the text."""
+    from tests.e2e.test_e2e_walk import answers_of
+
+    lan = await stack.join(7661)
+    card = await lan.send("/score 1.4", expect="1.4 ·")
+    first = card.button_texts[0]
+    assert len(first) <= 40, first
+    assert first.startswith("1. Có Kế hoạch") and first.endswith("… (1đ)"), first
+    assert card.button_texts[1] == "2. Có Kế hoạch, thực hiện dưới 3 hình thức (0,5đ)"
+    assert f"1. {LONG_OPTION}" in card.plain, card.plain  # the whole label, numbered, on the card
+    assert all(len(b) <= 40 for b in card.button_texts), card.button_texts
+    await lan.press(first, expect="Đã lưu 1.4")
+    assert (await answers_of(stack, "X01"))["1.4"] == {"option": "day_du"}
+
+
+NAVIGATION = {"◀ Trước", "Tiếp ▶", "☰ Lĩnh vực"}
+
+
+async def test_after_submit_the_cards_show_the_answer_read_only(stack):
+    """Issue 16, finding 9: after /submit no card offers answer buttons any more — the live card
+    is edited in place, a card shown afterwards says it was submitted and how to withdraw — and
+    an old answer button changes nothing."""
+    from tests.e2e.test_e2e_walk import answers_of
+
+    lan = await stack.join(7662)
+    card = await lan.send("/score 1.1.1.b", expect="1.1.1.b ·")
+    not_done = _data(card, "Chưa thực hiện")
+    await lan.send("18/12/2023", expect="Đã lưu 1.1.1.b")
+    live = await lan.edited(card.message_id, "18/12/2023")
+    assert "Chưa thực hiện" in live.button_texts  # still answerable before /submit
+    await lan.send("/submit", expect="Nộp")
+    await lan.press("✅ Xác nhận nộp", expect="Đã nộp")
+    done = await lan.edited(card.message_id, "/withdraw")
+    assert set(done.button_texts) <= NAVIGATION | {"📎 TLKC"}, done.describe()
+    assert "Chưa thực hiện" not in done.button_texts and "18/12/2023" in done.plain
+    # a card shown after /submit: the answer, read only, navigation only
+    other = await lan.send("/score 1.1.1.b", expect="1.1.1.b ·")
+    assert "18/12/2023" in other.plain and "/withdraw" in other.plain, other.plain
+    assert set(other.button_texts) <= NAVIGATION, other.describe()
+    assert "Tiếp ▶" in other.button_texts
+    # the button the card had before /submit changes nothing
+    await lan.press_on(card.message_id, not_done, expect="/withdraw")
+    assert (await answers_of(stack, "X01"))["1.1.1.b"] == {"date": "2023-12-18"}
+    # withdrawn: the live card answers again
+    await lan.send("/withdraw", expect="Rút lại bản")
+    await lan.press("↩️ Rút lại", expect="Đã rút")
+    back = await lan.edited(other.message_id, "Chưa thực hiện")
+    assert "Chưa thực hiện" in back.button_texts, back.describe()
+
+
+def _data(rec, label: str) -> str:
+    button = rec.find_button(text=label, data=None)
+    assert button is not None, rec.describe()
+    return str(button["callback_data"])
