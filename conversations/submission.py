@@ -6,7 +6,7 @@ leaders are told through the outbox, in the same transaction as the status chang
 
 from __future__ import annotations
 
-from conversations import frozen
+from conversations import frozen, walk
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.i18n import th
@@ -251,6 +251,8 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
         ),
         edit=True,
     )
+    view.submission = sub
+    walk.refresh_cards(ctx, view)  # the live cards stop offering answer buttons
     for leader in await ctx.uow.people.with_role("leader", unit_id, include_all_units=False):
         loc = leader.language or ctx.config.default_locale
         text = th(
@@ -322,10 +324,13 @@ async def _do_withdraw(ctx: Ctx, unit_id: int) -> None:
             ctx.tr("The deadline has passed; only Phòng Nội vụ can reopen the unit now."), edit=True
         )
         return
-    await ctx.uow.submissions.set_status(unit_id, "draft", ctx.person, note="withdrawn", at=ctx.now)
+    view.submission = await ctx.uow.submissions.set_status(
+        unit_id, "draft", ctx.person, note="withdrawn", at=ctx.now
+    )
     ctx.say(
         ctx.tr(
             "↩️ Withdrawn. The answers can be edited again; remember to /submit before the deadline."
         ),
         edit=True,
     )
+    walk.refresh_cards(ctx, view)  # the live cards answer again

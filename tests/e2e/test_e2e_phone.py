@@ -108,7 +108,9 @@ async def test_a_long_option_gets_a_short_button_with_its_points_and_stays_whole
     first = card.button_texts[0]
     assert len(first) <= 40, first
     assert first.startswith("1. Có Kế hoạch") and first.endswith("… (1đ)"), first
-    assert card.button_texts[1] == "2. Có Kế hoạch, thực hiện dưới 3 hình thức (0,5đ)"
+    second = "2. Có Kế hoạch, thực hiện dưới 3 hình thức (0,5đ)"  # 49 characters: shortened too
+    assert card.button_texts[1] == "2. Có Kế hoạch, thực hiện dưới 3… (0,5đ)"
+    assert second in card.plain and "3. Không có Kế hoạch hoặc không thực hiện (0đ)" in card.plain
     assert f"1. {LONG_OPTION}" in card.plain, card.plain  # the whole label, numbered, on the card
     assert all(len(b) <= 40 for b in card.button_texts), card.button_texts
     await lan.press(first, expect="Đã lưu 1.4")
@@ -138,16 +140,26 @@ async def test_after_submit_the_cards_show_the_answer_read_only(stack):
     # a card shown after /submit: the answer, read only, navigation only
     other = await lan.send("/score 1.1.1.b", expect="1.1.1.b ·")
     assert "18/12/2023" in other.plain and "/withdraw" in other.plain, other.plain
-    assert set(other.button_texts) <= NAVIGATION, other.describe()
+    assert set(other.button_texts) <= NAVIGATION | {"📎 TLKC"}, other.describe()
     assert "Tiếp ▶" in other.button_texts
     # the button the card had before /submit changes nothing
     await lan.press_on(card.message_id, not_done, expect="/withdraw")
     assert (await answers_of(stack, "X01"))["1.1.1.b"] == {"date": "2023-12-18"}
-    # withdrawn: the live card answers again
+    # withdrawn: the item's live card answers again (which of the two is live depends on whether
+    # the new card's message id was remembered before the press: python-telegram-bot handles
+    # updates concurrently), and only one of them does
     await lan.send("/withdraw", expect="Rút lại bản")
     await lan.press("↩️ Rút lại", expect="Đã rút")
-    back = await lan.edited(other.message_id, "Chưa thực hiện")
-    assert "Chưa thực hiện" in back.button_texts, back.describe()
+    mine = (card.message_id, other.message_id)
+
+    def answering(r) -> bool:
+        return (
+            r.message_id in mine and "👉" in (r.plain or "") and "Chưa thực hiện" in r.button_texts
+        )
+
+    await lan.emu.wait_for(lan.user_id, answering, 15, since=0)
+    cards = [r for r in lan.emu.transcript(lan.user_id) if r.message_id in mine]
+    assert sum(1 for r in cards if "Chưa thực hiện" in r.button_texts) == 1, cards
 
 
 def _data(rec, label: str) -> str:
