@@ -166,3 +166,25 @@ def _data(rec, label: str) -> str:
     button = rec.find_button(text=label, data=None)
     assert button is not None, rec.describe()
     return str(button["callback_data"])
+
+
+async def test_the_reply_keyboard_is_at_most_two_rows_for_every_role(stack):
+    """Issue 16, finding 11: the persistent keyboard took a fifth of a phone's screen; every
+    role's fits in two rows of short labels, resized to its content and kept between messages."""
+    for user_id, role, unit in [
+        (7671, "officer", "X01"),
+        (7672, "leader", "X01"),
+        (7673, "appraiser", None),
+        (7674, "admin", None),
+    ]:
+        await stack.join(user_id, unit=unit, role=role, name=role.title())
+        rows = stack.emu.reply_keyboard(user_id)
+        assert rows is not None and 1 <= len(rows) <= 2, (role, rows)
+        assert all(len(row) <= 3 for row in rows), (role, rows)
+        assert all(len(label) <= 14 for row in rows for label in row), (role, rows)
+        labels = [label for row in rows for label in row]
+        assert "❓ Hướng dẫn" in labels and "📅 Thời hạn" in labels, (role, rows)
+        markup = stack.emu.keyboard_markup(user_id)
+        assert markup.get("resize_keyboard") and markup.get("is_persistent"), markup
+    officer = [label for row in stack.emu.reply_keyboard(7671) for label in row]
+    assert officer[:3] == ["📝 Chấm điểm", "📊 Tiến độ", "📤 Nộp"], officer
