@@ -80,12 +80,10 @@ async def jump(ctx: Ctx, code: str) -> bool:
     node = view.catalog.item(code.strip())
     if node is None:
         ctx.say(
-            ctx.tr(
-                "There is no criterion %(code)s in %(catalog)s. Type a code like 1.2.3 "
-                "or tap ☰ Fields.",
-                code=code.strip()[:20],
-                catalog=view.catalog.id,
-            ),
+            "⚠️ "
+            + ctx.tr("There is no criterion %(code)s.", code=code.strip()[:20])
+            + "\n"
+            + ctx.tr("Type a code like 1.2.3, or tap ☰ Fields."),
             buttons=((Button(ctx.tr("☰ Fields"), f"fl:{view.unit.id}"),),),
         )
         return True
@@ -418,7 +416,7 @@ def _saved_reply(
             ctx.state["mode"] = "explain"
             ctx.say(
                 summary
-                + "\n\n"
+                + "\n"
                 + ctx.tr(
                     "Points typed directly need an explanation "
                     "(giải trình). Write it now in one message."
@@ -429,10 +427,9 @@ def _saved_reply(
             return
         ctx.say(
             summary
-            + "\n\n"
+            + "\n"
             + ctx.tr(
-                "📎 This criterion needs evidence: %(evidence)s.\n"
-                "Send the file now, or write an explanation.",
+                "📎 It needs evidence (%(evidence)s): send the file now, or write an explanation.",
                 evidence=item.evidence or "—",
             ),
             buttons=_need_buttons(ctx, view, item),

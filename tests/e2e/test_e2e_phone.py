@@ -188,3 +188,27 @@ async def test_the_reply_keyboard_is_at_most_two_rows_for_every_role(stack):
         assert markup.get("resize_keyboard") and markup.get("is_persistent"), markup
     officer = [label for row in stack.emu.reply_keyboard(7671) for label in row]
     assert officer[:3] == ["📝 Chấm điểm", "📊 Tiến độ", "📤 Nộp"], officer
+
+
+def _lines(text: str) -> list[str]:
+    return [x for x in text.splitlines() if x.strip()]
+
+
+async def test_walk_evidence_and_submit_replies_say_what_and_what_to_do_in_two_lines(stack):
+    """Issue 16, finding 9: no three-part replies ("⚠️ … / Chọn câu trả lời: / Không có gì thay
+    đổi.") — one line for what happened or went wrong, one for what to do."""
+    from tests.e2e.test_e2e_evidence import send_file
+    from tests.evidence_check import factories as f
+
+    lan = await stack.join(7681)
+    rec = await lan.send("#9.9.9", expect="9.9.9")
+    assert len(_lines(rec.plain)) == 2 and "xa-mau" not in rec.plain, rec.plain
+    card = await lan.send("/score 1.4", expect="1.4 ·")
+    rec = await lan.press(card.button_texts[0], expect="Đã lưu 1.4")
+    assert len(_lines(rec.plain)) == 2, rec.plain  # saved; the evidence it needs and how
+    rec = await send_file(lan, "Bao cao.docx", f.docx(), "Word")
+    assert len(_lines(rec.plain)) == 2 and "Bao cao.docx" in rec.plain, rec.plain
+    rec = await lan.send("/submit", expect="Nộp")
+    await lan.press("✅ Xác nhận nộp", expect="Đã nộp")
+    rec = await lan.send("/submit", expect="/withdraw")
+    assert len(_lines(rec.plain)) <= 2, rec.plain
