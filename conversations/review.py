@@ -24,7 +24,7 @@ from conversations.context import Ctx, Notice
 from conversations.due_dates import EXAMPLE, parse_due
 from conversations.evidence_names import shown_name
 from conversations.i18n import th
-from conversations.markup import esc, fmt, join_lines
+from conversations.markup import button_text, esc, fmt, join_lines
 from conversations.replies import Button, OutgoingFile
 from conversations.walk import describe, rule_text
 from scoring.answers import Answer, AnswerError, parse_number, score_answer
@@ -491,7 +491,12 @@ async def show_queue(ctx: Ctx) -> None:
         )
         if todo and len(buttons) < 30:
             buttons.append(
-                (Button(f"{uf.unit.code} · {uf.unit.name[:40]} ({todo})", f"rv:u:{uf.unit.id}"),)
+                (
+                    Button(
+                        button_text(f"{uf.unit.code} · {uf.unit.name}", f"({todo})"),
+                        f"rv:u:{uf.unit.id}",
+                    ),
+                )
             )
     lines.append("")
     if total:

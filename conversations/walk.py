@@ -730,10 +730,8 @@ def _field_list(ctx: Ctx, view: UnitView) -> None:
         if not leaves:
             continue
         done = sum(1 for x in leaves if x.code in view.answers)
-        title = f.title if len(f.title) <= 40 else f.title[:39] + "…"
-        rows.append(
-            (Button(f"{f.code}. {title} ({done}/{len(leaves)})", f"f:{view.unit.id}:{f.code}"),)
-        )
+        text = button_text(f"{f.code}. {ctx.title(f)}", f"({done}/{len(leaves)})")
+        rows.append((Button(text, f"f:{view.unit.id}:{f.code}"),))
     extras = [x for top in (*view.catalog.bonus, *view.catalog.penalty) for x in top.leaves()]
     if extras:
         top = extras[0]

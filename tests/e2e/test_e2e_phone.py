@@ -36,6 +36,10 @@ async def test_titles_are_cut_at_word_boundaries(stack):
     field = next(x for x in rec.plain.splitlines() if " 3. " in x or x.startswith("▫️ 3."))
     assert "…" in field and cut_mid_word(field) == [], field
     assert "thực hi…" not in field and "và thực hi" not in field
+    await lan.send("/score", expect="·")
+    await lan.press(next(b for b in lan.buttons() if b.startswith("☰")), expect="1.2.3")
+    field = next(b for b in lan.buttons() if b.startswith("3. "))  # the field list's button
+    assert "…" in field and cut_mid_word(field) == [] and re.search(r"… \(\d+/\d+\)$", field), field
 
     boss = await join(stack, 7653, role="leader", name="Thủ trưởng")
     rec = await boss.send("/rank", expect="Index:")
