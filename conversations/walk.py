@@ -63,7 +63,8 @@ async def start(ctx: Ctx, code: str | None = None) -> None:
     if item is None:
         item = _next_unanswered(view, None)
     if item is None:
-        ctx.say(ctx.tr("Every criterion has an answer. Check /progress, then /submit."))
+        done = ctx.tr("Every criterion has an answer. Check /progress, then /submit.")
+        ctx.say(read_only_line(ctx, view) or done)
         return
     _show_card(ctx, view, item)
 
@@ -631,7 +632,11 @@ def read_only_line(ctx: Ctx, view: UnitView) -> str | None:
     """Why the unit's answers cannot change now (submitted, published) and what can be done,
     in one line; None while they can. A card then shows the answer with navigation only."""
     if view.period.published_at is not None:
-        return ctx.tr("🔒 The results are published; the answers can no longer change.")
+        return ctx.tr(
+            "🔒 The results of %(year)s are published (official), so nothing can change. "
+            "Only Phòng Nội vụ can reopen them (/unpublish).",
+            year=view.period.year,
+        )
     if not view.locked:
         return None
     today = ctx.now.astimezone(ctx.config.tz).date()
