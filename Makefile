@@ -24,11 +24,13 @@ run: setup
 	$(VENV)/bin/parbot run
 
 # Debian's Chromium for the browser test of the demo page (Playwright drives it; no download).
+# The emoji font makes the screenshots show the buttons' emoji instead of empty boxes.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser test"; \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "color emoji"; } || { \
+	  echo "installing Debian chromium and the emoji font for the browser test"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
 
 test: setup browser
 	$(VENV)/bin/pytest

@@ -31,8 +31,14 @@ def _roles(roles: Sequence[RoleLike]) -> tuple[bool, bool, bool, bool]:
     return officer, leader, appraiser, admin
 
 
+KEYBOARD_ROWS = 2  # a phone's screen: the keyboard stays below a quarter of it
+ROW_WIDTH = 3  # short labels to a row; four when a person holds every role
+
+
 def keyboard_for(roles: Sequence[RoleLike], tr: Translate) -> tuple[tuple[str, ...], ...]:
-    """The reply keyboard: big buttons for what this person can do, two to a row."""
+    """The reply keyboard: short buttons for what this person can do, in at most two rows so
+    it takes little of a phone's screen (sent with resize_keyboard). The language button
+    makes way when the roles need the room; /lang stays in the command menu."""
     officer, leader, appraiser, admin = _roles(roles)
     labels: list[str] = []
     if officer:
@@ -41,11 +47,13 @@ def keyboard_for(roles: Sequence[RoleLike], tr: Translate) -> tuple[tuple[str, .
         labels += ["🏆 Rank", "📊 Progress"]
     if appraiser or admin:
         labels += ["🔍 Review"]
-    labels += ["📅 Deadlines"]
-    unique = [tr(label) for label in dict.fromkeys(labels)]
-    rows = [tuple(unique[i : i + 2]) for i in range(0, len(unique), 2)]
-    rows.append((tr("❓ Help"), tr("🌐 Language")))
-    return tuple(rows)
+    labels += ["📅 Deadlines", "❓ Help", "🌐 Language"]
+    unique = list(dict.fromkeys(labels))
+    if len(unique) > KEYBOARD_ROWS * ROW_WIDTH:
+        unique.remove("🌐 Language")
+    width = max(ROW_WIDTH, -(-len(unique) // KEYBOARD_ROWS))
+    shown = [tr(label) for label in unique]
+    return tuple(tuple(shown[i : i + width]) for i in range(0, len(shown), width))
 
 
 COMMAND_TEXTS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conversations import frozen
+from conversations import frozen, walk
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.figures import field_out_of, na_note, out_of
@@ -25,6 +25,7 @@ from conversations.unitview import (
 )
 from scoring.results import UnitResult
 from storage import models as m
+from storage.repositories.rows import SubmissionRow
 
 PAGE = 15
 
@@ -270,6 +271,8 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
         ),
         edit=True,
     )
+    view.submission = SubmissionRow.of(sub)
+    walk.refresh_cards(ctx, view)  # the live cards stop offering answer buttons
     for leader in await ctx.uow.people.with_role("leader", unit_id, include_all_units=False):
         loc = leader.language or ctx.config.default_locale
         text = th(
@@ -341,8 +344,10 @@ async def _do_withdraw(ctx: Ctx, unit_id: int) -> None:
             ctx.tr("The deadline has passed; only Phòng Nội vụ can reopen the unit now."), edit=True
         )
         return
-    await ctx.uow.submissions.set_status(
-        unit_id, "draft", ctx.person.id, note="withdrawn", at=ctx.now
+    view.submission = SubmissionRow.of(
+        await ctx.uow.submissions.set_status(
+            unit_id, "draft", ctx.person.id, note="withdrawn", at=ctx.now
+        )
     )
     ctx.say(
         ctx.tr(
@@ -350,3 +355,4 @@ async def _do_withdraw(ctx: Ctx, unit_id: int) -> None:
         ),
         edit=True,
     )
+    walk.refresh_cards(ctx, view)  # the live cards answer again

@@ -15,7 +15,7 @@ from conversations import frozen, walk_cards, walk_input
 from conversations import yearover_chat as YC
 from conversations.context import Ctx, Notice
 from conversations.i18n import th
-from conversations.markup import esc, fmt, join_lines
+from conversations.markup import button_text, esc, fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view, load_view_or_explain
 from conversations.walk_input import CODE_RE
@@ -34,9 +34,21 @@ from scoring.i18n import N_
 from scoring.kinds import kind_of
 from scoring.results import q2
 
-__all__ = ["CODE_RE", "describe", "esc", "jump", "on_callback", "on_text", "save", "start"]
+__all__ = [
+    "CODE_RE",
+    "describe",
+    "esc",
+    "jump",
+    "on_callback",
+    "on_text",
+    "refresh_cards",
+    "save",
+    "start",
+]
 MAX_EXPLANATION = 2000
 WALK_MODES = ("walk", "den", "explain", "evidence", "need")
+ANSWER_ACTIONS = frozenset({"a", "na", "nd", "t"})  # buttons that change an answer
+REFRESHED_CARDS = 5  # live cards edited when the unit is submitted or withdrawn
 
 
 # ------------------------------------------------------------------ entry points
@@ -51,7 +63,8 @@ async def start(ctx: Ctx, code: str | None = None) -> None:
     if item is None:
         item = _next_unanswered(view, None)
     if item is None:
-        ctx.say(ctx.tr("Every criterion has an answer. Check /progress, then /submit."))
+        done = ctx.tr("Every criterion has an answer. Check /progress, then /submit.")
+        ctx.say(read_only_line(ctx, view) or done)
         return
     _show_card(ctx, view, item)
 
@@ -68,12 +81,10 @@ async def jump(ctx: Ctx, code: str) -> bool:
     node = view.catalog.item(code.strip())
     if node is None:
         ctx.say(
-            ctx.tr(
-                "There is no criterion %(code)s in %(catalog)s. Type a code like 1.2.3 "
-                "or tap ☰ Fields.",
-                code=code.strip()[:20],
-                catalog=view.catalog.id,
-            ),
+            "⚠️ "
+            + ctx.tr("There is no criterion %(code)s.", code=code.strip()[:20])
+            + "\n"
+            + ctx.tr("Type a code like 1.2.3, or tap ☰ Fields."),
             buttons=((Button(ctx.tr("☰ Fields"), f"fl:{view.unit.id}"),),),
         )
         return True
@@ -228,6 +239,10 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         return await start(ctx)
     if kind == "g":
         return _show_card(ctx, view, item)
+    locked = read_only_line(ctx, view)
+    if kind in ANSWER_ACTIONS and locked is not None:  # an answer button from before /submit
+        ctx.toast(locked)
+        return _show_card(ctx, view, item)  # the pressed card becomes read only, in place
     if kind == "t":
         return await _confirm_typed(ctx, view, item, parts)
     if kind == "p":
@@ -402,7 +417,7 @@ def _saved_reply(
             ctx.state["mode"] = "explain"
             ctx.say(
                 summary
-                + "\n\n"
+                + "\n"
                 + ctx.tr(
                     "Points typed directly need an explanation "
                     "(giải trình). Write it now in one message."
@@ -413,10 +428,9 @@ def _saved_reply(
             return
         ctx.say(
             summary
-            + "\n\n"
+            + "\n"
             + ctx.tr(
-                "📎 This criterion needs evidence: %(evidence)s.\n"
-                "Send the file now, or write an explanation.",
+                "📎 It needs evidence (%(evidence)s): send the file now, or write an explanation.",
                 evidence=item.evidence or "—",
             ),
             buttons=_need_buttons(ctx, view, item),
@@ -604,9 +618,57 @@ def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
         )
     )
     lines.append("")
+    locked = read_only_line(ctx, view)
+    if locked is not None:
+        lines.append(locked)
+        return join_lines(lines)
     lines.append("👉 " + prompt(ctx, item))
+    options = option_buttons(ctx, item)
+    if any(text != whole for _, text, whole in options):  # a button shows only part of it
+        lines += [whole for _, _, whole in options]
     lines.append(walk_input.hint(ctx))
     return join_lines(lines)
+
+
+def read_only_line(ctx: Ctx, view: UnitView) -> str | None:
+    """Why the unit's answers cannot change now (submitted, published) and what can be done,
+    in one line; None while they can. A card then shows the answer with navigation only."""
+    if view.period.published_at is not None:
+        return ctx.tr(
+            "🔒 The results of %(year)s are published (official), so nothing can change. "
+            "Only Phòng Nội vụ can reopen them (/unpublish).",
+            year=view.period.year,
+        )
+    if not view.locked:
+        return None
+    today = ctx.now.astimezone(ctx.config.tz).date()
+    status = view.submission.status if view.submission is not None else ""
+    if status == "submitted" and not view.past_deadline(today):
+        return ctx.tr(
+            "📤 Submitted: the answers are read only. To change one, /withdraw first "
+            "(before the deadline)."
+        )
+    return ctx.tr(
+        "📤 Submitted: the answers are read only. Phòng Nội vụ can reopen the unit if needed."
+    )
+
+
+def option_buttons(ctx: Ctx, item: Item) -> list[tuple[int, str, str]]:
+    """A choice's options as (index, button text, whole line): the button keeps the number and
+    the points and shortens the label at a word boundary (markup.button_text), so a long
+    option never hides its points; the whole line is what the card shows above the buttons."""
+    kind, spec = kind_of(item)
+    out = []
+    for b in kind.buttons(ctx, item, spec):
+        if b.action != "a" or b.arg is None:
+            continue
+        o = spec.options[b.arg]
+        name = o.label_en if ctx.locale == "en" and o.label_en else o.label
+        tail = b.label[len(name) :].strip() if b.label.startswith(name) else ""
+        head = f"{b.arg + 1}. {name if tail else b.label}"
+        whole = f"{head} {tail}" if tail else head
+        out.append((b.arg, button_text(head, tail), whole))
+    return out
 
 
 def prompt(ctx: Ctx, item: Item) -> str:
@@ -620,16 +682,9 @@ def card_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ..
     """The card's buttons; answer buttons carry the card's revision, options are numbered
     (typing the number picks the option too), and an answered card moves on with "Next"."""
     u, i = view.unit.id, view.item_id(item.code)
-    rev = walk_cards.revision(view, item.code)
-    kind, a = kind_of(item)
     rows: list[tuple[Button, ...]] = []
-    for b in kind.buttons(ctx, item, a):
-        numbered = b.action == "a" and b.arg is not None
-        label = f"{(b.arg or 0) + 1}. {b.label}" if numbered else b.label
-        arg = f":{b.arg}" if b.arg is not None else ""
-        rows.append((Button(label, f"{b.action}:{u}:{i}{arg}:{rev}"),))
-    if item.na is not None and not any(o.na for o in a.options):
-        rows.append((Button(ctx.tr("Not applicable"), f"na:{u}:{i}:{rev}"),))
+    if read_only_line(ctx, view) is None:  # a submitted unit's card has navigation only
+        rows += _answer_rows(ctx, view, item)
     onward = ctx.tr("Next ▶") if item.code in view.answers else ctx.tr("Later ▶")
     rows.append((Button(ctx.tr("◀ Back"), f"p:{u}:{i}"), Button(onward, f"n:{u}:{i}")))
     extra = [Button(ctx.tr("☰ Fields"), f"fl:{u}")]
@@ -637,6 +692,33 @@ def card_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ..
         extra.append(Button(ctx.tr("📎 Evidence"), f"e:{u}:{i}"))
     rows.append(tuple(extra))
     return tuple(rows)
+
+
+def _answer_rows(ctx: Ctx, view: UnitView, item: Item) -> list[tuple[Button, ...]]:
+    """The answer buttons, one to a row, each carrying the card's revision."""
+    u, i = view.unit.id, view.item_id(item.code)
+    rev = walk_cards.revision(view, item.code)
+    kind, a = kind_of(item)
+    texts = {n: text for n, text, _ in option_buttons(ctx, item)}
+    rows: list[tuple[Button, ...]] = []
+    for b in kind.buttons(ctx, item, a):
+        label = texts.get(b.arg, b.label) if b.action == "a" and b.arg is not None else b.label
+        arg = f":{b.arg}" if b.arg is not None else ""
+        rows.append((Button(label, f"{b.action}:{u}:{i}{arg}:{rev}"),))
+    if item.na is not None and not any(o.na for o in a.options):
+        rows.append((Button(ctx.tr("Not applicable"), f"na:{u}:{i}:{rev}"),))
+    return rows
+
+
+def refresh_cards(ctx: Ctx, view: UnitView) -> None:
+    """Edit the person's most recent live cards in place after the unit was submitted or
+    withdrawn, so none of them goes on offering answer buttons (or stays read only); older
+    cards turn read only when one of their buttons is pressed."""
+    cards = walk_cards.cards(ctx.state)
+    for code, message_id in list(cards.items())[-REFRESHED_CARDS:]:
+        item = _item_or_none(view, code)
+        if item is not None:
+            _edit_card_above(ctx, view, item, message_id, live=True)
 
 
 def _need_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ...], ...]:
@@ -655,10 +737,8 @@ def _field_list(ctx: Ctx, view: UnitView) -> None:
         if not leaves:
             continue
         done = sum(1 for x in leaves if x.code in view.answers)
-        title = f.title if len(f.title) <= 40 else f.title[:39] + "…"
-        rows.append(
-            (Button(f"{f.code}. {title} ({done}/{len(leaves)})", f"f:{view.unit.id}:{f.code}"),)
-        )
+        text = button_text(f"{f.code}. {ctx.title(f)}", f"({done}/{len(leaves)})")
+        rows.append((Button(text, f"f:{view.unit.id}:{f.code}"),))
     extras = [x for top in (*view.catalog.bonus, *view.catalog.penalty) for x in top.leaves()]
     if extras:
         top = extras[0]
@@ -743,13 +823,9 @@ def _editable(ctx: Ctx, view: UnitView) -> bool:
     if view.period.published_at is not None:
         frozen.say_published(ctx, view.period.year)
         return False
-    if view.locked:
-        ctx.say(
-            ctx.tr(
-                "The unit has already submitted its self-assessment, so answers are locked. "
-                "Use /withdraw to reopen it before the deadline."
-            )
-        )
+    locked = read_only_line(ctx, view)
+    if locked is not None:
+        ctx.say(locked)
         return False
     today = ctx.now.astimezone(ctx.config.tz).date()
     if view.past_deadline(today):

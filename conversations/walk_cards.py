@@ -53,6 +53,11 @@ def _cards(state: dict[str, Any]) -> dict[str, int]:
     return {str(k): int(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
 
 
+def cards(state: dict[str, Any]) -> dict[str, int]:
+    """Every remembered live card (item code → message id), oldest first."""
+    return _cards(state)
+
+
 def card_message(state: dict[str, Any], code: str) -> int | None:
     """The message that shows ``code``'s live card, if one is known."""
     return _cards(state).get(code)

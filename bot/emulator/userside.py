@@ -340,6 +340,14 @@ class UserSideApi:
         chat = self.core.chats.get(chat_id)
         return chat.current_keyboard() if chat else None
 
+    def keyboard_markup(self, chat_id: int) -> dict[str, Any]:
+        """The options the current reply keyboard was sent with (``resize_keyboard``,
+        ``is_persistent``, ``one_time_keyboard`` …), without its rows; {} when there is none."""
+        chat = self.core.chats.get(chat_id)
+        if chat is None or chat.reply_keyboard is None:
+            return {}
+        return {k: v for k, v in chat.reply_keyboard.raw.items() if k != "keyboard"}
+
     def commands_for(self, user_id: int) -> list[dict[str, str]]:
         """The command menu the user's app would show (after scope/language resolution)."""
         return commands_for_user(self.core, user_id)

@@ -258,6 +258,12 @@ class UserHttpApi:
                 "seq": self.core.seq,
                 "records": [r.as_dict() for r in chat.records if r.seq > since],
                 "keyboard": chat.current_keyboard(),
+                # Telegram stretches a reply keyboard to the system keyboard's height unless
+                # the bot asked for resize_keyboard: the page shows it the same way
+                "keyboard_resize": bool(
+                    chat.reply_keyboard is not None
+                    and chat.reply_keyboard.raw.get("resize_keyboard")
+                ),
                 "alerts": alerts,
                 "action": action,
                 "started": chat.started,

@@ -118,7 +118,7 @@ async def _single(
     problem: str | None,
 ) -> None:
     if meta is None:
-        ctx.say(_refusal(ctx, problem) + "\n" + ctx.tr("Your answers are unchanged."))
+        ctx.say(_refusal(ctx, problem))  # two lines: the file, then why and what to send
         return
     if target.item is not None:
         await attach_and_reply(

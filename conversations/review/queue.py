@@ -7,7 +7,7 @@ from __future__ import annotations
 from conversations import frozen
 from conversations.context import Ctx
 from conversations.listing import say_long
-from conversations.markup import esc
+from conversations.markup import button_text, esc
 from conversations.replies import Button
 from conversations.review.assignment import scope_by_board, scope_for
 from conversations.review.card import show_card
@@ -106,7 +106,12 @@ async def show_queue(ctx: Ctx) -> None:
         )
         if todo and len(buttons) < 30:
             buttons.append(
-                (Button(f"{uf.unit.code} · {uf.unit.name[:40]} ({todo})", f"rv:u:{uf.unit.id}"),)
+                (
+                    Button(
+                        button_text(f"{uf.unit.code} · {uf.unit.name}", f"({todo})"),
+                        f"rv:u:{uf.unit.id}",
+                    ),
+                )
             )
     lines.append("")
     if total:

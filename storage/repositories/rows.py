@@ -73,6 +73,19 @@ class SubmissionRow:
     submitted_by: int | None
     index_at_submit: Decimal | None
 
+    @classmethod
+    def of(cls, sub: Any) -> SubmissionRow:
+        """The plain row of a submission a repository just wrote (so a flow can update the
+        view it holds without reading it again)."""
+        return cls(
+            sub.id,
+            sub.unit_id,
+            sub.status,
+            sub.submitted_at,
+            sub.submitted_by,
+            sub.index_at_submit,
+        )
+
 
 @dataclass(frozen=True)
 class HeaderRow:

@@ -7,47 +7,9 @@ officer, presses an inline button, and saves a screenshot.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import shutil
-import socket
-from pathlib import Path
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, NEEDS_CHROMIUM, launch
 
-import pytest
-
-from bot.demo import start_demo
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and os.environ.get("CI", "").lower() != "true",
-    reason="Debian chromium not installed (make test installs it)",
-)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-async def demo(tmp_path: Path):
-    port = free_port()
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(start_demo(port, tmp_path / "demo", True, stop, ready))
-    done, _ = await asyncio.wait(
-        {task, asyncio.create_task(ready.wait())}, timeout=30, return_when=asyncio.FIRST_COMPLETED
-    )
-    if task in done:
-        task.result()  # raise the start-up error
-    assert ready.is_set(), "demo did not start within 30 s"
-    yield f"http://127.0.0.1:{port}/"
-    stop.set()
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.wait_for(task, 30)
+pytestmark = NEEDS_CHROMIUM
 
 
 async def test_officer_starts_and_presses_a_button_in_the_browser(demo):
@@ -58,18 +20,7 @@ async def test_officer_starts_and_presses_a_button_in_the_browser(demo):
     shot = ARTIFACTS / "demo-officer.png"
     shot.unlink(missing_ok=True)
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = await launch(pw)
         try:
             page = await browser.new_page(viewport={"width": 390, "height": 844})
             await page.goto(demo)

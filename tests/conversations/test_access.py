@@ -143,7 +143,7 @@ async def test_admin_revokes_a_departed_officer_who_is_told_and_loses_rights_at_
         "Phòng Nội vụ đã thu hồi quyền của Anh/Chị" in notice["text"]
         and "UBND xã A" in notice["text"]
     )
-    assert notice["keyboard"] == [["📅 Thời hạn"], ["❓ Hướng dẫn", "🌐 Ngôn ngữ"]]
+    assert notice["keyboard"] == [["📅 Thời hạn", "❓ Hướng dẫn", "🌐 Ngôn ngữ"]]
     assert [c for c, _ in notice["commands"]] == ["deadlines", "whoami", "lang", "help"]
     # the very next update sees the change
     await lan.text("Đơn vị đã ban hành kế hoạch")  # was meant as the explanation

@@ -178,14 +178,17 @@ async def test_submit_locks_and_withdraw_unlocks(db, clock, person):
     leader = person(3, "Thủ trưởng")
     await leader.text("/start " + await invite(db, "X01", "leader", clock.now))
     await p.text("/score 4.3")
+    vuot = find_button(p.last, "Vượt")
     await p.press("Không vượt")
     await p.text("/submit")
     assert "Chỉ số sơ bộ" in p.reply.text
     await p.press("Xác nhận")
     assert "Đã nộp" in p.reply.text
     await p.text("/score 4.3")
-    await p.press("Vượt")
-    assert "đã nộp" in p.reply.text.lower()
+    assert "/withdraw" in p.reply.text  # read only, navigation only
+    assert not any(b.data and b.data.startswith("a:") for row in p.reply.buttons for b in row)
+    await p.press(data=vuot)  # the button as drawn before /submit
+    assert "đã nộp" in p.reply.text.lower() and "/withdraw" in p.reply.text
     assert (await answers_of(db, "X01"))["4.3"] == {"option": "khong_vuot"}
     await p.text("/withdraw")
     await p.press("Rút lại")

@@ -40,7 +40,7 @@ class Stack:
         self._task = asyncio.create_task(serve(self.settings, self._stop))
         await self.emu.wait_until(
             lambda: len(self.emu.calls_to("getUpdates")) > polls,
-            20,
+            60,  # the first start in a process imports the runtime: slow on a busy machine
             what="the bot to start polling",
         )
 

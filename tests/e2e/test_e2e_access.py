@@ -62,7 +62,7 @@ async def test_revocation_in_chat_and_cli_takes_effect_on_the_next_update(stack,
 
     # the departed officer is in the middle of scoring X02
     await minh.send("/score", expect="1.1")
-    assert ["📝 Chấm điểm", "📊 Tiến độ"] in stack.emu.reply_keyboard(9103)
+    assert ["📝 Chấm điểm", "📊 Tiến độ", "📤 Nộp"] in stack.emu.reply_keyboard(9103)
 
     # the admin takes Minh out in chat
     await admin.send("/access", expect="Quyền truy cập")
@@ -73,7 +73,7 @@ async def test_revocation_in_chat_and_cli_takes_effect_on_the_next_update(stack,
     await admin.press("Thu hồi", expect="✅ Đã thu hồi")
     notice = await stack.emu.wait_for_text(9103, "Phòng Nội vụ đã thu hồi quyền", 20, since=0)
     assert X02 in notice.plain and "Nghỉ việc" in notice.plain
-    assert stack.emu.reply_keyboard(9103) == [["📅 Thời hạn"], ["❓ Hướng dẫn", "🌐 Ngôn ngữ"]]
+    assert stack.emu.reply_keyboard(9103) == [["📅 Thời hạn", "❓ Hướng dẫn", "🌐 Ngôn ngữ"]]
     assert menu(stack, 9103) == ["deadlines", "whoami", "lang", "help"]
     await minh.send("1")  # the answer meant for the card that was open: not saved (below)
     await minh.send("/score", expect="chưa được đăng ký là cán bộ đầu mối")

@@ -155,7 +155,7 @@ async def test_each_kind_of_file_gets_its_verdict_and_answers_stay(stack, files,
         ("Co mat khau.pdf", files.encrypted, "protected by a password"),
     ]:
         rec = await send_file(lan, name, data, expect)
-        assert name in rec.plain and "Your answers are unchanged" in rec.plain
+        assert name in rec.plain and len(rec.plain.strip().splitlines()) == 2, rec.plain
     rec = await send_file(
         lan, "Scan 600dpi.pdf", files.unsigned, "at most 20 MB", declared_size=25 * MB
     )

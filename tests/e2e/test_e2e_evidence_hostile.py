@@ -109,7 +109,7 @@ async def test_risky_pdfs_are_refused_or_flagged_and_marked(stack):
     ]:
         rec = await send_file(lan, name, data, "refused for safety")
         assert found in rec.plain and "print it to a new PDF" in rec.plain
-        assert "Your answers are unchanged" in rec.plain
+        assert len(rec.plain.strip().splitlines()) == 2, rec.plain  # the file; why, what to do
     assert await evidence(stack) == {}
 
     _, rec = await file_on_card(lan, "Bao cao quy I.pdf", h.zip_appended(), "Attached to 1.1.1.a")

@@ -99,14 +99,18 @@ async def test_restart_mid_walk_loses_nothing_and_resumes(stack):
 async def test_submit_locks_notifies_leader_and_withdraw_unlocks(stack):
     boss = await stack.join(6502, role="leader", name="Thủ trưởng")
     lan = await stack.join(6501)
-    await lan.send("/score 4.3", expect="4.3 ·")
+    shown = await lan.send("/score 4.3", expect="4.3 ·")
+    first = str(shown.buttons[1][0]["callback_data"])  # the second option, as drawn now
     await lan.press(lan.buttons()[0], expect="Đã lưu")
     await lan.send("/submit", expect="Chỉ số sơ bộ")
     await lan.press("✅ Xác nhận nộp", expect="Đã nộp")
     await lan.emu.wait_for_text(boss.user_id, "đã nộp")  # through the outbox and the sender
-    await lan.send("/score 4.3", expect="4.3 ·")
-    await lan.press(lan.buttons()[1], expect="đã nộp")
+    card = await lan.send("/score 4.3", expect="4.3 ·")
+    assert "Đã nộp" in card.plain and "/withdraw" in card.plain  # read only: no answer buttons
+    assert not any(b["callback_data"].startswith("a:") for row in card.buttons for b in row)
     before = await answers_of(stack, "X01")
+    await lan.press_on(shown.message_id, first, expect="/withdraw")
+    assert await answers_of(stack, "X01") == before  # an answer button from before /submit
     await lan.send("/withdraw", expect="Rút lại")
     await lan.press("↩️ Rút lại", expect="submit")
     await lan.send("/score 4.3", expect="4.3 ·")

@@ -263,8 +263,10 @@
     els.chat.insertBefore(node, later || null);
   }
 
-  function renderReplyKeyboard(rows) {
+  function renderReplyKeyboard(rows, resize) {
     els.keyboard.textContent = "";
+    // like Telegram: as tall as the system keyboard unless the bot asked resize_keyboard
+    els.keyboard.classList.toggle("full-height", !resize);
     if (!rows || !rows.length || state.blocked) {
       els.keyboard.hidden = true;
       return;
@@ -327,7 +329,7 @@
     state.seq = Math.max(state.seq, data.seq);
     state.started = data.started;
     state.blocked = data.blocked;
-    renderReplyKeyboard(data.keyboard);
+    renderReplyKeyboard(data.keyboard, data.keyboard_resize);
     renderBars();
     setAction(data.action);
     if (!initial) {
