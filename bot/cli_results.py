@@ -16,6 +16,7 @@ from conversations import publication as P
 from conversations import review as R
 from conversations.i18n import t
 from conversations.review_assign import notify_assigned
+from handlers.routes import build_registry
 
 
 @click.group("appraiser", help="Người thẩm định / appraisers.")
@@ -53,7 +54,9 @@ def appraiser_assign(
             )
             period = await A.get_period(uow, year)
             now = datetime.now(UTC)
-            await notify_assigned(uow, person, period, row.field_code, board, now, s.locale)
+            await notify_assigned(
+                uow, person, period, row.field_code, board, now, s.locale, menus=build_registry()
+            )
             return person.full_name
 
     try:

@@ -264,6 +264,7 @@ async def _revoke(ctx: Ctx, grant_id: int) -> None:
         now=ctx.now,
         default_locale=ctx.config.default_locale,
         live_state=ctx.state if mine else None,
+        menus=ctx.routes,
     )
     done = ctx.tr(
         "✅ Revoked: %(what)s from %(name)s.",
