@@ -9,23 +9,24 @@ unit's officer, the appraiser's fields) stays with the function.
 
 from __future__ import annotations
 
+import re
+
 from conversations import (
     broadcast,
-    catalog_upload,
     deadlines,
     evidence,
     onboarding,
-    plan_chat,
     role_hints,
     walk,
     walk_input,
 )
 from conversations.context import Ctx
 from conversations.markup import join_lines
-from conversations.replies import Event
 from conversations.routing import NOT_JOINED, NOT_YOUR_BUTTON, NOT_YOURS, Route, RouteKind
 
 MAX_INPUT = 4000
+# "/plan 2024", "/catalog import" (also "/plan@parbot_bot", or the year on the next line)
+CAPTION_COMMAND = re.compile(r"^\s*/(\w+)(?:@\w+)?(?:\s+(.*?))?\s*$", re.DOTALL)
 
 
 async def route(ctx: Ctx) -> None:
@@ -146,13 +147,15 @@ async def _in_mode(ctx: Ctx, text: str) -> bool:
 
 
 async def _file(ctx: Ctx) -> None:
+    """A file: the command in its caption (/plan, /catalog) owns it, else a notice being
+    composed takes it, else it is evidence."""
     f = ctx.event.file
-    parsed = Event.parse_command((f.caption or "").strip()) if f is not None else None
-    if parsed is not None and parsed[0] == "catalog":
-        await catalog_upload.on_file(ctx, parsed[1])
-        return
-    if f is not None and plan_chat.wants_plan(f.caption):
-        await plan_chat.on_file(ctx)
+    caption = CAPTION_COMMAND.match(f.caption or "") if f is not None else None
+    name = caption.group(1).lower() if caption else ""
+    if ctx.routes.find("file", name) is not None:
+        found = _allowed(ctx, "file", name)
+        if found is not None and caption is not None:
+            await found.handler(ctx, (caption.group(2) or "").strip())
         return
     if str(ctx.state.get("mode") or "").startswith("bc_") and await broadcast.on_file(ctx):
         return

@@ -3,9 +3,10 @@ use it, and how it shows in /help, the "/" menu and the reply keyboard.
 
 The entry points register themselves in ``handlers/routes`` (one module per command family);
 the composition root builds one :class:`Registry` and hands it to the engine, which routes every
-update through it. So the role check happens in one place (``conversations.router``), and /help, the
-per-person command menu and the authorization matrix test are all read off the same
-declarations instead of being kept in step by hand.
+update through it (a file by the command in its caption). So the role check happens in one
+place (``conversations.router``), and /help, the per-person command menu, the reply keyboard and
+the authorization matrix test are all read off the same declarations instead of being kept in
+step by hand.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from scoring.i18n import N_
 
 Translate = Callable[[str], str]
-RouteKind = Literal["command", "button", "mode"]
+RouteKind = Literal["command", "button", "mode", "file"]
 Fn = TypeVar("Fn", bound=Callable[..., Awaitable[Any]])
 Text = TypeVar("Text", bound=str)
 
@@ -66,10 +67,10 @@ class Route:
     """One entry point. ``roles`` None: anyone, even someone who has not joined.
 
     ``help`` holds the /help lines as (msgid, roles it is shown to); ``menu`` the "/" menu's
-    description; ``key`` the reply-keyboard label (``pinned``: its place on the last row). ``shown_to``
-    narrows where help, menu and key appear when a role may use the route only under a setting
-    (officers and /rank). ``refusal`` says who does this; ``stranger`` what someone who has not
-    joined is told (default: how to join)."""
+    description; ``key`` the reply-keyboard label (``pinned``: its place on the last row).
+    ``shown_to`` narrows where help, menu and key appear when a role may use the route only
+    under a setting (officers and /rank). ``refusal`` says who does this; ``stranger`` what
+    someone who has not joined is told (default: how to join)."""
 
     kind: RouteKind
     name: str
@@ -161,6 +162,17 @@ class Registry:
 
         def add(fn: Fn) -> Fn:
             self._add(Route("mode", prefix, _set(roles), fn, refusal=refusal))
+            return fn
+
+        return add
+
+    def file(
+        self, name: str, *, roles: Collection[Role] | None, refusal: str | None = None
+    ) -> Callable[[Fn], Fn]:
+        """Register ``fn(ctx, args)`` for a file sent with the caption /``name`` [args]."""
+
+        def add(fn: Fn) -> Fn:
+            self._add(Route("file", name, _set(roles), fn, refusal=refusal))
             return fn
 
         return add

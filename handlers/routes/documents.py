@@ -11,21 +11,37 @@ from scoring.i18n import N_
 route = Registry()
 
 
+ONLY_CATALOG_ADMINS = N_("Only Phòng Nội vụ can draft or import a criteria set (bộ chỉ số).")
+ONLY_PLAN_ADMINS = N_("Only Phòng Nội vụ can import the plan.")
+
+
 @route.command(
     "catalog",
     roles={ADMIN},
     help=N_("/catalog — caption for the decision's appendix: drafts the criteria set"),
-    refusal=N_("Only Phòng Nội vụ can draft or import a criteria set (bộ chỉ số)."),
+    refusal=ONLY_CATALOG_ADMINS,
 )
 async def catalog(ctx: Ctx, args: str) -> None:
     """/catalog typed without a file: how to send one."""
     await catalog_upload.catalog_cmd(ctx, args)
 
 
-@route.command("plan", roles={ADMIN}, refusal=N_("Only Phòng Nội vụ can import the plan."))
+@route.file("catalog", roles={ADMIN}, refusal=ONLY_CATALOG_ADMINS)
+async def catalog_file(ctx: Ctx, args: str) -> None:
+    """The decision's appendix to draft from (/catalog), or a reviewed YAML (/catalog import)."""
+    await catalog_upload.on_file(ctx, args)
+
+
+@route.command("plan", roles={ADMIN}, refusal=ONLY_PLAN_ADMINS)
 async def plan(ctx: Ctx, args: str) -> None:
     """/plan typed without a file: how to send one."""
     await plan_chat.plan_cmd(ctx, args)
+
+
+@route.file("plan", roles={ADMIN}, refusal=ONLY_PLAN_ADMINS)
+async def plan_file(ctx: Ctx, _args: str) -> None:
+    """The plan to review (a document) or to import (its reviewed YAML); /plan YEAR."""
+    await plan_chat.on_file(ctx)
 
 
 @route.command(

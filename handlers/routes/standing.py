@@ -21,6 +21,7 @@ route = Registry()
     menu=N_("Preliminary score, rank, classification"),
     key=N_("🏆 Rank"),
     refusal=RANK_IS_FOR,
+    stranger=N_("/rank is for leaders of a unit. Open the invite link from Phòng Nội vụ to join."),
 )
 async def rank(ctx: Ctx, args: str) -> None:
     """/rank [UNIT | BOARD]."""

@@ -10,6 +10,9 @@ from conversations.routing import ADMIN, LEADER, OFFICER, Registry
 from scoring.i18n import N_
 
 route = Registry()
+NOT_IN_A_UNIT = N_(
+    "You are not registered with a unit. Open the invite link from Phòng Nội vụ to join."
+)
 
 
 @route.command(
@@ -23,9 +26,7 @@ route = Registry()
     menu=N_("Progress and missing criteria"),
     key=N_("📊 Progress"),
     refusal=ONLY_OFFICERS["progress"],
-    stranger=N_(
-        "You are not registered with a unit. Open the invite link from Phòng Nội vụ to join."
-    ),
+    stranger=NOT_IN_A_UNIT,
 )
 async def progress(ctx: Ctx, _args: str) -> None:
     """/progress: the unit's own progress; Phòng Nội vụ (without a unit) sees every unit."""
@@ -42,6 +43,7 @@ async def progress(ctx: Ctx, _args: str) -> None:
     menu=N_("Submit the self-assessment"),
     key=N_("📤 Submit"),
     refusal=ONLY_OFFICERS["submit"],
+    stranger=NOT_IN_A_UNIT,
 )
 async def submit(ctx: Ctx, _args: str) -> None:
     await submission.submit(ctx)
@@ -52,6 +54,7 @@ async def submit(ctx: Ctx, _args: str) -> None:
     roles={OFFICER},
     menu=N_("Withdraw the submission to correct it"),
     refusal=ONLY_OFFICERS["withdraw"],
+    stranger=NOT_IN_A_UNIT,
 )
 async def withdraw(ctx: Ctx, _args: str) -> None:
     await submission.withdraw(ctx)
