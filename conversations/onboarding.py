@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from conversations import access, role_hints
+from conversations.callbacks import Language
 from conversations.context import Ctx
 from conversations.i18n import SUPPORTED, t
 from conversations.markup import fmt, join_lines
@@ -194,7 +195,12 @@ async def whoami(ctx: Ctx) -> None:
 async def choose_language(ctx: Ctx) -> None:
     ctx.say(
         ctx.tr("Choose your language / Chọn ngôn ngữ:"),
-        buttons=((Button("🇻🇳 Tiếng Việt", "l:vi"), Button("🇬🇧 English", "l:en")),),
+        buttons=(
+            (
+                Button("🇻🇳 Tiếng Việt", Language("vi").pack()),
+                Button("🇬🇧 English", Language("en").pack()),
+            ),
+        ),
     )
 
 

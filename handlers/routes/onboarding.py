@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations import onboarding, unit_move
+from conversations.callbacks import Language
 from conversations.context import Ctx
 from conversations.routing import Registry
 from scoring.i18n import N_
@@ -46,10 +47,11 @@ async def cancel(ctx: Ctx, _args: str) -> None:
 @route.button("l", roles=None)
 async def language_button(ctx: Ctx, parts: list[str]) -> None:
     """l:<vi|en>."""
-    if len(parts) != 2:
+    pressed = Language.unpack(":".join(parts))
+    if pressed is None:
         ctx.toast(ctx.tr("This button is out of date. Type /help to continue."))
         return
-    await onboarding.set_language(ctx, parts[1])
+    await onboarding.set_language(ctx, pressed.code)
 
 
 # the move-or-keep question of a second unit's invite: the invite waiting in the person's own

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations import submission
 from conversations.board_progress import board_progress
+from conversations.callbacks import Decision, ProgressPage
 from conversations.context import Ctx
 from conversations.role_hints import ONLY_OFFICERS
 from conversations.routing import ADMIN, LEADER, OFFICER, Registry
@@ -63,10 +64,18 @@ async def withdraw(ctx: Ctx, _args: str) -> None:
 @route.button("s", "w", roles={OFFICER})
 async def confirm_button(ctx: Ctx, parts: list[str]) -> None:
     """s|w:<ok|no>:<unit>: confirm or cancel a submission or withdrawal."""
-    await submission.on_callback(ctx, parts)
+    pressed = Decision.unpack(":".join(parts))
+    if pressed is None:
+        ctx.toast(ctx.tr("This button is out of date."))
+        return
+    await submission.on_decision(ctx, pressed)
 
 
 @route.button("pg", roles={OFFICER, LEADER})
 async def page_button(ctx: Ctx, parts: list[str]) -> None:
     """pg:<unit>:<page>: another page of /progress."""
-    await submission.on_callback(ctx, parts)
+    pressed = ProgressPage.unpack(":".join(parts))
+    if pressed is None:
+        ctx.toast(ctx.tr("This button is out of date."))
+        return
+    await submission.on_page(ctx, pressed)
