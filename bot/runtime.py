@@ -27,6 +27,7 @@ from conversations.engine import ChatEngine
 from conversations.i18n import t
 from conversations.routing import Registry
 from handlers.routes import build_registry
+from scheduler import reminders
 from scheduler.leader import Leadership
 from scheduler.outbox import OutboxDispatcher, start_scheduler
 from scheduler.sender import Sender
@@ -171,14 +172,7 @@ async def _serve_webhook(
 
 def install_jobs(scheduler: object, db: Database, settings: Settings) -> None:
     """Scheduled work beyond the outbox (reminders…), from the modules that own it."""
-    import importlib
-
-    for module in ("scheduler.reminders",):
-        try:
-            importlib.import_module(module).install(scheduler, db.uow, settings)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    reminders.install(scheduler, db.uow, settings)
 
 
 def _install_signals(stop: asyncio.Event) -> None:

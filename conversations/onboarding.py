@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from conversations import access, role_hints
+from conversations import access, role_hints, unit_move
 from conversations.callbacks import Language
 from conversations.context import Ctx
 from conversations.i18n import SUPPORTED, t
@@ -71,7 +71,7 @@ USED = N_(
 
 
 async def _redeem(ctx: Ctx, code: str) -> None:
-    from conversations import invite_throttle, unit_move
+    from conversations import invite_throttle
 
     until = await invite_throttle.blocked_until(ctx)
     if until is not None:

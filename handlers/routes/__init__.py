@@ -24,8 +24,8 @@ from handlers.routes import (
 
 FAMILIES = (
     walk,
-    submission,
     standing,
+    submission,
     exports,
     evidence,
     review,

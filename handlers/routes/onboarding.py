@@ -58,4 +58,7 @@ async def language_button(ctx: Ctx, parts: list[str]) -> None:
 # state is the key, whatever their roles
 @route.button("mv", roles=None)
 async def move_button(ctx: Ctx, parts: list[str]) -> None:
-    await unit_move.on_callback(ctx, parts)
+    """mv:<move|both|no>:<invite>: answer the question, then join if still usable."""
+    chosen = await unit_move.on_callback(ctx, parts)
+    if chosen is not None and onboarding.usable(ctx, chosen[0]):
+        await onboarding.join(ctx, *chosen)
