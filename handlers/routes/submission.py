@@ -6,7 +6,6 @@ from conversations import submission
 from conversations.board_progress import board_progress
 from conversations.callbacks import Decision, ProgressPage
 from conversations.context import Ctx
-from conversations.role_hints import ONLY_OFFICERS
 from conversations.routing import ADMIN, LEADER, OFFICER, Registry
 from scoring.i18n import N_
 
@@ -26,7 +25,7 @@ NOT_IN_A_UNIT = N_(
     ),
     menu=N_("Progress and missing criteria"),
     key=N_("📊 Progress"),
-    refusal=ONLY_OFFICERS["progress"],
+    refusal=N_("A unit's self-assessment progress is for its officers and leaders."),
     stranger=NOT_IN_A_UNIT,
 )
 async def progress(ctx: Ctx, _args: str) -> None:
@@ -43,7 +42,7 @@ async def progress(ctx: Ctx, _args: str) -> None:
     help=N_("/submit — submit the unit's self-assessment; /withdraw — reopen it"),
     menu=N_("Submit the self-assessment"),
     key=N_("📤 Submit"),
-    refusal=ONLY_OFFICERS["submit"],
+    refusal=N_("Only the unit's focal officer (cán bộ đầu mối) submits the self-assessment."),
     stranger=NOT_IN_A_UNIT,
 )
 async def submit(ctx: Ctx, _args: str) -> None:
@@ -54,7 +53,7 @@ async def submit(ctx: Ctx, _args: str) -> None:
     "withdraw",
     roles={OFFICER},
     menu=N_("Withdraw the submission to correct it"),
-    refusal=ONLY_OFFICERS["withdraw"],
+    refusal=N_("Only the unit's focal officer (cán bộ đầu mối) withdraws a submission."),
     stranger=NOT_IN_A_UNIT,
 )
 async def withdraw(ctx: Ctx, _args: str) -> None:

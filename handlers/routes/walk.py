@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from conversations import walk
 from conversations.context import Ctx
-from conversations.role_hints import ONLY_OFFICERS
 from conversations.routing import OFFICER, Registry
 from scoring.i18n import N_
 
 route = Registry()
 
+SELF_SCORES = N_("Only the unit's focal officer (cán bộ đầu mối) self-scores the criteria.")
 NOT_AN_OFFICER = N_(
     "You are not registered as a focal officer of any unit. Ask Phòng Nội vụ for an invite "
     "link, then open it."
@@ -32,7 +32,7 @@ WALK_HEADS = ("a", "na", "nd", "t", "g", "p", "n", "x", "e", "fl", "f")
     ),
     menu=N_("Self-assess the criteria"),
     key=N_("📝 Score"),
-    refusal=ONLY_OFFICERS["score"],
+    refusal=SELF_SCORES,
     stranger=NOT_AN_OFFICER,
 )
 async def score(ctx: Ctx, args: str) -> None:
@@ -40,7 +40,7 @@ async def score(ctx: Ctx, args: str) -> None:
     await walk.start(ctx, args.strip() or None)
 
 
-@route.command("go", roles={OFFICER}, refusal=ONLY_OFFICERS["go"], stranger=NOT_AN_OFFICER)
+@route.command("go", roles={OFFICER}, refusal=SELF_SCORES, stranger=NOT_AN_OFFICER)
 async def go(ctx: Ctx, args: str) -> None:
     """/go CODE: open that criterion's card."""
     if not args.strip() or not await walk.jump(ctx, args.strip()):
