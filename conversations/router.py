@@ -14,7 +14,6 @@ import re
 from conversations import (
     broadcast,
     deadlines,
-    evidence,
     onboarding,
     role_hints,
     walk,
@@ -159,4 +158,6 @@ async def _file(ctx: Ctx) -> None:
         return
     if str(ctx.state.get("mode") or "").startswith("bc_") and await broadcast.on_file(ctx):
         return
+    from conversations import evidence  # on first use: it brings pyhanko (start-up time)
+
     await evidence.on_file(ctx)

@@ -3,12 +3,14 @@ and /deadlines, the plan's answer for everyone."""
 
 from __future__ import annotations
 
-from conversations import catalog_upload, deadlines, plan_chat
+from conversations import deadlines, plan_chat
 from conversations.context import Ctx
 from conversations.routing import ADMIN, Registry
 from scoring.i18n import N_
 
 route = Registry()
+# conversations.catalog_upload is imported on first use: it brings openpyxl and the appendix
+# reader (catalog_draft), start-up time the bot need not pay before polling
 
 
 ONLY_CATALOG_ADMINS = N_("Only Phòng Nội vụ can draft or import a criteria set (bộ chỉ số).")
@@ -23,12 +25,16 @@ ONLY_PLAN_ADMINS = N_("Only Phòng Nội vụ can import the plan.")
 )
 async def catalog(ctx: Ctx, args: str) -> None:
     """/catalog typed without a file: how to send one."""
+    from conversations import catalog_upload
+
     await catalog_upload.catalog_cmd(ctx, args)
 
 
 @route.file("catalog", roles={ADMIN}, refusal=ONLY_CATALOG_ADMINS)
 async def catalog_file(ctx: Ctx, args: str) -> None:
     """The decision's appendix to draft from (/catalog), or a reviewed YAML (/catalog import)."""
+    from conversations import catalog_upload
+
     await catalog_upload.on_file(ctx, args)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from conversations import exports
 from conversations.context import Ctx
 from conversations.routing import ADMIN, LEADER, Registry
 from scoring.i18n import N_
 
 route = Registry()
+# conversations.exports is imported on first use: it brings openpyxl (start-up time)
 
 
 @route.command(
@@ -24,10 +24,14 @@ route = Registry()
 )
 async def export(ctx: Ctx, args: str) -> None:
     """/export · /export sheet UNIT · /export ranking [BOARD]."""
+    from conversations import exports
+
     await exports.export_cmd(ctx, args)
 
 
 @route.button("ex", roles={LEADER, ADMIN})
 async def file_button(ctx: Ctx, parts: list[str]) -> None:
     """ex:ranking[:board] · ex:sheet:<unit>."""
+    from conversations import exports
+
     await exports.on_callback(ctx, parts)

@@ -10,6 +10,9 @@ and a new command is one registration (the recipe of docs: a family module plus 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,3 +203,17 @@ async def test_a_new_command_is_one_registration(world: World) -> None:
     assert "/ping" not in (await officer.text("/help")).replies[-1].text
     assert ("ping", "Answer") in routes.commands_for({ADMIN}, str)
     assert "ping" not in dict(routes.commands_for({OFFICER}, str))
+
+
+def test_the_bot_starts_without_the_document_libraries() -> None:
+    """The registry names every entry point, but the heavy ones (PDF signatures, Excel) are
+    imported on first use: a bot that must start polling soon does not load them first."""
+    code = (
+        "import sys, bot.runtime, handlers.routes\n"
+        "heavy = {'pyhanko', 'openpyxl', 'matplotlib'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
