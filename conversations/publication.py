@@ -26,7 +26,7 @@ from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
 from conversations.i18n import fmt_num, th
 from conversations.markup import esc, join_lines
-from conversations.review import REVIEWABLE, load_unit
+from conversations.review.unit_file import REVIEWABLE, load_unit
 from scoring.i18n import N_
 from storage import models as m
 from storage.uow import UnitOfWork

@@ -158,6 +158,6 @@ async def _file(ctx: Ctx) -> None:
         return
     if str(ctx.state.get("mode") or "").startswith("bc_") and await broadcast.on_file(ctx):
         return
-    from conversations import evidence  # on first use: it brings pyhanko (start-up time)
+    from conversations.evidence import intake  # on first use: it brings pyhanko
 
-    await evidence.on_file(ctx)
+    await intake.on_file(ctx)

@@ -7,8 +7,8 @@ from conversations.routing import ADMIN, APPRAISER, LEADER, OFFICER, Registry
 from scoring.i18n import N_
 
 route = Registry()
-# conversations.evidence is imported on first use, as before the registry: it brings the PDF
-# signature checker (pyhanko), seconds of start-up the bot would otherwise pay before polling
+# the modules of conversations.evidence are imported on first use, as before the registry: they
+# bring the PDF signature checker (pyhanko), seconds of start-up the bot need not pay to poll
 EVERY_ROLE = {OFFICER, LEADER, APPRAISER, ADMIN}
 
 
@@ -24,22 +24,22 @@ EVERY_ROLE = {OFFICER, LEADER, APPRAISER, ADMIN}
 )
 async def files(ctx: Ctx, args: str) -> None:
     """/evidence [UNIT] [CODE | all] · /evidence export UNIT | BOARD | all."""
-    from conversations import evidence
+    from conversations.evidence import listing
 
-    await evidence.list_cmd(ctx, args)
+    await listing.list_cmd(ctx, args)
 
 
 @route.button("ev", roles=EVERY_ROLE)
 async def file_button(ctx: Ctx, parts: list[str]) -> None:
     """ev:…: download, list, remove, replace, pack (which file, whose unit: checked there)."""
-    from conversations import evidence
+    from conversations.evidence import callbacks
 
-    await evidence.on_callback(ctx, parts)
+    await callbacks.on_callback(ctx, parts)
 
 
 @route.mode("ev", roles={OFFICER})
 async def typed(ctx: Ctx, text: str) -> bool:
     """The criterion or section typed for files just received."""
-    from conversations import evidence
+    from conversations.evidence import typed as evidence_typed
 
-    return await evidence.on_text(ctx, text)
+    return await evidence_typed.on_text(ctx, text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from conversations import review
 from conversations.context import Ctx
+from conversations.review import callbacks
+from conversations.review import queue as review_queue
+from conversations.review import typed as review_typed
 from conversations.routing import ADMIN, APPRAISER, OFFICER, Registry
 from scoring.i18n import N_
 
@@ -26,16 +28,16 @@ route = Registry()
 )
 async def queue(ctx: Ctx, args: str) -> None:
     """/review · /review status · /review UNIT [ITEM] · /review assign TELEGRAM_ID FIELD [BOARD]."""
-    await review.start_cmd(ctx, args)
+    await review_queue.start_cmd(ctx, args)
 
 
 # an officer answers the council's request for more evidence (rv:reply); which unit: checked there
 @route.button("rv", roles={OFFICER, APPRAISER, ADMIN})
 async def appraisal_button(ctx: Ctx, parts: list[str]) -> None:
-    await review.on_callback(ctx, parts)
+    await callbacks.on_callback(ctx, parts)
 
 
 @route.mode("rv", roles={OFFICER, APPRAISER, ADMIN})
 async def typed(ctx: Ctx, text: str) -> bool:
     """Typed points, reason, due date, comment (appraisers) or reply (the unit's officer)."""
-    return await review.on_text(ctx, text)
+    return await review_typed.on_text(ctx, text)

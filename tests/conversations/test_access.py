@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conversations import access
 from conversations.person_lock import advisory_xact_lock
-from conversations.review import assign_appraiser
+from conversations.review.assignment import assign_appraiser
 from handlers.routes import build_registry
 from storage import models as m
 from tests.conversations.harness import Person, invite, make_engine

@@ -59,7 +59,7 @@ from conversations.context import CoreConfig
 from conversations.engine import BROKEN, ChatEngine
 from conversations.i18n import SUPPORTED, t
 from conversations.replies import Event, IncomingFile, Outcome, OutgoingFile, Reply, Sender
-from conversations.review import assign_appraiser
+from conversations.review.assignment import assign_appraiser
 from handlers.routes import build_registry
 from scoring.catalog import sample_catalog_paths
 from storage import migrate

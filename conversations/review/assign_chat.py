@@ -14,6 +14,7 @@ from conversations import assessment as A
 from conversations.context import Ctx
 from conversations.i18n import t, th
 from conversations.markup import esc
+from conversations.review.assignment import AssignError, assign_appraiser
 from conversations.routing import Registry, roles_of
 from scoring.catalog import Catalog
 from scoring.i18n import N_
@@ -46,8 +47,6 @@ def board_text(locale: str, board: str | None) -> str:
 
 async def assign_cmd(ctx: Ctx, words: list[str]) -> None:
     """/review assign TELEGRAM_ID FIELD [BOARD]: assign, confirm, and notify the appraiser."""
-    from conversations.review import AssignError, assign_appraiser
-
     if not ctx.is_admin:
         ctx.say(ctx.tr("Only Phòng Nội vụ can assign appraisers."))
         return
