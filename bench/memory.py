@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from handlers.routes import build_registry
+
 if TYPE_CHECKING:  # the child process stays light: bench.common is imported by run() only
     from bench.common import Config, Table
 
@@ -73,7 +75,7 @@ def child(db_url: str, runtime: str, mode: str) -> None:
         )
         engine = make_engine(db_url)
         sm = make_sessionmaker(engine)
-        chat = ChatEngine(lambda: UnitOfWork(sm), core_config(settings))
+        chat = ChatEngine(lambda: UnitOfWork(sm), core_config(settings), routes=build_registry())
         rt = Runtime(settings, "123456:BENCH")  # no network until it polls
         chat.files = rt.transport
         async with UnitOfWork(sm, read_only=True) as uow:  # the pool's first connection

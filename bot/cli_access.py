@@ -17,6 +17,7 @@ import click
 from conversations import access as AC
 from conversations import assessment as A
 from conversations.i18n import t
+from handlers.routes import build_registry
 from scoring.i18n import N_
 from storage.repositories.access import GrantRow
 
@@ -118,6 +119,7 @@ def access_revoke(
                 actor=AC.Actor("cli"),
                 now=now,
                 default_locale=s.locale,
+                menus=build_registry(),
             )
             return grants
 

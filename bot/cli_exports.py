@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
+
+from bot import cli_export_evidence, cli_export_sheets
 
 
 @click.group("export", help="Xuất tệp (Excel, thư mục minh chứng) / export files.")
@@ -13,10 +13,6 @@ def export_group() -> None:
 
 
 def register(main: click.Group) -> None:
-    for module in ("bot.cli_export_evidence", "bot.cli_export_sheets"):
-        try:
-            importlib.import_module(module).register(export_group)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    for module in (cli_export_evidence, cli_export_sheets):
+        module.register(export_group)
     main.add_command(export_group)

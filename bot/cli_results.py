@@ -17,6 +17,7 @@ from conversations.i18n import t
 from conversations.review.assign_chat import notify_assigned
 from conversations.review.assignment import AssignError, assign_appraiser
 from conversations.survey_import import import_survey
+from handlers.routes import build_registry
 
 
 @click.group("appraiser", help="Người thẩm định / appraisers.")
@@ -54,7 +55,9 @@ def appraiser_assign(
             )
             period = await A.get_period(uow, year)
             now = datetime.now(UTC)
-            await notify_assigned(uow, person, period, row.field_code, board, now, s.locale)
+            await notify_assigned(
+                uow, person, period, row.field_code, board, now, s.locale, menus=build_registry()
+            )
             return person.full_name
 
     try:

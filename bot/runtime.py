@@ -24,22 +24,21 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.supervisor import Supervisor, become_worker
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
+from conversations.i18n import t
+from conversations.routing import Registry
+from handlers.routes import build_registry
+from scheduler import reminders
 from scheduler.leader import Leadership
 from scheduler.outbox import OutboxDispatcher, start_scheduler
 from scheduler.sender import Sender
 
 log = logging.getLogger("parbot")
 
-COMMANDS_VI = [
-    ("score", "Tự chấm điểm từng tiêu chí"),
-    ("progress", "Tiến độ, tiêu chí còn thiếu"),
-    ("submit", "Nộp kết quả tự chấm"),
-    ("deadlines", "Các mốc thời hạn của Kế hoạch"),
-    ("rank", "Điểm sơ bộ, thứ hạng, xếp loại"),
-    ("whoami", "Vai trò của tôi"),
-    ("lang", "Ngôn ngữ / Language"),
-    ("help", "Hướng dẫn"),
-]
+
+def default_commands(routes: Registry, locale: str) -> list[tuple[str, str]]:
+    """The "/" menu of someone who has not joined yet (each person's own menu, per chat, is
+    sent with the replies that change their roles)."""
+    return list(routes.commands_for(frozenset(), lambda msgid: t(locale, msgid)))
 
 
 def core_config(settings: Settings) -> CoreConfig:
@@ -82,7 +81,8 @@ async def serve(
         if db is None:
             db = await stack.enter_async_context(open_database(settings))
         person_lock = await stack.enter_async_context(open_person_lock(settings))
-        engine = ChatEngine(db.uow, core_config(settings), person_lock=person_lock)
+        routes = build_registry()
+        engine = ChatEngine(db.uow, core_config(settings), person_lock=person_lock, routes=routes)
         runtime = await stack.enter_async_context(_runtime(settings, token))
         engine.files = runtime.transport
         sender = Sender(
@@ -103,7 +103,7 @@ async def serve(
         leader_task = asyncio.create_task(leadership.run_when_leader(start_jobs, stop))
         try:
             with contextlib.suppress(Exception):
-                await runtime.transport.set_commands(COMMANDS_VI)
+                await runtime.transport.set_commands(default_commands(routes, settings.locale))
             if webhook:
                 await _serve_webhook(settings, runtime, engine, sender, stop, reuse_port)
             else:
@@ -172,14 +172,7 @@ async def _serve_webhook(
 
 def install_jobs(scheduler: object, db: Database, settings: Settings) -> None:
     """Scheduled work beyond the outbox (reminders…), from the modules that own it."""
-    import importlib
-
-    for module in ("scheduler.reminders",):
-        try:
-            importlib.import_module(module).install(scheduler, db.uow, settings)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    reminders.install(scheduler, db.uow, settings)
 
 
 def _install_signals(stop: asyncio.Event) -> None:

@@ -16,8 +16,8 @@ from typing import Any
 
 from conversations.i18n import t, th
 from conversations.markup import fmt, join_lines
-from conversations.menus import commands_for, keyboard_for
 from conversations.person_lock import advisory_xact_lock
+from conversations.routing import Registry, roles_of
 from scoring.i18n import N_
 from storage import models as m
 from storage.repositories.access import GrantRow
@@ -109,12 +109,14 @@ async def revoke(
     now: datetime,
     default_locale: str = "vi",
     live_state: dict[str, Any] | None = None,
+    menus: Registry,
 ) -> list[RoleRow]:
     """Remove ``grants`` (all of ``person``), audit them, clean the person's state and queue
     their notice. Returns the roles the person keeps.
 
     ``live_state`` is the person's state when they are the one acting (an admin giving up a
     role of their own): it is pruned in place, as the engine saves it after the update.
+    ``menus``: the chat's routes, for the keyboard and "/" menu the notice brings along.
 
     Otherwise the person's own lock is taken first (PostgreSQL; SQLite writers are serial
     anyway): an update of theirs in flight finishes before, and their next one starts after,
@@ -146,7 +148,7 @@ async def revoke(
     state, _version = await uow.conversations.load(person)
     if prune_state(state, lost, kept_roles):
         await uow.conversations.save(person, state)
-    await _notify(uow, person, grants, remaining, reason, now, default_locale)
+    await _notify(uow, person, grants, remaining, reason, now, default_locale, menus)
     return remaining
 
 
@@ -158,6 +160,7 @@ async def _notify(
     reason: str,
     now: datetime,
     default_locale: str,
+    menus: Registry,
 ) -> None:
     """One short notice, with the keyboard and command menu that match what is left."""
     locale = person.language or default_locale
@@ -172,8 +175,8 @@ async def _notify(
         lines.append(th(locale, "If this is a mistake, ask Phòng Nội vụ for a new invite."))
     payload = {
         "text": join_lines(lines),
-        "keyboard": [list(row) for row in keyboard_for(remaining, tr)],
-        "commands": [list(pair) for pair in commands_for(remaining, tr)],
+        "keyboard": [list(row) for row in menus.keyboard_for(roles_of(remaining), tr)],
+        "commands": [list(pair) for pair in menus.commands_for(roles_of(remaining), tr)],
     }
     key = f"access:revoke:{person.id}:{now.isoformat()}:{','.join(str(g.grant_id) for g in grants)}"
     await uow.outbox.enqueue(key[:255], person.chat_id, payload, person=person, not_before=now)

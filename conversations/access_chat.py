@@ -22,17 +22,6 @@ PAGE = 8
 REASONS = (N_("Transferred to another post"), N_("Left the job"), N_("Granted by mistake"))
 
 
-def _refuse(ctx: Ctx) -> bool:
-    if ctx.is_admin:
-        return False
-    text = ctx.tr("Only Phòng Nội vụ administrators can manage access.")
-    if ctx.is_callback:
-        ctx.toast(text, alert=True)
-    else:
-        ctx.say(text)
-    return True
-
-
 async def _unit_id(ctx: Ctx, unit_code: str) -> int | None:
     """The id of this year's unit ``unit_code``, or None after saying there is none."""
     period = await ctx.uow.periods.latest()
@@ -58,8 +47,6 @@ async def _grants(ctx: Ctx, unit_id: int | None) -> list[GrantRow]:
 
 async def access_cmd(ctx: Ctx, args: str) -> None:
     """/access [UNIT]: the people holding roles (this year's units and all-units roles)."""
-    if _refuse(ctx):
-        return
     ctx.state.pop("acc", None)
     if str(ctx.state.get("mode") or "").startswith("acc_"):
         ctx.state["mode"] = None
@@ -109,8 +96,6 @@ def _people_page(
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    if _refuse(ctx):
-        return
     kind = parts[1] if len(parts) > 1 else ""
     try:
         nums = [int(p) for p in parts[2:]]
@@ -197,7 +182,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if ctx.state.get("mode") != "acc_reason":
         return False
     pending = ctx.state.get("acc")
-    if _refuse(ctx) or not isinstance(pending, dict):
+    if not isinstance(pending, dict):
         ctx.state["mode"] = None
         return True
     reason = " ".join(text.split())
@@ -264,6 +249,7 @@ async def _revoke(ctx: Ctx, grant_id: int) -> None:
         now=ctx.now,
         default_locale=ctx.config.default_locale,
         live_state=ctx.state if mine else None,
+        menus=ctx.routes,
     )
     done = ctx.tr(
         "✅ Revoked: %(what)s from %(name)s.",

@@ -52,17 +52,6 @@ def notice_text(locale: str, text: str) -> str:
     return th(locale, "📢 <b>Notice from Phòng Nội vụ</b>") + "\n\n" + esc(text)
 
 
-def _refuse(ctx: Ctx) -> None:
-    message = ctx.tr(
-        "Sorry, only Phòng Nội vụ (administrators) can send notices to the units. If you "
-        "need to tell them something, please contact Phòng Nội vụ directly."
-    )
-    if ctx.is_callback:
-        ctx.toast(message, alert=True)
-    else:
-        ctx.say(message)
-
-
 # ------------------------------------------------------------------ recipients
 
 
@@ -110,9 +99,6 @@ async def recipients(
 
 
 async def start_cmd(ctx: Ctx, args: str = "") -> None:
-    if not ctx.is_admin:
-        _refuse(ctx)
-        return
     ctx.state["bc"] = {}
     if args.strip():
         await _take_text(ctx, args.strip())
@@ -129,9 +115,6 @@ async def start_cmd(ctx: Ctx, args: str = "") -> None:
 async def on_text(ctx: Ctx, text: str) -> bool:
     """Typed text while composing: the notice's text (a new text replaces the draft)."""
     if not str(ctx.state.get("mode") or "").startswith("bc_"):
-        return False
-    if not ctx.is_admin:
-        ctx.state["mode"] = None
         return False
     await _take_text(ctx, text.strip())
     return True
@@ -460,9 +443,6 @@ async def _units_of(ctx: Ctx, person_ids: list[int], period_id: int | None) -> d
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    if not ctx.is_admin:
-        _refuse(ctx)
-        return
     action = parts[1] if len(parts) > 1 else ""
     arg = parts[2] if len(parts) > 2 else ""
     composing = str(ctx.state.get("mode") or "") in ("bc_aud", "bc_confirm")

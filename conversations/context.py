@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from conversations.i18n import fmt_date, fmt_num, t, th, thn
 from conversations.markup import Html, plain
 from conversations.replies import Button, Event, Outcome, Reply
+from conversations.routing import Registry, Role, roles_of
 from storage import models as m
 from storage.repositories.rows import PersonRow, RoleRow
 from storage.uow import UnitOfWork
@@ -56,6 +57,7 @@ class Ctx:
     state: dict[str, Any]
     now: datetime
     config: CoreConfig
+    routes: Registry  # the chat's entry points, from the composition root
     out: Outcome = field(default_factory=Outcome)
     notices: list[Notice] = field(default_factory=list)
     file_data: bytes | None = None  # the event's file, downloaded before the transaction
@@ -120,6 +122,11 @@ class Ctx:
         return any(
             r.role == role and (unit_id is None or r.unit_id in (unit_id, None)) for r in self.roles
         )
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        """The roles the routes are checked against (which unit: the handlers' business)."""
+        return roles_of(self.roles)
 
     @property
     def is_admin(self) -> bool:

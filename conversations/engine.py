@@ -26,6 +26,7 @@ from conversations.context import CoreConfig, Ctx
 from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
+from conversations.routing import Registry
 from scoring.i18n import N_
 from storage.repositories.base import VersionConflict
 from storage.repositories.people import person_row
@@ -59,10 +60,14 @@ class ChatEngine:
         clock: Callable[[], datetime] | None = None,
         files: FileSource | None = None,
         person_lock: PersonLock | None = None,
+        *,
+        routes: Registry,
     ) -> None:
         """``person_lock`` defaults to the in-process lock plus PostgreSQL's advisory lock (which
         is a no-op on SQLite): correct for one process on any database and for several on
-        PostgreSQL; the composition root passes the Redis lock when one is configured."""
+        PostgreSQL; the composition root passes the Redis lock when one is configured.
+        ``routes``: the chat's entry points (``handlers.routes.build_registry()``)."""
+        self.routes = routes
         self.files = files
         self.uow_factory = uow_factory
         self.config = config or CoreConfig()
@@ -195,6 +200,7 @@ class ChatEngine:
             state=copy.deepcopy(hot.state),
             now=self.clock(),
             config=self.config,
+            routes=self.routes,
             file_data=file_data,
             file_error=file_error,
             header_rev=hot.header_rev,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from conversations import access, role_hints
+from conversations import access, role_hints, unit_move
+from conversations.callbacks import Language
 from conversations.context import Ctx
-from conversations.i18n import SUPPORTED
+from conversations.i18n import SUPPORTED, t
 from conversations.markup import fmt, join_lines
-from conversations.menus import commands_for, keyboard_for
 from conversations.replies import Button
 from scoring.i18n import N_
 from storage import models as m
@@ -22,36 +22,18 @@ ROLE_NAMES = access.ROLE_NAMES
 
 
 def menu(ctx: Ctx) -> tuple[tuple[str, ...], ...]:
-    """The reply keyboard: big buttons for what this person can do."""
-    return keyboard_for(ctx.roles, ctx.tr)
+    """The reply keyboard: big buttons for what this person can do (from the routes)."""
+    return ctx.routes.keyboard_for(ctx.role_set, ctx.tr)
 
 
 def commands(ctx: Ctx) -> tuple[tuple[str, str], ...]:
     """The person's own "/" command menu, sent with the replies that change what they can do."""
-    return commands_for(ctx.roles, ctx.tr)
-
-
-MENU_COMMANDS = {
-    N_("📝 Score"): "score",
-    N_("📊 Progress"): "progress",
-    N_("📤 Submit"): "submit",
-    N_("📅 Deadlines"): "deadlines",
-    N_("🏆 Rank"): "rank",
-    N_("🔍 Review"): "review",
-    N_("❓ Help"): "help",
-    N_("🌐 Language"): "lang",
-}
+    return ctx.routes.commands_for(ctx.role_set, ctx.tr)
 
 
 def menu_command(ctx: Ctx, text: str) -> str | None:
     """Which command a reply-keyboard label stands for, in any supported language."""
-    from conversations.i18n import t
-
-    stripped = text.strip()
-    for label, cmd in MENU_COMMANDS.items():
-        if stripped in {t(loc, label) for loc in SUPPORTED}:
-            return cmd
-    return None
+    return ctx.routes.key_command(text, lambda label: {t(loc, label) for loc in SUPPORTED})
 
 
 async def start(ctx: Ctx, code: str) -> None:
@@ -89,7 +71,7 @@ USED = N_(
 
 
 async def _redeem(ctx: Ctx, code: str) -> None:
-    from conversations import invite_throttle, unit_move
+    from conversations import invite_throttle
 
     until = await invite_throttle.blocked_until(ctx)
     if until is not None:
@@ -150,6 +132,7 @@ async def join(ctx: Ctx, invite: m.Invite, leaving: list[GrantRow] | None = None
             actor=actor,
             now=ctx.now,
             live_state=ctx.state,
+            menus=ctx.routes,
         )
     ctx.roles = await ctx.uow.people.roles(ctx.person)
     if unit is not None:
@@ -212,7 +195,12 @@ async def whoami(ctx: Ctx) -> None:
 async def choose_language(ctx: Ctx) -> None:
     ctx.say(
         ctx.tr("Choose your language / Chọn ngôn ngữ:"),
-        buttons=((Button("🇻🇳 Tiếng Việt", "l:vi"), Button("🇬🇧 English", "l:en")),),
+        buttons=(
+            (
+                Button("🇻🇳 Tiếng Việt", Language("vi").pack()),
+                Button("🇬🇧 English", Language("en").pack()),
+            ),
+        ),
     )
 
 
@@ -233,45 +221,9 @@ async def set_language(ctx: Ctx, code: str) -> None:
 
 
 async def help_text(ctx: Ctx) -> None:
+    """/help: the lines of the commands this person's roles may use (from the routes)."""
     lines = [ctx.tr("<b>parbot — Chỉ số CCHC</b>")]
-    if ctx.unit_ids("officer"):
-        lines += [
-            ctx.tr("/score — self-assess the criteria one card at a time"),
-            ctx.tr(
-                "Type #1.2.3 or “go 1.2.3” to jump to a criterion; “cancel” leaves any question"
-            ),
-            ctx.tr("/progress — what is done, missing, and points at risk"),
-            ctx.tr("/submit — submit the unit's self-assessment; /withdraw — reopen it"),
-        ]
-    if ctx.is_admin:
-        lines.append(ctx.tr("/progress — every unit's self-assessment progress"))
-    if ctx.unit_ids("leader"):
-        lines.append(ctx.tr("/progress — your unit's progress"))
-    if ctx.unit_ids("leader") or ctx.is_admin:
-        lines += [
-            ctx.tr("/rank — preliminary index, rank and classification"),
-            ctx.tr("/export — the unit's self-scoring sheet (Excel)"),
-        ]
-    if ctx.unit_ids("officer", "leader"):
-        lines.append(ctx.tr("/evidence — the unit's evidence files"))
-    if ctx.has_role("appraiser") or ctx.is_admin:
-        lines += [
-            ctx.tr("/review — the appraisal queue; /review status — progress"),
-            ctx.tr("/evidence export X01 — a unit's evidence pack"),
-        ]
-    if ctx.is_admin:
-        lines += [
-            ctx.tr("/broadcast — send a notice to units, with delivery report"),
-            ctx.tr("/export ranking · /export sheet X01 — Excel files"),
-            ctx.tr("/review assign TELEGRAM_ID FIELD — assign an appraiser"),
-            ctx.tr("/reopen X01 — reopen a unit after the deadline · /publish — publish results"),
-            ctx.tr("/access — who has access; revoke a role"),
-            ctx.tr("/catalog — caption for the decision's appendix: drafts the criteria set"),
-        ]
-    lines += [
-        ctx.tr("/deadlines — the plan's deadlines; or just ask “khi nào hết hạn…?”"),
-        ctx.tr("/whoami — your roles · /lang — language · /cancel — stop what you are doing"),
-    ]
+    lines += ctx.routes.help_lines(ctx.role_set, ctx.tr)
     if not ctx.roles:
         lines.append(ctx.tr("To join a unit, open the invite link from Phòng Nội vụ."))
     ctx.say(join_lines(lines), keyboard=menu(ctx))

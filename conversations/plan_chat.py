@@ -33,16 +33,8 @@ DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
 MESSAGE_LIMIT = 3500
 
 
-def wants_plan(caption: str | None) -> bool:
-    """Whether a file's caption asks for a plan import."""
-    return bool(caption and CAPTION.match(caption))
-
-
 async def plan_cmd(ctx: Ctx, _args: str = "") -> None:
     """``/plan`` typed without a file: say how to send one."""
-    if not ctx.is_admin:
-        ctx.say(ctx.tr("Only Phòng Nội vụ can import the plan."))
-        return
     ctx.say(
         ctx.tr(
             "Send the plan (.docx, .pdf, .txt or .md) as a file with the caption /plan "
@@ -56,9 +48,6 @@ async def plan_cmd(ctx: Ctx, _args: str = "") -> None:
 async def on_file(ctx: Ctx) -> None:
     """A file captioned ``/plan``: review a document, or import a reviewed YAML."""
     f = ctx.event.file
-    if not ctx.is_admin:
-        ctx.say(ctx.tr("Only Phòng Nội vụ can import the plan."))
-        return
     if f is None or ctx.file_data is None:
         ctx.say(
             ctx.tr(

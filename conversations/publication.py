@@ -310,9 +310,6 @@ async def reopen_unit(
 
 
 async def reopen_cmd(ctx: Ctx, args: str = "") -> None:
-    if not ctx.is_admin:
-        ctx.say(ctx.tr("Only Phòng Nội vụ can reopen a unit."))
-        return
     code = args.strip().split()[0] if args.strip() else ""
     if not code:
         ctx.say(ctx.tr("Usage: /reopen UNIT_CODE, e.g. /reopen X01"))

@@ -21,9 +21,6 @@ def _cancel_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
 
 
 async def publish_cmd(ctx: Ctx, args: str = "") -> None:
-    if not ctx.is_admin:
-        ctx.say(ctx.tr("Only Phòng Nội vụ can publish the results."))
-        return
     period = await ctx.uow.periods.latest()
     if period is None:
         ctx.say(ctx.tr("No assessment period has been set up yet."))
@@ -72,7 +69,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if ctx.state.get("mode") != MODE:
         return False
     year = int((ctx.state.get("pub") or {}).get("year") or 0)
-    if not ctx.is_admin or not year:
+    if not year:
         ctx.state["mode"] = None
         return False
     head, _, reason = text.strip().partition(" ")
@@ -99,9 +96,6 @@ async def on_text(ctx: Ctx, text: str) -> bool:
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    if not ctx.is_admin:
-        ctx.toast(ctx.tr("Only Phòng Nội vụ can publish the results."), alert=True)
-        return
     action = parts[1] if len(parts) > 1 else ""
     if action == "no":
         if ctx.state.get("mode") == MODE:
@@ -149,9 +143,6 @@ async def _publish(ctx: Ctx, year: int, *, force: bool, reason: str | None, edit
 
 async def unpublish_cmd(ctx: Ctx, args: str = "") -> None:
     """/unpublish REASON — reopen the latest period (the snapshot is kept)."""
-    if not ctx.is_admin:
-        ctx.say(ctx.tr("Only Phòng Nội vụ can reopen published results."))
-        return
     period = await ctx.uow.periods.latest()
     if period is None:
         ctx.say(ctx.tr("No assessment period has been set up yet."))

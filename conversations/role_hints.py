@@ -11,15 +11,6 @@ from conversations.context import Ctx
 from conversations.markup import join_lines
 from scoring.i18n import N_
 
-# the officer-only commands and who does them
-ONLY_OFFICERS = {
-    "score": N_("Only the unit's focal officer (cán bộ đầu mối) self-scores the criteria."),
-    "chamdiem": N_("Only the unit's focal officer (cán bộ đầu mối) self-scores the criteria."),
-    "go": N_("Only the unit's focal officer (cán bộ đầu mối) self-scores the criteria."),
-    "submit": N_("Only the unit's focal officer (cán bộ đầu mối) submits the self-assessment."),
-    "withdraw": N_("Only the unit's focal officer (cán bộ đầu mối) withdraws a submission."),
-    "progress": N_("A unit's self-assessment progress is for its officers and leaders."),
-}
 RANK_IS_FOR = N_("/rank is for a unit's leaders and Phòng Nội vụ.")
 
 
@@ -51,15 +42,6 @@ def can_do(ctx: Ctx) -> list[str]:
             )
         )
     return lines
-
-
-def refuse(ctx: Ctx, command: str) -> bool:
-    """For a registered person without the role ``command`` needs: say who does it and what
-    they can do instead (True). False for someone with no role at all: the caller's own "join
-    with an invite" answer fits them."""
-    if not ctx.roles or command not in ONLY_OFFICERS:
-        return False
-    return refuse_with(ctx, ONLY_OFFICERS[command])
 
 
 def refuse_with(ctx: Ctx, who_does_it: str) -> bool:

@@ -1,67 +1,31 @@
-"""Routes one event to the flow that owns it. No dead ends: anything unrecognised gets help.
+"""Routes one event to the entry point that owns it. No dead ends: anything unrecognised gets help.
 
-Flows are looked up in three tables (commands, callback prefixes, conversation modes) and
-imported on first use, so each capability lives in its own module and the router stays small.
+The entry points are declared in a :class:`~conversations.routing.Registry` (built in
+``handlers/routes`` and passed in by the composition root): commands by name, buttons by the
+first field of their callback data, typed input by the prefix of the conversation mode. The
+role a route needs is checked here, once, before its function runs; what depends on data (this
+unit's officer, the appraiser's fields) stays with the function.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Awaitable, Callable
-from typing import Any
+import re
 
-from conversations import onboarding, role_hints, submission, walk, walk_input
+from conversations import (
+    broadcast,
+    deadlines,
+    onboarding,
+    role_hints,
+    walk,
+    walk_input,
+)
 from conversations.context import Ctx
-from conversations.replies import Event
+from conversations.markup import join_lines
+from conversations.routing import NOT_JOINED, NOT_YOUR_BUTTON, NOT_YOURS, Route, RouteKind
 
 MAX_INPUT = 4000
-
-# command → (module, function); the function takes (ctx, args)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "rank": ("conversations.standing", "rank"),
-    "deadlines": ("conversations.deadlines", "list_deadlines_cmd"),
-    "evidence": ("conversations.evidence.listing", "list_cmd"),
-    "broadcast": ("conversations.broadcast", "start_cmd"),
-    "review": ("conversations.review.queue", "start_cmd"),
-    "export": ("conversations.exports", "export_cmd"),
-    "publish": ("conversations.publish_chat", "publish_cmd"),
-    "unpublish": ("conversations.publish_chat", "unpublish_cmd"),
-    "reopen": ("conversations.publication", "reopen_cmd"),
-    "plan": ("conversations.plan_chat", "plan_cmd"),
-    "access": ("conversations.access_chat", "access_cmd"),
-    "catalog": ("conversations.catalog_upload", "catalog_cmd"),
-}
-# first field of the callback data → (module, function); the function takes (ctx, parts)
-CALLBACKS: dict[str, tuple[str, str]] = {
-    "ev": ("conversations.evidence.callbacks", "on_callback"),
-    "bc": ("conversations.broadcast", "on_callback"),
-    "ack": ("conversations.broadcast", "on_ack"),
-    "rv": ("conversations.review.callbacks", "on_callback"),
-    "rk": ("conversations.standing", "on_callback"),
-    "ex": ("conversations.exports", "on_callback"),
-    "pub": ("conversations.publish_chat", "on_callback"),
-    "acc": ("conversations.access_chat", "on_callback"),
-    "mv": ("conversations.unit_move", "on_callback"),
-}
-# prefix of ctx.state["mode"] → (module, function); the function takes (ctx, text) → bool
-MODES: dict[str, tuple[str, str]] = {
-    "ev": ("conversations.evidence.typed", "on_text"),
-    "bc": ("conversations.broadcast", "on_text"),
-    "rv": ("conversations.review.typed", "on_text"),
-    "pub": ("conversations.publish_chat", "on_text"),
-    "acc": ("conversations.access_chat", "on_text"),
-}
-
-
-def _resolve(entry: tuple[str, str]) -> Callable[..., Awaitable[Any]] | None:
-    module_name, func = entry
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None  # capability not part of this build
-        raise
-    return getattr(module, func, None)
+# "/plan 2024", "/catalog import" (also "/plan@parbot_bot", or the year on the next line)
+CAPTION_COMMAND = re.compile(r"^\s*/(\w+)(?:@\w+)?(?:\s+(.*?))?\s*$", re.DOTALL)
 
 
 async def route(ctx: Ctx) -> None:
@@ -76,38 +40,35 @@ async def route(ctx: Ctx) -> None:
         await _text(ctx, ev.text)
 
 
-async def command(ctx: Ctx, name: str, args: str) -> None:
-    if name == "start":
-        await onboarding.start(ctx, args)
-    elif name == "help":
-        await onboarding.help_text(ctx)
-    elif name == "whoami":
-        await onboarding.whoami(ctx)
-    elif name == "lang":
-        await onboarding.choose_language(ctx)
-    elif name == "cancel":
-        ctx.state["mode"] = None
-        ctx.say(ctx.tr("Stopped. Your saved answers are kept."), keyboard=onboarding.menu(ctx))
-    elif _not_theirs(ctx, name, args):
-        role_hints.refuse(ctx, name)
-    elif name == "progress" and ctx.is_admin and not ctx.unit_ids("officer", "leader"):
-        from conversations.board_progress import board_progress
+def _allowed(ctx: Ctx, kind: RouteKind, name: str) -> Route | None:
+    """The route, if this person's roles may use it; None (and the refusal said) otherwise."""
+    found = ctx.routes.find(kind, name)
+    if found is None:
+        return None
+    if found.allows(ctx.role_set):
+        return found
+    _refuse(ctx, found)
+    return None
 
-        await board_progress(ctx)
-    elif name in ("score", "chamdiem"):
-        await walk.start(ctx, args.strip() or None)
-    elif name == "go" and args.strip():
-        if not await walk.jump(ctx, args.strip()):
-            ctx.say(ctx.tr("Type a criterion code after /go, e.g. /go 1.2.3"))
-    elif name == "progress":
-        await submission.progress(ctx)
-    elif name == "submit":
-        await submission.submit(ctx)
-    elif name == "withdraw":
-        await submission.withdraw(ctx)
-    elif name in COMMANDS and (handler := _resolve(COMMANDS[name])) is not None:
-        await handler(ctx, args)
+
+def _refuse(ctx: Ctx, route: Route) -> None:
+    """The one refusal: a short line saying who does this, then what this person can do (or,
+    for someone who has not joined, how to join). A button gets it as an alert."""
+    lines: list[str]
+    if not ctx.roles:
+        lines = [ctx.tr(route.stranger or route.refusal or NOT_JOINED)]
+    elif route.kind == "button":
+        lines = [ctx.tr(route.refusal or NOT_YOUR_BUTTON)]
     else:
+        lines = [ctx.tr(route.refusal or NOT_YOURS), *role_hints.can_do(ctx)]
+    if route.kind == "button":
+        ctx.toast(lines[0], alert=True)
+    else:
+        ctx.say(join_lines(lines))
+
+
+async def command(ctx: Ctx, name: str, args: str) -> None:
+    if ctx.routes.find("command", name) is None:
         ctx.say(
             ctx.tr(
                 "I don't know the command /%(name)s. Type /help to see what I can do.",
@@ -115,32 +76,20 @@ async def command(ctx: Ctx, name: str, args: str) -> None:
             ),
             keyboard=onboarding.menu(ctx),
         )
-
-
-def _not_theirs(ctx: Ctx, name: str, args: str) -> bool:
-    """A registered person asking for an officer's command their roles do not include."""
-    if not ctx.roles or name not in role_hints.ONLY_OFFICERS:
-        return False
-    if name == "progress":
-        return not ctx.is_admin and not ctx.unit_ids("officer", "leader")
-    if name == "go" and not args.strip():
-        return False
-    return not ctx.unit_ids("officer")
+        return
+    found = _allowed(ctx, "command", name)
+    if found is not None:
+        await found.handler(ctx, args)
 
 
 async def _callback(ctx: Ctx, data: str) -> None:
     parts = data.split(":")
-    head = parts[0]
-    if head == "l" and len(parts) == 2:
-        await onboarding.set_language(ctx, parts[1])
-    elif head in ("a", "na", "nd", "t", "g", "p", "n", "x", "e", "fl", "f"):
-        await walk.on_callback(ctx, parts)
-    elif head in ("s", "w", "pg"):
-        await submission.on_callback(ctx, parts)
-    elif head in CALLBACKS and (handler := _resolve(CALLBACKS[head])) is not None:
-        await handler(ctx, parts)
-    else:
+    if ctx.routes.find("button", parts[0]) is None:
         ctx.toast(ctx.tr("This button is out of date. Type /help to continue."))
+        return
+    found = _allowed(ctx, "button", parts[0])
+    if found is not None:
+        await found.handler(ctx, parts)
 
 
 async def _text(ctx: Ctx, text: str) -> None:
@@ -162,17 +111,12 @@ async def _text(ctx: Ctx, text: str) -> None:
     if cmd is not None:
         await command(ctx, cmd, "")
         return
-    mode = str(ctx.state.get("mode") or "")
-    prefix = mode.split("_", 1)[0]
-    handler = _resolve(MODES[prefix]) if prefix in MODES else None
-    if handler is not None and await handler(ctx, text):
+    if await _in_mode(ctx, text):
         return
     if await walk.on_text(ctx, text):
         return
     if ctx.unit_ids("officer") and await walk.jump(ctx, text):
         return
-    from conversations import deadlines
-
     if await deadlines.maybe_answer(ctx, text):
         return
     if ctx.unit_ids("officer"):
@@ -188,24 +132,32 @@ async def _text(ctx: Ctx, text: str) -> None:
     ctx.say(text, keyboard=onboarding.menu(ctx))
 
 
+async def _in_mode(ctx: Ctx, text: str) -> bool:
+    """Typed text answering the question of a conversation mode; a person whose roles no
+    longer allow the mode (revoked meanwhile) is told so and leaves it."""
+    prefix = str(ctx.state.get("mode") or "").split("_", 1)[0]
+    if not prefix or ctx.routes.find("mode", prefix) is None:
+        return False
+    found = _allowed(ctx, "mode", prefix)
+    if found is None:
+        ctx.state["mode"] = None
+        return True
+    return bool(await found.handler(ctx, text))
+
+
 async def _file(ctx: Ctx) -> None:
+    """A file: the command in its caption (/plan, /catalog) owns it, else a notice being
+    composed takes it, else it is evidence."""
     f = ctx.event.file
-    parsed = Event.parse_command((f.caption or "").strip()) if f is not None else None
-    if parsed is not None and parsed[0] == "catalog":
-        from conversations import catalog_upload
-
-        await catalog_upload.on_file(ctx, parsed[1])
+    caption = CAPTION_COMMAND.match(f.caption or "") if f is not None else None
+    name = caption.group(1).lower() if caption else ""
+    if ctx.routes.find("file", name) is not None:
+        found = _allowed(ctx, "file", name)
+        if found is not None and caption is not None:
+            await found.handler(ctx, (caption.group(2) or "").strip())
         return
-    from conversations import plan_chat
-
-    if f is not None and plan_chat.wants_plan(f.caption):
-        await plan_chat.on_file(ctx)
+    if str(ctx.state.get("mode") or "").startswith("bc_") and await broadcast.on_file(ctx):
         return
-    if str(ctx.state.get("mode") or "").startswith("bc_"):
-        from conversations import broadcast
-
-        if await broadcast.on_file(ctx):
-            return
-    from conversations.evidence import intake
+    from conversations.evidence import intake  # on first use: it brings pyhanko
 
     await intake.on_file(ctx)

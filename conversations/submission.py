@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conversations import frozen, walk
+from conversations.callbacks import Decision, ProgressPage
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.figures import field_out_of, na_note, out_of
@@ -90,9 +91,9 @@ async def progress(ctx: Ctx, page: int = 0) -> None:
         lines.append(", ".join(x.code for x in chunk))
         nav = []
         if page > 0:
-            nav.append(Button(ctx.tr("◀ Previous"), f"pg:{view.unit.id}:{page - 1}"))
+            nav.append(Button(ctx.tr("◀ Previous"), ProgressPage(view.unit.id, page - 1).pack()))
         if (page + 1) * PAGE < len(missing):
-            nav.append(Button(ctx.tr("More ▶"), f"pg:{view.unit.id}:{page + 1}"))
+            nav.append(Button(ctx.tr("More ▶"), ProgressPage(view.unit.id, page + 1).pack()))
         if nav:
             buttons.append(tuple(nav))
     status = view.submission.status if view.submission else "draft"
@@ -202,42 +203,32 @@ async def submit(ctx: Ctx) -> None:
     ctx.say(
         join_lines(lines),
         buttons=(
-            (Button(ctx.tr("✅ Confirm and submit"), f"s:ok:{u}"),),
-            (Button(ctx.tr("✖ Not yet"), f"s:no:{u}"),),
+            (Button(ctx.tr("✅ Confirm and submit"), Decision("s", True, u).pack()),),
+            (Button(ctx.tr("✖ Not yet"), Decision("s", False, u).pack()),),
         ),
     )
 
 
-async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    kind = parts[0]
-    if kind == "pg" and len(parts) == 3:  # pg:<unit>:<page>; s|w:<ok|no>:<unit>
-        parts = [kind, parts[2], parts[1]]
-    action = parts[1] if len(parts) > 1 else ""
-    try:
-        unit_id = int(parts[2])
-    except (IndexError, ValueError):
-        ctx.toast(ctx.tr("This button is out of date."))
+async def on_page(ctx: Ctx, pressed: ProgressPage) -> None:
+    """Another page of /progress, for the unit's officers and leaders."""
+    if not (ctx.has_role("officer", pressed.unit) or ctx.has_role("leader", pressed.unit)):
+        ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
         return
-    if kind == "pg":
-        if not (ctx.has_role("officer", unit_id) or ctx.has_role("leader", unit_id)):
-            ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
-            return
-        ctx.state["unit_id"] = unit_id
-        try:
-            page = max(0, int(action))
-        except ValueError:
-            page = 0
-        await progress(ctx, page)
-        return
-    if not ctx.has_role("officer", unit_id):
+    ctx.state["unit_id"] = pressed.unit
+    await progress(ctx, pressed.page)
+
+
+async def on_decision(ctx: Ctx, pressed: Decision) -> None:
+    """Confirm or cancel the submission (s) or withdrawal (w) asked about."""
+    if not ctx.has_role("officer", pressed.unit):
         ctx.toast(ctx.tr("You cannot submit for this unit."), alert=True)
         return
-    ctx.state["unit_id"] = unit_id
+    ctx.state["unit_id"] = pressed.unit
     ctx.state["mode"] = None
-    if kind == "s" and action == "ok":
-        await _do_submit(ctx, unit_id)
-    elif kind == "w" and action == "ok":
-        await _do_withdraw(ctx, unit_id)
+    if pressed.kind == "s" and pressed.ok:
+        await _do_submit(ctx, pressed.unit)
+    elif pressed.kind == "w" and pressed.ok:
+        await _do_withdraw(ctx, pressed.unit)
     else:
         ctx.say(ctx.tr("Not submitted. Your answers stay as they are."), edit=True)
 
@@ -324,8 +315,8 @@ async def withdraw(ctx: Ctx) -> None:
             unit=view.unit.name,
         ),
         buttons=(
-            (Button(ctx.tr("↩️ Withdraw"), f"w:ok:{view.unit.id}"),),
-            (Button(ctx.tr("✖ Keep it submitted"), f"w:no:{view.unit.id}"),),
+            (Button(ctx.tr("↩️ Withdraw"), Decision("w", True, view.unit.id).pack()),),
+            (Button(ctx.tr("✖ Keep it submitted"), Decision("w", False, view.unit.id).pack()),),
         ),
     )
 

@@ -62,24 +62,23 @@ async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
     return True
 
 
-async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    """mv:<move|both|no>:<invite id>."""
-    from conversations import onboarding
-
+async def on_callback(ctx: Ctx, parts: list[str]) -> tuple[m.Invite, list[GrantRow]] | None:
+    """mv:<move|both|no>:<invite id>: the invite to join with and the grants the move ends
+    (the caller checks the invite is still usable and joins), or None when the answer is
+    already given (out of date, cancelled, not allowed)."""
     action = parts[1] if len(parts) > 1 else ""
     pending = ctx.state.get("mv_invite")
     if len(parts) != 3 or pending is None or parts[2] != str(pending):
         ctx.toast(ctx.tr("This button is out of date. Open the invite link again."))
-        return
+        return None
     invite = await ctx.uow.invites.get(int(pending))
     if action == "both" and invite is not None and not invite.allow_second_unit:
         ctx.toast(ctx.tr("This invite does not allow holding two units."), alert=True)
-        return  # the question stays open: "move" or "cancel" still work
+        return None  # the question stays open: "move" or "cancel" still work
     ctx.state.pop("mv_invite", None)
     if action == "no" or invite is None:
         ctx.say(ctx.tr("Nothing was changed. The invite can still be used."), edit=True)
-        return
-    if action not in ("move", "both") or not onboarding.usable(ctx, invite):
-        return
-    leaving = await _others(ctx, invite) if action == "move" else []
-    await onboarding.join(ctx, invite, leaving)
+        return None
+    if action not in ("move", "both"):
+        return None
+    return invite, (await _others(ctx, invite) if action == "move" else [])

@@ -14,8 +14,8 @@ from conversations import assessment as A
 from conversations.context import Ctx
 from conversations.i18n import t, th
 from conversations.markup import esc
-from conversations.menus import commands_for, keyboard_for
 from conversations.review.assignment import AssignError, assign_appraiser
+from conversations.routing import Registry, roles_of
 from scoring.catalog import Catalog
 from scoring.i18n import N_
 from storage import models as m
@@ -80,7 +80,14 @@ async def assign_cmd(ctx: Ctx, words: list[str]) -> None:
         )
     )
     await notify_assigned(
-        ctx.uow, person, period, row.field_code, board, ctx.now, ctx.config.default_locale
+        ctx.uow,
+        person,
+        period,
+        row.field_code,
+        board,
+        ctx.now,
+        ctx.config.default_locale,
+        menus=ctx.routes,
     )
 
 
@@ -92,9 +99,12 @@ async def notify_assigned(
     board: str | None,
     now: datetime,
     default_locale: str,
+    *,
+    menus: Registry,
 ) -> None:
     """Tell the appraiser, in their language, with the keyboard and "/" menu of their roles
-    (the assignment may have just made them an appraiser). Chat and command line alike."""
+    (the assignment may have just made them an appraiser). Chat and command line alike;
+    ``menus``: the chat's routes."""
     locale = person.language or default_locale
     catalogs = [A.catalog_of(c) for c in await uow.catalogs.list_for_period(period.id)]
     roles = await uow.people.roles(person)
@@ -110,8 +120,8 @@ async def notify_assigned(
             board=board_text(locale, board),
             year=period.year,
         ),
-        "keyboard": [list(row) for row in keyboard_for(roles, tr)],
-        "commands": [list(pair) for pair in commands_for(roles, tr)],
+        "keyboard": [list(row) for row in menus.keyboard_for(roles_of(roles), tr)],
+        "commands": [list(pair) for pair in menus.commands_for(roles_of(roles), tr)],
     }
     # one notice per assignment: assigning the same field again says nothing new
     once = f"rv:assign:{period.id}:{person.id}:{key}:{board or 'all'}"

@@ -18,6 +18,7 @@ from bot.settings import load_settings
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from conversations.replies import Event, Outcome, Sender
+from handlers.routes import build_registry
 from scoring.catalog import sample_catalog_paths
 
 XA = sample_catalog_paths()["xa-mau-2024"]
@@ -41,7 +42,9 @@ def chat(db_url: str, tmp_path: Path, user_id: int, name: str, *texts: str) -> l
     async def go() -> list[Outcome]:
         settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
         async with open_database(settings, migrate=False) as db:
-            engine = ChatEngine(db.uow, CoreConfig(), lambda: datetime.now(UTC))
+            engine = ChatEngine(
+                db.uow, CoreConfig(), lambda: datetime.now(UTC), routes=build_registry()
+            )
             outs = []
             for text in texts:
                 sender = Sender(user_id, user_id, name, language_code="en")

@@ -22,6 +22,7 @@ from bot.settings import load_settings
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from conversations.replies import Event, Sender
+from handlers.routes import build_registry
 from tests.shared_seeds import seed_path
 
 UPDATE_IDS = itertools.count(1)
@@ -56,7 +57,9 @@ def chat(db_url: str, tmp_path: Path, user_id: int, name: str, lang: str, *texts
     async def go() -> list[str]:
         settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
         async with open_database(settings, migrate=False) as db:
-            engine = ChatEngine(db.uow, CoreConfig(), lambda: datetime.now(UTC))
+            engine = ChatEngine(
+                db.uow, CoreConfig(), lambda: datetime.now(UTC), routes=build_registry()
+            )
             answers = []
             for text in texts:
                 sender = Sender(user_id, user_id, name, language_code=lang)

@@ -11,6 +11,7 @@ from conversations import assessment as A
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from conversations.replies import Event, IncomingFile, Outcome, Reply, Sender
+from handlers.routes import build_registry
 from scoring.catalog import sample_catalog_paths
 
 
@@ -106,4 +107,4 @@ async def invite(
 
 
 def make_engine(db: Database, clock: Clock) -> ChatEngine:
-    return ChatEngine(db.uow, CoreConfig(), clock)
+    return ChatEngine(db.uow, CoreConfig(), clock, routes=build_registry())

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from conversations import access
 from conversations.person_lock import advisory_xact_lock
 from conversations.review.assignment import assign_appraiser
+from handlers.routes import build_registry
 from storage import models as m
 from tests.conversations.harness import Person, invite, make_engine
 
@@ -281,7 +282,13 @@ async def test_a_revocation_waits_for_the_persons_update_in_flight(db, clock, pe
             lan = await uow.people.get_by_telegram_id(1001)
             grants = await uow.access.grants(person_id=lan.id)
             await access.revoke(
-                uow, lan, grants, reason="Nghỉ việc", actor=access.Actor("cli"), now=clock.now
+                uow,
+                lan,
+                grants,
+                reason="Nghỉ việc",
+                actor=access.Actor("cli"),
+                now=clock.now,
+                menus=build_registry(),
             )
 
     update = asyncio.create_task(lans_update())

@@ -60,6 +60,7 @@ from conversations.engine import BROKEN, ChatEngine
 from conversations.i18n import SUPPORTED, t
 from conversations.replies import Event, IncomingFile, Outcome, OutgoingFile, Reply, Sender
 from conversations.review.assignment import assign_appraiser
+from handlers.routes import build_registry
 from scoring.catalog import sample_catalog_paths
 from storage import migrate
 from storage import models as m
@@ -535,7 +536,7 @@ async def _seed(db: Database, data_dir: Path) -> World:
     now = datetime(2024, 2, 1, 3, 0, tzinfo=UTC)
     box = FileBox()
     config = CoreConfig(data_dir=data_dir, expensive_every=0, default_locale="vi")
-    engine = ChatEngine(db.uow, config, lambda: now, files=box)
+    engine = ChatEngine(db.uow, config, lambda: now, files=box, routes=build_registry())
     catalogs = sample_catalog_paths()
     async with db.uow() as uow:
         await A.import_catalog(uow, catalogs["xa-mau-2024"].read_text("utf-8"), 2024)
@@ -1641,9 +1642,11 @@ def test_the_matrix_covers_every_command_button_mode_and_file():
     def kinds(prefix: str) -> set[str]:
         return {c.split(":", 1)[1] for c in covers if c.startswith(prefix + ":")}
 
-    commands = _constants(router.command, "name") | set(router.COMMANDS)
+    routes = build_registry()
+    commands = {r.name for r in routes.routes("command")}
     assert kinds("cmd") == commands, "a command without a matrix row (or a stale row)"
-    heads = _constants(router._callback, "head") | set(router.CALLBACKS)
+    heads = {r.name for r in routes.routes("button")}
     assert kinds("cb") == heads, "a button without a matrix row (or a stale row)"
-    assert kinds("mode") == set(router.MODES), "a conversation mode without a matrix row"
+    modes = {r.name for r in routes.routes("mode")}
+    assert kinds("mode") == modes, "a conversation mode without a matrix row"
     assert kinds("file") == _constants(router.route, "kind") - {"callback", "command"}

@@ -5,13 +5,21 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from conversations.menus import keyboard_for
+from conversations.routing import roles_of
+from handlers.routes import build_registry
 
 
 @dataclass(frozen=True)
 class Grant:
     role: str
     unit_id: int | None
+
+
+def keyboard_for(
+    grants: tuple[Grant, ...] | list[Grant], tr: object
+) -> tuple[tuple[str, ...], ...]:
+    """The keyboard the registry draws for these grants (labels untranslated)."""
+    return build_registry().keyboard_for(roles_of(grants), str)
 
 
 GRANTS = [Grant("officer", 1), Grant("leader", 1), Grant("appraiser", None), Grant("admin", None)]
@@ -27,7 +35,7 @@ def test_every_role_combination_gets_at_most_two_rows_with_help_and_deadlines():
             assert len(labels) == len(set(labels)), rows
     everything = [x for row in keyboard_for(GRANTS, str) for x in row]
     assert everything == [
-        "📝 Score", "📊 Progress", "📤 Submit", "🏆 Rank", "🔍 Review", "📅 Deadlines", "❓ Help"
-    ]  # fmt: skip
+        "📝 Score", "🏆 Rank", "📊 Progress", "📤 Submit", "🔍 Review", "📅 Deadlines", "❓ Help"
+    ]  # fmt: skip  (registration order; the language button made way)
     alone = keyboard_for([], str)
     assert alone == (("📅 Deadlines", "❓ Help", "🌐 Language"),)

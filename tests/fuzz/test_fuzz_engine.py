@@ -23,6 +23,7 @@ from conversations import assessment as A
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from conversations.replies import MAX_CALLBACK_BYTES, Event, IncomingFile, Sender
+from handlers.routes import build_registry
 from scoring.answers import Answer, score_answer
 from storage import models as m
 from tests.conversations.harness import seed
@@ -183,7 +184,9 @@ async def run_events(events, workdir: Path) -> list:
     files = FakeFiles()
     replies = []
     async with open_database(settings, migrate=False) as db:
-        engine = ChatEngine(db.uow, CoreConfig(data_dir=data_dir), files=files)
+        engine = ChatEngine(
+            db.uow, CoreConfig(data_dir=data_dir), files=files, routes=build_registry()
+        )
         last_buttons: dict[int, list[str]] = {}
         for n, (ui, kind, cmd, text, cb, blob, name, size) in enumerate(events, start=1):
             uid = USERS[ui][0]

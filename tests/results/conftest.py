@@ -8,6 +8,7 @@ from bot.app import open_database
 from bot.settings import load_settings
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
+from handlers.routes import build_registry
 from tests.results.helpers import STANDARD_ANSWERS, UNITS, XA, Clock, User, write
 
 
@@ -30,7 +31,7 @@ def config(tmp_path: Path) -> CoreConfig:
 
 @pytest.fixture
 def engine(db, clock, config) -> ChatEngine:
-    return ChatEngine(db.uow, config, clock)
+    return ChatEngine(db.uow, config, clock, routes=build_registry())
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from conversations.engine import ChatEngine
+from handlers.routes import build_registry
 from tests.results.helpers import STANDARD_ANSWERS, User, seed, standings
 
 HIGHLIGHT_RGB = (214, 39, 40)
@@ -64,7 +65,9 @@ async def test_who_sees_what(db, user, engine, config, clock):
     out = await boss.press(data="rk:board:commune")
     assert out.toast_alert
     # with the setting on, officers see their unit like leaders do
-    open_engine = ChatEngine(db.uow, replace(config, officers_see_rank=True), clock)
+    open_engine = ChatEngine(
+        db.uow, replace(config, officers_see_rank=True), clock, routes=build_registry()
+    )
     same = User(open_engine, 7101)
     await same.send("/rank")
     assert "UBND xã Canh Thuận" in same.texts[0] and photos(same)

@@ -27,6 +27,7 @@ from conversations.person_lock import (
     RedisPersonLock,
 )
 from conversations.replies import Event, Sender
+from handlers.routes import build_registry
 from storage.db import make_engine, make_sessionmaker
 from tests.conftest import RedisTarget
 
@@ -258,7 +259,7 @@ async def test_engine_without_the_lock_stores_nothing_and_asks_for_redelivery(
 ):
     down = RedisPersonLock.from_url(f"redis://127.0.0.1:{free_port()}/0", "nowhere")
     try:
-        engine = ChatEngine(database.uow, person_lock=down)
+        engine = ChatEngine(database.uow, person_lock=down, routes=build_registry())
         with pytest.raises(ServiceUnavailable):  # webhook: 503, Telegram delivers it again
             await engine.handle(event(501, 77), raise_unavailable=True)
         polite = await engine.handle(event(501, 77))  # polling: the user is told
@@ -267,7 +268,7 @@ async def test_engine_without_the_lock_stores_nothing_and_asks_for_redelivery(
         await down.aclose()
     async with database.uow() as uow:
         assert await uow.people.get_by_telegram_id(77) is None  # nothing was stored
-    later = ChatEngine(database.uow, person_lock=InProcessPersonLock())
+    later = ChatEngine(database.uow, person_lock=InProcessPersonLock(), routes=build_registry())
     assert await later.handle(event(501, 77)) is not None  # the redelivery is handled, once
     assert await later.handle(event(501, 77)) is None
 
@@ -277,7 +278,7 @@ async def test_engine_busy_person_times_out_into_the_busy_path(
     database: Database, locks: LockFactory
 ):
     holder, lock = locks(), locks(wait=0.3)
-    engine = ChatEngine(database.uow, person_lock=lock)
+    engine = ChatEngine(database.uow, person_lock=lock, routes=build_registry())
     async with holder.hold(78):
         with pytest.raises(ServiceUnavailable, match="still busy"):
             await engine.handle(event(601, 78), raise_unavailable=True)
@@ -290,7 +291,7 @@ async def test_engine_keeps_a_committed_update_when_redis_fails_at_release(
     database: Database, locks: LockFactory
 ):
     lock = locks(lease=0.5)  # the unreleased lease then simply runs out
-    engine = ChatEngine(database.uow, person_lock=lock)
+    engine = ChatEngine(database.uow, person_lock=lock, routes=build_registry())
     real_release = lock._release
 
     async def unreachable(*args: Any, **kwargs: Any) -> Any:
@@ -316,7 +317,7 @@ async def test_waiting_for_a_person_holds_no_database_connection(
     try:
         db = Database(engine, make_sessionmaker(engine))
         holder, lock = locks(), locks()
-        chat = ChatEngine(db.uow, person_lock=lock)
+        chat = ChatEngine(db.uow, person_lock=lock, routes=build_registry())
         async with holder.hold(80):
             waiting = asyncio.create_task(chat.handle(event(801, 80), raise_unavailable=True))
             await until(lambda: _queued(holder, 80, 1))

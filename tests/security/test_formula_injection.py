@@ -27,6 +27,7 @@ from conversations import evidence_pack as pack
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from conversations.evidence_names import escape_name, shown_name
+from handlers.routes import build_registry
 from storage.files import EvidenceStore
 from storage.uow import UnitOfWork
 from tests.evidence_check import factories as f
@@ -195,7 +196,7 @@ async def chat(db_url: str, tmp_path: Path):
         async with db.uow() as uow:
             await seed_hostile(uow, EvidenceStore(settings.evidence_dir))
         config = CoreConfig(data_dir=tmp_path / "data", expensive_every=0, default_locale="en")
-        yield db, ChatEngine(db.uow, config, Clock())
+        yield db, ChatEngine(db.uow, config, Clock(), routes=build_registry())
 
 
 def _documents(u: User) -> list[Path]:

@@ -26,6 +26,7 @@ from conversations.markup import Html, bold, esc, fmt, join_lines
 from conversations.plan import Milestone
 from conversations.plan_review import review_html
 from conversations.replies import Button
+from handlers.routes import build_registry
 from scheduler import reminders as R
 from storage import models as m
 from storage.files import EvidenceStore
@@ -140,7 +141,7 @@ async def world(db_url: str, tmp_path: Path):
                 allow_missing_evidence=True,  # a sample sheet: no evidence files
             )
         config = CoreConfig(data_dir=tmp_path / "data", expensive_every=0, default_locale="en")
-        yield db, ChatEngine(db.uow, config, Clock()), settings
+        yield db, ChatEngine(db.uow, config, Clock(), routes=build_registry()), settings
 
 
 async def _people(db: Database, engine: ChatEngine, seen: list[tuple[str, str]]):
