@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.common import Config, Row, Table, say
 from conversations import assessment as A
@@ -215,100 +216,70 @@ def _warm(times: list[float]) -> float:
     return statistics.median(times[1:]) if len(times) > 1 else times[0]
 
 
-async def run(cfg: Config) -> list[Table]:
-    units = 500 if cfg.quick else 5_000
-    runs = 3 if cfg.quick else 2  # standings() takes tens of seconds at 5,000 units
-    leaves_n = FIELDS * LEAVES_PER_FIELD
-    table = Table(
-        f"3. Ranking — {units:,} units × {leaves_n} items ({units * leaves_n:,} answers), SQLite"
-    )
-    started = time.perf_counter()
-    url, seeded = await ranking_db(cfg, units)
-    engine = make_engine(url)
-    sm = make_sessionmaker(engine)
-    try:
+async def _load_seconds(sm: async_sessionmaker[AsyncSession]) -> tuple[float, float]:
+    """Loading every answer once as ORM objects, once as plain columns: the parts of standings()."""
 
-        async def do_standings() -> int:
-            async with UnitOfWork(sm) as uow:
-                return len(await A.standings(uow, YEAR))
-
-        async def do_aggregate() -> int:
-            async with UnitOfWork(sm, read_only=True) as uow:
-                rows = await uow.session.execute(
-                    text("SELECT unit_id, SUM(points) FROM answers GROUP BY unit_id")
-                )
-                return len(rows.all())
-
-        async def do_orm_load() -> int:
-            async with UnitOfWork(sm, read_only=True) as uow:
-                period = await A.get_period(uow, YEAR)
-                return len(await uow.answers.list_for_period(period.id))
-
-        async def do_column_load() -> int:
-            async with UnitOfWork(sm, read_only=True) as uow:
-                rows = await uow.session.execute(
-                    select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value)
-                    .join(m.CatalogItem, m.CatalogItem.id == m.Answer.item_id)
-                    .join(m.Unit, m.Unit.id == m.Answer.unit_id)
-                )
-                return len(rows.all())
-
-        async def do_cold() -> int:
-            async with UnitOfWork(sm) as uow:
-                await uow.session.execute(text("DELETE FROM unit_results"))
-            return await do_standings()
-
-        async def do_one_changed() -> int:
-            async with UnitOfWork(sm) as uow:  # an officer's answer: the trigger bumps one unit
-                await uow.session.execute(
-                    text(
-                        "UPDATE answers SET version = version + 1 "
-                        "WHERE id = (SELECT MIN(id) FROM answers)"
-                    )
-                )
-            return await do_standings()
-
-        say("ranking: timing the SQL aggregate")
-        agg_times, n_agg = await _timed(do_aggregate, 5)
-        say(f"ranking: timing standings() x {runs}, cold (no stored summaries)")
-        cold_times, n_st = await _timed(do_cold, runs)
-        say("ranking: timing standings() x 5, warm, and x 5 with one unit changed")
-        st_times, _ = await _timed(do_standings, 6)
-        one_times, _ = await _timed(do_one_changed, 6)
-        say("ranking: timing the parts (ORM load, column load, pure domain)")
-        orm_times, _ = await _timed(do_orm_load, 1)
-        col_times, _ = await _timed(do_column_load, 1)
-        agg, st, orm, cols = _warm(agg_times), _warm(st_times), orm_times[0], col_times[0]
-        cold, one = statistics.median(cold_times), _warm(one_times)
-
-        # pure domain, answers already parsed in memory
+    async def do_orm_load() -> int:
         async with UnitOfWork(sm, read_only=True) as uow:
             period = await A.get_period(uow, YEAR)
+            return len(await uow.answers.list_for_period(period.id))
+
+    async def do_column_load() -> int:
+        async with UnitOfWork(sm, read_only=True) as uow:
             rows = await uow.session.execute(
-                select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value).join(
-                    m.CatalogItem, m.CatalogItem.id == m.Answer.item_id
-                )
+                select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value)
+                .join(m.CatalogItem, m.CatalogItem.id == m.Answer.item_id)
+                .join(m.Unit, m.Unit.id == m.Answer.unit_id)
             )
-            per_unit: dict[int, dict[str, Answer]] = {}
-            for unit_id, code, value in rows:
-                per_unit.setdefault(unit_id, {})[code] = Answer.from_json(value)
-            cat_row = (await uow.catalogs.list_for_period(period.id))[0]
-            catalog = load_catalog(cat_row.source_yaml)
+            return len(rows.all())
 
-        async def do_domain() -> int:
-            entries = []
-            memo: ScoreMemo = {}
-            for unit_id, answers in per_unit.items():
-                res = summarize(catalog, answers, None, None, memo)
-                entries.append(
-                    Entry("commune", str(unit_id), "", res.index, res.index_low, res.index_high)
-                )
-            return sum(len(b) for b in rank_boards(entries).values())
+    orm_times, _ = await _timed(do_orm_load, 1)
+    col_times, _ = await _timed(do_column_load, 1)
+    return orm_times[0], col_times[0]
 
-        dom_times, _ = await _timed(do_domain, 3)
-        domain = _warm(dom_times)
-    finally:
-        await engine.dispose()
+
+async def _domain_seconds(sm: async_sessionmaker[AsyncSession]) -> float:
+    """The pure domain alone: summarize() per unit and rank_boards(), answers already parsed."""
+    # pure domain, answers already parsed in memory
+    async with UnitOfWork(sm, read_only=True) as uow:
+        period = await A.get_period(uow, YEAR)
+        rows = await uow.session.execute(
+            select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value).join(
+                m.CatalogItem, m.CatalogItem.id == m.Answer.item_id
+            )
+        )
+        per_unit: dict[int, dict[str, Answer]] = {}
+        for unit_id, code, value in rows:
+            per_unit.setdefault(unit_id, {})[code] = Answer.from_json(value)
+        cat_row = (await uow.catalogs.list_for_period(period.id))[0]
+        catalog = load_catalog(cat_row.source_yaml)
+
+    async def do_domain() -> int:
+        entries = []
+        memo: ScoreMemo = {}
+        for unit_id, answers in per_unit.items():
+            res = summarize(catalog, answers, None, None, memo)
+            entries.append(
+                Entry("commune", str(unit_id), "", res.index, res.index_low, res.index_high)
+            )
+        return sum(len(b) for b in rank_boards(entries).values())
+
+    dom_times, _ = await _timed(do_domain, 3)
+    return _warm(dom_times)
+
+
+def _add_rows(
+    table: Table,
+    *,
+    agg: float,
+    warm: float,
+    one: float,
+    cold: float,
+    domain: float,
+    orm: float,
+    cols: float,
+) -> None:
+    """standings() against the SQL aggregate, then the parts against cold standings()."""
 
     def target_row(label: str, value: float) -> Row:
         ratio = value / agg if agg else None
@@ -323,7 +294,7 @@ async def run(cfg: Config) -> list[Table]:
             "SQL SUM … GROUP BY",
         )
 
-    table.add(target_row("standings(), all boards, warm (summaries current)", st))
+    table.add(target_row("standings(), all boards, warm (summaries current)", warm))
     table.add(target_row("standings(), one unit changed since the last call", one))
     table.add(target_row("standings(), cold (no stored summaries: re-score all)", cold))
     table.add(Row("baseline: SELECT unit_id, SUM(points) … GROUP BY unit_id", agg, "s"))
@@ -359,6 +330,63 @@ async def run(cfg: Config) -> list[Table]:
             baseline_label="cold standings",
         )
     )
+
+
+async def run(cfg: Config) -> list[Table]:
+    units = 500 if cfg.quick else 5_000
+    runs = 3 if cfg.quick else 2  # standings() takes tens of seconds at 5,000 units
+    leaves_n = FIELDS * LEAVES_PER_FIELD
+    table = Table(
+        f"3. Ranking — {units:,} units × {leaves_n} items ({units * leaves_n:,} answers), SQLite"
+    )
+    started = time.perf_counter()
+    url, seeded = await ranking_db(cfg, units)
+    engine = make_engine(url)
+    sm = make_sessionmaker(engine)
+    try:
+
+        async def do_standings() -> int:
+            async with UnitOfWork(sm) as uow:
+                return len(await A.standings(uow, YEAR))
+
+        async def do_aggregate() -> int:
+            async with UnitOfWork(sm, read_only=True) as uow:
+                rows = await uow.session.execute(
+                    text("SELECT unit_id, SUM(points) FROM answers GROUP BY unit_id")
+                )
+                return len(rows.all())
+
+        async def do_cold() -> int:
+            async with UnitOfWork(sm) as uow:
+                await uow.session.execute(text("DELETE FROM unit_results"))
+            return await do_standings()
+
+        async def do_one_changed() -> int:
+            async with UnitOfWork(sm) as uow:  # an officer's answer: the trigger bumps one unit
+                await uow.session.execute(
+                    text(
+                        "UPDATE answers SET version = version + 1 "
+                        "WHERE id = (SELECT MIN(id) FROM answers)"
+                    )
+                )
+            return await do_standings()
+
+        say("ranking: timing the SQL aggregate")
+        agg_times, n_agg = await _timed(do_aggregate, 5)
+        say(f"ranking: timing standings() x {runs}, cold (no stored summaries)")
+        cold_times, n_st = await _timed(do_cold, runs)
+        say("ranking: timing standings() x 5, warm, and x 5 with one unit changed")
+        st_times, _ = await _timed(do_standings, 6)
+        one_times, _ = await _timed(do_one_changed, 6)
+        say("ranking: timing the parts (ORM load, column load, pure domain)")
+        orm, cols = await _load_seconds(sm)
+        agg, st = _warm(agg_times), _warm(st_times)
+        cold, one = statistics.median(cold_times), _warm(one_times)
+        domain = await _domain_seconds(sm)
+    finally:
+        await engine.dispose()
+
+    _add_rows(table, agg=agg, warm=st, one=one, cold=cold, domain=domain, orm=orm, cols=cols)
     table.notes.append(
         f"{n_st:,} units ranked; the aggregate returned {n_agg:,} rows; answers seeded by bulk "
         f"insert{f' in {seeded:.1f} s' if seeded else ''} (not timed); cold standings() ran "
