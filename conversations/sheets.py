@@ -190,19 +190,8 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
     ws = wb.active
     assert ws is not None
     ws.title = "Biểu tự chấm điểm"
-    n = len(UNIT_COLUMNS)
-    cat, res, uf = data.catalog, data.result, data.file
-    _title(
-        ws, 1, f"BIỂU TỰ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {data.period.year}", n,
-        bold=True, size=13,
-    )  # fmt: skip
-    _title(ws, 2, f"Đơn vị: {data.unit.name} ({data.unit.code})", n, bold=True)
-    sub = cat.title + (f" — {cat.decision}" if cat.decision else "")
-    _title(ws, 3, sub, n, bold=False, size=10)
-    ws.row_dimensions[3].height = 28
-    _header(ws, HEADER_ROW, UNIT_COLUMNS)
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    cat = data.catalog
+    _unit_sheet_head(ws, data)
     row = HEADER_ROW + 1
     fmt = _Fmt()
 
@@ -229,96 +218,20 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
         )
         row += 1
 
-    def totals(node: Item) -> dict[str, Any]:
-        leaves = list(node.leaves())
-        self_sum = sum(
-            (res.leaves[x.code].self_points or ZERO for x in leaves if x.code in res.leaves), ZERO
-        )
-        own = [x for x in leaves if not x.is_survey]
-        # a subtotal of appraised points only once every item below has its verdict
-        verdicts = [uf.appraisals.get(x.code) for x in own]
-        complete = bool(own) and all(v is not None and v.status in DONE for v in verdicts)
-        appraised = sum((res.leaves[x.code].points for x in own if x.code in res.leaves), ZERO)
-        final = sum((res.leaves[x.code].points for x in leaves if x.code in res.leaves), ZERO)
-        has_self = any(not x.is_survey for x in leaves)
-        return {
-            "Mã tiêu chí": node.code,
-            "Lĩnh vực / tiêu chí": node.title,
-            "Điểm tối đa": float(node.max),
-            "Điểm tự chấm": float(self_sum) if has_self else None,
-            "Điểm thẩm định": float(appraised) if complete else None,
-            "Điểm đạt": float(final),
-        }  # fmt: skip
-
-    def leaf_values(item: Item, stt: str) -> dict[str, Any]:
-        ls = res.leaves.get(item.code)
-        ans_row = uf.answers.get(item.code)
-        answer = None
-        if ans_row is not None:
-            try:
-                answer = Answer.from_json(ans_row.value)
-            except (ValueError, KeyError):
-                answer = None
-        off = ls is not None and ls.source == "not_for_unit"
-        if off:
-            declared = NOT_FOR_UNIT
-        elif item.is_survey:
-            declared = (
-                "Điều tra xã hội học"
-                if ls and ls.source == "survey"
-                else "Chờ kết quả điều tra XHH"
-            )
-        elif answer is not None:
-            declared = describe(fmt, item, answer)  # type: ignore[arg-type]
-        else:
-            declared = "Chưa kê khai"
-        ap = uf.appraisals.get(item.code)
-        note = _appraisal_note(ap)
-        files = uf.evidence.get(item.code, [])
-        evidence = "\n".join(
-            f"{shown_name(e.original_name)} "
-            f"({SIGNATURE_VI.get(e.signature_status, e.signature_status)})"
-            for e in files
-        )
-        ex = uf.explanations.get(item.code)
-        final: float | None = None
-        if ls is not None and ls.source not in ("pending", "not_for_unit"):
-            final = float(ls.points)
-        return {
-            "STT": stt,
-            "Mã tiêu chí": item.code,
-            "Lĩnh vực / tiêu chí": item.title,
-            "Điểm tối đa": float(item.max),
-            "Số liệu kê khai": declared,
-            "Điểm tự chấm": _f(ls.self_points) if ls is not None and not item.is_survey else None,
-            "Ghi chú thẩm định": note or (_zeroed_note(ls.zeroed_by) if ls else None),
-            "Điểm thẩm định": _f(ap.points) if ap is not None else None,
-            "Điểm đạt": final,
-            "Tài liệu kiểm chứng": evidence or None,
-            "Giải trình": ex.text if ex is not None else None,
-        }
-
     def walk(node: Item, counter: list[int]) -> None:
         for child in node.children:
             counter[0] += 1
             stt = str(counter[0])
             if child.is_leaf:
-                write(leaf_values(child, stt))
+                write(_leaf_values(data, fmt, child, stt))
             else:
-                write({**totals(child), "STT": stt}, italic=True)
+                write({**_totals(data, child), "STT": stt}, italic=True)
                 walk(child, counter)
 
     for k, fld in enumerate(cat.fields, start=1):
-        values = totals(fld)
-        fs = res.field(fld.code)
-        pct = fs.pct if fs is not None else None
-        values["STT"] = roman(k)
-        values["Ghi chú thẩm định"] = (
-            f"Đạt {fmt_num(pct, LOCALE)}%" if pct is not None else "Chờ kết quả điều tra XHH"
-        )
-        write(values, bold=True, fill=FIELD_FILL)
+        write(_field_values(data, k, fld), bold=True, fill=FIELD_FILL)
         if fld.is_leaf:
-            write(leaf_values(fld, "1"))
+            write(_leaf_values(data, fmt, fld, "1"))
         else:
             walk(fld, [0])
     for section, items, cap, label in (
@@ -327,26 +240,124 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
     ):
         if not items:
             continue
-        got = res.bonus if section == "bonus" else res.penalty
-        write(
-            {
-                "STT": roman(len(cat.fields) + (1 if section == "bonus" else 2)),
-                "Lĩnh vực / tiêu chí": f"{label} (tối đa {fmt_num(cap, LOCALE)} điểm)",
-                "Điểm tối đa": float(cap),
-                "Điểm đạt": float(got),
-            },
-            bold=True,
-            fill=FIELD_FILL,
-        )
+        write(_section_values(data, section, cap, label), bold=True, fill=FIELD_FILL)
         counter = [0]
         for top in items:
             counter[0] += 1
             if top.is_leaf:
-                write(leaf_values(top, str(counter[0])))
+                write(_leaf_values(data, fmt, top, str(counter[0])))
             else:
-                write({**totals(top), "STT": str(counter[0])}, italic=True)
+                write({**_totals(data, top), "STT": str(counter[0])}, italic=True)
                 walk(top, counter)
     row += 1
+    row = _write_summary(ws, row, data)
+    ws.print_area = f"A1:{get_column_letter(len(UNIT_COLUMNS))}{row}"
+    wb.properties.title = f"Biểu tự chấm điểm {data.unit.code} {data.period.year}"
+    wb.properties.creator = "parbot"
+    return wb
+
+
+def _field_values(data: UnitSheet, k: int, fld: Item) -> dict[str, Any]:
+    """A field's bold row: roman number, subtotals and the share of its max reached."""
+    values = _totals(data, fld)
+    fs = data.result.field(fld.code)
+    pct = fs.pct if fs is not None else None
+    values["STT"] = roman(k)
+    values["Ghi chú thẩm định"] = (
+        f"Đạt {fmt_num(pct, LOCALE)}%" if pct is not None else "Chờ kết quả điều tra XHH"
+    )
+    return values
+
+
+def _section_values(data: UnitSheet, section: str, cap: Decimal, label: str) -> dict[str, Any]:
+    """The bonus or penalty heading row: its cap and the points counted."""
+    res, cat = data.result, data.catalog
+    got = res.bonus if section == "bonus" else res.penalty
+    return {
+        "STT": roman(len(cat.fields) + (1 if section == "bonus" else 2)),
+        "Lĩnh vực / tiêu chí": f"{label} (tối đa {fmt_num(cap, LOCALE)} điểm)",
+        "Điểm tối đa": float(cap),
+        "Điểm đạt": float(got),
+    }
+
+
+def _totals(data: UnitSheet, node: Item) -> dict[str, Any]:
+    """A field's or group's subtotals; appraised points only once every item below has its
+    verdict."""
+    res, uf = data.result, data.file
+    leaves = list(node.leaves())
+    self_sum = sum(
+        (res.leaves[x.code].self_points or ZERO for x in leaves if x.code in res.leaves), ZERO
+    )
+    own = [x for x in leaves if not x.is_survey]
+    # a subtotal of appraised points only once every item below has its verdict
+    verdicts = [uf.appraisals.get(x.code) for x in own]
+    complete = bool(own) and all(v is not None and v.status in DONE for v in verdicts)
+    appraised = sum((res.leaves[x.code].points for x in own if x.code in res.leaves), ZERO)
+    final = sum((res.leaves[x.code].points for x in leaves if x.code in res.leaves), ZERO)
+    has_self = any(not x.is_survey for x in leaves)
+    return {
+        "Mã tiêu chí": node.code,
+        "Lĩnh vực / tiêu chí": node.title,
+        "Điểm tối đa": float(node.max),
+        "Điểm tự chấm": float(self_sum) if has_self else None,
+        "Điểm thẩm định": float(appraised) if complete else None,
+        "Điểm đạt": float(final),
+    }  # fmt: skip
+
+
+def _leaf_values(data: UnitSheet, fmt: _Fmt, item: Item, stt: str) -> dict[str, Any]:
+    """One item's row: declared value, self and appraised points, evidence and explanation."""
+    res, uf = data.result, data.file
+    ls = res.leaves.get(item.code)
+    ans_row = uf.answers.get(item.code)
+    answer = None
+    if ans_row is not None:
+        try:
+            answer = Answer.from_json(ans_row.value)
+        except (ValueError, KeyError):
+            answer = None
+    off = ls is not None and ls.source == "not_for_unit"
+    if off:
+        declared = NOT_FOR_UNIT
+    elif item.is_survey:
+        declared = (
+            "Điều tra xã hội học" if ls and ls.source == "survey" else "Chờ kết quả điều tra XHH"
+        )
+    elif answer is not None:
+        declared = describe(fmt, item, answer)  # type: ignore[arg-type]
+    else:
+        declared = "Chưa kê khai"
+    ap = uf.appraisals.get(item.code)
+    note = _appraisal_note(ap)
+    files = uf.evidence.get(item.code, [])
+    evidence = "\n".join(
+        f"{shown_name(e.original_name)} "
+        f"({SIGNATURE_VI.get(e.signature_status, e.signature_status)})"
+        for e in files
+    )
+    ex = uf.explanations.get(item.code)
+    final: float | None = None
+    if ls is not None and ls.source not in ("pending", "not_for_unit"):
+        final = float(ls.points)
+    return {
+        "STT": stt,
+        "Mã tiêu chí": item.code,
+        "Lĩnh vực / tiêu chí": item.title,
+        "Điểm tối đa": float(item.max),
+        "Số liệu kê khai": declared,
+        "Điểm tự chấm": _f(ls.self_points) if ls is not None and not item.is_survey else None,
+        "Ghi chú thẩm định": note or (_zeroed_note(ls.zeroed_by) if ls else None),
+        "Điểm thẩm định": _f(ap.points) if ap is not None else None,
+        "Điểm đạt": final,
+        "Tài liệu kiểm chứng": evidence or None,
+        "Giải trình": ex.text if ex is not None else None,
+    }
+
+
+def _write_summary(ws: Worksheet, row: int, data: UnitSheet) -> int:
+    """The totals, index, class, rank and status under the items; returns the next free row."""
+    res, cat = data.result, data.catalog
     rk = data.standing.ranked
     published = data.period.published_at is not None
     summary: list[tuple[str, Any]] = [
@@ -388,10 +399,24 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
             f"khoảng {fmt_num(res.index_low, LOCALE)}–{fmt_num(res.index_high, LOCALE)}.",
         ).font = Font(italic=True)
         row += 1
-    ws.print_area = f"A1:{get_column_letter(len(UNIT_COLUMNS))}{row}"
-    wb.properties.title = f"Biểu tự chấm điểm {data.unit.code} {data.period.year}"
-    wb.properties.creator = "parbot"
-    return wb
+    return row
+
+
+def _unit_sheet_head(ws: Worksheet, data: UnitSheet) -> None:
+    """Title, unit and catalog lines, then the column headers frozen above the items."""
+    n = len(UNIT_COLUMNS)
+    cat = data.catalog
+    _title(
+        ws, 1, f"BIỂU TỰ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {data.period.year}", n,
+        bold=True, size=13,
+    )  # fmt: skip
+    _title(ws, 2, f"Đơn vị: {data.unit.name} ({data.unit.code})", n, bold=True)
+    sub = cat.title + (f" — {cat.decision}" if cat.decision else "")
+    _title(ws, 3, sub, n, bold=False, size=10)
+    ws.row_dimensions[3].height = 28
+    _header(ws, HEADER_ROW, UNIT_COLUMNS)
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
 
 
 def _zeroed_note(code: str | None) -> str | None:

@@ -29,7 +29,7 @@ from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, active_unit, load_view
 from scoring.catalog import Catalog
 from scoring.catalog_loader import BOARD_RE
-from scoring.results import FieldScore, next_class_gap
+from scoring.results import FieldScore, ResultSummary, next_class_gap
 from storage import models as m
 
 log = logging.getLogger(__name__)
@@ -137,12 +137,13 @@ async def _unit_on_board(
 
 
 async def unit_standing(ctx: Ctx, unit_id: int) -> None:
+    """One unit on its board: index, class and rank, what it lacks for the next class, its
+    fields and how complete the figures are; then the unit among its neighbours on a chart."""
     loaded = await _unit_on_board(ctx, unit_id)
     if loaded is None:
         return
     view, rows, mine = loaded
     res, rk = mine.result, mine.ranked
-    published = view.period.published_at is not None
     lines: list[str] = [bold(view.unit.name)]
     head = ctx.tr(
         "Index: <b>%(index)s</b>/%(scale)s · %(cls)s",
@@ -162,6 +163,25 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     yoy, yoy_button = await YC.rank_lines(ctx, view.unit, view.period, res.index, rk.rank)
     lines += yoy
     all_tied = len(rows) > 1 and len({r.result.index for r in rows}) == 1
+    lines += _rank_notes(ctx, view, mine, rows, all_tied)
+    lines += _next_class_lines(ctx, view, res)
+    lines += _field_lines(ctx, res)
+    lines += _state_lines(ctx, view, mine)
+    fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
+    yoy_rows = (yoy_button,) if yoy_button else ()
+    show_chart = len(rows) > 1 and not all_tied
+    ctx.say(join_lines(lines), buttons=yoy_rows if show_chart else fields_button + yoy_rows)
+    if show_chart:
+        await _neighbours_chart(ctx, view, rows, unit_id, fields_button)
+
+
+def _rank_notes(
+    ctx: Ctx, view: UnitView, mine: A.Standing, rows: list[A.Standing], all_tied: bool
+) -> list[str]:
+    """Why the rank says little (alone on the board, everyone tied), or the range it may end in
+    while survey points are pending."""
+    res, rk = mine.result, mine.ranked
+    lines: list[str] = []
     if len(rows) == 1:
         lines.append(
             ctx.tr(
@@ -178,7 +198,11 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 index=ctx.num(res.index),
             )
         )
-    if not published and res.pending and (rk.best_rank != rk.rank or rk.worst_rank != rk.rank):
+    if (
+        view.period.published_at is None
+        and res.pending
+        and (rk.best_rank != rk.rank or rk.worst_rank != rk.rank)
+    ):
         lines.append(
             ctx.tr(
                 "With the survey points still pending, the unit can end between rank "
@@ -189,6 +213,12 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 high=ctx.num(res.index_high),
             )
         )
+    return lines
+
+
+def _next_class_lines(ctx: Ctx, view: UnitView, res: ResultSummary) -> list[str]:
+    """What the unit lacks for the next class up: index points and fields below their share."""
+    lines: list[str] = []
     gap = next_class_gap(view.catalog, res)
     if gap is not None:
         parts = []
@@ -203,6 +233,12 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                     "To reach “%(target)s”: %(what)s", target=target, what=join_lines(parts, "; ")
                 )
             )
+    return lines
+
+
+def _field_lines(ctx: Ctx, res: ResultSummary) -> list[str]:
+    """One line per field: points of the max and the percentage (pending while surveyed)."""
+    lines: list[str] = []
     lines.append("")
     for f in res.fields:
         pct = f"{ctx.num(f.pct)}%" if f.pct is not None else ctx.tr("pending")
@@ -216,6 +252,13 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 pct=pct,
             )
         )
+    return lines
+
+
+def _state_lines(ctx: Ctx, view: UnitView, mine: A.Standing) -> list[str]:
+    """How complete the figures are (unanswered, at risk, pending, appraised) and how official."""
+    res, published = mine.result, view.period.published_at is not None
+    lines: list[str] = []
     counts = res.counts
     if not view.answers:
         lines.append("")
@@ -249,12 +292,17 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 "council; survey points are added later."
             )
         )
-    fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
-    yoy_rows = (yoy_button,) if yoy_button else ()
-    show_chart = len(rows) > 1 and not all_tied
-    ctx.say(join_lines(lines), buttons=yoy_rows if show_chart else fields_button + yoy_rows)
-    if not show_chart:
-        return
+    return lines
+
+
+async def _neighbours_chart(
+    ctx: Ctx,
+    view: UnitView,
+    rows: list[A.Standing],
+    unit_id: int,
+    fields_button: tuple[tuple[Button, ...], ...],
+) -> None:
+    """The unit (red) among its neighbours on the board, with a button for the whole board."""
     photo = await _board_photo(
         ctx, rows, view.catalog, view.period, view.unit.board, unit_id, compact=True
     )
