@@ -175,51 +175,9 @@ async def _one_run(
         )
 
 
-async def run(cfg: Config, *, time_scale: float | None = None) -> list[Table]:
-    n = 1_000 if cfg.quick else 10_000
-    n_small = 300 if cfg.quick else 2_000
-    table = Table(f"1. Broadcast — {n:,} recipients through flood control (30/s, 1/s per chat)")
-    started = time.perf_counter()
-    db = cfg.workdir / "broadcast" / "parbot.sqlite3"
-    url = f"sqlite+aiosqlite:///{db}"
-    await migrate.upgrade(url)
-    engine = make_engine(url, pool_size=1, max_overflow=0)  # as open_database() for SQLite
-    sm = make_sessionmaker(engine)
-    emu = BotApiEmulator(
-        rate_limits=True, global_rate=LIMIT, chat_rate=CHAT_LIMIT, window=1.0, time_scale=1.0
-    )
-    await emu.start()
-    bot = make_bot(emu.token, emu.base_url)
-    runs = [
-        Run(f"product default PARBOT_SEND_RATE={DEFAULT_SEND_RATE:g}", DEFAULT_SEND_RATE, n),
-        Run(
-            "default rate, Bot API round trip 100 ms (real network)",
-            DEFAULT_SEND_RATE,
-            n_small,
-            latency=0.1,
-        ),
-    ]
-    if DEFAULT_SEND_RATE != LIMIT:
-        runs.append(Run(f"PARBOT_SEND_RATE={LIMIT} (Telegram's limit)", float(LIMIT), n_small))
-    try:
-        # ---- capacity (flood control off, no pacing): how fast can this process send at all?
-        cap_ids = range(900_000_000, 900_000_000 + n_small)
-        await _start_users(emu, cap_ids)
-        await _enqueue(sm, cap_ids, "cap")
-        emu.rate_limit(False)
-        say(f"broadcast: capacity run, {n_small:,} messages unpaced")
-        wall, _, _, _ = await _drain(sm, emu, bot, rate=0, scale=None)
-        capacity = n_small / wall
-        scale = time_scale or _pick_scale(capacity)
-        scaled_limit = LIMIT / scale
-        for k, r in enumerate(runs):
-            await _one_run(sm, emu, bot, r, 100_000_000 * (k + 1), scale)
-    finally:
-        await bot.session.close()
-        await emu.stop()
-        await engine.dispose()
-
-    main = runs[0]
+def _run_rows(table: Table, runs: list[Run], scale: float) -> None:
+    """Each run's achieved rate against Telegram's limit; the main run's losses, duplicates and
+    429s one by one, the others' in one row."""
     for k, r in enumerate(runs):
         rate = r.achieved(scale)
         table.add(
@@ -271,6 +229,54 @@ async def run(cfg: Config, *, time_scale: float | None = None) -> list[Table]:
                     ok=bad == 0,
                 )
             )
+
+
+async def run(cfg: Config, *, time_scale: float | None = None) -> list[Table]:
+    n = 1_000 if cfg.quick else 10_000
+    n_small = 300 if cfg.quick else 2_000
+    table = Table(f"1. Broadcast — {n:,} recipients through flood control (30/s, 1/s per chat)")
+    started = time.perf_counter()
+    db = cfg.workdir / "broadcast" / "parbot.sqlite3"
+    url = f"sqlite+aiosqlite:///{db}"
+    await migrate.upgrade(url)
+    engine = make_engine(url, pool_size=1, max_overflow=0)  # as open_database() for SQLite
+    sm = make_sessionmaker(engine)
+    emu = BotApiEmulator(
+        rate_limits=True, global_rate=LIMIT, chat_rate=CHAT_LIMIT, window=1.0, time_scale=1.0
+    )
+    await emu.start()
+    bot = make_bot(emu.token, emu.base_url)
+    runs = [
+        Run(f"product default PARBOT_SEND_RATE={DEFAULT_SEND_RATE:g}", DEFAULT_SEND_RATE, n),
+        Run(
+            "default rate, Bot API round trip 100 ms (real network)",
+            DEFAULT_SEND_RATE,
+            n_small,
+            latency=0.1,
+        ),
+    ]
+    if DEFAULT_SEND_RATE != LIMIT:
+        runs.append(Run(f"PARBOT_SEND_RATE={LIMIT} (Telegram's limit)", float(LIMIT), n_small))
+    try:
+        # ---- capacity (flood control off, no pacing): how fast can this process send at all?
+        cap_ids = range(900_000_000, 900_000_000 + n_small)
+        await _start_users(emu, cap_ids)
+        await _enqueue(sm, cap_ids, "cap")
+        emu.rate_limit(False)
+        say(f"broadcast: capacity run, {n_small:,} messages unpaced")
+        wall, _, _, _ = await _drain(sm, emu, bot, rate=0, scale=None)
+        capacity = n_small / wall
+        scale = time_scale or _pick_scale(capacity)
+        scaled_limit = LIMIT / scale
+        for k, r in enumerate(runs):
+            await _one_run(sm, emu, bot, r, 100_000_000 * (k + 1), scale)
+    finally:
+        await bot.session.close()
+        await emu.stop()
+        await engine.dispose()
+
+    main = runs[0]
+    _run_rows(table, runs, scale)
     table.add(
         Row(
             "pipeline capacity, unpaced, flood control off (real msg/s)",

@@ -420,6 +420,32 @@ async def _parbot_on(
     _rows(table, label, got, base, load)
 
 
+async def _baseline(table: Table, emu: BotApiEmulator, work: Path, load: Load) -> BotResult:
+    """The bare aiogram echo bot on the same walk: the ratio's denominator for parbot's rows."""
+    base = await _run_bot(
+        emu,
+        "echo",
+        Ids.block(300_000_000, load.light, load.officers),
+        ECHO_WALK,
+        work / "echo.log",
+        load.concurrency,
+        load.budget,
+    )
+    table.add(
+        Row(
+            f"bare aiogram echo bot: updates/s ({load.label})",
+            base.full.rate,
+            "upd/s",
+            target="baseline",
+        )
+    )
+    table.notes.append(
+        f"bare bot: {base.full.done:,} updates in {base.full.wall:.1f} s; bot process CPU "
+        f"{base.full.bot_cpu:.0%} of one core, driver+emulator {base.full.driver_cpu:.0%}"
+    )
+    return base
+
+
 async def run(
     cfg: Config,
     *,
@@ -441,27 +467,7 @@ async def run(
     emu = BotApiEmulator(rate_limits=False)
     await emu.start()
     try:
-        base = await _run_bot(
-            emu,
-            "echo",
-            Ids.block(300_000_000, n_light, n),
-            ECHO_WALK,
-            work / "echo.log",
-            load.concurrency,
-            load.budget,
-        )
-        table.add(
-            Row(
-                f"bare aiogram echo bot: updates/s ({load.label})",
-                base.full.rate,
-                "upd/s",
-                target="baseline",
-            )
-        )
-        table.notes.append(
-            f"bare bot: {base.full.done:,} updates in {base.full.wall:.1f} s; bot process CPU "
-            f"{base.full.bot_cpu:.0%} of one core, driver+emulator {base.full.driver_cpu:.0%}"
-        )
+        base = await _baseline(table, emu, work, load)
         sqlite = work / "sqlite"
         sqlite_url = f"sqlite+aiosqlite:///{sqlite / 'parbot.db'}"
         await _parbot_on(

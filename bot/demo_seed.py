@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from conversations import assessment as A
 from scoring.answers import Answer, parse_answer, score_answer
 from scoring.catalog import Item, sample_catalog_paths
+from scoring.kinds import kind_of
 from storage.uow import UnitOfWork
 
 DEPARTMENTS = [
@@ -87,35 +88,13 @@ def shift_years(yaml_text: str, delta: int) -> str:
 
 def plausible_value(item: Item, rng: random.Random, quality: float) -> str | None:
     """A declared value a unit of this quality might give; None leaves the item unanswered."""
-    a = item.answer
-    if a is None or a.kind == "survey":
+    if item.answer is None:
+        return None
+    kind, spec = kind_of(item)
+    if not kind.self_scored:
         return None
     good = rng.random() < quality
-    if a.kind == "choice":
-        opts = [o for o in a.options if not o.na]
-        best = max(opts, key=lambda o: o.points)
-        return best.id if good else rng.choice(opts).id
-    if a.kind in ("ratio", "proportional"):
-        den = rng.randint(20, 400)
-        num = den if good else int(den * rng.uniform(0.7, 1.0))
-        return f"{num}/{den}"
-    if a.kind == "deduction":
-        return "0" if good else str(rng.randint(1, 4))
-    if a.kind == "number":
-        top = next(b for b in a.bands if b.points == item.max)
-        if good:
-            return str(top.min)
-        return str(rng.choice([b.min for b in a.bands]))
-    if a.kind == "date":
-        assert a.deadline is not None
-        return (
-            a.deadline - timedelta(days=rng.randint(0, 10))
-            if good
-            else a.deadline + timedelta(days=rng.randint(1, 30))
-        ).isoformat()
-    step = a.step
-    steps = int(item.max / step)
-    return str(item.max if good else step * rng.randint(0, steps))
+    return kind.sample(item, spec, rng, good)
 
 
 async def seed_demo(uow: UnitOfWork, today: date, rng_seed: int = 2026) -> int:
@@ -147,7 +126,9 @@ async def seed_demo(uow: UnitOfWork, today: date, rng_seed: int = 2026) -> int:
             if not cat.applies(leaf.code, A.unit_tags(unit)):
                 continue  # never asked of this unit (applies_to)
             if leaf.section == "penalty":
-                value: str | None = "khong" if leaf.answer and leaf.answer.kind == "choice" else "0"
+                value: str | None = (
+                    kind_of(leaf)[0].nothing_to_deduct(leaf.answer) if leaf.answer else "0"
+                )
             else:
                 value = plausible_value(leaf, rng, quality)
             if value is None or rng.random() > coverage:
@@ -163,7 +144,7 @@ async def seed_demo(uow: UnitOfWork, today: date, rng_seed: int = 2026) -> int:
                 "import",
                 reason="demo",
             )
-            if leaf.answer is not None and leaf.answer.kind == "manual":
+            if leaf.answer is not None and kind_of(leaf)[0].explained:
                 await uow.answers.set_explanation(
                     unit.id, items[leaf.code].id, "Đã thực hiện theo Kế hoạch CCHC năm.", None
                 )

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from conversations.context import Ctx
 from conversations.i18n import th
-from conversations.markup import Html, esc, fmt, italic, join_lines
+from conversations.markup import Html, clip, esc, fmt, italic, join_lines
 from conversations.replies import Button
 from scoring.i18n import N_
 from storage import models as m
@@ -40,11 +40,6 @@ AUDIENCES: dict[str, str] = {
 }
 UNREACHABLE_LIST = 30
 REMINDER = N_("🔔 Reminder: please read and confirm.")
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def notice_text(locale: str, text: str) -> str:
@@ -201,7 +196,7 @@ def _audience_button(ctx: Ctx, audience: str) -> Button:
 
 async def _ask_audience(ctx: Ctx, *, edit: bool) -> None:
     draft = ctx.state.get("bc") or {}
-    preview = italic(_clip(str(draft.get("text", "")), 300))
+    preview = italic(clip(str(draft.get("text", "")), 300))
     ctx.say(
         ctx.tr("Who should receive this notice?") + "\n\n" + preview,
         buttons=(
@@ -335,7 +330,7 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
     audience = audience_label(ctx, b.audience)
     lines: list[str] = [
         ctx.tr("📢 <b>Notice #%(id)s</b> — %(audience)s", id=b.id, audience=audience),
-        italic(_clip(b.text, 80)),
+        italic(clip(b.text, 80)),
         ctx.tr("Recipients: %(n)s", n=len(rows)),
         ctx.tr(
             "✅ Delivered: %(sent)s · 👍 Acknowledged: %(acked)s · ⏳ Waiting: %(waiting)s",

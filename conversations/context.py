@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date as CalendarDate
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -106,6 +107,11 @@ class Ctx:
 
     def date(self, value: Any) -> str:
         return fmt_date(value, self.locale)
+
+    @property
+    def today(self) -> CalendarDate:
+        """Today where the bot works (the configured time zone), not where the server is."""
+        return self.now.astimezone(self.config.tz).date()
 
     def say(self, text: str, **kw: Any) -> None:
         self.out.replies.append(Reply(text, **kw))

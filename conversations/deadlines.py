@@ -18,7 +18,7 @@ from datetime import date
 
 from conversations.context import Ctx
 from conversations.i18n import fmt_date, th
-from conversations.markup import Html, esc, fmt, join_lines
+from conversations.markup import Html, clip, esc, fmt, join_lines
 from scoring.i18n import N_
 from storage import models as m
 
@@ -95,13 +95,8 @@ def detail_lines(locale: str, ms: m.Milestone, today: date, *, quote: bool = Tru
     if ms.coordinate:
         lines.append(th(locale, "Coordinating: %(who)s", who=esc(ms.coordinate)))
     if quote and ms.source:
-        lines.append(th(locale, "Plan: “%(source)s”", source=esc(_clip(ms.source, 300))))
+        lines.append(th(locale, "Plan: “%(source)s”", source=esc(clip(ms.source, 300))))
     return lines
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def short_list(locale: str, rows: Sequence[m.Milestone], today: date) -> list[str]:
@@ -138,10 +133,6 @@ async def _milestones(ctx: Ctx) -> tuple[m.Period | None, list[m.Milestone], set
     return period, [x for x in ms if visible(x, boards, ctx.is_admin)], boards
 
 
-def _today(ctx: Ctx) -> date:
-    return ctx.now.astimezone(ctx.config.tz).date()
-
-
 # Kept for other modules that format milestones with a Ctx.
 def when_text(ctx: Ctx, ms: m.Milestone) -> str:
     return when_in(ctx.locale, ms)
@@ -160,7 +151,7 @@ async def list_deadlines(ctx: Ctx) -> None:
     if period is None or not ms:
         ctx.say(ctx.tr(NO_PLAN))
         return
-    today = _today(ctx)
+    today = ctx.today
     upcoming = [x for x in ms if x.due_end >= today]
     past = [x for x in ms if x.due_end < today]
     lines: list[str] = [ctx.tr("<b>Deadlines — %(title)s</b>", title=esc(period.title))]
@@ -199,7 +190,7 @@ async def maybe_answer(ctx: Ctx, text: str) -> bool:
         ctx.say(ctx.tr(NO_PLAN))
         return True
     audience = audience_of(boards, ctx.is_admin)
-    ans = answer_for(ctx.locale, period.year, ms, text, _today(ctx), audience, sections)
+    ans = answer_for(ctx.locale, period.year, ms, text, ctx.today, audience, sections)
     lines: list[str] = [ans.text]
     if ans.outcome in UNANSWERED and not ctx.is_admin:
         await ctx.uow.plan_text.record_question(period.id, ctx.person.id, text, ans.outcome)
@@ -220,7 +211,7 @@ async def asked_lines(ctx: Ctx, period: m.Period) -> list[str]:
     for q in await ctx.uow.plan_text.questions(period.id, limit=ASKED_SHOWN):
         day = ctx.date(q.asked_at.astimezone(ctx.config.tz).date())
         who = fmt(" — %(who)s", who=q.asker) if q.asker else ""
-        lines.append(fmt("• “%(text)s”%(who)s, %(day)s", text=_clip(q.text, 120), who=who, day=day))
+        lines.append(fmt("• “%(text)s”%(who)s, %(day)s", text=clip(q.text, 120), who=who, day=day))
     if total > ASKED_SHOWN:
         lines.append(ctx.tr("All of them: parbot ask log --period %(year)s", year=period.year))
     return lines

@@ -154,7 +154,7 @@ async def submit(ctx: Ctx) -> None:
             )
         )
         return
-    today = ctx.now.astimezone(ctx.config.tz).date()
+    today = ctx.today
     if view.past_deadline(today):
         assert view.deadline is not None
         ctx.say(
@@ -243,7 +243,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
     if view.locked:
         ctx.say(ctx.tr("The unit has already submitted."), edit=True)
         return
-    today = ctx.now.astimezone(ctx.config.tz).date()
+    today = ctx.today
     if view.past_deadline(today):
         ctx.say(
             ctx.tr("The self-assessment deadline has passed. Ask Phòng Nội vụ to reopen the unit."),
@@ -304,7 +304,7 @@ async def withdraw(ctx: Ctx) -> None:
     if not view.locked or view.submission is None or view.submission.status != "submitted":
         ctx.say(ctx.tr("The unit has not submitted, so there is nothing to withdraw."))
         return
-    today = ctx.now.astimezone(ctx.config.tz).date()
+    today = ctx.today
     if view.past_deadline(today):
         ctx.say(ctx.tr("The deadline has passed; only Phòng Nội vụ can reopen the unit now."))
         return
@@ -329,7 +329,7 @@ async def _do_withdraw(ctx: Ctx, unit_id: int) -> None:
     if view is None or view.submission is None or view.submission.status != "submitted":
         ctx.say(ctx.tr("The unit has not submitted, so there is nothing to withdraw."), edit=True)
         return
-    today = ctx.now.astimezone(ctx.config.tz).date()
+    today = ctx.today
     if view.past_deadline(today):
         ctx.say(
             ctx.tr("The deadline has passed; only Phòng Nội vụ can reopen the unit now."), edit=True

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from conversations import assessment as A
 from scoring.answers import AnswerError, parse_number
-from scoring.catalog import THOUSANDTH
+from scoring.catalog import THOUSANDTH, Item
 from scoring.i18n import N_
 from storage import models as m
 from storage.uow import UnitOfWork
@@ -74,26 +74,9 @@ async def import_survey(uow: UnitOfWork, text: str, year: int, by: m.Person | No
             )
             continue
         seen[(ucode, code)] = line
-        try:
-            points = parse_number(raw)
-        except AnswerError as err:
-            problems.append(A.RowProblem(line, err.message, err.params, where))
-            continue
-        if points < 0:
-            problems.append(A.RowProblem(line, N_("points cannot be negative"), {}, where))
-            continue
-        if points > item.max:
-            problems.append(
-                A.RowProblem(
-                    line,
-                    N_("%(points)s points are over the item's max of %(max)s"),
-                    {"points": points, "max": item.max},
-                    where,
-                )
-            )
-            continue
-        if points != points.quantize(THOUSANDTH):
-            problems.append(A.RowProblem(line, N_("points have at most three decimals"), {}, where))
+        points = _points(line, raw, item, where)
+        if isinstance(points, A.RowProblem):
+            problems.append(points)
             continue
         todo.append((unit.id, db_item.id, points))
     if problems:
@@ -101,3 +84,24 @@ async def import_survey(uow: UnitOfWork, text: str, year: int, by: m.Person | No
     for unit_id, item_id, points in todo:
         await uow.survey.set_points(unit_id, item_id, points, by)
     return len(todo)
+
+
+def _points(line: int, raw: str, item: Item, where: str) -> Decimal | A.RowProblem:
+    """The survey points of one row, or why they cannot be stored (0 to the item's max, at most
+    three decimals)."""
+    try:
+        points = parse_number(raw)
+    except AnswerError as err:
+        return A.RowProblem(line, err.message, err.params, where)
+    if points < 0:
+        return A.RowProblem(line, N_("points cannot be negative"), {}, where)
+    if points > item.max:
+        return A.RowProblem(
+            line,
+            N_("%(points)s points are over the item's max of %(max)s"),
+            {"points": points, "max": item.max},
+            where,
+        )
+    if points != points.quantize(THOUSANDTH):
+        return A.RowProblem(line, N_("points have at most three decimals"), {}, where)
+    return points

@@ -12,10 +12,11 @@ Pure domain: texts come back through a :class:`Fmt` (the chat's context or the C
 from __future__ import annotations
 
 import itertools
+import random
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, Protocol
 
@@ -131,6 +132,16 @@ class AnswerKind:
         """The stored (JSON) form of a value of this kind."""
         return answer.to_json()
 
+    def sample(self, item: Item, spec: AnswerSpec, rng: random.Random, good: bool) -> str | None:
+        """A value a unit might type (the demo district): its best when ``good``, else a
+        plausible one; None when units never type this kind."""
+        steps = int(item.max / spec.step)
+        return str(item.max if good else spec.step * rng.randint(0, steps))
+
+    def nothing_to_deduct(self, spec: AnswerSpec) -> str:
+        """The value of a penalty item with nothing to deduct (the demo's clean units)."""
+        return "0"
+
     def decode(self, data: Mapping[str, Any]) -> Answer:
         return Answer.from_json(dict(data))
 
@@ -143,6 +154,14 @@ class ChoiceKind(AnswerKind):
     keys = frozenset({"options"})
     typed = False
     OPTION_KEYS = frozenset({"id", "label", "label_en", "points", "na"})
+
+    def sample(self, item: Item, spec: AnswerSpec, rng: random.Random, good: bool) -> str | None:
+        opts = [o for o in spec.options if not o.na]
+        best = max(opts, key=lambda o: o.points)
+        return best.id if good else rng.choice(opts).id
+
+    def nothing_to_deduct(self, spec: AnswerSpec) -> str:
+        return next(o.id for o in spec.options if o.points == 0 and not o.na)
 
     def spec(self, chk: Checker, s: SpecInput) -> AnswerSpec | None:
         options_raw = s.raw.get("options")
@@ -315,6 +334,11 @@ class RatioKind(AnswerKind):
     name = "ratio"
     keys = frozenset({"bands", "numerator", "denominator", "zero_denominator"})
 
+    def sample(self, item: Item, spec: AnswerSpec, rng: random.Random, good: bool) -> str | None:
+        den = rng.randint(20, 400)
+        num = den if good else int(den * rng.uniform(0.7, 1.0))
+        return f"{num}/{den}"
+
     def spec(self, chk: Checker, s: SpecInput) -> AnswerSpec | None:
         bands = _bands(chk, s, "min_pct", self.name)
         if bands and bands[0].min > 100:
@@ -352,6 +376,10 @@ class RatioKind(AnswerKind):
 class NumberKind(AnswerKind):
     name = "number"
     keys = frozenset({"bands", "label", "integer"})
+
+    def sample(self, item: Item, spec: AnswerSpec, rng: random.Random, good: bool) -> str | None:
+        top = next(b for b in spec.bands if b.points == item.max)
+        return str(top.min) if good else str(rng.choice([b.min for b in spec.bands]))
 
     def spec(self, chk: Checker, s: SpecInput) -> AnswerSpec | None:
         bands = _bands(chk, s, "min", self.name)
@@ -395,6 +423,11 @@ class ProportionalKind(AnswerKind):
 
     name = "proportional"
     keys = frozenset({"numerator", "denominator", "zero_denominator"})
+
+    def sample(self, item: Item, spec: AnswerSpec, rng: random.Random, good: bool) -> str | None:
+        den = rng.randint(20, 400)
+        num = den if good else int(den * rng.uniform(0.7, 1.0))
+        return f"{num}/{den}"
 
     def spec(self, chk: Checker, s: SpecInput) -> AnswerSpec | None:
         quantum = Decimal(1).scaleb(-s.precision)
@@ -465,6 +498,9 @@ class DeductionKind(AnswerKind):
     name = "deduction"
     keys = frozenset({"per", "cap", "label"})
 
+    def sample(self, item: Item, spec: AnswerSpec, rng: random.Random, good: bool) -> str | None:
+        return "0" if good else str(rng.randint(1, 4))
+
     def spec(self, chk: Checker, s: SpecInput) -> AnswerSpec | None:
         per = chk.dec(s.where, s.raw.get("per"), "per")
         if per is not None and per <= 0:
@@ -527,6 +563,12 @@ class DeductionKind(AnswerKind):
 class DateKind(AnswerKind):
     name = "date"
     keys = frozenset({"deadline", "on_time", "late"})
+
+    def sample(self, item: Item, spec: AnswerSpec, rng: random.Random, good: bool) -> str | None:
+        assert spec.deadline is not None
+        if good:
+            return (spec.deadline - timedelta(days=rng.randint(0, 10))).isoformat()
+        return (spec.deadline + timedelta(days=rng.randint(1, 30))).isoformat()
 
     def spec(self, chk: Checker, s: SpecInput) -> AnswerSpec | None:
         deadline = s.raw.get("deadline")
@@ -624,6 +666,9 @@ class SurveyKind(AnswerKind):
     name = "survey"
     self_scored = False
     typed = False
+
+    def sample(self, item: Item, spec: AnswerSpec, rng: random.Random, good: bool) -> str | None:
+        return None
 
     def parse(self, item: Item, spec: AnswerSpec, text: str) -> Answer:
         raise AnswerError(

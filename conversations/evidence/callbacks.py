@@ -39,91 +39,101 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     except (ValueError, IndexError):
         return _stale(ctx)
     if action in ("d", "r", "rc", "rx", "sw") and len(ids) == 1:
-        row = await ctx.uow.evidence.get(ids[0])
-        if row is None:
-            return _stale(ctx)
-        unit = await ctx.uow.units.get(row.unit_id)
-        if unit is None:
+        return await _file_button(ctx, action, ids[0])
+    if action in ("ls", "pk", "pf", "px") and ids:
+        return await _unit_button(ctx, action, ids, parts)
+    _stale(ctx)
+
+
+async def _file_button(ctx: Ctx, action: str, evidence_id: int) -> None:
+    """d: send the file back · r/rc/rx: remove it (asked first) · sw: the whole PDF counts."""
+    row = await ctx.uow.evidence.get(evidence_id)
+    if row is None:
+        return _stale(ctx)
+    unit = await ctx.uow.units.get(row.unit_id)
+    if unit is None:
+        return _stale(ctx)
+    access = await access_of(ctx, unit)
+    view = await load_view(ctx, unit.id)
+    item = item_of_row(view, row) if view else None
+    if view is None or item is None:
+        return _stale(ctx)
+    if not access.sees(view, item.code):
+        ctx.toast(ctx.tr("You cannot see the files of this unit."), alert=True)
+        return
+    if action == "d":
+        return await _send_file(ctx, view, item, row)
+    if not access.can_edit:
+        ctx.toast(ctx.tr("Only the unit's focal officers can change its files."), alert=True)
+        return
+    if row.removed_at is not None:
+        ctx.toast(ctx.tr("This file was already removed."))
+        return
+    if action == "r":
+        return _ask_remove(ctx, item, row)
+    if action == "rc":
+        return await _remove(ctx, view, item, row)
+    if action == "rx":
+        ctx.say(
+            ctx.tr("Kept: %(name)s.", name=bold_row_name(row)),
+            edit=True,
+        )
+        return
+    return await _whole_document(ctx, view, item, row)
+
+
+async def _unit_button(ctx: Ctx, action: str, ids: list[int], parts: list[str]) -> None:
+    """ls: a page of the unit's files · pk/pf/px: the criterion picker for waiting files."""
+    unit = await ctx.uow.units.get(ids[0])
+    if unit is None:
+        return _stale(ctx)
+    if action == "ls":
+        if len(ids) != 3:
             return _stale(ctx)
         access = await access_of(ctx, unit)
-        view = await load_view(ctx, unit.id)
-        item = item_of_row(view, row) if view else None
-        if view is None or item is None:
-            return _stale(ctx)
-        if not access.sees(view, item.code):
+        if not access.can_view:
             ctx.toast(ctx.tr("You cannot see the files of this unit."), alert=True)
-            return
-        if action == "d":
-            return await _send_file(ctx, view, item, row)
-        if not access.can_edit:
-            ctx.toast(ctx.tr("Only the unit's focal officers can change its files."), alert=True)
-            return
-        if row.removed_at is not None:
-            ctx.toast(ctx.tr("This file was already removed."))
-            return
-        if action == "r":
-            return _ask_remove(ctx, item, row)
-        if action == "rc":
-            return await _remove(ctx, view, item, row)
-        if action == "rx":
-            ctx.say(
-                ctx.tr("Kept: %(name)s.", name=bold_row_name(row)),
-                edit=True,
-            )
-            return
-        return await _whole_document(ctx, view, item, row)
-    if action in ("ls", "pk", "pf", "px") and ids:
-        unit = await ctx.uow.units.get(ids[0])
-        if unit is None:
-            return _stale(ctx)
-        if action == "ls":
-            if len(ids) != 3:
-                return _stale(ctx)
-            access = await access_of(ctx, unit)
-            if not access.can_view:
-                ctx.toast(ctx.tr("You cannot see the files of this unit."), alert=True)
-                return
-            view = await load_view(ctx, unit.id)
-            if view is None:
-                return _stale(ctx)
-            node = view.item_by_id(ids[1]) if ids[1] else None
-            text, buttons = await render_list(ctx, view, access, node, ids[2])
-            ctx.say(text, buttons=buttons, edit=True)
-            return
-        if not ctx.has_role("officer", unit.id):
-            ctx.toast(ctx.tr("Only the unit's focal officers can change its files."), alert=True)
             return
         view = await load_view(ctx, unit.id)
         if view is None:
             return _stale(ctx)
-        pend = ctx.state.get("ev_pending") or {}
-        if action == "px":
-            n = len(pend.get("files") or [])
-            ctx.state.pop("ev_pending", None)
-            if ctx.state.get("mode") == "ev_pick":
-                ctx.state["mode"] = None
-            ctx.say(ctx.tr("Dropped %(n)s waiting file(s); nothing was attached.", n=n), edit=True)
-            return
-        if pend.get("unit") != unit.id or not pend.get("files"):
-            ctx.toast(ctx.tr("No files are waiting any more. Send the file again."))
-            return
-        if action == "pf":
-            field = view.catalog.item(parts[3]) if len(parts) > 3 and parts[3] else None
-            ctx.state["mode"] = "ev_pick"
-            ctx.say(
-                pick_question(ctx, len(pend["files"])),
-                buttons=pick_buttons(ctx, view, field),
-                edit=True,
-            )
-            return
-        if len(ids) != 2:
-            return _stale(ctx)
-        target = view.item_by_id(ids[1])
-        if target is None or not target.is_leaf or target.is_survey:
-            return _stale(ctx)
-        await finish_pick(ctx, view, target)
+        node = view.item_by_id(ids[1]) if ids[1] else None
+        text, buttons = await render_list(ctx, view, access, node, ids[2])
+        ctx.say(text, buttons=buttons, edit=True)
         return
-    _stale(ctx)
+    if not ctx.has_role("officer", unit.id):
+        ctx.toast(ctx.tr("Only the unit's focal officers can change its files."), alert=True)
+        return
+    view = await load_view(ctx, unit.id)
+    if view is None:
+        return _stale(ctx)
+    pend = ctx.state.get("ev_pending") or {}
+    if action == "px":
+        n = len(pend.get("files") or [])
+        ctx.state.pop("ev_pending", None)
+        if ctx.state.get("mode") == "ev_pick":
+            ctx.state["mode"] = None
+        ctx.say(ctx.tr("Dropped %(n)s waiting file(s); nothing was attached.", n=n), edit=True)
+        return
+    if pend.get("unit") != unit.id or not pend.get("files"):
+        ctx.toast(ctx.tr("No files are waiting any more. Send the file again."))
+        return
+    if action == "pf":
+        field = view.catalog.item(parts[3]) if len(parts) > 3 and parts[3] else None
+        ctx.state["mode"] = "ev_pick"
+        ctx.say(
+            pick_question(ctx, len(pend["files"])),
+            buttons=pick_buttons(ctx, view, field),
+            edit=True,
+        )
+        return
+    if len(ids) != 2:
+        return _stale(ctx)
+    target = view.item_by_id(ids[1])
+    if target is None or not target.is_leaf or target.is_survey:
+        return _stale(ctx)
+    await finish_pick(ctx, view, target)
+    return
 
 
 async def _send_file(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from conversations import evidence_pack as pack
 from conversations.assessment import NotFound, parse_board
 from conversations.context import Ctx
-from conversations.evidence.shared import access_of, evidence_store, size_text
+from conversations.evidence.shared import Access, access_of, evidence_store, size_text
 from conversations.markup import esc
 from conversations.replies import OutgoingFile
 from conversations.unitview import active_unit
@@ -22,9 +23,18 @@ MAX_CHAT_EXPORT = 48 * 1024 * 1024  # bots may send documents up to 50 MB
 EXPORT_TTL = 24 * 3600  # seconds an exported ZIP is kept under data_dir/exports
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What /evidence export was asked for: named units (``codes``), a board, or all of them."""
+
+    period: m.Period
+    codes: list[str] | None
+    board: str | None
+    label: str
+
+
 async def export_cmd(ctx: Ctx, tokens: list[str]) -> None:
     """/evidence export UNIT [UNIT…] | BOARD | all: the council's ZIP, sent as a document."""
-    uow = ctx.uow
     if not tokens:
         ctx.say(
             ctx.tr(
@@ -33,6 +43,50 @@ async def export_cmd(ctx: Ctx, tokens: list[str]) -> None:
             )
         )
         return
+    asked = await _selection(ctx, tokens)
+    if asked is None:
+        return
+    try:
+        _period, units = await pack.select_units(
+            ctx.uow, asked.period.year, asked.codes, asked.board
+        )
+    except NotFound as err:
+        ctx.say(ctx.problem(err.message, err.params))
+        return
+    allowed = await _allowed(ctx, asked, units)
+    if allowed is None:
+        return
+    fields_by_unit = {unit.code: access.fields for unit, access in allowed}
+    everything = asked.codes is None and len(allowed) == len(units)
+    sel = await pack.collect(
+        ctx.uow,
+        asked.period.year,
+        None if everything else [u.code for u, _ in allowed],
+        asked.board if everything else None,
+        fields_by_unit=None if all(v is None for v in fields_by_unit.values()) else fields_by_unit,
+    )
+    if not sel.entries:
+        ctx.say(
+            ctx.tr("There are no evidence files to export for %(what)s.", what=esc(asked.label))
+        )
+        return
+    if sel.total_bytes > MAX_CHAT_EXPORT:
+        ctx.say(
+            ctx.tr(
+                "The evidence pack for %(what)s would be %(size)s, more than Telegram lets a "
+                "bot send (50 MB). Export fewer units at a time, or ask Phòng Nội vụ to run "
+                "“parbot export evidence” on the server.",
+                what=esc(asked.label),
+                size=size_text(ctx, sel.total_bytes),
+            )
+        )
+        return
+    await _send_pack(ctx, asked, sel)
+
+
+async def _selection(ctx: Ctx, tokens: list[str]) -> Asked | None:
+    """The period (the person's unit's, else the latest) and what the tokens name in it."""
+    uow = ctx.uow
     own = await active_unit(ctx, ("officer", "leader"))
     own_unit = await uow.units.get(own) if own is not None else None
     period = (
@@ -42,71 +96,52 @@ async def export_cmd(ctx: Ctx, tokens: list[str]) -> None:
     )
     if period is None:
         ctx.say(ctx.tr("There is no assessment period yet."))
-        return
-    codes: list[str] | None = None
-    board: str | None = None
+        return None
     if len(tokens) == 1 and tokens[0].lower() in ("all", "tatca"):
-        label = "all"
-    elif (
+        return Asked(period, None, None, "all")
+    if (
         len(tokens) == 1
         and await uow.units.get_by_code(period.id, tokens[0]) is None
         and parse_board(tokens[0]) is not None
     ):
         board = parse_board(tokens[0])
-        label = str(board)
-    else:
-        codes = tokens[:50]
-        label = "-".join(codes[:3]) + ("-etc" if len(codes) > 3 else "")
-    try:
-        _period, units = await pack.select_units(uow, period.year, codes, board)
-    except NotFound as err:
-        ctx.say(ctx.problem(err.message, err.params))
-        return
-    allowed: list[m.Unit] = []
-    fields_by_unit: dict[str, frozenset[str] | None] = {}
+        return Asked(period, None, board, str(board))
+    codes = tokens[:50]
+    return Asked(period, codes, None, "-".join(codes[:3]) + ("-etc" if len(codes) > 3 else ""))
+
+
+async def _allowed(
+    ctx: Ctx, asked: Asked, units: list[m.Unit]
+) -> list[tuple[m.Unit, Access]] | None:
+    """The units whose files this person may see; None (said why) when a named unit is not
+    one of them, or when none is."""
+    allowed: list[tuple[m.Unit, Access]] = []
     for unit in units:
         access = await access_of(ctx, unit)
         if not access.can_view:
-            if codes is not None:
+            if asked.codes is not None:
                 ctx.say(
                     ctx.tr(
                         "You cannot export the files of %(unit)s.",
                         unit=esc(f"{unit.code} {unit.name}"),
                     )
                 )
-                return
+                return None
             continue
-        allowed.append(unit)
-        fields_by_unit[unit.code] = access.fields
+        allowed.append((unit, access))
     if not allowed:
         ctx.say(ctx.tr("You cannot export the files of these units."))
-        return
-    everything = codes is None and len(allowed) == len(units)
-    sel = await pack.collect(
-        uow,
-        period.year,
-        None if everything else [u.code for u in allowed],
-        board if everything else None,
-        fields_by_unit=None if all(v is None for v in fields_by_unit.values()) else fields_by_unit,
-    )
-    if not sel.entries:
-        ctx.say(ctx.tr("There are no evidence files to export for %(what)s.", what=esc(label)))
-        return
-    if sel.total_bytes > MAX_CHAT_EXPORT:
-        ctx.say(
-            ctx.tr(
-                "The evidence pack for %(what)s would be %(size)s, more than Telegram lets a "
-                "bot send (50 MB). Export fewer units at a time, or ask Phòng Nội vụ to run "
-                "“parbot export evidence” on the server.",
-                what=esc(label),
-                size=size_text(ctx, sel.total_bytes),
-            )
-        )
-        return
+        return None
+    return allowed
+
+
+async def _send_pack(ctx: Ctx, asked: Asked, sel: pack.Selection) -> None:
+    """Write the ZIP under data_dir/exports (older packs cleaned) and send it with a caption."""
+    year = asked.period.year
     out_dir = ctx.config.data_dir / "exports"
     stamp = ctx.now.astimezone(ctx.config.tz).strftime("%Y%m%d-%H%M%S")
-    slug = pack.safe_name(label, suffix="", fallback="pack")
-    out = out_dir / f"TLKC-{period.year}-{slug}-{stamp}-{secrets.token_hex(3)}.zip"
+    slug = pack.safe_name(asked.label, suffix="", fallback="pack")
+    out = out_dir / f"TLKC-{year}-{slug}-{stamp}-{secrets.token_hex(3)}.zip"
     await asyncio.to_thread(_clean_exports, out_dir)
     summary = await asyncio.to_thread(
         pack.write_zip,
@@ -119,8 +154,8 @@ async def export_cmd(ctx: Ctx, tokens: list[str]) -> None:
     caption = "📦 " + ctx.tr(
         "Evidence pack %(year)s for %(what)s: %(files)s file(s) in %(items)s criterion "
         "folder(s), with an index (xlsx, csv).",
-        year=period.year,
-        what=esc(label),
+        year=year,
+        what=esc(asked.label),
         files=summary.files,
         items=summary.items,
     )
@@ -136,7 +171,7 @@ async def export_cmd(ctx: Ctx, tokens: list[str]) -> None:
         )
     ctx.say(
         caption,
-        document=OutgoingFile(str(out), f"TLKC-{period.year}-{slug}.zip", "application/zip"),
+        document=OutgoingFile(str(out), f"TLKC-{year}-{slug}.zip", "application/zip"),
     )
 
 

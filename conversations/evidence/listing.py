@@ -133,6 +133,18 @@ async def render_list(
                 )
             )
         lines.extend(_listed_file(ctx, n, row, people.get(row.uploaded_by or 0, "—")))
+    return join_lines(lines), _list_buttons(access, chunk, page, pages, f"{u}:{node_id}")
+
+
+def _list_buttons(
+    access: Access,
+    chunk: list[tuple[int, tuple[str, m.Evidence]]],
+    page: int,
+    pages: int,
+    where: str,
+) -> tuple[tuple[Button, ...], ...]:
+    """Fetch (and, for the unit's officers, remove) buttons per file, four to a row, then the
+    page arrows; ``where`` is the list's "unit:node" in the button data."""
     rows: list[tuple[Button, ...]] = []
     pair: list[Button] = []
     for n, (_code, row) in chunk:
@@ -147,11 +159,11 @@ async def render_list(
     if pages > 1:
         nav = []
         if page > 0:
-            nav.append(Button("◀", f"ev:ls:{u}:{node_id}:{page - 1}"))
+            nav.append(Button("◀", f"ev:ls:{where}:{page - 1}"))
         if page < pages - 1:
-            nav.append(Button("▶", f"ev:ls:{u}:{node_id}:{page + 1}"))
+            nav.append(Button("▶", f"ev:ls:{where}:{page + 1}"))
         rows.append(tuple(nav))
-    return join_lines(lines), tuple(rows)
+    return tuple(rows)
 
 
 def _listed_file(ctx: Ctx, n: int, row: m.Evidence, sender: str) -> list[str]:

@@ -4,11 +4,9 @@ verdict so far, with the three verdict buttons.
 
 from __future__ import annotations
 
-from datetime import date
-
 from conversations.context import Ctx
 from conversations.evidence_names import shown_name
-from conversations.markup import esc, fmt, join_lines
+from conversations.markup import clip, esc, fmt, join_lines
 from conversations.replies import Button
 from conversations.review.unit_file import DONE, UnitFile, signature_text
 from conversations.walk import describe, rule_text
@@ -49,14 +47,14 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     )
     if item.rule or item.answer is not None:
         rule = item.rule or rule_text(ctx, item)
-        lines.append(ctx.tr("📏 Rule: %(rule)s", rule=esc(clip_text(rule, 500))))
+        lines.append(ctx.tr("📏 Rule: %(rule)s", rule=esc(clip(rule, 500))))
     if answer is not None:
         lines.append(ctx.tr("Declared: %(value)s", value=esc(describe(ctx, item, answer))))
     if item.evidence:
         lines.append(ctx.tr("📎 Evidence expected: %(evidence)s", evidence=esc(item.evidence)))
     ex = uf.explanations.get(item.code)
     if ex is not None:
-        lines.append(ctx.tr("✍️ Explanation: “%(text)s”", text=esc(clip_text(ex.text, 700))))
+        lines.append(ctx.tr("✍️ Explanation: “%(text)s”", text=esc(clip(ex.text, 700))))
     files = uf.evidence.get(item.code, [])
     if files:
         lines.append(ctx.tr("📄 Files (%(n)s):", n=len(files)))
@@ -83,7 +81,7 @@ def _verdict_line(ctx: Ctx, uf: UnitFile, item: Item) -> str:
         if ap.status == "adjusted":
             text = ctx.tr("Appraisal: ✏️ set to %(points)s.", points=ctx.points(ap.points))
             if ap.comment:
-                text += " " + ctx.tr("Reason: %(reason)s", reason=esc(clip_text(ap.comment, 300)))
+                text += " " + ctx.tr("Reason: %(reason)s", reason=esc(clip(ap.comment, 300)))
         elif ap.points is None:
             text = ctx.tr("Appraisal: ✅ accepted (not applicable).")
         else:
@@ -100,7 +98,7 @@ def _verdict_line(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     )
     if state == "returned":
         text += "\n" + ctx.tr("🔄 The unit has replied since; please look again.")
-    elif ap.due_date is not None and ap.due_date < local_today(ctx):
+    elif ap.due_date is not None and ap.due_date < ctx.today:
         text += "\n" + ctx.tr("⏰ The due date has passed without a reply.")
     return text
 
@@ -127,12 +125,3 @@ def card_buttons(ctx: Ctx, uf: UnitFile, item: Item) -> tuple[tuple[Button, ...]
         )
     )
     return tuple(rows)
-
-
-def local_today(ctx: Ctx) -> date:
-    return ctx.now.astimezone(ctx.config.tz).date()
-
-
-def clip_text(text: str, limit: int) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -12,7 +12,6 @@ from conversations.due_dates import parse_due
 from conversations.i18n import th
 from conversations.markup import esc
 from conversations.replies import Button
-from conversations.review.card import local_today
 from conversations.review.queue import appraisable_unit, show_next
 from conversations.review.unit_file import UnitFile
 from conversations.review.unit_reply import reply_text
@@ -123,7 +122,7 @@ async def _typed_reason(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
 
 def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     try:
-        due = parse_due(text, local_today(ctx))
+        due = parse_due(text, ctx.today)
     except AnswerError as err:
         ctx.say(
             ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params))
@@ -131,7 +130,7 @@ def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
             + ctx.tr("Type the due date, e.g. %(example)s.", example=due_example(ctx))
         )
         return
-    today = local_today(ctx)
+    today = ctx.today
     if due < today:
         ctx.say(
             ctx.tr(

@@ -7,9 +7,8 @@ from __future__ import annotations
 from conversations import frozen
 from conversations.context import Ctx, Notice
 from conversations.i18n import th
-from conversations.markup import esc
+from conversations.markup import clip, esc
 from conversations.replies import Button
-from conversations.review.card import clip_text
 from conversations.review.unit_file import load_unit
 
 MAX_REPLY = 2000
@@ -100,7 +99,7 @@ async def reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
                     "🔄 %(unit)s replied on %(code)s: “%(text)s”",
                     unit=esc(uf.unit.name),
                     code=item.code,
-                    text=esc(clip_text(body, 300)),
+                    text=esc(clip(body, 300)),
                 ),
                 ((Button(th(loc, "Open the item"), f"rv:g:{unit_id}:{item_id}"),),),
             )

@@ -21,7 +21,7 @@ from bot.cli import main
 from storage.db import make_engine, make_sessionmaker
 from storage.files import EvidenceStore
 from storage.uow import UnitOfWork
-from tests.cli.test_cli_scoring import XA, sheet, write
+from tests.cli.scoring_sheets import XA, sheet, write
 from tests.evidence_check.factories import text_page_pdf
 
 Cli = Callable[..., Result]

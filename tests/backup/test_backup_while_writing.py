@@ -21,7 +21,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.files import EvidenceStore
 from storage.uow import UnitOfWork
 from tests.evidence_check.factories import text_page_pdf
-from tests.scaleout.test_webhook_workers import seed
+from tests.scaleout.workers import seed
 
 
 async def parbot(db_url: str, data: Path, *args: str) -> tuple[int, str]:

@@ -6,7 +6,6 @@ through the conversation core."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,14 +14,10 @@ import pytest
 
 from bot.app import open_database
 from bot.settings import load_settings
-from conversations.context import CoreConfig
-from conversations.engine import ChatEngine
-from conversations.replies import Event, Outcome, Sender
-from handlers.routes import build_registry
 from scoring.catalog import sample_catalog_paths
+from tests.cli.chat_driver import chat
 
 XA = sample_catalog_paths()["xa-mau-2024"]
-UPDATE_IDS = itertools.count(1)
 UNITS = "code,name,board\nX01,UBND xã An Hòa,commune\nX02,UBND xã Bình Phú,commune\n"
 
 
@@ -34,32 +29,6 @@ def cli(cli, tmp_path: Path):
     units.write_text(UNITS, encoding="utf-8")
     cli("units", "import", str(units), "--period", "2024")
     return cli
-
-
-def chat(db_url: str, tmp_path: Path, user_id: int, name: str, *texts: str) -> list[Outcome]:
-    """Send ``texts`` (commands, or button data prefixed with "cb:") from one person."""
-
-    async def go() -> list[Outcome]:
-        settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
-        async with open_database(settings, migrate=False) as db:
-            engine = ChatEngine(
-                db.uow, CoreConfig(), lambda: datetime.now(UTC), routes=build_registry()
-            )
-            outs = []
-            for text in texts:
-                sender = Sender(user_id, user_id, name, language_code="en")
-                uid = next(UPDATE_IDS)
-                if text.startswith("cb:"):
-                    ev = Event(uid, sender, "callback", callback_id="c", callback_data=text[3:])
-                else:
-                    cmd, args = Event.parse_command(text) or ("", "")
-                    ev = Event(uid, sender, "command", text=text, command=cmd, args=args)
-                out = await engine.handle(ev)
-                assert out is not None
-                outs.append(out)
-            return outs
-
-    return asyncio.run(go())
 
 
 def invite_code(cli, *args: str) -> str:

@@ -108,3 +108,18 @@ async def invite(
 
 def make_engine(db: Database, clock: Clock) -> ChatEngine:
     return ChatEngine(db.uow, CoreConfig(), clock, routes=build_registry())
+
+
+async def officer(db, clock, person, unit="X01", user_id=1001, name="Lan", lang="vi") -> Person:
+    p = person(user_id, name, lang)
+    code = await invite(db, unit, "officer", clock.now)
+    await p.text(f"/start {code}")
+    assert "✅" in p.reply.text
+    return p
+
+
+async def answers_of(db, unit: str) -> dict[str, dict]:
+    async with db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        u = await uow.units.get_by_code(period.id, unit)
+        return {c: a.value for c, a in (await uow.answers.list_for_unit(u.id)).items()}

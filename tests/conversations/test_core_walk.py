@@ -5,27 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations import assessment as A
-from tests.conversations.harness import Person, find_button, invite, make_engine
+from tests.conversations.harness import (
+    Person,
+    answers_of,
+    find_button,
+    invite,
+    make_engine,
+    officer,
+)
 
 
 def find_button_data(p: Person, index: int) -> str:
     buttons = [b for row in p.reply.buttons for b in row if b.data and b.data.startswith("a:")]
     return buttons[index].data
-
-
-async def officer(db, clock, person, unit="X01", user_id=1001, name="Lan", lang="vi") -> Person:
-    p = person(user_id, name, lang)
-    code = await invite(db, unit, "officer", clock.now)
-    await p.text(f"/start {code}")
-    assert "✅" in p.reply.text
-    return p
-
-
-async def answers_of(db, unit: str) -> dict[str, dict]:
-    async with db.uow() as uow:
-        period = await uow.periods.get_by_year(2024)
-        u = await uow.units.get_by_code(period.id, unit)
-        return {c: a.value for c, a in (await uow.answers.list_for_unit(u.id)).items()}
 
 
 async def test_onboarding_good_bad_used_and_expired_codes(db, clock, person):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from conversations.replies import Event
-from tests.conversations.harness import find_button
-from tests.conversations.test_core_walk import answers_of, officer
+from tests.conversations.harness import answers_of, find_button, officer
 
 
 def answer_data(p, label: str) -> str:

@@ -35,7 +35,13 @@ def test_every_role_combination_gets_at_most_two_rows_with_help_and_deadlines():
             assert len(labels) == len(set(labels)), rows
     everything = [x for row in keyboard_for(GRANTS, str) for x in row]
     assert everything == [
-        "📝 Score", "🏆 Rank", "📊 Progress", "📤 Submit", "🔍 Review", "📅 Deadlines", "❓ Help"
+        "📝 Score",
+        "🏆 Rank",
+        "📊 Progress",
+        "📤 Submit",
+        "🔍 Review",
+        "📅 Deadlines",
+        "❓ Help",
     ]  # fmt: skip  (registration order; the language button made way)
     alone = keyboard_for([], str)
     assert alone == (("📅 Deadlines", "❓ Help", "🌐 Language"),)

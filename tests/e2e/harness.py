@@ -194,3 +194,10 @@ async def eventually(probe: Callable[[], Awaitable[T]], expected: T, timeout: fl
     while (value := await probe()) != expected:
         assert loop.time() < deadline, f"still {value!r}, expected {expected!r}"
         await asyncio.sleep(0.05)
+
+
+async def answers_of(stack, unit: str) -> dict[str, dict]:
+    async with stack.db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        u = await uow.units.get_by_code(period.id, unit)
+        return {c: a.value for c, a in (await uow.answers.list_for_unit(u.id)).items()}

@@ -9,7 +9,7 @@ Phòng Nội vụ, and every reply is in the asker's language.
 from __future__ import annotations
 
 from conversations.plan import extract_plan
-from tests.e2e.test_e2e_deadlines import join, seed_plan, today
+from tests.e2e.deadline_steps import join, seed_plan, today
 from tests.shared_seeds import seed_text
 
 

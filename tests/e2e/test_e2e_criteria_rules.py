@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conversations import assessment as A
-from tests.e2e.test_e2e_walk import answers_of
+from tests.e2e.harness import answers_of
 from tests.scoring.district_catalog import DISTRICT, UNITS_CSV
 
 

@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 
 from conversations import evidence_pack as pack
-from tests.e2e.harness import close_stack, make_stack
-from tests.e2e.test_e2e_evidence import (
+from tests.e2e.evidence_steps import (
     evidence,
     file_on_card,
     join,
@@ -21,6 +20,7 @@ from tests.e2e.test_e2e_evidence import (
     send_file,
     store,
 )
+from tests.e2e.harness import close_stack, make_stack
 from tests.evidence_check import factories as f
 from tests.evidence_check import hostile as h
 

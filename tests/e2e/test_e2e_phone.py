@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.test_e2e_evidence import join
+from tests.e2e.evidence_steps import join
 
 LONG_FIELD = "Cải cách thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên thông"
 # English mode shows the catalog's English title (issue 16, finding 3)
@@ -77,7 +77,7 @@ async def test_evidence_errors_say_what_went_wrong_and_what_to_do_in_two_lines(s
 
 async def test_an_album_on_an_open_card_is_proposed_once_and_saved_with_one_tap(stack):
     """Issue 16, finding 8, for albums: one proposal for all the files, nothing filed before it."""
-    from tests.e2e.test_e2e_evidence import bot_messages_since, evidence
+    from tests.e2e.evidence_steps import bot_messages_since, evidence
     from tests.evidence_check import factories as f
 
     lan = await join(stack, 7656)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.plan import extract_plan, load_plan
-from tests.e2e.test_e2e_deadlines import join, today
+from tests.e2e.deadline_steps import join, today
 from tests.shared_seeds import seed_path
 
 

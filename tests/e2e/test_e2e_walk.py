@@ -5,13 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from conversations import assessment as A
-
-
-async def answers_of(stack, unit: str) -> dict[str, dict]:
-    async with stack.db.uow() as uow:
-        period = await uow.periods.get_by_year(2024)
-        u = await uow.units.get_by_code(period.id, unit)
-        return {c: a.value for c, a in (await uow.answers.list_for_unit(u.id)).items()}
+from tests.e2e.harness import answers_of
 
 
 async def test_onboarding_with_good_bad_and_used_codes(stack):

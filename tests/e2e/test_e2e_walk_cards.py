@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.test_e2e_walk import answers_of
+from tests.e2e.harness import answers_of
 
 
 def _data(rec, label: str) -> str:

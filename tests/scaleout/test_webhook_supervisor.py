@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 from bot.emulator.server import BotApiEmulator
 from scheduler.leader import SCHEDULER_LOCK
-from tests.scaleout.test_webhook_workers import (
+from tests.scaleout.workers import (
     free_port,
     log_shows,
     message_update,

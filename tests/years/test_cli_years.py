@@ -17,7 +17,7 @@ from bot.app import open_database
 from bot.cli import main
 from bot.settings import load_settings
 from conversations.replies import Outcome
-from tests.cli.test_cli_access import chat
+from tests.cli.chat_driver import chat
 from tests.years.yeardata import NEW, OLD, catalog, leaf, write
 
 UNITS = "code,name,board\nX01,UBND xã An Hòa,commune\nX02,UBND xã Bình Phú,commune\nX03,UBND xã Cát Tiến,commune\n"
