@@ -12,6 +12,7 @@ from conversations.review.assignment import fields_of_period, scope_by_board, sc
 from conversations.review.unit_file import REVIEWABLE, UnitFile, load_unit
 from scoring.catalog import Catalog
 from storage import models as m
+from storage.repositories.rows import PersonRow
 
 
 async def status(ctx: Ctx) -> None:
@@ -55,7 +56,7 @@ async def status(ctx: Ctx) -> None:
 
 def _appraiser_line(
     ctx: Ctx,
-    p: m.Person,
+    p: m.Person | PersonRow,
     scopes: dict[str | None, set[str]],
     files: dict[int, UnitFile],
     cats: list[Catalog],
