@@ -27,6 +27,7 @@ from conversations.engine import ChatEngine
 from scheduler.leader import Leadership
 from scheduler.outbox import OutboxDispatcher, start_scheduler
 from scheduler.sender import Sender
+from storage.leadership import LeaderLock
 
 log = logging.getLogger("parbot")
 
@@ -99,7 +100,7 @@ async def serve(
             install_jobs(scheduler, db, settings)
             schedulers.append(scheduler)
 
-        leadership = Leadership(db.engine)
+        leadership = Leadership(LeaderLock(db.engine))
         leader_task = asyncio.create_task(leadership.run_when_leader(start_jobs, stop))
         try:
             with contextlib.suppress(Exception):

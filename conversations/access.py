@@ -17,7 +17,6 @@ from typing import Any
 from conversations.i18n import t, th
 from conversations.markup import fmt, join_lines
 from conversations.menus import commands_for, keyboard_for
-from conversations.person_lock import advisory_xact_lock
 from scoring.i18n import N_
 from storage import models as m
 from storage.repositories.access import GrantRow
@@ -119,7 +118,7 @@ async def revoke(
     anyway): an update of theirs in flight finishes before, and their next one starts after,
     the revocation — never with half of it."""
     if live_state is None:
-        await advisory_xact_lock(uow.session, person.telegram_user_id)
+        await uow.lock_person(person.telegram_user_id)
     lost: set[int] = set()
     for g in grants:
         if not await uow.people.revoke(person.id, g.role, g.unit_id):

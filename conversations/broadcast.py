@@ -20,8 +20,6 @@ import secrets
 from collections import defaultdict
 from pathlib import Path
 
-from sqlalchemy import select
-
 from conversations.context import Ctx
 from conversations.i18n import th
 from conversations.markup import Html, esc, fmt, italic, join_lines
@@ -85,19 +83,11 @@ async def recipients(
     by_id = {u.id: u for u in await audience_units(ctx, period, audience)}
     if not by_id:
         return []
-    rows = await ctx.uow.session.execute(
-        select(m.RoleGrant.unit_id, m.Person)
-        .join(m.Person, m.Person.id == m.RoleGrant.person_id)
-        .where(
-            m.RoleGrant.role.in_(("officer", "leader")),
-            m.RoleGrant.unit_id.in_(list(by_id)),
-        )
-        .order_by(m.Person.id, m.RoleGrant.unit_id)
-    )
+    rows = await ctx.uow.broadcasts.unit_people(list(by_id))
     people: dict[int, m.Person] = {}
     their_units: dict[int, list[m.Unit]] = defaultdict(list)
     for unit_id, person in rows:
-        if person.id == ctx.person.id or unit_id is None:
+        if person.id == ctx.person.id:
             continue
         people[person.id] = person
         unit = by_id[unit_id]
@@ -348,7 +338,7 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
     waiting = by_status["pending"] + by_status["sending"]
     person_ids = [r.person_id for r in rows if r.person_id is not None]
     names = {p.id: p.full_name for p in await ctx.uow.people.list_by_ids(person_ids)}
-    units = await _units_of(ctx, person_ids, b.period_id)
+    units = await ctx.uow.broadcasts.unit_names(person_ids, b.period_id)
     audience = audience_label(ctx, b.audience)
     lines: list[str] = [
         ctx.tr("📢 <b>Notice #%(id)s</b> — %(audience)s", id=b.id, audience=audience),
@@ -432,28 +422,6 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
     )
     ctx.toast(said)
     ctx.say(said)
-
-
-async def _units_of(ctx: Ctx, person_ids: list[int], period_id: int | None) -> dict[int, list[str]]:
-    """The names of the units each person acts for (in the broadcast's period)."""
-    if not person_ids:
-        return {}
-    stmt = (
-        select(m.RoleGrant.person_id, m.Unit.name)
-        .join(m.Unit, m.Unit.id == m.RoleGrant.unit_id)
-        .where(
-            m.RoleGrant.person_id.in_(person_ids),
-            m.RoleGrant.role.in_(("officer", "leader")),
-        )
-        .order_by(m.Unit.name)
-    )
-    if period_id is not None:
-        stmt = stmt.where(m.Unit.period_id == period_id)
-    out: dict[int, list[str]] = defaultdict(list)
-    for pid, name in await ctx.uow.session.execute(stmt):
-        if name not in out[pid]:
-            out[pid].append(name)
-    return out
 
 
 # ------------------------------------------------------------------ buttons

@@ -18,17 +18,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from conversations import router, walk_cards
 from conversations.context import CoreConfig, Ctx
 from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
 from scoring.i18n import N_
+from storage.errors import OUTAGES
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+LOCK_OR_OUTAGE: tuple[type[Exception], ...] = (PersonLockError, *OUTAGES)
 
 UowFactory = Callable[[], UnitOfWork]
 MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
@@ -79,7 +80,7 @@ class ChatEngine:
             async with self.person_lock.hold(user_id):
                 try:
                     return await self._handle(event)
-                except (OperationalError, DBAPIError, OSError) as exc:
+                except OUTAGES as exc:
                     log.exception("database unavailable while handling update %s", event.update_id)
                     return _unavailable(event, exc, raise_unavailable)
                 except Exception:
@@ -97,7 +98,7 @@ class ChatEngine:
             return
         try:
             async with self.person_lock.hold(event.sender.user_id), self.uow_factory() as uow:
-                await self.person_lock.in_transaction(uow.session, event.sender.user_id)
+                await self.person_lock.in_transaction(uow, event.sender.user_id)
                 person = await uow.people.get_by_telegram_id(event.sender.user_id)
                 if person is None:
                     return
@@ -105,7 +106,7 @@ class ChatEngine:
                 for tag, message_id in sent:
                     walk_cards.note_sent(state, tag, message_id)
                 await uow.conversations.save(person, state)
-        except (PersonLockError, OperationalError, DBAPIError, OSError) as exc:
+        except LOCK_OR_OUTAGE as exc:
             log.info("message ids of update %s not remembered: %s", event.update_id, exc)
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
@@ -126,7 +127,7 @@ class ChatEngine:
     async def _handle(self, event: Event) -> Outcome | None:
         file_data, file_error = await self._download(event)
         async with self.uow_factory() as uow:
-            await self.person_lock.in_transaction(uow.session, event.sender.user_id)
+            await self.person_lock.in_transaction(uow, event.sender.user_id)
             # "begin"/"end" bracket the part no other update of the person may overlap (both are
             # inside the transaction and every lock; the scale-out test reads them at DEBUG)
             log.debug("person %s update %s: begin", event.sender.user_id, event.update_id)

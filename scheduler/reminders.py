@@ -41,8 +41,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import update
-
 from conversations.context import Ctx
 from conversations.deadlines import left_in, title_in, when_in
 from conversations.i18n import fmt_date, th
@@ -425,21 +423,6 @@ async def plan_reminders(
     return planned, planner.withdraw
 
 
-async def _supersede(uow: UnitOfWork, keys: Sequence[str]) -> int:
-    if not keys:
-        return 0
-    result = await uow.session.execute(
-        update(m.OutboxMessage)
-        .where(
-            m.OutboxMessage.key.in_(list(keys)),
-            m.OutboxMessage.status == m.OutboxStatus.PENDING.value,
-        )
-        .values(status=m.OutboxStatus.FAILED.value, last_error=SUPERSEDED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
 async def run_reminders(
     uow_factory: UowFactory, *, today: date, now: datetime, default_locale: str = "vi"
 ) -> RunReport:
@@ -450,7 +433,7 @@ async def run_reminders(
     report = RunReport()
     async with uow_factory() as uow:
         planned, withdraw = await plan_reminders(uow, today, default_locale)
-        report.superseded += await _supersede(uow, withdraw)
+        report.superseded += await uow.outbox.withdraw_pending(withdraw, SUPERSEDED)
         for p in planned:
             payload: dict[str, Any] = {"text": p.text, "buttons": []}
             if p.todo:
@@ -464,7 +447,7 @@ async def run_reminders(
             )
             if queued:
                 report.queued.append(p.key)
-                report.superseded += await _supersede(uow, p.supersedes)
+                report.superseded += await uow.outbox.withdraw_pending(p.supersedes, SUPERSEDED)
             else:
                 report.already += 1
     log.info("reminders for %s: %s", today.isoformat(), report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -122,6 +123,22 @@ class OutboxRepository(Repository):
             )
             .values(status=OutboxStatus.PENDING.value)
             .execution_options(synchronize_session="fetch")
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def withdraw_pending(self, keys: Sequence[str], reason: str) -> int:
+        """Mark the still-pending messages among ``keys`` failed with ``reason`` (a reminder
+        superseded by a newer one is never sent); the number withdrawn."""
+        if not keys:
+            return 0
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.key.in_(list(keys)),
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+            )
+            .values(status=OutboxStatus.FAILED.value, last_error=reason)
+            .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 

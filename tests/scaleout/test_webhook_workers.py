@@ -28,9 +28,9 @@ from bot.app import lock_namespace
 from bot.emulator.server import BotApiEmulator
 from bot.settings import load_settings
 from conversations import assessment as A
-from conversations.person_lock import PERSON_LOCK_NAMESPACE, RedisPersonLock
 from scoring.catalog import sample_catalog_paths
 from storage.db import make_engine, make_sessionmaker
+from storage.person_locks import PERSON_LOCK_NAMESPACE, RedisPersonLock
 from storage.uow import UnitOfWork
 from tests.conftest import RedisTarget, _PostgresBackend
 
