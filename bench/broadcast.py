@@ -32,9 +32,9 @@ from bench.common import Config, Row, Table, fmt, say
 from bench.emuhooks import BotMessageTap
 from bot.emulator.server import BotApiEmulator
 from bot.settings import Settings
+from delivery.outbox import OutboxDispatcher
+from delivery.sender import Sender, WindowPacer
 from handlers.aiogram_runtime import AiogramTransport, make_bot
-from scheduler.outbox import OutboxDispatcher
-from scheduler.sender import Sender, WindowPacer
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker
 from storage.models import OutboxMessage

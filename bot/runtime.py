@@ -24,9 +24,10 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.supervisor import Supervisor, become_worker
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
+from delivery.outbox import OutboxDispatcher
+from delivery.sender import Sender
 from scheduler.leader import Leadership
-from scheduler.outbox import OutboxDispatcher, start_scheduler
-from scheduler.sender import Sender
+from scheduler.outbox import start_scheduler
 from storage.leadership import LeaderLock
 
 log = logging.getLogger("parbot")
@@ -96,7 +97,7 @@ async def serve(
         dispatcher = OutboxDispatcher(db.uow, sender)
 
         async def start_jobs() -> None:
-            scheduler = start_scheduler(dispatcher)
+            scheduler = start_scheduler(dispatcher.drain)
             install_jobs(scheduler, db, settings)
             schedulers.append(scheduler)
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from conversations import reply_json
 from conversations.i18n import t, th
 from conversations.markup import fmt, join_lines
 from conversations.menus import commands_for, keyboard_for
+from conversations.replies import Reply
 from scoring.i18n import N_
 from storage import models as m
 from storage.repositories.access import GrantRow
@@ -168,11 +170,13 @@ async def _notify(
     lines.append(th(locale, "Reason: %(reason)s", reason=reason))
     if not remaining:
         lines.append(th(locale, "If this is a mistake, ask Phòng Nội vụ for a new invite."))
-    payload = {
-        "text": join_lines(lines),
-        "keyboard": [list(row) for row in keyboard_for(remaining, tr)],
-        "commands": [list(pair) for pair in commands_for(remaining, tr)],
-    }
+    payload = reply_json.encode(
+        Reply(
+            join_lines(lines),
+            keyboard=keyboard_for(remaining, tr),
+            commands=commands_for(remaining, tr),
+        )
+    )
     key = f"access:revoke:{person.id}:{now.isoformat()}:{','.join(str(g.grant_id) for g in grants)}"
     await uow.outbox.enqueue(key[:255], person.chat_id, payload, person=person, not_before=now)
 

@@ -20,10 +20,11 @@ import secrets
 from collections import defaultdict
 from pathlib import Path
 
+from conversations import reply_json
 from conversations.context import Ctx
 from conversations.i18n import th
 from conversations.markup import Html, esc, fmt, italic, join_lines
-from conversations.replies import Button
+from conversations.replies import Button, OutgoingFile, Reply
 from scoring.i18n import N_
 from storage import models as m
 
@@ -306,10 +307,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
         await ctx.uow.outbox.enqueue(
             f"bc:{b.id}:{person.id}",
             person.chat_id,
-            {
-                "text": notice_text(loc, text),
-                "buttons": [[{"text": ACK_LABEL, "data": f"ack:{b.id}"}]],
-            },
+            reply_json.encode(Reply(notice_text(loc, text), buttons=_ack_button(b))),
             person=person,
             not_before=ctx.now,
             broadcast_id=b.id,
@@ -318,7 +316,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
             await ctx.uow.outbox.enqueue(
                 f"bc:{b.id}:{person.id}:doc",
                 person.chat_id,
-                {"text": "", "document": doc},
+                reply_json.encode(Reply("", document=OutgoingFile(**doc))),
                 kind="document",
                 person=person,
                 not_before=ctx.now,
@@ -410,7 +408,7 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
         await ctx.uow.outbox.enqueue(
             f"bc:{b.id}:{person.id}:remind:{ctx.now.isoformat()}",
             person.chat_id,
-            {"text": text, "buttons": [[{"text": ACK_LABEL, "data": f"ack:{b.id}"}]]},
+            reply_json.encode(Reply(text, buttons=_ack_button(b))),
             person=person,
             not_before=ctx.now,
         )
@@ -425,6 +423,12 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
 
 
 # ------------------------------------------------------------------ buttons
+
+
+def _ack_button(b: m.Broadcast) -> tuple[tuple[Button, ...], ...]:
+    """The notice's one button: "received" (the recipient's language is not known here, so the
+    label is the bilingual ACK_LABEL)."""
+    return ((Button(ACK_LABEL, f"ack:{b.id}"),),)
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:

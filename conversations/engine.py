@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from conversations import router, walk_cards
+from conversations import reply_json, router, walk_cards
 from conversations.context import CoreConfig, Ctx
 from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
@@ -169,12 +169,7 @@ class ChatEngine:
             await uow.outbox.enqueue(
                 n.key,
                 n.person.chat_id,
-                {
-                    "text": n.text,
-                    "buttons": [
-                        [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
-                    ],
-                },
+                reply_json.encode(Reply(n.text, buttons=n.buttons)),
                 person=n.person,
                 not_before=ctx.now,
             )

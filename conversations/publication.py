@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from conversations import assessment as A
-from conversations import sheets, snapshot
+from conversations import reply_json, sheets, snapshot
 from conversations import yearover as Y
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
 from conversations.i18n import fmt_num, th
 from conversations.markup import esc, join_lines
+from conversations.replies import OutgoingFile, Reply
 from conversations.review import REVIEWABLE, load_unit
 from scoring.i18n import N_
 from storage import models as m
@@ -238,15 +239,9 @@ async def _announce(
         text: str = join_lines(parts)
         if len(text) > MAX_CAPTION:
             text = text[: MAX_CAPTION - 1] + "…"
-        payload: dict[str, object] = {"text": text, "buttons": []}
-        kind = m.OutboxKind.MESSAGE.value
-        if attach:
-            payload["document"] = {
-                "path": str(sheet),
-                "name": f"Xep-hang-CCHC-{year}.xlsx",
-                "mime_type": XLSX,
-            }
-            kind = m.OutboxKind.DOCUMENT.value
+        document = OutgoingFile(str(sheet), f"Xep-hang-CCHC-{year}.xlsx", XLSX) if attach else None
+        kind = (m.OutboxKind.DOCUMENT if attach else m.OutboxKind.MESSAGE).value
+        payload = reply_json.encode(Reply(text, document=document))
         if await uow.outbox.enqueue(
             f"{key}:{pid}", person.chat_id, payload, kind, person=person, not_before=now
         ):

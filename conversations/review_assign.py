@@ -11,10 +11,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from conversations import assessment as A
+from conversations import reply_json
 from conversations.context import Ctx
 from conversations.i18n import t, th
 from conversations.markup import esc
 from conversations.menus import commands_for, keyboard_for
+from conversations.replies import Reply
 from scoring.catalog import Catalog
 from scoring.i18n import N_
 from storage import models as m
@@ -103,17 +105,16 @@ async def notify_assigned(
     def tr(msg: str) -> str:
         return t(locale, msg)
 
-    payload = {
-        "text": th(
-            locale,
-            ASSIGNED,
-            field=field_title(catalogs, key, locale),
-            board=board_text(locale, board),
-            year=period.year,
-        ),
-        "keyboard": [list(row) for row in keyboard_for(roles, tr)],
-        "commands": [list(pair) for pair in commands_for(roles, tr)],
-    }
+    text = th(
+        locale,
+        ASSIGNED,
+        field=field_title(catalogs, key, locale),
+        board=board_text(locale, board),
+        year=period.year,
+    )
+    payload = reply_json.encode(
+        Reply(text, keyboard=keyboard_for(roles, tr), commands=commands_for(roles, tr))
+    )
     # one notice per assignment: assigning the same field again says nothing new
     once = f"rv:assign:{period.id}:{person.id}:{key}:{board or 'all'}"
     await uow.outbox.enqueue(once[:255], person.chat_id, payload, person=person, not_before=now)

@@ -38,10 +38,10 @@ from aiogram.types import (
 )
 
 from conversations.replies import Reply
+from delivery.sender import DeliveryError
+from delivery.sender import Sender as OutSender
 from handlers.common import Core, process
 from handlers.raw_updates import event_from_update
-from scheduler.sender import DeliveryError
-from scheduler.sender import Sender as OutSender
 
 log = logging.getLogger(__name__)
 

@@ -41,10 +41,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
+from conversations import reply_json
 from conversations.context import Ctx
 from conversations.deadlines import left_in, title_in, when_in
 from conversations.i18n import fmt_date, th
 from conversations.markup import Html, esc, fmt, join_lines
+from conversations.replies import Reply
 from conversations.unitview import UnitView, load_view
 from storage import models as m
 from storage.uow import UnitOfWork
@@ -327,7 +329,7 @@ class _Planner:
         for person in await self.admins():
             sent: set[str] = set()
             for payload in await self.uow.outbox.payloads_by_key_prefix(f"todo:{person.id}:"):
-                sent.update(str(x) for x in payload.get("todo") or ())
+                sent.update(reply_json.todo_of(payload))
             if set(tags) <= sent:
                 continue
             loc = self.loc(person)
@@ -435,13 +437,10 @@ async def run_reminders(
         planned, withdraw = await plan_reminders(uow, today, default_locale)
         report.superseded += await uow.outbox.withdraw_pending(withdraw, SUPERSEDED)
         for p in planned:
-            payload: dict[str, Any] = {"text": p.text, "buttons": []}
-            if p.todo:
-                payload["todo"] = list(p.todo)
             queued = await uow.outbox.enqueue(
                 p.key,
                 p.chat_id,
-                payload,
+                reply_json.encode(Reply(p.text), todo=p.todo),
                 person=p.person_id,
                 not_before=now,
             )

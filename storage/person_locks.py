@@ -29,7 +29,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,11 +38,15 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
     from redis.commands.core import AsyncScript
 
-    from storage.uow import UnitOfWork
-
 log = logging.getLogger(__name__)
 
 PERSON_LOCK_NAMESPACE = 0x7A11  # PostgreSQL advisory-lock namespace for per-person ordering
+
+
+class Transaction(Protocol):
+    """What a lock needs of the update's unit of work (``storage.uow.UnitOfWork``)."""
+
+    async def lock_person(self, person: int) -> None: ...
 
 
 class PersonLockError(RuntimeError):
@@ -242,7 +246,7 @@ class RedisPersonLock:
                     await renewal
             await self.release(keys, token, person)
 
-    async def in_transaction(self, uow: UnitOfWork, person: int) -> None:
+    async def in_transaction(self, uow: Transaction, person: int) -> None:
         await uow.lock_person(person)  # the fence; uncontended while leases hold
 
     async def acquire(self, keys: _Keys, token: str, person: int) -> None:

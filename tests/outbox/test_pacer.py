@@ -10,7 +10,7 @@ import random
 from collections import Counter
 
 from conversations.replies import Reply
-from scheduler.sender import Sender, WindowPacer
+from delivery.sender import Sender, WindowPacer
 
 LIMIT = 30  # Telegram: messages per second, all chats
 

@@ -17,7 +17,16 @@ import pytest
 from conversations import tabular
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("bot", "conversations", "handlers", "scheduler", "scoring", "storage")
+PACKAGES = (
+    "bot",
+    "conversations",
+    "handlers",
+    "scheduler",
+    "scoring",
+    "storage",
+    "documents",
+    "delivery",
+)
 # writers that feed parbot's own importers (not files handed to people) may use csv directly
 NOT_EXPORTS = {
     Path("bot/demo_seed.py"): "builds the demo's units CSV for the units importer",

@@ -1,0 +1,11 @@
+"""Outbound delivery: how a message leaves parbot.
+
+* :mod:`delivery.sender` — the one pacing point (Telegram's flood limits), retries and the
+  outcome of each send, over a :class:`~delivery.sender.Transport` that the runtimes (aiogram,
+  python-telegram-bot) implement;
+* :mod:`delivery.outbox` — the dispatcher that claims due outbox rows, decodes them with the
+  outbox's one codec (:mod:`conversations.reply_json`) and sends them through the sender.
+
+``scheduler`` only decides *when* (it runs the dispatcher's drain on the leader); this package
+decides *how*.
+"""
