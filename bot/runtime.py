@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+import documents
 from bot import redact
 from bot.app import Database, open_database, open_person_lock
 from bot.settings import Settings, SettingsError, load_settings
@@ -54,6 +55,7 @@ def core_config(settings: Settings) -> CoreConfig:
         default_locale=settings.locale,
         officers_see_rank=settings.officers_see_rank,
         expensive_every=settings.expensive_every,
+        formats=documents.formats(),
     )
 
 

@@ -278,6 +278,7 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
         ctx.file_data,
         declared_name=f.name,
         declared_mime=f.mime_type,
+        signatures=ctx.config.need_formats().signatures,
         trust_roots_dir=ctx.config.trust_roots_dir,
         risky_pdf=ctx.config.risky_pdf,
     )
@@ -1015,6 +1016,7 @@ async def export_cmd(ctx: Ctx, tokens: list[str]) -> None:
         out,
         units=len(sel.units),
         tz=ctx.config.tz,
+        sheets=ctx.config.need_formats().sheets,
     )
     caption = "📦 " + ctx.tr(
         "Evidence pack %(year)s for %(what)s: %(files)s file(s) in %(items)s criterion "

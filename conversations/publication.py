@@ -24,6 +24,7 @@ from conversations import yearover as Y
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
+from conversations.formats import SheetWriter
 from conversations.i18n import fmt_num, th
 from conversations.markup import esc, join_lines
 from conversations.replies import OutgoingFile, Reply
@@ -152,6 +153,7 @@ async def publish_period(
     year: int,
     *,
     data_dir: Path,
+    writer: SheetWriter,
     now: datetime,
     by: m.Person | None = None,
     default_locale: str = "vi",
@@ -160,7 +162,8 @@ async def publish_period(
 ) -> PublishReport:
     """Publish ``year``: snapshot the figures, freeze, queue each person's result.
 
-    Refuses (:class:`NotReady`) while anything is missing unless ``force`` with a reason."""
+    Refuses (:class:`NotReady`) while anything is missing unless ``force`` with a reason.
+    ``writer`` writes the ranking workbook attached to the announcements."""
     period = await A.get_period(uow, year)
     if period.published_at is not None:
         raise PublicationError(
@@ -196,7 +199,7 @@ async def publish_period(
     sheet: Path | None = path
     try:
         previous = await Y.previous_figures(uow, period)  # year over year columns
-        sheets.build_ranking_workbook(rows, period, previous).save(path)
+        writer.save(sheets.build_ranking_workbook(rows, period, previous), path)
     except OSError:
         sheet = None
     for r in rows:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import documents
 from bot.app import open_database
 from bot.settings import load_settings
 from conversations.context import CoreConfig
@@ -41,7 +42,9 @@ def chat(db_url: str, tmp_path: Path, user_id: int, name: str, *texts: str) -> l
     async def go() -> list[Outcome]:
         settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
         async with open_database(settings, migrate=False) as db:
-            engine = ChatEngine(db.uow, CoreConfig(), lambda: datetime.now(UTC))
+            engine = ChatEngine(
+                db.uow, CoreConfig(formats=documents.formats()), lambda: datetime.now(UTC)
+            )
             outs = []
             for text in texts:
                 sender = Sender(user_id, user_id, name, language_code="en")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import documents
 from bot.app import open_database
 from bot.cli import main
 from bot.settings import load_settings
@@ -56,7 +57,9 @@ def chat(db_url: str, tmp_path: Path, user_id: int, name: str, lang: str, *texts
     async def go() -> list[str]:
         settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
         async with open_database(settings, migrate=False) as db:
-            engine = ChatEngine(db.uow, CoreConfig(), lambda: datetime.now(UTC))
+            engine = ChatEngine(
+                db.uow, CoreConfig(formats=documents.formats()), lambda: datetime.now(UTC)
+            )
             answers = []
             for text in texts:
                 sender = Sender(user_id, user_id, name, language_code=lang)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+import documents
 from bot.app import Database
 from conversations import assessment as A
 from conversations.context import CoreConfig
@@ -106,4 +107,4 @@ async def invite(
 
 
 def make_engine(db: Database, clock: Clock) -> ChatEngine:
-    return ChatEngine(db.uow, CoreConfig(), clock)
+    return ChatEngine(db.uow, CoreConfig(formats=documents.formats()), clock)
