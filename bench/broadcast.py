@@ -33,7 +33,8 @@ from bench.emuhooks import BotMessageTap
 from bot.emulator.server import BotApiEmulator
 from bot.settings import Settings
 from delivery.outbox import OutboxDispatcher
-from delivery.sender import Sender, WindowPacer
+from delivery.pacer import WindowPacer
+from delivery.sender import Sender
 from handlers.aiogram_runtime import AiogramTransport, make_bot
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker
