@@ -32,8 +32,6 @@ from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from conversations import assessment as A
 from conversations import tabular
 from conversations.evidence_names import escape_name, visible
@@ -244,15 +242,12 @@ async def collect(
     entries: list[PackEntry] = []
     if not units:
         return Selection(period, units, entries)
-    rows = await uow.session.execute(
-        select(m.Evidence, m.CatalogItem.code, m.CatalogItem.title, m.CatalogItem.position)
-        .join(m.CatalogItem, m.CatalogItem.id == m.Evidence.item_id)
-        .where(m.Evidence.unit_id.in_([u.id for u in units]), m.Evidence.removed_at.is_(None))
-        .order_by(m.Evidence.unit_id, m.CatalogItem.position, m.Evidence.id)
-    )
     by_unit: dict[int, list[tuple[m.Evidence, str, str, int]]] = {}
-    for ev, code, title, position in rows:
-        by_unit.setdefault(ev.unit_id, []).append((ev, code, title, position))
+    for row in await uow.evidence.live_for_units([u.id for u in units]):
+        ev = row.evidence
+        by_unit.setdefault(ev.unit_id, []).append(
+            (ev, row.item_code, row.item_title, row.item_position)
+        )
     people_ids = sorted(
         {ev.uploaded_by for lst in by_unit.values() for ev, *_ in lst if ev.uploaded_by}
     )
