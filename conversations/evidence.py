@@ -32,10 +32,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
-
 from conversations import evidence_pack as pack
-from conversations import frozen
+from conversations import frozen, reply_json
 from conversations.assessment import NotFound, parse_board
 from conversations.context import Ctx
 from conversations.evidence_check import (
@@ -49,7 +47,7 @@ from conversations.evidence_check.limits import too_large_verdict
 from conversations.evidence_check.verdict import REASON_RISKY_PDF
 from conversations.evidence_names import clean_file_name, escape_name, generated_name, shown_name
 from conversations.markup import Html, bold, clip, esc, fmt, join_lines
-from conversations.replies import Button, OutgoingFile
+from conversations.replies import Button, OutgoingFile, Reply
 from conversations.unitview import UnitView, active_unit, load_view
 from conversations.walk import CODE_RE
 from scoring.answers import needs_explanation
@@ -237,21 +235,9 @@ async def _queue_album_reply(
 ) -> bool:
     """Queue (or rewrite) the album's one reply a few seconds ahead; False if it was already
     sent, so this file must be answered on its own."""
-    payload = {
-        "text": text,
-        "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in buttons],
-    }
+    payload = reply_json.encode(Reply(text, buttons=buttons))
     not_before = ctx.now + ALBUM_DELAY
-    result = await ctx.uow.session.execute(
-        update(m.OutboxMessage)
-        .where(
-            m.OutboxMessage.key == key,
-            m.OutboxMessage.status == m.OutboxStatus.PENDING.value,
-        )
-        .values(payload=payload, not_before=not_before)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:  # type: ignore[attr-defined]
+    if await ctx.uow.outbox.replace_pending(key, payload, not_before):
         return True
     if await ctx.uow.outbox.get_by_key(key) is not None:
         return False
