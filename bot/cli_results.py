@@ -13,9 +13,10 @@ import click
 
 from conversations import assessment as A
 from conversations import publication as P
-from conversations import review as R
 from conversations.i18n import t
-from conversations.review_assign import notify_assigned
+from conversations.review.assign_chat import notify_assigned
+from conversations.review.assignment import AssignError, assign_appraiser
+from conversations.survey_import import import_survey
 
 
 @click.group("appraiser", help="Người thẩm định / appraisers.")
@@ -48,7 +49,7 @@ def appraiser_assign(
 
     async def go(db: Any) -> Any:
         async with db.uow() as uow:
-            person, row = await R.assign_appraiser(
+            person, row = await assign_appraiser(
                 uow, year, field_code, board, telegram_id=telegram_id, invite_code=invite_code
             )
             period = await A.get_period(uow, year)
@@ -58,7 +59,7 @@ def appraiser_assign(
 
     try:
         name = _run(s, go)
-    except (R.AssignError, A.NotFound) as err:
+    except (AssignError, A.NotFound) as err:
         _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was assigned:"))
         return
     where = board or t(s.locale, "all boards")
@@ -114,7 +115,7 @@ def survey_group() -> None:
 def survey_import(file: str, year: int) -> None:
     from bot.cli import _import, _settings  # late: bot.cli loads this module
 
-    n = _import("survey", file, year, R.import_survey)
+    n = _import("survey", file, year, import_survey)
     click.echo(t(_settings().locale, "Survey points: %(n)s saved.", n=n))
 
 

@@ -7,6 +7,7 @@ it; what it needs is who has submitted, who is still working, and who has not st
 from __future__ import annotations
 
 from conversations.context import Ctx
+from conversations.listing import say_long
 from conversations.markup import fmt
 from conversations.submission import status_text
 
@@ -14,7 +15,6 @@ BOARDS = ("department", "commune")
 
 
 async def board_progress(ctx: Ctx) -> None:
-    from conversations.review import say_long
     from conversations.standing import board_name
 
     period = await ctx.uow.periods.latest()

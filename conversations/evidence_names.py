@@ -94,3 +94,15 @@ def generated_name(item_code: str, stamp: str) -> str:
 def shown_name(stored: str | None) -> str:
     """A stored name made safe to show or export (rows stored before names were cleaned)."""
     return clean_file_name(stored) or FALLBACK
+
+
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_IMAGE_OR_PDF_EXT = re.compile(r"\.(pdf|jpe?g|png|webp|gif|bmp|tiff?|heic|heif)$", re.IGNORECASE)
+
+
+def download_name(original: str) -> str:
+    """The name a file is sent back under: the officer's own name (Vietnamese kept), without
+    characters a file system refuses, always ending in .pdf (photos were converted)."""
+    stem = _IMAGE_OR_PDF_EXT.sub("", " ".join(original.split()))
+    stem = _UNSAFE_IN_NAME.sub("-", stem).strip(" .-")[:120]
+    return (stem or "tai-lieu") + ".pdf"

@@ -28,7 +28,7 @@ from conversations.formats import SheetWriter
 from conversations.i18n import fmt_num, th
 from conversations.markup import esc, join_lines
 from conversations.replies import OutgoingFile, Reply
-from conversations.review import REVIEWABLE, load_unit
+from conversations.review.unit_file import REVIEWABLE, load_unit
 from scoring.i18n import N_
 from storage import models as m
 from storage.uow import UnitOfWork

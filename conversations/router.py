@@ -20,9 +20,9 @@ MAX_INPUT = 4000
 COMMANDS: dict[str, tuple[str, str]] = {
     "rank": ("conversations.standing", "rank"),
     "deadlines": ("conversations.deadlines", "list_deadlines_cmd"),
-    "evidence": ("conversations.evidence", "list_cmd"),
+    "evidence": ("conversations.evidence.listing", "list_cmd"),
     "broadcast": ("conversations.broadcast", "start_cmd"),
-    "review": ("conversations.review", "start_cmd"),
+    "review": ("conversations.review.queue", "start_cmd"),
     "export": ("conversations.exports", "export_cmd"),
     "publish": ("conversations.publish_chat", "publish_cmd"),
     "unpublish": ("conversations.publish_chat", "unpublish_cmd"),
@@ -33,10 +33,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 # first field of the callback data → (module, function); the function takes (ctx, parts)
 CALLBACKS: dict[str, tuple[str, str]] = {
-    "ev": ("conversations.evidence", "on_callback"),
+    "ev": ("conversations.evidence.callbacks", "on_callback"),
     "bc": ("conversations.broadcast", "on_callback"),
     "ack": ("conversations.broadcast", "on_ack"),
-    "rv": ("conversations.review", "on_callback"),
+    "rv": ("conversations.review.callbacks", "on_callback"),
     "rk": ("conversations.standing", "on_callback"),
     "ex": ("conversations.exports", "on_callback"),
     "pub": ("conversations.publish_chat", "on_callback"),
@@ -45,9 +45,9 @@ CALLBACKS: dict[str, tuple[str, str]] = {
 }
 # prefix of ctx.state["mode"] → (module, function); the function takes (ctx, text) → bool
 MODES: dict[str, tuple[str, str]] = {
-    "ev": ("conversations.evidence", "on_text"),
+    "ev": ("conversations.evidence.typed", "on_text"),
     "bc": ("conversations.broadcast", "on_text"),
-    "rv": ("conversations.review", "on_text"),
+    "rv": ("conversations.review.typed", "on_text"),
     "pub": ("conversations.publish_chat", "on_text"),
     "acc": ("conversations.access_chat", "on_text"),
 }
@@ -206,6 +206,6 @@ async def _file(ctx: Ctx) -> None:
 
         if await broadcast.on_file(ctx):
             return
-    from conversations import evidence
+    from conversations.evidence import intake
 
-    await evidence.on_file(ctx)
+    await intake.on_file(ctx)

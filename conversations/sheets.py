@@ -22,7 +22,7 @@ from conversations.class_reason import class_reason
 from conversations.evidence_names import shown_name
 from conversations.formats import SheetWriter
 from conversations.i18n import fmt_date, fmt_num, t
-from conversations.review import DONE, SIGNATURES, UnitFile, load_unit
+from conversations.review.unit_file import DONE, SIGNATURES, UnitFile, load_unit
 from conversations.tabular import put
 from conversations.walk import describe
 from conversations.workbook import (

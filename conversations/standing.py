@@ -23,9 +23,9 @@ from conversations import charts, throttle
 from conversations import yearover_chat as YC
 from conversations.class_reason import class_name, class_shown, rule_text
 from conversations.context import Ctx
+from conversations.listing import say_long
 from conversations.markup import bold, clip, esc, fmt, join_lines, plain
 from conversations.replies import Button, OutgoingFile
-from conversations.review import say_long
 from conversations.unitview import UnitView, active_unit, load_view
 from scoring.catalog import Catalog
 from scoring.catalog_loader import BOARD_RE

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from conversations import access
-from conversations.review import assign_appraiser
+from conversations.review.assignment import assign_appraiser
 from storage import models as m
 from tests.conversations.harness import Person, invite, make_engine
 

@@ -61,7 +61,7 @@ from conversations.engine import BROKEN, ChatEngine
 from conversations.formats import Formats
 from conversations.i18n import SUPPORTED, t
 from conversations.replies import Event, IncomingFile, Outcome, OutgoingFile, Reply, Sender
-from conversations.review import assign_appraiser
+from conversations.review.assignment import assign_appraiser
 from conversations.workbook import Workbook
 from scoring.catalog import sample_catalog_paths
 from storage import migrate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.evidence import download_name
+from conversations.evidence_names import download_name
 from conversations.evidence_pack import dedupe, safe_folder, safe_name
 
 

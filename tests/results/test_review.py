@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from conversations.review import load_unit
+from conversations.review.unit_file import load_unit
 from storage.files import EvidenceStore
 from tests.results.helpers import STANDARD_ANSWERS, full_result, seed, standings, submit
 

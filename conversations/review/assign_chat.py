@@ -17,6 +17,7 @@ from conversations.i18n import t, th
 from conversations.markup import esc
 from conversations.menus import commands_for, keyboard_for
 from conversations.replies import Reply
+from conversations.review.assignment import AssignError, assign_appraiser
 from scoring.catalog import Catalog
 from scoring.i18n import N_
 from storage import models as m
@@ -48,8 +49,6 @@ def board_text(locale: str, board: str | None) -> str:
 
 async def assign_cmd(ctx: Ctx, words: list[str]) -> None:
     """/review assign TELEGRAM_ID FIELD [BOARD]: assign, confirm, and notify the appraiser."""
-    from conversations.review import AssignError, assign_appraiser
-
     if not ctx.is_admin:
         ctx.say(ctx.tr("Only Phòng Nội vụ can assign appraisers."))
         return

@@ -1,0 +1,226 @@
+"""Evidence buttons (``ev:…``): send a file back, remove it (asked first), count a whole PDF, and
+the criterion picker for waiting files. Each press re-reads the row and the person's roles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from conversations import frozen
+from conversations.context import Ctx
+from conversations.evidence.listing import render_list
+from conversations.evidence.shared import (
+    access_of,
+    bold_row_name,
+    evidence_store,
+    item_of_row,
+    nav_buttons,
+    restore_mode,
+    row_name,
+    status_label,
+)
+from conversations.evidence.typed import finish_pick
+from conversations.evidence.waiting import pick_buttons, pick_question
+from conversations.evidence_names import download_name
+from conversations.markup import esc, fmt
+from conversations.replies import Button, OutgoingFile
+from conversations.unitview import UnitView, load_view
+from scoring.answers import needs_explanation
+from scoring.catalog import Item
+from storage import models as m
+
+
+async def on_callback(ctx: Ctx, parts: list[str]) -> None:
+    """ev:d/r/rc/rx/sw:<evidence id> · ev:ls:<unit>:<node id>:<page> · ev:pk:<unit>:<item id>
+    · ev:pf:<unit>[:<field>] · ev:px:<unit>."""
+    action = parts[1] if len(parts) > 1 else ""
+    try:
+        ids = [int(p) for p in parts[2:] if p != ""] if action != "pf" else [int(parts[2])]
+    except (ValueError, IndexError):
+        return _stale(ctx)
+    if action in ("d", "r", "rc", "rx", "sw") and len(ids) == 1:
+        row = await ctx.uow.evidence.get(ids[0])
+        if row is None:
+            return _stale(ctx)
+        unit = await ctx.uow.units.get(row.unit_id)
+        if unit is None:
+            return _stale(ctx)
+        access = await access_of(ctx, unit)
+        view = await load_view(ctx, unit.id)
+        item = item_of_row(view, row) if view else None
+        if view is None or item is None:
+            return _stale(ctx)
+        if not access.sees(view, item.code):
+            ctx.toast(ctx.tr("You cannot see the files of this unit."), alert=True)
+            return
+        if action == "d":
+            return await _send_file(ctx, view, item, row)
+        if not access.can_edit:
+            ctx.toast(ctx.tr("Only the unit's focal officers can change its files."), alert=True)
+            return
+        if row.removed_at is not None:
+            ctx.toast(ctx.tr("This file was already removed."))
+            return
+        if action == "r":
+            return _ask_remove(ctx, item, row)
+        if action == "rc":
+            return await _remove(ctx, view, item, row)
+        if action == "rx":
+            ctx.say(
+                ctx.tr("Kept: %(name)s.", name=bold_row_name(row)),
+                edit=True,
+            )
+            return
+        return await _whole_document(ctx, view, item, row)
+    if action in ("ls", "pk", "pf", "px") and ids:
+        unit = await ctx.uow.units.get(ids[0])
+        if unit is None:
+            return _stale(ctx)
+        if action == "ls":
+            if len(ids) != 3:
+                return _stale(ctx)
+            access = await access_of(ctx, unit)
+            if not access.can_view:
+                ctx.toast(ctx.tr("You cannot see the files of this unit."), alert=True)
+                return
+            view = await load_view(ctx, unit.id)
+            if view is None:
+                return _stale(ctx)
+            node = view.item_by_id(ids[1]) if ids[1] else None
+            text, buttons = await render_list(ctx, view, access, node, ids[2])
+            ctx.say(text, buttons=buttons, edit=True)
+            return
+        if not ctx.has_role("officer", unit.id):
+            ctx.toast(ctx.tr("Only the unit's focal officers can change its files."), alert=True)
+            return
+        view = await load_view(ctx, unit.id)
+        if view is None:
+            return _stale(ctx)
+        pend = ctx.state.get("ev_pending") or {}
+        if action == "px":
+            n = len(pend.get("files") or [])
+            ctx.state.pop("ev_pending", None)
+            if ctx.state.get("mode") == "ev_pick":
+                ctx.state["mode"] = None
+            ctx.say(ctx.tr("Dropped %(n)s waiting file(s); nothing was attached.", n=n), edit=True)
+            return
+        if pend.get("unit") != unit.id or not pend.get("files"):
+            ctx.toast(ctx.tr("No files are waiting any more. Send the file again."))
+            return
+        if action == "pf":
+            field = view.catalog.item(parts[3]) if len(parts) > 3 and parts[3] else None
+            ctx.state["mode"] = "ev_pick"
+            ctx.say(
+                pick_question(ctx, len(pend["files"])),
+                buttons=pick_buttons(ctx, view, field),
+                edit=True,
+            )
+            return
+        if len(ids) != 2:
+            return _stale(ctx)
+        target = view.item_by_id(ids[1])
+        if target is None or not target.is_leaf or target.is_survey:
+            return _stale(ctx)
+        await finish_pick(ctx, view, target)
+        return
+    _stale(ctx)
+
+
+async def _send_file(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
+    if row.removed_at is not None:
+        ctx.toast(ctx.tr("This file was removed; it is kept only in the history."))
+        return
+    path = evidence_store(ctx).path(row.sha256)
+    if not await asyncio.to_thread(path.is_file):
+        ctx.say(
+            ctx.tr(
+                "The content of %(name)s is missing on the server. Please ask the unit to send "
+                "it again.",
+                name=bold_row_name(row),
+            )
+        )
+        return
+    caption = fmt("📄 <b>%(code)s</b> · %(name)s\n", code=item.code, name=row_name(row))
+    caption += status_label(ctx, row)
+    if row.section_ref:
+        caption += "\n§ " + esc(row.section_ref)
+    ctx.say(
+        caption[:1000],
+        document=OutgoingFile(str(path), download_name(row_name(row)), "application/pdf"),
+    )
+
+
+def _ask_remove(ctx: Ctx, item: Item, row: m.Evidence) -> None:
+    ctx.say(
+        ctx.tr(
+            "Remove %(name)s from %(code)s? It stays in the history, but no longer counts as "
+            "evidence.",
+            name=bold_row_name(row),
+            code=esc(item.code),
+        ),
+        buttons=(
+            (
+                Button(ctx.tr("🗑 Yes, remove"), f"ev:rc:{row.id}"),
+                Button(ctx.tr("Cancel"), f"ev:rx:{row.id}"),
+            ),
+        ),
+    )
+
+
+async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
+    if view.period.published_at is not None:
+        frozen.say_published(ctx, view.period.year, edit=True)
+        return
+    if view.locked:
+        ctx.say(
+            ctx.tr(
+                "The unit has already submitted its self-assessment, so its files cannot be "
+                "removed. Use /withdraw to reopen it first."
+            ),
+            edit=True,
+        )
+        return
+    await ctx.uow.evidence.remove(row, by=ctx.person, at=ctx.now)
+    left = len(await ctx.uow.evidence.list_for_item(view.unit.id, row.item_id))
+    view.evidence_counts[item.code] = left
+    text = "🗑 " + ctx.tr(
+        "Removed %(name)s from %(code)s (kept in the history). Files left: %(n)s.",
+        name=bold_row_name(row),
+        code=esc(item.code),
+        n=left,
+    )
+    answer = view.answer(item.code)
+    risky = False
+    if answer is not None and item.code not in view.explanations:
+        try:
+            risky = needs_explanation(item, answer, left > 0)
+        except ValueError:
+            risky = False
+    if risky:
+        text += "\n⚠️ " + ctx.tr(
+            "%(code)s now claims points without evidence: send another file or write an "
+            "explanation.",
+            code=esc(item.code),
+        )
+    ctx.say(text, buttons=nav_buttons(ctx, view, item), edit=True)
+
+
+async def _whole_document(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
+    row.section_ref = None
+    await ctx.uow.flush()
+    if ctx.state.get("mode") == "ev_section" and ctx.state.get("ev_sec") == row.id:
+        restore_mode(ctx)
+    ctx.say(
+        "✅ "
+        + ctx.tr(
+            "The whole of %(name)s counts as evidence for %(code)s.",
+            name=bold_row_name(row),
+            code=esc(item.code),
+        ),
+        buttons=nav_buttons(ctx, view, item),
+        edit=True,
+    )
+
+
+def _stale(ctx: Ctx) -> None:
+    ctx.toast(ctx.tr("This button is out of date. Type /evidence to see the files."))

@@ -1,0 +1,127 @@
+"""Appraisal buttons (``rv:…``): the queue, a unit, an item, skip, accept, set points, ask for
+more evidence, send the files; the unit's reply button is answered in :mod:`unit_reply`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from conversations.context import Ctx
+from conversations.evidence_names import shown_name
+from conversations.markup import esc, fmt
+from conversations.replies import OutgoingFile
+from conversations.review.card import MAX_FILES, show_card
+from conversations.review.queue import appraisable_unit, show_next, show_queue
+from conversations.review.unit_file import UnitFile, signature_text
+from conversations.review.unit_reply import reply_start
+from conversations.review.verdict import due_example, points_step, write_verdict
+from scoring.catalog import Item
+from storage.files import EvidenceStore
+
+
+async def on_callback(ctx: Ctx, parts: list[str]) -> None:
+    action = parts[1] if len(parts) > 1 else ""
+    if action == "q":
+        if not (ctx.is_admin or ctx.has_role("appraiser")):
+            ctx.toast(ctx.tr("Only appraisers can do this."), alert=True)
+            return
+        await show_queue(ctx)
+        return
+    try:
+        unit_id = int(parts[2])
+        item_id = int(parts[3]) if len(parts) > 3 else None
+    except (IndexError, ValueError):
+        ctx.toast(ctx.tr("This button is out of date. Type /review again."))
+        return
+    if action == "reply":
+        await reply_start(ctx, unit_id, item_id)
+        return
+    if not (ctx.is_admin or ctx.has_role("appraiser")):
+        ctx.toast(ctx.tr("Only appraisers can do this."), alert=True)
+        return
+    uf = await appraisable_unit(ctx, unit_id)
+    if uf is None:
+        return
+    if action == "u":
+        await show_next(ctx, uf, None)
+        return
+    item = uf.item_by_id(item_id) if item_id is not None else None
+    if item is None or not uf.in_scope(item):
+        ctx.toast(ctx.tr("This button is out of date. Type /review again."))
+        return
+    if action == "g":
+        show_card(ctx, uf, item)
+    elif action == "n":
+        await show_next(ctx, uf, item)
+    elif action == "ok":
+        await _accept(ctx, uf, item)
+    elif action == "set":
+        ctx.state.update(mode="rv_points", rv_unit=uf.unit.id, rv_item=uf.item_id(item.code))
+        step = points_step(item)
+        ctx.say(
+            ctx.tr(
+                "Type the appraised points for %(code)s: 0 to %(max)s, in steps of %(step)s.",
+                code=item.code,
+                max=ctx.num(item.max),
+                step=ctx.num(step),
+            )
+        )
+    elif action == "more":
+        ctx.state.update(mode="rv_due", rv_unit=uf.unit.id, rv_item=uf.item_id(item.code))
+        ctx.say(
+            ctx.tr(
+                "By when should %(unit)s send more evidence for %(code)s? Type the date, "
+                "e.g. %(example)s.",
+                unit=esc(uf.unit.name),
+                code=item.code,
+                example=due_example(ctx),
+            )
+        )
+    elif action == "files":
+        _send_files(ctx, uf, item)
+    else:
+        ctx.toast(ctx.tr("This button is out of date. Type /review again."))
+
+
+async def _accept(ctx: Ctx, uf: UnitFile, item: Item) -> None:
+    pts, applicable = uf.self_points(item)
+    # a "not applicable" answer stays out of the max: accepted with no points of its own
+    points = (pts or Decimal(0)) if applicable else None
+    await write_verdict(ctx, uf, item, "accepted", points)
+    shown = ctx.num(points) if points is not None else ctx.tr("not applicable")
+    await show_next(
+        ctx, uf, item, ctx.tr("✅ %(code)s accepted: %(points)s.", code=item.code, points=shown)
+    )
+
+
+def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
+    store = EvidenceStore(ctx.config.data_dir / "evidence")
+    files = uf.evidence.get(item.code, [])
+    if not files:
+        ctx.toast(ctx.tr("No evidence files."))
+        return
+    missing = []
+    for e in files[:MAX_FILES]:
+        caption = fmt(
+            "%(code)s · %(name)s — %(status)s",
+            code=item.code,
+            name=shown_name(e.original_name),
+            status=signature_text(ctx.tr, e.signature_status),
+        )
+        if e.signer:
+            caption += "\n" + ctx.tr("Signed by %(signer)s", signer=esc(e.signer))
+        try:
+            path = store.path(e.sha256)
+        except ValueError:
+            path = None
+        if path is None or not path.is_file():
+            missing.append(shown_name(e.original_name))
+            continue
+        ctx.say(caption, document=OutgoingFile(str(path), shown_name(e.original_name), e.mime))
+    if missing:
+        ctx.say(
+            ctx.tr(
+                "These files are listed but not in the file store: %(names)s",
+                names=esc(", ".join(missing)),
+            )
+        )
