@@ -32,9 +32,11 @@ from bench.common import Config, Row, Table, fmt, say
 from bench.emuhooks import BotMessageTap
 from bot.emulator.server import BotApiEmulator
 from bot.settings import Settings
-from handlers.aiogram_runtime import AiogramTransport, make_bot
-from scheduler.outbox import OutboxDispatcher
-from scheduler.sender import Sender, WindowPacer
+from delivery.aiogram_transport import AiogramTransport
+from delivery.outbox import OutboxDispatcher
+from delivery.pacer import WindowPacer
+from delivery.sender import Sender
+from handlers.aiogram_runtime import make_bot
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker
 from storage.models import OutboxMessage

@@ -19,14 +19,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings, SettingsError
-from conversations.person_lock import (
-    InProcessPersonLock,
-    PersonLock,
-    PostgresPersonLock,
-    RedisPersonLock,
-)
+from conversations.person_lock import InProcessPersonLock, PersonLock, PostgresPersonLock
 from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.migrate import upgrade
+from storage.person_locks import RedisPersonLock
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

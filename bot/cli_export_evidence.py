@@ -20,6 +20,7 @@ from bot.settings import SettingsError, load_settings
 from conversations import assessment as A
 from conversations import evidence_pack as pack
 from conversations.i18n import fmt_num, t
+from documents.xlsx import OpenpyxlSheets
 from storage.files import EvidenceStore
 from storage.uow import UnitOfWork
 
@@ -84,7 +85,13 @@ def export_evidence(
                 sel = await pack.collect(uow, year, list(units) or None, board_code)
             # the database is released before the (possibly long) write
             return await asyncio.to_thread(
-                pack.write_zip, sel.entries, store, Path(out), units=len(sel.units), tz=settings.tz
+                pack.write_zip,
+                sel.entries,
+                store,
+                Path(out),
+                units=len(sel.units),
+                tz=settings.tz,
+                sheets=OpenpyxlSheets(),
             )
 
     try:

@@ -10,6 +10,7 @@ import click
 from conversations import assessment as A
 from conversations import sheets
 from conversations.i18n import t
+from documents.xlsx import OpenpyxlSheets
 
 
 @click.command("sheet", help="Biểu tự chấm điểm của một đơn vị (Excel) / a unit's score sheet.")
@@ -23,7 +24,7 @@ def export_sheet(unit_code: str, year: int, out: str) -> None:
 
     async def go(db: Any) -> Path:
         async with db.uow() as uow:
-            return await sheets.write_unit_sheet(uow, year, unit_code, Path(out))
+            return await sheets.write_unit_sheet(uow, year, unit_code, Path(out), OpenpyxlSheets())
 
     try:
         path = _run(s, go)
@@ -44,7 +45,7 @@ def export_ranking(year: int, board: str | None, out: str) -> None:
 
     async def go(db: Any) -> Path:
         async with db.uow() as uow:
-            return await sheets.write_ranking(uow, year, board, Path(out))
+            return await sheets.write_ranking(uow, year, board, Path(out), OpenpyxlSheets())
 
     try:
         path = _run(s, go)

@@ -114,7 +114,7 @@ def _read_plan(s: Settings, file: str, year: int) -> Plan:
                     ],
                 )
             return plan
-        from conversations.plan import read_plan_file
+        from documents.plan_files import read_plan_file
 
         text = read_plan_file(path)
     except PlanFormatError as err:

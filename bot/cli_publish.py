@@ -16,6 +16,7 @@ import click
 from conversations import assessment as A
 from conversations import publication as P
 from conversations.i18n import t
+from documents.xlsx import OpenpyxlSheets
 from storage.repositories.publications import AuditRow, Snapshot
 
 
@@ -46,6 +47,7 @@ def publish(year: int, force: bool, reason: str | None) -> None:
                 uow,
                 year,
                 data_dir=s.data_dir,
+                writer=OpenpyxlSheets(),
                 now=datetime.now(UTC),
                 default_locale=loc,
                 force=force,

@@ -34,7 +34,17 @@ def compile_all() -> list[str]:
 def extract() -> None:
     pot = LOCALES_DIR / f"{DOMAIN}.pot"
     pybabel = str(Path(sys.executable).with_name("pybabel"))
-    dirs = ["scoring", "conversations", "handlers", "scheduler", "bot", "storage", "catalog_draft"]
+    dirs = [
+        "scoring",
+        "conversations",
+        "handlers",
+        "scheduler",
+        "bot",
+        "storage",
+        "catalog_draft",
+        "documents",
+        "delivery",
+    ]
     subprocess.run(
         [
             pybabel,

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+import documents
 from bot import redact
 from bot.app import Database, open_database, open_person_lock
 from bot.settings import Settings, SettingsError, load_settings
@@ -26,11 +27,13 @@ from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
 from conversations.i18n import t
 from conversations.routing import Registry
+from delivery.outbox import OutboxDispatcher
+from delivery.sender import Sender
 from handlers.routes import build_registry
 from scheduler import reminders
 from scheduler.leader import Leadership
-from scheduler.outbox import OutboxDispatcher, start_scheduler
-from scheduler.sender import Sender
+from scheduler.outbox import start_scheduler
+from storage.leadership import LeaderLock
 
 log = logging.getLogger("parbot")
 
@@ -51,6 +54,7 @@ def core_config(settings: Settings) -> CoreConfig:
         default_locale=settings.locale,
         officers_see_rank=settings.officers_see_rank,
         expensive_every=settings.expensive_every,
+        formats=documents.formats(),
     )
 
 
@@ -95,11 +99,11 @@ async def serve(
         dispatcher = OutboxDispatcher(db.uow, sender)
 
         async def start_jobs() -> None:
-            scheduler = start_scheduler(dispatcher)
+            scheduler = start_scheduler(dispatcher.drain)
             install_jobs(scheduler, db, settings)
             schedulers.append(scheduler)
 
-        leadership = Leadership(db.engine)
+        leadership = Leadership(LeaderLock(db.engine))
         leader_task = asyncio.create_task(leadership.run_when_leader(start_jobs, stop))
         try:
             with contextlib.suppress(Exception):

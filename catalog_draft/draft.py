@@ -1,4 +1,5 @@
-"""Appendix → draft catalog: read, find the table, build the tree, guess, write, validate.
+"""Appendix → draft catalog: find the table, build the tree, guess, write, validate (the file is
+read first, by :mod:`catalog_draft.readers`; :func:`catalog_draft.files.draft_file` does both).
 
 The draft is validated with the real catalog loader before anyone sees it; an item the loader
 still refuses is turned into a manual item with the loader's words as the reason, so the YAML
@@ -17,7 +18,6 @@ from catalog_draft.errors import DraftError
 from catalog_draft.extras import read_extras
 from catalog_draft.leaf import RuleContext, manual
 from catalog_draft.model import ClassRuleDraft, Extras, Note, Translate
-from catalog_draft.readers import read_document
 from catalog_draft.render import HEADER, HEADER_CHECKS, Writer, scalar
 from catalog_draft.rows import Lines, criteria_lines
 from catalog_draft.rules import guess
@@ -85,10 +85,6 @@ class Options:
     year: int | None = None
     translate: Translate = str
     num: Callable[[Decimal], str] = str
-
-
-def draft_file(name: str, data: bytes, options: Options | None = None) -> Draft:
-    return draft_document(read_document(name, data), name, options or Options())
 
 
 def draft_document(doc: SourceDocument, name: str, opts: Options) -> Draft:
@@ -204,4 +200,4 @@ def render(draft: Draft, opts: Options) -> str:
     return w.text()
 
 
-__all__ = ["Draft", "DraftError", "Options", "draft_document", "draft_file"]
+__all__ = ["Draft", "DraftError", "Options", "draft_document"]

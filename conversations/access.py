@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from conversations import reply_json
 from conversations.i18n import t, th
 from conversations.markup import fmt, join_lines
-from conversations.person_lock import advisory_xact_lock
+from conversations.replies import Reply
 from conversations.routing import Registry, roles_of
 from scoring.i18n import N_
 from storage import models as m
@@ -122,7 +123,7 @@ async def revoke(
     anyway): an update of theirs in flight finishes before, and their next one starts after,
     the revocation — never with half of it."""
     if live_state is None:
-        await advisory_xact_lock(uow.session, person.telegram_user_id)
+        await uow.lock_person(person.telegram_user_id)
     lost: set[int] = set()
     for g in grants:
         if not await uow.people.revoke(person.id, g.role, g.unit_id):
@@ -173,11 +174,13 @@ async def _notify(
     lines.append(th(locale, "Reason: %(reason)s", reason=reason))
     if not remaining:
         lines.append(th(locale, "If this is a mistake, ask Phòng Nội vụ for a new invite."))
-    payload = {
-        "text": join_lines(lines),
-        "keyboard": [list(row) for row in menus.keyboard_for(roles_of(remaining), tr)],
-        "commands": [list(pair) for pair in menus.commands_for(roles_of(remaining), tr)],
-    }
+    payload = reply_json.encode(
+        Reply(
+            join_lines(lines),
+            keyboard=menus.keyboard_for(roles_of(remaining), tr),
+            commands=menus.commands_for(roles_of(remaining), tr),
+        )
+    )
     key = f"access:revoke:{person.id}:{now.isoformat()}:{','.join(str(g.grant_id) for g in grants)}"
     await uow.outbox.enqueue(key[:255], person.chat_id, payload, person=person, not_before=now)
 

@@ -339,7 +339,7 @@ async def import_units(uow: UnitOfWork, text: str, year: int) -> tuple[int, int]
             unit.name, unit.board, unit.tags = r.name, r.board, r.tags or None
             unit.catalog_id = cat.id if cat else None
             updated += 1
-    await uow.session.flush()
+    await uow.flush()
     return created, updated
 
 

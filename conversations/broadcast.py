@@ -20,12 +20,11 @@ import secrets
 from collections import defaultdict
 from pathlib import Path
 
-from sqlalchemy import select
-
+from conversations import reply_json
 from conversations.context import Ctx
 from conversations.i18n import th
 from conversations.markup import Html, clip, esc, fmt, italic, join_lines
-from conversations.replies import Button
+from conversations.replies import Button, OutgoingFile, Reply
 from scoring.i18n import N_
 from storage import models as m
 
@@ -69,19 +68,11 @@ async def recipients(
     by_id = {u.id: u for u in await audience_units(ctx, period, audience)}
     if not by_id:
         return []
-    rows = await ctx.uow.session.execute(
-        select(m.RoleGrant.unit_id, m.Person)
-        .join(m.Person, m.Person.id == m.RoleGrant.person_id)
-        .where(
-            m.RoleGrant.role.in_(("officer", "leader")),
-            m.RoleGrant.unit_id.in_(list(by_id)),
-        )
-        .order_by(m.Person.id, m.RoleGrant.unit_id)
-    )
+    rows = await ctx.uow.broadcasts.unit_people(list(by_id))
     people: dict[int, m.Person] = {}
     their_units: dict[int, list[m.Unit]] = defaultdict(list)
     for unit_id, person in rows:
-        if person.id == ctx.person.id or unit_id is None:
+        if person.id == ctx.person.id:
             continue
         people[person.id] = person
         unit = by_id[unit_id]
@@ -294,10 +285,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
         await ctx.uow.outbox.enqueue(
             f"bc:{b.id}:{person.id}",
             person.chat_id,
-            {
-                "text": notice_text(loc, text),
-                "buttons": [[{"text": ACK_LABEL, "data": f"ack:{b.id}"}]],
-            },
+            reply_json.encode(Reply(notice_text(loc, text), buttons=_ack_button(b))),
             person=person,
             not_before=ctx.now,
             broadcast_id=b.id,
@@ -306,7 +294,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
             await ctx.uow.outbox.enqueue(
                 f"bc:{b.id}:{person.id}:doc",
                 person.chat_id,
-                {"text": "", "document": doc},
+                reply_json.encode(Reply("", document=OutgoingFile(**doc))),
                 kind="document",
                 person=person,
                 not_before=ctx.now,
@@ -326,7 +314,7 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
     waiting = by_status["pending"] + by_status["sending"]
     person_ids = [r.person_id for r in rows if r.person_id is not None]
     names = {p.id: p.full_name for p in await ctx.uow.people.list_by_ids(person_ids)}
-    units = await _units_of(ctx, person_ids, b.period_id)
+    units = await ctx.uow.broadcasts.unit_names(person_ids, b.period_id)
     audience = audience_label(ctx, b.audience)
     lines: list[str] = [
         ctx.tr("📢 <b>Notice #%(id)s</b> — %(audience)s", id=b.id, audience=audience),
@@ -398,7 +386,7 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
         await ctx.uow.outbox.enqueue(
             f"bc:{b.id}:{person.id}:remind:{ctx.now.isoformat()}",
             person.chat_id,
-            {"text": text, "buttons": [[{"text": ACK_LABEL, "data": f"ack:{b.id}"}]]},
+            reply_json.encode(Reply(text, buttons=_ack_button(b))),
             person=person,
             not_before=ctx.now,
         )
@@ -412,29 +400,13 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
     ctx.say(said)
 
 
-async def _units_of(ctx: Ctx, person_ids: list[int], period_id: int | None) -> dict[int, list[str]]:
-    """The names of the units each person acts for (in the broadcast's period)."""
-    if not person_ids:
-        return {}
-    stmt = (
-        select(m.RoleGrant.person_id, m.Unit.name)
-        .join(m.Unit, m.Unit.id == m.RoleGrant.unit_id)
-        .where(
-            m.RoleGrant.person_id.in_(person_ids),
-            m.RoleGrant.role.in_(("officer", "leader")),
-        )
-        .order_by(m.Unit.name)
-    )
-    if period_id is not None:
-        stmt = stmt.where(m.Unit.period_id == period_id)
-    out: dict[int, list[str]] = defaultdict(list)
-    for pid, name in await ctx.uow.session.execute(stmt):
-        if name not in out[pid]:
-            out[pid].append(name)
-    return out
-
-
 # ------------------------------------------------------------------ buttons
+
+
+def _ack_button(b: m.Broadcast) -> tuple[tuple[Button, ...], ...]:
+    """The notice's one button: "received" (the recipient's language is not known here, so the
+    label is the bilingual ACK_LABEL)."""
+    return ((Button(ACK_LABEL, f"ack:{b.id}"),),)
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:

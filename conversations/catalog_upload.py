@@ -4,8 +4,10 @@ sends the reviewed YAML back with ``/catalog import`` to load it.
     [appendix .docx/.xlsx/.pdf, caption /catalog or /catalog draft] → report + draft YAML
     [reviewed .yaml, caption /catalog import [YEAR]]                 → imported, or every problem
 
-The drafting itself lives in :mod:`catalog_draft` (its readers are the only code touching the
-document libraries); this module only checks who asks, calls it and words the replies.
+The drafting itself lives in :mod:`catalog_draft`; the appendix is read by the composition
+root's :class:`~conversations.formats.AppendixReader` (catalog_draft's readers, the only code
+touching the document libraries); this module only checks who asks, calls it and words the
+replies.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import PurePath
 
-from catalog_draft import DraftError, Options, draft_file
+from catalog_draft.draft import Draft, DraftError, Options, draft_document
 from catalog_draft.readers.limits import too_big
 from catalog_draft.render import CHECK
 from catalog_draft.report import report_lines
@@ -22,6 +24,7 @@ from catalog_draft.source import MAX_APPENDIX_BYTES
 from conversations import assessment as A
 from conversations import sheets, throttle
 from conversations.context import Ctx
+from conversations.formats import AppendixReader
 from conversations.i18n import SUPPORTED, fmt_num, gettext_for
 from conversations.markup import esc, fmt, join_lines
 from conversations.replies import OutgoingFile
@@ -83,6 +86,11 @@ def _received(ctx: Ctx) -> bytes | None:
     return ctx.file_data
 
 
+def _draft_file(reader: AppendixReader, name: str, data: bytes, opts: Options) -> Draft:
+    """Read the appendix (the composition root's reader) and draft from its tables."""
+    return draft_document(reader.read(name, data), name, opts)
+
+
 async def _draft(ctx: Ctx, data: bytes) -> None:
     if not throttle.allow(ctx, "catalog:draft"):
         return
@@ -92,7 +100,9 @@ async def _draft(ctx: Ctx, data: bytes) -> None:
     translate = _translator(ctx)
     opts = Options(translate=translate, num=lambda d: fmt_num(d, ctx.locale, 3))
     try:
-        draft = await asyncio.to_thread(draft_file, name, data, opts)
+        draft = await asyncio.to_thread(
+            _draft_file, ctx.config.need_formats().appendix, name, data, opts
+        )
     except DraftError as err:
         what, todo = err.render(translate)
         ctx.say(f"{esc(what)}\n{esc(todo)}\n" + ctx.tr("Nothing was imported."))

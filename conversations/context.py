@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from conversations.formats import Formats, FormatsMissing
 from conversations.i18n import fmt_date, fmt_num, t, th, thn
 from conversations.markup import Html, plain
 from conversations.replies import Button, Event, Outcome, Reply
@@ -31,6 +32,14 @@ class CoreConfig:
     expensive_every: float = 10.0  # seconds between two identical exports/charts per person
     wrong_codes_allowed: int = 5  # wrong invite codes per person within wrong_codes_window…
     wrong_codes_window: float = 600.0  # …seconds; then they wait (0 allowed = no limit)
+    # the file formats (xlsx, charts, signatures, document text) from the composition root
+    formats: Formats | None = None
+
+    def need_formats(self) -> Formats:
+        """The configured formats; :class:`FormatsMissing` if none were passed in."""
+        if self.formats is None:
+            raise FormatsMissing
+        return self.formats
 
     @property
     def tz(self) -> ZoneInfo:

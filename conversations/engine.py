@@ -19,21 +19,24 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
-from conversations import router, walk_cards
+from conversations import reply_json, router, walk_cards
 from conversations.context import CoreConfig, Ctx
 from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
 from conversations.routing import Registry
 from scoring.i18n import N_
+from storage.errors import OUTAGES
 from storage.repositories.base import VersionConflict
 from storage.repositories.people import person_row
 from storage.repositories.rows import HotPerson
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+LOCK_OR_OUTAGE: tuple[type[Exception], ...] = (PersonLockError, *OUTAGES)
+# delivered() gives up on these: the card is just not refreshed in place
+NOT_REMEMBERED: tuple[type[Exception], ...] = (*LOCK_OR_OUTAGE, VersionConflict)
 
 UowFactory = Callable[[], UnitOfWork]
 MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
@@ -91,7 +94,7 @@ class ChatEngine:
             async with self.person_lock.hold(user_id):
                 try:
                     return await self._handle(event)
-                except (OperationalError, DBAPIError, OSError) as exc:
+                except OUTAGES as exc:
                     log.exception("database unavailable while handling update %s", event.update_id)
                     return _unavailable(event, exc, raise_unavailable)
                 except Exception:
@@ -126,14 +129,14 @@ class ChatEngine:
                     return
                 fence = self.person_lock.fence(user_id)
                 await uow.conversations.store_if_current(person_id, state, version, fence)
-        except (PersonLockError, OperationalError, DBAPIError, OSError, VersionConflict) as exc:
+        except NOT_REMEMBERED as exc:
             log.info("message ids of update %s not remembered: %s", event.update_id, exc)
 
     async def _delivered_slowly(
         self, uow: UnitOfWork, user_id: int, sent: Sequence[tuple[str, int]]
     ) -> None:
         """delivered() without a state saved by this process: read it (under the fence)."""
-        await self.person_lock.in_transaction(uow.session, user_id)
+        await self.person_lock.in_transaction(uow, user_id)
         hot = await uow.people.hot(user_id)
         if hot is None:
             return
@@ -210,12 +213,7 @@ class ChatEngine:
             await uow.outbox.enqueue(
                 n.key,
                 n.person.chat_id,
-                {
-                    "text": n.text,
-                    "buttons": [
-                        [{"text": b.text, "data": b.data} for b in row] for row in n.buttons
-                    ],
-                },
+                reply_json.encode(Reply(n.text, buttons=n.buttons)),
                 person=n.person.id,
                 not_before=ctx.now,
             )

@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from conversations import assessment as A
 from conversations import tabular
 from conversations.evidence_names import escape_name, visible
+from conversations.formats import SheetWriter
+from conversations.workbook import Alignment, Font, PatternFill, Workbook, get_column_letter
 from scoring.i18n import N_
 from storage import models as m
 from storage.files import EvidenceStore
@@ -242,15 +242,12 @@ async def collect(
     entries: list[PackEntry] = []
     if not units:
         return Selection(period, units, entries)
-    rows = await uow.session.execute(
-        select(m.Evidence, m.CatalogItem.code, m.CatalogItem.title, m.CatalogItem.position)
-        .join(m.CatalogItem, m.CatalogItem.id == m.Evidence.item_id)
-        .where(m.Evidence.unit_id.in_([u.id for u in units]), m.Evidence.removed_at.is_(None))
-        .order_by(m.Evidence.unit_id, m.CatalogItem.position, m.Evidence.id)
-    )
     by_unit: dict[int, list[tuple[m.Evidence, str, str, int]]] = {}
-    for ev, code, title, position in rows:
-        by_unit.setdefault(ev.unit_id, []).append((ev, code, title, position))
+    for row in await uow.evidence.live_for_units([u.id for u in units]):
+        ev = row.evidence
+        by_unit.setdefault(ev.unit_id, []).append(
+            (ev, row.item_code, row.item_title, row.item_position)
+        )
     people_ids = sorted(
         {ev.uploaded_by for lst in by_unit.values() for ev, *_ in lst if ev.uploaded_by}
     )
@@ -377,21 +374,17 @@ def index_xlsx(
     tz: ZoneInfo,
     missing: Collection[str] = (),
     failed: Mapping[str, str] | None = None,
+    *,
+    sheets: SheetWriter,
 ) -> bytes:
     """The index as an Excel workbook: Vietnamese headers, numbers and times as real values,
     header row frozen, filters on, sensible column widths, file cells linked to the files."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Danh mục TLKC"
+    ws = wb.create_sheet("Danh mục TLKC")
     tabular.append(ws, HEADERS)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in ws[1]:
+    for cell in ws.row_cells(1):
         cell.font = bold
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -408,9 +401,9 @@ def index_xlsx(
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(ws.max_row, 1)}"
+    ws.auto_filter = f"A1:{get_column_letter(len(HEADERS))}{max(ws.max_row, 1)}"
     buf = io.BytesIO()
-    wb.save(buf)
+    sheets.save(wb, buf)
     return buf.getvalue()
 
 
@@ -435,10 +428,12 @@ def write_zip(
     *,
     units: int = 0,
     tz: ZoneInfo | str = DEFAULT_TZ,
+    sheets: SheetWriter,
 ) -> ZipSummary:
     """Write the pack to ``out_path`` (blocking). Files are streamed from the store into the
     archive (never read whole into memory); the archive is written to a temporary name beside
-    ``out_path`` and renamed when complete, so a reader never sees half a pack."""
+    ``out_path`` and renamed when complete, so a reader never sees half a pack. ``sheets``
+    writes the index workbook."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -458,7 +453,7 @@ def write_zip(
                     missing.append(e.arcname)
                 else:
                     failed[e.arcname] = problem
-            zf.writestr(INDEX_XLSX, index_xlsx(entries, zone, missing, failed))
+            zf.writestr(INDEX_XLSX, index_xlsx(entries, zone, missing, failed, sheets=sheets))
             zf.writestr(INDEX_CSV, index_csv(entries, zone, missing, failed))
         os.replace(tmp, out)
     except BaseException:
@@ -523,6 +518,7 @@ async def build_evidence_zip(
     *,
     fields_by_unit: Mapping[str, Collection[str] | None] | None = None,
     tz: ZoneInfo | str = DEFAULT_TZ,
+    sheets: SheetWriter,
 ) -> ZipSummary:
     """Build the evidence pack of one period: the given units, or one board, or every unit.
 
@@ -530,5 +526,5 @@ async def build_evidence_zip(
     """
     sel = await collect(uow, period_year, unit_codes, board, fields_by_unit=fields_by_unit)
     return await asyncio.to_thread(
-        write_zip, sel.entries, store, out_path, units=len(sel.units), tz=tz
+        write_zip, sel.entries, store, out_path, units=len(sel.units), tz=tz, sheets=sheets
     )

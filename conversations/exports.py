@@ -151,7 +151,9 @@ async def send_sheet(ctx: Ctx, unit: m.Unit) -> None:
         )
         return
     path = sheets.export_path(ctx.config.data_dir, f"bieu-tu-cham-{unit.code}-{period.year}")
-    await sheets.write_unit_sheet(ctx.uow, period.year, unit.code, path)
+    await sheets.write_unit_sheet(
+        ctx.uow, period.year, unit.code, path, ctx.config.need_formats().sheets
+    )
     name = f"Bieu-tu-cham-diem-{unit.code}-{period.year}.xlsx"
     status = (
         ctx.tr("official results")
@@ -179,7 +181,9 @@ async def send_ranking(ctx: Ctx, period: m.Period, board: str | None) -> None:
     stem = f"xep-hang-{period.year}" + (f"-{board}" if board else "")
     path = sheets.export_path(ctx.config.data_dir, stem)
     previous = await Y.previous_figures(ctx.uow, period)  # year over year columns
-    sheets.build_ranking_workbook(rows, period, previous).save(path)
+    ctx.config.need_formats().sheets.save(
+        sheets.build_ranking_workbook(rows, period, previous), path
+    )
     status = (
         ctx.tr("official results")
         if period.published_at is not None

@@ -19,9 +19,9 @@ import tempfile
 from pathlib import Path
 
 from conversations.context import Ctx
+from conversations.formats import DocumentReader
 from conversations.markup import join_lines
 from conversations.plan import Plan, PlanFormatError, extract_plan, infer_period, load_plan
-from conversations.plan.files import read_plan_file
 from conversations.plan.yaml_format import dump_plan
 from conversations.plan_review import review_html, save_plan
 from conversations.replies import OutgoingFile
@@ -80,17 +80,17 @@ async def on_file(ctx: Ctx) -> None:
         )
 
 
-def _read(name: str, data: bytes) -> str:
+def _read(reader: DocumentReader, name: str, data: bytes) -> str:
     """The document's text (python-docx / pypdf read files, so it goes through a temp file)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"plan{Path(name).suffix.lower()}"
         path.write_bytes(data)
-        return read_plan_file(path)
+        return reader.text(path)
 
 
 async def _review_document(ctx: Ctx, name: str, data: bytes, year: int | None) -> None:
     try:
-        text = await asyncio.to_thread(_read, name, data)
+        text = await asyncio.to_thread(_read, ctx.config.need_formats().documents, name, data)
     except Exception:  # a damaged .docx/.pdf, not UTF-8 text: say so, never a traceback
         ctx.say(
             ctx.tr(

@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from conversations import assessment as A
-from conversations import sheets, snapshot
+from conversations import reply_json, sheets, snapshot
 from conversations import yearover as Y
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.exports import XLSX
+from conversations.formats import SheetWriter
 from conversations.i18n import fmt_num, th
 from conversations.markup import esc, join_lines
+from conversations.replies import OutgoingFile, Reply
 from conversations.review.unit_file import REVIEWABLE, load_unit
 from scoring.i18n import N_
 from storage import models as m
@@ -152,6 +154,7 @@ async def publish_period(
     year: int,
     *,
     data_dir: Path,
+    writer: SheetWriter,
     now: datetime,
     by: m.Person | PersonRow | None = None,
     default_locale: str = "vi",
@@ -160,7 +163,8 @@ async def publish_period(
 ) -> PublishReport:
     """Publish ``year``: snapshot the figures, freeze, queue each person's result.
 
-    Refuses (:class:`NotReady`) while anything is missing unless ``force`` with a reason."""
+    Refuses (:class:`NotReady`) while anything is missing unless ``force`` with a reason.
+    ``writer`` writes the ranking workbook attached to the announcements."""
     period = await A.get_period(uow, year)
     if period.published_at is not None:
         raise PublicationError(
@@ -196,7 +200,7 @@ async def publish_period(
     sheet: Path | None = path
     try:
         previous = await Y.previous_figures(uow, period)  # year over year columns
-        sheets.build_ranking_workbook(rows, period, previous).save(path)
+        writer.save(sheets.build_ranking_workbook(rows, period, previous), path)
     except OSError:
         sheet = None
     for r in rows:
@@ -239,15 +243,9 @@ async def _announce(
         text: str = join_lines(parts)
         if len(text) > MAX_CAPTION:
             text = text[: MAX_CAPTION - 1] + "…"
-        payload: dict[str, object] = {"text": text, "buttons": []}
-        kind = m.OutboxKind.MESSAGE.value
-        if attach:
-            payload["document"] = {
-                "path": str(sheet),
-                "name": f"Xep-hang-CCHC-{year}.xlsx",
-                "mime_type": XLSX,
-            }
-            kind = m.OutboxKind.DOCUMENT.value
+        document = OutgoingFile(str(sheet), f"Xep-hang-CCHC-{year}.xlsx", XLSX) if attach else None
+        kind = (m.OutboxKind.DOCUMENT if attach else m.OutboxKind.MESSAGE).value
+        payload = reply_json.encode(Reply(text, document=document))
         if await uow.outbox.enqueue(
             f"{key}:{pid}", person.chat_id, payload, kind, person=person, not_before=now
         ):

@@ -114,6 +114,7 @@ async def _publish(ctx: Ctx, year: int, *, force: bool, reason: str | None, edit
             ctx.uow,
             year,
             data_dir=ctx.config.data_dir,
+            writer=ctx.config.need_formats().sheets,
             now=ctx.now,
             by=ctx.person,
             default_locale=ctx.config.default_locale,

@@ -16,23 +16,28 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-
 from conversations import assessment as A
 from conversations import yearover as Y
 from conversations.class_reason import class_reason
 from conversations.evidence_names import shown_name
 from conversations.figures import na_note, out_of
+from conversations.formats import SheetWriter
 from conversations.i18n import fmt_date, fmt_num, t
 from conversations.markup import plain
 from conversations.review.unit_file import DONE, SIGNATURES, UnitFile, load_unit
 from conversations.tabular import put
 from conversations.walk import describe
+from conversations.workbook import (
+    Alignment,
+    Border,
+    Font,
+    PatternFill,
+    PrintLayout,
+    Side,
+    Workbook,
+    Worksheet,
+    get_column_letter,
+)
 from scoring.answers import Answer
 from scoring.catalog import ZERO, Catalog, Item
 from scoring.i18n import N_
@@ -132,17 +137,8 @@ def _f(value: Decimal | None) -> float | None:
 
 
 def _print_setup(ws: Worksheet, title_rows: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = title_rows
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
-    ws.print_options.horizontalCentered = True
-    footer = ws.oddFooter
-    if footer is not None:  # openpyxl gives every new worksheet one
-        footer.center.text = "Trang &P/&N"
+    """Landscape A4, one page wide, ``title_rows`` on every page (the writer lays it out)."""
+    ws.print_layout = PrintLayout(title_rows)
 
 
 def _header(ws: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> None:
@@ -193,9 +189,7 @@ async def load_unit_sheet(uow: UnitOfWork, year: int, unit_code: str) -> UnitShe
 
 def build_unit_workbook(data: UnitSheet) -> Workbook:
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Biểu tự chấm điểm"
+    ws = wb.create_sheet("Biểu tự chấm điểm")
     n = len(UNIT_COLUMNS)
     cat, res, uf = data.catalog, data.result, data.file
     _title(
@@ -448,10 +442,12 @@ def _status_text(period: m.Period, res: UnitResult) -> str:
     return "Đã thẩm định, chưa công bố"
 
 
-async def write_unit_sheet(uow: UnitOfWork, year: int, unit_code: str, out: Path) -> Path:
+async def write_unit_sheet(
+    uow: UnitOfWork, year: int, unit_code: str, out: Path, writer: SheetWriter
+) -> Path:
     data = await load_unit_sheet(uow, year, unit_code)
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_unit_workbook(data).save(out)
+    writer.save(build_unit_workbook(data), out)
     return out
 
 
@@ -518,9 +514,6 @@ def build_ranking_workbook(
 ) -> Workbook:
     """One sheet per board; with ``previous`` (unit code → last year), its columns too."""
     wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
     published = period.published_at is not None
     by_board: dict[str, list[A.Standing]] = {}
     for r in rows:
@@ -598,12 +591,14 @@ def build_ranking_workbook(
     return wb
 
 
-async def write_ranking(uow: UnitOfWork, year: int, board: str | None, out: Path) -> Path:
+async def write_ranking(
+    uow: UnitOfWork, year: int, board: str | None, out: Path, writer: SheetWriter
+) -> Path:
     period = await A.get_period(uow, year)
     rows = await A.standings(uow, year, board)
     if not rows:
         raise A.NotFound(N_("No units with a catalog in %(year)s yet."), year=year)
     previous = await Y.previous_figures(uow, period)
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_ranking_workbook(rows, period, previous).save(out)
+    writer.save(build_ranking_workbook(rows, period, previous), out)
     return out

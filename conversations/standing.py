@@ -344,15 +344,16 @@ async def _board_photo(
     ]
     if not throttle.allow(ctx, "chart:phone" if compact else "chart:board"):
         return None
+    renderer = ctx.config.need_formats().charts
     path = charts.chart_path(ctx.config.data_dir, "board")
     try:
         if compact:
             await asyncio.to_thread(
-                charts.compact_board_chart, path, bars, title=title, scale=float(catalog.scale)
+                renderer.compact_board_chart, path, bars, title=title, scale=float(catalog.scale)
             )
         else:
             await asyncio.to_thread(
-                charts.board_chart,
+                renderer.board_chart,
                 path,
                 bars,
                 thresholds,
@@ -425,7 +426,7 @@ async def fields_chart(ctx: Ctx, unit_id: int) -> None:
     path = charts.chart_path(ctx.config.data_dir, "fields")
     try:
         await asyncio.to_thread(
-            charts.fields_chart,
+            ctx.config.need_formats().charts.fields_chart,
             path,
             bars,
             title=ctx.text("%(unit)s: points per field", unit=view.unit.name),

@@ -7,10 +7,12 @@ in some programs, a tab or carriage return) as a formula, so an explanation such
 workbook (CSV/formula injection). Every export writes its cells through this module, and a
 test fails if one writes around it:
 
-- **Excel**: text is always stored as a text cell (never a formula or an error value), and
-  text starting with one of those characters also gets Excel's "quote prefix" — what Excel
-  itself stores when a person types a leading ``'`` — so it stays text even when someone
-  edits the cell. The text itself is kept exactly as typed.
+- **Excel**: cells go into a :class:`~conversations.workbook.Workbook` through :func:`put`
+  (typed, cleaned); the sheet writer from the composition root (``documents.xlsx``) stores
+  every text as a text cell (never a formula or an error value), and text starting with one
+  of those characters also gets Excel's "quote prefix" — what Excel itself stores when a
+  person types a leading ``'`` — so it stays text even when someone edits the cell. The text
+  itself is kept exactly as typed.
 - **CSV**: there are no cell types, so such text is written with a leading ``'`` as OWASP
   recommends for CSV injection.
 
@@ -27,7 +29,8 @@ import re
 from collections.abc import Iterable
 from datetime import date, time
 from decimal import Decimal
-from typing import Any
+
+from conversations.workbook import Cell, Worksheet
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -59,22 +62,17 @@ def csv_value(value: object) -> Value:
     return typed
 
 
-def put(ws: Any, row: int, column: int, value: object) -> Any:
-    """Write ``value`` into the openpyxl worksheet ``ws`` at (row, column); returns the cell
-    so the caller can style it. Text is always a text cell, never a formula."""
-    typed = _typed(value)
+def put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write ``value`` into the worksheet ``ws`` at (row, column); returns the cell so the
+    caller can style it. Numbers and dates stay typed; anything else becomes cleaned text."""
     cell = ws.cell(row=row, column=column)
-    cell.value = typed
-    if isinstance(typed, str):
-        cell.data_type = "s"  # openpyxl guesses "f" for "=…" and "e" for "#REF!"
-        if is_risky(typed):
-            cell.quotePrefix = True
+    cell.value = _typed(value)
     return cell
 
 
-def append(ws: Any, values: Iterable[object]) -> int:
+def append(ws: Worksheet, values: Iterable[object]) -> int:
     """Write ``values`` as the next row of ``ws`` (like ``ws.append``); returns its number."""
-    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(row=1, column=1).value is not None else 1
+    row = ws.max_row + 1 if ws.cells else 1
     for column, value in enumerate(values, start=1):
         put(ws, row, column, value)
     return row

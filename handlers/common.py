@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from conversations.replies import Event, Outcome
-from scheduler.sender import Sender
+from delivery.sender import Sender
 
 log = logging.getLogger(__name__)
 

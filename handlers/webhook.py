@@ -21,10 +21,10 @@ import os
 from aiohttp import web
 
 from conversations.engine import ServiceUnavailable
+from delivery.sender import Sender
 from handlers.common import Core, process
 from handlers.raw_updates import event_from_update
 from handlers.webhook_input import BadUpdate, parse_update
-from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

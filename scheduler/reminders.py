@@ -41,12 +41,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import update
-
+from conversations import reply_json
 from conversations.context import Ctx
 from conversations.deadlines import left_in, title_in, when_in
 from conversations.i18n import fmt_date, th
 from conversations.markup import Html, esc, fmt, join_lines
+from conversations.replies import Reply
 from conversations.unitview import UnitView, load_view
 from storage import models as m
 from storage.uow import UnitOfWork
@@ -332,7 +332,7 @@ class _Planner:
         for person in await self.admins():
             sent: set[str] = set()
             for payload in await self.uow.outbox.payloads_by_key_prefix(f"todo:{person.id}:"):
-                sent.update(str(x) for x in payload.get("todo") or ())
+                sent.update(reply_json.todo_of(payload))
             if set(tags) <= sent:
                 continue
             loc = self.loc(person)
@@ -428,21 +428,6 @@ async def plan_reminders(
     return planned, planner.withdraw
 
 
-async def _supersede(uow: UnitOfWork, keys: Sequence[str]) -> int:
-    if not keys:
-        return 0
-    result = await uow.session.execute(
-        update(m.OutboxMessage)
-        .where(
-            m.OutboxMessage.key.in_(list(keys)),
-            m.OutboxMessage.status == m.OutboxStatus.PENDING.value,
-        )
-        .values(status=m.OutboxStatus.FAILED.value, last_error=SUPERSEDED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
 async def run_reminders(
     uow_factory: UowFactory, *, today: date, now: datetime, default_locale: str = "vi"
 ) -> RunReport:
@@ -453,21 +438,18 @@ async def run_reminders(
     report = RunReport()
     async with uow_factory() as uow:
         planned, withdraw = await plan_reminders(uow, today, default_locale)
-        report.superseded += await _supersede(uow, withdraw)
+        report.superseded += await uow.outbox.withdraw_pending(withdraw, SUPERSEDED)
         for p in planned:
-            payload: dict[str, Any] = {"text": p.text, "buttons": []}
-            if p.todo:
-                payload["todo"] = list(p.todo)
             queued = await uow.outbox.enqueue(
                 p.key,
                 p.chat_id,
-                payload,
+                reply_json.encode(Reply(p.text), todo=p.todo),
                 person=p.person_id,
                 not_before=now,
             )
             if queued:
                 report.queued.append(p.key)
-                report.superseded += await _supersede(uow, p.supersedes)
+                report.superseded += await uow.outbox.withdraw_pending(p.supersedes, SUPERSEDED)
             else:
                 report.already += 1
     log.info("reminders for %s: %s", today.isoformat(), report)

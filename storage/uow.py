@@ -20,6 +20,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import SQLITE_BEGIN_OPTION
+from storage.person_locks import advisory_xact_lock
 from storage.repositories import (
     AccessRepository,
     AnswerRepository,
@@ -126,3 +127,8 @@ class UnitOfWork:
 
     async def flush(self) -> None:
         await self.session.flush()
+
+    async def lock_person(self, person: int) -> None:
+        """Take the person's transaction-scoped lock across processes (PostgreSQL advisory lock,
+        released at commit or rollback; a no-op on SQLite, whose writes are serial anyway)."""
+        await advisory_xact_lock(self.session, person)

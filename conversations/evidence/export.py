@@ -150,6 +150,7 @@ async def _send_pack(ctx: Ctx, asked: Asked, sel: pack.Selection) -> None:
         out,
         units=len(sel.units),
         tz=ctx.config.tz,
+        sheets=ctx.config.need_formats().sheets,
     )
     caption = "📦 " + ctx.tr(
         "Evidence pack %(year)s for %(what)s: %(files)s file(s) in %(items)s criterion "

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
-
+from conversations import reply_json
 from conversations.context import Ctx
 from conversations.evidence.attach import (
     attach_and_reply,
@@ -43,10 +42,9 @@ from conversations.evidence_check.limits import too_large_verdict
 from conversations.evidence_check.verdict import REASON_RISKY_PDF
 from conversations.evidence_names import clean_file_name, escape_name
 from conversations.markup import Html, clip, esc, fmt
-from conversations.replies import Button
+from conversations.replies import Button, Reply
 from conversations.unitview import UnitView, active_unit, load_view
 from scoring.catalog import Item
-from storage import models as m
 
 log = logging.getLogger(__name__)
 ALBUM_DELAY = timedelta(seconds=3)
@@ -210,21 +208,9 @@ async def _queue_album_reply(
 ) -> bool:
     """Queue (or rewrite) the album's one reply a few seconds ahead; False if it was already
     sent, so this file must be answered on its own."""
-    payload = {
-        "text": text,
-        "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in buttons],
-    }
+    payload = reply_json.encode(Reply(text, buttons=buttons))
     not_before = ctx.now + ALBUM_DELAY
-    result = await ctx.uow.session.execute(
-        update(m.OutboxMessage)
-        .where(
-            m.OutboxMessage.key == key,
-            m.OutboxMessage.status == m.OutboxStatus.PENDING.value,
-        )
-        .values(payload=payload, not_before=not_before)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:  # type: ignore[attr-defined]
+    if await ctx.uow.outbox.replace_pending(key, payload, not_before):
         return True
     if await ctx.uow.outbox.get_by_key(key) is not None:
         return False
@@ -251,6 +237,7 @@ async def _receive(ctx: Ctx) -> tuple[dict[str, Any] | None, str | None]:
         ctx.file_data,
         declared_name=f.name,
         declared_mime=f.mime_type,
+        signatures=ctx.config.need_formats().signatures,
         trust_roots_dir=ctx.config.trust_roots_dir,
         risky_pdf=ctx.config.risky_pdf,
     )

@@ -7,6 +7,7 @@ anything else is refused with a polite msgid saying what to send instead.
 
     verdict = check_declared_size(update_file_size)        # before downloading
     verdict = await inspect_file_async(data, declared_name=..., declared_mime=...,
+                                       signatures=config.formats.signatures,
                                        trust_roots_dir=settings.trust_roots_dir)
 """
 
@@ -20,6 +21,7 @@ from conversations.evidence_check.verdict import (
     Coverage,
     FileVerdict,
     Kind,
+    SignatureChecker,
     SignatureInfo,
     Status,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "Coverage",
     "FileVerdict",
     "Kind",
+    "SignatureChecker",
     "SignatureInfo",
     "Status",
     "check_declared_size",

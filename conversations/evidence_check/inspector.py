@@ -22,7 +22,6 @@ from conversations.evidence_check.limits import MAX_BOT_DOWNLOAD, too_large_verd
 from conversations.evidence_check.pdf import PdfRefused, read_pdf
 from conversations.evidence_check.photo import PhotoRefused, photo_to_pdf
 from conversations.evidence_check.risks import DEFAULT_POLICY, ordered, refuses
-from conversations.evidence_check.signatures import read_signatures
 from conversations.evidence_check.sniff import PHOTO_TYPES, Sniffed, sniff
 from conversations.evidence_check.trust_roots import load_trust_roots
 from conversations.evidence_check.verdict import (
@@ -41,6 +40,7 @@ from conversations.evidence_check.verdict import (
     REASON_RISKY_PDF,
     REASON_UNKNOWN_TYPE,
     FileVerdict,
+    SignatureChecker,
     SignatureInfo,
     Status,
     rejected,
@@ -116,7 +116,11 @@ def _risky_refusal(risks: list[str]) -> FileVerdict:
 
 
 def _inspect_pdf(
-    data: bytes, trust_roots_dir: Path | None, now: datetime, risky_pdf: str
+    data: bytes,
+    trust_roots_dir: Path | None,
+    now: datetime,
+    risky_pdf: str,
+    signatures_checker: SignatureChecker,
 ) -> FileVerdict:
     try:
         facts = read_pdf(data)
@@ -128,7 +132,7 @@ def _inspect_pdf(
     signatures: list[SignatureInfo] = []
     if facts.has_signature_fields:
         roots = load_trust_roots(trust_roots_dir)
-        signatures = _off_event_loop(read_signatures, data, roots, now)
+        signatures = _off_event_loop(signatures_checker.read, data, roots, now)
     status = _pdf_status(signatures)
     names = [s.signer_name or "?" for s in signatures]
     params: dict[str, object] = {"pages": facts.pages}
@@ -172,6 +176,7 @@ def inspect_file(
     *,
     declared_name: str | None,
     declared_mime: str | None,
+    signatures: SignatureChecker,
     trust_roots_dir: Path | None = None,
     now: datetime | None = None,
     risky_pdf: str = DEFAULT_POLICY,
@@ -181,7 +186,8 @@ def inspect_file(
     ``declared_name`` and ``declared_mime`` are accepted for the caller's convenience and
     deliberately ignored: the content decides. ``trust_roots_dir`` holds the CA roots (see
     :mod:`.trust_roots`); ``now`` is the validation time (default: the current time);
-    ``risky_pdf`` is the province's policy for risky PDFs (:func:`.risks.refuses`).
+    ``risky_pdf`` is the province's policy for risky PDFs (:func:`.risks.refuses`);
+    ``signatures`` reads a PDF's digital signatures (``documents.signatures``, pyHanko).
 
     CPU-bound and blocking (a large PDF may take a second or two): from async code, call
     :func:`inspect_file_async`.
@@ -197,7 +203,7 @@ def inspect_file(
     sniffed = sniff(data)
     try:
         if sniffed == "pdf":
-            return _inspect_pdf(data, trust_roots_dir, moment, risky_pdf)
+            return _inspect_pdf(data, trust_roots_dir, moment, risky_pdf, signatures)
         if sniffed in PHOTO_TYPES:
             return _inspect_photo(data, sniffed)
     except Exception:  # a library bug on hostile input must not take the bot down
@@ -214,6 +220,7 @@ async def inspect_file_async(
     *,
     declared_name: str | None,
     declared_mime: str | None,
+    signatures: SignatureChecker,
     trust_roots_dir: Path | None = None,
     now: datetime | None = None,
     risky_pdf: str = DEFAULT_POLICY,
@@ -224,6 +231,7 @@ async def inspect_file_async(
         data,
         declared_name=declared_name,
         declared_mime=declared_mime,
+        signatures=signatures,
         trust_roots_dir=trust_roots_dir,
         now=now,
         risky_pdf=risky_pdf,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 Kind = Literal["pdf", "photo", "rejected"]
 Status = Literal["signed_intact", "signed_modified", "unsigned", "unreadable", "photo"]
@@ -100,6 +100,16 @@ class SignatureInfo:
     issuer_name: str | None = None
     field_name: str | None = None
     error: str | None = None
+
+
+class SignatureChecker(Protocol):
+    """Reads and validates a PDF's digital signatures offline against ``roots_der`` (DER
+    certificates), in signing order; the composition root passes ``documents.signatures``
+    (pyHanko). Called only on a PDF that :func:`~.pdf.read_pdf` has accepted."""
+
+    def read(
+        self, data: bytes, roots_der: tuple[bytes, ...], now: datetime
+    ) -> list[SignatureInfo]: ...
 
 
 @dataclass(frozen=True)

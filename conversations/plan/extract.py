@@ -34,13 +34,12 @@ from datetime import date
 from conversations.plan.actors import decide_audience, has_action, is_agency, split_actor
 from conversations.plan.classify import classify_kind
 from conversations.plan.dates import DateMatch, best_date
-from conversations.plan.files import read_plan_file
 from conversations.plan.model import Audience, Kind, Milestone, Plan
 from conversations.plan.sections import split_sections
 from conversations.plan.tables import Columns, Row, header_columns, is_separator, split_row
 from conversations.plan.text import clean, fold
 
-__all__ = ["extract_milestones", "extract_plan", "infer_period", "read_plan_file"]
+__all__ = ["extract_milestones", "extract_plan", "infer_period"]
 
 _HEADINGS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(r"^([IVXL]{1,5})[.)]\s+(\S.*)$"), 0),

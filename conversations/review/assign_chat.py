@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from conversations import assessment as A
+from conversations import reply_json
 from conversations.context import Ctx
 from conversations.i18n import t, th
 from conversations.markup import esc
+from conversations.replies import Reply
 from conversations.review.assignment import AssignError, assign_appraiser
 from conversations.routing import Registry, roles_of
 from scoring.catalog import Catalog
@@ -112,17 +114,20 @@ async def notify_assigned(
     def tr(msg: str) -> str:
         return t(locale, msg)
 
-    payload = {
-        "text": th(
-            locale,
-            ASSIGNED,
-            field=field_title(catalogs, key, locale),
-            board=board_text(locale, board),
-            year=period.year,
-        ),
-        "keyboard": [list(row) for row in menus.keyboard_for(roles_of(roles), tr)],
-        "commands": [list(pair) for pair in menus.commands_for(roles_of(roles), tr)],
-    }
+    text = th(
+        locale,
+        ASSIGNED,
+        field=field_title(catalogs, key, locale),
+        board=board_text(locale, board),
+        year=period.year,
+    )
+    payload = reply_json.encode(
+        Reply(
+            text,
+            keyboard=menus.keyboard_for(roles_of(roles), tr),
+            commands=menus.commands_for(roles_of(roles), tr),
+        )
+    )
     # one notice per assignment: assigning the same field again says nothing new
     once = f"rv:assign:{period.id}:{person.id}:{key}:{board or 'all'}"
     await uow.outbox.enqueue(once[:255], person.chat_id, payload, person=person, not_before=now)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 
-from storage.models import Broadcast, Person
+from storage.models import Broadcast, Person, RoleGrant, Unit
 from storage.repositories.base import Repository, ref
 from storage.repositories.rows import PersonRow
 from storage.types import utcnow
+
+AUDIENCE_ROLES = ("officer", "leader")  # who a notice to a unit reaches
 
 
 class BroadcastRepository(Repository):
@@ -43,3 +47,40 @@ class BroadcastRepository(Repository):
     async def list_recent(self, limit: int = 20) -> list[Broadcast]:
         stmt = select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)
         return list(await self.session.scalars(stmt))
+
+    async def unit_people(self, unit_ids: Sequence[int]) -> list[tuple[int, Person]]:
+        """(unit id, person) for every officer and leader of ``unit_ids``, by person then unit:
+        the people a notice to those units reaches."""
+        if not unit_ids:
+            return []
+        rows = await self.session.execute(
+            select(RoleGrant.unit_id, Person)
+            .join(Person, Person.id == RoleGrant.person_id)
+            .where(
+                RoleGrant.role.in_(AUDIENCE_ROLES),
+                RoleGrant.unit_id.in_(list(unit_ids)),
+            )
+            .order_by(Person.id, RoleGrant.unit_id)
+        )
+        return [(unit_id, person) for unit_id, person in rows if unit_id is not None]
+
+    async def unit_names(
+        self, person_ids: Sequence[int], period_id: int | None
+    ) -> dict[int, list[str]]:
+        """The names of the units each person acts for as officer or leader (in ``period_id``
+        when given), by name, each once."""
+        if not person_ids:
+            return {}
+        stmt = (
+            select(RoleGrant.person_id, Unit.name)
+            .join(Unit, Unit.id == RoleGrant.unit_id)
+            .where(RoleGrant.person_id.in_(list(person_ids)), RoleGrant.role.in_(AUDIENCE_ROLES))
+            .order_by(Unit.name)
+        )
+        if period_id is not None:
+            stmt = stmt.where(Unit.period_id == period_id)
+        out: dict[int, list[str]] = defaultdict(list)
+        for pid, name in await self.session.execute(stmt):
+            if name not in out[pid]:
+                out[pid].append(name)
+        return dict(out)

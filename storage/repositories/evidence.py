@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +13,16 @@ from storage.models import CatalogItem, Evidence, Person, SignatureStatus
 from storage.repositories.base import Repository, ref
 from storage.repositories.rows import PersonRow
 from storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class ItemEvidence:
+    """A live evidence file with the catalog item it proves (code, title, position)."""
+
+    evidence: Evidence
+    item_code: str
+    item_title: str
+    item_position: int
 
 
 class EvidenceRepository(Repository):
@@ -119,3 +131,15 @@ class EvidenceRepository(Repository):
         """True if any (even removed) evidence row uses this content."""
         stmt = select(Evidence.id).where(Evidence.sha256 == sha256).limit(1)
         return (await self.session.scalar(stmt)) is not None
+
+    async def live_for_units(self, unit_ids: Sequence[int]) -> list[ItemEvidence]:
+        """Every file not removed of ``unit_ids``, by unit, then catalog order, then upload."""
+        if not unit_ids:
+            return []
+        rows = await self.session.execute(
+            select(Evidence, CatalogItem.code, CatalogItem.title, CatalogItem.position)
+            .join(CatalogItem, CatalogItem.id == Evidence.item_id)
+            .where(Evidence.unit_id.in_(list(unit_ids)), Evidence.removed_at.is_(None))
+            .order_by(Evidence.unit_id, CatalogItem.position, Evidence.id)
+        )
+        return [ItemEvidence(ev, code, title, position) for ev, code, title, position in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -123,6 +124,36 @@ class OutboxRepository(Repository):
             )
             .values(status=OutboxStatus.PENDING.value)
             .execution_options(synchronize_session="fetch")
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def replace_pending(
+        self, key: str, payload: dict[str, Any], not_before: datetime
+    ) -> bool:
+        """Rewrite the message ``key`` and push it to ``not_before`` if it is still pending
+        (an album's one reply, rewritten as more files arrive); False if there is no such
+        pending message (never queued, or already sent)."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key == key, OutboxMessage.status == OutboxStatus.PENDING.value)
+            .values(payload=payload, not_before=not_before)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def withdraw_pending(self, keys: Sequence[str], reason: str) -> int:
+        """Mark the still-pending messages among ``keys`` failed with ``reason`` (a reminder
+        superseded by a newer one is never sent); the number withdrawn."""
+        if not keys:
+            return 0
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.key.in_(list(keys)),
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+            )
+            .values(status=OutboxStatus.FAILED.value, last_error=reason)
+            .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -9,6 +9,7 @@ import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
+import documents
 from bot.app import open_database
 from bot.settings import load_settings
 from conversations.context import CoreConfig
@@ -26,7 +27,10 @@ def chat(db_url: str, tmp_path: Path, user_id: int, name: str, *texts: str) -> l
         settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
         async with open_database(settings, migrate=False) as db:
             engine = ChatEngine(
-                db.uow, CoreConfig(), lambda: datetime.now(UTC), routes=build_registry()
+                db.uow,
+                CoreConfig(formats=documents.formats()),
+                lambda: datetime.now(UTC),
+                routes=build_registry(),
             )
             outs = []
             for text in texts:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import documents
 from bot.app import open_database
 from bot.cli import main
 from bot.settings import load_settings
@@ -58,7 +59,10 @@ def chat(db_url: str, tmp_path: Path, user_id: int, name: str, lang: str, *texts
         settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
         async with open_database(settings, migrate=False) as db:
             engine = ChatEngine(
-                db.uow, CoreConfig(), lambda: datetime.now(UTC), routes=build_registry()
+                db.uow,
+                CoreConfig(formats=documents.formats()),
+                lambda: datetime.now(UTC),
+                routes=build_registry(),
             )
             answers = []
             for text in texts:

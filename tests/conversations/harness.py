@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+import documents
 from bot.app import Database
 from conversations import assessment as A
 from conversations.context import CoreConfig
@@ -107,7 +108,9 @@ async def invite(
 
 
 def make_engine(db: Database, clock: Clock) -> ChatEngine:
-    return ChatEngine(db.uow, CoreConfig(), clock, routes=build_registry())
+    return ChatEngine(
+        db.uow, CoreConfig(formats=documents.formats()), clock, routes=build_registry()
+    )
 
 
 async def officer(db, clock, person, unit="X01", user_id=1001, name="Lan", lang="vi") -> Person:

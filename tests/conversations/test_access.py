@@ -9,7 +9,6 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from conversations import access
-from conversations.person_lock import advisory_xact_lock
 from conversations.review.assignment import assign_appraiser
 from handlers.routes import build_registry
 from storage import models as m
@@ -269,7 +268,7 @@ async def test_a_revocation_waits_for_the_persons_update_in_flight(db, clock, pe
     async def lans_update() -> None:
         async with db.uow() as uow:
             lan = await uow.people.get_by_telegram_id(1001)
-            await advisory_xact_lock(uow.session, 1001)  # what the engine does first
+            await uow.lock_person(1001)  # what the engine does first
             x01 = await _unit_id(uow, "X01")
             await uow.conversations.save(
                 lan, {"mode": "explain", "unit_id": x01, "item": "1.1.1.a"}

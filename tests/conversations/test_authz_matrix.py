@@ -42,24 +42,27 @@ import inspect
 import itertools
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import and_, delete, select, text
 
+import documents
 from bot.app import Database, open_database
 from bot.settings import load_settings
 from conversations import assessment as A
-from conversations import charts, evidence_pack, router, sheets
+from conversations import router
 from conversations.context import CoreConfig
 from conversations.engine import BROKEN, ChatEngine
+from conversations.formats import Formats
 from conversations.i18n import SUPPORTED, t
 from conversations.replies import Event, IncomingFile, Outcome, OutgoingFile, Reply, Sender
 from conversations.review.assignment import assign_appraiser
+from conversations.workbook import Workbook
 from handlers.routes import build_registry
 from scoring.catalog import sample_catalog_paths
 from storage import migrate
@@ -492,10 +495,8 @@ async def _open_world(
     data_dir = tmp / "data"
     settings = load_settings(database_url=url, data_dir=data_dir)
     try:
-        with pytest.MonkeyPatch.context() as mp:
-            _quick_renderers(mp)
-            async with open_database(settings, migrate=False) as db:
-                yield await _seed(db, data_dir)
+        async with open_database(settings, migrate=False) as db:
+            yield await _seed(db, data_dir)
     finally:
         if pg is not None:
             await pg[0].drop(pg[1])
@@ -513,29 +514,36 @@ async def postgres_world(request: pytest.FixtureRequest, tmp_path_factory: pytes
         yield world
 
 
-class _Workbook:
-    def save(self, path: Path | str) -> None:
-        Path(path).write_bytes(b"PK workbook")
+class _QuickSheets:
+    def save(self, workbook: Workbook, out: Path | BinaryIO) -> None:
+        if isinstance(out, Path):
+            out.write_bytes(b"PK workbook")
+        else:
+            out.write(b"PK workbook")
 
 
-def _png(path: Path | str, *_args: Any, **_kw: Any) -> None:
-    Path(path).write_bytes(b"\x89PNG chart")
+class _QuickCharts:
+    def _png(self, path: Path, *_args: Any, **_kw: Any) -> Path:
+        path.write_bytes(b"\x89PNG chart")
+        return path
+
+    board_chart = compact_board_chart = fields_chart = _png
 
 
-def _quick_renderers(mp: pytest.MonkeyPatch) -> None:
+def _quick_formats() -> Formats:
     """Who gets a chart or a workbook is the question here, not how it is drawn (tests/results
-    draws them for real): rendering is stubbed, so the matrix stays fast."""
-    mp.setattr(charts, "board_chart", _png)
-    mp.setattr(charts, "fields_chart", _png)
-    mp.setattr(sheets, "build_unit_workbook", lambda *_a, **_k: _Workbook())
-    mp.setattr(sheets, "build_ranking_workbook", lambda *_a, **_k: _Workbook())
-    mp.setattr(evidence_pack, "index_xlsx", lambda *_a, **_k: b"PK index")
+    draws them for real): the composition root's renderers are swapped for quick ones, so the
+    matrix stays fast."""
+    real = documents.formats()
+    return replace(real, sheets=_QuickSheets(), charts=_QuickCharts())
 
 
 async def _seed(db: Database, data_dir: Path) -> World:
     now = datetime(2024, 2, 1, 3, 0, tzinfo=UTC)
     box = FileBox()
-    config = CoreConfig(data_dir=data_dir, expensive_every=0, default_locale="vi")
+    config = CoreConfig(
+        formats=_quick_formats(), data_dir=data_dir, expensive_every=0, default_locale="vi"
+    )
     engine = ChatEngine(db.uow, config, lambda: now, files=box, routes=build_registry())
     catalogs = sample_catalog_paths()
     async with db.uow() as uow:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pypdf
 
 from conversations.evidence_check import FileVerdict, inspect_file, messages
+from documents.signatures import PyhankoSignatures
 
 
 def check(
@@ -20,6 +21,7 @@ def check(
         data,
         declared_name=name,
         declared_mime=mime,
+        signatures=PyhankoSignatures(),
         trust_roots_dir=roots,
         **kwargs,  # type: ignore[arg-type]
     )

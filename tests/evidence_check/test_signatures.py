@@ -12,6 +12,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from conversations.evidence_check import inspect_file_async, messages
+from documents.signatures import PyhankoSignatures
 from tests.evidence_check.conftest import SignedFiles
 from tests.evidence_check.helpers import assert_accepted_pdf, assert_refused, check
 
@@ -155,6 +156,7 @@ def test_signature_check_inside_a_running_event_loop(
             signed_files.signed,
             declared_name="ke-hoach.pdf",
             declared_mime="application/pdf",
+            signatures=PyhankoSignatures(),
             trust_roots_dir=trusted_dir,
         )
         assert direct == threaded

@@ -15,6 +15,7 @@ import pytest
 
 from conversations import assessment as A
 from conversations import evidence_pack as pack
+from documents.xlsx import OpenpyxlSheets
 from storage.files import EvidenceStore
 from storage.uow import UnitOfWork
 from tests.conftest import World
@@ -51,7 +52,7 @@ async def add(
 
 async def build(sm, store, out: Path, **kw) -> pack.ZipSummary:
     async with UnitOfWork(sm) as uow:
-        return await pack.build_evidence_zip(uow, store, 2024, out, **kw)
+        return await pack.build_evidence_zip(uow, store, 2024, out, sheets=OpenpyxlSheets(), **kw)
 
 
 async def test_one_unit_flat_tree_deduped_names_and_index(sessionmaker, world, store, tmp_path):
@@ -163,7 +164,9 @@ async def test_unknown_period_or_unit_is_refused(sessionmaker, world, store, tmp
     assert err.value.params == {"unit": "khong-co"}
     with pytest.raises(A.NotFound):
         async with UnitOfWork(sessionmaker) as uow:
-            await pack.build_evidence_zip(uow, store, 1999, tmp_path / "y.zip")
+            await pack.build_evidence_zip(
+                uow, store, 1999, tmp_path / "y.zip", sheets=OpenpyxlSheets()
+            )
     assert not (tmp_path / "x.zip").exists() and not (tmp_path / "y.zip").exists()
 
 
@@ -226,7 +229,9 @@ def test_large_files_are_streamed_not_held_in_memory(store, tmp_path, monkeypatc
     entries = [_entry(sha, "1.1.1/big.pdf", size), _entry(sha, "1.1.1/big (2).pdf", size)]
     tracemalloc.start()
     try:
-        summary = pack.write_zip(entries, store, tmp_path / "big.zip", units=1)
+        summary = pack.write_zip(
+            entries, store, tmp_path / "big.zip", units=1, sheets=OpenpyxlSheets()
+        )
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -240,7 +245,7 @@ def test_large_files_are_streamed_not_held_in_memory(store, tmp_path, monkeypatc
 def test_a_bad_row_is_reported_in_the_index_and_the_rest_goes_out(store, tmp_path):
     good, _ = store.put(b"%PDF-good")
     entries = [_entry(good, "1.1.1/a.pdf", 9), _entry("not-a-sha", "1.1.1/b.pdf", 1)]
-    summary = pack.write_zip(entries, store, tmp_path / "p.zip")
+    summary = pack.write_zip(entries, store, tmp_path / "p.zip", sheets=OpenpyxlSheets())
     assert summary.files == 1 and list(summary.failed) == ["1.1.1/b.pdf"]
     zf = zipfile.ZipFile(tmp_path / "p.zip")
     assert zf.read("1.1.1/a.pdf") == b"%PDF-good" and "1.1.1/b.pdf" not in zf.namelist()
@@ -254,5 +259,5 @@ def test_a_failed_write_leaves_no_partial_pack(store, tmp_path):
     taken = tmp_path / "p.zip"
     (taken / "inside").mkdir(parents=True)  # the target is a folder: the final rename fails
     with pytest.raises(OSError):
-        pack.write_zip([_entry(good, "1.1.1/a.pdf", 9)], store, taken)
+        pack.write_zip([_entry(good, "1.1.1/a.pdf", 9)], store, taken, sheets=OpenpyxlSheets())
     assert list(tmp_path.glob(".*part")) == [] and taken.is_dir()

@@ -31,11 +31,13 @@ from telegram.ext import ApplicationBuilder
 from bot.emulator.server import BotApiEmulator
 from bot.settings import load_settings
 from conversations.replies import Event, Outcome, Reply
+from delivery.aiogram_transport import AiogramTransport
+from delivery.outbox import MAX_ROW_ATTEMPTS, OutboxDispatcher
+from delivery.ptb_transport import PtbTransport
+from delivery.sender import Sender, Transport
 from handlers import ptb_runtime
-from handlers.aiogram_runtime import AiogramRuntime, AiogramTransport, make_bot
-from handlers.ptb_runtime import PtbRuntime, PtbTransport, build_application
-from scheduler.outbox import MAX_ROW_ATTEMPTS, OutboxDispatcher
-from scheduler.sender import Sender, Transport
+from handlers.aiogram_runtime import AiogramRuntime, make_bot
+from handlers.ptb_runtime import PtbRuntime, build_application
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 

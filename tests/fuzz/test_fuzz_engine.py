@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+import documents
 from bot.app import open_database
 from bot.settings import load_settings
 from conversations import assessment as A
@@ -185,7 +186,10 @@ async def run_events(events, workdir: Path) -> list:
     replies = []
     async with open_database(settings, migrate=False) as db:
         engine = ChatEngine(
-            db.uow, CoreConfig(data_dir=data_dir), files=files, routes=build_registry()
+            db.uow,
+            CoreConfig(formats=documents.formats(), data_dir=data_dir),
+            files=files,
+            routes=build_registry(),
         )
         last_buttons: dict[int, list[str]] = {}
         for n, (ui, kind, cmd, text, cb, blob, name, size) in enumerate(events, start=1):

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.emulator.server import BotApiEmulator
 from conversations.replies import Reply
-from handlers.aiogram_runtime import AiogramTransport, make_bot
-from scheduler.outbox import OutboxDispatcher
-from scheduler.sender import Sender
+from delivery.aiogram_transport import AiogramTransport
+from delivery.outbox import OutboxDispatcher
+from delivery.sender import Sender
+from handlers.aiogram_runtime import make_bot
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 

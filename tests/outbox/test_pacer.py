@@ -10,7 +10,8 @@ import random
 from collections import Counter
 
 from conversations.replies import Reply
-from scheduler.sender import Sender, WindowPacer
+from delivery.pacer import WindowPacer
+from delivery.sender import Sender
 
 LIMIT = 30  # Telegram: messages per second, all chats
 

@@ -21,9 +21,9 @@ from conversations.plan import (
     extract_plan,
     load_plan,
     parse_date_phrase,
-    read_plan_file,
 )
 from conversations.plan.extract import infer_period
+from documents.plan_files import read_plan_file
 from tests.shared_seeds import SEED_PREFIXES, seed_path, seed_text
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+import documents
 from bot.app import open_database
 from bot.settings import load_settings
 from conversations.context import CoreConfig
@@ -26,7 +27,12 @@ def clock() -> Clock:
 
 @pytest.fixture
 def config(tmp_path: Path) -> CoreConfig:
-    return CoreConfig(data_dir=tmp_path / "data", expensive_every=0, default_locale="en")
+    return CoreConfig(
+        formats=documents.formats(),
+        data_dir=tmp_path / "data",
+        expensive_every=0,
+        default_locale="en",
+    )
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 from PIL import Image
 
 from conversations import charts
+from documents import charts as drawing
 
 VIETNAMESE = (
     "Chỉ số CCHC · Hoàn thành xuất sắc nhiệm vụ · UBND xã Canh Thuận · Đánh giá của người dân "
@@ -25,9 +26,9 @@ def pixel_counts(path: Path) -> dict[tuple[int, int, int], int]:
 
 
 def test_the_font_draws_every_vietnamese_letter():
-    assert charts.missing_glyphs(VIETNAMESE) == []
-    assert Path(charts.font_path()).name == "DejaVuSans.ttf"
-    assert charts.missing_glyphs("中文") == ["中", "文"]  # the check does find missing glyphs
+    assert drawing.missing_glyphs(VIETNAMESE) == []
+    assert Path(drawing.font_path()).name == "DejaVuSans.ttf"
+    assert drawing.missing_glyphs("中文") == ["中", "文"]  # the check does find missing glyphs
     # decomposed input (NFD) is normalised before drawing
     assert charts.clip("Thua\u0302\u0323n") == "Thuận"
 
@@ -41,7 +42,7 @@ def test_board_chart_is_a_png_with_the_unit_highlighted(tmp_path):
         charts.Threshold("≥ 90: Hoàn thành xuất sắc nhiệm vụ", 90),
         charts.Threshold("≥ 65: Hoàn thành nhiệm vụ", 65),
     ]
-    path = charts.board_chart(
+    path = drawing.board_chart(
         tmp_path / "b.png", bars, th, title="Bảng 2: UBND xã, phường", xlabel="Chỉ số", scale=100
     )
     img = Image.open(path)
@@ -51,7 +52,7 @@ def test_board_chart_is_a_png_with_the_unit_highlighted(tmp_path):
     seen = colours(path)
     assert len(seen) > 50  # anti-aliased text and bars, not a blank canvas
     assert HIGHLIGHT_RGB in seen
-    no_highlight = charts.board_chart(
+    no_highlight = drawing.board_chart(
         tmp_path / "c.png",
         [charts.Bar(b.label, b.value, b.text, False) for b in bars],
         th,
@@ -64,7 +65,7 @@ def test_board_chart_is_a_png_with_the_unit_highlighted(tmp_path):
 
 def test_a_large_board_stays_within_telegram_photo_limits(tmp_path):
     bars = [charts.Bar(f"{i}. Xã số {i}", 50 + i % 50, "", i == 7) for i in range(300)]
-    path = charts.board_chart(tmp_path / "big.png", bars, [], title="Bảng", xlabel="x", scale=100)
+    path = drawing.board_chart(tmp_path / "big.png", bars, [], title="Bảng", xlabel="x", scale=100)
     w, h = Image.open(path).size
     assert w + h <= 10000 and h / w <= 20
 
@@ -74,7 +75,7 @@ def test_fields_chart_with_and_without_median(tmp_path):
         charts.FieldBar("1. Công tác chỉ đạo, điều hành", 80.0, 75.5, "80%", "75,5%"),
         charts.FieldBar("8. Tác động của CCHC", None, None, "chờ", ""),
     ]
-    path = charts.fields_chart(
+    path = drawing.fields_chart(
         tmp_path / "f.png",
         rows,
         title="UBND xã",
@@ -84,7 +85,7 @@ def test_fields_chart_with_and_without_median(tmp_path):
     )
     assert HIGHLIGHT_RGB in colours(path)
     alone = [charts.FieldBar("1. Lĩnh vực", 50.0, None, "50%")]
-    path2 = charts.fields_chart(
+    path2 = drawing.fields_chart(
         tmp_path / "g.png", alone, title="x", unit_label="u", median_label="m", xlabel="%"
     )
     grey = (127, 127, 127)  # the median bars
@@ -115,7 +116,7 @@ def test_the_phone_chart_shows_the_unit_and_its_neighbours_at_most_600_px_wide(t
         charts.Bar(f"{i + 1}. {name} {i + 1}", 98 - 2 * i, f"{98 - 2 * i},00", i == 10)
         for i in range(22)
     ]
-    path = charts.compact_board_chart(
+    path = drawing.compact_board_chart(
         tmp_path / "p.png", bars, title="Bảng 2 — Chỉ số CCHC 2024 (sơ bộ)", scale=100
     )
     img = Image.open(path)

@@ -20,15 +20,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from bot.app import Database
 from conversations.engine import BUSY, ChatEngine, ServiceUnavailable
 from conversations.i18n import t
-from conversations.person_lock import (
-    InProcessPersonLock,
-    PersonLockTimeout,
-    PersonLockUnavailable,
-    RedisPersonLock,
-)
+from conversations.person_lock import InProcessPersonLock
 from conversations.replies import Event, Sender
 from handlers.routes import build_registry
 from storage.db import make_engine, make_sessionmaker
+from storage.person_locks import PersonLockTimeout, PersonLockUnavailable, RedisPersonLock
 from tests.conftest import RedisTarget
 
 LockFactory = Callable[..., RedisPersonLock]

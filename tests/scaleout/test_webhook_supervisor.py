@@ -30,7 +30,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.emulator.server import BotApiEmulator
-from scheduler.leader import SCHEDULER_LOCK
+from storage.leadership import SCHEDULER_LOCK
 from tests.scaleout.workers import (
     free_port,
     log_shows,

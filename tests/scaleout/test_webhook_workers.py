@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from bot.app import lock_namespace
 from bot.emulator.server import BotApiEmulator
 from bot.settings import load_settings
-from conversations.person_lock import PERSON_LOCK_NAMESPACE, RedisPersonLock
+from storage.person_locks import PERSON_LOCK_NAMESPACE, RedisPersonLock
 from tests.conftest import RedisTarget, _PostgresBackend
 from tests.scaleout.workers import SECRET, free_port, log_shows, message_update, seed, worker_env
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import documents
 from bot.app import open_database
 from bot.settings import load_settings
 from conversations import assessment as A
@@ -195,7 +196,12 @@ async def chat(db_url: str, tmp_path: Path):
     async with open_database(settings, migrate=False) as db:
         async with db.uow() as uow:
             await seed_hostile(uow, EvidenceStore(settings.evidence_dir))
-        config = CoreConfig(data_dir=tmp_path / "data", expensive_every=0, default_locale="en")
+        config = CoreConfig(
+            formats=documents.formats(),
+            data_dir=tmp_path / "data",
+            expensive_every=0,
+            default_locale="en",
+        )
         yield db, ChatEngine(db.uow, config, Clock(), routes=build_registry())
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import documents
 from bot.app import Database, open_database
 from bot.emulator.formatting import parse_html
 from bot.settings import load_settings
@@ -140,7 +141,12 @@ async def world(db_url: str, tmp_path: Path):
                 2024,
                 allow_missing_evidence=True,  # a sample sheet: no evidence files
             )
-        config = CoreConfig(data_dir=tmp_path / "data", expensive_every=0, default_locale="en")
+        config = CoreConfig(
+            formats=documents.formats(),
+            data_dir=tmp_path / "data",
+            expensive_every=0,
+            default_locale="en",
+        )
         yield db, ChatEngine(db.uow, config, Clock(), routes=build_registry()), settings
 
 

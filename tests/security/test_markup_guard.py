@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("conversations", "scheduler", "handlers", "bot")
+PACKAGES = ("conversations", "scheduler", "handlers", "bot", "delivery", "documents")
 # the emulator plays Telegram (it re-renders entities as HTML); it builds no bot messages
 NOT_MESSAGES = ("bot/emulator/",)
 TAG = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|a|code|pre|blockquote|tg-spoiler)[\s>]")

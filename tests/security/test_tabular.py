@@ -1,5 +1,6 @@
-"""The one cell writer for exports (conversations/tabular.py), and a guard that every export
-uses it: a direct openpyxl cell write or csv writer anywhere else in the product fails here."""
+"""The one cell writer for exports (conversations/tabular.py, with the .xlsx writer of
+documents/xlsx.py that stores its cells), and a guard that every export uses it: a direct
+openpyxl cell write or csv writer anywhere else in the product fails here."""
 
 from __future__ import annotations
 
@@ -15,9 +16,22 @@ import openpyxl
 import pytest
 
 from conversations import tabular
+from conversations.workbook import Workbook
+from documents.xlsx import OpenpyxlSheets
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("bot", "conversations", "handlers", "scheduler", "scoring", "storage")
+PACKAGES = (
+    "bot",
+    "conversations",
+    "handlers",
+    "scheduler",
+    "scoring",
+    "storage",
+    "documents",
+    "delivery",
+)
+# the one writer: typed, cleaned values into the workbook model, and the model into .xlsx cells
+ONE_WRITER = (Path("conversations/tabular.py"), Path("documents/xlsx.py"))
 # writers that feed parbot's own importers (not files handed to people) may use csv directly
 NOT_EXPORTS = {
     Path("bot/demo_seed.py"): "builds the demo's units CSV for the units importer",
@@ -49,11 +63,12 @@ def test_numbers_and_dates_stay_typed_and_control_characters_go():
     assert tabular.csv_value(when) is when
     assert tabular.csv_value(None) is None
     assert tabular.csv_value("a\x1b[31mred\x00.pdf") == "a[31mred.pdf"
-    ws = openpyxl.Workbook().active
+    wb = Workbook()
+    ws = wb.create_sheet("Sheet")
     assert tabular.append(ws, ["-Tên", -3, 1.5, when, "#REF!", "x\x00y", None]) == 1
     assert tabular.append(ws, ["second"]) == 2
     buf = io.BytesIO()
-    ws.parent.save(buf)
+    OpenpyxlSheets().save(wb, buf)  # the composition root's writer keeps text as text
     back = openpyxl.load_workbook(buf).active
     row = [c for c in back[1]]
     assert [c.value for c in row[:6]] == ["-Tên", -3, 1.5, when, "#REF!", "xy"]
@@ -103,7 +118,7 @@ def test_every_export_writes_its_cells_through_the_one_writer():
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             rel = path.relative_to(ROOT)
-            if rel == Path("conversations/tabular.py") or rel in NOT_EXPORTS:
+            if rel in ONE_WRITER or rel in NOT_EXPORTS:
                 continue
             offenders += _direct_writes(path)
     assert offenders == [], "write cells with conversations.tabular.put/append/csv_bytes"

@@ -1,4 +1,5 @@
-"""Embedded digital signatures (chữ ký số), read and checked with pyHanko, offline.
+"""Embedded digital signatures (chữ ký số), read and checked with pyHanko, offline (the core's
+:class:`~conversations.evidence_check.verdict.SignatureChecker`).
 
 For each signature: who signed (certificate common name), when (timestamp token if any,
 otherwise the time the signer states), whether the signed bytes still match (``intact``),
@@ -7,9 +8,10 @@ whether the document changed afterwards other than by further signatures
 (``trusted``; ``None`` when no roots are configured). No network: CRL/OCSP are never fetched and
 missing revocation data is not held against the signature ("soft-fail").
 
-Run this only on a PDF that :func:`~.pdf.read_pdf` has accepted: pyHanko has no decompression
-limits of its own. It calls ``asyncio.run`` internally, so it must not run on a thread with a
-running event loop (:func:`~.inspector.inspect_file` takes care of that).
+Run this only on a PDF that :func:`conversations.evidence_check.pdf.read_pdf` has accepted:
+pyHanko has no decompression limits of its own. It calls ``asyncio.run`` internally, so it
+must not run on a thread with a running event loop (:func:`conversations.evidence_check.
+inspect_file` takes care of that).
 """
 
 from __future__ import annotations
@@ -180,6 +182,13 @@ def _check(
         issuer_name=_name(status.signing_cert.issuer),
         field_name=emb.fq_name,
     )
+
+
+class PyhankoSignatures:
+    """The signature checker the composition root passes to the core."""
+
+    def read(self, data: bytes, roots_der: tuple[bytes, ...], now: datetime) -> list[SignatureInfo]:
+        return read_signatures(data, roots_der, now)
 
 
 def read_signatures(

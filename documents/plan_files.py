@@ -1,4 +1,5 @@
-"""Plain text out of the files Nội vụ receives: .txt/.md as they are, .docx, .pdf.
+"""Plain text out of the files Nội vụ receives: .txt/.md as they are, .docx, .pdf (the core's
+:class:`~conversations.formats.DocumentReader`).
 
 Word tables are where timelines live, so they are written out as one tab-separated line per
 row, in document order with the paragraphs; that is the layout ``extract`` reads. python-docx
@@ -8,6 +9,13 @@ and pypdf are imported only when such a file is read, so text import needs neith
 from __future__ import annotations
 
 from pathlib import Path
+
+
+class PlanFiles:
+    """The document reader the composition root passes to the core."""
+
+    def text(self, path: Path) -> str:
+        return read_plan_file(path)
 
 
 def read_plan_file(path: str | Path) -> str:

@@ -1,0 +1,14 @@
+"""What the layers above storage may catch without importing the database driver.
+
+An outage (the database unreachable, a connection dropped mid-transaction, a statement timeout)
+surfaces as one of :data:`OUTAGES`: the engine answers "busy, nothing saved" (or 503 to a
+webhook, so Telegram redelivers) instead of "something went wrong".
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+# OperationalError is a DBAPIError; both are named so a reader sees what is meant. OSError: the
+# socket under the driver failed before SQLAlchemy could wrap it.
+OUTAGES: tuple[type[Exception], ...] = (OperationalError, DBAPIError, OSError)
