@@ -28,11 +28,13 @@ import random
 import statistics
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.common import Config, Row, Table, say
 from conversations import assessment as A
@@ -216,68 +218,67 @@ def _warm(times: list[float]) -> float:
     return statistics.median(times[1:]) if len(times) > 1 else times[0]
 
 
-async def run(cfg: Config) -> list[Table]:
-    units = 500 if cfg.quick else 5_000
-    runs = 3  # cold standings(): each re-scores every unit
-    leaves_n = FIELDS * LEAVES_PER_FIELD
-    table = Table(
-        f"3. Ranking — {units:,} units × {leaves_n} items ({units * leaves_n:,} answers), SQLite"
-    )
-    started = time.perf_counter()
-    url, seeded = await ranking_db(cfg, units)
-    engine = make_engine(url)
-    sm = make_sessionmaker(engine)
-    try:
+@dataclass
+class _Timings:
+    """What ``run`` measured, in seconds (medians), and the counts its notes quote."""
 
-        async def do_standings() -> int:
-            async with UnitOfWork(sm) as uow:
-                return len(await A.standings(uow, YEAR))
+    agg: float
+    st: float
+    one: float
+    cold: float
+    grouped: float
+    domain: float
+    bulk: float
+    cold_times: list[float]
+    n_agg: int
+    n_st: int
+    n_groups: int
 
-        async def do_aggregate() -> int:
-            async with UnitOfWork(sm, read_only=True) as uow:
-                rows = await uow.session.execute(
-                    text("SELECT unit_id, SUM(points) FROM answers GROUP BY unit_id")
+
+@dataclass
+class _Database:
+    """The timed calls against the database; ``groups`` keeps the answers grouped by value
+    that the last ``do_groups`` read, for the bulk scoring timed after it."""
+
+    sm: async_sessionmaker[AsyncSession]
+    groups: list[tuple[str, str, str]] = field(default_factory=list)
+
+    async def do_standings(self) -> int:
+        async with UnitOfWork(self.sm) as uow:
+            return len(await A.standings(uow, YEAR))
+
+    async def do_aggregate(self) -> int:
+        async with UnitOfWork(self.sm, read_only=True) as uow:
+            rows = await uow.session.execute(
+                text("SELECT unit_id, SUM(points) FROM answers GROUP BY unit_id")
+            )
+            return len(rows.all())
+
+    async def do_groups(self) -> int:
+        async with UnitOfWork(self.sm, read_only=True) as uow:
+            period = await A.get_period(uow, YEAR)
+            cat_id = (await uow.catalogs.list_for_period(period.id))[0].id
+            self.groups[:] = await uow.results.answer_groups(cat_id)
+            return len(self.groups)
+
+    async def do_cold(self) -> int:
+        async with UnitOfWork(self.sm) as uow:
+            await uow.session.execute(text("DELETE FROM unit_results"))
+        return await self.do_standings()
+
+    async def do_one_changed(self) -> int:
+        async with UnitOfWork(self.sm) as uow:  # an officer's answer: the trigger bumps one unit
+            await uow.session.execute(
+                text(
+                    "UPDATE answers SET version = version + 1 "
+                    "WHERE id = (SELECT MIN(id) FROM answers)"
                 )
-                return len(rows.all())
+            )
+        return await self.do_standings()
 
-        groups: list[tuple[str, str, str]] = []
-
-        async def do_groups() -> int:
-            async with UnitOfWork(sm, read_only=True) as uow:
-                period = await A.get_period(uow, YEAR)
-                cat_id = (await uow.catalogs.list_for_period(period.id))[0].id
-                groups[:] = await uow.results.answer_groups(cat_id)
-                return len(groups)
-
-        async def do_cold() -> int:
-            async with UnitOfWork(sm) as uow:
-                await uow.session.execute(text("DELETE FROM unit_results"))
-            return await do_standings()
-
-        async def do_one_changed() -> int:
-            async with UnitOfWork(sm) as uow:  # an officer's answer: the trigger bumps one unit
-                await uow.session.execute(
-                    text(
-                        "UPDATE answers SET version = version + 1 "
-                        "WHERE id = (SELECT MIN(id) FROM answers)"
-                    )
-                )
-            return await do_standings()
-
-        say("ranking: timing the SQL aggregate")
-        agg_times, n_agg = await _timed(do_aggregate, 5)
-        say(f"ranking: timing standings() x {runs}, cold (no stored summaries)")
-        cold_times, n_st = await _timed(do_cold, runs)
-        say("ranking: timing standings() x 5, warm, and x 5 with one unit changed")
-        st_times, _ = await _timed(do_standings, 6)
-        one_times, _ = await _timed(do_one_changed, 6)
-        say("ranking: timing the parts (grouped answers, bulk scoring, pure domain)")
-        group_times, n_groups = await _timed(do_groups, 3)
-        agg, st, grouped = _warm(agg_times), _warm(st_times), _warm(group_times)
-        cold, one = statistics.median(cold_times), _warm(one_times)
-
-        # pure domain, answers already parsed in memory
-        async with UnitOfWork(sm, read_only=True) as uow:
+    async def answers_in_memory(self) -> tuple[Catalog, dict[int, dict[str, Answer]]]:
+        """Every unit's answers parsed, and the catalog: the pure domain's input."""
+        async with UnitOfWork(self.sm, read_only=True) as uow:
             period = await A.get_period(uow, YEAR)
             rows = await uow.session.execute(
                 select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value).join(
@@ -288,29 +289,93 @@ async def run(cfg: Config) -> list[Table]:
             for unit_id, code, value in rows:
                 per_unit.setdefault(unit_id, {})[code] = Answer.from_json(value)
             cat_row = (await uow.catalogs.list_for_period(period.id))[0]
-            catalog = load_catalog(cat_row.source_yaml)
+            return load_catalog(cat_row.source_yaml), per_unit
 
-        async def do_domain() -> int:
-            entries = []
-            memo: ScoreMemo = {}
-            for unit_id, answers in per_unit.items():
-                res = summarize(catalog, answers, None, None, memo)
-                entries.append(
-                    Entry("commune", str(unit_id), "", res.index, res.index_low, res.index_high)
-                )
-            return sum(len(b) for b in rank_boards(entries).values())
 
-        dom_times, _ = await _timed(do_domain, 3)
-        domain = _warm(dom_times)
-        keys = [BulkUnit(str(unit_id)) for unit_id in per_unit]
-
-        async def do_bulk() -> int:
-            return len(summarize_many(catalog, groups, keys))
-
-        bulk_times, _ = await _timed(do_bulk, 3)
-        bulk = _warm(bulk_times)
+async def run(cfg: Config) -> list[Table]:
+    units = 500 if cfg.quick else 5_000
+    runs = 3  # cold standings(): each re-scores every unit
+    leaves_n = FIELDS * LEAVES_PER_FIELD
+    table = Table(
+        f"3. Ranking — {units:,} units × {leaves_n} items ({units * leaves_n:,} answers), SQLite"
+    )
+    started = time.perf_counter()
+    url, seeded = await ranking_db(cfg, units)
+    engine = make_engine(url)
+    try:
+        timings = await _measure(_Database(make_sessionmaker(engine)), runs)
     finally:
         await engine.dispose()
+    _fill_table(table, timings)
+    n_st, n_agg, n_groups, cold_times = (
+        timings.n_st,
+        timings.n_agg,
+        timings.n_groups,
+        timings.cold_times,
+    )
+    table.notes.append(
+        f"{n_st:,} units ranked; the aggregate returned {n_agg:,} rows; answers seeded by bulk "
+        f"insert{f' in {seeded:.1f} s' if seeded else ''} (not timed); cold standings() ran "
+        f"{runs} times ({', '.join(f'{x:.2f}' for x in cold_times)} s; median), warm and "
+        "one-changed 6 times each (median after the first), the aggregate 5 times (median after "
+        "the first), the parts and the pure domain 3 times (median after the first); every call in "
+        f"a fresh unit of work; the cold runs also store the {units:,} summaries, the "
+        f"one-changed runs re-score and store one; {n_groups:,} distinct (item, value) groups."
+    )
+    table.seconds = time.perf_counter() - started
+    return [table]
+
+
+async def _measure(db: _Database, runs: int) -> _Timings:
+    """Time the database calls, then the pure domain on the same answers in memory (the
+    order matters: the bulk scoring uses the groups the last grouped read left)."""
+    say("ranking: timing the SQL aggregate")
+    agg_times, n_agg = await _timed(db.do_aggregate, 5)
+    say(f"ranking: timing standings() x {runs}, cold (no stored summaries)")
+    cold_times, n_st = await _timed(db.do_cold, runs)
+    say("ranking: timing standings() x 5, warm, and x 5 with one unit changed")
+    st_times, _ = await _timed(db.do_standings, 6)
+    one_times, _ = await _timed(db.do_one_changed, 6)
+    say("ranking: timing the parts (grouped answers, bulk scoring, pure domain)")
+    group_times, n_groups = await _timed(db.do_groups, 3)
+    catalog, per_unit = await db.answers_in_memory()
+
+    async def do_domain() -> int:
+        entries = []
+        memo: ScoreMemo = {}
+        for unit_id, answers in per_unit.items():
+            res = summarize(catalog, answers, None, None, memo)
+            entries.append(
+                Entry("commune", str(unit_id), "", res.index, res.index_low, res.index_high)
+            )
+        return sum(len(b) for b in rank_boards(entries).values())
+
+    dom_times, _ = await _timed(do_domain, 3)
+    keys = [BulkUnit(str(unit_id)) for unit_id in per_unit]
+
+    async def do_bulk() -> int:
+        return len(summarize_many(catalog, db.groups, keys))
+
+    bulk_times, _ = await _timed(do_bulk, 3)
+    return _Timings(
+        agg=_warm(agg_times),
+        st=_warm(st_times),
+        one=_warm(one_times),
+        cold=statistics.median(cold_times),
+        grouped=_warm(group_times),
+        domain=_warm(dom_times),
+        bulk=_warm(bulk_times),
+        cold_times=cold_times,
+        n_agg=n_agg,
+        n_st=n_st,
+        n_groups=n_groups,
+    )
+
+
+def _fill_table(table: Table, t: _Timings) -> None:
+    """The rows: the three standings() states against the SQL aggregate (the targets), the
+    baseline, and the parts as ratios to it."""
+    agg = t.agg
 
     def target_row(label: str, value: float) -> Row:
         ratio = value / agg if agg else None
@@ -325,50 +390,39 @@ async def run(cfg: Config) -> list[Table]:
             "SQL SUM … GROUP BY",
         )
 
-    table.add(target_row("standings(), all boards, warm (summaries current)", st))
-    table.add(target_row("standings(), one unit changed since the last call", one))
-    table.add(target_row("standings(), cold (no stored summaries: re-score all)", cold))
+    table.add(target_row("standings(), all boards, warm (summaries current)", t.st))
+    table.add(target_row("standings(), one unit changed since the last call", t.one))
+    table.add(target_row("standings(), cold (no stored summaries: re-score all)", t.cold))
     table.add(Row("baseline: SELECT unit_id, SUM(points) … GROUP BY unit_id", agg, "s"))
     table.add(
         Row(
             "pure domain: summarize() × units + rank_boards()",
-            domain,
+            t.domain,
             "s",
             agg,
-            domain / agg if agg else None,
+            t.domain / agg if agg else None,
             "< 1 s",
-            domain < 1.0,
+            t.domain < 1.0,
             "SQL aggregate",
         )
     )
     table.add(
         Row(
             "pure domain, bulk: summarize_many() over grouped answers",
-            bulk,
+            t.bulk,
             "s",
             agg,
-            bulk / agg if agg else None,
+            t.bulk / agg if agg else None,
             baseline_label="SQL aggregate",
         )
     )
     table.add(
         Row(
             "  part of cold: answers grouped by value (one statement)",
-            grouped,
+            t.grouped,
             "s",
             agg,
-            grouped / agg if agg else None,
+            t.grouped / agg if agg else None,
             baseline_label="SQL aggregate",
         )
     )
-    table.notes.append(
-        f"{n_st:,} units ranked; the aggregate returned {n_agg:,} rows; answers seeded by bulk "
-        f"insert{f' in {seeded:.1f} s' if seeded else ''} (not timed); cold standings() ran "
-        f"{runs} times ({', '.join(f'{x:.2f}' for x in cold_times)} s; median), warm and "
-        "one-changed 6 times each (median after the first), the aggregate 5 times (median after "
-        "the first), the parts and the pure domain 3 times (median after the first); every call in "
-        f"a fresh unit of work; the cold runs also store the {units:,} summaries, the "
-        f"one-changed runs re-score and store one; {n_groups:,} distinct (item, value) groups."
-    )
-    table.seconds = time.perf_counter() - started
-    return [table]

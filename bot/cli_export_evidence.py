@@ -100,6 +100,12 @@ def export_evidence(
         click.echo(t(loc, "Nothing was exported:"), err=True)
         click.echo(f"  - {t(loc, err.message, **err.params)}", err=True)
         sys.exit(1)
+    _report(summary, loc)
+
+
+def _report(summary: pack.ZipSummary, loc: str) -> None:
+    """What was written, then on stderr the files missing or unreadable (at most 50 each),
+    so the council knows the pack is incomplete without opening its index."""
     click.echo(
         t(
             loc,

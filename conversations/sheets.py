@@ -41,7 +41,7 @@ from conversations.workbook import (
 from scoring.answers import Answer
 from scoring.catalog import ZERO, Catalog, Item
 from scoring.i18n import N_
-from scoring.results import FieldScore, ResultSummary, UnitResult
+from scoring.results import FieldScore, LeafScore, ResultSummary, UnitResult
 from storage import models as m
 from storage.uow import UnitOfWork
 
@@ -190,8 +190,21 @@ async def load_unit_sheet(uow: UnitOfWork, year: int, unit_code: str) -> UnitShe
 def build_unit_workbook(data: UnitSheet) -> Workbook:
     wb = Workbook()
     ws = wb.create_sheet("Biểu tự chấm điểm")
+    _unit_heading(ws, data)
+    rows = _UnitRows(ws, data.result, data.file, HEADER_ROW + 1)
+    rows.fields(data.catalog)
+    rows.bonus_and_penalty(data.catalog)
+    row = _unit_summary(ws, rows.row + 1, data)
+    ws.print_area = f"A1:{get_column_letter(len(UNIT_COLUMNS))}{row}"
+    wb.properties.title = f"Biểu tự chấm điểm {data.unit.code} {data.period.year}"
+    wb.properties.creator = "parbot"
+    return wb
+
+
+def _unit_heading(ws: Worksheet, data: UnitSheet) -> None:
+    """The title rows, the column header and the print set-up above the items."""
     n = len(UNIT_COLUMNS)
-    cat, res, uf = data.catalog, data.result, data.file
+    cat = data.catalog
     _title(
         ws, 1, f"BIỂU TỰ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {data.period.year}", n,
         bold=True, size=13,
@@ -203,17 +216,26 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
     _header(ws, HEADER_ROW, UNIT_COLUMNS)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
-    row = HEADER_ROW + 1
-    fmt = _Fmt()
+
+
+class _UnitRows:
+    """The item rows of a unit's sheet, written one below the other: the next free row is
+    state shared by the field, subtotal and leaf rows, so it lives here."""
+
+    def __init__(self, ws: Worksheet, res: UnitResult, uf: UnitFile, row: int) -> None:
+        self.ws, self.res, self.uf, self.row = ws, res, uf, row
+        self.fmt = _Fmt()
 
     def write(
+        self,
         values: dict[str, Any],
         *,
         bold: bool = False,
         italic: bool = False,
         fill: PatternFill | None = None,
     ) -> None:
-        nonlocal row
+        """One row in the sheet's columns, bordered; numbers (but the STT) in ``NUM``."""
+        ws, row = self.ws, self.row
         for name, c in COL.items():
             cell = put(ws, row, c, values.get(name))
             cell.border = BORDER
@@ -227,15 +249,69 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
         ws.cell(row=row, column=COL["STT"]).alignment = Alignment(
             horizontal="center", vertical="top"
         )
-        row += 1
+        self.row += 1
 
-    def totals(node: Item) -> dict[str, Any]:
+    def fields(self, cat: Catalog) -> None:
+        """Each field in bold with its note (points over the applicable max), then its items."""
+        for k, fld in enumerate(cat.fields, start=1):
+            values = self.totals(fld)
+            values["STT"] = roman(k)
+            values["Ghi chú thẩm định"] = _field_note(self.res.field(fld.code))
+            self.write(values, bold=True, fill=FIELD_FILL)
+            if fld.is_leaf:
+                self.write(self.leaf_values(fld, "1"))
+            else:
+                self.walk(fld, [0])
+
+    def bonus_and_penalty(self, cat: Catalog) -> None:
+        """The bonus and penalty sections after the fields, numbered on from them."""
+        res = self.res
+        for section, items, cap, label in (
+            ("bonus", cat.bonus, cat.bonus_max, "ĐIỂM THƯỞNG"),
+            ("penalty", cat.penalty, cat.penalty_max, "ĐIỂM TRỪ"),
+        ):
+            if not items:
+                continue
+            got = res.bonus if section == "bonus" else res.penalty
+            self.write(
+                {
+                    "STT": roman(len(cat.fields) + (1 if section == "bonus" else 2)),
+                    "Lĩnh vực / tiêu chí": f"{label} (tối đa {fmt_num(cap, LOCALE)} điểm)",
+                    "Điểm tối đa": float(cap),
+                    "Điểm đạt": float(got),
+                },
+                bold=True,
+                fill=FIELD_FILL,
+            )
+            counter = [0]
+            for top in items:
+                counter[0] += 1
+                if top.is_leaf:
+                    self.write(self.leaf_values(top, str(counter[0])))
+                else:
+                    self.write({**self.totals(top), "STT": str(counter[0])}, italic=True)
+                    self.walk(top, counter)
+
+    def walk(self, node: Item, counter: list[int]) -> None:
+        """The items under ``node`` depth first, numbered on from ``counter``."""
+        for child in node.children:
+            counter[0] += 1
+            stt = str(counter[0])
+            if child.is_leaf:
+                self.write(self.leaf_values(child, stt))
+            else:
+                self.write({**self.totals(child), "STT": stt}, italic=True)
+                self.walk(child, counter)
+
+    def totals(self, node: Item) -> dict[str, Any]:
+        """A group's subtotals: self-scored, appraised (only once every own item below has
+        its verdict) and final points."""
+        res, uf = self.res, self.uf
         leaves = list(node.leaves())
         self_sum = sum(
             (res.leaves[x.code].self_points or ZERO for x in leaves if x.code in res.leaves), ZERO
         )
         own = [x for x in leaves if not x.is_survey]
-        # a subtotal of appraised points only once every item below has its verdict
         verdicts = [uf.appraisals.get(x.code) for x in own]
         complete = bool(own) and all(v is not None and v.status in DONE for v in verdicts)
         appraised = sum((res.leaves[x.code].points for x in own if x.code in res.leaves), ZERO)
@@ -250,30 +326,10 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
             "Điểm đạt": float(final),
         }  # fmt: skip
 
-    def leaf_values(item: Item, stt: str) -> dict[str, Any]:
-        ls = res.leaves.get(item.code)
-        ans_row = uf.answers.get(item.code)
-        answer = None
-        if ans_row is not None:
-            try:
-                answer = Answer.from_json(ans_row.value)
-            except (ValueError, KeyError):
-                answer = None
-        off = ls is not None and ls.source == "not_for_unit"
-        if off:
-            declared = NOT_FOR_UNIT
-        elif item.is_survey:
-            declared = (
-                "Điều tra xã hội học"
-                if ls and ls.source == "survey"
-                else "Chờ kết quả điều tra XHH"
-            )
-        elif ls is not None and ls.source == "na_full":
-            declared = NA_FULL
-        elif answer is not None:
-            declared = describe(fmt, item, answer)  # type: ignore[arg-type]
-        else:
-            declared = "Chưa kê khai"
+    def leaf_values(self, item: Item, stt: str) -> dict[str, Any]:
+        """A criterion's row: what was declared, the points, the evidence and the notes."""
+        ls = self.res.leaves.get(item.code)
+        uf = self.uf
         ap = uf.appraisals.get(item.code)
         note = _appraisal_note(ap)
         files = uf.evidence.get(item.code, [])
@@ -296,7 +352,7 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
             "Mã tiêu chí": item.code,
             "Lĩnh vực / tiêu chí": item.title,
             "Điểm tối đa": float(item.max),
-            "Số liệu kê khai": declared,
+            "Số liệu kê khai": self.declared(item, ls),
             "Điểm tự chấm": own,
             "Ghi chú thẩm định": note or (_zeroed_note(ls.zeroed_by) if ls else None),
             "Điểm thẩm định": _f(ap.points) if ap is not None else None,
@@ -305,52 +361,34 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
             "Giải trình": ex.text if ex is not None else None,
         }
 
-    def walk(node: Item, counter: list[int]) -> None:
-        for child in node.children:
-            counter[0] += 1
-            stt = str(counter[0])
-            if child.is_leaf:
-                write(leaf_values(child, stt))
-            else:
-                write({**totals(child), "STT": stt}, italic=True)
-                walk(child, counter)
+    def declared(self, item: Item, ls: LeafScore | None) -> str:
+        """The "declared value" column: the answer in words, or why there is none."""
+        ans_row = self.uf.answers.get(item.code)
+        answer = None
+        if ans_row is not None:
+            try:
+                answer = Answer.from_json(ans_row.value)
+            except (ValueError, KeyError):
+                answer = None
+        if ls is not None and ls.source == "not_for_unit":
+            return NOT_FOR_UNIT
+        if item.is_survey:
+            return (
+                "Điều tra xã hội học"
+                if ls and ls.source == "survey"
+                else "Chờ kết quả điều tra XHH"
+            )
+        if ls is not None and ls.source == "na_full":
+            return NA_FULL
+        if answer is not None:
+            return describe(self.fmt, item, answer)  # type: ignore[arg-type]
+        return "Chưa kê khai"
 
-    for k, fld in enumerate(cat.fields, start=1):
-        values = totals(fld)
-        values["STT"] = roman(k)
-        values["Ghi chú thẩm định"] = _field_note(res.field(fld.code))
-        write(values, bold=True, fill=FIELD_FILL)
-        if fld.is_leaf:
-            write(leaf_values(fld, "1"))
-        else:
-            walk(fld, [0])
-    for section, items, cap, label in (
-        ("bonus", cat.bonus, cat.bonus_max, "ĐIỂM THƯỞNG"),
-        ("penalty", cat.penalty, cat.penalty_max, "ĐIỂM TRỪ"),
-    ):
-        if not items:
-            continue
-        got = res.bonus if section == "bonus" else res.penalty
-        write(
-            {
-                "STT": roman(len(cat.fields) + (1 if section == "bonus" else 2)),
-                "Lĩnh vực / tiêu chí": f"{label} (tối đa {fmt_num(cap, LOCALE)} điểm)",
-                "Điểm tối đa": float(cap),
-                "Điểm đạt": float(got),
-            },
-            bold=True,
-            fill=FIELD_FILL,
-        )
-        counter = [0]
-        for top in items:
-            counter[0] += 1
-            if top.is_leaf:
-                write(leaf_values(top, str(counter[0])))
-            else:
-                write({**totals(top), "STT": str(counter[0])}, italic=True)
-                walk(top, counter)
-    row += 1
-    rk = data.standing.ranked
+
+def _unit_summary(ws: Worksheet, row: int, data: UnitSheet) -> int:
+    """The totals below the items (index, class, rank, status) and, while survey points are
+    pending, the range the index can still end in; returns the row after them."""
+    res, rk = data.result, data.standing.ranked
     published = data.period.published_at is not None
     summary: list[tuple[str, Any]] = [
         ("Tổng điểm các lĩnh vực", float(res.points)),
@@ -362,7 +400,7 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
         ("Điểm trừ", float(res.penalty)),
         ("CHỈ SỐ CCHC", float(res.index)),
         ("XẾP LOẠI", res.classification),
-        ("Lý do xếp loại", class_reason(LOCALE, cat, res) or None),
+        ("Lý do xếp loại", class_reason(LOCALE, data.catalog, res) or None),
         ("Xếp hạng", f"{rk.rank}/{rk.of} — {board_title(data.unit.board)}"),
         ("Tình trạng", _status_text(data.period, res)),
     ]  # fmt: skip
@@ -393,10 +431,7 @@ def build_unit_workbook(data: UnitSheet) -> Workbook:
             f"khoảng {fmt_num(res.index_low, LOCALE)}–{fmt_num(res.index_high, LOCALE)}.",
         ).font = Font(italic=True)
         row += 1
-    ws.print_area = f"A1:{get_column_letter(len(UNIT_COLUMNS))}{row}"
-    wb.properties.title = f"Biểu tự chấm điểm {data.unit.code} {data.period.year}"
-    wb.properties.creator = "parbot"
-    return wb
+    return row
 
 
 def _field_note(fs: FieldScore | None) -> str:
@@ -514,81 +549,106 @@ def build_ranking_workbook(
 ) -> Workbook:
     """One sheet per board; with ``previous`` (unit code → last year), its columns too."""
     wb = Workbook()
-    published = period.published_at is not None
     by_board: dict[str, list[A.Standing]] = {}
     for r in rows:
         by_board.setdefault(r.unit.board, []).append(r)
     for board, members in by_board.items():
-        title = board_title(board)
-        ws = wb.create_sheet(title.replace(":", " -")[:31])
-        cat = members[0].catalog
-        prev_year = next(iter(previous.values())).year if previous else None
-        cols = ranking_columns(cat, prev_year)
-        n = len(cols)
-        _title(
-            ws, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {period.year} — {title.upper()}", n,
-            bold=True, size=13,
-        )  # fmt: skip
-        status = (
-            f"Kết quả chính thức, công bố ngày {period.published_at.strftime('%d/%m/%Y')}"
-            if period.published_at is not None
-            else "Kết quả sơ bộ (chưa công bố)"
-        )
-        _title(ws, 2, f"{cat.title} · {status}", n, bold=False, size=10)
-        _header(ws, 3, cols)
-        ws.row_dimensions[3].height = 45
-        ws.freeze_panes = ws.cell(row=4, column=4)
-        _print_setup(ws, "3:3")
-        for i, r in enumerate(members, start=4):
-            res = r.result
-            values: list[Any] = [r.ranked.rank, r.unit.code, r.unit.name]
-            for f in cat.fields:
-                fs = res.field(f.code)
-                values.append(float(fs.points) if fs is not None else None)
-                values.append(float(fs.applicable_max) if fs is not None else None)
-                values.append(_f(fs.pct) if fs is not None else None)
-            values += [
-                float(res.points),
-                float(res.applicable_max),
-                res.unanswered,
-                res.not_applicable,
-            ]
-            note = []
-            if not published and res.preliminary:
-                note.append("Sơ bộ")
-            if (
-                not published
-                and res.pending
-                and (r.ranked.best_rank, r.ranked.worst_rank) != (r.ranked.rank, r.ranked.rank)
-            ):
-                note.append(f"chờ điều tra XHH: hạng {r.ranked.best_rank}–{r.ranked.worst_rank}")
-            values += [
-                float(res.bonus),
-                float(res.penalty),
-                float(res.index),
-                res.classification,
-                class_reason(LOCALE, r.catalog, res) or None,
-                BASIS_TEXT.get(r.basis, r.basis),
-            ]
-            if prev_year is not None and previous is not None:
-                values += _previous_values(previous.get(r.unit.code), res.index)
-            values.append("; ".join(note) or None)
-            for c, v in enumerate(values, start=1):
-                cell = put(ws, i, c, v)
-                cell.border = BORDER
-                cell.alignment = WRAP_TOP
-                if isinstance(v, float):
-                    cell.number_format = NUM
-            ws.cell(row=i, column=1).alignment = Alignment(horizontal="center", vertical="top")
-            ws.cell(row=i, column=cols.index(("Chỉ số CCHC", 10)) + 1).font = Font(bold=True)
-        last = len(members) + 3
-        for k, text in enumerate(RANKING_NOTES, start=last + 2):
-            ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=n)
-            put(ws, k, 1, text).font = Font(italic=True, size=9)
-        ws.print_area = f"A1:{get_column_letter(n)}{last + 1 + len(RANKING_NOTES)}"
+        _board_sheet(wb, board, members, period, previous)
     wb.properties.title = f"Xếp hạng Chỉ số CCHC {period.year}"
     wb.properties.creator = "parbot"
     return wb
+
+
+def _board_sheet(
+    wb: Workbook,
+    board: str,
+    members: Sequence[A.Standing],
+    period: m.Period,
+    previous: Mapping[str, Y.Previous] | None,
+) -> None:
+    """One board's sheet: title and status, the header, a row per unit and the notes."""
+    title = board_title(board)
+    ws = wb.create_sheet(title.replace(":", " -")[:31])
+    cat = members[0].catalog
+    prev_year = next(iter(previous.values())).year if previous else None
+    cols = ranking_columns(cat, prev_year)
+    n = len(cols)
+    _title(
+        ws, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {period.year} — {title.upper()}", n,
+        bold=True, size=13,
+    )  # fmt: skip
+    status = (
+        f"Kết quả chính thức, công bố ngày {period.published_at.strftime('%d/%m/%Y')}"
+        if period.published_at is not None
+        else "Kết quả sơ bộ (chưa công bố)"
+    )
+    _title(ws, 2, f"{cat.title} · {status}", n, bold=False, size=10)
+    _header(ws, 3, cols)
+    ws.row_dimensions[3].height = 45
+    ws.freeze_panes = ws.cell(row=4, column=4)
+    _print_setup(ws, "3:3")
+    published = period.published_at is not None
+    index_col = cols.index(("Chỉ số CCHC", 10)) + 1
+    for i, r in enumerate(members, start=4):
+        values = _ranking_values(r, cat, published, prev_year, previous)
+        for c, v in enumerate(values, start=1):
+            cell = put(ws, i, c, v)
+            cell.border = BORDER
+            cell.alignment = WRAP_TOP
+            if isinstance(v, float):
+                cell.number_format = NUM
+        ws.cell(row=i, column=1).alignment = Alignment(horizontal="center", vertical="top")
+        ws.cell(row=i, column=index_col).font = Font(bold=True)
+    last = len(members) + 3
+    for k, text in enumerate(RANKING_NOTES, start=last + 2):
+        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=n)
+        put(ws, k, 1, text).font = Font(italic=True, size=9)
+    ws.print_area = f"A1:{get_column_letter(n)}{last + 1 + len(RANKING_NOTES)}"
+
+
+def _ranking_values(
+    r: A.Standing,
+    cat: Catalog,
+    published: bool,
+    prev_year: int | None,
+    previous: Mapping[str, Y.Previous] | None,
+) -> list[Any]:
+    """A unit's row in the order of ``ranking_columns``: per field points, applicable max
+    and percentage, then the totals, last year's figures and the note."""
+    res = r.result
+    values: list[Any] = [r.ranked.rank, r.unit.code, r.unit.name]
+    for f in cat.fields:
+        fs = res.field(f.code)
+        values.append(float(fs.points) if fs is not None else None)
+        values.append(float(fs.applicable_max) if fs is not None else None)
+        values.append(_f(fs.pct) if fs is not None else None)
+    values += [
+        float(res.points),
+        float(res.applicable_max),
+        res.unanswered,
+        res.not_applicable,
+    ]
+    note = []
+    if not published and res.preliminary:
+        note.append("Sơ bộ")
+    if (
+        not published
+        and res.pending
+        and (r.ranked.best_rank, r.ranked.worst_rank) != (r.ranked.rank, r.ranked.rank)
+    ):
+        note.append(f"chờ điều tra XHH: hạng {r.ranked.best_rank}–{r.ranked.worst_rank}")
+    values += [
+        float(res.bonus),
+        float(res.penalty),
+        float(res.index),
+        res.classification,
+        class_reason(LOCALE, r.catalog, res) or None,
+        BASIS_TEXT.get(r.basis, r.basis),
+    ]
+    if prev_year is not None and previous is not None:
+        values += _previous_values(previous.get(r.unit.code), res.index)
+    values.append("; ".join(note) or None)
+    return values
 
 
 async def write_ranking(

@@ -145,41 +145,72 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     view, rows, mine = loaded
     res, rk = mine.result, mine.ranked
     published = view.period.published_at is not None
-    lines: list[str] = [bold(view.unit.name)]
-    head = ctx.tr(
-        "Index: <b>%(index)s</b>/%(scale)s · %(cls)s",
-        index=ctx.num(res.index),
-        scale=ctx.num(view.catalog.scale),
-        cls=class_shown(ctx.locale, view.catalog, res),
-    )
-    lines.append(head)
-    lines.append(
+    lines = _headline(ctx, view, mine)
+    yoy, yoy_button = await YC.rank_lines(ctx, view.unit, view.period, res.index, rk.rank)
+    lines += yoy
+    all_tied = len(rows) > 1 and len({r.result.index for r in rows}) == 1
+    lines += _board_size_lines(ctx, rows, res, all_tied)
+    lines += _outlook_lines(ctx, view.catalog, mine, published)
+    lines.append("")
+    lines += _field_lines(ctx, res)
+    lines += _progress_lines(ctx, view, res)
+    lines += _status_lines(ctx, mine, published)
+    fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
+    yoy_rows = (yoy_button,) if yoy_button else ()
+    show_chart = len(rows) > 1 and not all_tied
+    ctx.say(join_lines(lines), buttons=yoy_rows if show_chart else fields_button + yoy_rows)
+    if show_chart:
+        await _send_neighbours_chart(ctx, view, rows, unit_id, fields_button)
+
+
+def _headline(ctx: Ctx, view: UnitView, mine: A.Standing) -> list[str]:
+    """The unit's name, index, class and rank: what a leader looks for first."""
+    res, rk = mine.result, mine.ranked
+    return [
+        bold(view.unit.name),
+        ctx.tr(
+            "Index: <b>%(index)s</b>/%(scale)s · %(cls)s",
+            index=ctx.num(res.index),
+            scale=ctx.num(view.catalog.scale),
+            cls=class_shown(ctx.locale, view.catalog, res),
+        ),
         ctx.tr(
             "Rank %(rank)s/%(of)s, %(board)s",
             rank=rk.rank,
             of=rk.of,
             board=board_name(ctx, view.unit.board),
-        )
-    )
-    yoy, yoy_button = await YC.rank_lines(ctx, view.unit, view.period, res.index, rk.rank)
-    lines += yoy
-    all_tied = len(rows) > 1 and len({r.result.index for r in rows}) == 1
+        ),
+    ]
+
+
+def _board_size_lines(
+    ctx: Ctx, rows: Sequence[A.Standing], res: ResultSummary, all_tied: bool
+) -> list[str]:
+    """Why a rank means little yet: the unit is alone on its board, or every unit is tied."""
     if len(rows) == 1:
-        lines.append(
+        return [
             ctx.tr(
                 "Your unit is the only one on this board so far, so there is no ranking "
                 "to compare with yet."
             )
-        )
-    elif all_tied:
-        lines.append(
+        ]
+    if all_tied:
+        return [
             ctx.tr(
                 "All %(n)s units on the board have the same index (%(index)s), so they share "
                 "rank 1.",
                 n=len(rows),
                 index=ctx.num(res.index),
             )
-        )
+        ]
+    return []
+
+
+def _outlook_lines(ctx: Ctx, catalog: Catalog, mine: A.Standing, published: bool) -> list[str]:
+    """Where the unit could still go: its rank range while survey points are pending, and
+    what it lacks for the next class up."""
+    res, rk = mine.result, mine.ranked
+    lines: list[str] = []
     if not published and res.pending and (rk.best_rank != rk.rank or rk.worst_rank != rk.rank):
         lines.append(
             ctx.tr(
@@ -191,7 +222,7 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 high=ctx.num(res.index_high),
             )
         )
-    gap = next_class_gap(view.catalog, res)
+    gap = next_class_gap(catalog, res)
     if gap is not None:
         parts = []
         if gap.index_gap > 0:
@@ -199,15 +230,20 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
         for code, missing in gap.fields_below.items():
             parts.append(ctx.tr("field %(code)s +%(pct)s%%", code=code, pct=ctx.num(missing)))
         if parts:
-            target = class_label(ctx, view.catalog, res.class_rank - 1)
+            target = class_label(ctx, catalog, res.class_rank - 1)
             lines.append(
                 ctx.tr(
                     "To reach “%(target)s”: %(what)s", target=target, what=join_lines(parts, "; ")
                 )
             )
-    lines.append("")
-    lines += _field_lines(ctx, res)
+    return lines
+
+
+def _progress_lines(ctx: Ctx, view: UnitView, res: ResultSummary) -> list[str]:
+    """How far the self-assessment is: nothing answered yet, and the open counts a leader
+    can chase (unanswered, without evidence, survey pending, appraised)."""
     counts = res.counts
+    lines: list[str] = []
     if not view.answers:
         lines.append("")
         lines.append(
@@ -216,19 +252,25 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 "counts 0. The focal officers answer them with 📝 Score."
             )
         )
-    unanswered = res.unanswered
-    risk = len(view.at_risk())
     lines.append("")
     lines.append(
         ctx.tr(
             "Unanswered: %(n)s · without evidence or explanation: %(r)s · survey "
             "items pending: %(p)s · appraised: %(a)s",
-            n=unanswered,
-            r=risk,
+            n=res.unanswered,
+            r=len(view.at_risk()),
             p=counts.get("pending", 0),
             a=counts.get("appraised", 0),
         )
     )
+    return lines
+
+
+def _status_lines(ctx: Ctx, mine: A.Standing, published: bool) -> list[str]:
+    """How far to trust the figures: not-applicable items, the ranking basis, and whether
+    they are official or preliminary."""
+    res = mine.result
+    lines: list[str] = []
     note = na_note(ctx.locale, res)
     if note:
         lines.append("ℹ️ " + note)
@@ -243,12 +285,18 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
                 "council; survey points are added later."
             )
         )
-    fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
-    yoy_rows = (yoy_button,) if yoy_button else ()
-    show_chart = len(rows) > 1 and not all_tied
-    ctx.say(join_lines(lines), buttons=yoy_rows if show_chart else fields_button + yoy_rows)
-    if not show_chart:
-        return
+    return lines
+
+
+async def _send_neighbours_chart(
+    ctx: Ctx,
+    view: UnitView,
+    rows: Sequence[A.Standing],
+    unit_id: int,
+    fields_button: tuple[tuple[Button, ...], ...],
+) -> None:
+    """The phone chart of the unit among its neighbours, after the text (a chart is a bonus:
+    if it cannot be drawn the text stands alone)."""
     photo = await _board_photo(
         ctx, rows, view.catalog, view.period, view.unit.board, unit_id, compact=True
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Select, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -269,56 +269,7 @@ class AnswerRepository(Repository):
         the items of its catalog, in one statement (one row per item that has any of them), as
         plain rows: the walk card, /progress and /submit score the unit exactly as the ranking
         does without another round trip."""
-        ev = (
-            select(Evidence.item_id, func.count(Evidence.id).label("n"))
-            .where(Evidence.unit_id == unit_id, Evidence.removed_at.is_(None))
-            .group_by(Evidence.item_id)
-            .subquery()
-        )
-        a = Answer.__table__.alias("a")
-        e = Explanation.__table__.alias("e")
-        ap = Appraisal.__table__.alias("ap")
-        sp = SurveyPoints.__table__.alias("sp")
-        ci = CatalogItem.__table__
-        stmt = (
-            select(
-                ci.c.code,
-                ci.c.id.label("item_id"),
-                a.c.id,
-                a.c.value,
-                a.c.points,
-                a.c.updated_by,
-                a.c.updated_at,
-                a.c.source,
-                a.c.version,
-                e.c.id.label("e_id"),
-                e.c.text,
-                e.c.author_id,
-                ev.c.n,
-                ap.c.points.label("ap_points"),
-                sp.c.points.label("sp_points"),
-            )
-            .select_from(
-                ci.outerjoin(a, (a.c.item_id == ci.c.id) & (a.c.unit_id == unit_id))
-                .outerjoin(e, (e.c.item_id == ci.c.id) & (e.c.unit_id == unit_id))
-                .outerjoin(ev, ev.c.item_id == ci.c.id)
-                .outerjoin(
-                    ap,
-                    (ap.c.item_id == ci.c.id)
-                    & (ap.c.unit_id == unit_id)
-                    & ap.c.points.is_not(None),
-                )
-                .outerjoin(sp, (sp.c.item_id == ci.c.id) & (sp.c.unit_id == unit_id))
-            )
-            .where(ci.c.catalog_id == catalog_id)
-            .where(
-                a.c.id.is_not(None)
-                | e.c.id.is_not(None)
-                | ev.c.n.is_not(None)
-                | ap.c.points.is_not(None)
-                | sp.c.points.is_not(None)
-            )
-        )
+        stmt = _unit_items_statement(unit_id, catalog_id)
         answers: dict[str, AnswerRow] = {}
         explanations: dict[str, ExplanationRow] = {}
         counts: dict[str, int] = {}
@@ -427,3 +378,58 @@ def _answer_row(a: Answer) -> AnswerRow:
         a.source,
         a.version,
     )
+
+
+def _unit_items_statement(unit_id: int, catalog_id: int) -> Select[Any]:
+    """The one statement behind :meth:`AnswerRepository.unit_items`: every catalog item
+    outer-joined to the unit's answer, explanation, evidence count, appraised and survey
+    points, keeping the items that have any of them."""
+    ev = (
+        select(Evidence.item_id, func.count(Evidence.id).label("n"))
+        .where(Evidence.unit_id == unit_id, Evidence.removed_at.is_(None))
+        .group_by(Evidence.item_id)
+        .subquery()
+    )
+    a = Answer.__table__.alias("a")
+    e = Explanation.__table__.alias("e")
+    ap = Appraisal.__table__.alias("ap")
+    sp = SurveyPoints.__table__.alias("sp")
+    ci = CatalogItem.__table__
+    stmt = (
+        select(
+            ci.c.code,
+            ci.c.id.label("item_id"),
+            a.c.id,
+            a.c.value,
+            a.c.points,
+            a.c.updated_by,
+            a.c.updated_at,
+            a.c.source,
+            a.c.version,
+            e.c.id.label("e_id"),
+            e.c.text,
+            e.c.author_id,
+            ev.c.n,
+            ap.c.points.label("ap_points"),
+            sp.c.points.label("sp_points"),
+        )
+        .select_from(
+            ci.outerjoin(a, (a.c.item_id == ci.c.id) & (a.c.unit_id == unit_id))
+            .outerjoin(e, (e.c.item_id == ci.c.id) & (e.c.unit_id == unit_id))
+            .outerjoin(ev, ev.c.item_id == ci.c.id)
+            .outerjoin(
+                ap,
+                (ap.c.item_id == ci.c.id) & (ap.c.unit_id == unit_id) & ap.c.points.is_not(None),
+            )
+            .outerjoin(sp, (sp.c.item_id == ci.c.id) & (sp.c.unit_id == unit_id))
+        )
+        .where(ci.c.catalog_id == catalog_id)
+        .where(
+            a.c.id.is_not(None)
+            | e.c.id.is_not(None)
+            | ev.c.n.is_not(None)
+            | ap.c.points.is_not(None)
+            | sp.c.points.is_not(None)
+        )
+    )
+    return stmt
