@@ -105,7 +105,7 @@ async def test_a_long_option_gets_a_short_button_with_its_points_and_stays_whole
 ):
     """Issue 16, finding 11: a ~100-character option label would be cut to one line on a phone,
     hiding its points; the button is short and ends with the points, the card keeps the text."""
-    from tests.e2e.test_e2e_walk import answers_of
+    from tests.e2e.harness import answers_of
 
     lan = await stack.join(7661)
     card = await lan.send("/score 1.4", expect="1.4 ·")
@@ -128,7 +128,7 @@ async def test_after_submit_the_cards_show_the_answer_read_only(stack):
     """Issue 16, finding 9: after /submit no card offers answer buttons any more — the live card
     is edited in place, a card shown afterwards says it was submitted and how to withdraw — and
     an old answer button changes nothing."""
-    from tests.e2e.test_e2e_walk import answers_of
+    from tests.e2e.harness import answers_of
 
     lan = await stack.join(7662)
     card = await lan.send("/score 1.1.1.b", expect="1.1.1.b ·")
@@ -201,7 +201,7 @@ def _lines(text: str) -> list[str]:
 async def test_walk_evidence_and_submit_replies_say_what_and_what_to_do_in_two_lines(stack):
     """Issue 16, finding 9: no three-part replies ("⚠️ … / Chọn câu trả lời: / Không có gì thay
     đổi.") — one line for what happened or went wrong, one for what to do."""
-    from tests.e2e.test_e2e_evidence import send_file
+    from tests.e2e.evidence_steps import send_file
     from tests.evidence_check import factories as f
 
     lan = await stack.join(7681)

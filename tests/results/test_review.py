@@ -218,8 +218,10 @@ async def test_who_may_appraise_what(db, user):
     assert out.toast_alert and not (await appraisal_rows(db, "X02"))
     await officer.send("/review")
     assert "/review is for appraisers" in officer.text
-    await officer.send("/review assign 8009 2")
-    assert "Only Phòng Nội vụ" in officer.text
+    await officer.send("/review assign 8009 2")  # refused by the route's roles, before "assign"
+    assert "/review is for appraisers" in officer.text and "assigns them fields" in officer.text
+    await idle.send("/review")
+    assert "not been assigned any field" in idle.text  # the officer's try assigned nothing
     await admin.send("/review assign 8009 99")
     assert "unknown field 99" in admin.text
     await admin.send("/review assign 424242 1")
