@@ -405,6 +405,7 @@ async def _parbot_on(
     base: BotResult,
     load: Load,
     what_if: str = "",
+    sqlite_driver: str = "",
 ) -> None:
     t = time.perf_counter()
     say(f"updates: seeding {label} ({len(ids.all):,} units and officers)")
@@ -413,6 +414,8 @@ async def _parbot_on(
     extra = {"db": url, "data": str(data)}
     if what_if:
         extra["what-if"] = what_if
+    if sqlite_driver:
+        extra["sqlite-driver"] = sqlite_driver
     log = data.parent / f"{data.name}.log"
     got = await _run_bot(
         emu, "parbot", ids, PARBOT_WALK, log, load.concurrency, load.budget, **extra
@@ -426,6 +429,7 @@ async def run(
     concurrency: int | None = None,
     what_if: bool = False,
     budget: float | None = None,
+    compare_aiosqlite: bool = False,
 ) -> list[Table]:
     load = Load(
         officers=50 if cfg.quick else 1_000,
@@ -468,6 +472,12 @@ async def run(
             table, emu, "parbot SQLite", sqlite_url, sqlite,
             Ids.block(400_000_000, n_light, n), base, load,
         )  # fmt: skip
+        if compare_aiosqlite:  # the SQLite driver before 2026-12-06, in the same run
+            old = work / "sqlite-aiosqlite"
+            await _parbot_on(
+                table, emu, "parbot SQLite [aiosqlite]", f"sqlite+aiosqlite:///{old / 'parbot.db'}",
+                old, Ids.block(450_000_000, n_light, n), base, load, sqlite_driver="aiosqlite",
+            )  # fmt: skip
         if cfg.pg_url is None:
             table.notes.append("PostgreSQL skipped (--no-pg)")
         else:

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from greenlet import getcurrent
+from greenlet import getcurrent  # type: ignore[import-untyped]
 from sqlalchemy import pool
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
@@ -146,6 +146,7 @@ class LoopConnection:
         self._checkpointer = checkpointer
         self._deadline = _NEVER
         self._slice_start = time.perf_counter()
+        self._loop_turned = True  # the event loop has run a callback since the slice started
         self._greenlet: object = None
         raw.set_progress_handler(self._progress, 1000)
         raw.execute("PRAGMA busy_timeout=0")
@@ -159,12 +160,7 @@ class LoopConnection:
     def run(self, fn: Callable[[], T], *, interruptible: bool = False, offload: bool = False) -> T:
         """Run ``fn`` (one statement) in the loop thread, or in a worker thread when it must
         wait for a lock, outlives the inline budget (SELECTs only), or is a bulk write."""
-        now = time.perf_counter()
-        if now - self._slice_start > YIELD_AFTER_S and in_greenlet():
-            await_(asyncio.sleep(0))
-            now = self._slice_start = time.perf_counter()
-        else:
-            self._greenlet_switch_once()
+        now = self._give_the_loop_a_turn()
         if offload:
             return self._in_thread(fn, wait_for_locks=True)
         self._deadline = now + INLINE_BUDGET_S if interruptible else _NEVER
@@ -179,6 +175,32 @@ class LoopConnection:
             raise
         finally:
             self._deadline = _NEVER
+
+    def _give_the_loop_a_turn(self) -> float:
+        """Yield to the event loop when it has not run for :data:`YIELD_AFTER_S` (a long unit
+        of work); whether it ran is known from a ``call_soon`` callback, one per slice."""
+        now = time.perf_counter()
+        if self._loop_turned:
+            self._slice_start = now
+            self._watch_the_loop()
+        elif now - self._slice_start > YIELD_AFTER_S and in_greenlet():
+            await_(asyncio.sleep(0))
+            now = self._slice_start = time.perf_counter()
+            self._watch_the_loop()
+            return now
+        self._greenlet_switch_once()
+        return now
+
+    def _watch_the_loop(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop in this thread: nothing to starve
+        self._loop_turned = False
+        loop.call_soon(self._turned)
+
+    def _turned(self) -> None:
+        self._loop_turned = True
 
     def _greenlet_switch_once(self) -> None:
         """SQLAlchemy's ``AsyncConnection.execute`` insists that the driver switched to the
@@ -202,9 +224,7 @@ class LoopConnection:
 
         if not in_greenlet():  # e.g. a pool reset outside any task: wait here, as sqlite3 would
             return work()
-        result = await_(_run_to_end(work))
-        self._slice_start = time.perf_counter()
-        return result
+        return await_(_run_to_end(work))
 
     # DBAPI connection interface -------------------------------------------------------------
 
@@ -228,7 +248,7 @@ class LoopConnection:
         return self.raw.isolation_level
 
     @isolation_level.setter
-    def isolation_level(self, value: str | None) -> None:
+    def isolation_level(self, value: Any) -> None:
         self.raw.isolation_level = value
 
     @property
@@ -311,7 +331,7 @@ def checkpointer_for(path: str) -> Checkpointer:
         return found
 
 
-class SQLiteDialect_parbot(SQLiteDialect_pysqlite):  # noqa: N801 (SQLAlchemy's naming)
+class SQLiteDialect_parbot(SQLiteDialect_pysqlite):
     """``sqlite+parbot``: the pysqlite dialect, async-capable through :class:`LoopConnection`."""
 
     driver = "parbot"
@@ -333,7 +353,9 @@ class SQLiteDialect_parbot(SQLiteDialect_pysqlite):  # noqa: N801 (SQLAlchemy's 
     def connect(self, *cargs: Any, **cparams: Any) -> Any:
         raw = sqlite3.connect(*cargs, **cparams)
         filename = str(cargs[0]) if cargs else ":memory:"
-        file_db = filename != ":memory:" and not cparams.get("uri") and "mode=memory" not in filename
+        file_db = (
+            filename != ":memory:" and not cparams.get("uri") and "mode=memory" not in filename
+        )
         return LoopConnection(raw, checkpointer_for(filename) if file_db else None)
 
     def get_driver_connection(self, connection: Any) -> Any:
