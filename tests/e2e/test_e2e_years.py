@@ -20,10 +20,7 @@ async def test_rank_shows_last_year_in_vietnamese_and_the_criteria_that_moved(st
     async with stack.db.uow() as uow:
         rows = [*sheet("X01", B_1="cap_tinh"), *sheet("X02", **{"3_3_1": "50/100", "1_4": "khong"})]
         await A.import_answers(
-            uow,
-            "unit,item,value,explanation\n" + "\n".join(rows),
-            2024,
-            allow_missing_evidence=True,
+            uow, "unit,item,value,explanation\n" + "\n".join(rows), 2024, allow_missing_evidence=True
         )
     boss = stack.chat(7901, "Thủ trưởng", lang="vi")
     await boss.send(f"/start {await stack.invite('X02', 'leader')}", expect="✅")
@@ -32,10 +29,7 @@ async def test_rank_shows_last_year_in_vietnamese_and_the_criteria_that_moved(st
         assert (report.units, report.roles) == (2, 1)
         rows = [*sheet("X01", **{"1_4": "khong", "1_3": "0"}), *sheet("X02")]
         await A.import_answers(
-            uow,
-            "unit,item,value,explanation\n" + "\n".join(rows),
-            2025,
-            allow_missing_evidence=True,
+            uow, "unit,item,value,explanation\n" + "\n".join(rows), 2025, allow_missing_evidence=True
         )
     before, now = await ranked(stack, 2024), await ranked(stack, 2025)
     assert (before["X02"].ranked.rank, now["X02"].ranked.rank) == (2, 1)
