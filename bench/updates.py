@@ -370,8 +370,10 @@ def _rows(table: Table, label: str, got: BotResult, base: BotResult, load: Load)
     apologies = light.apologies + full.apologies + got.warm.apologies
     table.notes.append(
         f"{label}: {full.done:,} updates in {full.wall:.1f} s ({walked:,} walks started); bot "
-        f"process CPU {full.bot_cpu:.0%} of one core, driver+emulator {full.driver_cpu:.0%}; "
-        f"apologies ('service is busy'/'something went wrong'): {apologies}; ERROR/Traceback "
+        f"process CPU {full.bot_cpu:.0%} of one core "
+        f"({full.bot_cpu * full.wall / max(full.done, 1) * 1000:.1f} ms per update), "
+        f"driver+emulator {full.driver_cpu:.0%}; apologies ('service is busy'/'something "
+        f"went wrong'): {apologies}; ERROR/Traceback "
         f"lines in the bot log: {got.log_errors}; first (cold) walk {got.warm.wall:.1f} s"
     )
     for p in (got.warm.problems + light.problems + full.problems)[:2]:
@@ -464,7 +466,9 @@ async def run(
         )
         table.notes.append(
             f"bare bot: {base.full.done:,} updates in {base.full.wall:.1f} s; bot process CPU "
-            f"{base.full.bot_cpu:.0%} of one core, driver+emulator {base.full.driver_cpu:.0%}"
+            f"{base.full.bot_cpu:.0%} of one core "
+            f"({base.full.bot_cpu * base.full.wall / max(base.full.done, 1) * 1000:.1f} ms per "
+            f"update), driver+emulator {base.full.driver_cpu:.0%}"
         )
         sqlite = work / "sqlite"
         sqlite_url = f"sqlite+aiosqlite:///{sqlite / 'parbot.db'}"
@@ -490,7 +494,7 @@ async def run(
             except PgUnavailable as exc:
                 table.notes.append(f"PostgreSQL skipped: {exc}")
         if what_if:
-            for k, patches in enumerate(("pin-responses", "pin-responses,sqlite-one-connection")):
+            for k, patches in enumerate(("no-gc-freeze",)):  # earlier ones are in the product
                 d = work / f"whatif{k}"
                 await _parbot_on(
                     table, emu, f"what-if SQLite [{patches}]",

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import logging
 import os
 import sqlite3
 import threading
@@ -46,6 +47,7 @@ from sqlalchemy.engine.interfaces import ConnectArgsType
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 INLINE_BUDGET_S = 0.02
 """A SELECT running longer than this in the loop thread is interrupted and re-run in a thread."""
@@ -307,6 +309,8 @@ class Checkpointer:
     def _background(self) -> None:
         try:
             self.checkpoint()
+        except sqlite3.Error as e:  # e.g. the file went away; the next commit tries again
+            log.info("background WAL checkpoint of %s failed: %s", self.path, e)
         finally:
             self._running.clear()
 
