@@ -96,7 +96,7 @@ async def run_echo(api: str, token: str) -> None:
 
 
 def _gc_timer() -> dict[str, float]:
-    """Diagnostics (``PARBOT_BENCH_GC_LOG=1``): time spent in garbage collections."""
+    """Diagnostics (``PARBOT_BENCH_GC_LOG=1``): CPU time spent in garbage collections."""
     import gc
     import time
 
@@ -105,10 +105,10 @@ def _gc_timer() -> dict[str, float]:
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            started[0] = time.perf_counter()
+            started[0] = time.process_time()
         else:
             key = f"gen{info['generation']}"
-            spent[key] = spent.get(key, 0.0) + time.perf_counter() - started[0]
+            spent[key] = spent.get(key, 0.0) + time.process_time() - started[0]
             spent[key + "_n"] = spent.get(key + "_n", 0.0) + 1
 
     gc.callbacks.append(on_gc)
