@@ -116,6 +116,9 @@ def make_engine(
     A read-only unit of work uses a deferred BEGIN (``UnitOfWork(sm, read_only=True)``).
     ``sqlite_foreign_keys=False`` is only for migrations (SQLite table rebuilds must not
     cascade); they check ``PRAGMA foreign_key_check`` before committing.
+    SQLite runs on :mod:`storage.sqlite_loop` (statements in the event-loop thread; the wait
+    for a lock, long reads and WAL checkpoints in worker threads) unless
+    ``PARBOT_SQLITE_DRIVER=aiosqlite``.
     For PostgreSQL: ``pool_pre_ping`` is on.
     """
     u = normalize_url(url)
