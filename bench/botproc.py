@@ -148,7 +148,9 @@ def main() -> None:
     else:
         asyncio.run(run_echo(args.api, args.token))
     if gc_spent is not None:
-        logging.getLogger("bench.gc").warning("gc time: %s", gc_spent)
+        from storage.sqlite_loop import HOPS
+
+        logging.getLogger("bench.gc").warning("gc time: %s; SQLite off-loop: %s", gc_spent, HOPS)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ would otherwise stall:
   connection's lock fails at once with SQLITE_BUSY (having done nothing); it is then re-run in a
   worker thread with the real busy timeout (``storage.db.SQLITE_BUSY_TIMEOUT_MS``), so waiting
   for a lock (another process, a backup, the CLI) never blocks the loop and behaves as before;
-* **long reads**: a SELECT still running after :data:`INLINE_BUDGET_S` is interrupted by a
+* **long reads**: a SELECT that has used :data:`INLINE_BUDGET_S` of CPU is interrupted by a
   progress handler (an interrupted SELECT leaves the transaction intact) and re-run in a worker
   thread; writes are never interrupted (SQLite would roll back the whole transaction);
 * **bulk writes**: ``executemany`` with more than :data:`INLINE_MANY_ROWS` rows runs in a thread;
@@ -50,9 +50,10 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 INLINE_BUDGET_S = 0.02
-"""A SELECT running longer than this in the loop thread is interrupted and re-run in a thread."""
+"""A SELECT that has used this much CPU in the loop thread is interrupted and re-run in a thread."""
 YIELD_AFTER_S = 0.01
-"""Before a statement, yield to the event loop when it has waited this long for control."""
+"""Before a statement, yield to the event loop when this thread has used this much CPU since
+the loop last ran."""
 INLINE_MANY_ROWS = 32
 """``executemany`` with more rows than this runs in a worker thread."""
 CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024
@@ -64,6 +65,8 @@ _BUSY = sqlite3.SQLITE_BUSY
 _BUSY_SNAPSHOT = 517  # a stale read snapshot: waiting cannot help, fail as before
 _INTERRUPT = sqlite3.SQLITE_INTERRUPT
 _NEVER = float("inf")
+HOPS: collections.Counter[str] = collections.Counter()
+"""Statements this process moved off the loop thread, by reason (diagnostics, bench)."""
 
 
 def _is_select(sql: str) -> bool:
@@ -147,7 +150,7 @@ class LoopConnection:
         self.busy_timeout_ms = 0
         self._checkpointer = checkpointer
         self._deadline = _NEVER
-        self._slice_start = time.perf_counter()
+        self._slice_start = time.thread_time()
         self._loop_turned = True  # the event loop has run a callback since the slice started
         self._greenlet: object = None
         raw.set_progress_handler(self._progress, 1000)
@@ -157,41 +160,47 @@ class LoopConnection:
             raw.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
 
     def _progress(self) -> int:
-        return 1 if time.perf_counter() > self._deadline else 0
+        return 1 if time.thread_time() > self._deadline else 0
 
     def run(self, fn: Callable[[], T], *, interruptible: bool = False, offload: bool = False) -> T:
         """Run ``fn`` (one statement) in the loop thread, or in a worker thread when it must
         wait for a lock, outlives the inline budget (SELECTs only), or is a bulk write."""
-        now = self._give_the_loop_a_turn()
+        self._give_the_loop_a_turn()
         if offload:
+            HOPS["bulk"] += 1
             return self._in_thread(fn, wait_for_locks=True)
-        self._deadline = now + INLINE_BUDGET_S if interruptible else _NEVER
+        # CPU time of this thread, not wall time: on a loaded machine a short statement can
+        # span 20 ms of wall time while the process waits for a core, and must not be redone
+        self._deadline = time.thread_time() + INLINE_BUDGET_S if interruptible else _NEVER
         try:
             return fn()
         except sqlite3.OperationalError as e:
             code = getattr(e, "sqlite_errorcode", None)
             if code == _INTERRUPT and interruptible and self._deadline != _NEVER:
+                HOPS["long-read"] += 1
                 return self._in_thread(fn, wait_for_locks=True)
             if code is not None and code & 0xFF == _BUSY and code != _BUSY_SNAPSHOT:
+                HOPS["lock"] += 1
                 return self._in_thread(fn, wait_for_locks=True)
             raise
         finally:
             self._deadline = _NEVER
 
-    def _give_the_loop_a_turn(self) -> float:
-        """Yield to the event loop when it has not run for :data:`YIELD_AFTER_S` (a long unit
-        of work); whether it ran is known from a ``call_soon`` callback, one per slice."""
-        now = time.perf_counter()
+    def _give_the_loop_a_turn(self) -> None:
+        """Yield to the event loop when this thread has worked :data:`YIELD_AFTER_S` of CPU
+        since the loop last ran (a long unit of work); whether it ran is known from a
+        ``call_soon`` callback, one per slice."""
+        now = time.thread_time()
         if self._loop_turned:
             self._slice_start = now
             self._watch_the_loop()
         elif now - self._slice_start > YIELD_AFTER_S and in_greenlet():
+            HOPS["yield"] += 1
             await_(asyncio.sleep(0))
-            now = self._slice_start = time.perf_counter()
+            self._slice_start = time.thread_time()
             self._watch_the_loop()
-            return now
+            return
         self._greenlet_switch_once()
-        return now
 
     def _watch_the_loop(self) -> None:
         try:
