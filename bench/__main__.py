@@ -59,6 +59,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="updates: also run parbot SQLite with the recommended fixes (bench/whatif.py)",
     )
+    p.add_argument(
+        "--compare-aiosqlite",
+        action="store_true",
+        help="updates: also run parbot SQLite on aiosqlite (PARBOT_SQLITE_DRIVER=aiosqlite)",
+    )
     p.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, databases)")
     p.add_argument("--workdir", type=Path, help="work directory (default: a new temporary one)")
@@ -74,7 +79,11 @@ async def _run_one(name: str, cfg: Config, args: argparse.Namespace) -> list[Tab
         from bench import updates
 
         return await updates.run(
-            cfg, concurrency=args.concurrency, what_if=args.what_if, budget=args.budget
+            cfg,
+            concurrency=args.concurrency,
+            what_if=args.what_if,
+            budget=args.budget,
+            compare_aiosqlite=args.compare_aiosqlite,
         )
     if name == "ranking":
         from bench import ranking

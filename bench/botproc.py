@@ -95,6 +95,26 @@ async def run_echo(api: str, token: str) -> None:
     await bot.session.close()
 
 
+def _gc_timer() -> dict[str, float]:
+    """Diagnostics (``PARBOT_BENCH_GC_LOG=1``): CPU time spent in garbage collections."""
+    import gc
+    import time
+
+    spent: dict[str, float] = {}
+    started: list[float] = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            key = f"gen{info['generation']}"
+            spent[key] = spent.get(key, 0.0) + time.process_time() - started[0]
+            spent[key + "_n"] = spent.get(key + "_n", 0.0) + 1
+
+    gc.callbacks.append(on_gc)
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.botproc")
     parser.add_argument("kind", choices=["parbot", "echo"])
@@ -103,12 +123,18 @@ def main() -> None:
     parser.add_argument("--db")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--what-if", default="", help="bench.whatif patches, comma-separated")
+    parser.add_argument(
+        "--sqlite-driver", default="", help="parbot: PARBOT_SQLITE_DRIVER (parbot or aiosqlite)"
+    )
     args = parser.parse_args()
+    if args.sqlite_driver:
+        os.environ["PARBOT_SQLITE_DRIVER"] = args.sqlite_driver
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.what_if:
         from bench import whatif
 
         whatif.apply([n for n in args.what_if.split(",") if n])
+    gc_spent = _gc_timer() if os.environ.get("PARBOT_BENCH_GC_LOG") else None
     if args.kind == "parbot":
         profile_to = os.environ.get("PARBOT_BENCH_PROFILE")  # diagnostics: cProfile stats file
         if profile_to:
@@ -121,6 +147,10 @@ def main() -> None:
             asyncio.run(run_parbot(args.api, args.token, args.db, args.data))
     else:
         asyncio.run(run_echo(args.api, args.token))
+    if gc_spent is not None:
+        from storage.sqlite_loop import HOPS
+
+        logging.getLogger("bench.gc").warning("gc time: %s; SQLite off-loop: %s", gc_spent, HOPS)
 
 
 if __name__ == "__main__":

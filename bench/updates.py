@@ -370,8 +370,10 @@ def _rows(table: Table, label: str, got: BotResult, base: BotResult, load: Load)
     apologies = light.apologies + full.apologies + got.warm.apologies
     table.notes.append(
         f"{label}: {full.done:,} updates in {full.wall:.1f} s ({walked:,} walks started); bot "
-        f"process CPU {full.bot_cpu:.0%} of one core, driver+emulator {full.driver_cpu:.0%}; "
-        f"apologies ('service is busy'/'something went wrong'): {apologies}; ERROR/Traceback "
+        f"process CPU {full.bot_cpu:.0%} of one core "
+        f"({full.bot_cpu * full.wall / max(full.done, 1) * 1000:.1f} ms per update), "
+        f"driver+emulator {full.driver_cpu:.0%}; apologies ('service is busy'/'something "
+        f"went wrong'): {apologies}; ERROR/Traceback "
         f"lines in the bot log: {got.log_errors}; first (cold) walk {got.warm.wall:.1f} s"
     )
     for p in (got.warm.problems + light.problems + full.problems)[:2]:
@@ -405,6 +407,7 @@ async def _parbot_on(
     base: BotResult,
     load: Load,
     what_if: str = "",
+    sqlite_driver: str = "",
 ) -> None:
     t = time.perf_counter()
     say(f"updates: seeding {label} ({len(ids.all):,} units and officers)")
@@ -413,6 +416,8 @@ async def _parbot_on(
     extra = {"db": url, "data": str(data)}
     if what_if:
         extra["what-if"] = what_if
+    if sqlite_driver:
+        extra["sqlite-driver"] = sqlite_driver
     log = data.parent / f"{data.name}.log"
     got = await _run_bot(
         emu, "parbot", ids, PARBOT_WALK, log, load.concurrency, load.budget, **extra
@@ -441,7 +446,9 @@ async def _baseline(table: Table, emu: BotApiEmulator, work: Path, load: Load) -
     )
     table.notes.append(
         f"bare bot: {base.full.done:,} updates in {base.full.wall:.1f} s; bot process CPU "
-        f"{base.full.bot_cpu:.0%} of one core, driver+emulator {base.full.driver_cpu:.0%}"
+        f"{base.full.bot_cpu:.0%} of one core "
+        f"({base.full.bot_cpu * base.full.wall / max(base.full.done, 1) * 1000:.1f} ms per "
+        f"update), driver+emulator {base.full.driver_cpu:.0%}"
     )
     return base
 
@@ -452,6 +459,7 @@ async def run(
     concurrency: int | None = None,
     what_if: bool = False,
     budget: float | None = None,
+    compare_aiosqlite: bool = False,
 ) -> list[Table]:
     load = Load(
         officers=50 if cfg.quick else 1_000,
@@ -474,6 +482,12 @@ async def run(
             table, emu, "parbot SQLite", sqlite_url, sqlite,
             Ids.block(400_000_000, n_light, n), base, load,
         )  # fmt: skip
+        if compare_aiosqlite:  # the SQLite driver before 2026-12-06, in the same run
+            old = work / "sqlite-aiosqlite"
+            await _parbot_on(
+                table, emu, "parbot SQLite [aiosqlite]", f"sqlite+aiosqlite:///{old / 'parbot.db'}",
+                old, Ids.block(450_000_000, n_light, n), base, load, sqlite_driver="aiosqlite",
+            )  # fmt: skip
         if cfg.pg_url is None:
             table.notes.append("PostgreSQL skipped (--no-pg)")
         else:
@@ -486,7 +500,7 @@ async def run(
             except PgUnavailable as exc:
                 table.notes.append(f"PostgreSQL skipped: {exc}")
         if what_if:
-            for k, patches in enumerate(("pin-responses", "pin-responses,sqlite-one-connection")):
+            for k, patches in enumerate(("no-gc-freeze",)):  # earlier ones are in the product
                 d = work / f"whatif{k}"
                 await _parbot_on(
                     table, emu, f"what-if SQLite [{patches}]",

@@ -13,13 +13,15 @@ measure what they would gain. Nothing here changes the product; the regular rows
   IMMEDIATE``; with a pool of up to 15 connections the waiting writers sit in SQLite's busy
   handler (sleep and retry, up to 100 ms between tries, 10 s timeout), which is unfair and leaves
   multi-second tails. A pool of one connection makes them queue in asyncio instead (FIFO).
+* ``no-gc-freeze`` — the opposite direction: the runtime's ``settle_gc()`` (``gc.freeze()``
+  after start-up) is skipped, to measure what it gains.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-KNOWN = ("pin-responses", "sqlite-one-connection")
+KNOWN = ("pin-responses", "sqlite-one-connection", "no-gc-freeze")
 _PINNED: list[Any] = []
 
 
@@ -62,5 +64,9 @@ def apply(names: list[str]) -> None:
             pin_responses()
         elif name == "sqlite-one-connection":
             sqlite_one_connection()
+        elif name == "no-gc-freeze":
+            import bot.runtime
+
+            bot.runtime.settle_gc = lambda: None
         else:
             raise ValueError(f"unknown what-if {name!r}; known: {', '.join(KNOWN)}")

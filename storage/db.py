@@ -1,12 +1,18 @@
-"""Async engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+"""Async engine and session factory for SQLite and PostgreSQL (asyncpg).
+
+SQLite URLs say ``sqlite+aiosqlite://`` (settings, tests, docs); :func:`make_engine` runs them on
+the ``sqlite+parbot`` dialect of :mod:`storage.sqlite_loop` (sqlite3 in the event-loop thread, no
+thread hop per statement) unless ``PARBOT_SQLITE_DRIVER=aiosqlite`` asks for aiosqlite."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import registry
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,7 +21,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_loop import LoopConnection
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_DRIVER_ENV = "PARBOT_SQLITE_DRIVER"
+"""``parbot`` (default: sqlite3 in the loop thread) or ``aiosqlite`` (a thread hop per call)."""
+
+registry.register("sqlite.parbot", "storage.sqlite_loop", "SQLiteDialect_parbot")
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
@@ -57,10 +69,13 @@ def _configure_sqlite_connection(dbapi_connection: Any, foreign_keys: bool) -> N
     # Let SQLAlchemy (not the sqlite3 module) emit BEGIN, so that SAVEPOINTs, transactional
     # DDL and repeatable reads work (see SQLAlchemy docs "Transactions with SQLite").
     dbapi_connection.isolation_level = None
+    loop_thread = isinstance(dbapi_connection, LoopConnection)
+    if loop_thread:  # never wait for a lock in the loop thread: it waits in a worker thread
+        dbapi_connection.busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={0 if loop_thread else SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
@@ -101,6 +116,9 @@ def make_engine(
     A read-only unit of work uses a deferred BEGIN (``UnitOfWork(sm, read_only=True)``).
     ``sqlite_foreign_keys=False`` is only for migrations (SQLite table rebuilds must not
     cascade); they check ``PRAGMA foreign_key_check`` before committing.
+    SQLite runs on :mod:`storage.sqlite_loop` (statements in the event-loop thread; the wait
+    for a lock, long reads and WAL checkpoints in worker threads) unless
+    ``PARBOT_SQLITE_DRIVER=aiosqlite``.
     For PostgreSQL: ``pool_pre_ping`` is on.
     """
     u = normalize_url(url)
@@ -108,6 +126,8 @@ def make_engine(
         path = _sqlite_file(u)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        if u.drivername == "sqlite+aiosqlite" and os.environ.get(SQLITE_DRIVER_ENV) != "aiosqlite":
+            u = u.set(drivername="sqlite+parbot")
         engine = create_async_engine(u, echo=echo, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_connect_listener(sqlite_foreign_keys))
         event.listen(engine.sync_engine, "begin", _sqlite_begin_listener(sqlite_begin))

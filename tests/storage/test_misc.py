@@ -38,10 +38,30 @@ async def test_sqlite_pragmas_and_parent_dir(tmp_path: object) -> None:
             pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}")  # noqa: E731
             assert (await pragma("foreign_keys")).scalar() == 1
             assert (await pragma("journal_mode")).scalar() == "wal"
-            assert (await pragma("busy_timeout")).scalar() == 10_000
+            # locks are waited for up to 10 s, in a worker thread (the loop thread never waits)
+            assert (await pragma("busy_timeout")).scalar() == 0
+            raw = await conn.get_raw_connection()
+            assert raw.dbapi_connection.busy_timeout_ms == 10_000
+            assert (await pragma("wal_autocheckpoint")).scalar() == 0  # checkpoints off the loop
     finally:
         await engine.dispose()
     assert path.is_file()
+
+
+async def test_sqlite_pragmas_with_aiosqlite(tmp_path: object, monkeypatch) -> None:
+    from pathlib import Path
+
+    monkeypatch.setenv("PARBOT_SQLITE_DRIVER", "aiosqlite")
+    engine = make_engine(f"sqlite:///{Path(str(tmp_path)) / 'parbot.db'}")
+    try:
+        assert engine.dialect.driver == "aiosqlite"
+        async with engine.connect() as conn:
+            pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}")  # noqa: E731
+            assert (await pragma("foreign_keys")).scalar() == 1
+            assert (await pragma("journal_mode")).scalar() == "wal"
+            assert (await pragma("busy_timeout")).scalar() == 10_000
+    finally:
+        await engine.dispose()
 
 
 async def test_foreign_keys_enforced(sessionmaker: SM) -> None:
