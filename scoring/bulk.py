@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from scoring.answers import Answer
 from scoring.catalog import ZERO, Catalog
@@ -66,7 +66,7 @@ class _Plan:
     special: frozenset[str]
     order: tuple[str, ...]  # the special leaves in catalog order
     plain_max: tuple[Decimal, ...]  # per section: the sum of its plain leaves' max
-    plain_field_count: int  # plain leaves in the fields
+    plain_count: int  # plain leaves (fields, bonus and penalty: all are asked and counted)
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Plan:
@@ -84,40 +84,55 @@ class _Plan:
             if target is not None:
                 special.update(x.code for x in target.leaves())
         maxes = [ZERO] * (n + 2)
-        in_fields = 0
+        plain = 0
         for leaf in catalog.every_leaf:
             if leaf.code not in special:
                 maxes[section[leaf.code]] += leaf.max
-                in_fields += section[leaf.code] < n
+                plain += 1
         order = tuple(leaf.code for leaf in catalog.every_leaf if leaf.code in special)
-        return cls(section, frozenset(special), order, tuple(maxes), in_fields)
+        return cls(section, frozenset(special), order, tuple(maxes), plain)
 
 
-SOURCES: tuple[Source, ...] = ("self", "appraised", "survey", "pending", "unanswered", "na")
+SOURCES: tuple[Source, ...] = get_args(Source)
+"""Every source, in the order of the per-unit counters (all of them, so a new source cannot
+be missed)."""
 
 
 class _Totals:
     """One unit's running totals per section (as ``_compute`` sums them leaf by leaf): points,
-    applicable max and pending max per section, and the sources of its field leaves."""
+    applicable max, pending max and not-applicable max per section, and the sources of all its
+    leaves (fields, bonus and penalty)."""
 
-    __slots__ = ("app", "counts", "fields", "pend", "pts")
+    __slots__ = ("app", "counts", "na", "pend", "pts")
 
     def __init__(self, plan: _Plan, acc: list[Any]) -> None:
         s = len(plan.plain_max)
-        self.fields = s - 2
         self.pts: list[Decimal] = acc[:s]
         self.app = [mx + off for mx, off in zip(plan.plain_max, acc[s : 2 * s], strict=True)]
+        self.na: list[Decimal] = acc[2 * s : 3 * s]
         self.pend = [ZERO] * s
-        counted = dict(zip(SOURCES, acc[2 * s : 2 * s + len(SOURCES)], strict=True))
-        # plain field leaves without an outcome counted are unanswered
-        counted["unanswered"] += plan.plain_field_count - sum(counted.values())
+        counted = dict(zip(SOURCES, acc[3 * s : 3 * s + len(SOURCES)], strict=True))
+        # plain leaves without an outcome counted are unanswered
+        counted["unanswered"] += plan.plain_count - sum(counted.values())
         self.counts: dict[Source, int] = counted
 
-    def add(self, sec: int, pts: Decimal, app: Decimal, source: Source, n: int = 1) -> None:
+    def add(
+        self, sec: int, pts: Decimal, app: Decimal, source: Source, mx: Decimal, n: int = 1
+    ) -> None:
+        """Count ``n`` leaves of max ``mx`` with this outcome (``n`` = -1 takes one back)."""
         self.pts[sec] += pts
         self.app[sec] += app
-        if sec < self.fields:
-            self.counts[source] = self.counts.get(source, 0) + n
+        self.counts[source] = self.counts.get(source, 0) + n
+        if source == "pending":
+            self.pend[sec] += mx * n
+        elif source == "na":
+            self.na[sec] += mx * n
+
+    def na_max(self, sec: int) -> Decimal:
+        """The section's not-applicable max; exactly ``ZERO`` when none is left out (as
+        ``_compute`` starts it), even after an appraisal took one back."""
+        na = self.na[sec]
+        return na if na else ZERO
 
 
 def summarize_many(
@@ -169,16 +184,16 @@ def _accumulate(
     classes: Mapping[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
     todo: Mapping[str, BulkUnit],
 ) -> dict[str, list[Any]]:
-    """Per unit, a flat list: points per section, applicable-max offsets per section, then the
-    number of field leaves per source.  Each outcome's units are counted in C (``Counter``);
-    then one short step per unit and outcome."""
+    """Per unit, a flat list: points, applicable-max offsets and not-applicable max per
+    section, then the number of leaves per source.  Each outcome's units are counted in C
+    (``Counter``); then one short step per unit and outcome."""
     s = len(plan.plain_max)
-    accs: dict[str, list[Any]] = {key: [ZERO] * (2 * s) + [0] * (len(SOURCES) + 1) for key in todo}
-    trash = 2 * s + len(SOURCES)  # bonus and penalty leaves are not counted by source
+    accs: dict[str, list[Any]] = {key: [ZERO] * (3 * s) + [0] * len(SOURCES) for key in todo}
     for (sec, p, a, source, leaf_max), parts in classes.items():
         if source == "unanswered":
             continue  # a value the catalog no longer accepts: as if absent
-        ci = 2 * s + SOURCES.index(source) if sec < s - 2 else trash
+        ci = 3 * s + SOURCES.index(source)
+        na = leaf_max if source == "na" else None  # left out of the max: kept as the na max
         off = a - leaf_max  # the leaf started unanswered, out of its max
         exp = p.as_tuple().exponent  # 0 with decimals (0.000) keeps summarize's form: add it
         adds = p != 0 or (isinstance(exp, int) and exp < 0)
@@ -191,6 +206,8 @@ def _accumulate(
                 acc[sec] += p * n
             if off:
                 acc[s + sec] += off * n
+            if na is not None:
+                acc[2 * s + sec] += na * n
     return accs
 
 
@@ -212,7 +229,9 @@ def _unit_summary(
     _add_special(catalog, plan, unit, special, totals, memo)
     n = len(catalog.fields)
     field_scores = [
-        FieldScore(f.code, f.title, f.max, totals.pts[i], totals.app[i], totals.pend[i])
+        FieldScore(
+            f.code, f.title, f.max, totals.pts[i], totals.app[i], totals.pend[i], totals.na_max(i)
+        )
         for i, f in enumerate(catalog.fields)
     ]
     counts = {source: c for source, c in totals.counts.items() if c}
@@ -224,8 +243,8 @@ def _unit_summary(
 def _appraise(t: _Totals, sec: int, had: Outcome | None, points: Decimal, mx: Decimal) -> None:
     """Replace a plain leaf's answered (or unanswered) outcome by its appraised points."""
     p, a, source = had if had is not None and had[2] != "unanswered" else (ZERO, mx, "unanswered")
-    t.add(sec, -p, -a, source, -1)
-    t.add(sec, min(points, mx), mx, "appraised")
+    t.add(sec, -p, -a, source, mx, -1)
+    t.add(sec, min(points, mx), mx, "appraised", mx)
 
 
 def _add_special(
@@ -253,7 +272,4 @@ def _add_special(
     for code, (p, a, source, _) in scored.items():
         leaf = catalog.item(code)
         assert leaf is not None
-        sec = plan.section[code]
-        totals.add(sec, p, a, source)
-        if source == "pending":
-            totals.pend[sec] += leaf.max
+        totals.add(plan.section[code], p, a, source, leaf.max)

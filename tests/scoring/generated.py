@@ -1,8 +1,9 @@
 """A generated assessment that exercises every answer kind and rule of scoring: the sample
 commune catalog (choice with 'na' options, ratio, proportional, number, deduction, date, manual,
-survey, bonus, penalty, applies_to) plus a ``zero_unless`` and a scoped field leaf, and random
-answers for many units — including 'not applicable', zero denominators, values the catalog no
-longer accepts and text that is not an answer at all."""
+survey, bonus, penalty, applies_to, 'na: exclude' and 'na: full') plus a ``zero_unless``, a
+scoped field leaf and a choice whose not-applicable option counts full points, and random
+answers for many units — including 'not applicable' (typed or the choice's option), zero
+denominators, values the catalog no longer accepts and text that is not an answer at all."""
 
 from __future__ import annotations
 
@@ -23,11 +24,17 @@ SCOPED = (
     "                title: Thời gian ban hành Kế hoạch CCHC năm 2024\n"
     "                applies_to: [phuong]\n",
 )
+NA_FULL_OPTION = (
+    '                - {id: na, label: "Không phát sinh hồ sơ liên thông", na: true}\n'
+    "            na: exclude\n",
+    '                - {id: na, label: "Không phát sinh hồ sơ liên thông", na: true}\n'
+    "            na: full\n",
+)
 
 
 def catalog_yaml(survey_missing: str = "rescale") -> str:
     text = sample_catalog_paths()["xa-mau-2024"].read_text("utf-8")
-    for old, new in (ZERO_UNLESS, SCOPED):
+    for old, new in (ZERO_UNLESS, SCOPED, NA_FULL_OPTION):
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     text = text.replace("\nlocale: vi\n", "\n")  # the chat's own language, as the tests use
@@ -54,6 +61,9 @@ def random_answer(item: Item, rnd: random.Random) -> Answer | None:
         return Answer(na=True)
     kind = spec.kind
     if kind == "choice":
+        na = [o.id for o in spec.options if o.na]
+        if na and rnd.random() < 0.08:
+            return Answer(option=na[0])  # the choice's "không áp dụng" option
         return Answer(option=rnd.choice([o.id for o in spec.options if not o.na]))
     if kind in ("ratio", "proportional"):
         den = rnd.choice([0, 1, 3, 4, 7, 10, 50, 1300])

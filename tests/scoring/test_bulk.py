@@ -41,13 +41,25 @@ def test_bulk_equals_one_unit_at_a_time(seed: int, survey_missing: str) -> None:
     got = summarize_many(cat, _groups(texts), units.values())
     assert set(got) == set(units)
     sources: set[str] = set()
+    na_max = Decimal(0)
     for key, u in units.items():
         answers = {c: a for c, t in texts[key].items() if (a := decode_answer(t)) is not None}
         want = summarize(cat, answers, u.appraised, u.survey, None, u.tags)
         assert got[key] == want, key
         sources |= set(want.counts)
+        na_max += want.na_max or 0
+    assert na_max > 0  # some not-applicable items were left out of the max
     # the generated data reaches every source a leaf can have
-    assert sources == {"self", "appraised", "survey", "pending", "unanswered", "na", "not_for_unit"}
+    assert sources == {
+        "self",
+        "appraised",
+        "survey",
+        "pending",
+        "unanswered",
+        "na",
+        "na_full",
+        "not_for_unit",
+    }
 
 
 def test_units_without_answers_are_all_unanswered() -> None:
@@ -84,4 +96,8 @@ def test_generated_catalog_has_every_kind() -> None:
     assert {leaf.kind for leaf in cat.every_leaf} == set(KIND_NAMES)
     assert cat.zero_order and cat.bonus_leaves and cat.penalty_leaves
     assert any(not cat.applies(x.code, ()) for x in cat.field_leaves())
+    # a choice whose "không áp dụng" option counts full points (na_full through the option)
+    assert any(
+        x.na == "full" and any(o.na for o in x.answer.options) for x in cat.every_leaf if x.answer
+    )
     assert Decimal(0) < cat.max_total
