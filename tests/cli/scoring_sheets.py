@@ -6,26 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoring.catalog import Item, load_catalog_file, sample_catalog_paths
+from scoring.catalog import load_catalog_file, sample_catalog_paths
+from tests.results.helpers import best_value
 
 XA = sample_catalog_paths()["xa-mau-2024"]
 CAT = load_catalog_file(XA)
-
-
-def best_value(item: Item) -> str:
-    """The value that earns an item its max (inputs only; the expectations are by hand)."""
-    a = item.answer
-    if a.kind == "choice":
-        return next(o.id for o in a.options if o.points == item.max)
-    if a.kind in ("ratio", "proportional"):
-        return "10/10"
-    if a.kind == "deduction":
-        return "0"
-    if a.kind == "number":
-        return str(next(b.min for b in a.bands if b.points == item.max))
-    if a.kind == "date":
-        return a.deadline.isoformat()
-    return str(item.max)
 
 
 def sheet(unit: str, **overrides: str) -> list[str]:

@@ -29,6 +29,7 @@ from tests.e2e.evidence_steps import (
     store,
     unit_row,
 )
+from tests.e2e.harness import answers_of
 from tests.evidence_check import factories as f
 
 MB = 1024 * 1024
@@ -81,12 +82,6 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
 async def unit_id(stack, code: str) -> int:
     async with stack.db.uow() as uow:
         return (await unit_row(uow, code)).id
-
-
-async def answers_of(stack, unit: str) -> dict[str, dict]:
-    async with stack.db.uow() as uow:
-        uid = (await unit_row(uow, unit)).id
-        return {c: a.value for c, a in (await uow.answers.list_for_unit(uid)).items()}
 
 
 async def person_id(stack, telegram_id: int) -> int:
