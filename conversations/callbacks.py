@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal, Self, get_args
 
 from conversations.replies import MAX_CALLBACK_BYTES
+from scoring.catalog_loader import BOARD_RE
 
 NavKind = Literal["g", "p", "n", "x", "e"]
 MarkKind = Literal["na", "nd"]
 DecisionKind = Literal["s", "w"]
+ChartKind = Literal["fields", "full", "yoy"]
 MAX_ID = 2**31 - 1  # ids (INTEGER keys), option indexes, pages and revisions fit in 10 digits
 
 
@@ -254,6 +256,47 @@ class Language:
         return None if raw is None or not _code_ok(raw[0], 8) else cls(raw[0])
 
 
+@dataclass(frozen=True)
+class UnitChart:
+    """A /rank chart of one unit: rk:fields|full|yoy:<unit> (its fields against the board
+    median, the whole board with the unit in red, its criteria against last year)."""
+
+    HEAD: ClassVar[str] = "rk"
+    kind: ChartKind
+    unit: int
+
+    def pack(self) -> str:
+        _nums(self.unit)
+        return _check(f"rk:{self.kind}:{self.unit}")
+
+    @classmethod
+    def unpack(cls, data: str) -> Self | None:
+        raw = _fields(data, cls.HEAD, 2, 2)
+        if raw is None or raw[0] not in get_args(ChartKind) or (unit := _int(raw[1])) is None:
+            return None
+        return cls(raw[0], unit)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class BoardChart:
+    """The chart of a whole board (admins): rk:board:<board code>."""
+
+    HEAD: ClassVar[str] = "rk"
+    board: str
+
+    def pack(self) -> str:
+        if not BOARD_RE.match(self.board):
+            raise ValueError(f"not a board code: {self.board!r}")
+        return _check(f"rk:board:{self.board}")
+
+    @classmethod
+    def unpack(cls, data: str) -> Self | None:
+        raw = _fields(data, cls.HEAD, 2, 2)
+        if raw is None or raw[0] != "board" or not BOARD_RE.match(raw[1]):
+            return None
+        return cls(raw[1])
+
+
 Codec = (
     WalkAnswer
     | WalkMark
@@ -264,6 +307,8 @@ Codec = (
     | Decision
     | ProgressPage
     | Language
+    | UnitChart
+    | BoardChart
 )
 CODECS: tuple[type[Codec], ...] = (
     WalkAnswer,
@@ -275,6 +320,8 @@ CODECS: tuple[type[Codec], ...] = (
     Decision,
     ProgressPage,
     Language,
+    UnitChart,
+    BoardChart,
 )
 
 

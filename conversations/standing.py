@@ -21,6 +21,7 @@ from decimal import Decimal
 from conversations import assessment as A
 from conversations import charts, throttle
 from conversations import yearover_chat as YC
+from conversations.callbacks import BoardChart, UnitChart
 from conversations.class_reason import class_name, class_shown, rule_text
 from conversations.context import Ctx
 from conversations.figures import field_chart_text, field_out_of, na_note
@@ -155,7 +156,9 @@ async def unit_standing(ctx: Ctx, unit_id: int) -> None:
     lines += _field_lines(ctx, res)
     lines += _progress_lines(ctx, view, res)
     lines += _status_lines(ctx, mine, published)
-    fields_button = ((Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}"),),)
+    fields_button = (
+        (Button(ctx.tr("📊 Fields vs. the board median"), UnitChart("fields", unit_id).pack()),),
+    )
     yoy_rows = (yoy_button,) if yoy_button else ()
     show_chart = len(rows) > 1 and not all_tied
     ctx.say(join_lines(lines), buttons=yoy_rows if show_chart else fields_button + yoy_rows)
@@ -310,7 +313,7 @@ async def _send_neighbours_chart(
         n=len(rows),
         board=board_name(ctx, view.unit.board),
     )
-    full = Button(ctx.tr("🗺 Whole board"), f"rk:full:{unit_id}")
+    full = Button(ctx.tr("🗺 Whole board"), UnitChart("full", unit_id).pack())
     ctx.say(caption, photo=photo, buttons=((full,), *fields_button))
 
 
@@ -349,7 +352,7 @@ async def full_board(ctx: Ctx, unit_id: int) -> None:
         board=board_name(ctx, view.unit.board),
         unit=esc(view.unit.name),
     )
-    fields = Button(ctx.tr("📊 Fields vs. the board median"), f"rk:fields:{unit_id}")
+    fields = Button(ctx.tr("📊 Fields vs. the board median"), UnitChart("fields", unit_id).pack())
     ctx.say(caption, photo=photo, buttons=((fields,),))
 
 
@@ -419,35 +422,29 @@ async def _board_photo(
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    """rk:fields:<unit id> — the unit's fields chart; rk:full:<unit id> — the whole board with
-    the unit in red; rk:yoy:<unit id> — its criteria against last year; rk:board:<board> — a
-    board chart (admins)."""
-    action = parts[1] if len(parts) > 1 else ""
-    arg = parts[2] if len(parts) > 2 else ""
-    if action in ("fields", "full"):
-        try:
-            unit_id = int(arg)
-        except ValueError:
-            ctx.toast(ctx.tr("This button is out of date. Type /rank again."))
-            return
-        if not can_see_unit(ctx, unit_id):
-            ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
-            return
-        if action == "full":
-            await full_board(ctx, unit_id)
-        else:
-            await fields_chart(ctx, unit_id)
-        return
-    if action == "yoy" and arg.isdigit() and can_see_unit(ctx, int(arg)):
-        await YC.criteria(ctx, int(arg))
-        return
-    if action == "board" and BOARD_RE.match(arg):
+    """The /rank chart buttons (:class:`~conversations.callbacks.UnitChart`: a unit's fields,
+    its whole board, its criteria against last year; :class:`~conversations.callbacks.BoardChart`:
+    a board, for admins)."""
+    data = ":".join(parts)
+    if (board := BoardChart.unpack(data)) is not None:
         if not ctx.is_admin:
             ctx.toast(ctx.tr("Only Phòng Nội vụ can see this."), alert=True)
             return
-        await board_chart(ctx, arg)
+        await board_chart(ctx, board.board)
         return
-    ctx.toast(ctx.tr("This button is out of date. Type /rank again."))
+    chart = UnitChart.unpack(data)
+    if chart is None:
+        ctx.toast(ctx.tr("This button is out of date. Type /rank again."))
+        return
+    if not can_see_unit(ctx, chart.unit):
+        ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
+        return
+    if chart.kind == "full":
+        await full_board(ctx, chart.unit)
+    elif chart.kind == "fields":
+        await fields_chart(ctx, chart.unit)
+    else:
+        await YC.criteria(ctx, chart.unit)
 
 
 async def fields_chart(ctx: Ctx, unit_id: int) -> None:
@@ -571,7 +568,7 @@ async def board_overview(ctx: Ctx, board: str | None) -> None:
         )
     )
     buttons = tuple(
-        (Button(ctx.tr("📊 Chart: %(board)s", board=board_name(ctx, b)), f"rk:board:{b}"),)
+        (Button(ctx.tr("📊 Chart: %(board)s", board=board_name(ctx, b)), BoardChart(b).pack()),)
         for b in boards
     )
     say_long(ctx, lines, buttons)

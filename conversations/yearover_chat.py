@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from conversations import yearover as Y
+from conversations.callbacks import UnitChart
 from conversations.context import Ctx
 from conversations.markup import esc, join_lines
 from conversations.replies import Button
@@ -64,7 +65,7 @@ async def rank_lines(
         return [], ()
     line = change_line(ctx, before, index, rank)
     lines = [line, ctx.tr("%(year)s: %(cls)s", year=before.year, cls=before.classification)]
-    return lines, (Button(ctx.tr("📈 Compared with last year"), f"rk:yoy:{unit.id}"),)
+    return lines, (Button(ctx.tr("📈 Compared with last year"), UnitChart("yoy", unit.id).pack()),)
 
 
 async def previous_figures(ctx: Ctx, period: m.Period) -> dict[str, Y.Previous]:

@@ -25,6 +25,8 @@ CODECS = st.one_of(
     st.builds(cb.Decision, st.sampled_from(["s", "w"]), st.booleans(), ids),
     st.builds(cb.ProgressPage, ids, ids),
     st.builds(cb.Language, st.from_regex(r"\A[a-z]{2}\Z")),
+    st.builds(cb.UnitChart, st.sampled_from(["fields", "full", "yoy"]), ids),
+    st.builds(cb.BoardChart, st.from_regex(r"\A[a-z][a-z0-9_]{0,31}\Z")),
 )
 
 
@@ -48,6 +50,8 @@ def test_the_largest_button_of_each_family_fits() -> None:
         cb.Decision("w", False, big),
         cb.ProgressPage(big, big),
         cb.Language("vi"),
+        cb.UnitChart("fields", big),
+        cb.BoardChart("b" * 32),
     ]
     assert {type(x) for x in largest} == set(cb.CODECS)
     for x in largest:
@@ -74,6 +78,10 @@ def test_the_largest_button_of_each_family_fits() -> None:
         ("w:no:12", cb.Decision("w", False, 12)),
         ("pg:12:3", cb.ProgressPage(12, 3)),
         ("l:en", cb.Language("en")),
+        ("rk:fields:12", cb.UnitChart("fields", 12)),
+        ("rk:full:12", cb.UnitChart("full", 12)),
+        ("rk:yoy:12", cb.UnitChart("yoy", 12)),
+        ("rk:board:commune", cb.BoardChart("commune")),
     ],
 )
 def test_buttons_already_in_chats_still_decode(data: str, typed: cb.Codec) -> None:
@@ -83,7 +91,8 @@ def test_buttons_already_in_chats_still_decode(data: str, typed: cb.Codec) -> No
 @pytest.mark.parametrize(
     "data",
     ["", "a", "a:1:2", "a:1:2:3:4:5", "a:-1:2:3", "a:1:x:3", "a:1:2:٣", "na:1", "s:maybe:1",
-     "pg:1", "l:", "l:v:i", "f:1:", "f:1:a b", "zz:1:2", "a:99999999999:1:1"],
+     "pg:1", "l:", "l:v:i", "f:1:", "f:1:a b", "zz:1:2", "a:99999999999:1:1", "rk:fields",
+     "rk:fields:x", "rk:chart:1", "rk:board:Commune", "rk:board:", "rk:yoy:1:2"],
 )  # fmt: skip
 def test_garbage_and_forgeries_decode_to_nothing(data: str) -> None:
     assert cb.unpack(data) is None
@@ -108,5 +117,7 @@ def test_each_typed_family_is_a_registered_button() -> None:
         *(cb.Decision(k, True, 1) for k in ("s", "w")),  # type: ignore[arg-type]
         cb.ProgressPage(1, 0),
         cb.Language("vi"),
+        cb.UnitChart("yoy", 1),
+        cb.BoardChart("commune"),
     ]
     assert {x.pack().split(":", 1)[0] for x in samples} <= heads
