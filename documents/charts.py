@@ -288,40 +288,9 @@ def compact_board_chart(
 
 
 class MatplotlibCharts:
-    """The chart renderer the composition root passes to the core."""
+    """The chart renderer the composition root passes to the core: the drawing functions above,
+    unchanged (their signatures are the :class:`conversations.formats.ChartRenderer` protocol)."""
 
-    def board_chart(
-        self,
-        path: Path,
-        bars: Sequence[Bar],
-        thresholds: Sequence[Threshold],
-        *,
-        title: str,
-        xlabel: str,
-        scale: float,
-    ) -> Path:
-        return board_chart(path, bars, thresholds, title=title, xlabel=xlabel, scale=scale)
-
-    def compact_board_chart(
-        self, path: Path, bars: Sequence[Bar], *, title: str, scale: float
-    ) -> Path:
-        return compact_board_chart(path, bars, title=title, scale=scale)
-
-    def fields_chart(
-        self,
-        path: Path,
-        rows: Sequence[FieldBar],
-        *,
-        title: str,
-        unit_label: str,
-        median_label: str,
-        xlabel: str,
-    ) -> Path:
-        return fields_chart(
-            path,
-            rows,
-            title=title,
-            unit_label=unit_label,
-            median_label=median_label,
-            xlabel=xlabel,
-        )
+    board_chart = staticmethod(board_chart)
+    compact_board_chart = staticmethod(compact_board_chart)
+    fields_chart = staticmethod(fields_chart)
