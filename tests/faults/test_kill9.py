@@ -134,8 +134,10 @@ async def test_kill9_mid_upload_leaves_nothing_half_stored(world, tmp_path):
     emu.inject_delay("getFile", 30)  # the download hangs: the bot is mid-upload
     pdf = blank_pdf()
     await emu.send_document(uid, "ke-hoach.pdf", pdf, caption="4.1 Quyết định")
-    # the bot has taken the update (its download now hangs in the injected delay)
-    await emu.wait_until(lambda: not emu.core.updates.pending, 20, what="the bot to take it")
+    # the bot has taken the update and its download now hangs in the injected delay
+    await emu.wait_until(
+        lambda: emu.core.stats.injected_delays >= 1, 20, what="the download to hang"
+    )
     bot.kill9()
     async with db.uow() as uow:
         period = await uow.periods.get_by_year(2024)
@@ -195,7 +197,15 @@ async def test_kill9_mid_broadcast_neither_loses_nor_doubles(world):
         admin, lambda r: "bc:send" in str(r.buttons) or len(r.buttons) >= 1, timeout=15
     )
     emu.inject_delay("sendMessage", 30, count=None)  # every send now hangs: kill mid-broadcast
+    hanging = emu.core.stats.injected_delays
     await emu.press(admin, data=confirm.buttons[0][0]["callback_data"])
+    # Kill only once every reader's send is hanging inside the emulator: a request still on its
+    # way when the process dies may reach Telegram after all (and, rightly, be sent again).
+    await emu.wait_until(
+        lambda: emu.core.stats.injected_delays >= hanging + len(readers),
+        15,
+        what="the three broadcast sends to hang",
+    )
     async with db.uow() as uow:
         for _ in range(200):
             counts = await uow.outbox.status_counts()
