@@ -30,12 +30,12 @@ from sqlalchemy import func, select
 
 from bench.common import Config, Row, Table, fmt, say
 from bench.emuhooks import BotMessageTap
-from bot.emulator.server import BotApiEmulator
 from bot.settings import Settings
 from delivery.aiogram_transport import AiogramTransport
 from delivery.outbox import OutboxDispatcher
 from delivery.pacer import WindowPacer
 from delivery.sender import Sender
+from emulator.server import BotApiEmulator
 from handlers.aiogram_runtime import make_bot
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.server import BotApiEmulator
-from bot.emulator.state import Record
+from emulator.server import BotApiEmulator
+from emulator.state import Record
 
 Match = Callable[[Record], bool]
 

@@ -38,9 +38,9 @@ from bench.common import (
     temp_pg_database,
 )
 from bench.emuhooks import BotMessageTap, Match, contains
-from bot.emulator.server import BotApiEmulator
-from bot.emulator.state import Record
 from conversations import assessment as A
+from emulator.server import BotApiEmulator
+from emulator.state import Record
 from scoring.catalog import sample_catalog_paths
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker

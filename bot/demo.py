@@ -19,9 +19,9 @@ import click
 
 from bot.app import open_database
 from bot.demo_seed import PERSONAS, seed_demo
-from bot.emulator.server import BotApiEmulator
 from bot.runtime import _install_signals, serve
 from bot.settings import Settings, load_settings
+from emulator.server import BotApiEmulator
 
 log = logging.getLogger("parbot.demo")
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.app import Database, open_database
-from bot.emulator.server import BotApiEmulator
-from bot.emulator.state import CallbackAnswer, Record
 from bot.runtime import serve
 from bot.settings import Settings, load_settings
 from conversations import assessment as A
+from emulator.server import BotApiEmulator
+from emulator.state import CallbackAnswer, Record
 from scoring.catalog import sample_catalog_paths
 
 T = TypeVar("T")

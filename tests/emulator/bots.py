@@ -43,7 +43,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 GREETING_BUTTONS = [("Đồng ý", "agree"), ("Huỷ", "cancel")]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.emulator import BotApiEmulator, make_png
+from emulator import BotApiEmulator, make_png
 
 from .bots import running_aiogram
 from .conftest import USER

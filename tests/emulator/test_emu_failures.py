@@ -14,7 +14,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.emulator import BotApiEmulator, RateLimiter
+from emulator import BotApiEmulator, RateLimiter
 
 from .bots import aiogram_bot, raw
 from .conftest import USER

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator.formatting import (
+from emulator.formatting import (
     EntityParseError,
     entities_to_spans,
     parse_html,

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator import BotApiEmulator, make_png
+from emulator import BotApiEmulator, make_png
 
 from .bots import running_aiogram
 from .conftest import USER

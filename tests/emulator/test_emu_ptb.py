@@ -6,7 +6,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 from .bots import running_ptb
 from .conftest import USER

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 from .bots import raw
 from .conftest import USER

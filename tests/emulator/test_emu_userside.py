@@ -12,7 +12,7 @@ from aiogram.types import (
 )
 from telegram import Bot as PtbBot
 
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 from .bots import aiogram_bot
 from .conftest import USER

@@ -28,13 +28,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import ApplicationBuilder
 
-from bot.emulator.server import BotApiEmulator
 from bot.settings import load_settings
 from conversations.replies import Event, Outcome, Reply
 from delivery.aiogram_transport import AiogramTransport
 from delivery.outbox import MAX_ROW_ATTEMPTS, OutboxDispatcher
 from delivery.ptb_transport import PtbTransport
 from delivery.sender import Sender, Transport
+from emulator.server import BotApiEmulator
 from handlers import ptb_runtime
 from handlers.aiogram_runtime import AiogramRuntime, make_bot
 from handlers.ptb_runtime import PtbRuntime, build_application

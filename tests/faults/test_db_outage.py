@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import open_database
-from bot.emulator.server import BotApiEmulator
 from bot.runtime import serve
 from bot.settings import load_settings
 from conversations import assessment as A
+from emulator.server import BotApiEmulator
 from scoring.catalog import sample_catalog_paths
 
 

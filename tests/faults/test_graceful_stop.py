@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator.server import BotApiEmulator
+from emulator.server import BotApiEmulator
 
 USER = 4242
 REPO = Path(__file__).resolve().parents[2]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import open_database
-from bot.emulator.server import BotApiEmulator
 from bot.settings import load_settings
 from conversations import assessment as A
+from emulator.server import BotApiEmulator
 from scoring.catalog import sample_catalog_paths
 
 

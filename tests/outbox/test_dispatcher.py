@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator.server import BotApiEmulator
 from conversations.replies import Reply
 from delivery.aiogram_transport import AiogramTransport
 from delivery.outbox import OutboxDispatcher
 from delivery.sender import Sender
+from emulator.server import BotApiEmulator
 from handlers.aiogram_runtime import make_bot
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork

@@ -7,10 +7,10 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.emulator.server import BotApiEmulator
 from delivery.aiogram_transport import AiogramTransport
 from delivery.outbox import OutboxDispatcher
 from delivery.sender import Sender
+from emulator.server import BotApiEmulator
 from handlers.aiogram_runtime import make_bot
 from storage.models import OutboxMessage
 from tests.results.helpers import STANDARD_ANSWERS, seed, standings, submit

@@ -29,7 +29,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.emulator.server import BotApiEmulator
+from emulator.server import BotApiEmulator
 from storage.leadership import SCHEDULER_LOCK
 from tests.scaleout.workers import (
     free_port,

@@ -23,8 +23,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app import lock_namespace
-from bot.emulator.server import BotApiEmulator
 from bot.settings import load_settings
+from emulator.server import BotApiEmulator
 from storage.person_locks import PERSON_LOCK_NAMESPACE, RedisPersonLock
 from tests.conftest import RedisTarget, _PostgresBackend
 from tests.scaleout.workers import SECRET, free_port, log_shows, message_update, seed, worker_env

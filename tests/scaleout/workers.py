@@ -10,8 +10,8 @@ import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.emulator.server import BotApiEmulator
 from conversations import assessment as A
+from emulator.server import BotApiEmulator
 from scoring.catalog import sample_catalog_paths
 from storage.db import make_engine, make_sessionmaker
 from storage.uow import UnitOfWork

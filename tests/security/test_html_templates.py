@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 import documents
 from bot.app import Database, open_database
-from bot.emulator.formatting import parse_html
 from bot.settings import load_settings
 from conversations import assessment as A
 from conversations.context import CoreConfig
@@ -27,6 +26,7 @@ from conversations.markup import Html, bold, esc, fmt, join_lines
 from conversations.plan import Milestone
 from conversations.plan_review import review_html
 from conversations.replies import Button
+from emulator.formatting import parse_html
 from handlers.routes import build_registry
 from scheduler import reminders as R
 from storage import models as m

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("conversations", "scheduler", "handlers", "bot", "delivery", "documents")
 # the emulator plays Telegram (it re-renders entities as HTML); it builds no bot messages
-NOT_MESSAGES = ("bot/emulator/",)
+NOT_MESSAGES = ("emulator/",)
 TAG = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|a|code|pre|blockquote|tg-spoiler)[\s>]")
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.emulator.server import BotApiEmulator
 from bot.runtime import serve
 from bot.settings import load_settings
+from emulator.server import BotApiEmulator
 
 SECRET = "hardening-secret-123"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

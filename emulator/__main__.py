@@ -1,4 +1,4 @@
-"""Run the emulator standalone: ``python -m bot.emulator --port 8080``.
+"""Run the emulator standalone: ``python -m emulator --port 8080``.
 
 Prints the Bot API base URL and token to point a bot at, and serves the web chat page on the
 same port. Personas for the page's picker can be given as ``--persona ID:Name[:description]``.

@@ -1,7 +1,7 @@
 """A local emulator of the Telegram Bot API, for end-to-end tests and the web-chat demo.
 
-See :mod:`bot.emulator.server` for how it is served and used, :mod:`bot.emulator.userside` for
-the simulated users' API and :mod:`bot.emulator.webapi` for the page's HTTP API.
+See :mod:`emulator.server` for how it is served and used, :mod:`emulator.userside` for
+the simulated users' API and :mod:`emulator.webapi` for the page's HTTP API.
 """
 
 from .errors import ApiError

@@ -6,7 +6,7 @@ then wait *event-driven* for the bot's reaction with :meth:`UserSideApi.wait_for
 considers every bot message created or changed (edited, deleted) after the user's last action,
 so there is never a reason to sleep in a test.
 
-:class:`~bot.emulator.server.BotApiEmulator` inherits all of this; the HTTP user API under
+:class:`~emulator.server.BotApiEmulator` inherits all of this; the HTTP user API under
 ``/_emu/`` (the web chat page) calls the same methods.
 """
 
@@ -281,7 +281,7 @@ class UserSideApi:
         media_group_id: str | None = None,
     ) -> dict[str, Any]:
         """The user sends a (compressed) photo; content must be PNG/JPEG/GIF bytes
-        (see :func:`bot.emulator.objects.make_png`)."""
+        (see :func:`emulator.objects.make_png`)."""
         self.core.ensure_user(user_id)
         sizes = self.core.files.add_photo(content)
         content_obj = Content(caption, caption, [], None) if caption else None

@@ -10,13 +10,13 @@ One aiohttp application serves everything on one port:
 
 * ``/bot{token}/{method}`` - the Bot API (GET/POST; JSON, urlencoded or multipart bodies);
 * ``/file/bot{token}/{file_path}`` - file downloads;
-* ``/_emu/...`` - the user-side HTTP API (see :mod:`bot.emulator.webapi`);
-* ``/`` and ``/static/`` - the web chat page (``bot/emulator/web/``).
+* ``/_emu/...`` - the user-side HTTP API (see :mod:`emulator.webapi`);
+* ``/`` and ``/static/`` - the web chat page (``emulator/web/``).
 
 Pass ``web_port`` to *additionally* listen on a second port (e.g. the demo's
 http://127.0.0.1:8080) while the bot uses ``base_url``; both ports serve the same app, so the
 page and the bot always see the same state. Or simply run the emulator with ``port=8080``.
-``python -m bot.emulator`` runs it standalone.
+``python -m emulator`` runs it standalone.
 
 Test-side use::
 
@@ -64,7 +64,7 @@ class BotApiEmulator(UserSideApi):
 
     Rate limits: ``global_rate`` messages per ``window`` seconds overall and ``chat_rate`` per
     chat (defaults: 30/s and 1/s, Telegram's documented limits); ``time_scale`` compresses
-    time for benchmarks (see :mod:`bot.emulator.faults`).
+    time for benchmarks (see :mod:`emulator.faults`).
     """
 
     def __init__(
