@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -38,6 +37,51 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from scoring.kinds import KIND_NAMES
+from storage.enums import (  # re-exported: the models' column values
+    AccessAction as AccessAction,
+)
+from storage.enums import (
+    AnswerSource as AnswerSource,
+)
+from storage.enums import (
+    AppraisalStatus as AppraisalStatus,
+)
+from storage.enums import (
+    Audience as Audience,
+)
+from storage.enums import (
+    BoardCode as BoardCode,
+)
+from storage.enums import (
+    HistorySource as HistorySource,
+)
+from storage.enums import (
+    ItemSection as ItemSection,
+)
+from storage.enums import (
+    Language as Language,
+)
+from storage.enums import (
+    MilestoneKind as MilestoneKind,
+)
+from storage.enums import (
+    OutboxKind as OutboxKind,
+)
+from storage.enums import (
+    OutboxStatus as OutboxStatus,
+)
+from storage.enums import (
+    Precision as Precision,
+)
+from storage.enums import (
+    Role as Role,
+)
+from storage.enums import (
+    SignatureStatus as SignatureStatus,
+)
+from storage.enums import (
+    SubmissionStatus as SubmissionStatus,
+)
 from storage.types import UTCDateTime, utcnow
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -53,112 +97,7 @@ POINTS = Numeric(9, 3)
 
 
 # --------------------------------------------------------------------------- enumerations
-
-
-class BoardCode(StrEnum):
-    DEPARTMENT = "department"
-    COMMUNE = "commune"
-
-
-class Role(StrEnum):
-    OFFICER = "officer"
-    LEADER = "leader"
-    APPRAISER = "appraiser"
-    ADMIN = "admin"
-
-
-class AccessAction(StrEnum):
-    """``access_events.action``: what happened to a role."""
-
-    GRANT = "grant"
-    REVOKE = "revoke"
-
-
-class Language(StrEnum):
-    VI = "vi"
-    EN = "en"
-
-
-class ItemSection(StrEnum):
-    FIELD = "field"
-    BONUS = "bonus"
-    PENALTY = "penalty"
-
-
-class AnswerSource(StrEnum):
-    CHAT = "chat"
-    IMPORT = "import"
-    ADMIN = "admin"
-
-
-class HistorySource(StrEnum):
-    """``answer_history.source``: the answer sources plus appraisal and survey changes."""
-
-    CHAT = "chat"
-    IMPORT = "import"
-    ADMIN = "admin"
-    APPRAISAL = "appraisal"
-    SURVEY = "survey"
-
-
-class SignatureStatus(StrEnum):
-    """Validated in code (no CHECK constraint) so new statuses need no migration."""
-
-    SIGNED_INTACT = "signed_intact"
-    SIGNED_MODIFIED = "signed_modified"
-    UNSIGNED = "unsigned"
-    UNREADABLE = "unreadable"
-    PHOTO = "photo"
-
-
-class SubmissionStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    REOPENED = "reopened"
-    APPRAISED = "appraised"
-    PUBLISHED = "published"
-
-
-class AppraisalStatus(StrEnum):
-    ACCEPTED = "accepted"
-    ADJUSTED = "adjusted"
-    MORE_EVIDENCE = "more_evidence"
-    PENDING = "pending"
-
-
-class MilestoneKind(StrEnum):
-    SELF_ASSESSMENT = "self_assessment"
-    SURVEY = "survey"
-    APPRAISAL = "appraisal"
-    PUBLICATION = "publication"
-    OTHER = "other"
-
-
-class Precision(StrEnum):
-    DAY = "day"
-    MONTH = "month"
-    RANGE = "range"
-
-
-class Audience(StrEnum):
-    ALL = "all"
-    DEPARTMENT = "department"
-    COMMUNE = "commune"
-    ADMINS = "admins"
-
-
-class OutboxKind(StrEnum):
-    MESSAGE = "message"
-    DOCUMENT = "document"
-    PHOTO = "photo"
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    UNREACHABLE = "unreachable"
+# (defined in storage.enums, sqlalchemy-free; re-exported here)
 
 
 def _in(column: str, values: Iterable[str], *, nullable: bool = False) -> str:
