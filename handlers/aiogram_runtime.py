@@ -22,7 +22,7 @@ from aiogram.types import (
 from delivery.aiogram_transport import AiogramTransport
 from delivery.sender import Sender as OutSender
 from handlers.common import Core, process
-from handlers.raw_updates import event_from_update
+from handlers.typed_updates import event_from_typed
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +59,11 @@ def make_bot(token: str, api_base: str) -> Bot:
 
 
 def build_dispatcher(core: Core, sender: OutSender) -> Dispatcher:
-    """One catch-all handler: the update, as Bot API JSON, goes to the shared translator."""
+    """One catch-all handler: the typed update, read as it arrives, goes to the core."""
     router = Router(name="parbot")
 
     async def on_update(_obj: object, event_update: Update) -> None:
-        ev = event_from_update(
-            event_update.model_dump(mode="json", by_alias=True, exclude_none=True)
-        )
+        ev = event_from_typed(event_update)
         if ev is not None:
             await process(ev, core, sender)
 

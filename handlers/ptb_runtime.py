@@ -23,7 +23,7 @@ from telegram.ext import (
 from delivery.ptb_transport import PtbTransport
 from delivery.sender import Sender as OutSender
 from handlers.common import Core, process
-from handlers.raw_updates import event_from_update
+from handlers.typed_updates import event_from_typed
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,10 @@ def build_application(token: str, api_base: str, request_timeout: float = 10.0) 
 
 
 def install_handlers(app: Application, core: Core, sender: OutSender) -> None:  # type: ignore[type-arg]
-    """One catch-all handler: the update, as Bot API JSON, goes to the shared translator."""
+    """One catch-all handler: the typed update, read as it arrives, goes to the core."""
 
     async def on_update(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
-        ev = event_from_update(update.to_dict())
+        ev = event_from_typed(update)
         if ev is not None:
             await process(ev, core, sender)
 
