@@ -31,13 +31,13 @@ from telegram.ext import ApplicationBuilder
 from bot.settings import load_settings
 from conversations.replies import Event, Outcome, Reply
 from delivery.aiogram_transport import AiogramTransport
+from delivery.http_transport import HttpTransport
 from delivery.outbox import MAX_ROW_ATTEMPTS, OutboxDispatcher
-from delivery.ptb_transport import PtbTransport
 from delivery.sender import Sender, Transport
 from emulator.server import BotApiEmulator
 from handlers import ptb_runtime
 from handlers.aiogram_runtime import AiogramRuntime, make_bot
-from handlers.ptb_runtime import PtbRuntime, build_application
+from handlers.ptb_runtime import PtbRuntime
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
@@ -57,17 +57,19 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
 
 @contextlib.asynccontextmanager
 async def transport(runtime: str, emu: BotApiEmulator) -> AsyncIterator[Transport]:
-    """The production transport of ``runtime`` (aiohttp or httpx underneath)."""
+    """The production transport of ``runtime`` (aiogram's, or plain JSON over aiohttp)."""
     if runtime == "aiogram":
         bot = make_bot(emu.token, emu.base_url)
         try:
             yield AiogramTransport(bot)
         finally:
             await bot.session.close()
-    else:
-        app = build_application(emu.token, emu.base_url)
-        async with app:
-            yield PtbTransport(app)
+    else:  # the ptb runtime sends through delivery.http_transport
+        http = HttpTransport(emu.base_url, emu.token)
+        try:
+            yield http
+        finally:
+            await http.close()
 
 
 def quick_sender(t: Transport, timeout: float = REQUEST_TIMEOUT, **kw: Any) -> Sender:
