@@ -19,7 +19,7 @@ from aiogram.types import (
     Update,
 )
 
-from delivery.aiogram_transport import AiogramTransport
+from delivery.http_transport import HttpTransport
 from delivery.sender import Sender as OutSender
 from handlers.common import Core, process
 from handlers.typed_updates import event_from_typed
@@ -80,12 +80,16 @@ class AiogramRuntime:
     def __init__(self, settings: Any, token: str) -> None:
         self.settings = settings
         self.bot = make_bot(token, settings.telegram_api)
-        self.transport = AiogramTransport(self.bot)
+        # replies go out as plain JSON over aiohttp, as on the ptb runtime (one transport)
+        self.transport = HttpTransport(
+            settings.telegram_api, token, io_timeout=4 * settings.request_timeout + 5
+        )
 
     async def __aenter__(self) -> AiogramRuntime:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self.transport.close()
         await self.bot.session.close()
 
     async def poll(self, core: Core, sender: OutSender, stop: asyncio.Event) -> None:
