@@ -38,7 +38,7 @@ from emulator.server import BotApiEmulator
 from handlers import ptb_runtime
 from handlers.aiogram_runtime import AiogramRuntime, make_bot
 from handlers.ptb_runtime import PtbRuntime, build_application
-from storage.models import OutboxMessage
+from storage.repositories.rows_plan import OutboxRow
 from storage.uow import UnitOfWork
 
 USER = 4242
@@ -92,7 +92,7 @@ async def enqueue(sqlite_sm: async_sessionmaker[AsyncSession], key: str, text: s
         return row.id
 
 
-async def row_of(sqlite_sm: async_sessionmaker[AsyncSession], row_id: int) -> OutboxMessage:
+async def row_of(sqlite_sm: async_sessionmaker[AsyncSession], row_id: int) -> OutboxRow:
     async with UnitOfWork(sqlite_sm) as uow:
         row = await uow.outbox.get(row_id)
         assert row is not None
