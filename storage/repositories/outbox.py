@@ -220,9 +220,14 @@ class OutboxRepository(Repository):
         stmt = _select().where(_T.c.broadcast_id == broadcast_id).order_by(_T.c.id)
         return [OutboxRow(**r._mapping) for r in await self.session.execute(stmt)]
 
-    async def status_counts(self, broadcast_id: int | None = None) -> dict[str, int]:
-        """``{status: count}`` (of one broadcast, or of the whole outbox)."""
-        stmt = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    async def status_counts(
+        self, broadcast_id: int | None = None, *, key_prefix: str | None = None
+    ) -> dict[str, int]:
+        """``{status: count}`` (of one broadcast, of the messages whose key starts with
+        ``key_prefix``, or of the whole outbox)."""
+        stmt = select(_T.c.status, func.count()).group_by(_T.c.status)
         if broadcast_id is not None:
-            stmt = stmt.where(OutboxMessage.broadcast_id == broadcast_id)
+            stmt = stmt.where(_T.c.broadcast_id == broadcast_id)
+        if key_prefix is not None:
+            stmt = stmt.where(_T.c.key.startswith(key_prefix, autoescape=True))
         return {status: int(n) for status, n in await self.session.execute(stmt)}
