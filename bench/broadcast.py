@@ -26,8 +26,6 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
 from bench.common import Config, Row, Table, fmt, say
 from bench.emuhooks import BotMessageTap
 from bot.settings import Settings
@@ -38,7 +36,6 @@ from delivery.sender import Sender
 from emulator.server import BotApiEmulator
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker
-from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 LIMIT = 30  # messages per (emulated) second, overall
@@ -166,14 +163,8 @@ async def _one_run(
     run.delivered = tap.new_messages
     run.lost, run.dup, run.wrong = _deliveries(emu, expected)
     async with UnitOfWork(sm) as uow:  # type: ignore[arg-type]
-        run.sent_rows = int(
-            await uow.session.scalar(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(OutboxMessage.key.like(f"bench:r{base}:%"), OutboxMessage.status == "sent")
-            )
-            or 0
-        )
+        counts = await uow.outbox.status_counts(key_prefix=f"bench:r{base}:")
+        run.sent_rows = counts.get("sent", 0)
 
 
 def _run_rows(table: Table, runs: list[Run], scale: float) -> None:

@@ -182,7 +182,7 @@ async def _notify(
         )
     )
     key = f"access:revoke:{person.id}:{now.isoformat()}:{','.join(str(g.grant_id) for g in grants)}"
-    await uow.outbox.enqueue(key[:255], person.chat_id, payload, person=person, not_before=now)
+    await uow.outbox.enqueue(key[:255], person.chat_id, payload, person=person.id, not_before=now)
 
 
 async def grant_from_invite(

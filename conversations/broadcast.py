@@ -27,6 +27,8 @@ from conversations.markup import Html, clip, esc, fmt, italic, join_lines
 from conversations.replies import Button, OutgoingFile, Reply
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import PersonRow
+from storage.repositories.rows_plan import BroadcastRow
 
 ACK_LABEL = "✅ Đã nhận / Received"  # both languages: recipients may not have chosen one
 MAX_TEXT = 3500
@@ -63,13 +65,13 @@ async def audience_units(ctx: Ctx, period: m.Period | None, audience: str) -> li
 
 async def recipients(
     ctx: Ctx, period: m.Period | None, audience: str
-) -> list[tuple[m.Person, list[m.Unit]]]:
+) -> list[tuple[PersonRow, list[m.Unit]]]:
     """Officers and leaders of the audience's units (each person once, with their units)."""
     by_id = {u.id: u for u in await audience_units(ctx, period, audience)}
     if not by_id:
         return []
     rows = await ctx.uow.broadcasts.unit_people(list(by_id))
-    people: dict[int, m.Person] = {}
+    people: dict[int, PersonRow] = {}
     their_units: dict[int, list[m.Unit]] = defaultdict(list)
     for unit_id, person in rows:
         if person.id == ctx.person.id:
@@ -279,7 +281,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
     b = await ctx.uow.broadcasts.create(
         ctx.person.id, text, audience, period_id=period.id if period else None
     )
-    await ctx.uow.broadcasts.confirm(b, ctx.now)
+    await ctx.uow.broadcasts.confirm(b.id, ctx.now)
     for person, _units in people:
         loc = person.language or ctx.config.default_locale
         await ctx.uow.outbox.enqueue(
@@ -305,7 +307,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
 # ------------------------------------------------------------------ the live report
 
 
-async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
+async def report(ctx: Ctx, b: BroadcastRow, *, edit: bool) -> None:
     rows = await ctx.uow.outbox.list_for_broadcast(b.id)
     by_status: dict[str, int] = defaultdict(int)
     for r in rows:
@@ -374,7 +376,7 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
     ctx.say(join_lines(lines), buttons=tuple(buttons), edit=edit)
 
 
-async def remind(ctx: Ctx, b: m.Broadcast) -> None:
+async def remind(ctx: Ctx, b: BroadcastRow) -> None:
     """Send the notice again to those who have not acknowledged it or could not be reached;
     their ✅ button acknowledges the original, so the report counts each person once."""
     rows = await ctx.uow.outbox.list_for_broadcast(b.id)
@@ -387,7 +389,7 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
             f"bc:{b.id}:{person.id}:remind:{ctx.now.isoformat()}",
             person.chat_id,
             reply_json.encode(Reply(text, buttons=_ack_button(b))),
-            person=person,
+            person=person.id,
             not_before=ctx.now,
         )
     said = ctx.trn(
@@ -403,7 +405,7 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
 # ------------------------------------------------------------------ buttons
 
 
-def _ack_button(b: m.Broadcast) -> tuple[tuple[Button, ...], ...]:
+def _ack_button(b: BroadcastRow) -> tuple[tuple[Button, ...], ...]:
     """The notice's one button: "received" (the recipient's language is not known here, so the
     label is the bilingual ACK_LABEL)."""
     return ((Button(ACK_LABEL, f"ack:{b.id}"),),)
@@ -454,7 +456,7 @@ async def on_ack(ctx: Ctx, parts: list[str]) -> None:
     if row.acknowledged_at is not None:
         ctx.toast(ctx.tr("Already confirmed. Thank you!"))
         return
-    await ctx.uow.outbox.acknowledge(row, ctx.now)
+    await ctx.uow.outbox.acknowledge(row.id, ctx.now)
     ctx.toast(ctx.tr("Thank you! Phòng Nội vụ can see that you received it."))
     stamp = ctx.now.astimezone(ctx.config.tz)
     received = ctx.tr(

@@ -37,7 +37,7 @@ from emulator.server import BotApiEmulator
 from handlers import ptb_runtime
 from handlers.aiogram_runtime import AiogramRuntime
 from handlers.ptb_runtime import PtbRuntime
-from storage.models import OutboxMessage
+from storage.repositories.rows_plan import OutboxRow
 from storage.uow import UnitOfWork
 
 USER = 4242
@@ -86,7 +86,7 @@ async def enqueue(sqlite_sm: async_sessionmaker[AsyncSession], key: str, text: s
         return row.id
 
 
-async def row_of(sqlite_sm: async_sessionmaker[AsyncSession], row_id: int) -> OutboxMessage:
+async def row_of(sqlite_sm: async_sessionmaker[AsyncSession], row_id: int) -> OutboxRow:
     async with UnitOfWork(sqlite_sm) as uow:
         row = await uow.outbox.get(row_id)
         assert row is not None

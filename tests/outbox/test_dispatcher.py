@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conversations.replies import Reply
@@ -18,7 +17,6 @@ from delivery.http_transport import HttpTransport
 from delivery.outbox import OutboxDispatcher
 from delivery.sender import Sender
 from emulator.server import BotApiEmulator
-from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 CHATS = range(6001, 6013)
@@ -61,7 +59,7 @@ async def enqueue(sqlite_sm: async_sessionmaker[AsyncSession], rows: list[tuple[
 
 async def statuses(sqlite_sm: async_sessionmaker[AsyncSession]) -> Counter[str]:
     async with UnitOfWork(sqlite_sm) as uow:
-        return Counter(await uow.session.scalars(select(OutboxMessage.status)))
+        return Counter(await uow.outbox.status_counts())
 
 
 def texts(emu: BotApiEmulator, chat: int) -> list[str | None]:
