@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from conversations import access
 from conversations.context import Ctx
+from conversations.flow_state import Mode, ModeFamily, RevocationDraft
 from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button
 from scoring.i18n import N_
@@ -47,9 +48,9 @@ async def _grants(ctx: Ctx, unit_id: int | None) -> list[GrantRow]:
 
 async def access_cmd(ctx: Ctx, args: str) -> None:
     """/access [UNIT]: the people holding roles (this year's units and all-units roles)."""
-    ctx.state.pop("acc", None)
-    if str(ctx.state.get("mode") or "").startswith("acc_"):
-        ctx.state["mode"] = None
+    ctx.state.acc = None
+    if ctx.state.in_family(ModeFamily.ACC):
+        ctx.state.mode = None
     unit_id = None
     if args.strip():
         unit_id = await _unit_id(ctx, args.strip().split(" ", 1)[0])
@@ -113,8 +114,8 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     elif kind == "ok" and len(nums) == 1:
         await _revoke(ctx, nums[0])
     elif kind == "no":
-        ctx.state.pop("acc", None)
-        ctx.state["mode"] = None
+        ctx.state.acc = None
+        ctx.state.mode = None
         ctx.say(ctx.tr("Nothing was changed."), edit=True)
     else:
         ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
@@ -142,8 +143,8 @@ async def _grant(ctx: Ctx, grant_id: int) -> GrantRow | None:
     """The grant (with person and unit), or None after saying it is gone."""
     found = await ctx.uow.access.grants(grant_id=grant_id)
     if not found:
-        ctx.state.pop("acc", None)
-        ctx.state["mode"] = None
+        ctx.state.acc = None
+        ctx.state.mode = None
         ctx.say(ctx.tr("This role has already been removed. Type /access to see the list."))
         return None
     g = found[0]
@@ -162,8 +163,8 @@ async def _ask_reason(ctx: Ctx, grant_id: int) -> None:
     g = await _grant(ctx, grant_id)
     if g is None:
         return
-    ctx.state["acc"] = {"grant": grant_id}
-    ctx.state["mode"] = "acc_reason"
+    ctx.state.acc = RevocationDraft(grant_id)
+    ctx.state.mode = Mode.ACC_REASON
     rows = [(Button(ctx.tr(r), f"acc:why:{grant_id}:{i}"),) for i, r in enumerate(REASONS)]
     rows.append((Button(ctx.tr("Cancel"), "acc:no"),))
     ctx.say(
@@ -179,12 +180,12 @@ async def _ask_reason(ctx: Ctx, grant_id: int) -> None:
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     """The reason typed in mode acc_reason."""
-    if ctx.state.get("mode") != "acc_reason":
+    if ctx.state.mode != Mode.ACC_REASON:
         return False
-    pending = ctx.state.get("acc")
-    if not isinstance(pending, dict):
-        ctx.state["mode"] = None
-        return True
+    pending = ctx.state.acc
+    if pending is None:  # nothing waits for a reason any more: the text is read as any other
+        ctx.state.mode = None
+        return False
     reason = " ".join(text.split())
     if not reason or len(reason) > access.MAX_REASON:
         ctx.say(
@@ -194,20 +195,20 @@ async def on_text(ctx: Ctx, text: str) -> bool:
             )
         )
         return True
-    await _confirm(ctx, int(pending.get("grant", 0)), reason)
+    await _confirm(ctx, pending.grant, reason)
     return True
 
 
 async def _confirm(ctx: Ctx, grant_id: int, reason: str) -> None:
-    pending = ctx.state.get("acc")
-    if not isinstance(pending, dict) or pending.get("grant") != grant_id:
+    pending = ctx.state.acc
+    if pending is None or pending.grant != grant_id:
         ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
         return
     g = await _grant(ctx, grant_id)
     if g is None:
         return
-    ctx.state["acc"] = {"grant": grant_id, "reason": reason}
-    ctx.state["mode"] = None
+    ctx.state.acc = RevocationDraft(grant_id, reason)
+    ctx.state.mode = None
     ctx.say(
         ctx.tr(
             "Revoke %(what)s from %(name)s?\nReason: %(reason)s",
@@ -225,18 +226,14 @@ async def _confirm(ctx: Ctx, grant_id: int, reason: str) -> None:
 
 
 async def _revoke(ctx: Ctx, grant_id: int) -> None:
-    pending = ctx.state.get("acc")
-    if (
-        not isinstance(pending, dict)
-        or pending.get("grant") != grant_id
-        or not pending.get("reason")
-    ):
+    pending = ctx.state.acc
+    if pending is None or pending.grant != grant_id or not pending.reason:
         ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
         return
     g = await _grant(ctx, grant_id)
     if g is None:
         return
-    ctx.state.pop("acc", None)
+    ctx.state.acc = None
     person = await ctx.uow.people.get(g.person_id)
     assert person is not None  # the grant joined it
     mine = person.id == ctx.person.id
@@ -244,7 +241,7 @@ async def _revoke(ctx: Ctx, grant_id: int) -> None:
         ctx.uow,
         person,
         [g],
-        reason=str(pending["reason"]),
+        reason=str(pending.reason),
         actor=access.Actor(ctx.person.full_name, ctx.person.id),
         now=ctx.now,
         default_locale=ctx.config.default_locale,

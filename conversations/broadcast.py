@@ -22,6 +22,7 @@ from pathlib import Path
 
 from conversations import reply_json
 from conversations.context import Ctx
+from conversations.flow_state import Mode, ModeFamily, NoticeDoc, NoticeDraft
 from conversations.i18n import th
 from conversations.markup import Html, clip, esc, fmt, italic, join_lines
 from conversations.replies import Button, OutgoingFile, Reply
@@ -87,11 +88,11 @@ async def recipients(
 
 
 async def start_cmd(ctx: Ctx, args: str = "") -> None:
-    ctx.state["bc"] = {}
+    ctx.state.bc = NoticeDraft()
     if args.strip():
         await _take_text(ctx, args.strip())
         return
-    ctx.state["mode"] = "bc_text"
+    ctx.state.mode = Mode.BC_TEXT
     ctx.say(
         ctx.tr(
             "📢 <b>New notice to the units</b>\nWrite the notice as one message. Next you "
@@ -102,7 +103,7 @@ async def start_cmd(ctx: Ctx, args: str = "") -> None:
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     """Typed text while composing: the notice's text (a new text replaces the draft)."""
-    if not str(ctx.state.get("mode") or "").startswith("bc_"):
+    if not ctx.state.in_family(ModeFamily.BC):
         return False
     await _take_text(ctx, text.strip())
     return True
@@ -110,7 +111,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
 
 async def _take_text(ctx: Ctx, text: str) -> None:
     if len(text) > MAX_TEXT:
-        ctx.state["mode"] = "bc_text"
+        ctx.state.mode = Mode.BC_TEXT
         ctx.say(
             ctx.tr(
                 "The notice is %(n)s characters long; a Telegram message can carry about "
@@ -120,9 +121,9 @@ async def _take_text(ctx: Ctx, text: str) -> None:
             )
         )
         return
-    draft = ctx.state.get("bc") or {}
-    ctx.state["bc"] = {"text": text, **({"doc": draft["doc"]} if draft.get("doc") else {})}
-    ctx.state["mode"] = "bc_aud"
+    draft = ctx.state.bc
+    ctx.state.bc = NoticeDraft(text, draft.doc if draft is not None else None)
+    ctx.state.mode = Mode.BC_AUD
     await _ask_audience(ctx, edit=False)
 
 
@@ -131,7 +132,7 @@ async def on_file(ctx: Ctx) -> bool:
 
     The file is kept under data_dir/broadcasts by content hash; each recipient gets the notice
     text (with the Received button) and then the document, both through the outbox."""
-    if not str(ctx.state.get("mode") or "").startswith("bc_") or not ctx.is_admin:
+    if not ctx.state.in_family(ModeFamily.BC) or not ctx.is_admin:
         return False
     f = ctx.event.file
     if f is None or ctx.file_data is None:
@@ -147,22 +148,18 @@ async def on_file(ctx: Ctx) -> bool:
     folder = ctx.config.data_dir / "broadcasts"
     path = folder / f"{digest[:16]}-{name}"
     await asyncio.to_thread(_write, path, ctx.file_data)
-    draft = ctx.state.get("bc") or {}
-    draft["doc"] = {
-        "path": str(path),
-        "name": name,
-        "mime_type": f.mime_type or "application/octet-stream",
-    }
-    ctx.state["bc"] = draft
+    draft = ctx.state.bc or NoticeDraft()
+    draft.doc = NoticeDoc(str(path), name, f.mime_type or "application/octet-stream")
+    ctx.state.bc = draft
     ctx.say(ctx.tr("📎 Attached to the notice: %(name)s", name=esc(name)))
     caption = (f.caption or "").strip()
     if caption:
         await _take_text(ctx, caption)
-    elif draft.get("text"):
-        ctx.state["mode"] = "bc_aud"
+    elif draft.text:
+        ctx.state.mode = Mode.BC_AUD
         await _ask_audience(ctx, edit=False)
     else:
-        ctx.state["mode"] = "bc_text"
+        ctx.state.mode = Mode.BC_TEXT
         ctx.say(ctx.tr("Now write the text of the notice as one message."))
     return True
 
@@ -188,8 +185,8 @@ def _audience_button(ctx: Ctx, audience: str) -> Button:
 
 
 async def _ask_audience(ctx: Ctx, *, edit: bool) -> None:
-    draft = ctx.state.get("bc") or {}
-    preview = italic(clip(str(draft.get("text", "")), 300))
+    draft = ctx.state.bc or NoticeDraft()
+    preview = italic(clip(draft.text or "", 300))
     ctx.say(
         ctx.tr("Who should receive this notice?") + "\n\n" + preview,
         buttons=(
@@ -203,7 +200,7 @@ async def _ask_audience(ctx: Ctx, *, edit: bool) -> None:
 
 
 async def _confirm(ctx: Ctx, audience: str) -> None:
-    draft = ctx.state.get("bc") or {}
+    draft = ctx.state.bc or NoticeDraft()
     period = await ctx.uow.periods.latest()
     people = await recipients(ctx, period, audience)
     units = {u.id for _, us in people for u in us}
@@ -211,7 +208,7 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
     back = (Button(ctx.tr("◀ Change audience"), "bc:back"), Button(ctx.tr("✖ Cancel"), "bc:cancel"))
     head = ctx.tr("Audience: %(audience)s", audience=audience_label(ctx, audience))
     if not people:
-        ctx.state["mode"] = "bc_aud"
+        ctx.state.mode = Mode.BC_AUD
         ctx.say(
             join_lines(
                 [
@@ -228,8 +225,9 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
         )
         return
     nonce = secrets.token_hex(4)
-    ctx.state["bc"] = {**draft, "aud": audience, "nonce": nonce}
-    ctx.state["mode"] = "bc_confirm"
+    draft.aud, draft.nonce = audience, nonce
+    ctx.state.bc = draft
+    ctx.state.mode = Mode.BC_CONFIRM
     lines: list[str] = [
         head,
         ctx.tr(
@@ -247,7 +245,7 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
                 units=_names(nobody),
             )
         )
-    lines += ["", notice_text(ctx.locale, str(draft.get("text", "")))]
+    lines += ["", notice_text(ctx.locale, draft.text or "")]
     ctx.say(
         join_lines(lines),
         buttons=(
@@ -264,17 +262,17 @@ def _names(units: list[m.Unit], limit: int = 20) -> str:
 
 
 async def _send(ctx: Ctx, nonce: str) -> None:
-    draft = ctx.state.get("bc") or {}
-    if ctx.state.get("mode") != "bc_confirm" or draft.get("nonce") != nonce:
+    draft = ctx.state.bc
+    if ctx.state.mode != Mode.BC_CONFIRM or draft is None or draft.nonce != nonce:
         ctx.toast(ctx.tr("This notice was already sent or cancelled."))
         return
-    audience = str(draft.get("aud"))
-    text = str(draft.get("text", ""))
-    doc = draft.get("doc") if isinstance(draft.get("doc"), dict) else None
+    audience = str(draft.aud)
+    text = draft.text or ""
+    doc = draft.doc
     period = await ctx.uow.periods.latest()
     people = await recipients(ctx, period, audience)
-    ctx.state["mode"] = None
-    ctx.state.pop("bc", None)
+    ctx.state.mode = None
+    ctx.state.bc = None
     if not people:
         ctx.say(ctx.tr("Nobody to send to any more; nothing was sent."), edit=True)
         return
@@ -296,7 +294,9 @@ async def _send(ctx: Ctx, nonce: str) -> None:
             await ctx.uow.outbox.enqueue(
                 f"bc:{b.id}:{person.id}:doc",
                 person.chat_id,
-                reply_json.encode(Reply("", document=OutgoingFile(**doc))),
+                reply_json.encode(
+                    Reply("", document=OutgoingFile(doc.path, doc.name, doc.mime_type))
+                ),
                 kind="document",
                 person=person,
                 not_before=ctx.now,
@@ -414,7 +414,7 @@ def _ack_button(b: BroadcastRow) -> tuple[tuple[Button, ...], ...]:
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     action = parts[1] if len(parts) > 1 else ""
     arg = parts[2] if len(parts) > 2 else ""
-    composing = str(ctx.state.get("mode") or "") in ("bc_aud", "bc_confirm")
+    composing = ctx.state.mode in (Mode.BC_AUD, Mode.BC_CONFIRM)
     if action in ("report", "remind"):
         b = await ctx.uow.broadcasts.get(int(arg)) if arg.isdigit() else None
         if b is None:
@@ -426,19 +426,19 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         return
     if action == "cancel":
         if composing:
-            ctx.state["mode"] = None
-            ctx.state.pop("bc", None)
+            ctx.state.mode = None
+            ctx.state.bc = None
             ctx.say(ctx.tr("Cancelled; nothing was sent."), edit=True)
         else:
             ctx.toast(ctx.tr("This notice was already sent or cancelled."))
         return
-    if not composing or not (ctx.state.get("bc") or {}).get("text"):
+    if not composing or ctx.state.bc is None or not ctx.state.bc.text:
         ctx.toast(ctx.tr("This notice was already sent or cancelled."))
         return
     if action == "aud" and arg in AUDIENCES:
         await _confirm(ctx, arg)
     elif action == "back":
-        ctx.state["mode"] = "bc_aud"
+        ctx.state.mode = Mode.BC_AUD
         await _ask_audience(ctx, edit=True)
     elif action == "send":
         await _send(ctx, arg)

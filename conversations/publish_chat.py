@@ -10,10 +10,11 @@ from __future__ import annotations
 from conversations import assessment as A
 from conversations import publication as P
 from conversations.context import Ctx
+from conversations.flow_state import Mode
 from conversations.markup import join_lines
 from conversations.replies import Button
 
-MODE = "pub_confirm"
+MODE = Mode.PUB_CONFIRM
 
 
 def _cancel_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
@@ -52,8 +53,8 @@ async def publish_cmd(ctx: Ctx, args: str = "") -> None:
         buttons = ((Button(ctx.tr("📣 Publish"), f"pub:ok:{period.year}"),), *_cancel_button(ctx))
         ctx.say(join_lines(lines), buttons=buttons)
         return
-    ctx.state["mode"] = MODE
-    ctx.state["pub"] = {"year": period.year}
+    ctx.state.mode = MODE
+    ctx.state.pub_year = period.year
     lines.append(
         ctx.tr(
             "To publish anyway, type the year %(year)s followed by the reason, e.g. "
@@ -66,11 +67,11 @@ async def publish_cmd(ctx: Ctx, args: str = "") -> None:
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     """The typed confirmation of a forced publication: "YEAR reason"."""
-    if ctx.state.get("mode") != MODE:
+    if ctx.state.mode != MODE:
         return False
-    year = int((ctx.state.get("pub") or {}).get("year") or 0)
+    year = ctx.state.pub_year or 0
     if not year:
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         return False
     head, _, reason = text.strip().partition(" ")
     if head != str(year):
@@ -89,8 +90,8 @@ async def on_text(ctx: Ctx, text: str) -> bool:
             buttons=_cancel_button(ctx),
         )
         return True
-    ctx.state["mode"] = None
-    ctx.state.pop("pub", None)
+    ctx.state.mode = None
+    ctx.state.pub_year = None
     await _publish(ctx, year, force=True, reason=reason.strip(), edit=False)
     return True
 
@@ -98,8 +99,8 @@ async def on_text(ctx: Ctx, text: str) -> bool:
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     action = parts[1] if len(parts) > 1 else ""
     if action == "no":
-        if ctx.state.get("mode") == MODE:
-            ctx.state["mode"] = None
+        if ctx.state.mode == MODE:
+            ctx.state.mode = None
         ctx.say(ctx.tr("Not published. Nothing was changed."), edit=True)
         return
     if action != "ok" or len(parts) < 3 or not parts[2].isdigit():

@@ -32,7 +32,7 @@ async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
     if not others:
         return False
     unit = await ctx.uow.units.get(invite.unit_id) if invite.unit_id is not None else None
-    ctx.state["mv_invite"] = invite.id
+    ctx.state.mv_invite = invite.id
     old = join_lines((g.unit_name or "" for g in others), ", ")
     role = ctx.tr(access.ROLE_NAMES[invite.role])
     lines = [
@@ -67,7 +67,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> tuple[m.Invite, list[GrantR
     (the caller checks the invite is still usable and joins), or None when the answer is
     already given (out of date, cancelled, not allowed)."""
     action = parts[1] if len(parts) > 1 else ""
-    pending = ctx.state.get("mv_invite")
+    pending = ctx.state.mv_invite
     if len(parts) != 3 or pending is None or parts[2] != str(pending):
         ctx.toast(ctx.tr("This button is out of date. Open the invite link again."))
         return None
@@ -75,7 +75,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> tuple[m.Invite, list[GrantR
     if action == "both" and invite is not None and not invite.allow_second_unit:
         ctx.toast(ctx.tr("This invite does not allow holding two units."), alert=True)
         return None  # the question stays open: "move" or "cancel" still work
-    ctx.state.pop("mv_invite", None)
+    ctx.state.mv_invite = None
     if action == "no" or invite is None:
         ctx.say(ctx.tr("Nothing was changed. The invite can still be used."), edit=True)
         return None

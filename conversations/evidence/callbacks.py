@@ -22,6 +22,7 @@ from conversations.evidence.shared import (
 from conversations.evidence.typed import finish_pick
 from conversations.evidence.waiting import pick_buttons, pick_question
 from conversations.evidence_names import download_name
+from conversations.flow_state import Mode
 from conversations.markup import esc, fmt
 from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, load_view
@@ -107,22 +108,22 @@ async def _unit_button(ctx: Ctx, action: str, ids: list[int], parts: list[str]) 
     view = await load_view(ctx, unit.id)
     if view is None:
         return _stale(ctx)
-    pend = ctx.state.get("ev_pending") or {}
+    pend = ctx.state.ev_pending
     if action == "px":
-        n = len(pend.get("files") or [])
-        ctx.state.pop("ev_pending", None)
-        if ctx.state.get("mode") == "ev_pick":
-            ctx.state["mode"] = None
+        n = len(pend.files) if pend is not None else 0
+        ctx.state.ev_pending = None
+        if ctx.state.mode == Mode.EV_PICK:
+            ctx.state.mode = None
         ctx.say(ctx.tr("Dropped %(n)s waiting file(s); nothing was attached.", n=n), edit=True)
         return
-    if pend.get("unit") != unit.id or not pend.get("files"):
+    if pend is None or pend.unit != unit.id or not pend.files:
         ctx.toast(ctx.tr("No files are waiting any more. Send the file again."))
         return
     if action == "pf":
         field = view.catalog.item(parts[3]) if len(parts) > 3 and parts[3] else None
-        ctx.state["mode"] = "ev_pick"
+        ctx.state.mode = Mode.EV_PICK
         ctx.say(
-            pick_question(ctx, len(pend["files"])),
+            pick_question(ctx, len(pend.files)),
             buttons=pick_buttons(ctx, view, field),
             edit=True,
         )
@@ -218,7 +219,7 @@ async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None
 async def _whole_document(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
     row.section_ref = None
     await ctx.uow.flush()
-    if ctx.state.get("mode") == "ev_section" and ctx.state.get("ev_sec") == row.id:
+    if ctx.state.mode == Mode.EV_SECTION and ctx.state.ev_sec == row.id:
         restore_mode(ctx)
     ctx.say(
         "✅ "

@@ -65,8 +65,8 @@ async def list_cmd(ctx: Ctx, args: str) -> None:
             todo = ctx.tr("Type /evidence followed by a criterion code, e.g. /evidence 1.2.3.")
             ctx.say(join_lines(["⚠️ " + wrong, todo]))
             return
-    elif not tokens and unit.id == own and isinstance(ctx.state.get("item"), str):
-        node = view.catalog.item(ctx.state["item"])
+    elif not tokens and unit.id == own and ctx.state.item is not None:
+        node = view.catalog.item(ctx.state.item)
     text, buttons = await render_list(ctx, view, access, node, 0)
     ctx.say(text, buttons=buttons)
 

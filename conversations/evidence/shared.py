@@ -10,14 +10,13 @@ from datetime import datetime
 from conversations.context import Ctx
 from conversations.evidence_check import messages as check_messages
 from conversations.evidence_names import shown_name
+from conversations.flow_state import Mode
 from conversations.markup import Html, bold, esc, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView
 from scoring.catalog import Item
 from storage import models as m
 from storage.files import EvidenceStore
-
-CARD_MODES = ("walk", "need", "evidence", "explain", "den", "ev_section")
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,8 @@ def evidence_store(ctx: Ctx) -> EvidenceStore:
 
 def restore_mode(ctx: Ctx) -> None:
     """Leave the section question: back to what the officer was doing before the file."""
-    back = ctx.state.pop("ev_back", None)
-    ctx.state.pop("ev_sec", None)
-    ctx.state["mode"] = back if back not in ("ev_section", "ev_pick") else None
+    back, ctx.state.ev_back, ctx.state.ev_sec = ctx.state.ev_back, None, None
+    ctx.state.mode = back if back not in (Mode.EV_SECTION, Mode.EV_PICK) else None
 
 
 def leaf_of(view: UnitView, code: object) -> Item | None:

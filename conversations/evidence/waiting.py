@@ -9,7 +9,7 @@ import copy
 from typing import Any
 
 from conversations.context import Ctx
-from conversations.evidence.shared import CARD_MODES
+from conversations.flow_state import CARD_MODES, Mode, WaitingFiles
 from conversations.markup import clip
 from conversations.replies import Button
 from conversations.unitview import UnitView
@@ -17,10 +17,10 @@ from scoring.catalog import Item
 
 
 def pending_files(ctx: Ctx, view: UnitView) -> list[dict[str, Any]]:
-    pend = ctx.state.get("ev_pending") or {}
-    if pend.get("unit") != view.unit.id:
+    pend = ctx.state.ev_pending
+    if pend is None or pend.unit != view.unit.id:
         return []
-    return copy.deepcopy(list(pend.get("files") or []))
+    return copy.deepcopy(pend.files)
 
 
 def set_pending(
@@ -32,18 +32,18 @@ def set_pending(
 ) -> None:
     """Keep the checked files waiting for their criterion; ``back`` remembers the card mode
     the officer was in, restored when the proposed item is confirmed."""
-    old = ctx.state.get("ev_pending") or {}
-    mode = ctx.state.get("mode")
-    back = old.get("back") if mode == "ev_pick" else mode
-    ctx.state["ev_pending"] = {
-        "unit": view.unit.id,
-        "files": files,
-        "scope": scope.code if scope is not None else None,
-        "proposed": proposed.code if proposed is not None else None,
-        "back": back if back in CARD_MODES else None,
-    }
-    ctx.state["mode"] = "ev_pick"
-    ctx.state["unit_id"] = view.unit.id
+    old = ctx.state.ev_pending
+    mode = ctx.state.mode
+    back = (old.back if old is not None else None) if mode == Mode.EV_PICK else mode
+    ctx.state.ev_pending = WaitingFiles(
+        view.unit.id,
+        files,
+        scope.code if scope is not None else None,
+        proposed.code if proposed is not None else None,
+        back if back in CARD_MODES else None,
+    )
+    ctx.state.mode = Mode.EV_PICK
+    ctx.state.unit_id = view.unit.id
 
 
 def pick_question(ctx: Ctx, n: int, proposed: Item | None = None) -> str:

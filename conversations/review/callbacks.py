@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from conversations.context import Ctx
 from conversations.evidence_names import shown_name
+from conversations.flow_state import Mode
 from conversations.markup import esc, fmt
 from conversations.replies import OutgoingFile
 from conversations.review.card import MAX_FILES, show_card
@@ -56,7 +57,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     elif action == "ok":
         await _accept(ctx, uf, item)
     elif action == "set":
-        ctx.state.update(mode="rv_points", rv_unit=uf.unit.id, rv_item=uf.item_id(item.code))
+        _typing(ctx, Mode.RV_POINTS, uf, item)
         step = points_step(item)
         ctx.say(
             ctx.tr(
@@ -67,7 +68,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
             )
         )
     elif action == "more":
-        ctx.state.update(mode="rv_due", rv_unit=uf.unit.id, rv_item=uf.item_id(item.code))
+        _typing(ctx, Mode.RV_DUE, uf, item)
         ctx.say(
             ctx.tr(
                 "By when should %(unit)s send more evidence for %(code)s? Type the date, "
@@ -81,6 +82,12 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         _send_files(ctx, uf, item)
     else:
         ctx.toast(ctx.tr("This button is out of date. Type /review again."))
+
+
+def _typing(ctx: Ctx, mode: Mode, uf: UnitFile, item: Item) -> None:
+    """The appraiser is asked to type ``mode``'s value for ``item`` of ``uf``'s unit."""
+    st = ctx.state
+    st.mode, st.rv_unit, st.rv_item = mode, uf.unit.id, uf.item_id(item.code)
 
 
 async def _accept(ctx: Ctx, uf: UnitFile, item: Item) -> None:

@@ -16,7 +16,7 @@ MAX_FILES = 10
 
 
 def show_card(ctx: Ctx, uf: UnitFile, item: Item, prefix: str | None = None) -> None:
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     text = card_text(ctx, uf, item)
     if prefix:
         text = prefix + "\n\n" + text

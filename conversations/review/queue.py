@@ -20,7 +20,7 @@ from storage import models as m
 async def start_cmd(ctx: Ctx, args: str = "") -> None:
     """/review · /review status · /review UNIT [ITEM] · /review assign TELEGRAM_ID FIELD [BOARD]."""
     words = args.split()
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     if words and words[0].lower() in ("status", "progress", "tiendo", "tiến độ"):
         await status(ctx)
         return
@@ -212,5 +212,5 @@ async def show_next(ctx: Ctx, uf: UnitFile, after: Item | None, prefix: str | No
             n=c["waiting"],
             unit=esc(uf.unit.name),
         )
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     ctx.say((prefix + "\n\n" if prefix else "") + done)
