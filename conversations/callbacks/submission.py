@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Literal, Self, get_args
+from typing import Literal, Self, get_args
 
-from conversations.callbacks.wire import check_numbers, fields, fits, number, numbers
+from conversations.callbacks.wire import Numbered, check_numbers, fields, fits, number
 
 DecisionKind = Literal["s", "w"]
 
@@ -34,19 +34,9 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class ProgressPage:
+class ProgressPage(Numbered):
     """Another page of /progress: pg:<unit>:<page>."""
 
-    HEAD: ClassVar[str] = "pg"
+    PREFIX = "pg"
     unit: int
     page: int
-
-    def pack(self) -> str:
-        check_numbers(self.unit, self.page)
-        return fits(f"pg:{self.unit}:{self.page}")
-
-    @classmethod
-    def unpack(cls, data: str) -> Self | None:
-        raw = fields(data, cls.HEAD, 2, 2)
-        nums = numbers(raw)
-        return None if nums is None else cls(nums[0], nums[1])

@@ -10,124 +10,62 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal, Self, get_args
 
-from conversations.callbacks.wire import check_numbers, code_ok, fields, fits, number, numbers
+from conversations.callbacks.wire import Numbered, check_numbers, code_ok, fields, fits, number
 
 NavKind = Literal["g", "p", "n", "x", "e"]
 MarkKind = Literal["na", "nd"]
 
 
 @dataclass(frozen=True)
-class WalkAnswer:
+class WalkAnswer(Numbered):
     """An option button of a card: a:<unit>:<item>:<option>[:<card revision>]."""
 
-    HEAD: ClassVar[str] = "a"
+    PREFIX = "a"
     unit: int
     item: int
     option: int
     rev: int | None = None
 
-    def pack(self) -> str:
-        check_numbers(self.unit, self.item, self.option, self.rev)
-        tail = "" if self.rev is None else f":{self.rev}"
-        return fits(f"a:{self.unit}:{self.item}:{self.option}{tail}")
-
-    @classmethod
-    def unpack(cls, data: str) -> Self | None:
-        raw = fields(data, cls.HEAD, 3, 4)
-        nums = numbers(raw)
-        if nums is None:
-            return None
-        return cls(nums[0], nums[1], nums[2], nums[3] if len(nums) == 4 else None)
-
 
 @dataclass(frozen=True)
-class WalkMark:
+class WalkMark(Numbered):
     """Not applicable / no data yet: na|nd:<unit>:<item>[:<card revision>]."""
 
+    PREFIX = ""
+    KINDS = get_args(MarkKind)
     kind: MarkKind
     unit: int
     item: int
     rev: int | None = None
 
-    def pack(self) -> str:
-        check_numbers(self.unit, self.item, self.rev)
-        tail = "" if self.rev is None else f":{self.rev}"
-        return fits(f"{self.kind}:{self.unit}:{self.item}{tail}")
-
-    @classmethod
-    def unpack(cls, data: str) -> Self | None:
-        kind = data.split(":", 1)[0]
-        if kind not in get_args(MarkKind):
-            return None
-        raw = fields(data, kind, 2, 3)
-        nums = numbers(raw)
-        if nums is None:
-            return None
-        rev = nums[2] if len(nums) == 3 else None
-        return cls(kind, nums[0], nums[1], rev)  # type: ignore[arg-type]
-
 
 @dataclass(frozen=True)
-class WalkTyped:
+class WalkTyped(Numbered):
     """ "Change" under a typed answer waiting in the state: t:<unit>:<item>[:<card revision>]."""
 
-    HEAD: ClassVar[str] = "t"
+    PREFIX = "t"
     unit: int
     item: int
     rev: int | None = None
 
-    def pack(self) -> str:
-        check_numbers(self.unit, self.item, self.rev)
-        tail = "" if self.rev is None else f":{self.rev}"
-        return fits(f"t:{self.unit}:{self.item}{tail}")
-
-    @classmethod
-    def unpack(cls, data: str) -> Self | None:
-        raw = fields(data, cls.HEAD, 2, 3)
-        nums = numbers(raw)
-        if nums is None:
-            return None
-        return cls(nums[0], nums[1], nums[2] if len(nums) == 3 else None)
-
 
 @dataclass(frozen=True)
-class WalkNav:
+class WalkNav(Numbered):
     """Go to, previous, next, explain, evidence: g|p|n|x|e:<unit>:<item>."""
 
+    PREFIX = ""
+    KINDS = get_args(NavKind)
     kind: NavKind
     unit: int
     item: int
 
-    def pack(self) -> str:
-        check_numbers(self.unit, self.item)
-        return fits(f"{self.kind}:{self.unit}:{self.item}")
-
-    @classmethod
-    def unpack(cls, data: str) -> Self | None:
-        kind = data.split(":", 1)[0]
-        if kind not in get_args(NavKind):
-            return None
-        raw = fields(data, kind, 2, 2)
-        nums = numbers(raw)
-        return None if nums is None else cls(kind, nums[0], nums[1])  # type: ignore[arg-type]
-
 
 @dataclass(frozen=True)
-class FieldList:
+class FieldList(Numbered):
     """The list of fields of the unit's criteria set: fl:<unit>."""
 
-    HEAD: ClassVar[str] = "fl"
+    PREFIX = "fl"
     unit: int
-
-    def pack(self) -> str:
-        check_numbers(self.unit)
-        return fits(f"fl:{self.unit}")
-
-    @classmethod
-    def unpack(cls, data: str) -> Self | None:
-        raw = fields(data, cls.HEAD, 1, 1)
-        nums = numbers(raw)
-        return None if nums is None else cls(nums[0])
 
 
 @dataclass(frozen=True)

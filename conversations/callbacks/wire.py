@@ -7,9 +7,10 @@ could not come back is refused when the button is drawn, not when it is pressed.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
-from typing import Protocol, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from conversations.replies import MAX_CALLBACK_BYTES
 
@@ -79,3 +80,59 @@ def fits(data: str) -> str:
 def code_ok(code: str, limit: int) -> bool:
     """A short code of letters, digits and dots (a field code like "10.1", a language)."""
     return 0 < len(code) <= limit and code.isascii() and all(c.isalnum() or c == "." for c in code)
+
+
+class Fixed:
+    """A button that carries nothing but its wire form (a cancel, the queue): equal to any other
+    of its kind; subclasses are frozen dataclasses naming their ``WIRE``."""
+
+    WIRE: ClassVar[str]
+
+    def pack(self) -> str:
+        return fits(self.WIRE)
+
+    @classmethod
+    def unpack(cls, data: str) -> Self | None:
+        return cls() if data == cls.WIRE else None
+
+
+class Numbered:
+    """A button of ids: ``<prefix>[:<kind>]:<id>…``, its fields on the wire in their order.
+
+    Subclasses are frozen dataclasses whose fields are ids (``int``; trailing ones typed
+    ``int | None = None`` may be missing on the wire, as in buttons drawn before they existed),
+    led by a ``kind`` field when ``KINDS`` names the kinds. With an empty ``PREFIX`` the kind
+    is the head itself (the walk's "g:<unit>:<item>")."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+    PREFIX: ClassVar[str]
+    KINDS: ClassVar[tuple[str, ...]] = ()
+
+    def pack(self) -> str:
+        values = [getattr(self, f.name) for f in dataclasses.fields(self)]
+        head = [self.PREFIX] if self.PREFIX else []
+        if self.KINDS:
+            kind = values.pop(0)
+            if kind not in self.KINDS:
+                raise ValueError(f"not a kind of {type(self).__name__}: {kind!r}")
+            head.append(kind)
+        check_numbers(*values)
+        return fits(":".join([*head, *(str(v) for v in values if v is not None)]))
+
+    @classmethod
+    def unpack(cls, data: str) -> Self | None:
+        names = dataclasses.fields(cls)
+        n_max = len(names) - bool(cls.KINDS)
+        n_min = n_max - sum(1 for f in names if f.default is None)
+        head = cls.PREFIX.split(":") if cls.PREFIX else []
+        parts = data.split(":")
+        if parts[: len(head)] != head:
+            return None
+        parts = parts[len(head) :]
+        kind = parts[:1] if cls.KINDS else []
+        if cls.KINDS and (not kind or kind[0] not in cls.KINDS):
+            return None
+        nums = numbers(parts[len(kind) :])
+        if nums is None or not n_min <= len(nums) <= n_max:
+            return None
+        return cls(*kind, *nums)
