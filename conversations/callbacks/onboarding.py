@@ -6,12 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal, Self, get_args
 
-from conversations.callbacks.wire import (
-    Numbered,
-    code_ok,
-    fields,
-    fits,
-)
+from conversations.callbacks.wire import Numbered, code_ok, fields, fits
 
 MoveChoice = Literal["move", "both", "no"]
 

@@ -19,8 +19,8 @@ MAX_ID = 2**31 - 1  # ids (INTEGER keys), option indexes, pages and revisions fi
 CODE_RE = re.compile(r"\A[0-9A-Za-z][0-9A-Za-z._-]{0,31}\Z")
 
 
-class Codec(Protocol):
-    """A button family: a frozen dataclass that packs to its wire form and reads it back."""
+class ButtonCodec(Protocol):
+    """A button: a frozen dataclass that packs to its wire form and reads it back."""
 
     def pack(self) -> str: ...
 
@@ -28,7 +28,7 @@ class Codec(Protocol):
     def unpack(cls, data: str) -> Self | None: ...
 
 
-C = TypeVar("C", bound=Codec)
+C = TypeVar("C", bound=ButtonCodec)
 
 
 def first(data: str, codecs: Iterable[type[C]]) -> C | None:
