@@ -5,13 +5,22 @@ Only the confirmation changes anything; it uses the same use case as ``parbot ac
 (conversations.access), so the audit history, the person's notice, keyboard and command menu
 are the same whichever way an admin revokes.
 
-Callback data: acc:pg:<page> · acc:p:<person>:<page> · acc:r:<grant> · acc:why:<grant>:<n> ·
-acc:ok:<grant> · acc:no. The reason waits in the admin's state under "acc".
+Callback data: the codecs of :mod:`conversations.callbacks.access` (acc:pg, acc:p, acc:r,
+acc:why, acc:ok, acc:no). The reason waits in the admin's state under "acc".
 """
 
 from __future__ import annotations
 
 from conversations import access
+from conversations.callbacks import (
+    ACCESS,
+    AccessCancel,
+    AccessGrant,
+    AccessPage,
+    AccessPerson,
+    AccessReason,
+    first,
+)
 from conversations.context import Ctx
 from conversations.flow_state import Mode, ModeFamily, RevocationDraft
 from conversations.markup import esc, fmt, join_lines
@@ -63,7 +72,6 @@ def _people_page(
     ctx: Ctx, grants: list[GrantRow], page: int, unit_id: int | None, *, edit: bool
 ) -> None:
     """One page of people; the unit filter (if any) rides along in every button."""
-    scope = f":{unit_id}" if unit_id is not None else ""
     people: dict[int, list[GrantRow]] = {}
     for g in grants:
         people.setdefault(g.person_id, []).append(g)
@@ -78,12 +86,12 @@ def _people_page(
         mine = people[pid]
         units = ", ".join(sorted({g.unit_code or "*" for g in mine}))
         label = f"{mine[0].full_name[:40]} · {units}"
-        rows.append((Button(label, f"acc:p:{pid}:{page}{scope}"),))
+        rows.append((Button(label, AccessPerson(pid, page, unit_id).pack()),))
     nav = []
     if page > 0:
-        nav.append(Button("◀", f"acc:pg:{page - 1}{scope}"))
+        nav.append(Button("◀", AccessPage(page - 1, unit_id).pack()))
     if page + 1 < pages:
-        nav.append(Button("▶", f"acc:pg:{page + 1}{scope}"))
+        nav.append(Button("▶", AccessPage(page + 1, unit_id).pack()))
     if nav:
         rows.append(tuple(nav))
     text = ctx.tr(
@@ -97,23 +105,19 @@ def _people_page(
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    kind = parts[1] if len(parts) > 1 else ""
-    try:
-        nums = [int(p) for p in parts[2:]]
-    except ValueError:
-        nums = []
-    if kind == "pg" and len(nums) in (1, 2):
-        unit_id = nums[1] if len(nums) == 2 else None
-        _people_page(ctx, await _grants(ctx, unit_id), nums[0], unit_id, edit=True)
-    elif kind == "p" and len(nums) in (2, 3):
-        await _person(ctx, nums[0], ":".join(str(n) for n in nums[1:]))
-    elif kind == "r" and len(nums) == 1:
-        await _ask_reason(ctx, nums[0])
-    elif kind == "why" and len(nums) == 2 and 0 <= nums[1] < len(REASONS):
-        await _confirm(ctx, nums[0], ctx.tr(REASONS[nums[1]]))
-    elif kind == "ok" and len(nums) == 1:
-        await _revoke(ctx, nums[0])
-    elif kind == "no":
+    pressed = first(":".join(parts), ACCESS)
+    if isinstance(pressed, AccessPage):
+        grants = await _grants(ctx, pressed.unit)
+        _people_page(ctx, grants, pressed.page, pressed.unit, edit=True)
+    elif isinstance(pressed, AccessPerson):
+        await _person(ctx, pressed.person, pressed.back)
+    elif isinstance(pressed, AccessGrant) and pressed.kind == "r":
+        await _ask_reason(ctx, pressed.grant)
+    elif isinstance(pressed, AccessReason) and pressed.reason < len(REASONS):
+        await _confirm(ctx, pressed.grant, ctx.tr(REASONS[pressed.reason]))
+    elif isinstance(pressed, AccessGrant):
+        await _revoke(ctx, pressed.grant)
+    elif isinstance(pressed, AccessCancel):
         ctx.state.acc = None
         ctx.state.mode = None
         ctx.say(ctx.tr("Nothing was changed."), edit=True)
@@ -121,7 +125,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
 
 
-async def _person(ctx: Ctx, person_id: int, back: str) -> None:
+async def _person(ctx: Ctx, person_id: int, back: AccessPage) -> None:
     """The person's roles, one button each; ``back``: the list page (and unit) to go back to."""
     grants = await ctx.uow.access.grants(person_id=person_id)
     if not grants:
@@ -132,10 +136,10 @@ async def _person(ctx: Ctx, person_id: int, back: str) -> None:
     lines += [fmt("• %(what)s", what=access.describe(g, ctx.locale)) for g in grants]
     lines.append(ctx.tr("Tap a role to revoke it."))
     rows = [
-        (Button("❌ " + access.describe(g, ctx.locale)[:50], f"acc:r:{g.grant_id}"),)
+        (Button("❌ " + access.describe(g, ctx.locale)[:50], AccessGrant("r", g.grant_id).pack()),)
         for g in grants
     ]
-    rows.append((Button(ctx.tr("◀ Back"), f"acc:pg:{back}"),))
+    rows.append((Button(ctx.tr("◀ Back"), back.pack()),))
     ctx.say(join_lines(lines), buttons=tuple(rows), edit=True)
 
 
@@ -165,8 +169,8 @@ async def _ask_reason(ctx: Ctx, grant_id: int) -> None:
         return
     ctx.state.acc = RevocationDraft(grant_id)
     ctx.state.mode = Mode.ACC_REASON
-    rows = [(Button(ctx.tr(r), f"acc:why:{grant_id}:{i}"),) for i, r in enumerate(REASONS)]
-    rows.append((Button(ctx.tr("Cancel"), "acc:no"),))
+    rows = [(Button(ctx.tr(r), AccessReason(grant_id, i).pack()),) for i, r in enumerate(REASONS)]
+    rows.append((Button(ctx.tr("Cancel"), AccessCancel().pack()),))
     ctx.say(
         ctx.tr(
             "Revoke %(what)s from %(name)s. Why? Tap a reason or type it (it is kept in the "
@@ -218,8 +222,8 @@ async def _confirm(ctx: Ctx, grant_id: int, reason: str) -> None:
         ),
         buttons=(
             (
-                Button(ctx.tr("Revoke"), f"acc:ok:{grant_id}"),
-                Button(ctx.tr("Cancel"), "acc:no"),
+                Button(ctx.tr("Revoke"), AccessGrant("ok", grant_id).pack()),
+                Button(ctx.tr("Cancel"), AccessCancel().pack()),
             ),
         ),
     )

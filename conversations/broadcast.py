@@ -21,6 +21,17 @@ from collections import defaultdict
 from pathlib import Path
 
 from conversations import reply_json
+from conversations.callbacks import (
+    BROADCAST,
+    Ack,
+    BroadcastAudience,
+    BroadcastBack,
+    BroadcastCancel,
+    BroadcastReport,
+    BroadcastSend,
+    first,
+)
+from conversations.callbacks.broadcast import Audience
 from conversations.context import Ctx
 from conversations.flow_state import Mode, ModeFamily, NoticeDoc, NoticeDraft
 from conversations.i18n import th
@@ -180,8 +191,8 @@ def audience_label(ctx: Ctx, audience: str) -> str:
     return ctx.tr(AUDIENCES[audience]) if audience in AUDIENCES else audience
 
 
-def _audience_button(ctx: Ctx, audience: str) -> Button:
-    return Button(audience_label(ctx, audience), f"bc:aud:{audience}")
+def _audience_button(ctx: Ctx, audience: Audience) -> Button:
+    return Button(audience_label(ctx, audience), BroadcastAudience(audience).pack())
 
 
 async def _ask_audience(ctx: Ctx, *, edit: bool) -> None:
@@ -193,7 +204,7 @@ async def _ask_audience(ctx: Ctx, *, edit: bool) -> None:
             (_audience_button(ctx, "all"),),
             (_audience_button(ctx, "department"), _audience_button(ctx, "commune")),
             (_audience_button(ctx, "pending"),),
-            (Button(ctx.tr("✖ Cancel"), "bc:cancel"),),
+            (Button(ctx.tr("✖ Cancel"), BroadcastCancel().pack()),),
         ),
         edit=edit,
     )
@@ -205,7 +216,10 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
     people = await recipients(ctx, period, audience)
     units = {u.id for _, us in people for u in us}
     nobody = [u for u in await audience_units(ctx, period, audience) if u.id not in units]
-    back = (Button(ctx.tr("◀ Change audience"), "bc:back"), Button(ctx.tr("✖ Cancel"), "bc:cancel"))
+    back = (
+        Button(ctx.tr("◀ Change audience"), BroadcastBack().pack()),
+        Button(ctx.tr("✖ Cancel"), BroadcastCancel().pack()),
+    )
     head = ctx.tr("Audience: %(audience)s", audience=audience_label(ctx, audience))
     if not people:
         ctx.state.mode = Mode.BC_AUD
@@ -249,7 +263,11 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
     ctx.say(
         join_lines(lines),
         buttons=(
-            (Button(ctx.tr("✅ Send to %(n)s people", n=len(people)), f"bc:send:{nonce}"),),
+            (
+                Button(
+                    ctx.tr("✅ Send to %(n)s people", n=len(people)), BroadcastSend(nonce).pack()
+                ),
+            ),
             back,
         ),
         edit=True,
@@ -368,11 +386,11 @@ async def report(ctx: Ctx, b: BroadcastRow, *, edit: bool) -> None:
     lines.append(
         ctx.tr("Updated %(time)s", time=ctx.now.astimezone(ctx.config.tz).strftime("%H:%M:%S"))
     )
-    buttons = [(Button(ctx.tr("🔄 Refresh"), f"bc:report:{b.id}"),)]
+    buttons = [(Button(ctx.tr("🔄 Refresh"), BroadcastReport("report", b.id).pack()),)]
     behind = len(silent) + len(unreachable)
     if behind:
         label = ctx.trn("🔔 Remind this person", "🔔 Remind these %(n)s people", behind)
-        buttons.append((Button(label, f"bc:remind:{b.id}"),))
+        buttons.append((Button(label, BroadcastReport("remind", b.id).pack()),))
     ctx.say(join_lines(lines), buttons=tuple(buttons), edit=edit)
 
 
@@ -408,23 +426,22 @@ async def remind(ctx: Ctx, b: BroadcastRow) -> None:
 def _ack_button(b: BroadcastRow) -> tuple[tuple[Button, ...], ...]:
     """The notice's one button: "received" (the recipient's language is not known here, so the
     label is the bilingual ACK_LABEL)."""
-    return ((Button(ACK_LABEL, f"ack:{b.id}"),),)
+    return ((Button(ACK_LABEL, Ack(b.id).pack()),),)
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    action = parts[1] if len(parts) > 1 else ""
-    arg = parts[2] if len(parts) > 2 else ""
+    pressed = first(":".join(parts), BROADCAST)
     composing = ctx.state.mode in (Mode.BC_AUD, Mode.BC_CONFIRM)
-    if action in ("report", "remind"):
-        b = await ctx.uow.broadcasts.get(int(arg)) if arg.isdigit() else None
+    if isinstance(pressed, BroadcastReport):
+        b = await ctx.uow.broadcasts.get(pressed.broadcast)
         if b is None:
             ctx.toast(ctx.tr("This button is out of date."))
-        elif action == "remind":
+        elif pressed.kind == "remind":
             await remind(ctx, b)
         else:
             await report(ctx, b, edit=True)
         return
-    if action == "cancel":
+    if isinstance(pressed, BroadcastCancel):
         if composing:
             ctx.state.mode = None
             ctx.state.bc = None
@@ -432,24 +449,24 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         else:
             ctx.toast(ctx.tr("This notice was already sent or cancelled."))
         return
-    if not composing or ctx.state.bc is None or not ctx.state.bc.text:
+    if pressed is None:
+        ctx.toast(ctx.tr("This button is out of date."))
+    elif not composing or ctx.state.bc is None or not ctx.state.bc.text:
         ctx.toast(ctx.tr("This notice was already sent or cancelled."))
-        return
-    if action == "aud" and arg in AUDIENCES:
-        await _confirm(ctx, arg)
-    elif action == "back":
+    elif isinstance(pressed, BroadcastAudience):
+        await _confirm(ctx, pressed.audience)
+    elif isinstance(pressed, BroadcastBack):
         ctx.state.mode = Mode.BC_AUD
         await _ask_audience(ctx, edit=True)
-    elif action == "send":
-        await _send(ctx, arg)
     else:
-        ctx.toast(ctx.tr("This button is out of date."))
+        await _send(ctx, pressed.nonce)
 
 
 async def on_ack(ctx: Ctx, parts: list[str]) -> None:
-    """ "Đã nhận / Received": record that this person read broadcast ``parts[1]``."""
-    arg = parts[1] if len(parts) > 1 else ""
-    row = await ctx.uow.outbox.get_by_key(f"bc:{arg}:{ctx.person.id}") if arg.isdigit() else None
+    """ "Đã nhận / Received": record that this person read the broadcast (:class:`Ack`)."""
+    pressed = Ack.unpack(":".join(parts))
+    key = f"bc:{pressed.broadcast}:{ctx.person.id}" if pressed is not None else None
+    row = await ctx.uow.outbox.get_by_key(key) if key is not None else None
     if row is None:
         ctx.toast(ctx.tr("This button is out of date."))
         return

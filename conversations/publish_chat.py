@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from conversations import assessment as A
 from conversations import publication as P
+from conversations.callbacks import PUBLICATION, Publish, PublishCancel, first
 from conversations.context import Ctx
 from conversations.flow_state import Mode
 from conversations.markup import join_lines
@@ -18,7 +19,7 @@ MODE = Mode.PUB_CONFIRM
 
 
 def _cancel_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(ctx.tr("✖ Cancel"), "pub:no"),),)
+    return ((Button(ctx.tr("✖ Cancel"), PublishCancel().pack()),),)
 
 
 async def publish_cmd(ctx: Ctx, args: str = "") -> None:
@@ -50,7 +51,10 @@ async def publish_cmd(ctx: Ctx, args: str = "") -> None:
         ),
     ]
     if ready.ready:
-        buttons = ((Button(ctx.tr("📣 Publish"), f"pub:ok:{period.year}"),), *_cancel_button(ctx))
+        buttons = (
+            (Button(ctx.tr("📣 Publish"), Publish(period.year).pack()),),
+            *_cancel_button(ctx),
+        )
         ctx.say(join_lines(lines), buttons=buttons)
         return
     ctx.state.mode = MODE
@@ -97,16 +101,17 @@ async def on_text(ctx: Ctx, text: str) -> bool:
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "no":
+    """pub:ok:<year> · pub:no (:mod:`conversations.callbacks.publication`)."""
+    pressed = first(":".join(parts), PUBLICATION)
+    if isinstance(pressed, PublishCancel):
         if ctx.state.mode == MODE:
             ctx.state.mode = None
         ctx.say(ctx.tr("Not published. Nothing was changed."), edit=True)
         return
-    if action != "ok" or len(parts) < 3 or not parts[2].isdigit():
+    if pressed is None:
         ctx.toast(ctx.tr("This button is out of date."))
         return
-    await _publish(ctx, int(parts[2]), force=False, reason=None, edit=True)
+    await _publish(ctx, pressed.year, force=False, reason=None, edit=True)
 
 
 async def _publish(ctx: Ctx, year: int, *, force: bool, reason: str | None, edit: bool) -> None:

@@ -8,6 +8,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+from conversations.callbacks import EvidenceFile
 from conversations.context import Ctx
 from conversations.evidence.shared import evidence_store, nav_buttons, risk_names, when_text
 from conversations.evidence_check import messages as check_messages
@@ -149,7 +150,10 @@ async def attach_and_reply(
             pages=meta["pages"],
             code=esc(item.code),
         )
-        buttons = ((Button(ctx.tr("📄 Whole document"), f"ev:sw:{row.id}"),), *buttons)
+        buttons = (
+            (Button(ctx.tr("📄 Whole document"), EvidenceFile("sw", row.id).pack()),),
+            *buttons,
+        )
     ctx.say(text, buttons=buttons, edit=ctx.is_callback)
 
 

@@ -4,6 +4,9 @@ each (appraisers see only the fields assigned to them).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from conversations.callbacks import EvidenceFile, EvidenceList
 from conversations.context import Ctx
 from conversations.evidence.export import export_cmd
 from conversations.evidence.shared import (
@@ -133,24 +136,23 @@ async def render_list(
                 )
             )
         lines.extend(_listed_file(ctx, n, row, people.get(row.uploaded_by or 0, "—")))
-    return join_lines(lines), _list_buttons(access, chunk, page, pages, f"{u}:{node_id}")
+    return join_lines(lines), _list_buttons(access, chunk, pages, EvidenceList(u, node_id, page))
 
 
 def _list_buttons(
     access: Access,
     chunk: list[tuple[int, tuple[str, m.Evidence]]],
-    page: int,
     pages: int,
-    where: str,
+    here: EvidenceList,
 ) -> tuple[tuple[Button, ...], ...]:
     """Fetch (and, for the unit's officers, remove) buttons per file, four to a row, then the
-    page arrows; ``where`` is the list's "unit:node" in the button data."""
+    page arrows; ``here`` is the page shown."""
     rows: list[tuple[Button, ...]] = []
     pair: list[Button] = []
     for n, (_code, row) in chunk:
-        pair.append(Button(f"⬇️ {n + 1}", f"ev:d:{row.id}"))
+        pair.append(Button(f"⬇️ {n + 1}", EvidenceFile("d", row.id).pack()))
         if access.can_edit:
-            pair.append(Button(f"🗑 {n + 1}", f"ev:r:{row.id}"))
+            pair.append(Button(f"🗑 {n + 1}", EvidenceFile("r", row.id).pack()))
         if len(pair) >= 4:
             rows.append(tuple(pair))
             pair = []
@@ -158,10 +160,10 @@ def _list_buttons(
         rows.append(tuple(pair))
     if pages > 1:
         nav = []
-        if page > 0:
-            nav.append(Button("◀", f"ev:ls:{where}:{page - 1}"))
-        if page < pages - 1:
-            nav.append(Button("▶", f"ev:ls:{where}:{page + 1}"))
+        if here.page > 0:
+            nav.append(Button("◀", replace(here, page=here.page - 1).pack()))
+        if here.page < pages - 1:
+            nav.append(Button("▶", replace(here, page=here.page + 1).pack()))
         rows.append(tuple(nav))
     return tuple(rows)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from conversations.callbacks import EvidenceList, WalkNav
 from conversations.context import Ctx
 from conversations.evidence_check import messages as check_messages
 from conversations.evidence_names import shown_name
@@ -84,10 +85,10 @@ def nav_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ...
     u, i = view.unit.id, view.item_id(item.code)
     return (
         (
-            Button(ctx.tr("📋 Open %(code)s", code=item.code), f"g:{u}:{i}"),
-            Button(ctx.tr("Next ▶"), f"n:{u}:{i}"),
+            Button(ctx.tr("📋 Open %(code)s", code=item.code), WalkNav("g", u, i).pack()),
+            Button(ctx.tr("Next ▶"), WalkNav("n", u, i).pack()),
         ),
-        (Button(ctx.tr("📂 Files of %(code)s", code=item.code), f"ev:ls:{u}:{i}:0"),),
+        (Button(ctx.tr("📂 Files of %(code)s", code=item.code), EvidenceList(u, i, 0).pack()),),
     )
 
 

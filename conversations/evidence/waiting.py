@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from conversations.callbacks import EvidenceDrop, EvidenceField, EvidencePick
 from conversations.context import Ctx
 from conversations.flow_state import CARD_MODES, Mode, WaitingFiles
 from conversations.markup import clip
@@ -73,10 +74,10 @@ def pick_buttons(
         save = ctx.text("📥 Save to %(code)s", code=proposed.code)
         title = clip(proposed.title, max(12, 44 - len(save)))
         return (
-            (Button(f"{save} · {title}", f"ev:pk:{u}:{view.item_id(proposed.code)}"),),
+            (Button(f"{save} · {title}", EvidencePick(u, view.item_id(proposed.code)).pack()),),
             (
-                Button(ctx.tr("🔀 Change criterion"), f"ev:pf:{u}:{field}"),
-                Button(ctx.tr("✖ Cancel"), f"ev:px:{u}"),
+                Button(ctx.tr("🔀 Change criterion"), EvidenceField(u, field).pack()),
+                Button(ctx.tr("✖ Cancel"), EvidenceDrop(u).pack()),
             ),
         )
     rows: list[tuple[Button, ...]] = []
@@ -85,16 +86,20 @@ def pick_buttons(
             if leaf.code not in view.items:
                 continue
             label = clip(f"{leaf.code} {leaf.title}", 48)
-            rows.append((Button(label, f"ev:pk:{u}:{view.item_id(leaf.code)}"),))
+            rows.append((Button(label, EvidencePick(u, view.item_id(leaf.code)).pack()),))
     else:
         for f in view.catalog.fields:
             if not any(not x.is_survey for x in f.leaves()):
                 continue
-            rows.append((Button(clip(f"{f.code}. {f.title}", 48), f"ev:pf:{u}:{f.code}"),))
+            rows.append(
+                (Button(clip(f"{f.code}. {f.title}", 48), EvidenceField(u, f.code).pack()),)
+            )
         for top in (*view.catalog.bonus, *view.catalog.penalty):
-            rows.append((Button(clip(f"{top.code}. {top.title}", 48), f"ev:pf:{u}:{top.code}"),))
-    bottom = [Button(ctx.tr("✖ Cancel"), f"ev:px:{u}")]
+            rows.append(
+                (Button(clip(f"{top.code}. {top.title}", 48), EvidenceField(u, top.code).pack()),)
+            )
+    bottom = [Button(ctx.tr("✖ Cancel"), EvidenceDrop(u).pack())]
     if scope is not None:
-        bottom.insert(0, Button(ctx.tr("☰ Other field"), f"ev:pf:{u}:"))
+        bottom.insert(0, Button(ctx.tr("☰ Other field"), EvidenceField(u).pack()))
     rows.append(tuple(bottom))
     return tuple(rows)

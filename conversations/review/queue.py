@@ -5,6 +5,7 @@ the next item to appraise (in this unit, then in the others).
 from __future__ import annotations
 
 from conversations import frozen
+from conversations.callbacks import ReviewUnit
 from conversations.context import Ctx
 from conversations.listing import say_long
 from conversations.markup import button_text, esc
@@ -109,7 +110,7 @@ async def show_queue(ctx: Ctx) -> None:
                 (
                     Button(
                         button_text(f"{uf.unit.code} · {uf.unit.name}", f"({todo})"),
-                        f"rv:u:{uf.unit.id}",
+                        ReviewUnit(uf.unit.id).pack(),
                     ),
                 )
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from conversations.callbacks import ReviewItem
 from conversations.context import Ctx, Notice
 from conversations.due_dates import parse_due
 from conversations.flow_state import Mode, ModeFamily
@@ -207,7 +208,7 @@ async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
                     (
                         Button(
                             th(loc, "✍️ Reply with an explanation"),
-                            f"rv:reply:{uf.unit.id}:{item_id}",
+                            ReviewItem("reply", uf.unit.id, item_id).pack(),
                         ),
                     ),
                 ),

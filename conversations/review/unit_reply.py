@@ -5,6 +5,7 @@ the appraiser is told (the item comes back to their queue).
 from __future__ import annotations
 
 from conversations import frozen
+from conversations.callbacks import ReviewItem
 from conversations.context import Ctx, Notice
 from conversations.flow_state import Mode
 from conversations.i18n import th
@@ -102,6 +103,6 @@ async def reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
                     code=item.code,
                     text=esc(clip(body, 300)),
                 ),
-                ((Button(th(loc, "Open the item"), f"rv:g:{unit_id}:{item_id}"),),),
+                ((Button(th(loc, "Open the item"), ReviewItem("g", unit_id, item_id).pack()),),),
             )
         )
