@@ -10,11 +10,11 @@ from conversations.context import Ctx
 from conversations.evidence_names import shown_name
 from conversations.markup import esc, fmt
 from conversations.replies import OutgoingFile
-from conversations.review.card import MAX_FILES, show_card
+from conversations.review.card import MAX_FILES, show_card, signature_text
 from conversations.review.queue import appraisable_unit, show_next, show_queue
-from conversations.review.unit_file import UnitFile, signature_text
 from conversations.review.unit_reply import reply_start
 from conversations.review.verdict import due_example, points_step, write_verdict
+from conversations.unitview import UnitView
 from scoring.catalog import Item
 from storage.files import EvidenceStore
 
@@ -45,7 +45,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     if action == "u":
         await show_next(ctx, uf, None)
         return
-    item = uf.item_by_id(item_id) if item_id is not None else None
+    item = uf.appraisable_item(item_id) if item_id is not None else None
     if item is None or not uf.in_scope(item):
         ctx.toast(ctx.tr("This button is out of date. Type /review again."))
         return
@@ -83,8 +83,8 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         ctx.toast(ctx.tr("This button is out of date. Type /review again."))
 
 
-async def _accept(ctx: Ctx, uf: UnitFile, item: Item) -> None:
-    pts, applicable = uf.self_points(item)
+async def _accept(ctx: Ctx, uf: UnitView, item: Item) -> None:
+    pts, applicable = uf.item_points(item)
     # a "not applicable" answer stays out of the max: accepted with no points of its own
     points = (pts or Decimal(0)) if applicable else None
     await write_verdict(ctx, uf, item, "accepted", points)
@@ -94,7 +94,7 @@ async def _accept(ctx: Ctx, uf: UnitFile, item: Item) -> None:
     )
 
 
-def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
+def _send_files(ctx: Ctx, uf: UnitView, item: Item) -> None:
     store = EvidenceStore(ctx.config.data_dir / "evidence")
     files = uf.evidence.get(item.code, [])
     if not files:
