@@ -32,7 +32,8 @@ from conversations import assessment as A
 from conversations import yearover as Y
 from conversations.class_reason import class_reason
 from conversations.i18n import fmt_num, t
-from scoring.catalog import CatalogError, load_catalog
+from scoring.catalog import CatalogError
+from scoring.catalog_loader import load_catalog
 
 
 @click.group(help="parbot — Chỉ số CCHC qua Telegram / PAR index over Telegram.")

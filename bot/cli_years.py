@@ -17,7 +17,8 @@ from conversations import assessment as A
 from conversations import newyear as N
 from conversations.i18n import t
 from scoring import catalog_diff as D
-from scoring.catalog import Catalog, CatalogError, load_catalog
+from scoring.catalog import Catalog, CatalogError
+from scoring.catalog_loader import load_catalog
 
 
 def _mapping_fail(s: Any, err: D.MappingError, header: str) -> None:
