@@ -13,11 +13,11 @@ from conversations.evidence_names import shown_name
 from conversations.flow_state import Mode
 from conversations.markup import esc, fmt
 from conversations.replies import OutgoingFile
-from conversations.review.card import MAX_FILES, show_card
+from conversations.review.card import MAX_FILES, show_card, signature_text
 from conversations.review.queue import appraisable_unit, show_next, show_queue
-from conversations.review.unit_file import UnitFile, signature_text
 from conversations.review.unit_reply import reply_start
 from conversations.review.verdict import due_example, points_step, write_verdict
+from conversations.unitview import UnitView
 from scoring.catalog import Item
 from storage.files import EvidenceStore
 
@@ -44,14 +44,14 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     if isinstance(pressed, ReviewUnit):
         await show_next(ctx, uf, None)
         return
-    item = uf.item_by_id(pressed.item)
+    item = uf.appraisable_item(pressed.item)
     if item is None or not uf.in_scope(item):
         ctx.toast(ctx.tr("This button is out of date. Type /review again."))
         return
     await _item_button(ctx, uf, item, pressed.kind)
 
 
-async def _item_button(ctx: Ctx, uf: UnitFile, item: Item, action: ItemKind) -> None:
+async def _item_button(ctx: Ctx, uf: UnitView, item: Item, action: ItemKind) -> None:
     """Open, skip, accept, set points, ask for more evidence, send the files."""
     if action == "g":
         show_card(ctx, uf, item)
@@ -85,14 +85,14 @@ async def _item_button(ctx: Ctx, uf: UnitFile, item: Item, action: ItemKind) -> 
         _send_files(ctx, uf, item)
 
 
-def _typing(ctx: Ctx, mode: Mode, uf: UnitFile, item: Item) -> None:
+def _typing(ctx: Ctx, mode: Mode, uf: UnitView, item: Item) -> None:
     """The appraiser is asked to type ``mode``'s value for ``item`` of ``uf``'s unit."""
     st = ctx.state
     st.mode, st.rv_unit, st.rv_item = mode, uf.unit.id, uf.item_id(item.code)
 
 
-async def _accept(ctx: Ctx, uf: UnitFile, item: Item) -> None:
-    pts, applicable = uf.self_points(item)
+async def _accept(ctx: Ctx, uf: UnitView, item: Item) -> None:
+    pts, applicable = uf.item_points(item)
     # a "not applicable" answer stays out of the max: accepted with no points of its own
     points = (pts or Decimal(0)) if applicable else None
     await write_verdict(ctx, uf, item, "accepted", points)
@@ -102,7 +102,7 @@ async def _accept(ctx: Ctx, uf: UnitFile, item: Item) -> None:
     )
 
 
-def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
+def _send_files(ctx: Ctx, uf: UnitView, item: Item) -> None:
     store = EvidenceStore(ctx.config.data_dir / "evidence")
     files = uf.evidence.get(item.code, [])
     if not files:

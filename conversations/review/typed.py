@@ -15,7 +15,6 @@ from conversations.i18n import th
 from conversations.markup import esc
 from conversations.replies import Button
 from conversations.review.queue import appraisable_unit, show_next
-from conversations.review.unit_file import UnitFile
 from conversations.review.unit_reply import reply_text
 from conversations.review.verdict import (
     MAX_COMMENT,
@@ -24,6 +23,7 @@ from conversations.review.verdict import (
     points_step,
     write_verdict,
 )
+from conversations.unitview import UnitView
 from scoring.answers import AnswerError, parse_number
 from scoring.catalog import THOUSANDTH, Item
 from scoring.i18n import N_
@@ -44,7 +44,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
         ctx.state.mode = None
         return False
     uf = await appraisable_unit(ctx, unit_id)
-    item = uf.item_by_id(item_id) if uf is not None else None
+    item = uf.appraisable_item(item_id) if uf is not None else None
     if uf is None or item is None or not uf.in_scope(item):
         ctx.state.mode = None
         if uf is not None:  # appraisable_unit has said why otherwise
@@ -61,7 +61,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     return True
 
 
-async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+async def _typed_points(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
     """Points, optionally followed by the reason ("1,5 thiếu quyết định phê duyệt")."""
     step = points_step(item)
     number, _, reason = text.strip().partition(" ")
@@ -87,7 +87,7 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
         )
         return
     value = value.quantize(THOUSANDTH)
-    pts, applicable = uf.self_points(item)
+    pts, applicable = uf.item_points(item)
     same = applicable and value == (pts or Decimal(0))
     if not same and len(reason) < MIN_REASON:
         ctx.state.mode, ctx.state.rv_points = Mode.RV_REASON, value
@@ -112,7 +112,7 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     )
 
 
-async def _typed_reason(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+async def _typed_reason(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
     """The reason for points other than the self-score: written with them, into the history."""
     points = ctx.state.rv_points
     points_typed = str(points) if points is not None else ""
@@ -123,7 +123,7 @@ async def _typed_reason(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     await _typed_points(ctx, uf, item, f"{points_typed} {text.strip()}")
 
 
-def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+def _typed_due(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
     try:
         due = parse_due(text, ctx.today)
     except AnswerError as err:
@@ -157,7 +157,7 @@ def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     )
 
 
-async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+async def _typed_comment(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
     comment = text.strip()
     if len(comment) < 5:
         ctx.say(

@@ -11,7 +11,7 @@ from conversations.flow_state import Mode
 from conversations.i18n import th
 from conversations.markup import clip, esc
 from conversations.replies import Button
-from conversations.review.unit_file import load_unit
+from conversations.unitview import load_for_appraisal
 
 MAX_REPLY = 2000
 
@@ -20,9 +20,8 @@ async def reply_start(ctx: Ctx, unit_id: int, item_id: int | None) -> None:
     if not ctx.has_role("officer", unit_id):
         ctx.toast(ctx.tr("You cannot answer for this unit."), alert=True)
         return
-    unit = await ctx.uow.units.get(unit_id)
-    uf = await load_unit(ctx.uow, unit) if unit is not None else None
-    item = uf.item_by_id(item_id) if uf is not None and item_id is not None else None
+    uf = await load_for_appraisal(ctx.uow, unit_id)
+    item = uf.appraisable_item(item_id) if uf is not None and item_id is not None else None
     if uf is None or item is None:
         ctx.toast(ctx.tr("This button is out of date."))
         return
@@ -51,9 +50,8 @@ async def reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
         ctx.state.mode = None
         ctx.say(ctx.tr("You cannot answer for this unit."))
         return
-    unit = await ctx.uow.units.get(unit_id)
-    uf = await load_unit(ctx.uow, unit) if unit is not None else None
-    item = uf.item_by_id(item_id) if uf is not None else None
+    uf = await load_for_appraisal(ctx.uow, unit_id)
+    item = uf.appraisable_item(item_id) if uf is not None else None
     if uf is None or item is None:
         ctx.state.mode = None
         ctx.say(ctx.tr("This button is out of date."))
