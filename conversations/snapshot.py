@@ -24,7 +24,7 @@ from scoring.ranking import Entry, Ranked
 from scoring.results import LeafScore, ResultSummary, UnitResult
 from storage import models as m
 from storage.repositories.publications import Snapshot, SnapshotUnit
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PersonRow, UnitRow
 from storage.uow import UnitOfWork
 
 BATCH = 500  # units scored per round trip while taking a snapshot
@@ -85,7 +85,7 @@ async def take(
     missing: dict[str, Any],
     forced: bool,
     reason: str | None,
-    by: m.Person | PersonRow | None,
+    by: PersonRow | None,
     now: datetime,
 ) -> Snapshot:
     """Store a new snapshot of ``rows`` (the live standings) as the period's publication."""
@@ -175,9 +175,9 @@ async def published_standings(
     out: list[A.Standing] = []
     for su in await uow.publications.units(snap.id, board):
         unit = live.get(su.unit_id) if su.unit_id is not None else None
-        if unit is None:  # deleted since: shown as published
-            unit = m.Unit(
-                id=0, period_id=period.id, code=su.unit_code, name=su.unit_name, board=su.board
+        if unit is None:  # deleted since: shown as published (as of the snapshot)
+            unit = UnitRow(
+                0, period.id, su.unit_code, su.unit_name, su.board, None, snap.published_at, None
             )
         entry = Entry(su.board, su.unit_code, su.unit_name, su.index, su.index_low, su.index_high)
         ranked = Ranked(entry, su.rank, su.of, su.best_rank, su.worst_rank)
@@ -197,7 +197,7 @@ async def published_standings(
 
 
 async def published_unit_result(
-    uow: UnitOfWork, period: m.Period, unit: m.Unit
+    uow: UnitOfWork, period: m.Period, unit: UnitRow
 ) -> tuple[Catalog, UnitResult] | None:
     """A unit's published result with every item, or None when there is none."""
     snap = await uow.publications.current(period.id)

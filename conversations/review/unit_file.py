@@ -13,6 +13,7 @@ from scoring.answers import Answer, AnswerError, score_answer
 from scoring.catalog import Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import UnitRow
 from storage.uow import UnitOfWork
 
 REVIEWABLE = ("submitted", "appraised")  # submission statuses whose items can be appraised
@@ -39,7 +40,7 @@ def field_key(catalog: Catalog, item: Item) -> str:
 class UnitFile:
     """Everything about one unit an appraiser needs, read inside the update's transaction."""
 
-    unit: m.Unit
+    unit: UnitRow
     period: m.Period
     catalog: Catalog
     items: dict[str, m.CatalogItem]
@@ -132,7 +133,7 @@ class UnitFile:
 
 
 async def load_unit(
-    uow: UnitOfWork, unit: m.Unit, scope: set[str] | None = None
+    uow: UnitOfWork, unit: UnitRow, scope: set[str] | None = None
 ) -> UnitFile | None:
     pair = await A.unit_catalog(uow, unit)
     period = await uow.periods.get(unit.period_id)

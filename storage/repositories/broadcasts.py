@@ -48,7 +48,7 @@ class BroadcastRepository(Repository):
         stmt = select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)
         return list(await self.session.scalars(stmt))
 
-    async def unit_people(self, unit_ids: Sequence[int]) -> list[tuple[int, Person]]:
+    async def unit_people(self, unit_ids: Sequence[int]) -> list[tuple[int, PersonRow]]:
         """(unit id, person) for every officer and leader of ``unit_ids``, by person then unit:
         the people a notice to those units reaches."""
         if not unit_ids:
@@ -62,7 +62,7 @@ class BroadcastRepository(Repository):
             )
             .order_by(Person.id, RoleGrant.unit_id)
         )
-        return [(unit_id, person) for unit_id, person in rows if unit_id is not None]
+        return [(unit_id, PersonRow.of(p)) for unit_id, p in rows if unit_id is not None]
 
     async def unit_names(
         self, person_ids: Sequence[int], period_id: int | None
