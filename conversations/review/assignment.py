@@ -12,6 +12,7 @@ from scoring.catalog import DEFAULT_BOARDS, Catalog
 from scoring.i18n import N_
 from storage import models as m
 from storage.repositories.rows import PersonRow
+from storage.repositories.rows_evidence import AssignmentRow
 from storage.uow import UnitOfWork
 
 PSEUDO_FIELDS = ("bonus", "penalty")  # bonus/penalty items are assigned under these names
@@ -79,7 +80,7 @@ async def assign_appraiser(
     telegram_id: int | None = None,
     invite_code: str | None = None,
     by: m.Person | PersonRow | None = None,
-) -> tuple[m.Person, m.AppraiserAssignment]:
+) -> tuple[m.Person, AssignmentRow]:
     """Let a person appraise one field (for one board, or all boards); grants the appraiser role."""
     period = await A.get_period(uow, year)
     person: m.Person | None = None

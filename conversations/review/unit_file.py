@@ -13,6 +13,8 @@ from scoring.answers import Answer, AnswerError, score_answer
 from scoring.catalog import Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import AnswerRow, ExplanationRow, SubmissionRow
+from storage.repositories.rows_evidence import AppraisalRow, EvidenceRow
 from storage.uow import UnitOfWork
 
 REVIEWABLE = ("submitted", "appraised")  # submission statuses whose items can be appraised
@@ -43,11 +45,11 @@ class UnitFile:
     period: m.Period
     catalog: Catalog
     items: dict[str, m.CatalogItem]
-    answers: dict[str, m.Answer]
-    appraisals: dict[str, m.Appraisal]
-    explanations: dict[str, m.Explanation]
-    evidence: dict[str, list[m.Evidence]]
-    submission: m.Submission | None
+    answers: dict[str, AnswerRow]
+    appraisals: dict[str, AppraisalRow]
+    explanations: dict[str, ExplanationRow]
+    evidence: dict[str, list[EvidenceRow]]
+    submission: SubmissionRow | None
     scope: set[str] | None = None  # field keys this person appraises here (None = all)
     _by_id: dict[int, str] = field(default_factory=dict)
 

@@ -11,7 +11,7 @@ from conversations.context import Ctx
 from conversations.due_dates import EXAMPLE
 from conversations.review.unit_file import UnitFile
 from scoring.catalog import THOUSANDTH, Item
-from storage import models as m
+from storage.repositories.rows_evidence import AppraisalRow
 
 MAX_COMMENT = 1000
 MIN_REASON = 5
@@ -31,7 +31,7 @@ async def write_verdict(
     comment: str | None = None,
     due: date | None = None,
     reason: str | None = None,
-) -> m.Appraisal:
+) -> AppraisalRow:
     """``reason``: why the points differ from the self-score, kept in the history and shown
     on the card (it is the verdict's comment)."""
     row = await ctx.uow.appraisals.set_appraisal(

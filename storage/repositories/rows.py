@@ -9,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from storage.repositories.rows_evidence import row_of
+
 
 @dataclass(frozen=True)
 class PersonRow:
@@ -72,19 +74,12 @@ class SubmissionRow:
     submitted_at: datetime | None
     submitted_by: int | None
     index_at_submit: Decimal | None
+    updated_at: datetime
 
     @classmethod
     def of(cls, sub: Any) -> SubmissionRow:
-        """The plain row of a submission a repository just wrote (so a flow can update the
-        view it holds without reading it again)."""
-        return cls(
-            sub.id,
-            sub.unit_id,
-            sub.status,
-            sub.submitted_at,
-            sub.submitted_by,
-            sub.index_at_submit,
-        )
+        """The plain row of a submission a repository just read or wrote."""
+        return row_of(cls, sub)
 
 
 @dataclass(frozen=True)
@@ -108,9 +103,24 @@ class AnswerRow:
     value: dict[str, Any]
     points: Decimal | None
     updated_by: int | None
-    updated_at: datetime | None
+    updated_at: datetime
     source: str
     version: int
+
+    @classmethod
+    def of(cls, a: Any) -> AnswerRow:
+        """The plain row of an answer a repository just read or wrote."""
+        return cls(
+            a.id,
+            a.unit_id,
+            a.item_id,
+            dict(a.value),
+            a.points,
+            a.updated_by,
+            a.updated_at,
+            a.source,
+            a.version,
+        )
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,14 @@ class ExplanationRow:
     item_id: int
     text: str
     author_id: int | None
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, e: Any) -> ExplanationRow:
+        """The plain row of an explanation a repository just read or wrote."""
+        return row_of(cls, e)
 
 
 @dataclass(frozen=True)
