@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from bot.app import Database
 from conversations import assessment as A
-from scoring.catalog import load_catalog
+from scoring.catalog_loader import load_catalog
 from storage import models as m
 from tests.results.helpers import PHONG, without_locale
 from tests.scoring import generated
