@@ -45,7 +45,7 @@ from scoring.results import (
 from storage import models as m
 from storage.repositories.catalogs import ItemSpec
 from storage.repositories.results import NewResult
-from storage.repositories.rows import UnitRow
+from storage.repositories.rows import AnswerRow, UnitRow
 from storage.repositories.rows_people import InviteRow
 from storage.uow import UnitOfWork
 
@@ -597,7 +597,7 @@ def _answer_or_none(value: Any) -> Answer | None:
         return None
 
 
-def _answers(rows: dict[str, m.Answer] | None) -> dict[str, Answer]:
+def _answers(rows: dict[str, AnswerRow] | None) -> dict[str, Answer]:
     return {
         code: a
         for code, row in (rows or {}).items()

@@ -45,6 +45,7 @@ from scoring.i18n import N_
 from scoring.results import FieldScore, LeafScore, ResultSummary, UnitResult
 from storage import models as m
 from storage.repositories.rows import UnitRow
+from storage.repositories.rows_evidence import AppraisalRow
 from storage.uow import UnitOfWork
 
 LOCALE = "vi"
@@ -460,7 +461,7 @@ def _zeroed_note(code: str | None) -> str | None:
     return f"0 điểm vì tiêu chí {code} đạt 0 điểm" if code else None
 
 
-def _appraisal_note(ap: m.Appraisal | None) -> str | None:
+def _appraisal_note(ap: AppraisalRow | None) -> str | None:
     if ap is None or ap.status == "pending":
         return None
     if ap.status == "accepted":

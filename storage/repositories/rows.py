@@ -99,19 +99,12 @@ class SubmissionRow:
     submitted_at: datetime | None
     submitted_by: int | None
     index_at_submit: Decimal | None
+    updated_at: datetime
 
     @classmethod
     def of(cls, sub: Any) -> SubmissionRow:
-        """The plain row of a submission a repository just wrote (so a flow can update the
-        view it holds without reading it again)."""
-        return cls(
-            sub.id,
-            sub.unit_id,
-            sub.status,
-            sub.submitted_at,
-            sub.submitted_by,
-            sub.index_at_submit,
-        )
+        """The plain row of a submission a repository just read or wrote."""
+        return from_orm(cls, sub)
 
 
 @dataclass(frozen=True)
@@ -135,9 +128,24 @@ class AnswerRow:
     value: dict[str, Any]
     points: Decimal | None
     updated_by: int | None
-    updated_at: datetime | None
+    updated_at: datetime
     source: str
     version: int
+
+    @classmethod
+    def of(cls, a: Any) -> AnswerRow:
+        """The plain row of an answer a repository just read or wrote."""
+        return cls(
+            a.id,
+            a.unit_id,
+            a.item_id,
+            dict(a.value),
+            a.points,
+            a.updated_by,
+            a.updated_at,
+            a.source,
+            a.version,
+        )
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,14 @@ class ExplanationRow:
     item_id: int
     text: str
     author_id: int | None
-    updated_at: datetime | None = None
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, e: Any) -> ExplanationRow:
+        """The plain row of an explanation a repository just read or wrote."""
+        return from_orm(cls, e)
 
 
 @dataclass(frozen=True)

@@ -817,8 +817,7 @@ async def _new_invite(c: Cell) -> None:
 
 async def _section_ref(c: Cell) -> None:
     async with c.world.db.uow() as uow:
-        row = await uow.evidence.get(c.u.ev_in)
-        row.section_ref = "Mục II"
+        await uow.evidence.set_section(c.u.ev_in, "Mục II")
 
 
 async def _published(c: Cell) -> None:

@@ -96,8 +96,7 @@ async def test_numeric_points_are_exact_decimals(sessionmaker: SM, world: World)
         for i, v in enumerate(values):
             await uow.survey.set_points(world.unit_id, world.items["1.1.1"], v)
             row = await uow.survey.get(world.unit_id, world.items["1.1.1"])
-            assert row is not None
-            await uow.session.refresh(row)
+            assert row is not None  # read back from the database, not a cached object
             assert row.points == Decimal(v), i
 
 
@@ -225,7 +224,7 @@ async def test_evidence_rows(sessionmaker: SM, world: World) -> None:
             uploaded_by=world.person_id,
         )
         assert created
-        await uow.evidence.remove(row, by=world.person_id)
+        await uow.evidence.remove(row.id, by=world.person_id)
         assert await uow.evidence.list_for_item(world.unit_id, item) == []
         again, created = await uow.evidence.add(
             world.unit_id, item, sha, "KH.pdf", 1234, "application/pdf", "signed_intact"
