@@ -17,12 +17,12 @@ from storage.repositories.rows import AnswerRow, ExplanationRow, PersonRow, Subm
 from storage.repositories.rows_evidence import (
     AnswerHistoryRow,
     AppraisalRow,
-    AssignmentRow,
     EvidenceRow,
     ItemEvidence,
     SubmissionEventRow,
     SurveyPointsRow,
 )
+from storage.repositories.rows_people import AssignmentRow
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
