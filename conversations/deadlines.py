@@ -21,6 +21,7 @@ from conversations.i18n import fmt_date, th
 from conversations.markup import Html, clip, esc, fmt, join_lines
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import PeriodRow
 
 LIST_LIMIT = 12
 SHORT_LIST = 5
@@ -117,7 +118,7 @@ def plain(text: str) -> str:
 # ------------------------------------------------------------------ the chat
 
 
-async def _milestones(ctx: Ctx) -> tuple[m.Period | None, list[m.Milestone], set[str]]:
+async def _milestones(ctx: Ctx) -> tuple[PeriodRow | None, list[m.Milestone], set[str]]:
     boards: set[str] = set()
     period = None
     for uid in ctx.unit_ids("officer", "leader", "appraiser"):
@@ -202,7 +203,7 @@ async def maybe_answer(ctx: Ctx, text: str) -> bool:
 ASKED_SHOWN = 5
 
 
-async def asked_lines(ctx: Ctx, period: m.Period) -> list[str]:
+async def asked_lines(ctx: Ctx, period: PeriodRow) -> list[str]:
     """For admins: the latest questions the plan did not answer (empty when there are none)."""
     total = await ctx.uow.plan_text.count_questions(period.id)
     if not total:

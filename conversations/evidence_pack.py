@@ -40,6 +40,7 @@ from conversations.workbook import Alignment, Font, PatternFill, Workbook, get_c
 from scoring.i18n import N_
 from storage import models as m
 from storage.files import EvidenceStore
+from storage.repositories.rows import PeriodRow
 from storage.uow import UnitOfWork
 
 INDEX_XLSX = "danh-muc-tai-lieu.xlsx"
@@ -183,7 +184,7 @@ class ZipSummary:
 
 @dataclass(frozen=True)
 class Selection:
-    period: m.Period
+    period: PeriodRow
     units: list[m.Unit]
     entries: list[PackEntry]
 
@@ -200,7 +201,7 @@ async def select_units(
     period_year: int,
     unit_codes: list[str] | None = None,
     board: str | None = None,
-) -> tuple[m.Period, list[m.Unit]]:
+) -> tuple[PeriodRow, list[m.Unit]]:
     """The period and its units: the given codes (in that order), or one board, or all.
 
     Raises :class:`conversations.assessment.NotFound` for an unknown period or unit code.

@@ -13,6 +13,7 @@ from conversations.standing import board_name
 from conversations.unitview import active_unit
 from scoring.catalog_loader import BOARD_RE
 from storage import models as m
+from storage.repositories.rows import PeriodRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -171,7 +172,7 @@ async def send_sheet(ctx: Ctx, unit: m.Unit) -> None:
     )
 
 
-async def send_ranking(ctx: Ctx, period: m.Period, board: str | None) -> None:
+async def send_ranking(ctx: Ctx, period: PeriodRow, board: str | None) -> None:
     if not throttle.allow(ctx, f"export:ranking:{board}"):
         return
     rows = await A.standings(ctx.uow, period.year, board)

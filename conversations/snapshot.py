@@ -24,7 +24,7 @@ from scoring.ranking import Entry, Ranked
 from scoring.results import LeafScore, ResultSummary, UnitResult
 from storage import models as m
 from storage.repositories.publications import Snapshot, SnapshotUnit
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PeriodRow, PersonRow
 from storage.uow import UnitOfWork
 
 BATCH = 500  # units scored per round trip while taking a snapshot
@@ -79,7 +79,7 @@ def _items(
 
 async def take(
     uow: UnitOfWork,
-    period: m.Period,
+    period: PeriodRow,
     rows: Sequence[A.Standing],
     *,
     missing: dict[str, Any],
@@ -163,7 +163,7 @@ def _catalogs(snap: Snapshot) -> dict[str, Catalog]:
 
 
 async def published_standings(
-    uow: UnitOfWork, period: m.Period, board: str | None
+    uow: UnitOfWork, period: PeriodRow, board: str | None
 ) -> list[A.Standing] | None:
     """The official standings of a published period, or None when it has no snapshot (a
     period published before snapshots existed is still computed)."""
@@ -197,7 +197,7 @@ async def published_standings(
 
 
 async def published_unit_result(
-    uow: UnitOfWork, period: m.Period, unit: m.Unit
+    uow: UnitOfWork, period: PeriodRow, unit: m.Unit
 ) -> tuple[Catalog, UnitResult] | None:
     """A unit's published result with every item, or None when there is none."""
     snap = await uow.publications.current(period.id)

@@ -14,7 +14,7 @@ from conversations.review.card import show_card
 from conversations.review.progress import status
 from conversations.review.unit_file import REVIEWABLE, UnitFile, load_unit
 from scoring.catalog import Item
-from storage import models as m
+from storage.repositories.rows import PeriodRow
 
 
 async def start_cmd(ctx: Ctx, args: str = "") -> None:
@@ -43,7 +43,7 @@ async def start_cmd(ctx: Ctx, args: str = "") -> None:
     await show_queue(ctx)
 
 
-async def scoped_units(ctx: Ctx, period: m.Period) -> list[UnitFile]:
+async def scoped_units(ctx: Ctx, period: PeriodRow) -> list[UnitFile]:
     """Submitted units with something this person appraises, in board/code order."""
     subs = await ctx.uow.submissions.list_for_period(period.id)
     scopes = None if ctx.is_admin else await scope_by_board(ctx.uow, ctx.person, period.id)

@@ -13,6 +13,8 @@ from scoring.answers import Answer, AnswerError, score_answer
 from scoring.catalog import Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import PeriodRow
+from storage.repositories.rows_catalog import CatalogItemRow
 from storage.uow import UnitOfWork
 
 REVIEWABLE = ("submitted", "appraised")  # submission statuses whose items can be appraised
@@ -40,9 +42,9 @@ class UnitFile:
     """Everything about one unit an appraiser needs, read inside the update's transaction."""
 
     unit: m.Unit
-    period: m.Period
+    period: PeriodRow
     catalog: Catalog
-    items: dict[str, m.CatalogItem]
+    items: dict[str, CatalogItemRow]
     answers: dict[str, m.Answer]
     appraisals: dict[str, m.Appraisal]
     explanations: dict[str, m.Explanation]

@@ -58,6 +58,9 @@ class UnitRow:
 
 @dataclass(frozen=True)
 class PeriodRow:
+    """An assessment period (one per year); ``published_at`` set while its results are
+    frozen.  Returned by every PeriodRepository read (issue 13)."""
+
     id: int
     year: int
     title: str
