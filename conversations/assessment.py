@@ -349,7 +349,9 @@ def unit_tags(unit: m.Unit | UnitRow) -> frozenset[str]:
     return frozenset(unit.tags or ())
 
 
-async def unit_catalog(uow: UnitOfWork, unit: m.Unit) -> tuple[CatalogRow, Catalog] | None:
+async def unit_catalog(
+    uow: UnitOfWork, unit: m.Unit | UnitRow
+) -> tuple[CatalogRow, Catalog] | None:
     if unit.catalog_id is None:
         return None
     row = await uow.catalogs.get(unit.catalog_id)
@@ -516,7 +518,7 @@ class Standing:
 
     def __init__(
         self,
-        unit: m.Unit,
+        unit: m.Unit | UnitRow,
         catalog: Catalog,
         ranked: Ranked,
         result: ResultSummary | None = None,
@@ -659,7 +661,7 @@ def _field_titles(catalog: Catalog) -> dict[str, str]:
 
 @dataclass
 class _Scored:
-    unit: m.Unit
+    unit: UnitRow
     catalog: Catalog
     index: Decimal
     index_low: Decimal
@@ -676,7 +678,7 @@ async def _scored_units(
     current, otherwise re-scored from its answers, appraisals and survey points (read as plain
     columns) and stored again."""
     out: list[_Scored] = []
-    stale: list[tuple[m.Unit, int]] = []
+    stale: list[tuple[UnitRow, int]] = []
     units = await uow.results.units_with_results(period_id, board)
     with_survey = await uow.results.catalogs_with_survey(period_id)
     formulas = {
@@ -706,12 +708,12 @@ async def _scored_units(
     if not stale:
         return out
     job = _Rescore(uow, catalogs, formulas, with_survey)
-    by_catalog: dict[int, list[tuple[m.Unit, int]]] = {}
+    by_catalog: dict[int, list[tuple[UnitRow, int]]] = {}
     for unit, rev in stale:
         assert unit.catalog_id is not None
         by_catalog.setdefault(unit.catalog_id, []).append((unit, rev))
     on_catalog = Counter(u.catalog_id for u, _ in units)
-    one_by_one: list[tuple[m.Unit, int]] = []
+    one_by_one: list[tuple[UnitRow, int]] = []
     for cid, todo in by_catalog.items():
         if len(todo) >= max(BULK_FROM, on_catalog[cid] // BULK_SHARE):
             out.extend(await job.bulk(cid, todo))
@@ -748,7 +750,7 @@ class _Rescore:
         self.decoded: dict[str, Answer | None] = {}  # the same few values recur: decode once
         self.memos: dict[str, ScoreMemo] = {}  # per catalog content
 
-    async def bulk(self, catalog_id: int, todo: list[tuple[m.Unit, int]]) -> list[_Scored]:
+    async def bulk(self, catalog_id: int, todo: list[tuple[UnitRow, int]]) -> list[_Scored]:
         """Every unit of ``todo`` (all on one catalog) from the catalog's grouped answers."""
         row = self.catalogs[catalog_id]
         cat = catalog_of(row)
@@ -761,7 +763,7 @@ class _Rescore:
         return await self.bulk_of(cat, row, todo)
 
     async def bulk_of(
-        self, cat: Catalog, row: CatalogRow, todo: list[tuple[m.Unit, int]]
+        self, cat: Catalog, row: CatalogRow, todo: list[tuple[UnitRow, int]]
     ) -> list[_Scored]:
         """Units whose answers are all on the catalog's own items, through scoring.bulk."""
         catalog_id = row.id
@@ -783,13 +785,13 @@ class _Rescore:
             [(unit, rev, results[str(unit.id)], zeroed[unit.id]) for unit, rev in todo]
         )
 
-    async def batch(self, todo: list[tuple[m.Unit, int]]) -> list[_Scored]:
+    async def batch(self, todo: list[tuple[UnitRow, int]]) -> list[_Scored]:
         """Units on any catalogs, each from its own answers read as plain columns."""
         ids = [u.id for u, _ in todo]
         texts = await self.uow.results.answer_texts(ids)
         appraised = await self.uow.results.appraised_points(ids)
         survey = await self.uow.results.survey_points(ids)
-        scored: list[tuple[m.Unit, int, ResultSummary, bool]] = []
+        scored: list[tuple[UnitRow, int, ResultSummary, bool]] = []
         for unit, rev in todo:
             assert unit.catalog_id is not None
             row = self.catalogs[unit.catalog_id]
@@ -807,7 +809,7 @@ class _Rescore:
             scored.append((unit, rev, res, zeroed))
         return await self._store(scored)
 
-    async def _store(self, scored: list[tuple[m.Unit, int, ResultSummary, bool]]) -> list[_Scored]:
+    async def _store(self, scored: list[tuple[UnitRow, int, ResultSummary, bool]]) -> list[_Scored]:
         out: list[_Scored] = []
         fresh: list[NewResult] = []
         for unit, rev, res, zeroed in scored:

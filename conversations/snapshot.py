@@ -24,7 +24,7 @@ from scoring.ranking import Entry, Ranked
 from scoring.results import LeafScore, ResultSummary, UnitResult
 from storage import models as m
 from storage.repositories.publications import Snapshot, SnapshotUnit
-from storage.repositories.rows import PeriodRow, PersonRow
+from storage.repositories.rows import PeriodRow, PersonRow, UnitRow
 from storage.uow import UnitOfWork
 
 BATCH = 500  # units scored per round trip while taking a snapshot
@@ -174,10 +174,17 @@ async def published_standings(
     live = {u.id: u for u in await uow.units.list_for_period(period.id)}
     out: list[A.Standing] = []
     for su in await uow.publications.units(snap.id, board):
-        unit = live.get(su.unit_id) if su.unit_id is not None else None
+        unit: m.Unit | UnitRow | None = live.get(su.unit_id) if su.unit_id is not None else None
         if unit is None:  # deleted since: shown as published
-            unit = m.Unit(
-                id=0, period_id=period.id, code=su.unit_code, name=su.unit_name, board=su.board
+            unit = UnitRow(
+                id=0,
+                period_id=period.id,
+                code=su.unit_code,
+                name=su.unit_name,
+                board=su.board,
+                catalog_id=None,
+                created_at=snap.published_at,  # it existed then; its own date went with it
+                tags=None,
             )
         entry = Entry(su.board, su.unit_code, su.unit_name, su.index, su.index_low, su.index_high)
         ranked = Ranked(entry, su.rank, su.of, su.best_rank, su.worst_rank)

@@ -13,7 +13,7 @@ from scoring.answers import Answer, AnswerError, score_answer
 from scoring.catalog import Catalog, Item
 from scoring.i18n import N_
 from storage import models as m
-from storage.repositories.rows import PeriodRow
+from storage.repositories.rows import PeriodRow, UnitRow
 from storage.repositories.rows_catalog import CatalogItemRow
 from storage.uow import UnitOfWork
 
@@ -41,7 +41,7 @@ def field_key(catalog: Catalog, item: Item) -> str:
 class UnitFile:
     """Everything about one unit an appraiser needs, read inside the update's transaction."""
 
-    unit: m.Unit
+    unit: m.Unit | UnitRow
     period: PeriodRow
     catalog: Catalog
     items: dict[str, CatalogItemRow]
@@ -134,7 +134,7 @@ class UnitFile:
 
 
 async def load_unit(
-    uow: UnitOfWork, unit: m.Unit, scope: set[str] | None = None
+    uow: UnitOfWork, unit: m.Unit | UnitRow, scope: set[str] | None = None
 ) -> UnitFile | None:
     pair = await A.unit_catalog(uow, unit)
     period = await uow.periods.get(unit.period_id)
