@@ -43,10 +43,8 @@ from scoring.results import (
     summarize,
 )
 from storage import models as m
-from storage.repositories.catalogs import ItemSpec
-from storage.repositories.results import NewResult
 from storage.repositories.rows import PeriodRow, UnitRow
-from storage.repositories.rows_catalog import CatalogItemRow, CatalogRow
+from storage.repositories.rows_catalog import CatalogItemRow, CatalogRow, ItemSpec, NewResult
 from storage.uow import UnitOfWork
 
 ROLES = ("officer", "leader", "appraiser", "admin")

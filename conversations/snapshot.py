@@ -23,8 +23,8 @@ from scoring.catalog import Catalog, load_catalog
 from scoring.ranking import Entry, Ranked
 from scoring.results import LeafScore, ResultSummary, UnitResult
 from storage import models as m
-from storage.repositories.publications import Snapshot, SnapshotUnit
 from storage.repositories.rows import PeriodRow, PersonRow, UnitRow
+from storage.repositories.rows_catalog import Snapshot, SnapshotUnit
 from storage.uow import UnitOfWork
 
 BATCH = 500  # units scored per round trip while taking a snapshot

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import replace
 
 from sqlalchemy import select
 
 from scoring.kinds import KIND_NAMES
 from storage.models import Board, Catalog, CatalogItem, ItemSection
 from storage.repositories.base import Repository, to_decimal
-from storage.repositories.rows_catalog import CatalogItemRow, CatalogRow, row_of
+from storage.repositories.rows_catalog import CatalogItemRow, CatalogRow, ItemSpec, row_of
 from storage.types import utcnow
-
-
-@dataclass(frozen=True, slots=True)
-class ItemSpec:
-    """One catalog node to store (flattened tree; ``position`` defaults to input order)."""
-
-    code: str
-    title: str
-    max_points: Decimal | int | float | str
-    parent_code: str | None = None
-    kind: str | None = None
-    section: str = ItemSection.FIELD.value
-    is_leaf: bool = True
-    position: int | None = None
 
 
 def sha256_text(text: str) -> str:
@@ -180,3 +165,6 @@ class CatalogRepository(Repository):
     async def get_item(self, item_id: int) -> CatalogItemRow | None:
         item = await self.session.get(CatalogItem, item_id)
         return row_of(CatalogItemRow, item) if item is not None else None
+
+
+__all__ = ["CatalogRepository", "ItemSpec", "sha256_text"]
