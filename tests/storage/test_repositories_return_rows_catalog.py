@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from conversations import snapshot
+from scoring.catalog import sample_catalog_paths
 from storage.models import Base
+from storage.repositories.catalogs import sha256_text
 from storage.repositories.rows import PeriodRow, UnitRow
 from storage.repositories.rows_catalog import (
     AuditRow,
@@ -136,3 +139,36 @@ async def test_publications_and_years_return_rows(sessionmaker: SM, world: World
         plain((await uow.publications.history(world.period_id))[0], AuditRow)
         await uow.years.set_mapping(world.period_id, world.period_id, "map: {}\n")
         plain(await uow.years.mapping(world.period_id), StoredMapping)
+
+
+async def test_a_unit_deleted_since_publication_stands_as_published(
+    sessionmaker: SM, world: World
+) -> None:
+    """A published unit whose row is gone (``unit_id`` NULL) reads back as a plain UnitRow
+    with its published code, name and board."""
+    yaml = sample_catalog_paths()["xa-mau-2024"].read_text(encoding="utf-8")
+    gone = SnapshotUnit(
+        None, "xa-cu", "Xã cũ", "commune", "xa-mau-2024", "submitted", Decimal("70"),
+        Decimal("60"), Decimal("80"), 1, 1, 1, 1, 3, "Tốt", None, "full", "{}", {},
+    )  # fmt: skip
+    entry = {
+        "code": "xa-mau-2024",
+        "sha256": sha256_text(yaml),
+        "boards": ["commune"],
+        "yaml": yaml,
+    }
+    async with UnitOfWork(sessionmaker) as uow:
+        period = await uow.periods.get(world.period_id)
+        assert period is not None
+        await uow.publications.create(
+            period.id, [gone], catalogs=[entry], missing={}, forced=False, reason=None, by=None
+        )
+        [row] = await snapshot.published_standings(uow, period, None) or []
+    plain(row.unit, UnitRow)
+    assert (row.unit.id, row.unit.code, row.unit.name, row.unit.board) == (
+        0,
+        "xa-cu",
+        "Xã cũ",
+        "commune",
+    )
+    assert row.official and row.ranked.rank == 1 and row.ranked.entry.index == Decimal("70")
