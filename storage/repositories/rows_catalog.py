@@ -1,5 +1,5 @@
-"""Plain frozen rows of the catalog area (issue 13: repositories return DTOs): catalogs, their
-items and boards, the stored results cache, publication snapshots and the year-over-year reads.
+"""Plain frozen rows of the catalog area (issue 13: repositories return DTOs): catalogs and their
+items, the stored results cache, publication snapshots and the year-over-year reads.
 
 Same attribute names as the ORM columns (storage.models), so code written against the models
 reads them unchanged; SQLAlchemy-free, so the conversation core can import them.  The
@@ -18,17 +18,16 @@ from storage.enums import ItemSection
 _R = TypeVar("_R")
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}  # field names per row class: read once, not per row
+
+
 def row_of(cls: type[_R], obj: Any) -> _R:
     """The plain ``cls`` row of an ORM object: every dataclass field read from the attribute of
     the same name (so a field added to a row class is filled without touching its readers)."""
-    return cls(**{f.name: getattr(obj, f.name) for f in fields(cls)})  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    code: str
-    name_vi: str
-    name_en: str
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls(**{name: getattr(obj, name) for name in names})
 
 
 @dataclass(frozen=True)
