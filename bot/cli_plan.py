@@ -27,6 +27,7 @@ from bot.app import Database
 from bot.settings import Settings
 from conversations import deadline_answers as A
 from conversations import deadlines as D
+from conversations.deadline_text import plain
 from conversations.i18n import t
 from conversations.plan import (
     Milestone,
@@ -347,12 +348,9 @@ def plan_reminders(milestone: str, year: int, days: str | None, use_default: boo
     async def go(db: Database) -> bool:
         async with db.uow() as uow:
             period = await uow.periods.get_by_year(year)
-            row = await uow.milestones.get(period.id, milestone) if period else None
-            if row is None:
+            if period is None:
                 return False
-            row.reminder_days = value
-            await uow.flush()
-            return True
+            return await uow.milestones.set_reminder_days(period.id, milestone, value)
 
     if not _run(s, go):
         click.echo(
@@ -395,7 +393,7 @@ def ask(question: str, year: int, as_json: bool, today: datetime | None, board: 
     rows = [x for x in rows if D.visible(x, boards, is_admin=False)]
     audience = board if board else "admins"
     ans = A.answer_for(s.locale, year, rows, question, day, audience, sections)
-    text = D.plain(ans.text)
+    text = plain(ans.text)
     if not as_json:
         click.echo(text)
         return

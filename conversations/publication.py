@@ -247,7 +247,7 @@ async def _announce(
         kind = (m.OutboxKind.DOCUMENT if attach else m.OutboxKind.MESSAGE).value
         payload = reply_json.encode(Reply(text, document=document))
         if await uow.outbox.enqueue(
-            f"{key}:{pid}", person.chat_id, payload, kind, person=person, not_before=now
+            f"{key}:{pid}", person.chat_id, payload, kind, person=person.id, not_before=now
         ):
             queued += 1
     return queued

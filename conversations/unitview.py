@@ -260,7 +260,7 @@ async def load_view_or_explain(ctx: Ctx, unit_id: int) -> UnitView | None:
 async def active_unit(ctx: Ctx, roles: tuple[str, ...] = ("officer", "leader")) -> int | None:
     """The unit the person is acting for: their chosen one if still allowed, else their first."""
     allowed = ctx.unit_ids(*roles)
-    chosen = ctx.state.get("unit_id")
-    if chosen in allowed:
-        return int(chosen)
+    chosen = ctx.state.unit_id
+    if chosen is not None and chosen in allowed:
+        return chosen
     return allowed[0] if allowed else None

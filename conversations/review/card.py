@@ -4,6 +4,7 @@ verdict so far, with the three verdict buttons.
 
 from __future__ import annotations
 
+from conversations.callbacks import ReviewItem, ReviewQueue
 from conversations.context import Ctx
 from conversations.evidence_names import shown_name
 from conversations.markup import clip, esc, fmt, join_lines
@@ -16,7 +17,7 @@ MAX_FILES = 10
 
 
 def show_card(ctx: Ctx, uf: UnitFile, item: Item, prefix: str | None = None) -> None:
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     text = card_text(ctx, uf, item)
     if prefix:
         text = prefix + "\n\n" + text
@@ -112,16 +113,21 @@ def card_buttons(ctx: Ctx, uf: UnitFile, item: Item) -> tuple[tuple[Button, ...]
         else ctx.tr("✅ Accept (not applicable)")
     )
     rows: list[tuple[Button, ...]] = [
-        (Button(accept, f"rv:ok:{u}:{i}"), Button(ctx.tr("✏️ Set points"), f"rv:set:{u}:{i}")),
-        (Button(ctx.tr("📎 Ask for more evidence"), f"rv:more:{u}:{i}"),),
+        (
+            Button(accept, ReviewItem("ok", u, i).pack()),
+            Button(ctx.tr("✏️ Set points"), ReviewItem("set", u, i).pack()),
+        ),
+        (Button(ctx.tr("📎 Ask for more evidence"), ReviewItem("more", u, i).pack()),),
     ]
     n = len(uf.evidence.get(item.code, []))
     if n:
-        rows.append((Button(ctx.tr("📄 Send the files (%(n)s)", n=n), f"rv:files:{u}:{i}"),))
+        rows.append(
+            (Button(ctx.tr("📄 Send the files (%(n)s)", n=n), ReviewItem("files", u, i).pack()),)
+        )
     rows.append(
         (
-            Button(ctx.tr("Skip ▶"), f"rv:n:{u}:{i}"),
-            Button(ctx.tr("☰ Queue"), "rv:q"),
+            Button(ctx.tr("Skip ▶"), ReviewItem("n", u, i).pack()),
+            Button(ctx.tr("☰ Queue"), ReviewQueue().pack()),
         )
     )
     return tuple(rows)

@@ -5,6 +5,7 @@ the next item to appraise (in this unit, then in the others).
 from __future__ import annotations
 
 from conversations import frozen
+from conversations.callbacks import ReviewUnit
 from conversations.context import Ctx
 from conversations.listing import say_long
 from conversations.markup import button_text, esc
@@ -20,7 +21,7 @@ from storage.repositories.rows import PeriodRow
 async def start_cmd(ctx: Ctx, args: str = "") -> None:
     """/review · /review status · /review UNIT [ITEM] · /review assign TELEGRAM_ID FIELD [BOARD]."""
     words = args.split()
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     if words and words[0].lower() in ("status", "progress", "tiendo", "tiến độ"):
         await status(ctx)
         return
@@ -109,7 +110,7 @@ async def show_queue(ctx: Ctx) -> None:
                 (
                     Button(
                         button_text(f"{uf.unit.code} · {uf.unit.name}", f"({todo})"),
-                        f"rv:u:{uf.unit.id}",
+                        ReviewUnit(uf.unit.id).pack(),
                     ),
                 )
             )
@@ -212,5 +213,5 @@ async def show_next(ctx: Ctx, uf: UnitFile, after: Item | None, prefix: str | No
             n=c["waiting"],
             unit=esc(uf.unit.name),
         )
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     ctx.say((prefix + "\n\n" if prefix else "") + done)
