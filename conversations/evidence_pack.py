@@ -40,7 +40,7 @@ from conversations.workbook import Alignment, Font, PatternFill, Workbook, get_c
 from scoring.i18n import N_
 from storage import models as m
 from storage.files import EvidenceStore
-from storage.repositories.rows import UnitRow
+from storage.repositories.rows import PeriodRow, UnitRow
 from storage.repositories.rows_evidence import EvidenceRow
 from storage.uow import UnitOfWork
 
@@ -185,7 +185,7 @@ class ZipSummary:
 
 @dataclass(frozen=True)
 class Selection:
-    period: m.Period
+    period: PeriodRow
     units: list[UnitRow]
     entries: list[PackEntry]
 
@@ -202,7 +202,7 @@ async def select_units(
     period_year: int,
     unit_codes: list[str] | None = None,
     board: str | None = None,
-) -> tuple[m.Period, list[UnitRow]]:
+) -> tuple[PeriodRow, list[UnitRow]]:
     """The period and its units: the given codes (in that order), or one board, or all.
 
     Raises :class:`conversations.assessment.NotFound` for an unknown period or unit code.

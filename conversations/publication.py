@@ -191,7 +191,7 @@ async def publish_period(
         by=by,
         now=now,
     )
-    await uow.periods.publish(period, now)
+    period = await uow.periods.publish(period.id, now)
     await uow.publications.record(
         period.id, "publish", publication_id=snap.id, by=by, reason=reason, at=now
     )
@@ -271,7 +271,7 @@ async def unpublish_period(
         for su in await uow.publications.units(snap.id):
             if su.unit_id is not None:
                 await uow.submissions.restore(su.unit_id, su.status, by, "unpublished", now)
-    period.published_at = None
+    await uow.periods.unpublish(period.id)
     await uow.publications.record(
         period.id,
         "unpublish",

@@ -12,10 +12,17 @@ from typing import Any, TypeVar
 _Row = TypeVar("_Row")
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}  # field names per row class: read once, not per row
+
+
 def from_orm(cls: type[_Row], obj: Any) -> _Row:
     """``cls`` filled from the same-named attributes of an ORM object: repositories convert
-    what they read or wrote with the ORM, so no tracked object leaves storage (issue 13)."""
-    return cls(**{f.name: getattr(obj, f.name) for f in fields(cls)})  # type: ignore[arg-type]
+    what they read or wrote with the ORM, so no tracked object leaves storage (issue 13), and a
+    field added to a row class is filled without touching its readers."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls(**{name: getattr(obj, name) for name in names})
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,9 @@ class UnitRow:
 
 @dataclass(frozen=True)
 class PeriodRow:
+    """An assessment period (one per year); ``published_at`` set while its results are
+    frozen.  Returned by every PeriodRepository read (issue 13)."""
+
     id: int
     year: int
     title: str

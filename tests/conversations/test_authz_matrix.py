@@ -824,7 +824,7 @@ async def _published(c: Cell) -> None:
     async with c.world.db.uow() as uow:
         period = await uow.periods.latest()
         assert period is not None
-        period.published_at = c.world.now
+        await uow.periods.publish(period.id, c.world.now)
 
 
 def _submitted_all(c: Cell) -> Awaitable[None]:
