@@ -38,7 +38,7 @@ from conversations.evidence_names import escape_name, visible
 from conversations.formats import SheetWriter
 from conversations.workbook import Alignment, Font, PatternFill, Workbook, get_column_letter
 from scoring.i18n import N_
-from storage import models as m
+from storage.enums import ItemSection
 from storage.files import EvidenceStore
 from storage.repositories.rows import PeriodRow, UnitRow
 from storage.repositories.rows_evidence import EvidenceRow
@@ -327,7 +327,7 @@ async def _fields(uow: UnitOfWork, catalog_id: int) -> dict[str, str | None]:
             if parent is None:
                 break
             top = parent
-        out[code] = top.code if top.section == m.ItemSection.FIELD.value else None
+        out[code] = top.code if top.section == ItemSection.FIELD.value else None
     return out
 
 
