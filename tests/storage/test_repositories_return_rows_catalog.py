@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from conversations import snapshot
+from conversations import published
 from scoring.catalog import sample_catalog_paths
 from storage.models import Base
 from storage.repositories.catalogs import sha256_text
@@ -163,7 +163,7 @@ async def test_a_unit_deleted_since_publication_stands_as_published(
         await uow.publications.create(
             period.id, [gone], catalogs=[entry], missing={}, forced=False, reason=None, by=None
         )
-        [row] = await snapshot.published_standings(uow, period, None) or []
+        [row] = await published.published_standings(uow, period, None) or []
     plain(row.unit, UnitRow)
     assert (row.unit.id, row.unit.code, row.unit.name, row.unit.board) == (
         0,
@@ -171,4 +171,4 @@ async def test_a_unit_deleted_since_publication_stands_as_published(
         "Xã cũ",
         "commune",
     )
-    assert row.official and row.ranked.rank == 1 and row.ranked.entry.index == Decimal("70")
+    assert row.ranked.rank == 1 and row.ranked.entry.index == Decimal("70")
