@@ -180,7 +180,7 @@ def summarize_many(
     plan = _Plan.of(catalog)
     todo = {u.key: u for u in units}
     memo: ScoreMemo = {}
-    classes, special, answered = _classes(catalog, plan, groups, todo, memo)
+    classes, special, answered = _classes(catalog, plan, groups, todo)
     steps = {
         key: _unit_steps(catalog, plan, u, special.get(key, {}), answered, memo)
         for key, u in todo.items()
@@ -199,7 +199,6 @@ def _classes(
     plan: _Plan,
     groups: Iterable[Group],
     todo: Mapping[str, BulkUnit],
-    memo: ScoreMemo,
 ) -> tuple[
     dict[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
     dict[str, dict[str, Answer]],
@@ -231,7 +230,7 @@ def _classes(
             for key in ids.split(","):
                 special.setdefault(key, {})[code] = answer
             continue
-        p, a, source, _ = _leaf(leaf, answer, None, None, memo)
+        p, a, source, _ = _leaf(leaf, answer, None, None, None)  # each value comes once
         classes.setdefault((plan.section[code], p, a, source, leaf.max), []).append(ids)
         if code in appraised_plain:
             for key in appraised_plain[code].intersection(ids.split(",")):

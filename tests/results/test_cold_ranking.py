@@ -230,3 +230,42 @@ async def test_cold_standings_equal_the_domain_unit_by_unit_for_random_answers(
         for r in board
     }
     assert ranks == want
+
+
+async def test_units_answering_another_catalogs_items_are_found_with_or_without_a_run(
+    db: Database,
+) -> None:
+    """answering_elsewhere seeks below and above the catalog's run of item ids, and reads
+    every answer when the run has a gap (an item of another catalog inside it)."""
+    await _seed(db)
+    async with db.uow() as uow:
+        period = await A.get_period(uow, 2024)
+        d01 = await uow.units.get_by_code(period.id, "D01")
+        assert d01 is not None and d01.catalog_id is not None
+        cid = d01.catalog_id
+        other = next(c.id for c in await uow.catalogs.list_for_period(period.id) if c.id != cid)
+        assert await uow.results.answering_elsewhere(cid) == {d01.id}
+        ids = sorted((await uow.catalogs.items_by_code(cid)).values(), key=lambda i: i.id)
+
+        async def move(item_id: int) -> set[int]:
+            """The item becomes the other catalog's: its answers are elsewhere now."""
+            await uow.session.execute(
+                sa.text("UPDATE catalog_items SET catalog_id = :c, code = :k WHERE id = :i"),
+                {"c": other, "k": f"moved-{item_id}", "i": item_id},
+            )
+            got = await uow.session.scalars(
+                sa.select(m.Answer.unit_id).where(m.Answer.item_id == item_id)
+            )
+            return set(got)
+
+        want = {d01.id}
+        for item in ids:  # up to the first answered item: below the run that is left
+            want |= await move(item.id)
+            if len(want) > 1:
+                break
+        assert await uow.results.answering_elsewhere(cid) == want
+        for item in ids[len(ids) // 2 :]:  # a gap (an answered item): every answer is read
+            if moved := await move(item.id):
+                want |= moved
+                break
+        assert await uow.results.answering_elsewhere(cid) == want
