@@ -62,7 +62,9 @@ class BulkUnit:
 class BulkResult:
     """A unit's summary as the bulk scorer gives it: what ranking needs (the index, its range,
     whether survey points are pending) and :meth:`ResultSummary.to_json` as compact JSON text
-    (``body``, without its closing brace), the form the standings cache stores."""
+    (``body``, without its closing brace), the form the standings cache stores: the same
+    values, decimals written without trailing zeros (``"7.5"`` where a sum of ``0.50``
+    points would print ``"7.50"``), the source counts in :data:`SOURCES` order."""
 
     index: Decimal
     index_low: Decimal
@@ -77,6 +79,7 @@ class BulkResult:
         return f"{self.body},{_JSON_BASIS}{json.dumps(basis)}}}"
 
     def summary(self, catalog: Catalog) -> ResultSummary:
+        """The unit's summary as :func:`summarize` gives it (decoded from the JSON text)."""
         return ResultSummary.from_json(
             json.loads(self.json_text()), {f.code: f.title for f in catalog.fields}
         )
