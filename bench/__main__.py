@@ -64,6 +64,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="updates: also run parbot SQLite on aiosqlite (PARBOT_SQLITE_DRIVER=aiosqlite)",
     )
+    p.add_argument(
+        "--compare-runtime",
+        action="store_true",
+        help="updates: also run parbot SQLite on aiogram (the default runtime is ptb)",
+    )
     p.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, databases)")
     p.add_argument("--workdir", type=Path, help="work directory (default: a new temporary one)")
@@ -84,6 +89,7 @@ async def _run_one(name: str, cfg: Config, args: argparse.Namespace) -> list[Tab
             what_if=args.what_if,
             budget=args.budget,
             compare_aiosqlite=args.compare_aiosqlite,
+            compare_runtime=args.compare_runtime,
         )
     if name == "ranking":
         from bench import ranking

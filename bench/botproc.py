@@ -1,8 +1,9 @@
 """The bot side of the update-throughput benchmark, run as its own process.
 
-``python -m bench.botproc parbot --api URL --token T --db URL --data DIR``
-    the real runtime: ``bot.runtime.serve()`` with the aiogram adapter (outbox scheduler, leader
-    election and all), replies unpaced (``per_chat_interval=0``; the emulator's flood control is
+``python -m bench.botproc parbot --api URL --token T --db URL --data DIR [--runtime R]``
+    the real runtime: ``bot.runtime.serve()`` with the product's default adapter,
+    python-telegram-bot (``--runtime aiogram`` for the other one), outbox scheduler, leader
+    election and all; replies unpaced (``per_chat_interval=0``; the emulator's flood control is
     off);
 ``python -m bench.botproc echo --api URL --token T``
     the baseline: a bare aiogram 3 bot on the same emulator that answers every message with its
@@ -33,7 +34,7 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def run_parbot(api: str, token: str, db: str, data: Path) -> None:
+async def run_parbot(api: str, token: str, db: str, data: Path, runtime: str) -> None:
     from bot.runtime import serve
     from bot.settings import load_settings
 
@@ -42,7 +43,7 @@ async def run_parbot(api: str, token: str, db: str, data: Path) -> None:
         telegram_api=api,
         database_url=db,
         data_dir=data,
-        runtime="aiogram",
+        runtime=runtime,
         per_chat_interval=0.0,
         send_rate=1_000_000.0,
         poll_timeout=10,
@@ -124,6 +125,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path)
     parser.add_argument("--what-if", default="", help="bench.whatif patches, comma-separated")
     parser.add_argument(
+        "--runtime", choices=["ptb", "aiogram"], default="ptb", help="parbot: PARBOT_RUNTIME"
+    )
+    parser.add_argument(
         "--sqlite-driver", default="", help="parbot: PARBOT_SQLITE_DRIVER (parbot or aiosqlite)"
     )
     args = parser.parse_args()
@@ -141,10 +145,10 @@ def main() -> None:
             import cProfile
 
             with cProfile.Profile() as prof:
-                asyncio.run(run_parbot(args.api, args.token, args.db, args.data))
+                asyncio.run(run_parbot(args.api, args.token, args.db, args.data, args.runtime))
             prof.dump_stats(profile_to)
         else:
-            asyncio.run(run_parbot(args.api, args.token, args.db, args.data))
+            asyncio.run(run_parbot(args.api, args.token, args.db, args.data, args.runtime))
     else:
         asyncio.run(run_echo(args.api, args.token))
     if gc_spent is not None:

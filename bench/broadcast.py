@@ -1,8 +1,8 @@
 """Benchmark 1 — broadcast: outbox rows drained through the emulator's flood control.
 
 10,000 recipients (distinct chats, every user pressed Start) get one queued outbox row each;
-``OutboxDispatcher.drain()`` sends them with the production ``Sender`` over the aiogram transport
-(``AiogramTransport(make_bot(emu.token, emu.base_url))``) against a ``BotApiEmulator`` enforcing
+``OutboxDispatcher.drain()`` sends them with the production ``Sender`` over the runtimes' one
+transport (``HttpTransport(emu.base_url, emu.token)``) against a ``BotApiEmulator`` enforcing
 Telegram's limits: 30 messages/s overall and 1/s per chat.
 
 Time is scaled: the emulator's ``time_scale`` compresses its windows, and the Sender gets the same
@@ -26,20 +26,16 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
 from bench.common import Config, Row, Table, fmt, say
 from bench.emuhooks import BotMessageTap
 from bot.settings import Settings
-from delivery.aiogram_transport import AiogramTransport
+from delivery.http_transport import HttpTransport
 from delivery.outbox import OutboxDispatcher
 from delivery.pacer import WindowPacer
 from delivery.sender import Sender
 from emulator.server import BotApiEmulator
-from handlers.aiogram_runtime import make_bot
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker
-from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 LIMIT = 30  # messages per (emulated) second, overall
@@ -96,10 +92,10 @@ def _deliveries(emu: BotApiEmulator, expected: dict[int, str]) -> tuple[int, int
 
 
 async def _drain(
-    sm: object, emu: BotApiEmulator, bot: object, *, rate: float, scale: float | None
+    sm: object, emu: BotApiEmulator, bot: HttpTransport, *, rate: float, scale: float | None
 ) -> tuple[float, Sender, BotMessageTap, int]:
     """Drain the outbox once; returns (wall seconds, sender, tap, sends allowed in flight)."""
-    transport = AiogramTransport(bot)  # type: ignore[arg-type]
+    transport = bot
     if scale is None:  # unpaced capacity run
         sender = Sender(transport, rate=1e9, per_chat_interval=0.0)
     else:
@@ -146,7 +142,7 @@ class Run:
 
 
 async def _one_run(
-    sm: object, emu: BotApiEmulator, bot: object, run: Run, base: int, scale: float
+    sm: object, emu: BotApiEmulator, bot: HttpTransport, run: Run, base: int, scale: float
 ) -> None:
     ids = range(base, base + run.n)
     await _start_users(emu, ids)
@@ -167,14 +163,8 @@ async def _one_run(
     run.delivered = tap.new_messages
     run.lost, run.dup, run.wrong = _deliveries(emu, expected)
     async with UnitOfWork(sm) as uow:  # type: ignore[arg-type]
-        run.sent_rows = int(
-            await uow.session.scalar(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(OutboxMessage.key.like(f"bench:r{base}:%"), OutboxMessage.status == "sent")
-            )
-            or 0
-        )
+        counts = await uow.outbox.status_counts(key_prefix=f"bench:r{base}:")
+        run.sent_rows = counts.get("sent", 0)
 
 
 def _run_rows(table: Table, runs: list[Run], scale: float) -> None:
@@ -247,7 +237,7 @@ async def run(cfg: Config, *, time_scale: float | None = None) -> list[Table]:
         rate_limits=True, global_rate=LIMIT, chat_rate=CHAT_LIMIT, window=1.0, time_scale=1.0
     )
     await emu.start()
-    bot = make_bot(emu.token, emu.base_url)
+    bot = HttpTransport(emu.base_url, emu.token)
     runs = [
         Run(f"product default PARBOT_SEND_RATE={DEFAULT_SEND_RATE:g}", DEFAULT_SEND_RATE, n),
         Run(
@@ -273,7 +263,7 @@ async def run(cfg: Config, *, time_scale: float | None = None) -> list[Table]:
         for k, r in enumerate(runs):
             await _one_run(sm, emu, bot, r, 100_000_000 * (k + 1), scale)
     finally:
-        await bot.session.close()
+        await bot.close()
         await emu.stop()
         await engine.dispose()
 

@@ -1,8 +1,9 @@
 """Benchmark 3 — ranking: ``standings()`` for 5,000 units × 120 items on SQLite.
 
 A synthetic catalog (8 fields × 15 leaves = 120 leaves of the choice, ratio, number and date
-kinds; valid for ``scoring.catalog.load_catalog``) is imported with ``conversations.assessment``;
-5,000 commune units and their 600,000 answers are bulk-inserted (seeding is not timed).
+kinds; valid for ``scoring.catalog_loader.load_catalog``) is imported with
+``conversations.assessment``; 5,000 commune units and their 600,000 answers are bulk-inserted
+(seeding is not timed).
 
 Timed, each the median of a few runs in fresh units of work:
 
@@ -40,7 +41,8 @@ from bench.common import Config, Row, Table, say
 from conversations import assessment as A
 from scoring.answers import Answer, score_answer
 from scoring.bulk import BulkUnit, summarize_many
-from scoring.catalog import Catalog, Item, load_catalog
+from scoring.catalog import Catalog, Item
+from scoring.catalog_loader import load_catalog
 from scoring.ranking import Entry, rank_boards
 from scoring.results import ScoreMemo, summarize
 from storage import migrate

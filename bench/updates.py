@@ -1,7 +1,7 @@
 """Benchmark 2 — update throughput: officers walking through the full stack.
 
 The driver process runs the Bot API emulator (flood control off) and N simulated officers; the
-bot runs in its own process (``bench.botproc``): parbot's real runtime (``serve()``, aiogram,
+bot runs in its own process (``bench.botproc``): parbot's real runtime (``serve()``, ptb by default,
 ``per_chat_interval=0``) on SQLite, then on PostgreSQL, and — the baseline — a bare aiogram echo
 bot on the same emulator, driven by the same number of messages and button presses.
 
@@ -408,12 +408,13 @@ async def _parbot_on(
     load: Load,
     what_if: str = "",
     sqlite_driver: str = "",
+    runtime: str = "ptb",
 ) -> None:
     t = time.perf_counter()
     say(f"updates: seeding {label} ({len(ids.all):,} units and officers)")
     await seed(url, ids.all)
     table.notes.append(f"{label}: seeding (not timed) {time.perf_counter() - t:.1f} s")
-    extra = {"db": url, "data": str(data)}
+    extra = {"db": url, "data": str(data), "runtime": runtime}
     if what_if:
         extra["what-if"] = what_if
     if sqlite_driver:
@@ -460,6 +461,7 @@ async def run(
     what_if: bool = False,
     budget: float | None = None,
     compare_aiosqlite: bool = False,
+    compare_runtime: bool = False,
 ) -> list[Table]:
     load = Load(
         officers=50 if cfg.quick else 1_000,
@@ -482,6 +484,13 @@ async def run(
             table, emu, "parbot SQLite", sqlite_url, sqlite,
             Ids.block(400_000_000, n_light, n), base, load,
         )  # fmt: skip
+        if compare_runtime:  # the other supported runtime, same code and database kind
+            other = work / "sqlite-aiogram"
+            await _parbot_on(
+                table, emu, "parbot SQLite [aiogram runtime]",
+                f"sqlite+aiosqlite:///{other / 'parbot.db'}", other,
+                Ids.block(420_000_000, n_light, n), base, load, runtime="aiogram",
+            )  # fmt: skip
         if compare_aiosqlite:  # the SQLite driver before 2026-12-06, in the same run
             old = work / "sqlite-aiosqlite"
             await _parbot_on(

@@ -8,58 +8,32 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib
 import json
-import sys
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from bot.app import Database, open_database
+from bot import (
+    cli_access,
+    cli_backup,
+    cli_catalog_draft,
+    cli_exports,
+    cli_plan,
+    cli_publish,
+    cli_results,
+    cli_years,
+)
+from bot.app import Database
+from bot.cli_common import cli_settings, fail, import_file, read_text, run_db
 from bot.cli_demo import demo_command
 from bot.runtime import run_command
-from bot.settings import Settings, SettingsError, load_settings
 from conversations import assessment as A
 from conversations import yearover as Y
 from conversations.class_reason import class_reason
 from conversations.i18n import fmt_num, t
-from scoring.catalog import CatalogError, load_catalog
-
-T = TypeVar("T")
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-
-
-def _run(settings: Settings, fn: Callable[[Database], Awaitable[T]]) -> T:
-    async def main() -> T:
-        async with open_database(settings) as db:
-            return await fn(db)
-
-    return asyncio.run(main())
-
-
-def _fail(lines: list[str], header: str) -> None:
-    click.echo(header, err=True)
-    for line in lines:
-        click.echo(f"  - {line}", err=True)
-    sys.exit(1)
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        click.echo(f"{path}: not UTF-8 text / tệp không phải văn bản UTF-8", err=True)
-        sys.exit(1)
+from scoring.catalog import CatalogError
+from scoring.catalog_loader import load_catalog
 
 
 @click.group(help="parbot — Chỉ số CCHC qua Telegram / PAR index over Telegram.")
@@ -77,8 +51,8 @@ def db() -> None:
 
 @db.command("upgrade", help="Cập nhật cấu trúc CSDL (migrations) / apply migrations.")
 def db_upgrade() -> None:
-    s = _settings()
-    _run(s, lambda _db: asyncio.sleep(0))
+    s = cli_settings()
+    run_db(s, lambda _db: asyncio.sleep(0))
     click.echo(t(s.locale, "Database is up to date."))
 
 
@@ -93,11 +67,11 @@ def catalog() -> None:
 @catalog.command("validate", help="Kiểm tra tệp Bộ chỉ số YAML / validate a catalog file.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def catalog_validate(file: str) -> None:
-    s = _settings()
+    s = cli_settings()
     try:
-        cat = load_catalog(_read(file))
+        cat = load_catalog(read_text(file))
     except CatalogError as err:
-        _fail(
+        fail(
             [p.render(lambda m: t(s.locale, m)) for p in err.problems],
             t(s.locale, "%(n)s problem(s) in %(file)s:", n=len(err.problems), file=file),
         )
@@ -119,23 +93,23 @@ def catalog_validate(file: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def catalog_import(file: str, year: int) -> None:
-    s = _settings()
-    text = _read(file)
+    s = cli_settings()
+    text = read_text(file)
 
     async def go(db: Database) -> Any:
         async with db.uow() as uow:
             return await A.import_catalog(uow, text, year)
 
     try:
-        _row, cat, created = _run(s, go)
+        _row, cat, created = run_db(s, go)
     except CatalogError as err:
-        _fail(
+        fail(
             [p.render(lambda m: t(s.locale, m)) for p in err.problems],
             t(s.locale, "%(n)s problem(s) in %(file)s:", n=len(err.problems), file=file),
         )
         return
     except A.RowsRejected as err:
-        _fail(
+        fail(
             [p.render(lambda m: t(s.locale, m)) for p in err.problems],
             t(s.locale, "Nothing was imported:"),
         )
@@ -151,26 +125,6 @@ def catalog_import(file: str, year: int) -> None:
 # ------------------------------------------------------------------ units / answers
 
 
-def _import(kind: str, file: str, year: int, fn: Callable[..., Awaitable[T]]) -> T:
-    s = _settings()
-    text = _read(file)
-
-    async def go(db: Database) -> T:
-        async with db.uow() as uow:
-            return await fn(uow, text, year)
-
-    try:
-        return _run(s, go)
-    except A.RowsRejected as err:
-        _fail(
-            [p.render(lambda m: t(s.locale, m)) for p in err.problems],
-            t(s.locale, "Nothing was imported from %(file)s:", file=file),
-        )
-    except A.NotFound as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was imported:"))
-    raise AssertionError("unreachable")
-
-
 @main.group(help="Đơn vị (cơ quan, xã, phường) / units.")
 def units() -> None:
     pass
@@ -180,8 +134,8 @@ def units() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def units_import(file: str, year: int) -> None:
-    created, updated = _import("units", file, year, A.import_units)
-    s = _settings()
+    created, updated = import_file("units", file, year, A.import_units)
+    s = cli_settings()
     click.echo(
         t(
             s.locale,
@@ -209,13 +163,13 @@ def answers() -> None:
     "evidence or explanation (recorded in the history).",
 )
 def answers_import(file: str, year: int, allow_missing_evidence: bool) -> None:
-    changed = _import(
+    changed = import_file(
         "answers",
         file,
         year,
         functools.partial(A.import_answers, allow_missing_evidence=allow_missing_evidence),
     )
-    click.echo(t(_settings().locale, "Answers: %(n)s saved.", n=changed))
+    click.echo(t(cli_settings().locale, "Answers: %(n)s saved.", n=changed))
 
 
 # ------------------------------------------------------------------ rank
@@ -226,7 +180,7 @@ def answers_import(file: str, year: int, allow_missing_evidence: bool) -> None:
 @click.option("--board", default=None, help="Bảng (department, commune, district…) / board code.")
 @click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
 def rank(year: int, board: str | None, as_json: bool) -> None:
-    s = _settings()
+    s = cli_settings()
 
     async def go(db: Database) -> tuple[list[A.Standing], dict[str, Y.Previous]]:
         async with db.uow() as uow:
@@ -234,9 +188,9 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
             return rows, await Y.previous_figures(uow, await A.get_period(uow, year))
 
     try:
-        rows, before = _run(s, go)
+        rows, before = run_db(s, go)
     except A.NotFound as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No ranking:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "No ranking:"))
         return
     if as_json:
         out = [
@@ -291,7 +245,7 @@ def rank(year: int, board: str | None, as_json: bool) -> None:
 def invite(
     unit_code: str | None, role: str, year: int | None, ttl_days: int | None, second_unit: bool
 ) -> None:
-    s = _settings()
+    s = cli_settings()
     ttl = timedelta(days=ttl_days or s.invite_ttl_days)
 
     async def go(db: Database) -> tuple[str, Any]:
@@ -307,9 +261,9 @@ def invite(
             )
 
     try:
-        code, inv = _run(s, go)
+        code, inv = run_db(s, go)
     except A.NotFound as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No invite created:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "No invite created:"))
         return
     click.echo(code)
     click.echo(A.invite_link(s.bot_username, code))
@@ -325,22 +279,19 @@ def invite(
 main.add_command(run_command)
 main.add_command(demo_command)
 
-# Capabilities add their commands from modules of their own (plan, exports, survey, publication).
-for _module in (
-    "bot.cli_plan",
-    "bot.cli_exports",
-    "bot.cli_results",
-    "bot.cli_access",
-    "bot.cli_publish",
-    "bot.cli_backup",
-    "bot.cli_catalog_draft",
+# Capabilities add their commands from modules of their own (plan, exports, survey, publication,
+# access, backup, catalog drafting, years).
+for _family in (
+    cli_plan,
+    cli_exports,
+    cli_results,
+    cli_access,
+    cli_publish,
+    cli_backup,
+    cli_catalog_draft,
+    cli_years,  # period new, catalog diff/mapping
 ):
-    try:
-        importlib.import_module(_module).register(main)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
-importlib.import_module("bot.cli_years").register(main)  # period new, catalog diff/mapping
+    _family.register(main)
 
 
 if __name__ == "__main__":

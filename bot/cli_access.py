@@ -9,23 +9,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import Any
 
 import click
 
+from bot.cli_common import cli_settings, fail, run_db
 from conversations import access as AC
 from conversations import assessment as A
 from conversations.i18n import t
 from handlers.routes import build_registry
 from scoring.i18n import N_
 from storage.repositories.access import GrantRow
-
-
-def _cli() -> ModuleType:
-    from bot import cli  # imported late: bot.cli imports this module while it loads
-
-    return cli
 
 
 @click.group("access", help="Quyền truy cập: xem, thu hồi / access: list, revoke, history.")
@@ -59,8 +53,7 @@ def _row_json(g: GrantRow) -> dict[str, Any]:
 @click.option("--unit", "unit_code", default=None, help="Chỉ một đơn vị / one unit only.")
 @click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
 def access_list(year: int | None, unit_code: str | None, as_json: bool) -> None:
-    cli = _cli()
-    s = cli._settings()
+    s = cli_settings()
 
     async def go(db: Any) -> list[GrantRow]:
         async with db.uow() as uow:
@@ -71,9 +64,9 @@ def access_list(year: int | None, unit_code: str | None, as_json: bool) -> None:
             return list(await uow.access.grants(period_id=period.id if period else None))
 
     try:
-        rows = cli._run(s, go)
+        rows = run_db(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing to list:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing to list:"))
         return
     if as_json:
         click.echo(json.dumps([_row_json(g) for g in rows], ensure_ascii=False, indent=2))
@@ -94,8 +87,7 @@ def access_list(year: int | None, unit_code: str | None, as_json: bool) -> None:
 def access_revoke(
     telegram_id: int, unit_code: str | None, role: str | None, year: int | None, reason: str
 ) -> None:
-    cli = _cli()
-    s = cli._settings()
+    s = cli_settings()
     reason = " ".join(reason.split())
     if not reason or len(reason) > AC.MAX_REASON:
         click.echo(t(s.locale, "Give a reason of 1 to 500 characters."), err=True)
@@ -124,9 +116,9 @@ def access_revoke(
             return grants
 
     try:
-        revoked = cli._run(s, go)
+        revoked = run_db(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was revoked:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was revoked:"))
         return
     for g in revoked:
         click.echo(
@@ -138,8 +130,7 @@ def access_revoke(
 @click.option("--person", "telegram_id", type=int, default=None, help="Telegram user id.")
 @click.option("--limit", type=int, default=50, help="Số dòng / rows (newest first).")
 def access_history(telegram_id: int | None, limit: int) -> None:
-    cli = _cli()
-    s = cli._settings()
+    s = cli_settings()
 
     async def go(db: Any) -> list[Any]:
         async with db.uow() as uow:
@@ -152,9 +143,9 @@ def access_history(telegram_id: int | None, limit: int) -> None:
             return list(await uow.access.history(person_id, limit))
 
     try:
-        events = cli._run(s, go)
+        events = run_db(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing to list:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing to list:"))
         return
     for e in events:
         when = e.at.astimezone(s.tz).strftime("%d/%m/%Y %H:%M")

@@ -18,21 +18,14 @@ from pathlib import Path
 import click
 
 from bot.app import open_database
-from bot.settings import Settings, SettingsError, load_settings
+from bot.cli_common import cli_settings
+from bot.settings import Settings
 from conversations.i18n import fmt_num, t
 from storage import backup as archive
 from storage.db_dump import DumpError
 from storage.evidence_audit import AuditReport, audit
 from storage.files import EvidenceStore
 from storage.uow import UnitOfWork
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
 
 
 def _size(n: int, loc: str) -> str:
@@ -61,7 +54,7 @@ def _when(iso: str, settings: Settings) -> str:
     help="Tệp lưu trữ (.tar hoặc .tar.gz) / archive to write (.tar or .tar.gz).",
 )
 def backup_command(out: Path) -> None:
-    s = _settings()
+    s = cli_settings()
     loc = s.locale
     try:
         summary = asyncio.run(archive.create(s.database_url, s.data_dir, out))
@@ -103,7 +96,7 @@ def backup_command(out: Path) -> None:
     ),
 )
 def restore_command(file: Path, force: bool) -> None:
-    s = _settings()
+    s = cli_settings()
     loc = s.locale
     try:
         summary = asyncio.run(archive.restore(file, s.database_url, s.data_dir, force=force))
@@ -142,7 +135,7 @@ def restore_command(file: Path, force: bool) -> None:
     ),
 )
 def verify_command() -> None:
-    s = _settings()
+    s = cli_settings()
 
     async def go() -> AuditReport:
         async with (

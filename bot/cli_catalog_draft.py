@@ -15,15 +15,14 @@ from pathlib import Path
 
 import click
 
+from bot.cli_common import cli_settings
 from catalog_draft import DraftError, Options, draft_file
 from catalog_draft.report import report_json, report_lines
 from conversations.i18n import fmt_num, gettext_for, t
 
 
 def _settings_locale() -> str:
-    from bot.cli import _settings
-
-    return _settings().locale
+    return cli_settings().locale
 
 
 @click.command("draft", help="Soạn Bộ chỉ số YAML từ Phụ lục (.docx/.xlsx/.pdf) / draft a catalog.")

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from bot.app import open_database
-from bot.settings import SettingsError, load_settings
+from bot.cli_common import cli_settings
 from conversations import assessment as A
 from conversations import evidence_pack as pack
 from conversations.i18n import fmt_num, t
@@ -62,11 +62,7 @@ def export_evidence(
             "Chọn đúng một trong --unit, --board, --all / choose exactly one of --unit, "
             "--board, --all."
         )
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
+    settings = cli_settings()
     loc = settings.locale
     board_code: str | None = None
     if board is not None:

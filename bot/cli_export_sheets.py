@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from bot.cli_common import cli_settings, fail, run_db
 from conversations import assessment as A
 from conversations import sheets
 from conversations.i18n import t
@@ -18,18 +19,16 @@ from documents.xlsx import OpenpyxlSheets
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
 def export_sheet(unit_code: str, year: int, out: str) -> None:
-    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
-
-    s = _settings()
+    s = cli_settings()
 
     async def go(db: Any) -> Path:
         async with db.uow() as uow:
             return await sheets.write_unit_sheet(uow, year, unit_code, Path(out), OpenpyxlSheets())
 
     try:
-        path = _run(s, go)
+        path = run_db(s, go)
     except A.NotFound as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
         return
     click.echo(t(s.locale, "Written: %(path)s", path=str(path)))
 
@@ -39,18 +38,16 @@ def export_sheet(unit_code: str, year: int, out: str) -> None:
 @click.option("--board", type=str, default=None, help="Bảng / board.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
 def export_ranking(year: int, board: str | None, out: str) -> None:
-    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
-
-    s = _settings()
+    s = cli_settings()
 
     async def go(db: Any) -> Path:
         async with db.uow() as uow:
             return await sheets.write_ranking(uow, year, board, Path(out), OpenpyxlSheets())
 
     try:
-        path = _run(s, go)
+        path = run_db(s, go)
     except A.NotFound as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
         return
     click.echo(t(s.locale, "Written: %(path)s", path=str(path)))
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,9 +23,11 @@ from typing import Any, TypeVar
 import click
 
 from bot.app import Database
+from bot.cli_common import cli_settings, run_db
 from bot.settings import Settings
 from conversations import deadline_answers as A
 from conversations import deadlines as D
+from conversations.deadline_text import plain
 from conversations.i18n import t
 from conversations.plan import (
     Milestone,
@@ -42,20 +43,6 @@ from conversations.plan_review import review_line, save_plan
 
 YAML_SUFFIXES = (".yaml", ".yml")
 T = TypeVar("T")
-
-
-# bot.cli imports this module while it is being imported itself, so its helpers are looked up
-# when a command runs, not at import time.
-def _settings() -> Settings:
-    from bot.cli import _settings as settings
-
-    return settings()
-
-
-def _run(s: Settings, fn: Callable[[Database], Awaitable[T]]) -> T:
-    from bot.cli import _run as run
-
-    return run(s, fn)
 
 
 def _due_text(m: Milestone) -> str:
@@ -197,7 +184,7 @@ def plan_group() -> None:
 def plan_import(
     file: str, year: int, dry_run: bool, as_json: bool, prune: bool, yaml_out: str | None
 ) -> None:
-    s = _settings()
+    s = cli_settings()
     loc = s.locale
     plan = _read_plan(s, file, year)
     if as_json:
@@ -239,7 +226,7 @@ def plan_import(
             report = await save_plan(uow, year, plan, prune=prune)
             return report.created, report.updated, report.others
 
-    created, updated, others = _run(s, go)
+    created, updated, others = run_db(s, go)
     out = sys.stderr if as_json else sys.stdout
     click.echo(
         t(
@@ -275,7 +262,7 @@ async def _stored(db: Database, year: int) -> tuple[Any, list[Any]]:
 
 
 def _stored_or_fail(s: Settings, year: int) -> list[Any]:
-    period, rows = _run(s, lambda db: _stored(db, year))
+    period, rows = run_db(s, lambda db: _stored(db, year))
     if period is None or not rows:
         click.echo(t(s.locale, "No milestones stored for %(year)s yet.", year=year), err=True)
         sys.exit(1)
@@ -286,7 +273,7 @@ def _stored_or_fail(s: Settings, year: int) -> list[Any]:
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
 @click.option("--json", "as_json", is_flag=True, help="Xuất JSON / print JSON.")
 def plan_list(year: int, as_json: bool) -> None:
-    s = _settings()
+    s = cli_settings()
     rows = _stored_or_fail(s, year)
     if as_json:
         click.echo(json.dumps(D.milestones_json(rows), ensure_ascii=False, indent=2))
@@ -309,9 +296,9 @@ def plan_list(year: int, as_json: bool) -> None:
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessed year.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
 def plan_export(year: int, output: str | None) -> None:
-    s = _settings()
+    s = cli_settings()
     rows = _stored_or_fail(s, year)
-    _, _, sections = _run(s, lambda db: _stored_with_text(db, year))
+    _, _, sections = run_db(s, lambda db: _stored_with_text(db, year))
     plan = plan_from_rows(year, rows)
     text = dump_plan(Plan(plan.period, plan.milestones, sections))  # the text too
     if output:
@@ -338,7 +325,7 @@ def _parse_days(text: str) -> list[int]:
 @click.option("--days", default=None, help="Số ngày trước hạn, ví dụ 7,3,1,0 (trống: không nhắc).")
 @click.option("--default", "use_default", is_flag=True, help="Dùng mặc định / back to default.")
 def plan_reminders(milestone: str, year: int, days: str | None, use_default: bool) -> None:
-    s = _settings()
+    s = cli_settings()
     if (days is not None) == use_default:
         click.echo("plan reminders: give --days or --default", err=True)
         sys.exit(2)
@@ -347,14 +334,11 @@ def plan_reminders(milestone: str, year: int, days: str | None, use_default: boo
     async def go(db: Database) -> bool:
         async with db.uow() as uow:
             period = await uow.periods.get_by_year(year)
-            row = await uow.milestones.get(period.id, milestone) if period else None
-            if row is None:
+            if period is None:
                 return False
-            row.reminder_days = value
-            await uow.flush()
-            return True
+            return await uow.milestones.set_reminder_days(period.id, milestone, value)
 
-    if not _run(s, go):
+    if not run_db(s, go):
         click.echo(
             t(s.locale, "No milestone %(id)s in %(year)s.", id=milestone, year=year), err=True
         )
@@ -385,17 +369,17 @@ def plan_reminders(milestone: str, year: int, days: str | None, use_default: boo
 )
 def ask(question: str, year: int, as_json: bool, today: datetime | None, board: str | None) -> None:
     """``parbot ask log --period Y`` lists the questions the plan did not answer."""
-    s = _settings()
+    s = cli_settings()
     if question.strip().lower() == "log":
         _ask_log(s, year, as_json)
         return
     day: date = today.date() if today else datetime.now(UTC).astimezone(s.tz).date()
-    _, rows, sections = _run(s, lambda db: _stored_with_text(db, year))
+    _, rows, sections = run_db(s, lambda db: _stored_with_text(db, year))
     boards = {board} if board else set()
     rows = [x for x in rows if D.visible(x, boards, is_admin=False)]
     audience = board if board else "admins"
     ans = A.answer_for(s.locale, year, rows, question, day, audience, sections)
-    text = D.plain(ans.text)
+    text = plain(ans.text)
     if not as_json:
         click.echo(text)
         return
@@ -453,7 +437,7 @@ def _ask_log(s: Settings, year: int, as_json: bool) -> None:
             period = await uow.periods.get_by_year(year)
             return None if period is None else await uow.plan_text.questions(period.id)
 
-    asked = _run(s, go)
+    asked = run_db(s, go)
     if asked is None:
         click.echo(t(s.locale, "No period %(year)s.", year=year), err=True)
         sys.exit(1)

@@ -13,18 +13,12 @@ from typing import Any
 
 import click
 
+from bot.cli_common import cli_settings, fail, run_db
 from conversations import assessment as A
 from conversations import publication as P
 from conversations.i18n import t
 from documents.xlsx import OpenpyxlSheets
 from storage.repositories.publications import AuditRow, Snapshot
-
-
-def _cli() -> Any:
-    from bot import cli  # imported late: bot.cli imports this module while it loads
-
-    return cli
-
 
 YEAR = click.option("--period", "year", type=int, required=True, help="Năm đánh giá / year.")
 
@@ -34,8 +28,7 @@ YEAR = click.option("--period", "year", type=int, required=True, help="Năm đá
 @click.option("--force", is_flag=True, help="Công bố dù còn thiếu / publish although incomplete.")
 @click.option("--reason", default=None, help="Lý do (bắt buộc với --force) / reason.")
 def publish(year: int, force: bool, reason: str | None) -> None:
-    cli = _cli()
-    s = cli._settings()
+    s = cli_settings()
     loc = s.locale
     if force and not (reason or "").strip():
         click.echo(t(loc, '--force needs --reason "…" (kept with the publication).'), err=True)
@@ -55,7 +48,7 @@ def publish(year: int, force: bool, reason: str | None) -> None:
             )
 
     try:
-        report = cli._run(s, go)
+        report = run_db(s, go)
     except P.NotReady as err:
         lines = [
             line.removeprefix("⚠️ ")
@@ -68,10 +61,10 @@ def publish(year: int, force: bool, reason: str | None) -> None:
                 year=year,
             )
         )
-        cli._fail(lines, t(loc, "Not published, something is missing:"))
+        fail(lines, t(loc, "Not published, something is missing:"))
         return
     except (P.PublicationError, A.NotFound) as err:
-        cli._fail([t(loc, err.message, **err.params)], t(loc, "Not published:"))
+        fail([t(loc, err.message, **err.params)], t(loc, "Not published:"))
         return
     click.echo(
         t(
@@ -92,8 +85,7 @@ def publish(year: int, force: bool, reason: str | None) -> None:
 @YEAR
 @click.option("--reason", required=True, help="Lý do (ghi vào lịch sử) / reason (audited).")
 def unpublish(year: int, reason: str) -> None:
-    cli = _cli()
-    s = cli._settings()
+    s = cli_settings()
 
     async def go(db: Any) -> int:
         async with db.uow() as uow:
@@ -102,9 +94,9 @@ def unpublish(year: int, reason: str) -> None:
             )
 
     try:
-        version = cli._run(s, go)
+        version = run_db(s, go)
     except (P.PublicationError, A.NotFound) as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not reopened:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not reopened:"))
         return
     click.echo(
         t(
@@ -119,8 +111,7 @@ def unpublish(year: int, reason: str) -> None:
 @click.command("publications", help="Các lần công bố và lịch sử / publications and history.")
 @YEAR
 def publications(year: int) -> None:
-    cli = _cli()
-    s = cli._settings()
+    s = cli_settings()
 
     async def go(db: Any) -> tuple[list[Snapshot], list[AuditRow]]:
         async with db.uow() as uow:
@@ -129,9 +120,9 @@ def publications(year: int) -> None:
             return versions, await uow.publications.history(period.id)
 
     try:
-        versions, history = cli._run(s, go)
+        versions, history = run_db(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "No history:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "No history:"))
         return
     if not versions and not history:
         click.echo(t(s.locale, "%(year)s has never been published.", year=year))

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from bot.cli_common import cli_settings, fail, import_file, run_db
 from conversations import assessment as A
 from conversations import publication as P
 from conversations.i18n import t
@@ -41,9 +42,7 @@ def appraiser_group() -> None:
 def appraiser_assign(
     telegram_id: int | None, invite_code: str | None, year: int, field_code: str, board: str | None
 ) -> None:
-    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
-
-    s = _settings()
+    s = cli_settings()
     if (telegram_id is None) == (invite_code is None):
         click.echo(t(s.locale, "Give exactly one of --person and --invite."), err=True)
         raise SystemExit(2)
@@ -61,9 +60,9 @@ def appraiser_assign(
             return person.full_name
 
     try:
-        name = _run(s, go)
+        name = run_db(s, go)
     except (AssignError, A.NotFound) as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was assigned:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was assigned:"))
         return
     where = board or t(s.locale, "all boards")
     click.echo(
@@ -81,9 +80,7 @@ def appraiser_assign(
 @appraiser_group.command("list", help="Danh sách phân công / list the assignments.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def appraiser_list(year: int) -> None:
-    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
-
-    s = _settings()
+    s = cli_settings()
 
     async def go(db: Any) -> list[tuple[str, int, str, str | None]]:
         async with db.uow() as uow:
@@ -95,9 +92,9 @@ def appraiser_list(year: int) -> None:
             return out
 
     try:
-        rows = _run(s, go)
+        rows = run_db(s, go)
     except A.NotFound as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "No list:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "No list:"))
         return
     if not rows:
         click.echo(t(s.locale, "No appraiser has been assigned a field yet."))
@@ -116,19 +113,15 @@ def survey_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def survey_import(file: str, year: int) -> None:
-    from bot.cli import _import, _settings  # late: bot.cli loads this module
-
-    n = _import("survey", file, year, import_survey)
-    click.echo(t(_settings().locale, "Survey points: %(n)s saved.", n=n))
+    n = import_file("survey", file, year, import_survey)
+    click.echo(t(cli_settings().locale, "Survey points: %(n)s saved.", n=n))
 
 
 @click.command("reopen", help="Mở lại bài tự chấm của đơn vị / reopen a unit's self-assessment.")
 @click.option("--unit", "unit_code", required=True, help="Mã đơn vị / unit code.")
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 def reopen(unit_code: str, year: int) -> None:
-    from bot.cli import _fail, _run, _settings  # late: bot.cli loads this module
-
-    s = _settings()
+    s = cli_settings()
 
     async def go(db: Any) -> str:
         async with db.uow() as uow:
@@ -136,9 +129,9 @@ def reopen(unit_code: str, year: int) -> None:
             return unit.name
 
     try:
-        name = _run(s, go)
+        name = run_db(s, go)
     except (P.PublicationError, A.NotFound) as err:
-        _fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not reopened:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Not reopened:"))
         return
     click.echo(t(s.locale, "%(unit)s is reopened.", unit=name))
 

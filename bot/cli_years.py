@@ -8,26 +8,21 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import click
 
+from bot.cli_common import cli_settings, fail, read_text, run_db
 from conversations import assessment as A
 from conversations import newyear as N
 from conversations.i18n import t
 from scoring import catalog_diff as D
-from scoring.catalog import Catalog, CatalogError, load_catalog
-
-
-def _cli() -> ModuleType:
-    from bot import cli  # imported late: bot.cli imports this module while it loads
-
-    return cli
+from scoring.catalog import Catalog, CatalogError
+from scoring.catalog_loader import load_catalog
 
 
 def _mapping_fail(s: Any, err: D.MappingError, header: str) -> None:
-    _cli()._fail([t(s.locale, p.message, **p.params) for p in err.problems], header)
+    fail([t(s.locale, p.message, **p.params) for p in err.problems], header)
 
 
 @click.group("period", help="Kỳ đánh giá (năm) / assessment periods (years).")
@@ -55,10 +50,9 @@ def period_group() -> None:
 def period_new(
     year: int, from_year: int, catalog_file: str | None, mapping_file: str | None
 ) -> None:
-    cli = _cli()
-    s = cli._settings()
-    cat_text = cli._read(catalog_file) if catalog_file else None
-    map_text = cli._read(mapping_file) if mapping_file else None
+    s = cli_settings()
+    cat_text = read_text(catalog_file) if catalog_file else None
+    map_text = read_text(mapping_file) if mapping_file else None
 
     async def go(db: Any) -> N.CopyReport:
         async with db.uow() as uow:
@@ -73,15 +67,15 @@ def period_new(
 
     head = t(s.locale, "Nothing was copied:")
     try:
-        r = cli._run(s, go)
+        r = run_db(s, go)
     except (A.NotFound, N.PeriodNotEmpty) as err:
-        cli._fail([t(s.locale, err.message, **err.params)], head)
+        fail([t(s.locale, err.message, **err.params)], head)
         return
     except CatalogError as err:
-        cli._fail([p.render(lambda m: t(s.locale, m)) for p in err.problems], head)
+        fail([p.render(lambda m: t(s.locale, m)) for p in err.problems], head)
         return
     except A.RowsRejected as err:
-        cli._fail([p.render(lambda m: t(s.locale, m)) for p in err.problems], head)
+        fail([p.render(lambda m: t(s.locale, m)) for p in err.problems], head)
         return
     except D.MappingError as err:
         _mapping_fail(s, err, head)
@@ -124,7 +118,7 @@ async def _side(uow: Any, arg: str) -> tuple[dict[str, Catalog], int | None]:
     if YEAR.match(arg) and not Path(arg).exists():
         period = await A.get_period(uow, int(arg))
         return await N.period_catalogs(uow, period), period.year
-    cat = load_catalog(_cli()._read(arg))
+    cat = load_catalog(read_text(arg))
     return {cat.id: cat}, None
 
 
@@ -134,8 +128,7 @@ async def _side(uow: Any, arg: str) -> tuple[dict[str, Catalog], int | None]:
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None, help="Tệp YAML.")
 def catalog_diff(old: str, new: str, out: str | None) -> None:
     """OLD and NEW are catalog files or years (the catalogs imported for that period)."""
-    cli = _cli()
-    s = cli._settings()
+    s = cli_settings()
 
     async def go(db: Any) -> tuple[str, list[D.PairMapping]]:
         async with db.uow() as uow:
@@ -149,14 +142,12 @@ def catalog_diff(old: str, new: str, out: str | None) -> None:
         return text, mapped
 
     try:
-        text, mapped = cli._run(s, go)
+        text, mapped = run_db(s, go)
     except CatalogError as err:
-        cli._fail(
-            [p.render(lambda m: t(s.locale, m)) for p in err.problems], t(s.locale, "No diff:")
-        )
+        fail([p.render(lambda m: t(s.locale, m)) for p in err.problems], t(s.locale, "No diff:"))
         return
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "No diff:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "No diff:"))
         return
     if out is None:
         click.echo(text, nl=False)
@@ -179,9 +170,8 @@ def mapping_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", "year", type=int, required=True, help="Năm mới / the new year.")
 def mapping_import(file: str, year: int) -> None:
-    cli = _cli()
-    s = cli._settings()
-    text = cli._read(file)
+    s = cli_settings()
+    text = read_text(file)
 
     async def go(db: Any) -> int:
         async with db.uow() as uow:
@@ -189,9 +179,9 @@ def mapping_import(file: str, year: int) -> None:
             return sum(len(p.links) for p in pairs)
 
     try:
-        n = cli._run(s, go)
+        n = run_db(s, go)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was imported:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was imported:"))
         return
     except D.MappingError as err:
         _mapping_fail(s, err, t(s.locale, "Nothing was imported from %(file)s:", file=file))
@@ -204,17 +194,16 @@ def mapping_import(file: str, year: int) -> None:
 )
 @click.option("--period", "year", type=int, required=True, help="Năm mới / the new year.")
 def mapping_show(year: int) -> None:
-    cli = _cli()
-    s = cli._settings()
+    s = cli_settings()
 
     async def go(db: Any) -> str:
         async with db.uow() as uow:
             return await N.mapping_text(uow, year)
 
     try:
-        click.echo(cli._run(s, go), nl=False)
+        click.echo(run_db(s, go), nl=False)
     except A.NotFound as err:
-        cli._fail([t(s.locale, err.message, **err.params)], t(s.locale, "No diff:"))
+        fail([t(s.locale, err.message, **err.params)], t(s.locale, "No diff:"))
 
 
 def register(main: click.Group) -> None:

@@ -24,7 +24,8 @@ from catalog_draft.rules import guess
 from catalog_draft.source import SourceDocument
 from catalog_draft.tree import Tree, TreeBuilder
 from conversations.plan.text import fold
-from scoring.catalog import CatalogError, load_catalog
+from scoring.catalog import CatalogError
+from scoring.catalog_loader import load_catalog
 from scoring.i18n import N_
 
 NOT_APPENDIX = N_("No criteria table was found in %(name)s.")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from conversations import reply_json
+from conversations.flow_state import FlowState, Mode, ModeFamily
 from conversations.i18n import t, th
 from conversations.markup import fmt, join_lines
 from conversations.replies import Reply
@@ -32,21 +32,6 @@ ROLE_NAMES = {
     "admin": N_("Home Affairs administrator"),
 }
 MAX_REASON = 500
-# state keys of the flows that act on one unit, one file or one admin draft
-FLOW_KEYS = (
-    "mode",
-    "item",
-    "num",
-    "unit_id",
-    "ev_pending",
-    "ev_album",
-    "ev_sec",
-    "rv_unit",
-    "rv_item",
-    "rv_due",
-    "bc",
-    "acc",
-)
 
 
 @dataclass(frozen=True)
@@ -77,17 +62,23 @@ def matching(
     ]
 
 
-def prune_state(state: dict[str, Any], lost_units: set[int], roles: set[str]) -> bool:
+def prune_state(state: FlowState, lost_units: set[int], roles: set[str]) -> bool:
     """Drop the flow state that points at a lost unit or needs a role the person no longer
     has; True if anything was dropped. Language choice and limits stay."""
-    mode = str(state.get("mode") or "")
-    pending = state.get("ev_pending")
-    points_at_lost = any(state.get(k) in lost_units for k in ("unit_id", "rv_unit")) or (
-        isinstance(pending, dict) and pending.get("unit") in lost_units
+    mode, pending = state.mode, state.ev_pending
+    points_at_lost = (
+        state.unit_id in lost_units
+        or state.rv_unit in lost_units
+        or (pending is not None and pending.unit in lost_units)
     )
-    needs_admin = mode.startswith(("bc_", "acc_")) or "bc" in state or "acc" in state
-    needs_reviewer = mode.startswith("rv_") and mode != "rv_reply"
-    needs_officer = mode.startswith("ev_") or mode == "rv_reply" or "ev_pending" in state
+    needs_admin = (
+        state.in_family(ModeFamily.BC)
+        or state.in_family(ModeFamily.ACC)
+        or state.bc is not None
+        or state.acc is not None
+    )
+    needs_reviewer = state.in_family(ModeFamily.RV) and mode != Mode.RV_REPLY
+    needs_officer = state.in_family(ModeFamily.EV) or mode == Mode.RV_REPLY or pending is not None
     role_gone = (
         (needs_admin and "admin" not in roles)
         or (needs_reviewer and not roles & {"appraiser", "admin"})
@@ -95,8 +86,7 @@ def prune_state(state: dict[str, Any], lost_units: set[int], roles: set[str]) ->
     )
     if not (points_at_lost or role_gone):
         return False
-    for key in FLOW_KEYS:
-        state.pop(key, None)
+    state.leave_flows()
     return True
 
 
@@ -109,7 +99,7 @@ async def revoke(
     actor: Actor,
     now: datetime,
     default_locale: str = "vi",
-    live_state: dict[str, Any] | None = None,
+    live_state: FlowState | None = None,
     menus: Registry,
 ) -> list[RoleRow]:
     """Remove ``grants`` (all of ``person``), audit them, clean the person's state and queue
@@ -146,9 +136,10 @@ async def revoke(
     if live_state is not None:
         prune_state(live_state, lost, kept_roles)
         return remaining
-    state, _version = await uow.conversations.load(person)
+    stored, _version = await uow.conversations.load(person)
+    state = FlowState.from_json(stored)
     if prune_state(state, lost, kept_roles):
-        await uow.conversations.save(person, state)
+        await uow.conversations.save(person, state.to_json())
     await _notify(uow, person, grants, remaining, reason, now, default_locale, menus)
     return remaining
 
@@ -182,7 +173,7 @@ async def _notify(
         )
     )
     key = f"access:revoke:{person.id}:{now.isoformat()}:{','.join(str(g.grant_id) for g in grants)}"
-    await uow.outbox.enqueue(key[:255], person.chat_id, payload, person=person, not_before=now)
+    await uow.outbox.enqueue(key[:255], person.chat_id, payload, person=person.id, not_before=now)
 
 
 async def grant_from_invite(

@@ -5,14 +5,24 @@ Only the confirmation changes anything; it uses the same use case as ``parbot ac
 (conversations.access), so the audit history, the person's notice, keyboard and command menu
 are the same whichever way an admin revokes.
 
-Callback data: acc:pg:<page> · acc:p:<person>:<page> · acc:r:<grant> · acc:why:<grant>:<n> ·
-acc:ok:<grant> · acc:no. The reason waits in the admin's state under "acc".
+Callback data: the codecs of :mod:`conversations.callbacks.access` (acc:pg, acc:p, acc:r,
+acc:why, acc:ok, acc:no). The reason waits in the admin's state under "acc".
 """
 
 from __future__ import annotations
 
 from conversations import access
+from conversations.callbacks import (
+    ACCESS,
+    AccessCancel,
+    AccessGrant,
+    AccessPage,
+    AccessPerson,
+    AccessReason,
+    first,
+)
 from conversations.context import Ctx
+from conversations.flow_state import Mode, ModeFamily, RevocationDraft
 from conversations.markup import esc, fmt, join_lines
 from conversations.replies import Button
 from scoring.i18n import N_
@@ -47,9 +57,9 @@ async def _grants(ctx: Ctx, unit_id: int | None) -> list[GrantRow]:
 
 async def access_cmd(ctx: Ctx, args: str) -> None:
     """/access [UNIT]: the people holding roles (this year's units and all-units roles)."""
-    ctx.state.pop("acc", None)
-    if str(ctx.state.get("mode") or "").startswith("acc_"):
-        ctx.state["mode"] = None
+    ctx.state.acc = None
+    if ctx.state.in_family(ModeFamily.ACC):
+        ctx.state.mode = None
     unit_id = None
     if args.strip():
         unit_id = await _unit_id(ctx, args.strip().split(" ", 1)[0])
@@ -62,7 +72,6 @@ def _people_page(
     ctx: Ctx, grants: list[GrantRow], page: int, unit_id: int | None, *, edit: bool
 ) -> None:
     """One page of people; the unit filter (if any) rides along in every button."""
-    scope = f":{unit_id}" if unit_id is not None else ""
     people: dict[int, list[GrantRow]] = {}
     for g in grants:
         people.setdefault(g.person_id, []).append(g)
@@ -77,12 +86,12 @@ def _people_page(
         mine = people[pid]
         units = ", ".join(sorted({g.unit_code or "*" for g in mine}))
         label = f"{mine[0].full_name[:40]} · {units}"
-        rows.append((Button(label, f"acc:p:{pid}:{page}{scope}"),))
+        rows.append((Button(label, AccessPerson(pid, page, unit_id).pack()),))
     nav = []
     if page > 0:
-        nav.append(Button("◀", f"acc:pg:{page - 1}{scope}"))
+        nav.append(Button("◀", AccessPage(page - 1, unit_id).pack()))
     if page + 1 < pages:
-        nav.append(Button("▶", f"acc:pg:{page + 1}{scope}"))
+        nav.append(Button("▶", AccessPage(page + 1, unit_id).pack()))
     if nav:
         rows.append(tuple(nav))
     text = ctx.tr(
@@ -96,31 +105,27 @@ def _people_page(
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    kind = parts[1] if len(parts) > 1 else ""
-    try:
-        nums = [int(p) for p in parts[2:]]
-    except ValueError:
-        nums = []
-    if kind == "pg" and len(nums) in (1, 2):
-        unit_id = nums[1] if len(nums) == 2 else None
-        _people_page(ctx, await _grants(ctx, unit_id), nums[0], unit_id, edit=True)
-    elif kind == "p" and len(nums) in (2, 3):
-        await _person(ctx, nums[0], ":".join(str(n) for n in nums[1:]))
-    elif kind == "r" and len(nums) == 1:
-        await _ask_reason(ctx, nums[0])
-    elif kind == "why" and len(nums) == 2 and 0 <= nums[1] < len(REASONS):
-        await _confirm(ctx, nums[0], ctx.tr(REASONS[nums[1]]))
-    elif kind == "ok" and len(nums) == 1:
-        await _revoke(ctx, nums[0])
-    elif kind == "no":
-        ctx.state.pop("acc", None)
-        ctx.state["mode"] = None
+    pressed = first(":".join(parts), ACCESS)
+    if isinstance(pressed, AccessPage):
+        grants = await _grants(ctx, pressed.unit)
+        _people_page(ctx, grants, pressed.page, pressed.unit, edit=True)
+    elif isinstance(pressed, AccessPerson):
+        await _person(ctx, pressed.person, pressed.back)
+    elif isinstance(pressed, AccessGrant) and pressed.kind == "r":
+        await _ask_reason(ctx, pressed.grant)
+    elif isinstance(pressed, AccessReason) and pressed.reason < len(REASONS):
+        await _confirm(ctx, pressed.grant, ctx.tr(REASONS[pressed.reason]))
+    elif isinstance(pressed, AccessGrant):
+        await _revoke(ctx, pressed.grant)
+    elif isinstance(pressed, AccessCancel):
+        ctx.state.acc = None
+        ctx.state.mode = None
         ctx.say(ctx.tr("Nothing was changed."), edit=True)
     else:
         ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
 
 
-async def _person(ctx: Ctx, person_id: int, back: str) -> None:
+async def _person(ctx: Ctx, person_id: int, back: AccessPage) -> None:
     """The person's roles, one button each; ``back``: the list page (and unit) to go back to."""
     grants = await ctx.uow.access.grants(person_id=person_id)
     if not grants:
@@ -131,10 +136,10 @@ async def _person(ctx: Ctx, person_id: int, back: str) -> None:
     lines += [fmt("• %(what)s", what=access.describe(g, ctx.locale)) for g in grants]
     lines.append(ctx.tr("Tap a role to revoke it."))
     rows = [
-        (Button("❌ " + access.describe(g, ctx.locale)[:50], f"acc:r:{g.grant_id}"),)
+        (Button("❌ " + access.describe(g, ctx.locale)[:50], AccessGrant("r", g.grant_id).pack()),)
         for g in grants
     ]
-    rows.append((Button(ctx.tr("◀ Back"), f"acc:pg:{back}"),))
+    rows.append((Button(ctx.tr("◀ Back"), back.pack()),))
     ctx.say(join_lines(lines), buttons=tuple(rows), edit=True)
 
 
@@ -142,8 +147,8 @@ async def _grant(ctx: Ctx, grant_id: int) -> GrantRow | None:
     """The grant (with person and unit), or None after saying it is gone."""
     found = await ctx.uow.access.grants(grant_id=grant_id)
     if not found:
-        ctx.state.pop("acc", None)
-        ctx.state["mode"] = None
+        ctx.state.acc = None
+        ctx.state.mode = None
         ctx.say(ctx.tr("This role has already been removed. Type /access to see the list."))
         return None
     g = found[0]
@@ -162,10 +167,10 @@ async def _ask_reason(ctx: Ctx, grant_id: int) -> None:
     g = await _grant(ctx, grant_id)
     if g is None:
         return
-    ctx.state["acc"] = {"grant": grant_id}
-    ctx.state["mode"] = "acc_reason"
-    rows = [(Button(ctx.tr(r), f"acc:why:{grant_id}:{i}"),) for i, r in enumerate(REASONS)]
-    rows.append((Button(ctx.tr("Cancel"), "acc:no"),))
+    ctx.state.acc = RevocationDraft(grant_id)
+    ctx.state.mode = Mode.ACC_REASON
+    rows = [(Button(ctx.tr(r), AccessReason(grant_id, i).pack()),) for i, r in enumerate(REASONS)]
+    rows.append((Button(ctx.tr("Cancel"), AccessCancel().pack()),))
     ctx.say(
         ctx.tr(
             "Revoke %(what)s from %(name)s. Why? Tap a reason or type it (it is kept in the "
@@ -179,12 +184,12 @@ async def _ask_reason(ctx: Ctx, grant_id: int) -> None:
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     """The reason typed in mode acc_reason."""
-    if ctx.state.get("mode") != "acc_reason":
+    if ctx.state.mode != Mode.ACC_REASON:
         return False
-    pending = ctx.state.get("acc")
-    if not isinstance(pending, dict):
-        ctx.state["mode"] = None
-        return True
+    pending = ctx.state.acc
+    if pending is None:  # nothing waits for a reason any more: the text is read as any other
+        ctx.state.mode = None
+        return False
     reason = " ".join(text.split())
     if not reason or len(reason) > access.MAX_REASON:
         ctx.say(
@@ -194,20 +199,20 @@ async def on_text(ctx: Ctx, text: str) -> bool:
             )
         )
         return True
-    await _confirm(ctx, int(pending.get("grant", 0)), reason)
+    await _confirm(ctx, pending.grant, reason)
     return True
 
 
 async def _confirm(ctx: Ctx, grant_id: int, reason: str) -> None:
-    pending = ctx.state.get("acc")
-    if not isinstance(pending, dict) or pending.get("grant") != grant_id:
+    pending = ctx.state.acc
+    if pending is None or pending.grant != grant_id:
         ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
         return
     g = await _grant(ctx, grant_id)
     if g is None:
         return
-    ctx.state["acc"] = {"grant": grant_id, "reason": reason}
-    ctx.state["mode"] = None
+    ctx.state.acc = RevocationDraft(grant_id, reason)
+    ctx.state.mode = None
     ctx.say(
         ctx.tr(
             "Revoke %(what)s from %(name)s?\nReason: %(reason)s",
@@ -217,26 +222,22 @@ async def _confirm(ctx: Ctx, grant_id: int, reason: str) -> None:
         ),
         buttons=(
             (
-                Button(ctx.tr("Revoke"), f"acc:ok:{grant_id}"),
-                Button(ctx.tr("Cancel"), "acc:no"),
+                Button(ctx.tr("Revoke"), AccessGrant("ok", grant_id).pack()),
+                Button(ctx.tr("Cancel"), AccessCancel().pack()),
             ),
         ),
     )
 
 
 async def _revoke(ctx: Ctx, grant_id: int) -> None:
-    pending = ctx.state.get("acc")
-    if (
-        not isinstance(pending, dict)
-        or pending.get("grant") != grant_id
-        or not pending.get("reason")
-    ):
+    pending = ctx.state.acc
+    if pending is None or pending.grant != grant_id or not pending.reason:
         ctx.toast(ctx.tr("This button is out of date. Type /access to start again."))
         return
     g = await _grant(ctx, grant_id)
     if g is None:
         return
-    ctx.state.pop("acc", None)
+    ctx.state.acc = None
     person = await ctx.uow.people.get(g.person_id)
     assert person is not None  # the grant joined it
     mine = person.id == ctx.person.id
@@ -244,7 +245,7 @@ async def _revoke(ctx: Ctx, grant_id: int) -> None:
         ctx.uow,
         person,
         [g],
-        reason=str(pending["reason"]),
+        reason=str(pending.reason),
         actor=access.Actor(ctx.person.full_name, ctx.person.id),
         now=ctx.now,
         default_locale=ctx.config.default_locale,

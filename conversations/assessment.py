@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from conversations import frozen
+from conversations import frozen, published
 from conversations.class_reason import class_reason
 from conversations.i18n import t
 from scoring.answers import (
@@ -31,8 +31,8 @@ from scoring.answers import (
     score_answer,
 )
 from scoring.bulk import BulkUnit, summarize_many
-from scoring.catalog import DEFAULT_BOARDS, Catalog, Item, load_catalog
-from scoring.catalog_loader import TAG_RE
+from scoring.catalog import DEFAULT_BOARDS, Catalog, Item
+from scoring.catalog_loader import TAG_RE, load_catalog
 from scoring.i18n import N_
 from scoring.kinds import kind_of
 from scoring.ranking import Entry, Ranked, rank_boards
@@ -612,9 +612,7 @@ async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResul
     """The unit's result with every item: from the publication snapshot once published."""
     period = await uow.periods.get(unit.period_id)
     if period is not None and period.published_at is not None:
-        from conversations import snapshot  # imports this module
-
-        frozen = await snapshot.published_unit_result(uow, period, unit)
+        frozen = await published.published_unit_result(uow, period, unit)
         if frozen is not None:
             return frozen
     pair = await unit_catalog(uow, unit)
@@ -865,12 +863,24 @@ async def standings(uow: UnitOfWork, year: int, board: str | None = None) -> lis
     A published period's figures are read from its publication snapshot, never recomputed."""
     period = await get_period(uow, year)
     if period.published_at is not None:
-        from conversations import snapshot  # imports this module
-
-        frozen = await snapshot.published_standings(uow, period, board)
+        frozen = await published.published_standings(uow, period, board)
         if frozen is not None:
-            return frozen
+            return [_official(p) for p in frozen]
     return await live_standings(uow, period, board)
+
+
+def _official(p: published.PublishedStanding) -> Standing:
+    """A published place on the board, as the standings show it (marked official)."""
+    return Standing(
+        p.unit,
+        p.catalog,
+        p.ranked,
+        None,
+        p.summary_json,
+        basis=p.basis,
+        official=True,
+        class_reason=p.class_reason,
+    )
 
 
 @contextmanager

@@ -21,12 +21,26 @@ from collections import defaultdict
 from pathlib import Path
 
 from conversations import reply_json
+from conversations.callbacks import (
+    BROADCAST,
+    Ack,
+    BroadcastAudience,
+    BroadcastBack,
+    BroadcastCancel,
+    BroadcastReport,
+    BroadcastSend,
+    first,
+)
+from conversations.callbacks.broadcast import Audience
 from conversations.context import Ctx
+from conversations.flow_state import Mode, ModeFamily, NoticeDoc, NoticeDraft
 from conversations.i18n import th
 from conversations.markup import Html, clip, esc, fmt, italic, join_lines
 from conversations.replies import Button, OutgoingFile, Reply
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import PersonRow
+from storage.repositories.rows_plan import BroadcastRow
 
 ACK_LABEL = "✅ Đã nhận / Received"  # both languages: recipients may not have chosen one
 MAX_TEXT = 3500
@@ -63,13 +77,13 @@ async def audience_units(ctx: Ctx, period: m.Period | None, audience: str) -> li
 
 async def recipients(
     ctx: Ctx, period: m.Period | None, audience: str
-) -> list[tuple[m.Person, list[m.Unit]]]:
+) -> list[tuple[PersonRow, list[m.Unit]]]:
     """Officers and leaders of the audience's units (each person once, with their units)."""
     by_id = {u.id: u for u in await audience_units(ctx, period, audience)}
     if not by_id:
         return []
     rows = await ctx.uow.broadcasts.unit_people(list(by_id))
-    people: dict[int, m.Person] = {}
+    people: dict[int, PersonRow] = {}
     their_units: dict[int, list[m.Unit]] = defaultdict(list)
     for unit_id, person in rows:
         if person.id == ctx.person.id:
@@ -85,11 +99,11 @@ async def recipients(
 
 
 async def start_cmd(ctx: Ctx, args: str = "") -> None:
-    ctx.state["bc"] = {}
+    ctx.state.bc = NoticeDraft()
     if args.strip():
         await _take_text(ctx, args.strip())
         return
-    ctx.state["mode"] = "bc_text"
+    ctx.state.mode = Mode.BC_TEXT
     ctx.say(
         ctx.tr(
             "📢 <b>New notice to the units</b>\nWrite the notice as one message. Next you "
@@ -100,7 +114,7 @@ async def start_cmd(ctx: Ctx, args: str = "") -> None:
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     """Typed text while composing: the notice's text (a new text replaces the draft)."""
-    if not str(ctx.state.get("mode") or "").startswith("bc_"):
+    if not ctx.state.in_family(ModeFamily.BC):
         return False
     await _take_text(ctx, text.strip())
     return True
@@ -108,7 +122,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
 
 async def _take_text(ctx: Ctx, text: str) -> None:
     if len(text) > MAX_TEXT:
-        ctx.state["mode"] = "bc_text"
+        ctx.state.mode = Mode.BC_TEXT
         ctx.say(
             ctx.tr(
                 "The notice is %(n)s characters long; a Telegram message can carry about "
@@ -118,9 +132,9 @@ async def _take_text(ctx: Ctx, text: str) -> None:
             )
         )
         return
-    draft = ctx.state.get("bc") or {}
-    ctx.state["bc"] = {"text": text, **({"doc": draft["doc"]} if draft.get("doc") else {})}
-    ctx.state["mode"] = "bc_aud"
+    draft = ctx.state.bc
+    ctx.state.bc = NoticeDraft(text, draft.doc if draft is not None else None)
+    ctx.state.mode = Mode.BC_AUD
     await _ask_audience(ctx, edit=False)
 
 
@@ -129,7 +143,7 @@ async def on_file(ctx: Ctx) -> bool:
 
     The file is kept under data_dir/broadcasts by content hash; each recipient gets the notice
     text (with the Received button) and then the document, both through the outbox."""
-    if not str(ctx.state.get("mode") or "").startswith("bc_") or not ctx.is_admin:
+    if not ctx.state.in_family(ModeFamily.BC) or not ctx.is_admin:
         return False
     f = ctx.event.file
     if f is None or ctx.file_data is None:
@@ -145,22 +159,18 @@ async def on_file(ctx: Ctx) -> bool:
     folder = ctx.config.data_dir / "broadcasts"
     path = folder / f"{digest[:16]}-{name}"
     await asyncio.to_thread(_write, path, ctx.file_data)
-    draft = ctx.state.get("bc") or {}
-    draft["doc"] = {
-        "path": str(path),
-        "name": name,
-        "mime_type": f.mime_type or "application/octet-stream",
-    }
-    ctx.state["bc"] = draft
+    draft = ctx.state.bc or NoticeDraft()
+    draft.doc = NoticeDoc(str(path), name, f.mime_type or "application/octet-stream")
+    ctx.state.bc = draft
     ctx.say(ctx.tr("📎 Attached to the notice: %(name)s", name=esc(name)))
     caption = (f.caption or "").strip()
     if caption:
         await _take_text(ctx, caption)
-    elif draft.get("text"):
-        ctx.state["mode"] = "bc_aud"
+    elif draft.text:
+        ctx.state.mode = Mode.BC_AUD
         await _ask_audience(ctx, edit=False)
     else:
-        ctx.state["mode"] = "bc_text"
+        ctx.state.mode = Mode.BC_TEXT
         ctx.say(ctx.tr("Now write the text of the notice as one message."))
     return True
 
@@ -181,35 +191,38 @@ def audience_label(ctx: Ctx, audience: str) -> str:
     return ctx.tr(AUDIENCES[audience]) if audience in AUDIENCES else audience
 
 
-def _audience_button(ctx: Ctx, audience: str) -> Button:
-    return Button(audience_label(ctx, audience), f"bc:aud:{audience}")
+def _audience_button(ctx: Ctx, audience: Audience) -> Button:
+    return Button(audience_label(ctx, audience), BroadcastAudience(audience).pack())
 
 
 async def _ask_audience(ctx: Ctx, *, edit: bool) -> None:
-    draft = ctx.state.get("bc") or {}
-    preview = italic(clip(str(draft.get("text", "")), 300))
+    draft = ctx.state.bc or NoticeDraft()
+    preview = italic(clip(draft.text or "", 300))
     ctx.say(
         ctx.tr("Who should receive this notice?") + "\n\n" + preview,
         buttons=(
             (_audience_button(ctx, "all"),),
             (_audience_button(ctx, "department"), _audience_button(ctx, "commune")),
             (_audience_button(ctx, "pending"),),
-            (Button(ctx.tr("✖ Cancel"), "bc:cancel"),),
+            (Button(ctx.tr("✖ Cancel"), BroadcastCancel().pack()),),
         ),
         edit=edit,
     )
 
 
 async def _confirm(ctx: Ctx, audience: str) -> None:
-    draft = ctx.state.get("bc") or {}
+    draft = ctx.state.bc or NoticeDraft()
     period = await ctx.uow.periods.latest()
     people = await recipients(ctx, period, audience)
     units = {u.id for _, us in people for u in us}
     nobody = [u for u in await audience_units(ctx, period, audience) if u.id not in units]
-    back = (Button(ctx.tr("◀ Change audience"), "bc:back"), Button(ctx.tr("✖ Cancel"), "bc:cancel"))
+    back = (
+        Button(ctx.tr("◀ Change audience"), BroadcastBack().pack()),
+        Button(ctx.tr("✖ Cancel"), BroadcastCancel().pack()),
+    )
     head = ctx.tr("Audience: %(audience)s", audience=audience_label(ctx, audience))
     if not people:
-        ctx.state["mode"] = "bc_aud"
+        ctx.state.mode = Mode.BC_AUD
         ctx.say(
             join_lines(
                 [
@@ -226,8 +239,9 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
         )
         return
     nonce = secrets.token_hex(4)
-    ctx.state["bc"] = {**draft, "aud": audience, "nonce": nonce}
-    ctx.state["mode"] = "bc_confirm"
+    draft.aud, draft.nonce = audience, nonce
+    ctx.state.bc = draft
+    ctx.state.mode = Mode.BC_CONFIRM
     lines: list[str] = [
         head,
         ctx.tr(
@@ -245,11 +259,15 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
                 units=_names(nobody),
             )
         )
-    lines += ["", notice_text(ctx.locale, str(draft.get("text", "")))]
+    lines += ["", notice_text(ctx.locale, draft.text or "")]
     ctx.say(
         join_lines(lines),
         buttons=(
-            (Button(ctx.tr("✅ Send to %(n)s people", n=len(people)), f"bc:send:{nonce}"),),
+            (
+                Button(
+                    ctx.tr("✅ Send to %(n)s people", n=len(people)), BroadcastSend(nonce).pack()
+                ),
+            ),
             back,
         ),
         edit=True,
@@ -262,24 +280,24 @@ def _names(units: list[m.Unit], limit: int = 20) -> str:
 
 
 async def _send(ctx: Ctx, nonce: str) -> None:
-    draft = ctx.state.get("bc") or {}
-    if ctx.state.get("mode") != "bc_confirm" or draft.get("nonce") != nonce:
+    draft = ctx.state.bc
+    if ctx.state.mode != Mode.BC_CONFIRM or draft is None or draft.nonce != nonce:
         ctx.toast(ctx.tr("This notice was already sent or cancelled."))
         return
-    audience = str(draft.get("aud"))
-    text = str(draft.get("text", ""))
-    doc = draft.get("doc") if isinstance(draft.get("doc"), dict) else None
+    audience = str(draft.aud)
+    text = draft.text or ""
+    doc = draft.doc
     period = await ctx.uow.periods.latest()
     people = await recipients(ctx, period, audience)
-    ctx.state["mode"] = None
-    ctx.state.pop("bc", None)
+    ctx.state.mode = None
+    ctx.state.bc = None
     if not people:
         ctx.say(ctx.tr("Nobody to send to any more; nothing was sent."), edit=True)
         return
     b = await ctx.uow.broadcasts.create(
         ctx.person.id, text, audience, period_id=period.id if period else None
     )
-    await ctx.uow.broadcasts.confirm(b, ctx.now)
+    await ctx.uow.broadcasts.confirm(b.id, ctx.now)
     for person, _units in people:
         loc = person.language or ctx.config.default_locale
         await ctx.uow.outbox.enqueue(
@@ -294,7 +312,9 @@ async def _send(ctx: Ctx, nonce: str) -> None:
             await ctx.uow.outbox.enqueue(
                 f"bc:{b.id}:{person.id}:doc",
                 person.chat_id,
-                reply_json.encode(Reply("", document=OutgoingFile(**doc))),
+                reply_json.encode(
+                    Reply("", document=OutgoingFile(doc.path, doc.name, doc.mime_type))
+                ),
                 kind="document",
                 person=person,
                 not_before=ctx.now,
@@ -305,7 +325,7 @@ async def _send(ctx: Ctx, nonce: str) -> None:
 # ------------------------------------------------------------------ the live report
 
 
-async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
+async def report(ctx: Ctx, b: BroadcastRow, *, edit: bool) -> None:
     rows = await ctx.uow.outbox.list_for_broadcast(b.id)
     by_status: dict[str, int] = defaultdict(int)
     for r in rows:
@@ -366,15 +386,15 @@ async def report(ctx: Ctx, b: m.Broadcast, *, edit: bool) -> None:
     lines.append(
         ctx.tr("Updated %(time)s", time=ctx.now.astimezone(ctx.config.tz).strftime("%H:%M:%S"))
     )
-    buttons = [(Button(ctx.tr("🔄 Refresh"), f"bc:report:{b.id}"),)]
+    buttons = [(Button(ctx.tr("🔄 Refresh"), BroadcastReport("report", b.id).pack()),)]
     behind = len(silent) + len(unreachable)
     if behind:
         label = ctx.trn("🔔 Remind this person", "🔔 Remind these %(n)s people", behind)
-        buttons.append((Button(label, f"bc:remind:{b.id}"),))
+        buttons.append((Button(label, BroadcastReport("remind", b.id).pack()),))
     ctx.say(join_lines(lines), buttons=tuple(buttons), edit=edit)
 
 
-async def remind(ctx: Ctx, b: m.Broadcast) -> None:
+async def remind(ctx: Ctx, b: BroadcastRow) -> None:
     """Send the notice again to those who have not acknowledged it or could not be reached;
     their ✅ button acknowledges the original, so the report counts each person once."""
     rows = await ctx.uow.outbox.list_for_broadcast(b.id)
@@ -387,7 +407,7 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
             f"bc:{b.id}:{person.id}:remind:{ctx.now.isoformat()}",
             person.chat_id,
             reply_json.encode(Reply(text, buttons=_ack_button(b))),
-            person=person,
+            person=person.id,
             not_before=ctx.now,
         )
     said = ctx.trn(
@@ -403,58 +423,57 @@ async def remind(ctx: Ctx, b: m.Broadcast) -> None:
 # ------------------------------------------------------------------ buttons
 
 
-def _ack_button(b: m.Broadcast) -> tuple[tuple[Button, ...], ...]:
+def _ack_button(b: BroadcastRow) -> tuple[tuple[Button, ...], ...]:
     """The notice's one button: "received" (the recipient's language is not known here, so the
     label is the bilingual ACK_LABEL)."""
-    return ((Button(ACK_LABEL, f"ack:{b.id}"),),)
+    return ((Button(ACK_LABEL, Ack(b.id).pack()),),)
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    action = parts[1] if len(parts) > 1 else ""
-    arg = parts[2] if len(parts) > 2 else ""
-    composing = str(ctx.state.get("mode") or "") in ("bc_aud", "bc_confirm")
-    if action in ("report", "remind"):
-        b = await ctx.uow.broadcasts.get(int(arg)) if arg.isdigit() else None
+    pressed = first(":".join(parts), BROADCAST)
+    composing = ctx.state.mode in (Mode.BC_AUD, Mode.BC_CONFIRM)
+    if isinstance(pressed, BroadcastReport):
+        b = await ctx.uow.broadcasts.get(pressed.broadcast)
         if b is None:
             ctx.toast(ctx.tr("This button is out of date."))
-        elif action == "remind":
+        elif pressed.kind == "remind":
             await remind(ctx, b)
         else:
             await report(ctx, b, edit=True)
         return
-    if action == "cancel":
+    if isinstance(pressed, BroadcastCancel):
         if composing:
-            ctx.state["mode"] = None
-            ctx.state.pop("bc", None)
+            ctx.state.mode = None
+            ctx.state.bc = None
             ctx.say(ctx.tr("Cancelled; nothing was sent."), edit=True)
         else:
             ctx.toast(ctx.tr("This notice was already sent or cancelled."))
         return
-    if not composing or not (ctx.state.get("bc") or {}).get("text"):
-        ctx.toast(ctx.tr("This notice was already sent or cancelled."))
-        return
-    if action == "aud" and arg in AUDIENCES:
-        await _confirm(ctx, arg)
-    elif action == "back":
-        ctx.state["mode"] = "bc_aud"
-        await _ask_audience(ctx, edit=True)
-    elif action == "send":
-        await _send(ctx, arg)
-    else:
+    if pressed is None:
         ctx.toast(ctx.tr("This button is out of date."))
+    elif not composing or ctx.state.bc is None or not ctx.state.bc.text:
+        ctx.toast(ctx.tr("This notice was already sent or cancelled."))
+    elif isinstance(pressed, BroadcastAudience):
+        await _confirm(ctx, pressed.audience)
+    elif isinstance(pressed, BroadcastBack):
+        ctx.state.mode = Mode.BC_AUD
+        await _ask_audience(ctx, edit=True)
+    else:
+        await _send(ctx, pressed.nonce)
 
 
 async def on_ack(ctx: Ctx, parts: list[str]) -> None:
-    """ "Đã nhận / Received": record that this person read broadcast ``parts[1]``."""
-    arg = parts[1] if len(parts) > 1 else ""
-    row = await ctx.uow.outbox.get_by_key(f"bc:{arg}:{ctx.person.id}") if arg.isdigit() else None
+    """ "Đã nhận / Received": record that this person read the broadcast (:class:`Ack`)."""
+    pressed = Ack.unpack(":".join(parts))
+    key = f"bc:{pressed.broadcast}:{ctx.person.id}" if pressed is not None else None
+    row = await ctx.uow.outbox.get_by_key(key) if key is not None else None
     if row is None:
         ctx.toast(ctx.tr("This button is out of date."))
         return
     if row.acknowledged_at is not None:
         ctx.toast(ctx.tr("Already confirmed. Thank you!"))
         return
-    await ctx.uow.outbox.acknowledge(row, ctx.now)
+    await ctx.uow.outbox.acknowledge(row.id, ctx.now)
     ctx.toast(ctx.tr("Thank you! Phòng Nội vụ can see that you received it."))
     stamp = ctx.now.astimezone(ctx.config.tz)
     received = ctx.tr(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from conversations.flow_state import FlowState
 from conversations.formats import Formats, FormatsMissing
 from conversations.i18n import fmt_date, fmt_num, t, th, thn
 from conversations.markup import Html, plain
@@ -64,7 +65,7 @@ class Ctx:
     person: PersonRow  # plain rows (issue 19): pass ``person.id`` to repositories
     roles: list[RoleRow]
     locale: str
-    state: dict[str, Any]
+    state: FlowState  # typed; stored as JSON by the engine (conversations.flow_state)
     now: datetime
     config: CoreConfig
     routes: Registry  # the chat's entry points, from the composition root

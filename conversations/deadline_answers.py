@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from conversations.deadlines import NO_PLAN, detail_lines, short_list, title_in, when_in
+from conversations.deadline_text import NO_PLAN, detail_lines, short_list, title_in, when_in
 from conversations.i18n import th
 from conversations.markup import Html, fmt, join_lines
 from conversations.plan.bridge import plan_from_rows
@@ -23,7 +23,7 @@ from conversations.plan.questions import QuestionAnswer, answer_question
 from conversations.plan.rules import Quote, asks_who, find_rule, question_form
 from conversations.plan.sections import Section
 from conversations.plan.text import fold, nfc
-from storage import models as m
+from storage.repositories.rows_plan import MilestoneRow
 
 LOW_CONFIDENCE = 0.5
 QUOTE_LIMIT = 400
@@ -40,10 +40,10 @@ _YEAR = re.compile(r"\b(20\d\d)\b")
 class DeadlineAnswer:
     """What the bot answers (``milestone`` None: the plan has no milestone for it)."""
 
-    milestone: m.Milestone | None
+    milestone: MilestoneRow | None
     text: Html
     confidence: float = 0.0
-    alternatives: list[m.Milestone] = field(default_factory=list)
+    alternatives: list[MilestoneRow] = field(default_factory=list)
     outcome: str = MILESTONE
     quote: Quote | None = None
     other_year: int | None = None
@@ -82,12 +82,12 @@ def asked_words(question: str, folded_words: Sequence[str]) -> str:
     return " ".join(text[a:b] for a, b in spans)
 
 
-def _bullet(locale: str, x: m.Milestone) -> Html:
+def _bullet(locale: str, x: MilestoneRow) -> Html:
     return fmt("• %(title)s — %(when)s", title=title_in(locale, x), when=when_in(locale, x))
 
 
 def _nearest(
-    locale: str, rows: Sequence[m.Milestone], near: list[m.Milestone], today: date
+    locale: str, rows: Sequence[MilestoneRow], near: list[MilestoneRow], today: date
 ) -> list[str]:
     lines: list[str] = [th(locale, "The nearest milestones in the plan:")]
     if near:
@@ -119,7 +119,7 @@ def _quote_lines(locale: str, year: int, q: Quote) -> list[str]:
 def _rule_answer(
     locale: str,
     year: int,
-    rows: Sequence[m.Milestone],
+    rows: Sequence[MilestoneRow],
     question: str,
     today: date,
     sections: tuple[Section, ...],
@@ -131,7 +131,7 @@ def _rule_answer(
             None, join_lines(_quote_lines(locale, year, quote)), 1.0, [], RULE, quote
         )
     by_key = {x.key: x for x in rows}
-    near: list[m.Milestone] = []
+    near: list[MilestoneRow] = []
     if qa is not None:
         picks = [qa.milestone] if qa.milestone is not None else []
         near = [by_key[x.id] for x in [*picks, *qa.alternatives] if x.id in by_key]
@@ -147,7 +147,7 @@ def _rule_answer(
 def _not_in_plan(
     locale: str,
     year: int,
-    rows: Sequence[m.Milestone],
+    rows: Sequence[MilestoneRow],
     question: str,
     today: date,
     qa: QuestionAnswer,
@@ -172,7 +172,7 @@ def _not_in_plan(
 def answer_for(
     locale: str,
     year: int,
-    rows: Sequence[m.Milestone],
+    rows: Sequence[MilestoneRow],
     question: str,
     today: date,
     audience: str | None = None,
@@ -208,7 +208,7 @@ def answer_for(
 
 
 def _milestone_answer(
-    locale: str, rows: Sequence[m.Milestone], today: date, qa: QuestionAnswer
+    locale: str, rows: Sequence[MilestoneRow], today: date, qa: QuestionAnswer
 ) -> DeadlineAnswer:
     assert qa.milestone is not None
     by_key = {x.key: x for x in rows}

@@ -1,8 +1,8 @@
 """Deadlines from the plan (kế hoạch): the list, and answers to officers' free-text questions.
 
-The texts are built by locale-explicit functions (``when_in``, ``detail_lines`` …; the answer
-to a question in ``deadline_answers.answer_for``) so the CLI (``parbot ask``) and the reminder
-job say exactly what the chat says, without a Ctx.
+The texts are built by locale-explicit functions (``deadline_text``: ``when_in``,
+``detail_lines`` …; the answer to a question in ``deadline_answers.answer_for``) so the CLI
+(``parbot ask``) and the reminder job say exactly what the chat says, without a Ctx.
 
 Who sees what: a unit's people see the milestones of everyone (``all``), of their own board,
 and the organisers' steps (``admins``: officers do ask when the appraisal is or when results
@@ -13,21 +13,21 @@ Nội vụ").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 
 from conversations.context import Ctx
-from conversations.i18n import fmt_date, th
-from conversations.markup import Html, clip, esc, fmt, join_lines
-from scoring.i18n import N_
+from conversations.deadline_answers import UNANSWERED, answer_for, sections_of
+from conversations.deadline_text import NO_PLAN, left_in, list_line, title_in, when_in
+from conversations.markup import clip, esc, fmt, join_lines
+from conversations.plan.questions import is_question
 from storage import models as m
+from storage.repositories.rows_plan import MilestoneRow
 
 LIST_LIMIT = 12
-SHORT_LIST = 5
-NO_PLAN = N_("No plan (kế hoạch) with deadlines has been loaded yet. Phòng Nội vụ will publish it.")
 
 
-def visible(ms: m.Milestone, boards: set[str], is_admin: bool) -> bool:
+def visible(ms: MilestoneRow, boards: set[str], is_admin: bool) -> bool:
     """Whether a person of units on ``boards`` sees ``ms`` (see the module doc)."""
     if is_admin or not boards or ms.audience in ("all", "admins"):
         return True
@@ -41,83 +41,10 @@ def audience_of(boards: set[str], is_admin: bool) -> str | None:
     return next(iter(boards)) if len(boards) == 1 else None
 
 
-# ------------------------------------------------------------------ locale-explicit texts
-
-
-def when_in(locale: str, ms: m.Milestone) -> str:
-    """ "by 16/3/2024", "in 3/2024", "from 5/1/2024 to 15/1/2024" in the locale."""
-    if ms.precision == "month":
-        return th(locale, "in %(month)s/%(year)s", month=ms.due_end.month, year=ms.due_end.year)
-    if ms.precision == "range" and ms.due_start is not None:
-        return th(
-            locale,
-            "from %(start)s to %(end)s",
-            start=fmt_date(ms.due_start, locale),
-            end=fmt_date(ms.due_end, locale),
-        )
-    return th(locale, "by %(date)s", date=fmt_date(ms.due_end, locale))
-
-
-def left_in(locale: str, due: date, today: date) -> str:
-    days = (due - today).days
-    if days < 0:
-        return th(locale, "passed")
-    if days == 0:
-        return th(locale, "today")
-    if days == 1:
-        return th(locale, "tomorrow")
-    return th(locale, "%(n)s days left", n=days)
-
-
-def title_in(locale: str, ms: m.Milestone) -> str:
-    return ms.title_en if locale == "en" and ms.title_en else ms.title
-
-
-def list_line(locale: str, ms: m.Milestone, today: date) -> Html:
-    return fmt(
-        "📅 <b>%(when)s</b> (%(left)s) — %(title)s",
-        when=when_in(locale, ms),
-        left=left_in(locale, ms.due_end, today),
-        title=title_in(locale, ms),
-    )
-
-
-def detail_lines(locale: str, ms: m.Milestone, today: date, *, quote: bool = True) -> list[str]:
-    """A milestone as an answer: title, date and days left, who is responsible, the clause."""
-    lines: list[str] = [
-        fmt("📅 <b>%(title)s</b>", title=title_in(locale, ms)),
-        fmt(
-            "%(when)s — %(left)s", when=when_in(locale, ms), left=left_in(locale, ms.due_end, today)
-        ),
-    ]
-    if ms.lead:
-        lines.append(th(locale, "Responsible: %(lead)s", lead=esc(ms.lead)))
-    if ms.coordinate:
-        lines.append(th(locale, "Coordinating: %(who)s", who=esc(ms.coordinate)))
-    if quote and ms.source:
-        lines.append(th(locale, "Plan: “%(source)s”", source=esc(clip(ms.source, 300))))
-    return lines
-
-
-def short_list(locale: str, rows: Sequence[m.Milestone], today: date) -> list[str]:
-    """The next few milestones; when all have passed, the last few."""
-    upcoming = [x for x in rows if x.due_end >= today]
-    if upcoming:
-        return [list_line(locale, x, today) for x in upcoming[:SHORT_LIST]]
-    lines: list[str] = [th(locale, "All the plan's milestones have passed. The last ones:")]
-    lines += [list_line(locale, x, today) for x in rows[-3:]]
-    return lines
-
-
-def plain(text: str) -> str:
-    """The chat's HTML as plain text (for the CLI)."""
-    return Html(text).plain
-
-
 # ------------------------------------------------------------------ the chat
 
 
-async def _milestones(ctx: Ctx) -> tuple[m.Period | None, list[m.Milestone], set[str]]:
+async def _milestones(ctx: Ctx) -> tuple[m.Period | None, list[MilestoneRow], set[str]]:
     boards: set[str] = set()
     period = None
     for uid in ctx.unit_ids("officer", "leader", "appraiser"):
@@ -134,7 +61,7 @@ async def _milestones(ctx: Ctx) -> tuple[m.Period | None, list[m.Milestone], set
 
 
 # Kept for other modules that format milestones with a Ctx.
-def when_text(ctx: Ctx, ms: m.Milestone) -> str:
+def when_text(ctx: Ctx, ms: MilestoneRow) -> str:
     return when_in(ctx.locale, ms)
 
 
@@ -142,7 +69,7 @@ def left_text(ctx: Ctx, due: date, today: date) -> str:
     return left_in(ctx.locale, due, today)
 
 
-def title_of(ctx: Ctx, ms: m.Milestone) -> str:
+def title_of(ctx: Ctx, ms: MilestoneRow) -> str:
     return title_in(ctx.locale, ms)
 
 
@@ -178,9 +105,6 @@ async def maybe_answer(ctx: Ctx, text: str) -> bool:
     A question the plan does not answer is recorded (unless an admin asked it), so Phòng Nội
     vụ sees what officers need to know.
     """
-    from conversations.deadline_answers import UNANSWERED, answer_for, sections_of
-    from conversations.plan.questions import is_question
-
     if not is_question(text):
         return False
     period, ms, boards = await _milestones(ctx)
@@ -217,7 +141,7 @@ async def asked_lines(ctx: Ctx, period: m.Period) -> list[str]:
     return lines
 
 
-def milestones_json(rows: Iterable[m.Milestone]) -> list[dict[str, object]]:
+def milestones_json(rows: Iterable[MilestoneRow]) -> list[dict[str, object]]:
     """Stored milestones as JSON (CLI)."""
     return [
         {

@@ -12,15 +12,15 @@ is not handled at all and the outage path below applies.
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from conversations import reply_json, router, walk_cards
 from conversations.context import CoreConfig, Ctx
+from conversations.flow_state import FlowState
 from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
@@ -78,7 +78,7 @@ class ChatEngine:
         self.person_lock: PersonLock = person_lock or PostgresPersonLock()
         # Telegram user id → (person id, state, version) as this process last saved it, for
         # delivered() (oldest forgotten first)
-        self._saved: dict[int, tuple[int, dict[str, Any], int | None]] = {}
+        self._saved: dict[int, tuple[int, FlowState, int | None]] = {}
 
     async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None:
         """Handle one update in order with the same person's other updates.
@@ -125,10 +125,10 @@ class ChatEngine:
                 for tag, message_id in sent:
                     walk_cards.note_sent(state, tag, message_id)
                 if version is None:
-                    await uow.conversations.store(person_id, state, None)
+                    await uow.conversations.store(person_id, state.to_json(), None)
                     return
                 fence = self.person_lock.fence(user_id)
-                await uow.conversations.store_if_current(person_id, state, version, fence)
+                await uow.conversations.store_if_current(person_id, state.to_json(), version, fence)
         except NOT_REMEMBERED as exc:
             log.info("message ids of update %s not remembered: %s", event.update_id, exc)
 
@@ -140,10 +140,10 @@ class ChatEngine:
         hot = await uow.people.hot(user_id)
         if hot is None:
             return
-        state = copy.deepcopy(hot.state)
+        state = FlowState.from_json(hot.state)
         for tag, message_id in sent:
             walk_cards.note_sent(state, tag, message_id)
-        await uow.conversations.store(hot.person.id, state, hot.state_version)
+        await uow.conversations.store(hot.person.id, state.to_json(), hot.state_version)
 
     async def _download(self, event: Event) -> tuple[bytes | None, str | None]:
         """Fetch an incoming file before the transaction: no database lock is held while the
@@ -200,7 +200,7 @@ class ChatEngine:
             person=person,
             roles=list(hot.roles),
             locale=locale,
-            state=copy.deepcopy(hot.state),
+            state=FlowState.from_json(hot.state),
             now=self.clock(),
             config=self.config,
             routes=self.routes,
@@ -218,8 +218,10 @@ class ChatEngine:
                 not_before=ctx.now,
             )
         version = hot.state_version
-        if ctx.state != hot.state:
-            version = await uow.conversations.store(person.id, ctx.state, version)
+        # decoded afresh rather than copied: cheaper, and what was read is compared typed (a
+        # stored key the state no longer knows is not a change that needs a write)
+        if ctx.state != FlowState.from_json(hot.state):
+            version = await uow.conversations.store(person.id, ctx.state.to_json(), version)
         self._saved.pop(s.user_id, None)  # delivered() patches the latest saved state
         if len(self._saved) >= 4096:
             self._saved.pop(next(iter(self._saved)))

@@ -6,12 +6,12 @@ from __future__ import annotations
 from conversations import assessment as A
 from conversations import sheets, throttle
 from conversations import yearover as Y
+from conversations.callbacks import EXPORTS, ExportRanking, ExportSheet, first
 from conversations.context import Ctx
 from conversations.markup import esc
 from conversations.replies import Button, OutgoingFile
 from conversations.standing import board_name
 from conversations.unitview import active_unit
-from scoring.catalog_loader import BOARD_RE
 from storage import models as m
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,10 +96,10 @@ async def _admin(ctx: Ctx, words: list[str]) -> None:
             second=board_name(ctx, "commune"),
         ),
         buttons=(
-            (Button(ctx.tr("📊 Ranking, every board"), "ex:ranking"),),
+            (Button(ctx.tr("📊 Ranking, every board"), ExportRanking().pack()),),
             (
-                Button(board_name(ctx, "department"), "ex:ranking:department"),
-                Button(board_name(ctx, "commune"), "ex:ranking:commune"),
+                Button(board_name(ctx, "department"), ExportRanking("department").pack()),
+                Button(board_name(ctx, "commune"), ExportRanking("commune").pack()),
             ),
         ),
     )
@@ -107,28 +107,22 @@ async def _admin(ctx: Ctx, words: list[str]) -> None:
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     """ex:ranking[:board] (admins) · ex:sheet:<unit id> (the unit's leaders, admins)."""
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "ranking":
+    pressed = first(":".join(parts), EXPORTS)
+    if isinstance(pressed, ExportRanking):
         if not ctx.is_admin:
             ctx.toast(ctx.tr("Only Phòng Nội vụ can see this."), alert=True)
             return
-        board = parts[2] if len(parts) > 2 and BOARD_RE.match(parts[2]) else None
         period = await ctx.uow.periods.latest()
         if period is None:
             ctx.say(ctx.tr("No assessment period has been set up yet."))
             return
-        await send_ranking(ctx, period, board)
+        await send_ranking(ctx, period, pressed.board)
         return
-    if action == "sheet":
-        try:
-            unit_id = int(parts[2])
-        except (IndexError, ValueError):
-            ctx.toast(ctx.tr("This button is out of date."))
-            return
-        if not (ctx.is_admin or ctx.has_role("leader", unit_id)):
+    if isinstance(pressed, ExportSheet):
+        if not (ctx.is_admin or ctx.has_role("leader", pressed.unit)):
             ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
             return
-        unit = await ctx.uow.units.get(unit_id)
+        unit = await ctx.uow.units.get(pressed.unit)
         if unit is not None:
             await send_sheet(ctx, unit)
         return

@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from scoring.values import clip as clip  # one copy, in the domain (re-exported for the core)
+
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -96,23 +98,6 @@ def join_lines(parts: Iterable[str], sep: str = "\n") -> Html:
 def plain(text: str) -> str:
     """The visible text of ``text`` if it is Html; plain text is returned as it is."""
     return text.plain if isinstance(text, Html) else text
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` on one line in at most ``limit`` characters, cut at a word boundary and ended
-    with "…" — so a title reads "…và thực hiện…", never "…và thực hi". A single word longer
-    than the limit is cut inside it (there is no boundary to use). Works on plain text: clip
-    before escaping, never Html."""
-    text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    if limit <= 1:
-        return "…"[:limit]
-    head = text[: limit - 1]
-    cut = head.rfind(" ")
-    if cut > 0 and text[limit - 1] != " ":
-        head = head[:cut]
-    return head.rstrip(" ,;:.–—-") + "…"
 
 
 BUTTON_TEXT = 40  # characters a phone shows on one line of an inline button

@@ -136,7 +136,7 @@ async def join(ctx: Ctx, invite: m.Invite, leaving: list[GrantRow] | None = None
         )
     ctx.roles = await ctx.uow.people.roles(ctx.person)
     if unit is not None:
-        ctx.state["unit_id"] = unit.id
+        ctx.state.unit_id = unit.id
         await _catalog_language(ctx, unit)
     _welcome(ctx, invite.role, unit.name if unit else "")
 
@@ -159,7 +159,7 @@ async def _catalog_language(ctx: Ctx, unit: object) -> None:
     Telegram app's language, and a choice made with /lang comes before both."""
     from conversations.assessment import unit_catalog
 
-    if ctx.state.get("lang_chosen") or unit is None:
+    if ctx.state.lang_chosen or unit is None:
         return
     pair = await unit_catalog(ctx.uow, unit)  # type: ignore[arg-type]
     locale = pair[1].locale if pair else None
@@ -209,7 +209,7 @@ async def set_language(ctx: Ctx, code: str) -> None:
         ctx.toast(ctx.tr("This button is out of date. Type /lang to choose again."))
         return
     await ctx.uow.people.set_language(ctx.person, code)
-    ctx.state["lang_chosen"] = True
+    ctx.state.lang_chosen = True
     ctx.locale = code
     ctx.say(
         ctx.tr("Language set to English.")

@@ -42,7 +42,7 @@ def when_words(locale: str, m: Milestone) -> str:
     return fmt_date(m.due, locale)
 
 
-def clip(text: str, limit: int = SOURCE_CLIP) -> str:
+def clip_keeping_end(text: str, limit: int = SOURCE_CLIP) -> str:
     """``text`` on one line within ``limit``; a long sentence keeps its end, where the plan
     states the date ("… — Hoàn thành trước ngày 30/11/2021")."""
     text = " ".join(text.split())
@@ -58,7 +58,7 @@ def review_line(locale: str, n: int, m: Milestone) -> str:
         f"{n:>2}. {when_words(locale, m)} | {m.title} | "
         f"{t(locale, 'lead')}: {m.lead or '—'} | "
         f"{t(locale, 'must act')}: {audience_words(locale, m.audience)} | "
-        f"{m.kind}, {m.id} | “{clip(m.source) or '—'}”"
+        f"{m.kind}, {m.id} | “{clip_keeping_end(m.source) or '—'}”"
     )
 
 
@@ -76,10 +76,14 @@ def review_html(locale: str, n: int, m: Milestone) -> Html:
     ]
     if m.coordinate:
         lines.append(
-            fmt("   %(word)s: %(who)s", word=t(locale, "coordinating"), who=clip(m.coordinate, 160))
+            fmt(
+                "   %(word)s: %(who)s",
+                word=t(locale, "coordinating"),
+                who=clip_keeping_end(m.coordinate, 160),
+            )
         )
     if m.source:
-        lines.append(fmt("   “%(source)s”", source=clip(m.source, 200)))
+        lines.append(fmt("   “%(source)s”", source=clip_keeping_end(m.source, 200)))
     return join_lines(lines)
 
 

@@ -28,7 +28,7 @@ from conversations.formats import SheetWriter
 from conversations.i18n import fmt_num, th
 from conversations.markup import esc, join_lines
 from conversations.replies import OutgoingFile, Reply
-from conversations.review.unit_file import REVIEWABLE, load_unit
+from conversations.unitview import REVIEWABLE, load_for_appraisal
 from scoring.i18n import N_
 from storage import models as m
 from storage.repositories.rows import PersonRow
@@ -84,7 +84,7 @@ async def readiness(uow: UnitOfWork, year: int) -> Readiness:
     period = await A.get_period(uow, year)
     for r in await A.live_standings(uow, period, None):
         out.units += 1
-        uf = await load_unit(uow, r.unit)
+        uf = await load_for_appraisal(uow, r.unit.id)
         if uf is None:
             continue
         if uf.status not in (*REVIEWABLE, "published"):
@@ -247,7 +247,7 @@ async def _announce(
         kind = (m.OutboxKind.DOCUMENT if attach else m.OutboxKind.MESSAGE).value
         payload = reply_json.encode(Reply(text, document=document))
         if await uow.outbox.enqueue(
-            f"{key}:{pid}", person.chat_id, payload, kind, person=person, not_before=now
+            f"{key}:{pid}", person.chat_id, payload, kind, person=person.id, not_before=now
         ):
             queued += 1
     return queued

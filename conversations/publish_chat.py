@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from conversations import assessment as A
 from conversations import publication as P
+from conversations.callbacks import PUBLICATION, Publish, PublishCancel, first
 from conversations.context import Ctx
+from conversations.flow_state import Mode
 from conversations.markup import join_lines
 from conversations.replies import Button
 
-MODE = "pub_confirm"
+MODE = Mode.PUB_CONFIRM
 
 
 def _cancel_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(ctx.tr("✖ Cancel"), "pub:no"),),)
+    return ((Button(ctx.tr("✖ Cancel"), PublishCancel().pack()),),)
 
 
 async def publish_cmd(ctx: Ctx, args: str = "") -> None:
@@ -49,11 +51,14 @@ async def publish_cmd(ctx: Ctx, args: str = "") -> None:
         ),
     ]
     if ready.ready:
-        buttons = ((Button(ctx.tr("📣 Publish"), f"pub:ok:{period.year}"),), *_cancel_button(ctx))
+        buttons = (
+            (Button(ctx.tr("📣 Publish"), Publish(period.year).pack()),),
+            *_cancel_button(ctx),
+        )
         ctx.say(join_lines(lines), buttons=buttons)
         return
-    ctx.state["mode"] = MODE
-    ctx.state["pub"] = {"year": period.year}
+    ctx.state.mode = MODE
+    ctx.state.pub_year = period.year
     lines.append(
         ctx.tr(
             "To publish anyway, type the year %(year)s followed by the reason, e.g. "
@@ -66,11 +71,11 @@ async def publish_cmd(ctx: Ctx, args: str = "") -> None:
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     """The typed confirmation of a forced publication: "YEAR reason"."""
-    if ctx.state.get("mode") != MODE:
+    if ctx.state.mode != MODE:
         return False
-    year = int((ctx.state.get("pub") or {}).get("year") or 0)
+    year = ctx.state.pub_year or 0
     if not year:
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         return False
     head, _, reason = text.strip().partition(" ")
     if head != str(year):
@@ -89,23 +94,24 @@ async def on_text(ctx: Ctx, text: str) -> bool:
             buttons=_cancel_button(ctx),
         )
         return True
-    ctx.state["mode"] = None
-    ctx.state.pop("pub", None)
+    ctx.state.mode = None
+    ctx.state.pub_year = None
     await _publish(ctx, year, force=True, reason=reason.strip(), edit=False)
     return True
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "no":
-        if ctx.state.get("mode") == MODE:
-            ctx.state["mode"] = None
+    """pub:ok:<year> · pub:no (:mod:`conversations.callbacks.publication`)."""
+    pressed = first(":".join(parts), PUBLICATION)
+    if isinstance(pressed, PublishCancel):
+        if ctx.state.mode == MODE:
+            ctx.state.mode = None
         ctx.say(ctx.tr("Not published. Nothing was changed."), edit=True)
         return
-    if action != "ok" or len(parts) < 3 or not parts[2].isdigit():
+    if pressed is None:
         ctx.toast(ctx.tr("This button is out of date."))
         return
-    await _publish(ctx, int(parts[2]), force=False, reason=None, edit=True)
+    await _publish(ctx, pressed.year, force=False, reason=None, edit=True)
 
 
 async def _publish(ctx: Ctx, year: int, *, force: bool, reason: str | None, edit: bool) -> None:

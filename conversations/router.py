@@ -20,6 +20,7 @@ from conversations import (
     walk_input,
 )
 from conversations.context import Ctx
+from conversations.flow_state import ModeFamily
 from conversations.markup import join_lines
 from conversations.routing import NOT_JOINED, NOT_YOUR_BUTTON, NOT_YOURS, Route, RouteKind
 
@@ -135,12 +136,12 @@ async def _text(ctx: Ctx, text: str) -> None:
 async def _in_mode(ctx: Ctx, text: str) -> bool:
     """Typed text answering the question of a conversation mode; a person whose roles no
     longer allow the mode (revoked meanwhile) is told so and leaves it."""
-    prefix = str(ctx.state.get("mode") or "").split("_", 1)[0]
+    prefix = ctx.state.mode.family if ctx.state.mode is not None else ""
     if not prefix or ctx.routes.find("mode", prefix) is None:
         return False
     found = _allowed(ctx, "mode", prefix)
     if found is None:
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         return True
     return bool(await found.handler(ctx, text))
 
@@ -156,7 +157,7 @@ async def _file(ctx: Ctx) -> None:
         if found is not None and caption is not None:
             await found.handler(ctx, (caption.group(2) or "").strip())
         return
-    if str(ctx.state.get("mode") or "").startswith("bc_") and await broadcast.on_file(ctx):
+    if ctx.state.in_family(ModeFamily.BC) and await broadcast.on_file(ctx):
         return
     from conversations.evidence import intake  # on first use: it brings pyhanko
 

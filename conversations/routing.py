@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal, Protocol, TypeVar
 
+from conversations.flow_state import ModeFamily
 from scoring.i18n import N_
 
 Translate = Callable[[str], str]
@@ -160,10 +161,10 @@ class Registry:
         return add
 
     def mode(
-        self, prefix: str, *, roles: Collection[Role] | None, refusal: str | None = None
+        self, prefix: ModeFamily, *, roles: Collection[Role] | None, refusal: str | None = None
     ) -> Callable[[Fn], Fn]:
-        """Register ``fn(ctx, text) -> handled`` for typed text while ``ctx.state["mode"]``
-        starts with ``prefix_``."""
+        """Register ``fn(ctx, text) -> handled`` for typed text while ``ctx.state.mode`` is of
+        the family ``prefix`` (a :class:`~conversations.flow_state.ModeFamily`)."""
 
         def add(fn: Fn) -> Fn:
             self._add(Route("mode", prefix, _set(roles), fn, refusal=refusal))

@@ -24,8 +24,9 @@ from conversations.figures import na_note, out_of
 from conversations.formats import SheetWriter
 from conversations.i18n import fmt_date, fmt_num, t
 from conversations.markup import plain
-from conversations.review.unit_file import DONE, SIGNATURES, UnitFile, load_unit
+from conversations.review.card import SIGNATURES
 from conversations.tabular import put
+from conversations.unitview import DONE, UnitView, load_for_appraisal
 from conversations.walk import describe
 from conversations.workbook import (
     Alignment,
@@ -169,7 +170,7 @@ class UnitSheet:
     catalog: Catalog
     result: UnitResult
     standing: A.Standing
-    file: UnitFile
+    file: UnitView
 
 
 async def load_unit_sheet(uow: UnitOfWork, year: int, unit_code: str) -> UnitSheet:
@@ -177,13 +178,13 @@ async def load_unit_sheet(uow: UnitOfWork, year: int, unit_code: str) -> UnitShe
     unit = await uow.units.get_by_code(period.id, unit_code)
     if unit is None:
         raise A.NotFound(N_("unknown unit %(unit)s"), unit=unit_code)
-    uf = await load_unit(uow, unit)
+    uf = await load_for_appraisal(uow, unit.id)
     if uf is None:
         raise A.NotFound(N_("unit %(unit)s has no catalog for its board yet"), unit=unit_code)
     rows = await A.standings(uow, year, unit.board)
     mine = next(r for r in rows if r.unit.id == unit.id)
     full = await A.unit_result(uow, unit)  # the ranking keeps summaries; the sheet needs items
-    assert full is not None  # the unit has a catalog (load_unit succeeded)
+    assert full is not None  # the unit has a catalog (load_for_appraisal found it)
     return UnitSheet(unit, period, uf.catalog, full[1], mine, uf)
 
 
@@ -222,7 +223,7 @@ class _UnitRows:
     """The item rows of a unit's sheet, written one below the other: the next free row is
     state shared by the field, subtotal and leaf rows, so it lives here."""
 
-    def __init__(self, ws: Worksheet, res: UnitResult, uf: UnitFile, row: int) -> None:
+    def __init__(self, ws: Worksheet, res: UnitResult, uf: UnitView, row: int) -> None:
         self.ws, self.res, self.uf, self.row = ws, res, uf, row
         self.fmt = _Fmt()
 

@@ -4,7 +4,8 @@ Published figures used to be recomputed on every read, so re-importing a catalog
 publication moved a commune from 63,79 (Không hoàn thành) to 74,75 (Hoàn thành).  Publishing
 now writes every unit's index, range, rank, class (and the class reason when the scoring code
 gives one), survey basis and per-item points — self, appraised, survey — with the catalogs'
-YAML; the standings of a published period are rebuilt from that, never from live data.
+YAML; the standings of a published period are rebuilt from that, never from live data
+(:mod:`conversations.published` reads it back; this module only takes it).
 
 Kept by unit code as well as id, so a later year can compare with it ("previous year").
 """
@@ -19,29 +20,14 @@ from decimal import Decimal
 from typing import Any
 
 from conversations import assessment as A
-from scoring.catalog import Catalog, load_catalog
-from scoring.ranking import Entry, Ranked
-from scoring.results import LeafScore, ResultSummary, UnitResult
+from scoring.catalog import Catalog
+from scoring.results import ResultSummary, UnitResult
 from storage import models as m
 from storage.repositories.publications import Snapshot, SnapshotUnit
 from storage.repositories.rows import PersonRow
 from storage.uow import UnitOfWork
 
 BATCH = 500  # units scored per round trip while taking a snapshot
-
-_CATALOGS: dict[str, Catalog] = {}
-
-
-def _catalog(entry: dict[str, Any]) -> Catalog:
-    """The catalog as published (parsed once per content hash)."""
-    sha = str(entry["sha256"])
-    cat = _CATALOGS.get(sha)
-    if cat is None:
-        cat = load_catalog(str(entry["yaml"]))
-        if len(_CATALOGS) > 32:
-            _CATALOGS.clear()
-        _CATALOGS[sha] = cat
-    return cat
 
 
 def _s(value: Decimal | None) -> str | None:
@@ -156,68 +142,3 @@ async def take(
         by=by,
         at=now,
     )
-
-
-def _catalogs(snap: Snapshot) -> dict[str, Catalog]:
-    return {str(c["code"]): _catalog(c) for c in snap.catalogs}
-
-
-async def published_standings(
-    uow: UnitOfWork, period: m.Period, board: str | None
-) -> list[A.Standing] | None:
-    """The official standings of a published period, or None when it has no snapshot (a
-    period published before snapshots existed is still computed)."""
-    snap = await uow.publications.current(period.id)
-    if snap is None:
-        return None
-    cats = _catalogs(snap)
-    live = {u.id: u for u in await uow.units.list_for_period(period.id)}
-    out: list[A.Standing] = []
-    for su in await uow.publications.units(snap.id, board):
-        unit = live.get(su.unit_id) if su.unit_id is not None else None
-        if unit is None:  # deleted since: shown as published
-            unit = m.Unit(
-                id=0, period_id=period.id, code=su.unit_code, name=su.unit_name, board=su.board
-            )
-        entry = Entry(su.board, su.unit_code, su.unit_name, su.index, su.index_low, su.index_high)
-        ranked = Ranked(entry, su.rank, su.of, su.best_rank, su.worst_rank)
-        out.append(
-            A.Standing(
-                unit,
-                cats[su.catalog_code],
-                ranked,
-                None,
-                su.summary,
-                basis=su.basis,
-                official=True,
-                class_reason=su.class_reason,
-            )
-        )
-    return out
-
-
-async def published_unit_result(
-    uow: UnitOfWork, period: m.Period, unit: m.Unit
-) -> tuple[Catalog, UnitResult] | None:
-    """A unit's published result with every item, or None when there is none."""
-    snap = await uow.publications.current(period.id)
-    if snap is None:
-        return None
-    su = await uow.publications.unit(snap.id, unit.id)
-    if su is None:
-        return None
-    cat = _catalogs(snap)[su.catalog_code]
-    summary = ResultSummary.from_json(json.loads(su.summary), {f.code: f.title for f in cat.fields})
-    leaves = {
-        code: LeafScore(
-            code,
-            Decimal(pts),
-            Decimal(mx),
-            Decimal(app),
-            src,
-            Decimal(own) if own is not None else None,
-        )
-        for code, (pts, mx, app, src, own, *_rest) in su.items.items()
-    }
-    parts = {f.name: getattr(summary, f.name) for f in dataclasses.fields(ResultSummary)}
-    return cat, UnitResult(**parts, leaves=leaves)

@@ -13,6 +13,7 @@ from conversations.callbacks import Decision, ProgressPage
 from conversations.class_reason import class_shown
 from conversations.context import Ctx, Notice
 from conversations.figures import field_out_of, na_note, out_of
+from conversations.flow_state import Mode
 from conversations.i18n import th
 from conversations.listing import criteria_list
 from conversations.markup import clip, fmt, join_lines
@@ -198,7 +199,7 @@ async def submit(ctx: Ctx) -> None:
             )
         )
     lines.append(ctx.tr("After submitting, answers are locked until the unit withdraws."))
-    ctx.state["mode"] = "submit"
+    ctx.state.mode = Mode.SUBMIT
     u = view.unit.id
     ctx.say(
         join_lines(lines),
@@ -214,7 +215,7 @@ async def on_page(ctx: Ctx, pressed: ProgressPage) -> None:
     if not (ctx.has_role("officer", pressed.unit) or ctx.has_role("leader", pressed.unit)):
         ctx.toast(ctx.tr("You cannot see this unit."), alert=True)
         return
-    ctx.state["unit_id"] = pressed.unit
+    ctx.state.unit_id = pressed.unit
     await progress(ctx, pressed.page)
 
 
@@ -223,8 +224,8 @@ async def on_decision(ctx: Ctx, pressed: Decision) -> None:
     if not ctx.has_role("officer", pressed.unit):
         ctx.toast(ctx.tr("You cannot submit for this unit."), alert=True)
         return
-    ctx.state["unit_id"] = pressed.unit
-    ctx.state["mode"] = None
+    ctx.state.unit_id = pressed.unit
+    ctx.state.mode = None
     if pressed.kind == "s" and pressed.ok:
         await _do_submit(ctx, pressed.unit)
     elif pressed.kind == "w" and pressed.ok:

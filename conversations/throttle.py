@@ -19,9 +19,9 @@ def allow(ctx: Ctx, action: str, every_seconds: float | None = None) -> bool:
         every_seconds = ctx.config.expensive_every
     if every_seconds <= 0:
         return True
-    stamps = ctx.state.setdefault("_limits", {})
+    stamps = ctx.state.limits
     last = stamps.get(action)
-    if isinstance(last, str):
+    if last is not None:
         try:
             waited = (ctx.now - datetime.fromisoformat(last)).total_seconds()
         except ValueError:

@@ -9,6 +9,7 @@ stays unused; the buttons work only for the invite remembered in their own state
 from __future__ import annotations
 
 from conversations import access
+from conversations.callbacks import UnitMove
 from conversations.context import Ctx
 from conversations.markup import join_lines
 from conversations.replies import Button
@@ -32,7 +33,7 @@ async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
     if not others:
         return False
     unit = await ctx.uow.units.get(invite.unit_id) if invite.unit_id is not None else None
-    ctx.state["mv_invite"] = invite.id
+    ctx.state.mv_invite = invite.id
     old = join_lines((g.unit_name or "" for g in others), ", ")
     role = ctx.tr(access.ROLE_NAMES[invite.role])
     lines = [
@@ -43,11 +44,11 @@ async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
             new=unit.name if unit else "",
         )
     ]
-    move = Button(ctx.tr("Move to the new unit"), f"mv:move:{invite.id}")
-    cancel = Button(ctx.tr("Cancel"), f"mv:no:{invite.id}")
+    move = Button(ctx.tr("Move to the new unit"), UnitMove("move", invite.id).pack())
+    cancel = Button(ctx.tr("Cancel"), UnitMove("no", invite.id).pack())
     if invite.allow_second_unit:
         lines.append(ctx.tr("Phòng Nội vụ allows you to keep both. Move, or keep both?"))
-        both = Button(ctx.tr("Keep both"), f"mv:both:{invite.id}")
+        both = Button(ctx.tr("Keep both"), UnitMove("both", invite.id).pack())
         buttons: tuple[tuple[Button, ...], ...] = ((move,), (both,), (cancel,))
     else:
         lines.append(
@@ -66,19 +67,18 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> tuple[m.Invite, list[GrantR
     """mv:<move|both|no>:<invite id>: the invite to join with and the grants the move ends
     (the caller checks the invite is still usable and joins), or None when the answer is
     already given (out of date, cancelled, not allowed)."""
-    action = parts[1] if len(parts) > 1 else ""
-    pending = ctx.state.get("mv_invite")
-    if len(parts) != 3 or pending is None or parts[2] != str(pending):
+    pressed = UnitMove.unpack(":".join(parts))
+    pending = ctx.state.mv_invite
+    if pressed is None or pending is None or str(pressed.invite) != str(pending):
         ctx.toast(ctx.tr("This button is out of date. Open the invite link again."))
         return None
+    action = pressed.choice
     invite = await ctx.uow.invites.get(int(pending))
     if action == "both" and invite is not None and not invite.allow_second_unit:
         ctx.toast(ctx.tr("This invite does not allow holding two units."), alert=True)
         return None  # the question stays open: "move" or "cancel" still work
-    ctx.state.pop("mv_invite", None)
+    ctx.state.mv_invite = None
     if action == "no" or invite is None:
         ctx.say(ctx.tr("Nothing was changed. The invite can still be used."), edit=True)
-        return None
-    if action not in ("move", "both"):
         return None
     return invite, (await _others(ctx, invite) if action == "move" else [])

@@ -6,22 +6,26 @@ The unit's header (unit, period, catalog version, deadline, submission) changes 
 cached per process and per database engine while ``hot_revision.rev`` — read with the person,
 bumped by database triggers on every change — is unchanged, so a change made through another
 worker is seen on the next update (issue 19). The parsed catalog is cached per content hash.
+
+Appraisal (/review, the unit's sheet, publication readiness) reads the same view with its
+appraisals and evidence files (:func:`load_for_appraisal`): the walk never pays for them.
 """
 
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from conversations.assessment import catalog_by_id, survey_fill, unit_result, unit_tags
 from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
-from scoring.answers import Answer, needs_explanation
+from scoring.answers import Answer, AnswerError, needs_explanation, score_answer
 from scoring.catalog import Catalog, Item
 from scoring.results import UnitResult, compute
+from storage import models as m
 from storage.repositories.rows import (
     AnswerRow,
     ExplanationRow,
@@ -30,6 +34,10 @@ from storage.repositories.rows import (
     SubmissionRow,
     UnitRow,
 )
+from storage.uow import UnitOfWork
+
+REVIEWABLE = ("submitted", "appraised")  # submission statuses whose items can be appraised
+DONE = ("accepted", "adjusted")  # final verdicts
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,20 @@ class ItemRef:
     """A catalog item's row id (all the chat needs of the stored item)."""
 
     id: int
+
+
+def field_key(catalog: Catalog, item: Item) -> str:
+    """What an appraisal assignment names for this item: its field code, or "bonus"/"penalty"."""
+    return catalog.field_of(item.code) or item.section
+
+
+@dataclass
+class AppraisalData:
+    """The part of a unit only appraisal reads: its verdicts and its evidence files (the walk
+    needs only how many files an item has, in ``UnitView.evidence_counts``)."""
+
+    appraisals: dict[str, m.Appraisal]
+    evidence: dict[str, list[m.Evidence]]
 
 
 @dataclass
@@ -54,6 +76,10 @@ class UnitView:
     appraised: dict[str, Decimal] = field(default_factory=dict)
     survey: dict[str, Decimal] = field(default_factory=dict)
     """Survey points as the unit is scored with them (``survey_missing: zero`` filled in)."""
+    appraisal: AppraisalData | None = None
+    """Verdicts and evidence files, read only by :func:`load_for_appraisal`."""
+    scope: set[str] | None = None
+    """The field keys the appraiser reading the view appraises here (None = all)."""
 
     @property
     def tags(self) -> frozenset[str]:
@@ -136,6 +162,86 @@ class UnitView:
         reopened = self.submission is not None and self.submission.status == "reopened"
         return self.deadline is not None and today > self.deadline and not reopened
 
+    # ------------------------------------------------------------------ appraisal
+
+    @property
+    def appraisals(self) -> dict[str, m.Appraisal]:
+        return self._appraisal().appraisals
+
+    @property
+    def evidence(self) -> dict[str, list[m.Evidence]]:
+        return self._appraisal().evidence
+
+    def _appraisal(self) -> AppraisalData:
+        if self.appraisal is None:
+            raise RuntimeError("the view was not read for appraisal (load_for_appraisal)")
+        return self.appraisal
+
+    @property
+    def status(self) -> str:
+        return self.submission.status if self.submission else "draft"
+
+    def appraisable(self, scoped: bool = True) -> list[Item]:
+        """Leaves an appraiser rules on (survey items come from the survey), in document
+        order; ``scoped``: only those in the reader's :attr:`scope`."""
+        out = [leaf for leaf in self.catalog.leaves() if not leaf.is_survey]
+        if scoped and self.scope is not None:
+            out = [x for x in out if field_key(self.catalog, x) in self.scope]
+        return out
+
+    def in_scope(self, item: Item) -> bool:
+        return self.scope is None or field_key(self.catalog, item) in self.scope
+
+    def appraisable_item(self, item_id: int) -> Item | None:
+        """The leaf a button names by id, if it is one an appraiser rules on."""
+        item = self.item_by_id(item_id)
+        return item if item is not None and item.is_leaf and not item.is_survey else None
+
+    def item_points(self, item: Item) -> tuple[Decimal | None, bool]:
+        """The item's self-score as (points, applicable): unanswered → (None, True); not
+        applicable or excluded → (0, False)."""
+        a = self.answer(item.code)
+        if a is None:
+            return None, True
+        try:
+            s = score_answer(item, a)
+        except AnswerError:
+            return None, True
+        return s.points, s.applicable
+
+    def replied_at(self, code: str) -> datetime | None:
+        """When the unit last added an explanation, a file or an answer to this item."""
+        times: list[datetime] = []
+        if (ex := self.explanations.get(code)) is not None and ex.updated_at is not None:
+            times.append(ex.updated_at)
+        times += [e.uploaded_at for e in self.evidence.get(code, [])]
+        if (ans := self.answers.get(code)) is not None and ans.updated_at is not None:
+            times.append(ans.updated_at)
+        return max(times) if times else None
+
+    def state(self, code: str) -> str:
+        """todo (no verdict) · done · waiting (more evidence asked) · returned (the unit replied,
+        or changed its answer after the verdict, e.g. once reopened)."""
+        ap = self.appraisals.get(code)
+        if ap is None or ap.status == "pending":
+            return "todo"
+        if ap.status in DONE:
+            ans = self.answers.get(code)
+            at = ans.updated_at if ans is not None else None
+            return "returned" if at is not None and at > ap.updated_at else "done"
+        replied = self.replied_at(code)
+        return "returned" if replied is not None and replied > ap.updated_at else "waiting"
+
+    def queue(self) -> list[Item]:
+        """The items in scope waiting for the appraiser: no verdict yet, or the unit replied."""
+        return [x for x in self.appraisable() if self.state(x.code) in ("todo", "returned")]
+
+    def counts(self, scoped: bool = True) -> dict[str, int]:
+        out = {"todo": 0, "done": 0, "waiting": 0, "returned": 0}
+        for leaf in self.appraisable(scoped):
+            out[self.state(leaf.code)] += 1
+        return out
+
 
 def _source(result: UnitResult, code: str) -> str | None:
     """A leaf's source; None when ``result`` (a publication snapshot) does not have the item."""
@@ -148,11 +254,11 @@ def _source(result: UnitResult, code: str) -> str | None:
 _ITEM_IDS: dict[tuple[int, str], dict[str, ItemRef]] = {}
 
 
-async def _item_refs(ctx: Ctx, catalog_id: int, sha256: str) -> dict[str, ItemRef]:
+async def _item_refs(uow: UnitOfWork, catalog_id: int, sha256: str) -> dict[str, ItemRef]:
     key = (catalog_id, sha256)
     refs = _ITEM_IDS.get(key)
     if refs is None:
-        rows = await ctx.uow.catalogs.items_by_code(catalog_id)
+        rows = await uow.catalogs.items_by_code(catalog_id)
         refs = {code: ItemRef(row.id) for code, row in rows.items()}
         if len(_ITEM_IDS) > 64:
             _ITEM_IDS.clear()
@@ -200,10 +306,35 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
     head = await _header(ctx, unit_id)
     if head is None:
         return None
-    catalog = await catalog_by_id(ctx.uow, head.catalog_id, head.catalog_sha256)
-    items = await _item_refs(ctx, head.catalog_id, head.catalog_sha256)
-    got = await ctx.uow.answers.unit_items(unit_id, head.catalog_id)
-    survey = await _survey_filled(ctx, catalog, head.catalog_id, head.period.id, got.survey)
+    view = await _read(ctx.uow, head)
+    view.last_year = await last_year(ctx, head.unit, view.catalog)
+    return view
+
+
+async def load_for_appraisal(
+    uow: UnitOfWork, unit_id: int, scope: set[str] | None = None
+) -> UnitView | None:
+    """The unit's view with its verdicts and evidence files, for appraisal: /review (``scope``:
+    the fields the appraiser rules on), the unit's sheet and publication readiness. Read
+    afresh (no header cache: these run outside an officer's update, or write verdicts that
+    change the submission), without last year's answers (only the walk shows them)."""
+    found = await uow.units.header(unit_id)
+    if found is None:
+        return None
+    view = await _read(uow, found[1])
+    view.appraisal = AppraisalData(
+        await uow.appraisals.list_for_unit(unit_id), await uow.evidence.list_for_unit(unit_id)
+    )
+    view.scope = scope
+    return view
+
+
+async def _read(uow: UnitOfWork, head: HeaderRow) -> UnitView:
+    """The view of the unit ``head`` names: its per-item data in one statement."""
+    catalog = await catalog_by_id(uow, head.catalog_id, head.catalog_sha256)
+    items = await _item_refs(uow, head.catalog_id, head.catalog_sha256)
+    got = await uow.answers.unit_items(head.unit.id, head.catalog_id)
+    survey = await _survey_filled(uow, catalog, head.catalog_id, head.period.id, got.survey)
     return UnitView(
         unit=head.unit,
         period=head.period,
@@ -214,14 +345,13 @@ async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:
         evidence_counts=got.evidence_counts,
         submission=head.submission,
         deadline=head.deadline,
-        last_year=await last_year(ctx, head.unit, catalog),
         appraised=dict(got.appraised),
         survey=survey,
     )
 
 
 async def _survey_filled(
-    ctx: Ctx, catalog: Catalog, catalog_id: int, period_id: int, survey: dict[str, Decimal]
+    uow: UnitOfWork, catalog: Catalog, catalog_id: int, period_id: int, survey: dict[str, Decimal]
 ) -> dict[str, Decimal]:
     """The unit's survey points filled in as the ranking fills them: whether missing ones count
     0 (``survey_missing: zero``) depends on whether other units have theirs, asked only then."""
@@ -229,7 +359,7 @@ async def _survey_filled(
     if catalog.survey_missing == "zero" and len(survey) < len(
         [x for x in catalog.field_leaves() if x.is_survey]
     ):
-        others = catalog_id in await ctx.uow.results.catalogs_with_survey(period_id)
+        others = catalog_id in await uow.results.catalogs_with_survey(period_id)
     return survey_fill(catalog, survey, others)[0]
 
 
@@ -260,7 +390,7 @@ async def load_view_or_explain(ctx: Ctx, unit_id: int) -> UnitView | None:
 async def active_unit(ctx: Ctx, roles: tuple[str, ...] = ("officer", "leader")) -> int | None:
     """The unit the person is acting for: their chosen one if still allowed, else their first."""
     allowed = ctx.unit_ids(*roles)
-    chosen = ctx.state.get("unit_id")
-    if chosen in allowed:
-        return int(chosen)
+    chosen = ctx.state.unit_id
+    if chosen is not None and chosen in allowed:
+        return chosen
     return allowed[0] if allowed else None

@@ -14,6 +14,7 @@ from decimal import Decimal
 from conversations import frozen, walk_cards, walk_input
 from conversations import yearover_chat as YC
 from conversations.context import Ctx, Notice
+from conversations.flow_state import WALK_MODES, Mode, PendingAnswer
 from conversations.i18n import th
 from conversations.markup import button_text, esc, fmt, join_lines
 from conversations.replies import Button
@@ -46,7 +47,6 @@ __all__ = [
     "start",
 ]
 MAX_EXPLANATION = 2000
-WALK_MODES = ("walk", "den", "explain", "evidence", "need")
 ANSWER_ACTIONS = frozenset({"a", "na", "nd", "t"})  # buttons that change an answer
 REFRESHED_CARDS = 5  # live cards edited when the unit is submitted or withdrawn
 
@@ -59,7 +59,7 @@ async def start(ctx: Ctx, code: str | None = None) -> None:
     view = await _officer_view(ctx)
     if view is None:
         return
-    item = _item_or_none(view, code or ctx.state.get("item"))
+    item = _item_or_none(view, code or ctx.state.item)
     if item is None:
         item = _next_unanswered(view, None)
     if item is None:
@@ -108,34 +108,34 @@ async def jump(ctx: Ctx, code: str) -> bool:
 async def on_text(ctx: Ctx, text: str) -> bool:
     """Typed input while a card is open, read by one grammar (see conversations.walk_input).
     False when the walk is not waiting for anything."""
-    mode = ctx.state.get("mode")
+    mode = ctx.state.mode
     if mode not in WALK_MODES:
         return False
     view = await _officer_view(ctx)
     if view is None:
         return True
-    item = _item_or_none(view, ctx.state.get("item"))
+    item = _item_or_none(view, ctx.state.item)
     if item is None:
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         return False
     target = walk_input.jump_code(text)
     bare = text.strip()
     if (
         target is None
-        and mode != "explain"
+        and mode != Mode.EXPLAIN
         and (view.catalog.item(bare) is not None or bare.count(".") >= 2)
-        and walk_input.bare_code_jumps(item, bare, awaiting_answer=mode in ("walk", "den"))
+        and walk_input.bare_code_jumps(item, bare, awaiting_answer=mode in (Mode.WALK, Mode.DEN))
     ):
         target = bare
     if target is not None:
         return await jump(ctx, target)
-    if mode == "explain":
+    if mode == Mode.EXPLAIN:
         await _save_explanation(ctx, view, item, text)
         return True
-    if mode in ("need", "evidence"):
+    if mode in (Mode.NEED, Mode.EVIDENCE):
         await _not_an_answer(ctx, view, item, text, mode)
         return True
-    if mode == "den" and "/" not in text:
+    if mode == Mode.DEN and "/" not in text:
         await _denominator(ctx, view, item, text)
         return True
     fraction = item.kind == "ratio" or (
@@ -152,18 +152,18 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     except AnswerError as err:
         _refuse(ctx, view, item, err, text)
         return True
-    ctx.state.pop("num", None)
+    ctx.state.num = None
     await save_checked(ctx, view, item, answer, _seen_rev(ctx))
     return True
 
 
-async def _not_an_answer(ctx: Ctx, view: UnitView, item: Item, text: str, mode: str) -> None:
+async def _not_an_answer(ctx: Ctx, view: UnitView, item: Item, text: str, mode: Mode) -> None:
     """Text while the walk waits for a file or an explanation: a long sentence is taken as the
     explanation, anything else is told what is awaited."""
-    if mode == "need" and len(text.strip()) >= 15 and " " in text.strip():
+    if mode == Mode.NEED and len(text.strip()) >= 15 and " " in text.strip():
         await _save_explanation(ctx, view, item, text)
         return
-    if mode == "need":
+    if mode == Mode.NEED:
         msg = ctx.tr(
             "%(code)s needs evidence or an explanation. Send the file, or tap "
             "“Write an explanation”.",
@@ -186,7 +186,7 @@ def _numerator(ctx: Ctx, view: UnitView, item: Item, text: str) -> None:
     except AnswerError as err:
         _refuse(ctx, view, item, err, text)
         return
-    ctx.state.update(mode="den", num=str(num))
+    ctx.state.mode, ctx.state.num = Mode.DEN, num
     label = item.answer.denominator if item.answer and item.answer.denominator else ""
     ctx.say(
         ctx.tr(
@@ -216,7 +216,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     if not ctx.has_role("officer", unit_id):
         ctx.toast(ctx.tr("You cannot answer for this unit."), alert=True)
         return
-    ctx.state["unit_id"] = unit_id
+    ctx.state.unit_id = unit_id
     view = await load_view(ctx, unit_id)
     if view is None:
         return _stale(ctx)
@@ -251,7 +251,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         nxt = _next_unanswered(view, item) or _neighbour(view, item, +1)
         return _show_card(ctx, view, nxt)
     if kind == "x":
-        ctx.state.update(mode="explain", item=item.code)
+        ctx.state.mode, ctx.state.item = Mode.EXPLAIN, item.code
         ctx.say(
             ctx.tr(
                 "Write the explanation (giải trình) for %(code)s in one message: what was "
@@ -261,7 +261,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         )
         return
     if kind == "e":
-        ctx.state.update(mode="evidence", item=item.code)
+        ctx.state.mode, ctx.state.item = Mode.EVIDENCE, item.code
         ctx.say(
             ctx.tr(
                 "Send the evidence file (signed PDF) for %(code)s now. You can also put "
@@ -312,18 +312,17 @@ def _part(parts: list[str], n: int) -> str | None:
 
 def _seen_rev(ctx: Ctx) -> int | None:
     """The revision of the card the person was typing at (None if not known)."""
-    rev = ctx.state.get("rev")
-    return rev if isinstance(rev, int) else None
+    return ctx.state.rev
 
 
 async def _confirm_typed(ctx: Ctx, view: UnitView, item: Item, parts: list[str]) -> None:
     """ "Change" under the question about a typed answer: the answer waits in the state."""
-    pending = ctx.state.get("pending")
-    if not isinstance(pending, dict) or pending.get("code") != item.code:
+    pending = ctx.state.pending
+    if pending is None or pending.code != item.code:
         ctx.toast(ctx.tr("This button is out of date; here is where you are."))
         return _show_card(ctx, view, item)
     try:
-        answer = Answer.from_json(pending["value"])
+        answer = Answer.from_json(pending.value)
     except (KeyError, TypeError, ValueError, ArithmeticError):
         return _show_card(ctx, view, item)
     await save_checked(ctx, view, item, answer, walk_cards.parse_rev(_part(parts, 3)))
@@ -356,7 +355,7 @@ async def save_checked(
         walk_cards.forget_message(ctx.state, ctx.event.message_id)
     else:
         data = f"t:{u}:{i}:{rev}"
-        ctx.state["pending"] = {"code": item.code, "value": answer.to_json()}
+        ctx.state.pending = PendingAnswer(item.code, answer.to_json())
     ctx.say(
         walk_cards.ask_text(
             ctx,
@@ -386,7 +385,7 @@ async def save(ctx: Ctx, view: UnitView, item: Item, answer: Answer) -> None:
         before, view.unit.id, item_id, answer.to_json(), score.points, ctx.person.id, "chat"
     )
     view.answers[item.code] = row
-    ctx.state.pop("pending", None)
+    ctx.state.pending = None
     live_card = walk_cards.card_message(ctx.state, item.code)
     if ctx.is_callback:  # the pressed message becomes the summary (and maybe the next card)
         walk_cards.forget_message(ctx.state, ctx.event.message_id)
@@ -395,8 +394,8 @@ async def save(ctx: Ctx, view: UnitView, item: Item, answer: Answer) -> None:
     _saved_reply(ctx, view, item, answer, score.points if score.applicable else None)
     if live_card is not None and not (ctx.is_callback and live_card == ctx.event.message_id):
         _edit_card_above(ctx, view, item, live_card, live=True)  # shows the answer just saved
-    if ctx.state.get("item") == item.code:
-        ctx.state["rev"] = walk_cards.revision(view, item.code)
+    if ctx.state.item == item.code:
+        ctx.state.rev = walk_cards.revision(view, item.code)
 
 
 def _saved_reply(
@@ -412,9 +411,9 @@ def _saved_reply(
     )
     has_file = view.evidence_counts.get(item.code, 0) > 0
     if needs_explanation(item, answer, has_file) and item.code not in view.explanations:
-        ctx.state.update(mode="need", item=item.code)
+        ctx.state.mode, ctx.state.item = Mode.NEED, item.code
         if kind_of(item)[0].explained:
-            ctx.state["mode"] = "explain"
+            ctx.state.mode = Mode.EXPLAIN
             ctx.say(
                 summary
                 + "\n"
@@ -439,7 +438,7 @@ def _saved_reply(
         return
     nxt = _next_unanswered(view, item)
     if nxt is None:
-        ctx.state.update(mode=None, item=item.code)
+        ctx.state.mode, ctx.state.item = None, item.code
         ctx.say(
             summary
             + "\n\n"
@@ -505,7 +504,7 @@ async def _save_explanation(ctx: Ctx, view: UnitView, item: Item, text: str) -> 
     summary = ctx.tr("✅ Explanation saved for %(code)s.", code=item.code)
     nxt = _next_unanswered(view, item)
     if nxt is None:
-        ctx.state.update(mode=None)
+        ctx.state.mode = None
         ctx.say(
             summary
             + "\n\n"
@@ -519,10 +518,9 @@ async def _save_explanation(ctx: Ctx, view: UnitView, item: Item, text: str) -> 
 
 
 async def _denominator(ctx: Ctx, view: UnitView, item: Item, text: str) -> None:
-    try:
-        num = Decimal(ctx.state.get("num", "x"))
-    except ArithmeticError:
-        ctx.state["mode"] = "walk"
+    num = ctx.state.num
+    if num is None:
+        ctx.state.mode = Mode.WALK
         return _show_card(ctx, view, item)
     try:
         den = walk_input.whole_count(parse_number(text, integer_grouping=True))
@@ -536,7 +534,7 @@ async def _denominator(ctx: Ctx, view: UnitView, item: Item, text: str) -> None:
             )
         )
         return
-    ctx.state.pop("num", None)
+    ctx.state.num = None
     await save_checked(ctx, view, item, answer, _seen_rev(ctx))
 
 
@@ -546,10 +544,10 @@ async def _denominator(ctx: Ctx, view: UnitView, item: Item, text: str) -> None:
 def _show_card(ctx: Ctx, view: UnitView, item: Item, prefix: str | None = None) -> None:
     """Show ``item``'s card: in the pressed message (a button) or as a new message whose id
     comes back after delivery; either way it becomes the item's one live card."""
-    ctx.state.update(
-        mode="walk", item=item.code, unit_id=view.unit.id, rev=walk_cards.revision(view, item.code)
-    )
-    ctx.state.pop("num", None)
+    st = ctx.state
+    st.mode, st.item, st.unit_id = Mode.WALK, item.code, view.unit.id
+    st.rev = walk_cards.revision(view, item.code)
+    ctx.state.num = None
     text = card_text(ctx, view, item)
     if prefix:
         text = prefix + "\n\n" + text
@@ -749,7 +747,7 @@ def _field_list(ctx: Ctx, view: UnitView) -> None:
                 ),
             )
         )
-    ctx.state["mode"] = "walk"
+    ctx.state.mode = Mode.WALK
     ctx.say(
         ctx.tr("Choose a field, or type an item code such as 1.2.3:"),
         buttons=tuple(rows),
@@ -854,7 +852,7 @@ def _refuse(ctx: Ctx, view: UnitView, item: Item, err: AnswerError, text: str) -
 
 def _stale(ctx: Ctx) -> None:
     ctx.toast(ctx.tr("This button is out of date. Type /score to continue."))
-    ctx.state["mode"] = None
+    ctx.state.mode = None
 
 
 def _item_or_none(view: UnitView, code: object) -> Item | None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.context import Ctx
+from conversations.flow_state import FlowState
 from conversations.replies import Button
 from conversations.unitview import UnitView
 
-CARDS = "cards"
 MAX_CARDS = 40  # remembered live cards per person (oldest forgotten first)
 CARD_TAG = "card:"
 
@@ -48,37 +48,31 @@ def needs_confirmation(view: UnitView, code: str, seen: int | None, new: dict[st
     return seen != revision(view, code)
 
 
-def _cards(state: dict[str, Any]) -> dict[str, int]:
-    raw = state.get(CARDS)
-    return {str(k): int(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
-
-
-def cards(state: dict[str, Any]) -> dict[str, int]:
+def cards(state: FlowState) -> dict[str, int]:
     """Every remembered live card (item code → message id), oldest first."""
-    return _cards(state)
+    return dict(state.cards)
 
 
-def card_message(state: dict[str, Any], code: str) -> int | None:
+def card_message(state: FlowState, code: str) -> int | None:
     """The message that shows ``code``'s live card, if one is known."""
-    return _cards(state).get(code)
+    return state.cards.get(code)
 
 
-def forget_message(state: dict[str, Any], message_id: int | None) -> None:
+def forget_message(state: FlowState, message_id: int | None) -> None:
     """``message_id`` no longer shows a card (it became a summary or a question)."""
     if message_id is None:
         return
-    cards = {k: v for k, v in _cards(state).items() if v != message_id}
-    state[CARDS] = cards
+    state.cards = {k: v for k, v in state.cards.items() if v != message_id}
 
 
-def note_card(state: dict[str, Any], code: str, message_id: int) -> None:
+def note_card(state: FlowState, code: str, message_id: int) -> None:
     """``message_id`` now shows ``code``'s card (and no other item's)."""
-    cards = {k: v for k, v in _cards(state).items() if v != message_id and k != code}
+    cards = {k: v for k, v in state.cards.items() if v != message_id and k != code}
     cards[code] = message_id
-    state[CARDS] = dict(list(cards.items())[-MAX_CARDS:])
+    state.cards = dict(list(cards.items())[-MAX_CARDS:])
 
 
-def note_sent(state: dict[str, Any], tag: str, message_id: int) -> None:
+def note_sent(state: FlowState, tag: str, message_id: int) -> None:
     """A tagged reply was delivered as ``message_id`` (called after the update's transaction)."""
     if tag.startswith(CARD_TAG):
         note_card(state, tag[len(CARD_TAG) :], message_id)

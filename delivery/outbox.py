@@ -106,7 +106,7 @@ class OutboxDispatcher:
             for row_id in row_ids:
                 row = await uow.outbox.get(row_id)
                 if row is not None and row.status == "sending":
-                    await uow.outbox.mark_retry(row, self.clock(), "released at shutdown")
+                    await uow.outbox.mark_retry(row.id, self.clock(), "released at shutdown")
 
     async def _claim(self) -> list[_Claim]:
         """Claim (and commit) the next due rows: from here on no other dispatcher takes them."""
@@ -234,16 +234,15 @@ class OutboxDispatcher:
                 await asyncio.sleep(pause)
 
     async def _record(self, batch: list[_Outcome]) -> None:
+        """Finish each row by id (a row deleted meanwhile is skipped: nothing to record)."""
         async with self.uow_factory() as uow:
             for claim, result in batch:
-                row = await uow.outbox.get(claim.row_id)
-                if row is None:
-                    continue
+                row_id = claim.row_id
                 if result.status == "sent":
-                    await uow.outbox.mark_sent(row, result.message_id, self.clock())
+                    await uow.outbox.mark_sent(row_id, result.message_id, self.clock())
                 elif result.status == "unreachable":
-                    await uow.outbox.mark_unreachable(row, result.error)
-                    if claim.person_id is not None:
+                    marked = await uow.outbox.mark_unreachable(row_id, result.error)
+                    if marked and claim.person_id is not None:
                         person = await uow.people.get(claim.person_id)
                         if person is not None:
                             await uow.people.mark_unreachable(person, result.error or "403")
@@ -252,7 +251,7 @@ class OutboxDispatcher:
                 ):
                     wait = max(result.retry_after, 30.0 * claim.attempts)
                     await uow.outbox.mark_retry(
-                        row, self.clock() + timedelta(seconds=wait), result.error or "retry"
+                        row_id, self.clock() + timedelta(seconds=wait), result.error or "retry"
                     )
                 else:
-                    await uow.outbox.mark_failed(row, result.error or "failed")
+                    await uow.outbox.mark_failed(row_id, result.error or "failed")

@@ -19,10 +19,10 @@ from aiogram.types import (
     Update,
 )
 
-from delivery.aiogram_transport import AiogramTransport
+from delivery.http_transport import HttpTransport
 from delivery.sender import Sender as OutSender
 from handlers.common import Core, process
-from handlers.raw_updates import event_from_update
+from handlers.typed_updates import event_from_typed
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +59,11 @@ def make_bot(token: str, api_base: str) -> Bot:
 
 
 def build_dispatcher(core: Core, sender: OutSender) -> Dispatcher:
-    """One catch-all handler: the update, as Bot API JSON, goes to the shared translator."""
+    """One catch-all handler: the typed update, read as it arrives, goes to the core."""
     router = Router(name="parbot")
 
     async def on_update(_obj: object, event_update: Update) -> None:
-        ev = event_from_update(
-            event_update.model_dump(mode="json", by_alias=True, exclude_none=True)
-        )
+        ev = event_from_typed(event_update)
         if ev is not None:
             await process(ev, core, sender)
 
@@ -82,12 +80,16 @@ class AiogramRuntime:
     def __init__(self, settings: Any, token: str) -> None:
         self.settings = settings
         self.bot = make_bot(token, settings.telegram_api)
-        self.transport = AiogramTransport(self.bot)
+        # replies go out as plain JSON over aiohttp, as on the ptb runtime (one transport)
+        self.transport = HttpTransport(
+            settings.telegram_api, token, io_timeout=4 * settings.request_timeout + 5
+        )
 
     async def __aenter__(self) -> AiogramRuntime:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self.transport.close()
         await self.bot.session.close()
 
     async def poll(self, core: Core, sender: OutSender, stop: asyncio.Event) -> None:

@@ -43,12 +43,13 @@ from typing import Any, cast
 
 from conversations import reply_json
 from conversations.context import Ctx
-from conversations.deadlines import left_in, title_in, when_in
+from conversations.deadline_text import left_in, title_in, when_in
 from conversations.i18n import fmt_date, th
 from conversations.markup import Html, esc, fmt, join_lines
 from conversations.replies import Reply
 from conversations.unitview import UnitView, load_view
 from storage import models as m
+from storage.repositories.rows_plan import MilestoneRow
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -67,13 +68,13 @@ UowFactory = Callable[[], UnitOfWork]
 # ------------------------------------------------------------------ what is due when
 
 
-def unit_facing(ms: m.Milestone) -> bool:
+def unit_facing(ms: MilestoneRow) -> bool:
     """Units act on it; the organisers' own steps (audience ``admins``) are the admins' alone,
     whatever their kind."""
     return ms.audience != "admins"
 
 
-def reminder_days(ms: m.Milestone) -> tuple[int, ...]:
+def reminder_days(ms: MilestoneRow) -> tuple[int, ...]:
     """Days before the deadline to remind, largest first (empty: no reminders)."""
     if ms.reminder_days is not None:
         days = {d for d in ms.reminder_days if isinstance(d, int) and not isinstance(d, bool)}
@@ -99,7 +100,7 @@ def due_offset(days: Sequence[int], left: int) -> int | None:
     return min(due) if due else None
 
 
-def boards_of(ms: m.Milestone) -> tuple[str, ...]:
+def boards_of(ms: MilestoneRow) -> tuple[str, ...]:
     if ms.audience in ("department", "commune"):
         return (ms.audience,)
     return ("department", "commune")
@@ -227,7 +228,7 @@ class _Planner:
 
     async def plan(self) -> list[Planned]:
         out: list[Planned] = []
-        todo: list[tuple[m.Milestone, int, int]] = []  # the admins' own steps due a reminder
+        todo: list[tuple[MilestoneRow, int, int]] = []  # the admins' own steps due a reminder
         start = self.today - timedelta(days=OVERDUE_WINDOW)
         for ms in await self.uow.milestones.due_between(start, self.today + timedelta(days=400)):
             days = reminder_days(ms)
@@ -268,7 +269,7 @@ class _Planner:
             return th(loc, "All criteria are answered; only the submission is missing.")
         return th(loc, "Still to do: %(what)s.", what=join_lines(parts, ", "))
 
-    def unit_text(self, loc: str, ms: m.Milestone, u: _Unit, role: str) -> str:
+    def unit_text(self, loc: str, ms: MilestoneRow, u: _Unit, role: str) -> str:
         lines: list[str] = [
             th(loc, "⏰ <b>Reminder: %(title)s</b>", title=esc(title_in(loc, ms))),
             fmt(
@@ -297,7 +298,7 @@ class _Planner:
     # -- who gets what -----------------------------------------------------------------------
 
     async def unit_reminders(
-        self, ms: m.Milestone, year: int, offset: int, older: tuple[int, ...]
+        self, ms: MilestoneRow, year: int, offset: int, older: tuple[int, ...]
     ) -> list[Planned]:
         out = []
         boards = boards_of(ms)
@@ -319,7 +320,7 @@ class _Planner:
                 )
         return out
 
-    async def organiser_todo(self, items: list[tuple[m.Milestone, int, int]]) -> list[Planned]:
+    async def organiser_todo(self, items: list[tuple[MilestoneRow, int, int]]) -> list[Planned]:
         """One "Việc của Phòng Nội vụ" list per admin of the organisers' steps due a reminder.
 
         Each list records the steps (with their reminder days) it carries; a run only sends a
@@ -353,7 +354,7 @@ class _Planner:
             out.append(Planned(key, person.id, person.chat_id, join_lines(lines), todo=tags))
         return out
 
-    async def overdue(self, ms: m.Milestone, year: int, days: tuple[int, ...]) -> list[Planned]:
+    async def overdue(self, ms: MilestoneRow, year: int, days: tuple[int, ...]) -> list[Planned]:
         out = []
         boards = boards_of(ms)
         late = [u for u in await self.units(ms.period_id) if u.unit.board in boards and not u.done]

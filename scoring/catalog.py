@@ -1,8 +1,9 @@
 """The criteria set (bộ chỉ số) as an immutable tree.
 
 Provinces author catalogs in YAML (docs/catalog.md) and revise them every year; the strict loader
-(:mod:`scoring.catalog_loader`) reports *every* problem at once, each tied to an item code. This
-module holds the parsed form every other part of parbot reads.
+(:mod:`scoring.catalog_loader`, whose ``load_catalog`` builds this module's classes) reports
+*every* problem at once, each tied to an item code. This module holds the parsed form every other
+part of parbot reads, and imports nothing of the loader.
 """
 
 from __future__ import annotations
@@ -247,18 +248,6 @@ class CatalogError(ValueError):
     def __init__(self, problems: list[CatalogProblem]):
         self.problems = problems
         super().__init__("\n".join(p.render() for p in problems))
-
-
-def load_catalog(text: str) -> Catalog:
-    """Parse and validate catalog YAML; raises CatalogError listing every problem."""
-    # imported here: the loader builds the classes above, so it imports this module
-    from scoring.catalog_loader import parse_catalog
-
-    return parse_catalog(text)
-
-
-def load_catalog_file(path: str | Path) -> Catalog:
-    return load_catalog(Path(path).read_text(encoding="utf-8"))
 
 
 def sample_catalog_paths() -> dict[str, Path]:

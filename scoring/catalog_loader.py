@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -411,7 +412,7 @@ def _yaml(text: str) -> dict[str, Any]:
     return raw
 
 
-def parse_catalog(text: str) -> Catalog:
+def load_catalog(text: str) -> Catalog:
     """Parse and validate catalog YAML; raises CatalogError listing every problem."""
     raw = _yaml(text)
     loader = _Loader()
@@ -471,3 +472,8 @@ def parse_catalog(text: str) -> Catalog:
         _field_of=dict(loader.field_of),
         _scope=dict(loader.scope),
     )
+
+
+def load_catalog_file(path: str | Path) -> Catalog:
+    """:func:`load_catalog` of a UTF-8 file (the shipped samples, a catalog on disk)."""
+    return load_catalog(Path(path).read_text(encoding="utf-8"))

@@ -136,5 +136,17 @@ def parse_date(text: str) -> date:
 
 
 def clip(text: str, limit: int = 40) -> str:
-    text = text.strip().replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` on one line in at most ``limit`` characters, cut at a word boundary and ended
+    with "…" — so a title reads "…và thực hiện…", never "…và thực hi". A single word longer
+    than the limit is cut inside it (there is no boundary to use). Works on plain text: clip
+    before escaping, never Html."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    head = text[: limit - 1]
+    cut = head.rfind(" ")
+    if cut > 0 and text[limit - 1] != " ":
+        head = head[:cut]
+    return head.rstrip(" ,;:.–—-") + "…"

@@ -315,6 +315,7 @@ TIERS: dict[str, str] = {
     "evidence_pack": "core",
     "outbox": "core",
     "emulator": "core",
+    "handlers": "core",
     "fuzz": "core",
     "years": "core",
     # the real runtime over HTTP (both runtimes), worker processes; also, in any folder, every

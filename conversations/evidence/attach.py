@@ -8,10 +8,12 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+from conversations.callbacks import EvidenceFile
 from conversations.context import Ctx
 from conversations.evidence.shared import evidence_store, nav_buttons, risk_names, when_text
 from conversations.evidence_check import messages as check_messages
 from conversations.evidence_names import generated_name
+from conversations.flow_state import WAITING_ON_CARD, Mode
 from conversations.markup import Html, bold, clip, esc, fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView
@@ -112,8 +114,8 @@ async def attach_and_reply(
         blocks.append(block)
         if new and row is not None:
             new_rows.append((row, meta))
-    if by_card and ctx.state.get("mode") in ("need", "evidence", "ev_section"):
-        ctx.state["mode"] = "walk"
+    if by_card and ctx.state.mode in WAITING_ON_CARD:
+        ctx.state.mode = Mode.WALK
     head = (
         "✅ "
         + ctx.tr(
@@ -140,15 +142,18 @@ async def attach_and_reply(
     ]
     if len(new_rows) == 1 and long_pdf:
         row, meta = long_pdf[0]
-        back = ctx.state.get("mode")
-        ctx.state.update(mode="ev_section", ev_sec=row.id, ev_back=back)
+        st = ctx.state
+        st.mode, st.ev_sec, st.ev_back = Mode.EV_SECTION, row.id, st.mode
         text += "\n\n" + ctx.tr(
             "This PDF has %(pages)s pages. If only part of it proves %(code)s, type the "
             "section or pages (e.g. “Mục II, trang 3”); otherwise tap “Whole document”.",
             pages=meta["pages"],
             code=esc(item.code),
         )
-        buttons = ((Button(ctx.tr("📄 Whole document"), f"ev:sw:{row.id}"),), *buttons)
+        buttons = (
+            (Button(ctx.tr("📄 Whole document"), EvidenceFile("sw", row.id).pack()),),
+            *buttons,
+        )
     ctx.say(text, buttons=buttons, edit=ctx.is_callback)
 
 

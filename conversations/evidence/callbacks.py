@@ -7,6 +7,16 @@ from __future__ import annotations
 import asyncio
 
 from conversations import frozen
+from conversations.callbacks import (
+    EVIDENCE,
+    EvidenceDrop,
+    EvidenceField,
+    EvidenceFile,
+    EvidenceList,
+    EvidencePick,
+    first,
+)
+from conversations.callbacks.evidence import FileKind
 from conversations.context import Ctx
 from conversations.evidence.listing import render_list
 from conversations.evidence.shared import (
@@ -22,6 +32,7 @@ from conversations.evidence.shared import (
 from conversations.evidence.typed import finish_pick
 from conversations.evidence.waiting import pick_buttons, pick_question
 from conversations.evidence_names import download_name
+from conversations.flow_state import Mode
 from conversations.markup import esc, fmt
 from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, load_view
@@ -32,20 +43,16 @@ from storage import models as m
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     """ev:d/r/rc/rx/sw:<evidence id> · ev:ls:<unit>:<node id>:<page> · ev:pk:<unit>:<item id>
-    · ev:pf:<unit>[:<field>] · ev:px:<unit>."""
-    action = parts[1] if len(parts) > 1 else ""
-    try:
-        ids = [int(p) for p in parts[2:] if p != ""] if action != "pf" else [int(parts[2])]
-    except (ValueError, IndexError):
+    · ev:pf:<unit>:[<field>] · ev:px:<unit> (:mod:`conversations.callbacks.evidence`)."""
+    pressed = first(":".join(parts), EVIDENCE)
+    if pressed is None:
         return _stale(ctx)
-    if action in ("d", "r", "rc", "rx", "sw") and len(ids) == 1:
-        return await _file_button(ctx, action, ids[0])
-    if action in ("ls", "pk", "pf", "px") and ids:
-        return await _unit_button(ctx, action, ids, parts)
-    _stale(ctx)
+    if isinstance(pressed, EvidenceFile):
+        return await _file_button(ctx, pressed.kind, pressed.evidence)
+    await _unit_button(ctx, pressed)
 
 
-async def _file_button(ctx: Ctx, action: str, evidence_id: int) -> None:
+async def _file_button(ctx: Ctx, action: FileKind, evidence_id: int) -> None:
     """d: send the file back · r/rc/rx: remove it (asked first) · sw: the whole PDF counts."""
     row = await ctx.uow.evidence.get(evidence_id)
     if row is None:
@@ -82,14 +89,14 @@ async def _file_button(ctx: Ctx, action: str, evidence_id: int) -> None:
     return await _whole_document(ctx, view, item, row)
 
 
-async def _unit_button(ctx: Ctx, action: str, ids: list[int], parts: list[str]) -> None:
+async def _unit_button(
+    ctx: Ctx, pressed: EvidenceList | EvidencePick | EvidenceField | EvidenceDrop
+) -> None:
     """ls: a page of the unit's files · pk/pf/px: the criterion picker for waiting files."""
-    unit = await ctx.uow.units.get(ids[0])
+    unit = await ctx.uow.units.get(pressed.unit)
     if unit is None:
         return _stale(ctx)
-    if action == "ls":
-        if len(ids) != 3:
-            return _stale(ctx)
+    if isinstance(pressed, EvidenceList):
         access = await access_of(ctx, unit)
         if not access.can_view:
             ctx.toast(ctx.tr("You cannot see the files of this unit."), alert=True)
@@ -97,8 +104,8 @@ async def _unit_button(ctx: Ctx, action: str, ids: list[int], parts: list[str]) 
         view = await load_view(ctx, unit.id)
         if view is None:
             return _stale(ctx)
-        node = view.item_by_id(ids[1]) if ids[1] else None
-        text, buttons = await render_list(ctx, view, access, node, ids[2])
+        node = view.item_by_id(pressed.node) if pressed.node else None
+        text, buttons = await render_list(ctx, view, access, node, pressed.page)
         ctx.say(text, buttons=buttons, edit=True)
         return
     if not ctx.has_role("officer", unit.id):
@@ -107,29 +114,27 @@ async def _unit_button(ctx: Ctx, action: str, ids: list[int], parts: list[str]) 
     view = await load_view(ctx, unit.id)
     if view is None:
         return _stale(ctx)
-    pend = ctx.state.get("ev_pending") or {}
-    if action == "px":
-        n = len(pend.get("files") or [])
-        ctx.state.pop("ev_pending", None)
-        if ctx.state.get("mode") == "ev_pick":
-            ctx.state["mode"] = None
+    pend = ctx.state.ev_pending
+    if isinstance(pressed, EvidenceDrop):
+        n = len(pend.files) if pend is not None else 0
+        ctx.state.ev_pending = None
+        if ctx.state.mode == Mode.EV_PICK:
+            ctx.state.mode = None
         ctx.say(ctx.tr("Dropped %(n)s waiting file(s); nothing was attached.", n=n), edit=True)
         return
-    if pend.get("unit") != unit.id or not pend.get("files"):
+    if pend is None or pend.unit != unit.id or not pend.files:
         ctx.toast(ctx.tr("No files are waiting any more. Send the file again."))
         return
-    if action == "pf":
-        field = view.catalog.item(parts[3]) if len(parts) > 3 and parts[3] else None
-        ctx.state["mode"] = "ev_pick"
+    if isinstance(pressed, EvidenceField):
+        field = view.catalog.item(pressed.field) if pressed.field else None
+        ctx.state.mode = Mode.EV_PICK
         ctx.say(
-            pick_question(ctx, len(pend["files"])),
+            pick_question(ctx, len(pend.files)),
             buttons=pick_buttons(ctx, view, field),
             edit=True,
         )
         return
-    if len(ids) != 2:
-        return _stale(ctx)
-    target = view.item_by_id(ids[1])
+    target = view.item_by_id(pressed.item)
     if target is None or not target.is_leaf or target.is_survey:
         return _stale(ctx)
     await finish_pick(ctx, view, target)
@@ -170,8 +175,8 @@ def _ask_remove(ctx: Ctx, item: Item, row: m.Evidence) -> None:
         ),
         buttons=(
             (
-                Button(ctx.tr("🗑 Yes, remove"), f"ev:rc:{row.id}"),
-                Button(ctx.tr("Cancel"), f"ev:rx:{row.id}"),
+                Button(ctx.tr("🗑 Yes, remove"), EvidenceFile("rc", row.id).pack()),
+                Button(ctx.tr("Cancel"), EvidenceFile("rx", row.id).pack()),
             ),
         ),
     )
@@ -218,7 +223,7 @@ async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None
 async def _whole_document(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
     row.section_ref = None
     await ctx.uow.flush()
-    if ctx.state.get("mode") == "ev_section" and ctx.state.get("ev_sec") == row.id:
+    if ctx.state.mode == Mode.EV_SECTION and ctx.state.ev_sec == row.id:
         restore_mode(ctx)
     ctx.say(
         "✅ "

@@ -5,7 +5,6 @@ and filed under the caption's item, or held while the officer is asked (one repl
 from __future__ import annotations
 
 import asyncio
-import copy
 import errno
 import hashlib
 import logging
@@ -24,7 +23,6 @@ from conversations.evidence.attach import (
     safe_tr,
 )
 from conversations.evidence.shared import (
-    CARD_MODES,
     evidence_store,
     leaf_of,
     nav_buttons,
@@ -41,6 +39,7 @@ from conversations.evidence_check import (
 from conversations.evidence_check.limits import too_large_verdict
 from conversations.evidence_check.verdict import REASON_RISKY_PDF
 from conversations.evidence_names import clean_file_name, escape_name
+from conversations.flow_state import CARD_MODES, WAITING_ON_CARD, Album, Mode
 from conversations.markup import Html, clip, esc, fmt
 from conversations.replies import Button, Reply
 from conversations.unitview import UnitView, active_unit, load_view
@@ -74,18 +73,17 @@ async def on_file(ctx: Ctx) -> None:
         return
     st = ctx.state
     album_id = f.media_group_id
-    album = copy.deepcopy(st.get("ev_album")) if album_id else None
-    if album is not None and (album.get("id") != album_id or album.get("unit") != unit_id):
+    album = st.ev_album if album_id else None
+    if album is not None and (album.id != album_id or album.unit != unit_id):
         album = None
     if not album_id:
-        st.pop("ev_album", None)
+        st.ev_album = None
 
     proposed: Item | None = None
     if album is None:
         item, scope, note, proposed = _target(ctx, view, f.caption)
     else:
-        code = album.get("item")
-        item = leaf_of(view, code) if code else None
+        item = leaf_of(view, album.item) if album.item else None
         scope, note = None, None
 
     meta, problem = await _receive(ctx)
@@ -124,7 +122,7 @@ async def _single(
         )
         return
     pending = pending_files(ctx, view)
-    if ctx.state.get("mode") != "ev_pick":
+    if ctx.state.mode != Mode.EV_PICK:
         pending = []
     pending.append(meta)
     set_pending(ctx, view, pending[-MAX_PENDING:], target.scope, target.proposed)
@@ -139,67 +137,63 @@ async def _album(
     ctx: Ctx,
     view: UnitView,
     album_id: str,
-    album: dict[str, Any] | None,
+    album: Album | None,
     target: Target,
     meta: dict[str, Any] | None,
     problem: str | None,
 ) -> None:
-    st = ctx.state
     item, scope, note = target.item, target.scope, target.note
     if album is None:
-        album = {
-            "id": album_id,
-            "unit": view.unit.id,
-            "item": item.code if item is not None else None,
-            "scope": scope.code if scope is not None else None,
-            "proposed": target.proposed.code if target.proposed is not None else None,
-            "note": note,
-            "key": f"ev-album:{ctx.person.id}:{album_id}"[:255],
-            "blocks": [],
-            "ok": 0,
-            "bad": 0,
-        }
-        if item is None and ctx.state.get("mode") != "ev_pick":
+        album = Album(
+            album_id,
+            view.unit.id,
+            f"ev-album:{ctx.person.id}:{album_id}"[:255],
+            item.code if item is not None else None,
+            scope.code if scope is not None else None,
+            target.proposed.code if target.proposed is not None else None,
+            note,
+        )
+        if item is None and ctx.state.mode != Mode.EV_PICK:
             set_pending(ctx, view, [], scope, target.proposed)  # files already waiting are kept
-    scope = node_of(view, album.get("scope"))
-    proposed = leaf_of(view, album.get("proposed"))
+    scope = node_of(view, album.scope)
+    proposed = leaf_of(view, album.proposed)
     if meta is None:
         block = _refusal(ctx, problem)
-        album["bad"] += 1
+        album.bad += 1
     elif item is not None:
         block, new, _row = await attach_one(ctx, view, item, meta)
-        album["ok"] += int(new)
+        album.ok += int(new)
     else:
         pending = pending_files(ctx, view)
         pending.append(meta)
         set_pending(ctx, view, pending[-MAX_PENDING:], scope, proposed)
         block = file_block(ctx, meta)
-        album["ok"] += 1
-    album["blocks"] = [*album["blocks"], block][-MAX_PENDING:]
+        album.ok += 1
+    album.blocks = [*album.blocks, block][-MAX_PENDING:]
     if item is not None:
-        if _on_card(ctx, item) and ctx.state.get("mode") in ("need", "evidence", "ev_section"):
-            ctx.state["mode"] = "walk"
+        if _on_card(ctx, item) and ctx.state.mode in WAITING_ON_CARD:
+            ctx.state.mode = Mode.WALK
         head = ctx.tr(
             "📎 Files for <b>%(code)s</b> · %(title)s: %(ok)s attached, %(bad)s refused.",
             code=esc(item.code),
             title=esc(clip(item.title, 80)),
-            ok=album["ok"],
-            bad=album["bad"],
+            ok=album.ok,
+            bad=album.bad,
         )
         buttons = nav_buttons(ctx, view, item)
         late_text: str = head + "\n\n" + block
     else:
         waiting = len(pending_files(ctx, view))
         # the note and blocks are this module's own markup, kept in the state as plain str
-        head = Html(album.get("note") or "") + ("\n" if album.get("note") else "")
+        head = Html(album.note or "") + ("\n" if album.note else "")
         head += pick_question(ctx, waiting, proposed) if waiting else ""
         buttons = pick_buttons(ctx, view, scope, proposed) if waiting else ()
-        if not waiting and ctx.state.get("mode") == "ev_pick":
-            ctx.state["mode"] = None  # every file was refused: nothing to ask about
+        if not waiting and ctx.state.mode == Mode.EV_PICK:
+            ctx.state.mode = None  # every file was refused: nothing to ask about
         late_text = block + ("\n\n" + pick_question(ctx, waiting, proposed) if waiting else "")
-    text = fit_blocks(head, album["blocks"])
-    st["ev_album"] = album
-    if not await _queue_album_reply(ctx, album["key"], text, buttons):
+    text = fit_blocks(head, album.blocks)
+    ctx.state.ev_album = album
+    if not await _queue_album_reply(ctx, album.key, text, buttons):
         ctx.say(late_text, buttons=buttons)
 
 
@@ -349,12 +343,13 @@ def _target(
                 None,
             )
         return None, node, None, None
-    current = leaf_of(view, ctx.state.get("item"))
+    current = leaf_of(view, ctx.state.item)
     proposed = None
-    if ctx.state.get("mode") in CARD_MODES and current is not None:
+    if ctx.state.mode in CARD_MODES and current is not None:
         proposed = current
-    elif ctx.state.get("mode") == "ev_pick":
-        proposed = leaf_of(view, (ctx.state.get("ev_pending") or {}).get("proposed"))
+    elif ctx.state.mode == Mode.EV_PICK:
+        pending = ctx.state.ev_pending
+        proposed = leaf_of(view, pending.proposed if pending is not None else None)
     scope = None
     if current is not None:
         field_code = view.catalog.field_of(current.code)
@@ -364,7 +359,7 @@ def _target(
 
 def _on_card(ctx: Ctx, item: Item) -> bool:
     """The item's card is the one open (the file was sent while looking at it)."""
-    return ctx.state.get("mode") in CARD_MODES and ctx.state.get("item") == item.code
+    return ctx.state.mode in CARD_MODES and ctx.state.item == item.code
 
 
 def _verdict_text(ctx: Ctx, message: str, params: dict[str, object]) -> str:

@@ -4,6 +4,9 @@ each (appraisers see only the fields assigned to them).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from conversations.callbacks import EvidenceFile, EvidenceList
 from conversations.context import Ctx
 from conversations.evidence.export import export_cmd
 from conversations.evidence.shared import (
@@ -65,8 +68,8 @@ async def list_cmd(ctx: Ctx, args: str) -> None:
             todo = ctx.tr("Type /evidence followed by a criterion code, e.g. /evidence 1.2.3.")
             ctx.say(join_lines(["⚠️ " + wrong, todo]))
             return
-    elif not tokens and unit.id == own and isinstance(ctx.state.get("item"), str):
-        node = view.catalog.item(ctx.state["item"])
+    elif not tokens and unit.id == own and ctx.state.item is not None:
+        node = view.catalog.item(ctx.state.item)
     text, buttons = await render_list(ctx, view, access, node, 0)
     ctx.say(text, buttons=buttons)
 
@@ -133,24 +136,23 @@ async def render_list(
                 )
             )
         lines.extend(_listed_file(ctx, n, row, people.get(row.uploaded_by or 0, "—")))
-    return join_lines(lines), _list_buttons(access, chunk, page, pages, f"{u}:{node_id}")
+    return join_lines(lines), _list_buttons(access, chunk, pages, EvidenceList(u, node_id, page))
 
 
 def _list_buttons(
     access: Access,
     chunk: list[tuple[int, tuple[str, m.Evidence]]],
-    page: int,
     pages: int,
-    where: str,
+    here: EvidenceList,
 ) -> tuple[tuple[Button, ...], ...]:
     """Fetch (and, for the unit's officers, remove) buttons per file, four to a row, then the
-    page arrows; ``where`` is the list's "unit:node" in the button data."""
+    page arrows; ``here`` is the page shown."""
     rows: list[tuple[Button, ...]] = []
     pair: list[Button] = []
     for n, (_code, row) in chunk:
-        pair.append(Button(f"⬇️ {n + 1}", f"ev:d:{row.id}"))
+        pair.append(Button(f"⬇️ {n + 1}", EvidenceFile("d", row.id).pack()))
         if access.can_edit:
-            pair.append(Button(f"🗑 {n + 1}", f"ev:r:{row.id}"))
+            pair.append(Button(f"🗑 {n + 1}", EvidenceFile("r", row.id).pack()))
         if len(pair) >= 4:
             rows.append(tuple(pair))
             pair = []
@@ -158,10 +160,10 @@ def _list_buttons(
         rows.append(tuple(pair))
     if pages > 1:
         nav = []
-        if page > 0:
-            nav.append(Button("◀", f"ev:ls:{where}:{page - 1}"))
-        if page < pages - 1:
-            nav.append(Button("▶", f"ev:ls:{where}:{page + 1}"))
+        if here.page > 0:
+            nav.append(Button("◀", replace(here, page=here.page - 1).pack()))
+        if here.page < pages - 1:
+            nav.append(Button("▶", replace(here, page=here.page + 1).pack()))
         rows.append(tuple(nav))
     return tuple(rows)
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from conversations.callbacks import EvidenceList, WalkNav
 from conversations.context import Ctx
 from conversations.evidence_check import messages as check_messages
 from conversations.evidence_names import shown_name
+from conversations.flow_state import Mode
 from conversations.markup import Html, bold, esc, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView
 from scoring.catalog import Item
 from storage import models as m
 from storage.files import EvidenceStore
-
-CARD_MODES = ("walk", "need", "evidence", "explain", "den", "ev_section")
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,8 @@ def evidence_store(ctx: Ctx) -> EvidenceStore:
 
 def restore_mode(ctx: Ctx) -> None:
     """Leave the section question: back to what the officer was doing before the file."""
-    back = ctx.state.pop("ev_back", None)
-    ctx.state.pop("ev_sec", None)
-    ctx.state["mode"] = back if back not in ("ev_section", "ev_pick") else None
+    back, ctx.state.ev_back, ctx.state.ev_sec = ctx.state.ev_back, None, None
+    ctx.state.mode = back if back not in (Mode.EV_SECTION, Mode.EV_PICK) else None
 
 
 def leaf_of(view: UnitView, code: object) -> Item | None:
@@ -86,10 +85,10 @@ def nav_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ...
     u, i = view.unit.id, view.item_id(item.code)
     return (
         (
-            Button(ctx.tr("📋 Open %(code)s", code=item.code), f"g:{u}:{i}"),
-            Button(ctx.tr("Next ▶"), f"n:{u}:{i}"),
+            Button(ctx.tr("📋 Open %(code)s", code=item.code), WalkNav("g", u, i).pack()),
+            Button(ctx.tr("Next ▶"), WalkNav("n", u, i).pack()),
         ),
-        (Button(ctx.tr("📂 Files of %(code)s", code=item.code), f"ev:ls:{u}:{i}:0"),),
+        (Button(ctx.tr("📂 Files of %(code)s", code=item.code), EvidenceList(u, i, 0).pack()),),
     )
 
 

@@ -4,12 +4,9 @@ long PDF that prove its item.
 
 from __future__ import annotations
 
-import copy
-
 from conversations.context import Ctx
 from conversations.evidence.attach import attach_and_reply
 from conversations.evidence.shared import (
-    CARD_MODES,
     bold_row_name,
     item_of_row,
     leaf_of,
@@ -18,6 +15,7 @@ from conversations.evidence.shared import (
     restore_mode,
 )
 from conversations.evidence.waiting import pending_files, pick_buttons
+from conversations.flow_state import CARD_MODES, Mode
 from conversations.markup import clip, esc, join_lines
 from conversations.unitview import UnitView, load_view
 from conversations.walk import CODE_RE
@@ -28,29 +26,26 @@ MAX_SECTION = 200
 
 async def on_text(ctx: Ctx, text: str) -> bool:
     """Typed text while a file waits for its criterion or a section is asked for."""
-    mode = ctx.state.get("mode")
-    if mode == "ev_pick":
+    mode = ctx.state.mode
+    if mode == Mode.EV_PICK:
         return await _pick_text(ctx, text)
-    if mode == "ev_section":
+    if mode == Mode.EV_SECTION:
         return await _section_text(ctx, text)
     return False
 
 
 async def _pick_text(ctx: Ctx, text: str) -> bool:
-    pend = ctx.state.get("ev_pending") or {}
-    unit_id = pend.get("unit")
-    if not isinstance(unit_id, int) or not ctx.has_role("officer", unit_id):
-        ctx.state["mode"] = None
-        ctx.state.pop("ev_pending", None)
+    pend = ctx.state.ev_pending
+    if pend is None or not ctx.has_role("officer", pend.unit):
+        ctx.state.mode = None
+        ctx.state.ev_pending = None
         return False
-    view = await load_view(ctx, unit_id)
+    view = await load_view(ctx, pend.unit)
     if view is None:
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         return False
     code = text.strip().lstrip("#").split(" ", 1)[0].rstrip(":,;")
-    buttons = pick_buttons(
-        ctx, view, node_of(view, pend.get("scope")), leaf_of(view, pend.get("proposed"))
-    )
+    buttons = pick_buttons(ctx, view, node_of(view, pend.scope), leaf_of(view, pend.proposed))
     if not CODE_RE.match(code):
         wrong = ctx.tr("“%(text)s” is not a criterion code.", text=clip(text, 20))
         todo = ctx.tr(
@@ -78,15 +73,15 @@ async def _pick_text(ctx: Ctx, text: str) -> bool:
 
 async def finish_pick(ctx: Ctx, view: UnitView, item: Item) -> None:
     metas = pending_files(ctx, view)
-    pend = ctx.state.pop("ev_pending", None) or {}
+    pend, ctx.state.ev_pending = ctx.state.ev_pending, None
     # the open card's item confirmed: the officer goes back to that card as it was
-    back = pend.get("back") if pend.get("proposed") == item.code else None
+    back = pend.back if pend is not None and pend.proposed == item.code else None
     by_card = back in CARD_MODES
-    ctx.state.update(mode=back if by_card else None, item=item.code, unit_id=view.unit.id)
-    album = copy.deepcopy(ctx.state.get("ev_album"))
-    if album and album.get("unit") == view.unit.id and not album.get("item"):
-        album["item"] = item.code
-        ctx.state["ev_album"] = album
+    st = ctx.state
+    st.mode, st.item, st.unit_id = back if by_card else None, item.code, view.unit.id
+    album = st.ev_album
+    if album is not None and album.unit == view.unit.id and not album.item:
+        album.item = item.code
     if not metas:
         ctx.say(ctx.tr("No files are waiting any more. Send the file again."))
         return
@@ -94,8 +89,8 @@ async def finish_pick(ctx: Ctx, view: UnitView, item: Item) -> None:
 
 
 async def _section_text(ctx: Ctx, text: str) -> bool:
-    ev_id = ctx.state.get("ev_sec")
-    row = await ctx.uow.evidence.get(ev_id) if isinstance(ev_id, int) else None
+    ev_id = ctx.state.ev_sec
+    row = await ctx.uow.evidence.get(ev_id) if ev_id is not None else None
     restore_mode(ctx)
     if row is None or row.removed_at is not None or not ctx.has_role("officer", row.unit_id):
         ctx.say(ctx.tr("This file is no longer attached; nothing was noted."))

@@ -8,8 +8,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from conversations.callbacks import EvidenceDrop, EvidenceField, EvidencePick
 from conversations.context import Ctx
-from conversations.evidence.shared import CARD_MODES
+from conversations.flow_state import CARD_MODES, Mode, WaitingFiles
 from conversations.markup import clip
 from conversations.replies import Button
 from conversations.unitview import UnitView
@@ -17,10 +18,10 @@ from scoring.catalog import Item
 
 
 def pending_files(ctx: Ctx, view: UnitView) -> list[dict[str, Any]]:
-    pend = ctx.state.get("ev_pending") or {}
-    if pend.get("unit") != view.unit.id:
+    pend = ctx.state.ev_pending
+    if pend is None or pend.unit != view.unit.id:
         return []
-    return copy.deepcopy(list(pend.get("files") or []))
+    return copy.deepcopy(pend.files)
 
 
 def set_pending(
@@ -32,18 +33,18 @@ def set_pending(
 ) -> None:
     """Keep the checked files waiting for their criterion; ``back`` remembers the card mode
     the officer was in, restored when the proposed item is confirmed."""
-    old = ctx.state.get("ev_pending") or {}
-    mode = ctx.state.get("mode")
-    back = old.get("back") if mode == "ev_pick" else mode
-    ctx.state["ev_pending"] = {
-        "unit": view.unit.id,
-        "files": files,
-        "scope": scope.code if scope is not None else None,
-        "proposed": proposed.code if proposed is not None else None,
-        "back": back if back in CARD_MODES else None,
-    }
-    ctx.state["mode"] = "ev_pick"
-    ctx.state["unit_id"] = view.unit.id
+    old = ctx.state.ev_pending
+    mode = ctx.state.mode
+    back = (old.back if old is not None else None) if mode == Mode.EV_PICK else mode
+    ctx.state.ev_pending = WaitingFiles(
+        view.unit.id,
+        files,
+        scope.code if scope is not None else None,
+        proposed.code if proposed is not None else None,
+        back if back in CARD_MODES else None,
+    )
+    ctx.state.mode = Mode.EV_PICK
+    ctx.state.unit_id = view.unit.id
 
 
 def pick_question(ctx: Ctx, n: int, proposed: Item | None = None) -> str:
@@ -73,10 +74,10 @@ def pick_buttons(
         save = ctx.text("📥 Save to %(code)s", code=proposed.code)
         title = clip(proposed.title, max(12, 44 - len(save)))
         return (
-            (Button(f"{save} · {title}", f"ev:pk:{u}:{view.item_id(proposed.code)}"),),
+            (Button(f"{save} · {title}", EvidencePick(u, view.item_id(proposed.code)).pack()),),
             (
-                Button(ctx.tr("🔀 Change criterion"), f"ev:pf:{u}:{field}"),
-                Button(ctx.tr("✖ Cancel"), f"ev:px:{u}"),
+                Button(ctx.tr("🔀 Change criterion"), EvidenceField(u, field).pack()),
+                Button(ctx.tr("✖ Cancel"), EvidenceDrop(u).pack()),
             ),
         )
     rows: list[tuple[Button, ...]] = []
@@ -85,16 +86,20 @@ def pick_buttons(
             if leaf.code not in view.items:
                 continue
             label = clip(f"{leaf.code} {leaf.title}", 48)
-            rows.append((Button(label, f"ev:pk:{u}:{view.item_id(leaf.code)}"),))
+            rows.append((Button(label, EvidencePick(u, view.item_id(leaf.code)).pack()),))
     else:
         for f in view.catalog.fields:
             if not any(not x.is_survey for x in f.leaves()):
                 continue
-            rows.append((Button(clip(f"{f.code}. {f.title}", 48), f"ev:pf:{u}:{f.code}"),))
+            rows.append(
+                (Button(clip(f"{f.code}. {f.title}", 48), EvidenceField(u, f.code).pack()),)
+            )
         for top in (*view.catalog.bonus, *view.catalog.penalty):
-            rows.append((Button(clip(f"{top.code}. {top.title}", 48), f"ev:pf:{u}:{top.code}"),))
-    bottom = [Button(ctx.tr("✖ Cancel"), f"ev:px:{u}")]
+            rows.append(
+                (Button(clip(f"{top.code}. {top.title}", 48), EvidenceField(u, top.code).pack()),)
+            )
+    bottom = [Button(ctx.tr("✖ Cancel"), EvidenceDrop(u).pack())]
     if scope is not None:
-        bottom.insert(0, Button(ctx.tr("☰ Other field"), f"ev:pf:{u}:"))
+        bottom.insert(0, Button(ctx.tr("☰ Other field"), EvidenceField(u).pack()))
     rows.append(tuple(bottom))
     return tuple(rows)

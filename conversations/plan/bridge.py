@@ -1,4 +1,4 @@
-"""Between the plan types and the database rows (``storage.models.Milestone``).
+"""Between the plan types and the stored rows (``storage.repositories.rows_plan.MilestoneRow``).
 
 Duck-typed on purpose: this package must not import storage (it is pure and is used by the
 CLI importer and by tests without a database), so a row is anything with the columns below.

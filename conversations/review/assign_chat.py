@@ -130,4 +130,4 @@ async def notify_assigned(
     )
     # one notice per assignment: assigning the same field again says nothing new
     once = f"rv:assign:{period.id}:{person.id}:{key}:{board or 'all'}"
-    await uow.outbox.enqueue(once[:255], person.chat_id, payload, person=person, not_before=now)
+    await uow.outbox.enqueue(once[:255], person.chat_id, payload, person=person.id, not_before=now)

@@ -6,49 +6,53 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from conversations.callbacks import REVIEW, ReviewItem, ReviewQueue, ReviewUnit, first
+from conversations.callbacks.review import ItemKind
 from conversations.context import Ctx
 from conversations.evidence_names import shown_name
+from conversations.flow_state import Mode
 from conversations.markup import esc, fmt
 from conversations.replies import OutgoingFile
-from conversations.review.card import MAX_FILES, show_card
+from conversations.review.card import MAX_FILES, show_card, signature_text
 from conversations.review.queue import appraisable_unit, show_next, show_queue
-from conversations.review.unit_file import UnitFile, signature_text
 from conversations.review.unit_reply import reply_start
 from conversations.review.verdict import due_example, points_step, write_verdict
+from conversations.unitview import UnitView
 from scoring.catalog import Item
 from storage.files import EvidenceStore
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "q":
-        if not (ctx.is_admin or ctx.has_role("appraiser")):
-            ctx.toast(ctx.tr("Only appraisers can do this."), alert=True)
-            return
-        await show_queue(ctx)
+    """The buttons of :mod:`conversations.callbacks.review`; the unit officer's reply is
+    answered in :mod:`unit_reply`, everything else is the appraisers'."""
+    pressed = first(":".join(parts), REVIEW)
+    if isinstance(pressed, ReviewItem) and pressed.kind == "reply":
+        await reply_start(ctx, pressed.unit, pressed.item)
         return
-    try:
-        unit_id = int(parts[2])
-        item_id = int(parts[3]) if len(parts) > 3 else None
-    except (IndexError, ValueError):
+    if pressed is None:
         ctx.toast(ctx.tr("This button is out of date. Type /review again."))
-        return
-    if action == "reply":
-        await reply_start(ctx, unit_id, item_id)
         return
     if not (ctx.is_admin or ctx.has_role("appraiser")):
         ctx.toast(ctx.tr("Only appraisers can do this."), alert=True)
         return
-    uf = await appraisable_unit(ctx, unit_id)
+    if isinstance(pressed, ReviewQueue):
+        await show_queue(ctx)
+        return
+    uf = await appraisable_unit(ctx, pressed.unit)
     if uf is None:
         return
-    if action == "u":
+    if isinstance(pressed, ReviewUnit):
         await show_next(ctx, uf, None)
         return
-    item = uf.item_by_id(item_id) if item_id is not None else None
+    item = uf.appraisable_item(pressed.item)
     if item is None or not uf.in_scope(item):
         ctx.toast(ctx.tr("This button is out of date. Type /review again."))
         return
+    await _item_button(ctx, uf, item, pressed.kind)
+
+
+async def _item_button(ctx: Ctx, uf: UnitView, item: Item, action: ItemKind) -> None:
+    """Open, skip, accept, set points, ask for more evidence, send the files."""
     if action == "g":
         show_card(ctx, uf, item)
     elif action == "n":
@@ -56,7 +60,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     elif action == "ok":
         await _accept(ctx, uf, item)
     elif action == "set":
-        ctx.state.update(mode="rv_points", rv_unit=uf.unit.id, rv_item=uf.item_id(item.code))
+        _typing(ctx, Mode.RV_POINTS, uf, item)
         step = points_step(item)
         ctx.say(
             ctx.tr(
@@ -67,7 +71,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
             )
         )
     elif action == "more":
-        ctx.state.update(mode="rv_due", rv_unit=uf.unit.id, rv_item=uf.item_id(item.code))
+        _typing(ctx, Mode.RV_DUE, uf, item)
         ctx.say(
             ctx.tr(
                 "By when should %(unit)s send more evidence for %(code)s? Type the date, "
@@ -79,12 +83,16 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
         )
     elif action == "files":
         _send_files(ctx, uf, item)
-    else:
-        ctx.toast(ctx.tr("This button is out of date. Type /review again."))
 
 
-async def _accept(ctx: Ctx, uf: UnitFile, item: Item) -> None:
-    pts, applicable = uf.self_points(item)
+def _typing(ctx: Ctx, mode: Mode, uf: UnitView, item: Item) -> None:
+    """The appraiser is asked to type ``mode``'s value for ``item`` of ``uf``'s unit."""
+    st = ctx.state
+    st.mode, st.rv_unit, st.rv_item = mode, uf.unit.id, uf.item_id(item.code)
+
+
+async def _accept(ctx: Ctx, uf: UnitView, item: Item) -> None:
+    pts, applicable = uf.item_points(item)
     # a "not applicable" answer stays out of the max: accepted with no points of its own
     points = (pts or Decimal(0)) if applicable else None
     await write_verdict(ctx, uf, item, "accepted", points)
@@ -94,7 +102,7 @@ async def _accept(ctx: Ctx, uf: UnitFile, item: Item) -> None:
     )
 
 
-def _send_files(ctx: Ctx, uf: UnitFile, item: Item) -> None:
+def _send_files(ctx: Ctx, uf: UnitView, item: Item) -> None:
     store = EvidenceStore(ctx.config.data_dir / "evidence")
     files = uf.evidence.get(item.code, [])
     if not files:

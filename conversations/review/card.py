@@ -4,26 +4,40 @@ verdict so far, with the three verdict buttons.
 
 from __future__ import annotations
 
+from conversations.callbacks import ReviewItem, ReviewQueue
 from conversations.context import Ctx
 from conversations.evidence_names import shown_name
 from conversations.markup import clip, esc, fmt, join_lines
 from conversations.replies import Button
-from conversations.review.unit_file import DONE, UnitFile, signature_text
+from conversations.unitview import DONE, UnitView
 from conversations.walk import describe, rule_text
 from scoring.catalog import Item
+from scoring.i18n import N_
 
 MAX_FILES = 10
+SIGNATURES = {
+    "signed_intact": N_("✅ signed, intact"),
+    "signed_modified": N_("⚠️ signed, but changed after signing"),
+    "unsigned": N_("✖ not signed"),
+    "unreadable": N_("⚠️ unreadable"),
+    "photo": N_("📷 photo"),
+}
 
 
-def show_card(ctx: Ctx, uf: UnitFile, item: Item, prefix: str | None = None) -> None:
-    ctx.state["mode"] = None
+def signature_text(tr, status: str) -> str:  # type: ignore[no-untyped-def]
+    """A file's signature check in words, for the card, the files sent and the unit's sheet."""
+    return tr(SIGNATURES[status]) if status in SIGNATURES else status
+
+
+def show_card(ctx: Ctx, uf: UnitView, item: Item, prefix: str | None = None) -> None:
+    ctx.state.mode = None
     text = card_text(ctx, uf, item)
     if prefix:
         text = prefix + "\n\n" + text
     ctx.say(text, buttons=card_buttons(ctx, uf, item))
 
 
-def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
+def card_text(ctx: Ctx, uf: UnitView, item: Item) -> str:
     queue = uf.queue()
     lines: list[str] = [
         fmt("<b>%(name)s</b> (%(code)s) · ", name=uf.unit.name, code=uf.unit.code)
@@ -34,7 +48,7 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     if fitem is not None:
         lines.append(fmt("<i>%(code)s. %(title)s</i>", code=fitem.code, title=ctx.title(fitem)))
     lines.append(fmt("<b>%(code)s · %(title)s</b>", code=item.code, title=ctx.title(item)))
-    pts, applicable = uf.self_points(item)
+    pts, applicable = uf.item_points(item)
     answer = uf.answer(item.code)
     if answer is None:
         self_text: str = ctx.tr("not answered (counts 0)")
@@ -72,7 +86,7 @@ def card_text(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     return join_lines(lines)
 
 
-def _verdict_line(ctx: Ctx, uf: UnitFile, item: Item) -> str:
+def _verdict_line(ctx: Ctx, uf: UnitView, item: Item) -> str:
     ap = uf.appraisals.get(item.code)
     state = uf.state(item.code)
     if ap is None or state == "todo":
@@ -103,25 +117,30 @@ def _verdict_line(ctx: Ctx, uf: UnitFile, item: Item) -> str:
     return text
 
 
-def card_buttons(ctx: Ctx, uf: UnitFile, item: Item) -> tuple[tuple[Button, ...], ...]:
+def card_buttons(ctx: Ctx, uf: UnitView, item: Item) -> tuple[tuple[Button, ...], ...]:
     u, i = uf.unit.id, uf.item_id(item.code)
-    pts, applicable = uf.self_points(item)
+    pts, applicable = uf.item_points(item)
     accept = (
         ctx.tr("✅ Accept (%(points)s)", points=ctx.num(pts or 0))
         if applicable
         else ctx.tr("✅ Accept (not applicable)")
     )
     rows: list[tuple[Button, ...]] = [
-        (Button(accept, f"rv:ok:{u}:{i}"), Button(ctx.tr("✏️ Set points"), f"rv:set:{u}:{i}")),
-        (Button(ctx.tr("📎 Ask for more evidence"), f"rv:more:{u}:{i}"),),
+        (
+            Button(accept, ReviewItem("ok", u, i).pack()),
+            Button(ctx.tr("✏️ Set points"), ReviewItem("set", u, i).pack()),
+        ),
+        (Button(ctx.tr("📎 Ask for more evidence"), ReviewItem("more", u, i).pack()),),
     ]
     n = len(uf.evidence.get(item.code, []))
     if n:
-        rows.append((Button(ctx.tr("📄 Send the files (%(n)s)", n=n), f"rv:files:{u}:{i}"),))
+        rows.append(
+            (Button(ctx.tr("📄 Send the files (%(n)s)", n=n), ReviewItem("files", u, i).pack()),)
+        )
     rows.append(
         (
-            Button(ctx.tr("Skip ▶"), f"rv:n:{u}:{i}"),
-            Button(ctx.tr("☰ Queue"), "rv:q"),
+            Button(ctx.tr("Skip ▶"), ReviewItem("n", u, i).pack()),
+            Button(ctx.tr("☰ Queue"), ReviewQueue().pack()),
         )
     )
     return tuple(rows)

@@ -9,7 +9,7 @@ from conversations.listing import say_long
 from conversations.markup import esc
 from conversations.review.assign_chat import field_title
 from conversations.review.assignment import fields_of_period, scope_by_board, scope_for
-from conversations.review.unit_file import REVIEWABLE, UnitFile, load_unit
+from conversations.unitview import REVIEWABLE, UnitView, load_for_appraisal
 from scoring.catalog import Catalog
 from storage import models as m
 from storage.repositories.rows import PersonRow
@@ -26,9 +26,9 @@ async def status(ctx: Ctx) -> None:
         ctx.say(ctx.tr("No assessment period has been set up yet."))
         return
     units = await ctx.uow.units.list_for_period(period.id)
-    files: dict[int, UnitFile] = {}
+    files: dict[int, UnitView] = {}
     for u in units:
-        uf = await load_unit(ctx.uow, u)
+        uf = await load_for_appraisal(ctx.uow, u.id)
         if uf is not None:
             files[u.id] = uf
     lines: list[str] = [ctx.tr("<b>Appraisal progress %(year)s</b>", year=period.year)]
@@ -58,7 +58,7 @@ def _appraiser_line(
     ctx: Ctx,
     p: m.Person | PersonRow,
     scopes: dict[str | None, set[str]],
-    files: dict[int, UnitFile],
+    files: dict[int, UnitView],
     cats: list[Catalog],
 ) -> str:
     """One appraiser: their fields per board and how far they are in the units they appraise."""
@@ -91,7 +91,7 @@ def _appraiser_line(
 
 
 def _admin_lines(
-    ctx: Ctx, files: dict[int, UnitFile], covered: dict[str, set[str]], any_appraiser: bool
+    ctx: Ctx, files: dict[int, UnitView], covered: dict[str, set[str]], any_appraiser: bool
 ) -> list[str]:
     """For Phòng Nội vụ: the fields nobody appraises, then each unit's progress."""
     lines: list[str] = []

@@ -5,6 +5,7 @@ the next item to appraise (in this unit, then in the others).
 from __future__ import annotations
 
 from conversations import frozen
+from conversations.callbacks import ReviewUnit
 from conversations.context import Ctx
 from conversations.listing import say_long
 from conversations.markup import button_text, esc
@@ -12,15 +13,14 @@ from conversations.replies import Button
 from conversations.review.assignment import scope_by_board, scope_for
 from conversations.review.card import show_card
 from conversations.review.progress import status
-from conversations.review.unit_file import REVIEWABLE, UnitFile, load_unit
+from conversations.unitview import REVIEWABLE, UnitView, load_for_appraisal
 from scoring.catalog import Item
-from storage import models as m
 
 
 async def start_cmd(ctx: Ctx, args: str = "") -> None:
     """/review · /review status · /review UNIT [ITEM] · /review assign TELEGRAM_ID FIELD [BOARD]."""
     words = args.split()
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     if words and words[0].lower() in ("status", "progress", "tiendo", "tiến độ"):
         await status(ctx)
         return
@@ -43,20 +43,20 @@ async def start_cmd(ctx: Ctx, args: str = "") -> None:
     await show_queue(ctx)
 
 
-async def scoped_units(ctx: Ctx, period: m.Period) -> list[UnitFile]:
+async def scoped_units(ctx: Ctx, period_id: int) -> list[UnitView]:
     """Submitted units with something this person appraises, in board/code order."""
-    subs = await ctx.uow.submissions.list_for_period(period.id)
-    scopes = None if ctx.is_admin else await scope_by_board(ctx.uow, ctx.person, period.id)
-    out: list[UnitFile] = []
-    for unit in await ctx.uow.units.list_for_period(period.id):
+    subs = await ctx.uow.submissions.list_for_period(period_id)
+    scopes = None if ctx.is_admin else await scope_by_board(ctx.uow, ctx.person, period_id)
+    out: list[UnitView] = []
+    for unit in await ctx.uow.units.list_for_period(period_id):
         sub = subs.get(unit.id)
         if sub is None or sub.status not in REVIEWABLE:
             continue
         scope = None if scopes is None else scope_for(scopes, unit.board)
         if scope is not None and not scope:
             continue
-        uf = await load_unit(ctx.uow, unit, scope)
-        if uf is not None and uf.leaves():
+        uf = await load_for_appraisal(ctx.uow, unit.id, scope)
+        if uf is not None and uf.appraisable():
             out.append(uf)
     return out
 
@@ -78,7 +78,7 @@ async def show_queue(ctx: Ctx) -> None:
             )
         )
         return
-    units = await scoped_units(ctx, period)
+    units = await scoped_units(ctx, period.id)
     if not units:
         ctx.say(
             ctx.tr(
@@ -109,7 +109,7 @@ async def show_queue(ctx: Ctx) -> None:
                 (
                     Button(
                         button_text(f"{uf.unit.code} · {uf.unit.name}", f"({todo})"),
-                        f"rv:u:{uf.unit.id}",
+                        ReviewUnit(uf.unit.id).pack(),
                     ),
                 )
             )
@@ -155,7 +155,7 @@ def _refuse(ctx: Ctx, text: str, *, alert: bool = False) -> None:
         ctx.say(text)
 
 
-async def appraisable_unit(ctx: Ctx, unit_id: int, *, quiet: bool = False) -> UnitFile | None:
+async def appraisable_unit(ctx: Ctx, unit_id: int, *, quiet: bool = False) -> UnitView | None:
     """The unit, if this person may appraise it now; otherwise says why and returns None."""
     unit = await ctx.uow.units.get(unit_id)
     if unit is None:
@@ -167,7 +167,7 @@ async def appraisable_unit(ctx: Ctx, unit_id: int, *, quiet: bool = False) -> Un
         if not scope:
             _refuse(ctx, ctx.tr("You do not appraise this unit."), alert=True)
             return None
-    uf = await load_unit(ctx.uow, unit, scope)
+    uf = await load_for_appraisal(ctx.uow, unit.id, scope)
     if uf is None:
         ctx.say(ctx.tr("This unit has no criteria set (bộ chỉ số) yet."))
         return None
@@ -186,19 +186,18 @@ async def appraisable_unit(ctx: Ctx, unit_id: int, *, quiet: bool = False) -> Un
     return uf
 
 
-async def show_next(ctx: Ctx, uf: UnitFile, after: Item | None, prefix: str | None = None) -> None:
+async def show_next(ctx: Ctx, uf: UnitView, after: Item | None, prefix: str | None = None) -> None:
     """The next item to appraise in this unit after ``after`` (wrapping), else in other units."""
     queue = uf.queue()
     if after is not None and queue:
-        order = [x.code for x in uf.leaves()]
+        order = [x.code for x in uf.appraisable()]
         pos = order.index(after.code) if after.code in order else -1
         queue = sorted(queue, key=lambda x: (order.index(x.code) <= pos, order.index(x.code)))
         queue = [x for x in queue if x.code != after.code] or queue
     if queue:
         show_card(ctx, uf, queue[0], prefix)
         return
-    period = uf.period
-    for other in await scoped_units(ctx, period):
+    for other in await scoped_units(ctx, uf.period.id):
         if other.unit.id != uf.unit.id and other.queue():
             head = ctx.tr("Nothing left to appraise in %(unit)s.", unit=esc(uf.unit.name))
             show_card(ctx, other, other.queue()[0], (prefix + "\n" if prefix else "") + head)
@@ -212,5 +211,5 @@ async def show_next(ctx: Ctx, uf: UnitFile, after: Item | None, prefix: str | No
             n=c["waiting"],
             unit=esc(uf.unit.name),
         )
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     ctx.say((prefix + "\n\n" if prefix else "") + done)

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from conversations.callbacks import ReviewItem
 from conversations.context import Ctx, Notice
 from conversations.due_dates import parse_due
+from conversations.flow_state import Mode, ModeFamily
 from conversations.i18n import th
 from conversations.markup import esc
 from conversations.replies import Button
 from conversations.review.queue import appraisable_unit, show_next
-from conversations.review.unit_file import UnitFile
 from conversations.review.unit_reply import reply_text
 from conversations.review.verdict import (
     MAX_COMMENT,
@@ -22,44 +23,45 @@ from conversations.review.verdict import (
     points_step,
     write_verdict,
 )
+from conversations.unitview import UnitView
 from scoring.answers import AnswerError, parse_number
 from scoring.catalog import THOUSANDTH, Item
 from scoring.i18n import N_
 
 
 async def on_text(ctx: Ctx, text: str) -> bool:
-    mode = str(ctx.state.get("mode") or "")
-    if mode not in ("rv_points", "rv_reason", "rv_due", "rv_comment", "rv_reply"):
+    mode = ctx.state.mode
+    if mode is None or not ctx.state.in_family(ModeFamily.RV):
         return False
-    unit_id, item_id = ctx.state.get("rv_unit"), ctx.state.get("rv_item")
-    if not isinstance(unit_id, int) or not isinstance(item_id, int):
-        ctx.state["mode"] = None
+    unit_id, item_id = ctx.state.rv_unit, ctx.state.rv_item
+    if unit_id is None or item_id is None:
+        ctx.state.mode = None
         return False
-    if mode == "rv_reply":
+    if mode == Mode.RV_REPLY:
         await reply_text(ctx, unit_id, item_id, text)
         return True
     if not (ctx.is_admin or ctx.has_role("appraiser")):
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         return False
     uf = await appraisable_unit(ctx, unit_id)
-    item = uf.item_by_id(item_id) if uf is not None else None
+    item = uf.appraisable_item(item_id) if uf is not None else None
     if uf is None or item is None or not uf.in_scope(item):
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         if uf is not None:  # appraisable_unit has said why otherwise
             ctx.say(ctx.tr("This button is out of date. Type /review again."))
         return True
-    if mode == "rv_points":
+    if mode == Mode.RV_POINTS:
         await _typed_points(ctx, uf, item, text)
-    elif mode == "rv_reason":
+    elif mode == Mode.RV_REASON:
         await _typed_reason(ctx, uf, item, text)
-    elif mode == "rv_due":
+    elif mode == Mode.RV_DUE:
         _typed_due(ctx, uf, item, text)
     else:
         await _typed_comment(ctx, uf, item, text)
     return True
 
 
-async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+async def _typed_points(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
     """Points, optionally followed by the reason ("1,5 thiếu quyết định phê duyệt")."""
     step = points_step(item)
     number, _, reason = text.strip().partition(" ")
@@ -85,10 +87,10 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
         )
         return
     value = value.quantize(THOUSANDTH)
-    pts, applicable = uf.self_points(item)
+    pts, applicable = uf.item_points(item)
     same = applicable and value == (pts or Decimal(0))
     if not same and len(reason) < MIN_REASON:
-        ctx.state.update(mode="rv_reason", rv_points=str(value))
+        ctx.state.mode, ctx.state.rv_points = Mode.RV_REASON, value
         ctx.say(
             ctx.tr(
                 "Why %(points)s instead of the self-score %(self)s? Write the reason in one "
@@ -101,7 +103,7 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     await write_verdict(
         ctx, uf, item, "accepted" if same else "adjusted", value, reason=reason or None
     )
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     await show_next(
         ctx,
         uf,
@@ -110,17 +112,18 @@ async def _typed_points(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     )
 
 
-async def _typed_reason(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+async def _typed_reason(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
     """The reason for points other than the self-score: written with them, into the history."""
-    points = str(ctx.state.get("rv_points") or "")
+    points = ctx.state.rv_points
+    points_typed = str(points) if points is not None else ""
     if len(text.strip()) < MIN_REASON:
         ctx.say(ctx.tr("Please write the reason in a few words (at least 5 characters)."))
         return
-    ctx.state.pop("rv_points", None)
-    await _typed_points(ctx, uf, item, f"{points} {text.strip()}")
+    ctx.state.rv_points = None
+    await _typed_points(ctx, uf, item, f"{points_typed} {text.strip()}")
 
 
-def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+def _typed_due(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
     try:
         due = parse_due(text, ctx.today)
     except AnswerError as err:
@@ -143,7 +146,7 @@ def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     if (due - today).days > 366:
         ctx.say(ctx.tr("That is more than a year away. Type a nearer date."))
         return
-    ctx.state.update(mode="rv_comment", rv_due=due.isoformat())
+    ctx.state.mode, ctx.state.rv_due = Mode.RV_COMMENT, due
     ctx.say(
         ctx.tr(
             "Due %(date)s. Now write what is missing for %(code)s, in one message; the unit's "
@@ -154,7 +157,7 @@ def _typed_due(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
     )
 
 
-async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
+async def _typed_comment(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
     comment = text.strip()
     if len(comment) < 5:
         ctx.say(
@@ -172,15 +175,14 @@ async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
             )
         )
         return
-    try:
-        due = date.fromisoformat(str(ctx.state.get("rv_due")))
-    except ValueError:
-        ctx.state["mode"] = "rv_due"
+    due = ctx.state.rv_due
+    if due is None:
+        ctx.state.mode = Mode.RV_DUE
         ctx.say(ctx.tr("Type the due date, e.g. %(example)s.", example=due_example(ctx)))
         return
     row = await write_verdict(ctx, uf, item, "more_evidence", None, comment, due)
-    ctx.state.pop("rv_due", None)
-    ctx.state["mode"] = None
+    ctx.state.rv_due = None
+    ctx.state.mode = None
     officers = await ctx.uow.people.with_role("officer", uf.unit.id, include_all_units=False)
     stamp = int(row.updated_at.timestamp() * 1000)
     item_id = uf.item_id(item.code)
@@ -206,7 +208,7 @@ async def _typed_comment(ctx: Ctx, uf: UnitFile, item: Item, text: str) -> None:
                     (
                         Button(
                             th(loc, "✍️ Reply with an explanation"),
-                            f"rv:reply:{uf.unit.id}:{item_id}",
+                            ReviewItem("reply", uf.unit.id, item_id).pack(),
                         ),
                     ),
                 ),

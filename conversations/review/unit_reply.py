@@ -5,11 +5,13 @@ the appraiser is told (the item comes back to their queue).
 from __future__ import annotations
 
 from conversations import frozen
+from conversations.callbacks import ReviewItem
 from conversations.context import Ctx, Notice
+from conversations.flow_state import Mode
 from conversations.i18n import th
 from conversations.markup import clip, esc
 from conversations.replies import Button
-from conversations.review.unit_file import load_unit
+from conversations.unitview import load_for_appraisal
 
 MAX_REPLY = 2000
 
@@ -18,9 +20,8 @@ async def reply_start(ctx: Ctx, unit_id: int, item_id: int | None) -> None:
     if not ctx.has_role("officer", unit_id):
         ctx.toast(ctx.tr("You cannot answer for this unit."), alert=True)
         return
-    unit = await ctx.uow.units.get(unit_id)
-    uf = await load_unit(ctx.uow, unit) if unit is not None else None
-    item = uf.item_by_id(item_id) if uf is not None and item_id is not None else None
+    uf = await load_for_appraisal(ctx.uow, unit_id)
+    item = uf.appraisable_item(item_id) if uf is not None and item_id is not None else None
     if uf is None or item is None:
         ctx.toast(ctx.tr("This button is out of date."))
         return
@@ -31,9 +32,9 @@ async def reply_start(ctx: Ctx, unit_id: int, item_id: int | None) -> None:
     if ap is None or ap.status != "more_evidence":
         ctx.say(ctx.tr("The appraiser no longer waits for anything on %(code)s.", code=item.code))
         return
-    ctx.state.update(
-        mode="rv_reply", rv_unit=unit_id, rv_item=item_id, unit_id=unit_id, item=item.code
-    )
+    st = ctx.state
+    st.mode, st.rv_unit, st.rv_item = Mode.RV_REPLY, unit_id, item_id
+    st.unit_id, st.item = unit_id, item.code
     ctx.say(
         ctx.tr(
             "Write your explanation for %(code)s in one message (the appraiser asked: "
@@ -46,23 +47,22 @@ async def reply_start(ctx: Ctx, unit_id: int, item_id: int | None) -> None:
 
 async def reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
     if not ctx.has_role("officer", unit_id):
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         ctx.say(ctx.tr("You cannot answer for this unit."))
         return
-    unit = await ctx.uow.units.get(unit_id)
-    uf = await load_unit(ctx.uow, unit) if unit is not None else None
-    item = uf.item_by_id(item_id) if uf is not None else None
+    uf = await load_for_appraisal(ctx.uow, unit_id)
+    item = uf.appraisable_item(item_id) if uf is not None else None
     if uf is None or item is None:
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         ctx.say(ctx.tr("This button is out of date."))
         return
     if uf.period.published_at is not None:
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         frozen.say_published(ctx, uf.period.year)
         return
     ap = uf.appraisals.get(item.code)
     if ap is None or ap.status != "more_evidence":
-        ctx.state["mode"] = None
+        ctx.state.mode = None
         ctx.say(ctx.tr("The appraiser no longer waits for anything on %(code)s.", code=item.code))
         return
     body = text.strip()
@@ -85,7 +85,7 @@ async def reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
         )
         return
     await ctx.uow.answers.set_explanation(unit_id, item_id, body, ctx.person.id, at=ctx.now)
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     ctx.say(ctx.tr("✅ Your explanation for %(code)s was sent to the appraiser.", code=item.code))
     if ap.appraiser_id is not None and (appraiser := await ctx.uow.people.get(ap.appraiser_id)):
         loc = appraiser.language or ctx.config.default_locale
@@ -101,6 +101,6 @@ async def reply_text(ctx: Ctx, unit_id: int, item_id: int, text: str) -> None:
                     code=item.code,
                     text=esc(clip(body, 300)),
                 ),
-                ((Button(th(loc, "Open the item"), f"rv:g:{unit_id}:{item_id}"),),),
+                ((Button(th(loc, "Open the item"), ReviewItem("g", unit_id, item_id).pack()),),),
             )
         )

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from conversations.context import Ctx
 from conversations.due_dates import EXAMPLE
-from conversations.review.unit_file import UnitFile
+from conversations.unitview import UnitView
 from scoring.catalog import THOUSANDTH, Item
 from storage import models as m
+from storage.repositories.rows import SubmissionRow
 
 MAX_COMMENT = 1000
 MIN_REASON = 5
@@ -24,7 +25,7 @@ def points_step(item: Item) -> Decimal:
 
 async def write_verdict(
     ctx: Ctx,
-    uf: UnitFile,
+    uf: UnitView,
     item: Item,
     status: str,
     points: Decimal | None,
@@ -50,14 +51,15 @@ async def write_verdict(
     return row
 
 
-async def _maybe_complete(ctx: Ctx, uf: UnitFile) -> None:
+async def _maybe_complete(ctx: Ctx, uf: UnitView) -> None:
     """Every item of the unit has a final verdict: the submission becomes "appraised"."""
     if uf.status != "submitted":
         return
-    if all(uf.state(x.code) == "done" for x in uf.leaves(scoped=False)):
-        uf.submission = await ctx.uow.submissions.set_status(
+    if all(uf.state(x.code) == "done" for x in uf.appraisable(scoped=False)):
+        sub = await ctx.uow.submissions.set_status(
             uf.unit.id, "appraised", ctx.person.id, note="all items appraised", at=ctx.now
         )
+        uf.submission = SubmissionRow.of(sub)
 
 
 def due_example(ctx: Ctx) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations import access_chat
 from conversations.context import Ctx
+from conversations.flow_state import ModeFamily
 from conversations.routing import ADMIN, Registry
 from scoring.i18n import N_
 
@@ -28,7 +29,7 @@ async def grant_button(ctx: Ctx, parts: list[str]) -> None:
     await access_chat.on_callback(ctx, parts)
 
 
-@route.mode("acc", roles={ADMIN}, refusal=ONLY_ADMINS)
+@route.mode(ModeFamily.ACC, roles={ADMIN}, refusal=ONLY_ADMINS)
 async def typed(ctx: Ctx, text: str) -> bool:
     """The reason for a revocation."""
     return await access_chat.on_text(ctx, text)

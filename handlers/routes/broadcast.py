@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations import broadcast
 from conversations.context import Ctx
+from conversations.flow_state import ModeFamily
 from conversations.routing import ADMIN, Registry
 from scoring.i18n import N_
 
@@ -38,7 +39,7 @@ async def received(ctx: Ctx, parts: list[str]) -> None:
     await broadcast.on_ack(ctx, parts)
 
 
-@route.mode("bc", roles={ADMIN}, refusal=ONLY_ADMINS)
+@route.mode(ModeFamily.BC, roles={ADMIN}, refusal=ONLY_ADMINS)
 async def typed(ctx: Ctx, text: str) -> bool:
     """The notice's text."""
     return await broadcast.on_text(ctx, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.context import Ctx
+from conversations.flow_state import ModeFamily
 from conversations.routing import ADMIN, APPRAISER, LEADER, OFFICER, Registry
 from scoring.i18n import N_
 
@@ -37,7 +38,7 @@ async def file_button(ctx: Ctx, parts: list[str]) -> None:
     await callbacks.on_callback(ctx, parts)
 
 
-@route.mode("ev", roles={OFFICER})
+@route.mode(ModeFamily.EV, roles={OFFICER})
 async def typed(ctx: Ctx, text: str) -> bool:
     """The criterion or section typed for files just received."""
     from conversations.evidence import typed as evidence_typed

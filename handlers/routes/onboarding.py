@@ -40,7 +40,7 @@ async def help_(ctx: Ctx, _args: str) -> None:
 @route.command("cancel", roles=None)
 async def cancel(ctx: Ctx, _args: str) -> None:
     """/cancel (or typing "hủy"): leave any question; nothing saved is lost."""
-    ctx.state["mode"] = None
+    ctx.state.mode = None
     ctx.say(ctx.tr("Stopped. Your saved answers are kept."), keyboard=onboarding.menu(ctx))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.context import Ctx
+from conversations.flow_state import ModeFamily
 from conversations.routing import ADMIN, Registry
 from scoring.i18n import N_
 
@@ -51,7 +52,7 @@ async def confirm_button(ctx: Ctx, parts: list[str]) -> None:
     await publish_chat.on_callback(ctx, parts)
 
 
-@route.mode("pub", roles={ADMIN}, refusal=ONLY_PUBLISHER)
+@route.mode(ModeFamily.PUB, roles={ADMIN}, refusal=ONLY_PUBLISHER)
 async def typed(ctx: Ctx, text: str) -> bool:
     """The typed confirmation of a forced publication: "YEAR reason"."""
     from conversations import publish_chat

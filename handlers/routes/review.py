@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.context import Ctx
+from conversations.flow_state import ModeFamily
 from conversations.review import callbacks
 from conversations.review import queue as review_queue
 from conversations.review import typed as review_typed
@@ -37,7 +38,7 @@ async def appraisal_button(ctx: Ctx, parts: list[str]) -> None:
     await callbacks.on_callback(ctx, parts)
 
 
-@route.mode("rv", roles={OFFICER, APPRAISER, ADMIN})
+@route.mode(ModeFamily.RV, roles={OFFICER, APPRAISER, ADMIN})
 async def typed(ctx: Ctx, text: str) -> bool:
     """Typed points, reason, due date, comment (appraisers) or reply (the unit's officer)."""
     return await review_typed.on_text(ctx, text)

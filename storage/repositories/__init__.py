@@ -13,9 +13,10 @@ from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.periods import PeriodRepository
-from storage.repositories.plan_text import AskedRow, PlanTextRepository, SectionRow
+from storage.repositories.plan_text import PlanTextRepository
 from storage.repositories.publications import PublicationRepository
 from storage.repositories.results import ResultRepository
+from storage.repositories.rows_plan import AskedRow, SectionRow
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.survey import SurveyRepository
 from storage.repositories.units import UnitRepository

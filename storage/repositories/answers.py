@@ -293,7 +293,9 @@ class AnswerRepository(Repository):
                     r.version,
                 )
             if r.e_id is not None:
-                explanations[r.code] = ExplanationRow(unit_id, r.item_id, r.text, r.author_id)
+                explanations[r.code] = ExplanationRow(
+                    unit_id, r.item_id, r.text, r.author_id, r.e_updated_at
+                )
             if r.n is not None:
                 counts[r.code] = int(r.n)
         return UnitItems(answers, explanations, counts, appraised, survey)
@@ -409,6 +411,7 @@ def _unit_items_statement(unit_id: int, catalog_id: int) -> Select[Any]:
             e.c.id.label("e_id"),
             e.c.text,
             e.c.author_id,
+            e.c.updated_at.label("e_updated_at"),
             ev.c.n,
             ap.c.points.label("ap_points"),
             sp.c.points.label("sp_points"),

@@ -5,50 +5,62 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, update
 
 from storage.models import Broadcast, Person, RoleGrant, Unit
 from storage.repositories.base import Repository, ref
+from storage.repositories.people import person_row
 from storage.repositories.rows import PersonRow
+from storage.repositories.rows_plan import BroadcastRow
 from storage.types import utcnow
 
 AUDIENCE_ROLES = ("officer", "leader")  # who a notice to a unit reaches
+
+_T = cast(Table, Broadcast.__table__)
 
 
 class BroadcastRepository(Repository):
     async def create(
         self,
-        author: Person | PersonRow | int,
+        author: PersonRow | int,
         text: str,
         audience: str,
         period_id: int | None = None,
         document_path: str | None = None,
-    ) -> Broadcast:
-        row = Broadcast(
-            author_id=ref(author),
-            text=text,
-            audience=audience,
-            period_id=period_id,
-            document_path=document_path,
-            created_at=utcnow(),
+    ) -> BroadcastRow:
+        author_id, now = ref(author), utcnow()
+        row_id = await self.session.scalar(
+            insert(_T)
+            .values(
+                author_id=author_id,
+                text=text,
+                audience=audience,
+                period_id=period_id,
+                document_path=document_path,
+                created_at=now,
+            )
+            .returning(_T.c.id)
         )
-        self.session.add(row)
-        await self.session.flush()
-        return row
+        return BroadcastRow(
+            int(row_id), period_id, author_id, text, audience, now, None, document_path
+        )
 
-    async def get(self, broadcast_id: int) -> Broadcast | None:
-        return await self.session.get(Broadcast, broadcast_id)
+    async def get(self, broadcast_id: int) -> BroadcastRow | None:
+        row = (await self.session.execute(select(_T).where(_T.c.id == broadcast_id))).first()
+        return BroadcastRow(**row._mapping) if row is not None else None
 
-    async def confirm(self, broadcast: Broadcast, at: datetime | None = None) -> None:
-        broadcast.confirmed_at = at or utcnow()
-        await self.session.flush()
+    async def confirm(self, broadcast_id: int, at: datetime | None = None) -> None:
+        await self.session.execute(
+            update(_T).where(_T.c.id == broadcast_id).values(confirmed_at=at or utcnow())
+        )
 
-    async def list_recent(self, limit: int = 20) -> list[Broadcast]:
-        stmt = select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)
-        return list(await self.session.scalars(stmt))
+    async def list_recent(self, limit: int = 20) -> list[BroadcastRow]:
+        stmt = select(_T).order_by(_T.c.id.desc()).limit(limit)
+        return [BroadcastRow(**r._mapping) for r in await self.session.execute(stmt)]
 
-    async def unit_people(self, unit_ids: Sequence[int]) -> list[tuple[int, Person]]:
+    async def unit_people(self, unit_ids: Sequence[int]) -> list[tuple[int, PersonRow]]:
         """(unit id, person) for every officer and leader of ``unit_ids``, by person then unit:
         the people a notice to those units reaches."""
         if not unit_ids:
@@ -62,7 +74,7 @@ class BroadcastRepository(Repository):
             )
             .order_by(Person.id, RoleGrant.unit_id)
         )
-        return [(unit_id, person) for unit_id, person in rows if unit_id is not None]
+        return [(unit_id, person_row(person)) for unit_id, person in rows if unit_id is not None]
 
     async def unit_names(
         self, person_ids: Sequence[int], period_id: int | None

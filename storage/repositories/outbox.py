@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, Table, func, select, update
 
-from storage.models import OutboxKind, OutboxMessage, OutboxStatus, Person
+from storage.models import OutboxKind, OutboxMessage, OutboxStatus
 from storage.repositories.base import Repository, ref
 from storage.repositories.rows import PersonRow
+from storage.repositories.rows_plan import OutboxRow
 from storage.types import utcnow
 
 MAX_ERROR_LENGTH = 2000
+
+_T = cast(Table, OutboxMessage.__table__)
+
+
+def _select() -> Select[Any]:
+    """Every column of the outbox, read with Core: rows are never tracked by the session, so
+    the ``mark_*`` updates (by id) are what the database holds, with no stale copy around."""
+    return select(*_T.c)
 
 
 class OutboxRepository(Repository):
@@ -23,7 +32,7 @@ class OutboxRepository(Repository):
         chat_id: int,
         payload: dict[str, Any],
         kind: str = OutboxKind.MESSAGE.value,
-        person: Person | PersonRow | int | None = None,
+        person: PersonRow | int | None = None,
         not_before: datetime | None = None,
         broadcast_id: int | None = None,
     ) -> bool:
@@ -36,7 +45,7 @@ class OutboxRepository(Repository):
         OutboxKind(kind)
         now = utcnow()
         return await self._insert_ignore(
-            OutboxMessage.__table__,  # type: ignore[arg-type]
+            _T,
             {
                 "key": key,
                 "person_id": ref(person),
@@ -52,11 +61,13 @@ class OutboxRepository(Repository):
             ["key"],
         )
 
-    async def get(self, message_id: int) -> OutboxMessage | None:
-        return await self.session.get(OutboxMessage, message_id)
+    async def get(self, message_id: int) -> OutboxRow | None:
+        row = (await self.session.execute(_select().where(_T.c.id == message_id))).first()
+        return OutboxRow(**row._mapping) if row is not None else None
 
-    async def get_by_key(self, key: str) -> OutboxMessage | None:
-        return await self.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+    async def get_by_key(self, key: str) -> OutboxRow | None:
+        row = (await self.session.execute(_select().where(_T.c.key == key))).first()
+        return OutboxRow(**row._mapping) if row is not None else None
 
     async def payloads_by_key_prefix(self, prefix: str) -> list[dict[str, Any]]:
         """The payloads of every message whose key starts with ``prefix`` (e.g. one admin's
@@ -68,7 +79,7 @@ class OutboxRepository(Repository):
         )
         return [dict(p) for p in rows if isinstance(p, dict)]
 
-    async def claim_due(self, now: datetime | None = None, limit: int = 30) -> list[OutboxMessage]:
+    async def claim_due(self, now: datetime | None = None, limit: int = 30) -> list[OutboxRow]:
         """Take up to ``limit`` pending messages with ``not_before <= now``, oldest id first.
 
         The rows are switched to ``sending`` (``claimed_at = now``, ``attempts + 1``) in the
@@ -96,20 +107,12 @@ class OutboxRepository(Repository):
         if not ids:
             return []
         stmt = (
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == OutboxStatus.PENDING.value,
-            )
-            .values(
-                status=OutboxStatus.SENDING.value,
-                claimed_at=now,
-                attempts=OutboxMessage.attempts + 1,
-            )
-            .returning(OutboxMessage)
-            .execution_options(synchronize_session=False, populate_existing=True)
+            update(_T)
+            .where(_T.c.id.in_(ids), _T.c.status == OutboxStatus.PENDING.value)
+            .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=_T.c.attempts + 1)
+            .returning(*_T.c)
         )
-        rows = list(await self.session.scalars(stmt))
+        rows = [OutboxRow(**r._mapping) for r in await self.session.execute(stmt)]
         rows.sort(key=lambda r: r.id)
         return rows
 
@@ -157,54 +160,74 @@ class OutboxRepository(Repository):
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    async def _finish(self, message_id: int, **values: Any) -> bool:
+        """Write ``values`` to the message ``message_id``; False if there is no such row."""
+        result = await self.session.execute(
+            update(_T).where(_T.c.id == message_id).values(**values)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def mark_sent(
         self,
-        message: OutboxMessage,
+        message_id: int,
         telegram_message_id: int | None = None,
         at: datetime | None = None,
-    ) -> None:
-        message.status = OutboxStatus.SENT.value
-        message.sent_at = at or utcnow()
-        message.telegram_message_id = telegram_message_id
-        message.last_error = None
-        await self.session.flush()
-
-    async def mark_retry(self, message: OutboxMessage, not_before: datetime, error: str) -> None:
-        """Back to ``pending`` until ``not_before`` (Telegram's retry_after or a backoff)."""
-        message.status = OutboxStatus.PENDING.value
-        message.not_before = not_before
-        message.last_error = error[:MAX_ERROR_LENGTH]
-        await self.session.flush()
-
-    async def mark_unreachable(self, message: OutboxMessage, error: str | None = None) -> None:
-        """The chat blocked the bot or is gone (also mark the person, see PersonRepository)."""
-        message.status = OutboxStatus.UNREACHABLE.value
-        message.last_error = error[:MAX_ERROR_LENGTH] if error else None
-        await self.session.flush()
-
-    async def mark_failed(self, message: OutboxMessage, error: str) -> None:
-        """Give up (permanent error or too many attempts)."""
-        message.status = OutboxStatus.FAILED.value
-        message.last_error = error[:MAX_ERROR_LENGTH]
-        await self.session.flush()
-
-    async def acknowledge(self, message: OutboxMessage, at: datetime | None = None) -> None:
-        """The recipient confirmed reading it (e.g. pressed "Đã nhận")."""
-        if message.acknowledged_at is None:
-            message.acknowledged_at = at or utcnow()
-            await self.session.flush()
-
-    async def list_for_broadcast(self, broadcast_id: int) -> list[OutboxMessage]:
-        stmt = (
-            select(OutboxMessage)
-            .where(OutboxMessage.broadcast_id == broadcast_id)
-            .order_by(OutboxMessage.id)
+    ) -> bool:
+        """Delivered; False if the row is gone."""
+        return await self._finish(
+            message_id,
+            status=OutboxStatus.SENT.value,
+            sent_at=at or utcnow(),
+            telegram_message_id=telegram_message_id,
+            last_error=None,
         )
-        return list(await self.session.scalars(stmt))
 
-    async def status_counts(self, broadcast_id: int | None = None) -> dict[str, int]:
-        """``{status: count}`` (of one broadcast, or of the whole outbox)."""
-        stmt = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    async def mark_retry(self, message_id: int, not_before: datetime, error: str) -> bool:
+        """Back to ``pending`` until ``not_before`` (Telegram's retry_after or a backoff)."""
+        return await self._finish(
+            message_id,
+            status=OutboxStatus.PENDING.value,
+            not_before=not_before,
+            last_error=error[:MAX_ERROR_LENGTH],
+        )
+
+    async def mark_unreachable(self, message_id: int, error: str | None = None) -> bool:
+        """The chat blocked the bot or is gone (also mark the person, see PersonRepository);
+        False if the row is gone."""
+        return await self._finish(
+            message_id,
+            status=OutboxStatus.UNREACHABLE.value,
+            last_error=error[:MAX_ERROR_LENGTH] if error else None,
+        )
+
+    async def mark_failed(self, message_id: int, error: str) -> bool:
+        """Give up (permanent error or too many attempts)."""
+        return await self._finish(
+            message_id, status=OutboxStatus.FAILED.value, last_error=error[:MAX_ERROR_LENGTH]
+        )
+
+    async def acknowledge(self, message_id: int, at: datetime | None = None) -> bool:
+        """The recipient confirmed reading it (e.g. pressed "Đã nhận"); the first time counts.
+        False if it was acknowledged already (or there is no such row)."""
+        result = await self.session.execute(
+            update(_T)
+            .where(_T.c.id == message_id, _T.c.acknowledged_at.is_(None))
+            .values(acknowledged_at=at or utcnow())
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def list_for_broadcast(self, broadcast_id: int) -> list[OutboxRow]:
+        stmt = _select().where(_T.c.broadcast_id == broadcast_id).order_by(_T.c.id)
+        return [OutboxRow(**r._mapping) for r in await self.session.execute(stmt)]
+
+    async def status_counts(
+        self, broadcast_id: int | None = None, *, key_prefix: str | None = None
+    ) -> dict[str, int]:
+        """``{status: count}`` (of one broadcast, of the messages whose key starts with
+        ``key_prefix``, or of the whole outbox)."""
+        stmt = select(_T.c.status, func.count()).group_by(_T.c.status)
         if broadcast_id is not None:
-            stmt = stmt.where(OutboxMessage.broadcast_id == broadcast_id)
+            stmt = stmt.where(_T.c.broadcast_id == broadcast_id)
+        if key_prefix is not None:
+            stmt = stmt.where(_T.c.key.startswith(key_prefix, autoescape=True))
         return {status: int(n) for status, n in await self.session.execute(stmt)}

@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
 from storage.models import Person, PlanQuestion, PlanSection
 from storage.repositories.base import Repository
-
-
-@dataclass(frozen=True)
-class SectionRow:
-    """One stored section: its number as written ("IV.1"), heading and sentences."""
-
-    number: str
-    heading: str
-    sentences: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class AskedRow:
-    """An unanswered question: what was asked, by whom (None: unknown), when, and why it
-    went unanswered (``outcome``: not_in_plan, rule_not_in_plan …)."""
-
-    text: str
-    outcome: str
-    asked_at: datetime
-    asker: str | None
+from storage.repositories.rows_plan import AskedRow, SectionRow
 
 
 class PlanTextRepository(Repository):
@@ -57,13 +36,13 @@ class PlanTextRepository(Repository):
 
     async def sections(self, period_id: int) -> list[SectionRow]:
         stmt = (
-            select(PlanSection)
+            select(PlanSection.number, PlanSection.heading, PlanSection.sentences)
             .where(PlanSection.period_id == period_id)
             .order_by(PlanSection.position)
         )
         return [
-            SectionRow(r.number, r.heading, tuple(r.sentences))
-            for r in await self.session.scalars(stmt)
+            SectionRow(number, heading, tuple(sentences))
+            for number, heading, sentences in await self.session.execute(stmt)
         ]
 
     async def record_question(
@@ -77,7 +56,7 @@ class PlanTextRepository(Repository):
     async def questions(self, period_id: int, limit: int | None = None) -> list[AskedRow]:
         """Unanswered questions of a period, newest first."""
         stmt = (
-            select(PlanQuestion, Person.full_name)
+            select(PlanQuestion.text, PlanQuestion.outcome, PlanQuestion.asked_at, Person.full_name)
             .outerjoin(Person, Person.id == PlanQuestion.person_id)
             .where(PlanQuestion.period_id == period_id)
             .order_by(PlanQuestion.asked_at.desc(), PlanQuestion.id.desc())
@@ -85,7 +64,7 @@ class PlanTextRepository(Repository):
         if limit is not None:
             stmt = stmt.limit(limit)
         rows = await self.session.execute(stmt)
-        return [AskedRow(q.text, q.outcome, q.asked_at, name) for q, name in rows]
+        return [AskedRow(*row) for row in rows]
 
     async def count_questions(self, period_id: int) -> int:
         stmt = select(func.count()).where(PlanQuestion.period_id == period_id)

@@ -119,6 +119,7 @@ class ExplanationRow:
     item_id: int
     text: str
     author_id: int | None
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

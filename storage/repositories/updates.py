@@ -41,7 +41,8 @@ class ProcessedUpdateRepository(Repository):
         )
 
     async def is_processed(self, update_id: int) -> bool:
-        return await self.session.get(ProcessedUpdate, update_id) is not None
+        stmt = select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
+        return await self.session.scalar(stmt) is not None
 
     async def prune(self, older_than: datetime) -> int:
         """Forget ids processed before ``older_than``; returns how many."""

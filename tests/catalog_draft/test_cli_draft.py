@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from scoring.catalog import Catalog, load_catalog_file
+from scoring.catalog import Catalog
+from scoring.catalog_loader import load_catalog_file
 from tests.catalog_draft.appendix import REVIEW
 
 

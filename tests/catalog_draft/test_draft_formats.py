@@ -16,7 +16,8 @@ import yaml
 
 from catalog_draft import Draft, draft_file
 from catalog_draft.report import report_json
-from scoring.catalog import Catalog, load_catalog
+from scoring.catalog import Catalog
+from scoring.catalog_loader import load_catalog
 from tests.catalog_draft.appendix import (
     CLASSIFICATION,
     EXPECTED,

@@ -8,7 +8,7 @@ import io
 from decimal import Decimal as D
 
 from catalog_draft import draft_file
-from scoring.catalog import load_catalog
+from scoring.catalog_loader import load_catalog
 
 TITLE = "BỘ TIÊU CHÍ ĐÁNH GIÁ CCHC CÁC CƠ QUAN CHUYÊN MÔN THUỘC UBND HUYỆN NĂM 2025"
 ROWS = [

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoring.catalog import load_catalog_file, sample_catalog_paths
+from scoring.catalog import sample_catalog_paths
+from scoring.catalog_loader import load_catalog_file
 from tests.results.helpers import best_value
 
 XA = sample_catalog_paths()["xa-mau-2024"]

@@ -14,6 +14,7 @@ from conversations.engine import ChatEngine
 from conversations.replies import Event, IncomingFile, Outcome, Reply, Sender
 from handlers.routes import build_registry
 from scoring.catalog import sample_catalog_paths
+from tests.typed_buttons import assert_typed
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Person:
         self.counter[0] += 1
         out = await self.engine.handle(Event(self.counter[0], self.sender, **kw))
         assert out is not None
+        assert_typed((b.data for r in out.replies for row in r.buttons for b in row), "replies")
         self.last = out
         return out
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from conversations.figures import field_chart_text, na_note, out_of
 from conversations.markup import plain
 from scoring.answers import parse_answer
-from scoring.catalog import load_catalog
+from scoring.catalog_loader import load_catalog
 from scoring.results import compute
 from tests.scoring.mini_catalog import MINI
 

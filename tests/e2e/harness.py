@@ -21,6 +21,7 @@ from conversations import assessment as A
 from emulator.server import BotApiEmulator
 from emulator.state import CallbackAnswer, Record
 from scoring.catalog import sample_catalog_paths
+from tests.typed_buttons import assert_typed
 
 T = TypeVar("T")
 
@@ -185,6 +186,9 @@ async def close_stack(stack: Stack) -> None:
     await stack.stop_bot()
     await stack._db_cm.__aexit__(None, None, None)  # type: ignore[attr-defined]
     await stack.emu.stop()
+    drawn = (r for chat in stack.emu.core.chats.values() for r in chat.records)
+    buttons = (b.get("callback_data") for r in drawn for row in r.buttons for b in row)
+    assert_typed(buttons, "the chats")
 
 
 async def eventually(probe: Callable[[], Awaitable[T]], expected: T, timeout: float = 15.0) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from conversations import assessment as A
-from storage.models import Broadcast, OutboxMessage
+from storage.models import OutboxMessage
 from tests.e2e.harness import eventually
 
 NOTICE = "Họp giao ban CCHC lúc 14h thứ Sáu <tại> phòng họp số 2 & trực tuyến"
@@ -58,7 +58,7 @@ def ok_sends(stack, user_id: int, needle: str) -> int:
 
 async def statuses(stack) -> dict[str, int]:
     async with stack.db.uow() as uow:
-        (b,) = list(await uow.session.scalars(select(Broadcast)))
+        (b,) = await uow.broadcasts.list_recent()
         return await uow.outbox.status_counts(b.id)
 
 
@@ -156,7 +156,7 @@ async def test_audiences_cancel_and_refusals(stack):
     rec = await admin.send("Bản sửa lại", expect="Who should")
     assert "Bản sửa lại" in rec.plain
     async with stack.db.uow() as uow:
-        assert list(await uow.session.scalars(select(Broadcast))) == []
+        assert await uow.broadcasts.list_recent() == []
         assert (
             list(
                 await uow.session.scalars(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.catalog import load_catalog
+from scoring.catalog_loader import load_catalog
 from tests.catalog_draft import builders
 from tests.catalog_draft.appendix import REVIEW
 

@@ -30,15 +30,14 @@ from telegram.ext import ApplicationBuilder
 
 from bot.settings import load_settings
 from conversations.replies import Event, Outcome, Reply
-from delivery.aiogram_transport import AiogramTransport
+from delivery.http_transport import HttpTransport
 from delivery.outbox import MAX_ROW_ATTEMPTS, OutboxDispatcher
-from delivery.ptb_transport import PtbTransport
 from delivery.sender import Sender, Transport
 from emulator.server import BotApiEmulator
 from handlers import ptb_runtime
-from handlers.aiogram_runtime import AiogramRuntime, make_bot
-from handlers.ptb_runtime import PtbRuntime, build_application
-from storage.models import OutboxMessage
+from handlers.aiogram_runtime import AiogramRuntime
+from handlers.ptb_runtime import PtbRuntime
+from storage.repositories.rows_plan import OutboxRow
 from storage.uow import UnitOfWork
 
 USER = 4242
@@ -56,18 +55,13 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
 
 
 @contextlib.asynccontextmanager
-async def transport(runtime: str, emu: BotApiEmulator) -> AsyncIterator[Transport]:
-    """The production transport of ``runtime`` (aiohttp or httpx underneath)."""
-    if runtime == "aiogram":
-        bot = make_bot(emu.token, emu.base_url)
-        try:
-            yield AiogramTransport(bot)
-        finally:
-            await bot.session.close()
-    else:
-        app = build_application(emu.token, emu.base_url)
-        async with app:
-            yield PtbTransport(app)
+async def transport(emu: BotApiEmulator) -> AsyncIterator[Transport]:
+    """The production transport (both runtimes send through delivery.http_transport)."""
+    http = HttpTransport(emu.base_url, emu.token)
+    try:
+        yield http
+    finally:
+        await http.close()
 
 
 def quick_sender(t: Transport, timeout: float = REQUEST_TIMEOUT, **kw: Any) -> Sender:
@@ -92,7 +86,7 @@ async def enqueue(sqlite_sm: async_sessionmaker[AsyncSession], key: str, text: s
         return row.id
 
 
-async def row_of(sqlite_sm: async_sessionmaker[AsyncSession], row_id: int) -> OutboxMessage:
+async def row_of(sqlite_sm: async_sessionmaker[AsyncSession], row_id: int) -> OutboxRow:
     async with UnitOfWork(sqlite_sm) as uow:
         row = await uow.outbox.get(row_id)
         assert row is not None
@@ -104,9 +98,8 @@ def delivered(emu: BotApiEmulator, text: str) -> list[int]:
     return [r.message_id for r in emu.transcript(USER) if r.direction == "bot" and r.plain == text]
 
 
-@pytest.mark.parametrize("runtime", RUNTIMES)
 async def test_send_timing_out_twice_is_retried_and_delivered_once(
-    runtime: str, emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
+    emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
 ) -> None:
     """The front-end stalls before acting, the client gives up and hangs up, the emulator
     drops the request: exactly one copy. (A real front-end might still carry out a request
@@ -117,7 +110,7 @@ async def test_send_timing_out_twice_is_retried_and_delivered_once(
     emu.inject_delay("sendMessage", hang, count=2)  # the front-end stalls before acting
     loop = asyncio.get_running_loop()
     started = loop.time()
-    async with transport(runtime, emu) as t:
+    async with transport(emu) as t:
         sender = quick_sender(t)
         assert await OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender).drain() == 1
     assert sender.stats.timeouts == 2 and sender.stats.sent == 1
@@ -139,7 +132,7 @@ async def test_late_answer_costs_at_most_one_extra_copy(
     text = "Nhắc việc: nộp báo cáo tự chấm điểm"
     row_id = await enqueue(sqlite_sm, "timeout:late", text)
     emu.inject_delay("sendMessage", 1.5 * REQUEST_TIMEOUT, count=None, after=True)
-    async with transport("aiogram", emu) as t:
+    async with transport(emu) as t:
         sender = quick_sender(t)
         assert await OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender).drain() == 1
     _first, second = delivered(emu, text)  # exactly two copies
@@ -148,15 +141,14 @@ async def test_late_answer_costs_at_most_one_extra_copy(
     assert sender.stats.timeouts == 1
 
 
-@pytest.mark.parametrize("runtime", RUNTIMES)
 async def test_permanent_timeouts_are_bounded_and_the_row_is_kept(
-    runtime: str, emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
+    emu: BotApiEmulator, sqlite_sm: async_sessionmaker[AsyncSession]
 ) -> None:
     text = "Thông báo không tới được"
     row_id = await enqueue(sqlite_sm, "timeout:forever", text)
     emu.inject_delay("sendMessage", 30.0, count=None)  # the Bot API never answers
     clock = FakeClock()
-    async with transport(runtime, emu) as t:
+    async with transport(emu) as t:
         sender = quick_sender(t, timeout=0.1, max_attempts=2)  # all time out: be quick
         dispatcher = OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender, clock=clock)
         assert await dispatcher.drain() == 1  # returns: no crash, no endless retrying

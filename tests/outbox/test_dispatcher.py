@@ -10,16 +10,13 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conversations.replies import Reply
-from delivery.aiogram_transport import AiogramTransport
+from delivery.http_transport import HttpTransport
 from delivery.outbox import OutboxDispatcher
 from delivery.sender import Sender
 from emulator.server import BotApiEmulator
-from handlers.aiogram_runtime import make_bot
-from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 CHATS = range(6001, 6013)
@@ -35,11 +32,11 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
         yield emu
 
 
-class Watched(AiogramTransport):
-    """The aiogram transport, counting sends in flight (per chat and overall)."""
+class Watched(HttpTransport):
+    """The production transport, counting sends in flight (per chat and overall)."""
 
-    def __init__(self, bot: object) -> None:
-        super().__init__(bot)  # type: ignore[arg-type]
+    def __init__(self, emu: BotApiEmulator) -> None:
+        super().__init__(emu.base_url, emu.token)
         self.in_flight: Counter[int] = Counter()
         self.peak_per_chat = 0
         self.peak = 0
@@ -62,7 +59,7 @@ async def enqueue(sqlite_sm: async_sessionmaker[AsyncSession], rows: list[tuple[
 
 async def statuses(sqlite_sm: async_sessionmaker[AsyncSession]) -> Counter[str]:
     async with UnitOfWork(sqlite_sm) as uow:
-        return Counter(await uow.session.scalars(select(OutboxMessage.status)))
+        return Counter(await uow.outbox.status_counts())
 
 
 def texts(emu: BotApiEmulator, chat: int) -> list[str | None]:
@@ -77,16 +74,15 @@ async def test_round_trip_does_not_cap_the_rate_and_chats_stay_serial(
     rows = [(one_chat, f"A{i}") for i in range(3)] + [(c, "B") for c in CHATS[1:]]
     await enqueue(sqlite_sm, rows)
     emu.inject_delay("sendMessage", rtt, count=None)  # every call takes 200 ms
-    bot = make_bot(emu.token, emu.base_url)
+    transport = Watched(emu)
     try:
-        transport = Watched(bot)
         sender = Sender(transport, rate=30.0, per_chat_interval=0.0)
         dispatcher = OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender)
         t0 = time.perf_counter()
         assert await dispatcher.drain() == len(rows)
         wall = time.perf_counter() - t0
     finally:
-        await bot.session.close()
+        await transport.close()
     # One at a time would take 14 × 200 ms = 2.8 s; the chat with three rows needs 0.6 s.
     assert wall < 2.0, wall
     assert transport.peak >= 4  # several in flight …
@@ -101,9 +97,9 @@ async def test_stop_finishes_sends_in_flight_and_releases_the_rest(
 ) -> None:
     await enqueue(sqlite_sm, [(c, "Thông báo") for c in CHATS[:6]])
     emu.inject_delay("sendMessage", 0.5, count=None)
-    bot = make_bot(emu.token, emu.base_url)
+    http = HttpTransport(emu.base_url, emu.token)
     try:
-        sender = Sender(AiogramTransport(bot), rate=30.0, per_chat_interval=0.0)
+        sender = Sender(http, rate=30.0, per_chat_interval=0.0)
         dispatcher = OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender, max_in_flight=2)
         drain = asyncio.create_task(dispatcher.drain())
         await emu.wait_until(lambda: emu.stats.by_method["sendMessage"] == 2, 10, what="sends")
@@ -118,6 +114,6 @@ async def test_stop_finishes_sends_in_flight_and_releases_the_rest(
         successor = OutboxDispatcher(lambda: UnitOfWork(sqlite_sm), sender)  # e.g. after a restart
         assert await successor.drain() == 4
     finally:
-        await bot.session.close()
+        await http.close()
     assert await statuses(sqlite_sm) == Counter({"sent": 6})
     assert all(texts(emu, c) == ["Thông báo"] for c in CHATS[:6])  # once each

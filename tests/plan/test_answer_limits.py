@@ -23,12 +23,12 @@ from conversations.deadline_answers import (
     answer_for,
     asked_year,
 )
-from conversations.deadlines import plain
+from conversations.deadline_text import plain
 from conversations.i18n import reset_cache
 from conversations.plan import Plan, extract_plan, is_question
 from conversations.plan.bridge import row_values
 from conversations.plan.rules import question_form
-from storage import models as m
+from storage.repositories.rows_plan import MilestoneRow
 from tests.shared_seeds import seed_text
 
 VAN_CANH = date(2021, 11, 15)  # seed 000, plan of 2021
@@ -43,7 +43,10 @@ def ask(prefix: str, question: str, today: date, locale: str = "vi") -> Deadline
     """The answer the chat and ``parbot ask`` give, from the seed's milestones and text."""
     reset_cache()
     plan = plan_of(prefix)
-    rows = [m.Milestone(**row_values(x)) for x in plan.milestones]
+    rows = [
+        MilestoneRow(id=n, period_id=1, reminder_days=None, **row_values(x))
+        for n, x in enumerate(plan.milestones, start=1)
+    ]
     return answer_for(locale, plan.period, rows, question, today, None, plan.sections)
 
 

@@ -171,7 +171,7 @@ async def test_sent_reminders_are_not_withdrawn(db, world):
     await run(db, DUE - timedelta(days=7))
     async with db.uow() as uow:
         for row in await uow.outbox.claim_due(NOW, 100):
-            await uow.outbox.mark_sent(row, 1, NOW)
+            await uow.outbox.mark_sent(row.id, 1, NOW)
     report = await run(db, DUE - timedelta(days=3))
     assert len(report.queued) == 3 and report.superseded == 0
     assert {s for s, _ in (await outbox(db)).values()} == {"sent", "pending"}
@@ -260,8 +260,7 @@ async def test_organisers_steps_go_to_the_admins_as_one_to_do_list(db, world):
 
 async def test_reminder_days_per_milestone_and_board_audience(db, world):
     async with db.uow() as uow:
-        ms = await uow.milestones.get(world.period.id, "self_assessment")
-        ms.reminder_days = [10]
+        assert await uow.milestones.set_reminder_days(world.period.id, "self_assessment", [10])
         await uow.milestones.upsert(
             world.period.id,
             "report",
@@ -294,8 +293,7 @@ async def test_reminder_days_per_milestone_and_board_audience(db, world):
     report = await run(db, date(2024, 3, 12))
     assert report.queued == [key("report_dept", 1, world, "officer_p01", "P01")]
     async with db.uow() as uow:
-        ms = await uow.milestones.get(world.period.id, "self_assessment")
-        ms.reminder_days = []
+        assert await uow.milestones.set_reminder_days(world.period.id, "self_assessment", [])
     assert (await run(db, DUE + timedelta(days=3))).queued == []  # off: no overdue notices
 
 

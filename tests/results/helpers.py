@@ -15,7 +15,8 @@ from bot.app import Database
 from conversations import assessment as A
 from conversations.engine import ChatEngine
 from conversations.replies import Event, Outcome, Reply, Sender
-from scoring.catalog import Item, load_catalog_file, sample_catalog_paths
+from scoring.catalog import Item, sample_catalog_paths
+from scoring.catalog_loader import load_catalog_file
 from scoring.results import UnitResult
 from storage.db import make_engine, make_sessionmaker
 from storage.uow import UnitOfWork

@@ -7,11 +7,10 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from delivery.aiogram_transport import AiogramTransport
+from delivery.http_transport import HttpTransport
 from delivery.outbox import OutboxDispatcher
 from delivery.sender import Sender
 from emulator.server import BotApiEmulator
-from handlers.aiogram_runtime import make_bot
 from storage.models import OutboxMessage
 from tests.results.helpers import STANDARD_ANSWERS, seed, standings, submit
 
@@ -148,12 +147,12 @@ async def test_the_published_ranking_arrives_as_a_document(db, user):
     async with BotApiEmulator(rate_limits=False) as emu:
         emu.user(9301, first_name="Lan")
         await emu.send_text(9301, "/start")  # otherwise the bot may not write first (403)
-        bot = make_bot(emu.token, emu.base_url)
+        http = HttpTransport(emu.base_url, emu.token)
         try:
-            sender = Sender(AiogramTransport(bot), rate=30.0, per_chat_interval=0.0)
+            sender = Sender(http, rate=30.0, per_chat_interval=0.0)
             assert await OutboxDispatcher(db.uow, sender).drain() == 1
         finally:
-            await bot.session.close()
+            await http.close()
         [got] = [r for r in emu.transcript(9301) if r.direction == "bot"]
         assert got.kind == "document" and got.document is not None
         assert got.document["file_name"] == "Xep-hang-CCHC-2024.xlsx"

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from bot.app import Database
 from conversations import assessment as A
 from scoring.answers import Answer
-from scoring.catalog import Catalog, Item, load_catalog
+from scoring.catalog import Catalog, Item
+from scoring.catalog_loader import load_catalog
 from scoring.kinds import KIND_NAMES
 from scoring.ranking import Entry, rank_boards
 from scoring.results import ResultSummary

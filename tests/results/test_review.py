@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from conversations.review.unit_file import load_unit
+from conversations.unitview import load_for_appraisal
 from storage.files import EvidenceStore
 from tests.results.helpers import STANDARD_ANSWERS, full_result, seed, standings, submit
 
@@ -187,7 +187,7 @@ async def test_evidence_files_are_listed_and_sent_and_new_files_bring_items_back
     await appraiser.send((clock.now + timedelta(days=3)).strftime("%d/%m/%Y"))
     await appraiser.send("Cần bản có chữ ký số của Chủ tịch")
     async with db.uow() as uow:
-        uf = await load_unit(uow, await uow.units.get(unit.id))
+        uf = await load_for_appraisal(uow, unit.id)
         assert uf.state("1.4") == "waiting"
     clock.advance(hours=1)
     sha2, _ = store.put(b"%PDF-1.4 ban ky so")
@@ -196,7 +196,7 @@ async def test_evidence_files_are_listed_and_sent_and_new_files_bring_items_back
             unit.id, items["1.4"].id, sha2, "ke-hoach-ky-so.pdf", 18, "application/pdf",
             "signed_intact", at=clock.now,
         )  # fmt: skip
-        uf = await load_unit(uow, await uow.units.get(unit.id))
+        uf = await load_for_appraisal(uow, unit.id)
         assert uf.state("1.4") == "returned"
 
 

@@ -13,7 +13,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from scoring.answers import Answer
-from scoring.catalog import Catalog, Item, load_catalog, sample_catalog_paths
+from scoring.catalog import Catalog, Item, sample_catalog_paths
+from scoring.catalog_loader import load_catalog
 
 ZERO_UNLESS = (
     '          - code: "1.1.2"\n',

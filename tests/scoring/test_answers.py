@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.answers import Answer, AnswerError, needs_explanation, parse_answer, score_answer
-from scoring.catalog import load_catalog
+from scoring.catalog_loader import load_catalog
 from tests.scoring.mini_catalog import MINI
 
 CAT = load_catalog(MINI)

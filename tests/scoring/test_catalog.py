@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.catalog import CatalogError, load_catalog, load_catalog_file, sample_catalog_paths
+from scoring.catalog import CatalogError, sample_catalog_paths
+from scoring.catalog_loader import load_catalog, load_catalog_file
 from scoring.kinds import KINDS
 from tests.scoring.mini_catalog import MINI
 

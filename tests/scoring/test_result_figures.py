@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 from scoring.answers import Answer, parse_answer
-from scoring.catalog import load_catalog
+from scoring.catalog_loader import load_catalog
 from scoring.results import ResultSummary, compute, summarize
 from tests.scoring.mini_catalog import MINI
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.answers import Answer, parse_answer
-from scoring.catalog import load_catalog
+from scoring.catalog_loader import load_catalog
 from scoring.ranking import Entry, rank_board, rank_boards
 from scoring.results import compute, next_class_gap
 from tests.scoring.mini_catalog import MINI

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.answers import Answer, AnswerError, parse_answer, score_answer
-from scoring.catalog import UNCLASSIFIED, load_catalog
+from scoring.catalog import UNCLASSIFIED
+from scoring.catalog_loader import load_catalog
 from scoring.kinds import KINDS
 from scoring.results import compute, next_class_gap
 from tests.scoring.district_catalog import ANSWERS, DISTRICT

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.catalog import CatalogError, load_catalog
+from scoring.catalog import CatalogError
+from scoring.catalog_loader import load_catalog
 from tests.scoring.district_catalog import DISTRICT
 
 

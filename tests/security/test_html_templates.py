@@ -249,7 +249,7 @@ async def test_hostile_text_through_every_template(world):
     async with db.uow() as uow:  # the officer blocked the bot: the report names them
         for row in (await uow.session.execute(select(m.OutboxMessage))).scalars().all():
             if row.key.startswith("bc:") and row.chat_id == officer.user_id:
-                await uow.outbox.mark_unreachable(row, "Forbidden: bot was blocked by the user")
+                await uow.outbox.mark_unreachable(row.id, "Forbidden: bot was blocked by the user")
     await admin.press("Refresh")
     # a second unit's invite asks whether to move (both unit names shown)
     await officer.send(f"/start {await invite(db, 'X02', 'officer')}")

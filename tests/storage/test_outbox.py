@@ -54,22 +54,28 @@ async def test_claim_due_order_and_not_before(sessionmaker: SM) -> None:
         assert [m.key for m in rest] == ["c"]
         assert await uow.outbox.claim_due(now + timedelta(seconds=1)) == []
         a, b = claimed
-        await uow.outbox.mark_sent(a, telegram_message_id=9001)
-        await uow.outbox.mark_retry(b, now + timedelta(seconds=30), "429 retry_after=30")
-        await uow.outbox.mark_failed(rest[0], "400 Bad Request: file is empty")
+        assert await uow.outbox.mark_sent(a.id, telegram_message_id=9001)
+        await uow.outbox.mark_retry(b.id, now + timedelta(seconds=30), "429 retry_after=30")
+        await uow.outbox.mark_failed(rest[0].id, "400 Bad Request: file is empty")
+        assert not await uow.outbox.mark_sent(10_000)  # no such row: nothing to finish
     async with UnitOfWork(sessionmaker) as uow:
         assert await uow.outbox.claim_due(now + timedelta(seconds=10)) == []
         due = await uow.outbox.claim_due(now + timedelta(hours=2))
         assert [m.key for m in due] == ["later", "b"]  # id order
         assert due[1].attempts == 2 and due[1].last_error == "429 retry_after=30"
-        await uow.outbox.mark_unreachable(due[1], "403 Forbidden: bot was blocked by the user")
+        await uow.outbox.mark_unreachable(due[1].id, "403 Forbidden: bot was blocked by the user")
         counts = await uow.outbox.status_counts()
     assert counts == {"sent": 1, "unreachable": 1, "failed": 1, "sending": 1}
     async with UnitOfWork(sessionmaker) as uow:
         sent = await uow.outbox.get_by_key("a")
         assert sent is not None and sent.telegram_message_id == 9001 and sent.sent_at
-        await uow.outbox.acknowledge(sent)
-        assert sent.acknowledged_at is not None
+        assert sent.acknowledged_at is None
+        assert await uow.outbox.acknowledge(sent.id) is True
+        acked = await uow.outbox.get_by_key("a")
+        assert acked is not None and acked.acknowledged_at is not None
+        assert await uow.outbox.acknowledge(sent.id, acked.acknowledged_at + timedelta(1)) is False
+        again = await uow.outbox.get_by_key("a")
+        assert again is not None and again.acknowledged_at == acked.acknowledged_at  # the first
 
 
 async def test_release_stale_claims(sessionmaker: SM) -> None:
@@ -100,8 +106,9 @@ async def test_two_workers_never_claim_the_same_row(sessionmaker: SM) -> None:
 async def test_broadcast_fan_out(sessionmaker: SM) -> None:
     async with UnitOfWork(sessionmaker) as uow:
         admin = await uow.people.upsert(1, 1, "Phòng Nội vụ")
-        bc = await uow.broadcasts.create(admin, "Họp giao ban", "all")
-        await uow.broadcasts.confirm(bc)
+        bc = await uow.broadcasts.create(admin.id, "Họp giao ban", "all")
+        assert bc.confirmed_at is None and bc.author_id == admin.id
+        await uow.broadcasts.confirm(bc.id)
         for chat in (10, 11):
             await uow.outbox.enqueue(
                 f"bc:{bc.id}:{chat}", chat, {"text": bc.text}, broadcast_id=bc.id

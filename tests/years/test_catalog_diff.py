@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from scoring import catalog_diff as D
-from scoring.catalog import load_catalog
+from scoring.catalog_loader import load_catalog
 from tests.years.yeardata import NEW, OLD, catalog, leaf
 
 OC, NC = load_catalog(OLD), load_catalog(NEW)
