@@ -23,6 +23,7 @@ from scoring.i18n import N_
 from storage import models as m
 from storage.repositories.access import GrantRow
 from storage.repositories.rows import PersonRow, RoleRow
+from storage.repositories.rows_people import InviteRow
 from storage.uow import UnitOfWork
 
 ROLE_NAMES = {
@@ -92,7 +93,7 @@ def prune_state(state: FlowState, lost_units: set[int], roles: set[str]) -> bool
 
 async def revoke(
     uow: UnitOfWork,
-    person: m.Person | PersonRow,
+    person: PersonRow,
     grants: list[GrantRow],
     *,
     reason: str,
@@ -146,7 +147,7 @@ async def revoke(
 
 async def _notify(
     uow: UnitOfWork,
-    person: m.Person | PersonRow,
+    person: PersonRow,
     grants: list[GrantRow],
     remaining: list[RoleRow],
     reason: str,
@@ -178,8 +179,8 @@ async def _notify(
 
 async def grant_from_invite(
     uow: UnitOfWork,
-    person: m.Person | PersonRow,
-    invite: m.Invite,
+    person: PersonRow,
+    invite: InviteRow,
     label: str | None,
     now: datetime,
 ) -> None:

@@ -48,6 +48,7 @@ from storage import models as m
 from storage.repositories.catalogs import ItemSpec
 from storage.repositories.results import NewResult
 from storage.repositories.rows import UnitRow
+from storage.repositories.rows_people import InviteRow
 from storage.uow import UnitOfWork
 
 ROLES = ("officer", "leader", "appraiser", "admin")
@@ -338,19 +339,20 @@ async def import_units(uow: UnitOfWork, text: str, year: int) -> tuple[int, int]
             )
             created += 1
         else:
-            unit.name, unit.board, unit.tags = r.name, r.board, r.tags or None
-            unit.catalog_id = cat.id if cat else None
+            await uow.units.update(
+                unit.id, name=r.name, board=r.board, tags=r.tags, catalog_id=cat.id if cat else None
+            )
             updated += 1
     await uow.flush()
     return created, updated
 
 
-def unit_tags(unit: m.Unit | UnitRow) -> frozenset[str]:
+def unit_tags(unit: UnitRow) -> frozenset[str]:
     """The unit's tags, for the catalog's ``applies_to``."""
     return frozenset(unit.tags or ())
 
 
-async def unit_catalog(uow: UnitOfWork, unit: m.Unit) -> tuple[m.Catalog, Catalog] | None:
+async def unit_catalog(uow: UnitOfWork, unit: UnitRow) -> tuple[m.Catalog, Catalog] | None:
     if unit.catalog_id is None:
         return None
     row = await uow.catalogs.get(unit.catalog_id)
@@ -364,7 +366,7 @@ item with neither evidence nor explanation on file, accepted because the flag wa
 
 @dataclass(frozen=True)
 class _AnswerRow:
-    unit: m.Unit
+    unit: UnitRow
     db_item: m.CatalogItem
     item: Item
     answer: Answer
@@ -378,12 +380,12 @@ class _AnswerRows:
     def __init__(self, uow: UnitOfWork, period: m.Period) -> None:
         self.uow = uow
         self.period = period
-        self.units: dict[str, m.Unit | None] = {}
+        self.units: dict[str, UnitRow | None] = {}
         self.items: dict[int, dict[str, m.CatalogItem]] = {}
         self.on_file: dict[int, set[str]] = {}  # unit id → codes with evidence or explanation
         self.seen: dict[tuple[str, str], int] = {}
 
-    async def has_proof(self, unit: m.Unit, code: str) -> bool:
+    async def has_proof(self, unit: UnitRow, code: str) -> bool:
         if unit.id not in self.on_file:
             files = await self.uow.evidence.counts_for_unit(unit.id)
             notes = await self.uow.answers.explanations_for_unit(unit.id)
@@ -517,7 +519,7 @@ class Standing:
 
     def __init__(
         self,
-        unit: m.Unit,
+        unit: UnitRow,
         catalog: Catalog,
         ranked: Ranked,
         result: ResultSummary | None = None,
@@ -608,7 +610,7 @@ def _answers(rows: dict[str, m.Answer] | None) -> dict[str, Answer]:
     }
 
 
-async def unit_result(uow: UnitOfWork, unit: m.Unit) -> tuple[Catalog, UnitResult] | None:
+async def unit_result(uow: UnitOfWork, unit: UnitRow) -> tuple[Catalog, UnitResult] | None:
     """The unit's result with every item: from the publication snapshot once published."""
     period = await uow.periods.get(unit.period_id)
     if period is not None and period.published_at is not None:
@@ -661,7 +663,7 @@ def _field_titles(catalog: Catalog) -> dict[str, str]:
 
 @dataclass
 class _Scored:
-    unit: m.Unit
+    unit: UnitRow
     catalog: Catalog
     index: Decimal
     index_low: Decimal
@@ -678,7 +680,7 @@ async def _scored_units(
     current, otherwise re-scored from its answers, appraisals and survey points (read as plain
     columns) and stored again."""
     out: list[_Scored] = []
-    stale: list[tuple[m.Unit, int]] = []
+    stale: list[tuple[UnitRow, int]] = []
     units = await uow.results.units_with_results(period_id, board)
     with_survey = await uow.results.catalogs_with_survey(period_id)
     formulas = {
@@ -708,12 +710,12 @@ async def _scored_units(
     if not stale:
         return out
     job = _Rescore(uow, catalogs, formulas, with_survey)
-    by_catalog: dict[int, list[tuple[m.Unit, int]]] = {}
+    by_catalog: dict[int, list[tuple[UnitRow, int]]] = {}
     for unit, rev in stale:
         assert unit.catalog_id is not None
         by_catalog.setdefault(unit.catalog_id, []).append((unit, rev))
     on_catalog = Counter(u.catalog_id for u, _ in units)
-    one_by_one: list[tuple[m.Unit, int]] = []
+    one_by_one: list[tuple[UnitRow, int]] = []
     for cid, todo in by_catalog.items():
         if len(todo) >= max(BULK_FROM, on_catalog[cid] // BULK_SHARE):
             out.extend(await job.bulk(cid, todo))
@@ -750,7 +752,7 @@ class _Rescore:
         self.decoded: dict[str, Answer | None] = {}  # the same few values recur: decode once
         self.memos: dict[str, ScoreMemo] = {}  # per catalog content
 
-    async def bulk(self, catalog_id: int, todo: list[tuple[m.Unit, int]]) -> list[_Scored]:
+    async def bulk(self, catalog_id: int, todo: list[tuple[UnitRow, int]]) -> list[_Scored]:
         """Every unit of ``todo`` (all on one catalog) from the catalog's grouped answers."""
         row = self.catalogs[catalog_id]
         cat = catalog_of(row)
@@ -763,7 +765,7 @@ class _Rescore:
         return await self.bulk_of(cat, row, todo)
 
     async def bulk_of(
-        self, cat: Catalog, row: m.Catalog, todo: list[tuple[m.Unit, int]]
+        self, cat: Catalog, row: m.Catalog, todo: list[tuple[UnitRow, int]]
     ) -> list[_Scored]:
         """Units whose answers are all on the catalog's own items, through scoring.bulk."""
         catalog_id = row.id
@@ -794,13 +796,13 @@ class _Rescore:
             )
         return await self._save(scored)
 
-    async def batch(self, todo: list[tuple[m.Unit, int]]) -> list[_Scored]:
+    async def batch(self, todo: list[tuple[UnitRow, int]]) -> list[_Scored]:
         """Units on any catalogs, each from its own answers read as plain columns."""
         ids = [u.id for u, _ in todo]
         texts = await self.uow.results.answer_texts(ids)
         appraised = await self.uow.results.appraised_points(ids)
         survey = await self.uow.results.survey_points(ids)
-        scored: list[tuple[m.Unit, int, ResultSummary, bool]] = []
+        scored: list[tuple[UnitRow, int, ResultSummary, bool]] = []
         for unit, rev in todo:
             assert unit.catalog_id is not None
             row = self.catalogs[unit.catalog_id]
@@ -818,7 +820,7 @@ class _Rescore:
             scored.append((unit, rev, res, zeroed))
         return await self._store(scored)
 
-    async def _store(self, scored: list[tuple[m.Unit, int, ResultSummary, bool]]) -> list[_Scored]:
+    async def _store(self, scored: list[tuple[UnitRow, int, ResultSummary, bool]]) -> list[_Scored]:
         out: list[tuple[_Scored, int]] = []
         for unit, rev, res, zeroed in scored:
             assert unit.catalog_id is not None
@@ -983,7 +985,7 @@ async def create_invite(
     now: datetime,
     created_by: int | None = None,
     allow_second_unit: bool = False,
-) -> tuple[str, m.Invite]:
+) -> tuple[str, InviteRow]:
     if role not in ROLES:
         raise NotFound(
             N_("unknown role %(role)s (use officer, leader, appraiser or admin)"), role=role

@@ -39,7 +39,7 @@ from conversations.markup import Html, clip, esc, fmt, italic, join_lines
 from conversations.replies import Button, OutgoingFile, Reply
 from scoring.i18n import N_
 from storage import models as m
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PersonRow, UnitRow
 from storage.repositories.rows_plan import BroadcastRow
 
 ACK_LABEL = "✅ Đã nhận / Received"  # both languages: recipients may not have chosen one
@@ -63,7 +63,7 @@ def notice_text(locale: str, text: str) -> str:
 # ------------------------------------------------------------------ recipients
 
 
-async def audience_units(ctx: Ctx, period: m.Period | None, audience: str) -> list[m.Unit]:
+async def audience_units(ctx: Ctx, period: m.Period | None, audience: str) -> list[UnitRow]:
     """The units an audience names, whether or not anyone of theirs has joined the bot."""
     if period is None or audience not in AUDIENCES:
         return []
@@ -77,14 +77,14 @@ async def audience_units(ctx: Ctx, period: m.Period | None, audience: str) -> li
 
 async def recipients(
     ctx: Ctx, period: m.Period | None, audience: str
-) -> list[tuple[PersonRow, list[m.Unit]]]:
+) -> list[tuple[PersonRow, list[UnitRow]]]:
     """Officers and leaders of the audience's units (each person once, with their units)."""
     by_id = {u.id: u for u in await audience_units(ctx, period, audience)}
     if not by_id:
         return []
     rows = await ctx.uow.broadcasts.unit_people(list(by_id))
     people: dict[int, PersonRow] = {}
-    their_units: dict[int, list[m.Unit]] = defaultdict(list)
+    their_units: dict[int, list[UnitRow]] = defaultdict(list)
     for unit_id, person in rows:
         if person.id == ctx.person.id:
             continue
@@ -274,7 +274,7 @@ async def _confirm(ctx: Ctx, audience: str) -> None:
     )
 
 
-def _names(units: list[m.Unit], limit: int = 20) -> str:
+def _names(units: list[UnitRow], limit: int = 20) -> str:
     shown = ", ".join(f"{u.code} {u.name}" for u in units[:limit])
     return shown + (" …" if len(units) > limit else "")
 

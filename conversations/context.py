@@ -16,7 +16,6 @@ from conversations.i18n import fmt_date, fmt_num, t, th, thn
 from conversations.markup import Html, plain
 from conversations.replies import Button, Event, Outcome, Reply
 from conversations.routing import Registry, Role, roles_of
-from storage import models as m
 from storage.repositories.rows import PersonRow, RoleRow
 from storage.uow import UnitOfWork
 
@@ -53,7 +52,7 @@ class Notice:
     transaction as the change it reports."""
 
     key: str
-    person: m.Person | PersonRow
+    person: PersonRow
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
 

@@ -28,7 +28,6 @@ from conversations.routing import Registry
 from scoring.i18n import N_
 from storage.errors import OUTAGES
 from storage.repositories.base import VersionConflict
-from storage.repositories.people import person_row
 from storage.repositories.rows import HotPerson
 from storage.uow import UnitOfWork
 
@@ -243,14 +242,15 @@ class ChatEngine:
             and p.language is not None
         ):
             return hot  # type: ignore[return-value]
-        orm = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
-        if orm.language is None:
+        person = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
+        if person.language is None:
             lang = normalize_locale(s.language_code, self.config.default_locale)
-            await uow.people.set_language(orm, lang)
+            await uow.people.set_language(person, lang)
+            person = replace(person, language=lang)
         if hot is None:
             hot = await uow.people.hot(s.user_id)
             assert hot is not None
-        return replace(hot, person=person_row(orm))
+        return replace(hot, person=person)
 
 
 def _unavailable(event: Event, exc: Exception, raise_unavailable: bool) -> Outcome:

@@ -40,6 +40,7 @@ from conversations.workbook import Alignment, Font, PatternFill, Workbook, get_c
 from scoring.i18n import N_
 from storage import models as m
 from storage.files import EvidenceStore
+from storage.repositories.rows import UnitRow
 from storage.uow import UnitOfWork
 
 INDEX_XLSX = "danh-muc-tai-lieu.xlsx"
@@ -184,7 +185,7 @@ class ZipSummary:
 @dataclass(frozen=True)
 class Selection:
     period: m.Period
-    units: list[m.Unit]
+    units: list[UnitRow]
     entries: list[PackEntry]
 
     @property
@@ -200,14 +201,14 @@ async def select_units(
     period_year: int,
     unit_codes: list[str] | None = None,
     board: str | None = None,
-) -> tuple[m.Period, list[m.Unit]]:
+) -> tuple[m.Period, list[UnitRow]]:
     """The period and its units: the given codes (in that order), or one board, or all.
 
     Raises :class:`conversations.assessment.NotFound` for an unknown period or unit code.
     """
     period = await A.get_period(uow, period_year)
     if unit_codes:
-        units: list[m.Unit] = []
+        units: list[UnitRow] = []
         unknown: list[str] = []
         for code in dict.fromkeys(c.strip() for c in unit_codes if c.strip()):
             unit = await uow.units.get_by_code(period.id, code)

@@ -13,6 +13,7 @@ from conversations.replies import Button, OutgoingFile
 from conversations.standing import board_name
 from conversations.unitview import active_unit
 from storage import models as m
+from storage.repositories.rows import UnitRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,7 +130,7 @@ async def on_callback(ctx: Ctx, parts: list[str]) -> None:
     ctx.toast(ctx.tr("This button is out of date."))
 
 
-async def send_sheet(ctx: Ctx, unit: m.Unit) -> None:
+async def send_sheet(ctx: Ctx, unit: UnitRow) -> None:
     if not throttle.allow(ctx, f"export:sheet:{unit.id}"):
         return
     period = await ctx.uow.periods.get(unit.period_id)

@@ -21,7 +21,7 @@ from scoring import catalog_diff as D
 from scoring.catalog import Catalog
 from scoring.i18n import N_
 from storage import models as m
-from storage.repositories.rows import PeriodRow
+from storage.repositories.rows import PeriodRow, UnitRow
 from storage.uow import UnitOfWork
 
 
@@ -71,7 +71,7 @@ async def new_period(
     report = CopyReport(year, from_year)
     await _catalogs(uow, src, period, catalog_text, report)
     old_units = await uow.units.list_for_period(src.id)
-    new_ids: dict[int, m.Unit] = {}
+    new_ids: dict[int, UnitRow] = {}
     for u in old_units:
         cat = await uow.catalogs.for_board(period.id, u.board)
         new_ids[u.id] = await uow.units.create(
@@ -113,7 +113,7 @@ async def _catalogs(
 
 
 async def _move_roles(
-    uow: UnitOfWork, new_units: dict[int, m.Unit], year: int, now: datetime, report: CopyReport
+    uow: UnitOfWork, new_units: dict[int, UnitRow], year: int, now: datetime, report: CopyReport
 ) -> None:
     """Grant each unit role on the new year's unit and end it on last year's."""
     people: set[int] = set()

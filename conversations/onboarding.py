@@ -15,8 +15,8 @@ from conversations.i18n import SUPPORTED, t
 from conversations.markup import fmt, join_lines
 from conversations.replies import Button
 from scoring.i18n import N_
-from storage import models as m
 from storage.repositories.access import GrantRow
+from storage.repositories.rows_people import InviteRow
 
 ROLE_NAMES = access.ROLE_NAMES
 
@@ -93,7 +93,7 @@ async def _redeem(ctx: Ctx, code: str) -> None:
     await join(ctx, invite)
 
 
-def usable(ctx: Ctx, invite: m.Invite) -> bool:
+def usable(ctx: Ctx, invite: InviteRow) -> bool:
     """False (and the person told why) if the invite is used or expired."""
     if invite.used_at is not None:
         ctx.say(ctx.tr(USED))
@@ -113,7 +113,7 @@ def usable(ctx: Ctx, invite: m.Invite) -> bool:
     return True
 
 
-async def join(ctx: Ctx, invite: m.Invite, leaving: list[GrantRow] | None = None) -> None:
+async def join(ctx: Ctx, invite: InviteRow, leaving: list[GrantRow] | None = None) -> None:
     """Consume the invite and give its role; ``leaving``: the roles this move ends."""
     if not await ctx.uow.invites.mark_used(invite, ctx.person.id, ctx.now):
         ctx.say(ctx.tr(USED))

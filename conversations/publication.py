@@ -31,7 +31,7 @@ from conversations.replies import OutgoingFile, Reply
 from conversations.unitview import REVIEWABLE, load_for_appraisal
 from scoring.i18n import N_
 from storage import models as m
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PersonRow, UnitRow
 from storage.uow import UnitOfWork
 
 MAX_CAPTION = 1000  # Telegram captions stop at 1024 characters
@@ -156,7 +156,7 @@ async def publish_period(
     data_dir: Path,
     writer: SheetWriter,
     now: datetime,
-    by: m.Person | PersonRow | None = None,
+    by: PersonRow | None = None,
     default_locale: str = "vi",
     force: bool = False,
     reason: str | None = None,
@@ -221,7 +221,7 @@ async def _announce(
 ) -> int:
     """Queue each leader's and officer's own result (once per publication version)."""
     attach = sheet is not None
-    recipients: dict[int, tuple[m.Person, list[A.Standing]]] = {}
+    recipients: dict[int, tuple[PersonRow, list[A.Standing]]] = {}
     for r in rows:
         for role in ("leader", "officer"):
             for p in await uow.people.with_role(role, r.unit.id, include_all_units=False):
@@ -254,7 +254,7 @@ async def _announce(
 
 
 async def unpublish_period(
-    uow: UnitOfWork, year: int, *, reason: str, by: m.Person | PersonRow | None, now: datetime
+    uow: UnitOfWork, year: int, *, reason: str, by: PersonRow | None, now: datetime
 ) -> int:
     """Reopen a published period: the snapshot is withdrawn (kept), every unit gets back the
     status it had before publication, the audit history records who and why.  Returns the
@@ -284,8 +284,8 @@ async def unpublish_period(
 
 
 async def reopen_unit(
-    uow: UnitOfWork, year: int, code: str, *, by: m.Person | PersonRow | None, now: datetime
-) -> tuple[m.Unit, str]:
+    uow: UnitOfWork, year: int, code: str, *, by: PersonRow | None, now: datetime
+) -> tuple[UnitRow, str]:
     """Reopen a unit's self-assessment (after the deadline too); returns (unit, old status)."""
     period = await A.get_period(uow, year)
     if period.published_at is not None:

@@ -21,6 +21,7 @@ from scoring.ranking import Entry, Ranked
 from scoring.results import LeafScore, ResultSummary, UnitResult
 from storage import models as m
 from storage.repositories.publications import Snapshot
+from storage.repositories.rows import UnitRow
 from storage.uow import UnitOfWork
 
 _CATALOGS: dict[str, Catalog] = {}
@@ -46,7 +47,7 @@ def _catalogs(snap: Snapshot) -> dict[str, Catalog]:
 class PublishedStanding:
     """One unit's published place on its board (``assessment.Standing`` is built from it)."""
 
-    unit: m.Unit
+    unit: UnitRow
     catalog: Catalog
     ranked: Ranked
     summary_json: str
@@ -68,8 +69,8 @@ async def published_standings(
     for su in await uow.publications.units(snap.id, board):
         unit = live.get(su.unit_id) if su.unit_id is not None else None
         if unit is None:  # deleted since: shown as published
-            unit = m.Unit(
-                id=0, period_id=period.id, code=su.unit_code, name=su.unit_name, board=su.board
+            unit = UnitRow(
+                0, period.id, su.unit_code, su.unit_name, su.board, None, snap.published_at, None
             )
         entry = Entry(su.board, su.unit_code, su.unit_name, su.index, su.index_low, su.index_high)
         ranked = Ranked(entry, su.rank, su.of, su.best_rank, su.worst_rank)
@@ -82,7 +83,7 @@ async def published_standings(
 
 
 async def published_unit_result(
-    uow: UnitOfWork, period: m.Period, unit: m.Unit
+    uow: UnitOfWork, period: m.Period, unit: UnitRow
 ) -> tuple[Catalog, UnitResult] | None:
     """A unit's published result with every item, or None when there is none."""
     snap = await uow.publications.current(period.id)

@@ -44,6 +44,7 @@ from scoring.catalog import ZERO, Catalog, Item
 from scoring.i18n import N_
 from scoring.results import FieldScore, LeafScore, ResultSummary, UnitResult
 from storage import models as m
+from storage.repositories.rows import UnitRow
 from storage.uow import UnitOfWork
 
 LOCALE = "vi"
@@ -165,7 +166,7 @@ def _title(ws: Worksheet, row: int, text: str, ncols: int, *, bold: bool, size: 
 
 @dataclass
 class UnitSheet:
-    unit: m.Unit
+    unit: UnitRow
     period: m.Period
     catalog: Catalog
     result: UnitResult

@@ -71,7 +71,7 @@ async def take(
     missing: dict[str, Any],
     forced: bool,
     reason: str | None,
-    by: m.Person | PersonRow | None,
+    by: PersonRow | None,
     now: datetime,
 ) -> Snapshot:
     """Store a new snapshot of ``rows`` (the live standings) as the period's publication."""

@@ -26,8 +26,7 @@ from conversations.unitview import (
     load_view_or_explain,
 )
 from scoring.results import UnitResult
-from storage import models as m
-from storage.repositories.rows import SubmissionRow
+from storage.repositories.rows import PersonRow, SubmissionRow
 
 PAGE = 15
 
@@ -277,7 +276,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
         )
         stamp = int(sub.updated_at.timestamp())
         ctx.notices.append(Notice(f"submitted:{unit_id}:{stamp}:{leader.id}", leader, text))
-    appraisers: dict[int, m.Person] = {}
+    appraisers: dict[int, PersonRow] = {}
     for field in (*view.catalog.fields, *view.catalog.bonus, *view.catalog.penalty):
         code = field.code if field.section == "field" else field.section
         for person in await ctx.uow.appraisals.appraisers_for(

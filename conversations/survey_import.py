@@ -11,16 +11,17 @@ from scoring.answers import AnswerError, parse_number
 from scoring.catalog import THOUSANDTH, Item
 from scoring.i18n import N_
 from storage import models as m
+from storage.repositories.rows import PersonRow, UnitRow
 from storage.uow import UnitOfWork
 
 
-async def import_survey(uow: UnitOfWork, text: str, year: int, by: m.Person | None = None) -> int:
+async def import_survey(uow: UnitOfWork, text: str, year: int, by: PersonRow | None = None) -> int:
     """Import ``unit,item,points`` for survey items; all or nothing; returns rows stored."""
     rows = A.read_csv(text, ("unit", "item", "points"))
     period = await A.get_period(uow, year)
     A.refuse_published(period)
     problems: list[A.RowProblem] = []
-    units: dict[str, m.Unit | None] = {}
+    units: dict[str, UnitRow | None] = {}
     items: dict[int, dict[str, m.CatalogItem]] = {}
     seen: dict[tuple[str, str], int] = {}
     todo: list[tuple[int, int, Decimal]] = []

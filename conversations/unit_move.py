@@ -13,13 +13,13 @@ from conversations.callbacks import UnitMove
 from conversations.context import Ctx
 from conversations.markup import join_lines
 from conversations.replies import Button
-from storage import models as m
 from storage.repositories.access import GrantRow
+from storage.repositories.rows_people import InviteRow
 
 UNIT_ROLES = ("officer", "leader")
 
 
-async def _others(ctx: Ctx, invite: m.Invite) -> list[GrantRow]:
+async def _others(ctx: Ctx, invite: InviteRow) -> list[GrantRow]:
     """The person's grants of the invite's role for other units."""
     if invite.role not in UNIT_ROLES or invite.unit_id is None:
         return []
@@ -27,7 +27,7 @@ async def _others(ctx: Ctx, invite: m.Invite) -> list[GrantRow]:
     return [g for g in mine if g.role == invite.role and g.unit_id not in (None, invite.unit_id)]
 
 
-async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
+async def asks_first(ctx: Ctx, invite: InviteRow) -> bool:
     """True if the person must first choose between moving and keeping both (asked now)."""
     others = await _others(ctx, invite)
     if not others:
@@ -63,7 +63,7 @@ async def asks_first(ctx: Ctx, invite: m.Invite) -> bool:
     return True
 
 
-async def on_callback(ctx: Ctx, parts: list[str]) -> tuple[m.Invite, list[GrantRow]] | None:
+async def on_callback(ctx: Ctx, parts: list[str]) -> tuple[InviteRow, list[GrantRow]] | None:
     """mv:<move|both|no>:<invite id>: the invite to join with and the grants the move ends
     (the caller checks the invite is still usable and joins), or None when the answer is
     already given (out of date, cancelled, not allowed)."""

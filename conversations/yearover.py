@@ -112,9 +112,10 @@ def previous_json(p: Previous | None) -> dict[str, Any] | None:
 
 
 async def _unit_results(
-    uow: UnitOfWork, unit: m.Unit
+    uow: UnitOfWork, unit: UnitRow
 ) -> (
-    tuple[m.Period, m.Period, m.Unit, tuple[Catalog, UnitResult], tuple[Catalog, UnitResult]] | None
+    tuple[m.Period, m.Period, UnitRow, tuple[Catalog, UnitResult], tuple[Catalog, UnitResult]]
+    | None
 ):
     period = await uow.periods.get(unit.period_id)
     prev = await previous_period(uow, period) if period is not None else None
@@ -139,7 +140,7 @@ async def _link_finder(
     return lambda _code: None
 
 
-async def criteria_changes(uow: UnitOfWork, unit: m.Unit) -> list[CriterionChange] | None:
+async def criteria_changes(uow: UnitOfWork, unit: UnitRow) -> list[CriterionChange] | None:
     """Criteria whose points changed since last year, biggest gain first then biggest loss
     (None when the unit has no previous year)."""
     got = await _unit_results(uow, unit)
@@ -163,7 +164,7 @@ async def criteria_changes(uow: UnitOfWork, unit: m.Unit) -> list[CriterionChang
 
 
 async def last_year_answers(
-    uow: UnitOfWork, unit: m.Unit | UnitRow, catalog: Catalog
+    uow: UnitOfWork, unit: UnitRow, catalog: Catalog
 ) -> dict[str, LastYearAnswer]:
     """``{this year's code: last year's answer}`` where one criterion of last year maps onto
     it.  Empty without a previous year (one query: the periods)."""

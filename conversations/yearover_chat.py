@@ -56,7 +56,7 @@ def change_line(ctx: Ctx, before: Y.Previous, index: Decimal, rank: int) -> str:
 
 
 async def rank_lines(
-    ctx: Ctx, unit: m.Unit | UnitRow, period: m.Period | PeriodRow, index: Decimal, rank: int
+    ctx: Ctx, unit: UnitRow, period: m.Period | PeriodRow, index: Decimal, rank: int
 ) -> tuple[list[str], tuple[Button, ...]]:
     """The comparison line(s) for /rank and the button to the criteria (none without a
     previous year or when the unit is new)."""
@@ -118,9 +118,7 @@ def _change(ctx: Ctx, c: Y.CriterionChange) -> str:
 # ------------------------------------------------------------------ the walk card
 
 
-async def last_year(
-    ctx: Ctx, unit: m.Unit | UnitRow, catalog: Catalog
-) -> dict[str, Y.LastYearAnswer]:
+async def last_year(ctx: Ctx, unit: UnitRow, catalog: Catalog) -> dict[str, Y.LastYearAnswer]:
     """Last year's answers for the unit's cards, kept a little while per unit: a card is shown
     on almost every update, and last year does not change under the officer's feet."""
     now = time.monotonic()

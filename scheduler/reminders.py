@@ -48,7 +48,7 @@ from conversations.i18n import fmt_date, th
 from conversations.markup import Html, esc, fmt, join_lines
 from conversations.replies import Reply
 from conversations.unitview import UnitView, load_view
-from storage import models as m
+from storage.repositories.rows import PersonRow, UnitRow
 from storage.repositories.rows_plan import MilestoneRow
 from storage.uow import UnitOfWork
 
@@ -151,20 +151,20 @@ class _UowOnly:
 
 @dataclass
 class _Unit:
-    unit: m.Unit
+    unit: UnitRow
     status: str
     view: UnitView | None
-    officers: list[m.Person]
-    leaders: list[m.Person]
+    officers: list[PersonRow]
+    leaders: list[PersonRow]
 
     @property
     def done(self) -> bool:
         return self.status in DONE
 
-    def people(self) -> list[tuple[m.Person, str]]:
+    def people(self) -> list[tuple[PersonRow, str]]:
         """(person, role) once each; someone who is both answers as the officer."""
         seen: set[int] = set()
-        out: list[tuple[m.Person, str]] = []
+        out: list[tuple[PersonRow, str]] = []
         for role, people in (("officer", self.officers), ("leader", self.leaders)):
             for p in people:
                 if p.id not in seen:
@@ -173,7 +173,7 @@ class _Unit:
         return out
 
 
-def _reachable(people: list[m.Person]) -> list[m.Person]:
+def _reachable(people: list[PersonRow]) -> list[PersonRow]:
     return [p for p in people if p.unreachable_at is None]
 
 
@@ -183,11 +183,11 @@ class _Planner:
         self.today = today
         self.default_locale = default_locale
         self._units: dict[int, list[_Unit]] = {}
-        self._admins: list[m.Person] | None = None
+        self._admins: list[PersonRow] | None = None
         self._years: dict[int, int] = {}
         self.withdraw: list[str] = []  # stale reminders to take out of the outbox
 
-    def loc(self, person: m.Person) -> str:
+    def loc(self, person: PersonRow) -> str:
         return person.language or self.default_locale
 
     async def year(self, period_id: int) -> int:
@@ -221,7 +221,7 @@ class _Planner:
             self._units[period_id] = out
         return self._units[period_id]
 
-    async def admins(self) -> list[m.Person]:
+    async def admins(self) -> list[PersonRow]:
         if self._admins is None:
             self._admins = _reachable(await self.uow.people.admins())
         return self._admins

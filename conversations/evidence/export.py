@@ -18,6 +18,7 @@ from conversations.markup import esc
 from conversations.replies import OutgoingFile
 from conversations.unitview import active_unit
 from storage import models as m
+from storage.repositories.rows import UnitRow
 
 MAX_CHAT_EXPORT = 48 * 1024 * 1024  # bots may send documents up to 50 MB
 EXPORT_TTL = 24 * 3600  # seconds an exported ZIP is kept under data_dir/exports
@@ -111,11 +112,11 @@ async def _selection(ctx: Ctx, tokens: list[str]) -> Asked | None:
 
 
 async def _allowed(
-    ctx: Ctx, asked: Asked, units: list[m.Unit]
-) -> list[tuple[m.Unit, Access]] | None:
+    ctx: Ctx, asked: Asked, units: list[UnitRow]
+) -> list[tuple[UnitRow, Access]] | None:
     """The units whose files this person may see; None (said why) when a named unit is not
     one of them, or when none is."""
-    allowed: list[tuple[m.Unit, Access]] = []
+    allowed: list[tuple[UnitRow, Access]] = []
     for unit in units:
         access = await access_of(ctx, unit)
         if not access.can_view:

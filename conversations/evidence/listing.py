@@ -24,6 +24,7 @@ from conversations.unitview import UnitView, active_unit, load_view
 from conversations.walk import CODE_RE
 from scoring.catalog import Item
 from storage import models as m
+from storage.repositories.rows import UnitRow
 
 PAGE_SIZE = 8
 
@@ -35,7 +36,7 @@ async def list_cmd(ctx: Ctx, args: str) -> None:
         await export_cmd(ctx, tokens[1:])
         return
     own = await active_unit(ctx, ("officer", "leader"))
-    unit: m.Unit | None = None
+    unit: UnitRow | None = None
     if tokens and not CODE_RE.match(tokens[0]) and tokens[0].lower() not in ("all", "tatca"):
         unit = await _unit_by_code(ctx, tokens[0], own)
         if unit is None:
@@ -190,7 +191,7 @@ def _listed_file(ctx: Ctx, n: int, row: m.Evidence, sender: str) -> list[str]:
     return lines
 
 
-async def _unit_by_code(ctx: Ctx, code: str, own: int | None) -> m.Unit | None:
+async def _unit_by_code(ctx: Ctx, code: str, own: int | None) -> UnitRow | None:
     uow = ctx.uow
     period = None
     if own is not None:

@@ -18,6 +18,7 @@ from conversations.unitview import UnitView
 from scoring.catalog import Item
 from storage import models as m
 from storage.files import EvidenceStore
+from storage.repositories.rows import UnitRow
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Access:
         return self.fields is None or view.catalog.field_of(code) in self.fields
 
 
-async def access_of(ctx: Ctx, unit: m.Unit) -> Access:
+async def access_of(ctx: Ctx, unit: UnitRow) -> Access:
     """Read fresh from the database for every update: officers attach and remove their unit's
     files; leaders and admins see them; appraisers see the fields assigned to them."""
     if ctx.has_role("officer", unit.id):

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from conversations import assessment as A
 from scoring.catalog import DEFAULT_BOARDS, Catalog
 from scoring.i18n import N_
-from storage import models as m
 from storage.repositories.rows import PersonRow
+from storage.repositories.rows_people import AssignmentRow
 from storage.uow import UnitOfWork
 
 PSEUDO_FIELDS = ("bonus", "penalty")  # bonus/penalty items are assigned under these names
@@ -78,11 +78,11 @@ async def assign_appraiser(
     *,
     telegram_id: int | None = None,
     invite_code: str | None = None,
-    by: m.Person | PersonRow | None = None,
-) -> tuple[m.Person, m.AppraiserAssignment]:
+    by: PersonRow | None = None,
+) -> tuple[PersonRow, AssignmentRow]:
     """Let a person appraise one field (for one board, or all boards); grants the appraiser role."""
     period = await A.get_period(uow, year)
-    person: m.Person | None = None
+    person: PersonRow | None = None
     if invite_code is not None:
         invite = await uow.invites.get_by_code(invite_code)
         if invite is None:
@@ -127,7 +127,7 @@ async def assign_appraiser(
 
 
 async def scope_by_board(
-    uow: UnitOfWork, person: m.Person | PersonRow, period_id: int
+    uow: UnitOfWork, person: PersonRow, period_id: int
 ) -> dict[str | None, set[str]]:
     """``{board or None (all boards): {field keys}}`` of one appraiser's assignments."""
     out: dict[str | None, set[str]] = {}

@@ -11,7 +11,6 @@ from conversations.review.assign_chat import field_title
 from conversations.review.assignment import fields_of_period, scope_by_board, scope_for
 from conversations.unitview import REVIEWABLE, UnitView, load_for_appraisal
 from scoring.catalog import Catalog
-from storage import models as m
 from storage.repositories.rows import PersonRow
 
 
@@ -56,7 +55,7 @@ async def status(ctx: Ctx) -> None:
 
 def _appraiser_line(
     ctx: Ctx,
-    p: m.Person | PersonRow,
+    p: PersonRow,
     scopes: dict[str | None, set[str]],
     files: dict[int, UnitView],
     cats: list[Catalog],

@@ -3,41 +3,15 @@ durable count of wrong invite codes per person."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 
 from storage.models import AccessEvent, InviteFailure, Person, RoleGrant, Unit
 from storage.repositories.base import Repository
+from storage.repositories.rows_people import AccessEventRow, GrantRow
 
-
-@dataclass(frozen=True)
-class GrantRow:
-    """One role of one person, with what a listing shows about both."""
-
-    grant_id: int
-    person_id: int
-    telegram_user_id: int
-    full_name: str
-    username: str | None
-    role: str
-    unit_id: int | None
-    unit_code: str | None
-    unit_name: str | None
-    granted_at: datetime
-
-
-@dataclass(frozen=True)
-class AccessEventRow:
-    person_id: int
-    full_name: str
-    action: str
-    role: str
-    unit_label: str | None
-    actor_label: str
-    reason: str
-    at: datetime
+__all__ = ["AccessEventRow", "AccessRepository", "GrantRow"]
 
 
 class AccessRepository(Repository):

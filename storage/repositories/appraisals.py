@@ -20,7 +20,8 @@ from storage.models import (
     Unit,
 )
 from storage.repositories.base import Repository, ref, to_decimal
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PersonRow, from_orm
+from storage.repositories.rows_people import AssignmentRow
 from storage.types import utcnow
 
 
@@ -118,14 +119,14 @@ class AppraisalRepository(Repository):
         period_id: int,
         field_code: str,
         board: str | None = None,
-    ) -> AppraiserAssignment:
+    ) -> AssignmentRow:
         """Let ``person`` appraise field ``field_code`` (``board`` None = all boards);
         idempotent."""
         person_id = ref(person)
         assert person_id is not None
         existing = await self._assignment(person_id, period_id, field_code, board)
         if existing is not None:
-            return existing
+            return from_orm(AssignmentRow, existing)
         row = AppraiserAssignment(
             person_id=person_id, period_id=period_id, field_code=field_code, board=board
         )
@@ -136,8 +137,8 @@ class AppraisalRepository(Repository):
             existing = await self._assignment(person_id, period_id, field_code, board)
             if existing is None:
                 raise
-            return existing
-        return row
+            return from_orm(AssignmentRow, existing)
+        return from_orm(AssignmentRow, row)
 
     async def _assignment(
         self, person_id: int, period_id: int, field_code: str, board: str | None
@@ -182,7 +183,7 @@ class AppraisalRepository(Repository):
 
     async def assignments(
         self, person: Person | PersonRow | int, period_id: int
-    ) -> list[AppraiserAssignment]:
+    ) -> list[AssignmentRow]:
         stmt = (
             select(AppraiserAssignment)
             .where(
@@ -191,9 +192,9 @@ class AppraisalRepository(Repository):
             )
             .order_by(AppraiserAssignment.field_code, AppraiserAssignment.id)
         )
-        return list(await self.session.scalars(stmt))
+        return [from_orm(AssignmentRow, a) for a in await self.session.scalars(stmt)]
 
-    async def appraisers_for(self, period_id: int, field_code: str, board: str) -> list[Person]:
+    async def appraisers_for(self, period_id: int, field_code: str, board: str) -> list[PersonRow]:
         """People assigned to field ``field_code`` for ``board`` (or for all boards)."""
         stmt = (
             select(Person)
@@ -206,4 +207,4 @@ class AppraisalRepository(Repository):
             .distinct()
             .order_by(Person.id)
         )
-        return list(await self.session.scalars(stmt))
+        return [PersonRow.of(p) for p in await self.session.scalars(stmt)]

@@ -11,7 +11,6 @@ from sqlalchemy import Table, insert, select, update
 
 from storage.models import Broadcast, Person, RoleGrant, Unit
 from storage.repositories.base import Repository, ref
-from storage.repositories.people import person_row
 from storage.repositories.rows import PersonRow
 from storage.repositories.rows_plan import BroadcastRow
 from storage.types import utcnow
@@ -74,7 +73,7 @@ class BroadcastRepository(Repository):
             )
             .order_by(Person.id, RoleGrant.unit_id)
         )
-        return [(unit_id, person_row(person)) for unit_id, person in rows if unit_id is not None]
+        return [(unit_id, PersonRow.of(p)) for unit_id, p in rows if unit_id is not None]
 
     async def unit_names(
         self, person_ids: Sequence[int], period_id: int | None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
-from storage.models import Invite, Person, Role
+from storage.models import Invite, Role
 from storage.repositories.base import Repository, ref
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PersonRow, from_orm
+from storage.repositories.rows_people import InviteRow
 from storage.types import utcnow
 
 
@@ -28,6 +30,9 @@ def generate_code(nbytes: int = 12) -> str:
     return secrets.token_urlsafe(nbytes)
 
 
+_INVITE = select(Invite.__table__)
+
+
 class InviteRepository(Repository):
     async def create(
         self,
@@ -36,9 +41,9 @@ class InviteRepository(Repository):
         expires_at: datetime,
         period_id: int | None = None,
         unit_id: int | None = None,
-        created_by: Person | PersonRow | int | None = None,
+        created_by: PersonRow | int | None = None,
         allow_second_unit: bool = False,
-    ) -> Invite:
+    ) -> InviteRow:
         """Store an invite for ``code`` (hashed; the code itself is never stored).
 
         ``allow_second_unit``: someone already holding the role for another unit may keep
@@ -56,47 +61,53 @@ class InviteRepository(Repository):
         )
         self.session.add(invite)
         await self.session.flush()
-        return invite
+        return from_orm(InviteRow, invite)
 
-    async def get(self, invite_id: int) -> Invite | None:
-        return await self.session.get(Invite, invite_id)
+    async def get(self, invite_id: int) -> InviteRow | None:
+        return await self._one(_INVITE.where(Invite.id == invite_id))
 
-    async def get_by_code(self, code: str) -> Invite | None:
+    async def get_by_code(self, code: str) -> InviteRow | None:
         """The invite for a code as typed (used or not, expired or not)."""
-        return await self.session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
+        return await self._one(_INVITE.where(Invite.code_hash == hash_code(code)))
+
+    async def _one(self, stmt: Select[Any]) -> InviteRow | None:
+        row = (await self.session.execute(stmt)).first()
+        return InviteRow(**row._mapping) if row is not None else None
 
     async def mark_used(
-        self, invite: Invite, person: Person | PersonRow | int, now: datetime | None = None
+        self, invite: InviteRow | int, person: PersonRow | int, now: datetime | None = None
     ) -> bool:
         """Consume the invite for ``person``: True exactly once.
 
         A conditional ``UPDATE … WHERE used_at IS NULL AND expires_at > now`` decides, so two
         concurrent redemptions cannot both succeed.  False if already used or expired.
-        Only ``invite.id`` is used; an invite of this session is refreshed afterwards.
+        Only the invite's id is used (read it again to see ``used_at``).
         """
         now = now or utcnow()
         result = await self.session.execute(
             update(Invite)
-            .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.expires_at > now)
+            .where(Invite.id == ref(invite), Invite.used_at.is_(None), Invite.expires_at > now)
             .values(used_at=now, used_by=ref(person))
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session="fetch")
         )
-        changed = bool(result.rowcount == 1)  # type: ignore[attr-defined]
-        if invite in self.session:
-            await self.session.refresh(invite)
-        return changed
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
-    async def expire(self, invite: Invite, now: datetime | None = None) -> None:
+    async def expire(self, invite: InviteRow | int, now: datetime | None = None) -> None:
         """Revoke an unused invite (sets ``expires_at`` to now)."""
-        invite.expires_at = now or utcnow()
-        await self.session.flush()
+        await self.session.execute(
+            update(Invite)
+            .where(Invite.id == ref(invite))
+            .values(expires_at=now or utcnow())
+            .execution_options(synchronize_session="fetch")
+        )
 
     async def list_open(
         self, now: datetime | None = None, period_id: int | None = None
-    ) -> list[Invite]:
+    ) -> list[InviteRow]:
         """Unused, unexpired invites (optionally of one period), oldest first."""
         now = now or utcnow()
-        stmt = select(Invite).where(Invite.used_at.is_(None), Invite.expires_at > now)
+        stmt = _INVITE.where(Invite.used_at.is_(None), Invite.expires_at > now)
         if period_id is not None:
             stmt = stmt.where(Invite.period_id == period_id)
-        return list(await self.session.scalars(stmt.order_by(Invite.id)))
+        rows = await self.session.execute(stmt.order_by(Invite.id))
+        return [InviteRow(**row._mapping) for row in rows]

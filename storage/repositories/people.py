@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,25 +14,34 @@ from storage.repositories.base import Repository, ref
 from storage.repositories.rows import HotPerson, PersonRow, RoleRow
 from storage.types import utcnow
 
+_PERSON = select(Person.__table__)
+
 
 class PersonRepository(Repository):
-    async def get(self, person_id: int) -> Person | None:
-        return await self.session.get(Person, person_id)
+    """People as :class:`PersonRow` and grants as :class:`RoleRow` (never ORM objects); writes
+    by id."""
+
+    async def get(self, person_id: int) -> PersonRow | None:
+        return await self._one(_PERSON.where(Person.id == person_id))
 
     async def hot(self, telegram_user_id: int) -> HotPerson | None:
         """The start of an update in one statement: see :func:`hot_load`."""
         return await hot_load(self.session, telegram_user_id)
 
-    async def get_by_telegram_id(self, telegram_user_id: int) -> Person | None:
-        return await self.session.scalar(
-            select(Person).where(Person.telegram_user_id == telegram_user_id)
-        )
+    async def get_by_telegram_id(self, telegram_user_id: int) -> PersonRow | None:
+        return await self._one(_PERSON.where(Person.telegram_user_id == telegram_user_id))
 
-    async def list_by_ids(self, person_ids: list[int]) -> list[Person]:
+    async def list_by_ids(self, person_ids: list[int]) -> list[PersonRow]:
         if not person_ids:
             return []
-        stmt = select(Person).where(Person.id.in_(person_ids)).order_by(Person.id)
-        return list(await self.session.scalars(stmt))
+        return await self._all(_PERSON.where(Person.id.in_(person_ids)).order_by(Person.id))
+
+    async def _one(self, stmt: Select[Any]) -> PersonRow | None:
+        row = (await self.session.execute(stmt)).first()
+        return PersonRow(**row._mapping) if row is not None else None
+
+    async def _all(self, stmt: Select[Any]) -> list[PersonRow]:
+        return [PersonRow(**row._mapping) for row in await self.session.execute(stmt)]
 
     async def upsert(
         self,
@@ -40,14 +50,16 @@ class PersonRepository(Repository):
         full_name: str,
         username: str | None = None,
         language: str | None = None,
-    ) -> Person:
+    ) -> PersonRow:
         """Create the person or refresh chat id, name and username (language only if given).
 
         Hearing from a person again clears ``unreachable_at``.
         """
         if language is not None:
             Language(language)
-        person = await self.get_by_telegram_id(telegram_user_id)
+        person = await self.session.scalar(
+            select(Person).where(Person.telegram_user_id == telegram_user_id)
+        )
         if person is None:
             person = Person(
                 telegram_user_id=telegram_user_id,
@@ -67,49 +79,47 @@ class PersonRepository(Repository):
             person.unreachable_at = None
             person.unreachable_reason = None
         await self.session.flush()
-        return person
+        return PersonRow.of(person)
 
-    async def set_language(self, person: Person | PersonRow, language: str | None) -> None:
-        """Store the person's language (a plain row is updated by id, not changed in place)."""
+    async def set_language(self, person: PersonRow | int, language: str | None) -> None:
+        """Store the person's language (by id: a returned row is never changed in place)."""
         if language is not None:
             Language(language)
-        if isinstance(person, Person):
-            person.language = language
-            await self.session.flush()
-            return
-        orm = await self.get(person.id)
-        if orm is not None:
-            orm.language = language
-            await self.session.flush()
+        await self._set(ref(person), language=language)
 
     async def mark_unreachable(
-        self, person: Person, reason: str, at: datetime | None = None
+        self, person: PersonRow | int, reason: str, at: datetime | None = None
     ) -> None:
         """The person blocked the bot / the chat is gone: stop messaging them."""
-        person.unreachable_at = at or utcnow()
-        person.unreachable_reason = reason[:255]
-        await self.session.flush()
+        await self._set(ref(person), unreachable_at=at or utcnow(), unreachable_reason=reason[:255])
 
-    async def mark_reachable(self, person: Person) -> None:
-        person.unreachable_at = None
-        person.unreachable_reason = None
-        await self.session.flush()
+    async def mark_reachable(self, person: PersonRow | int) -> None:
+        await self._set(ref(person), unreachable_at=None, unreachable_reason=None)
+
+    async def _set(self, person_id: int, **values: Any) -> None:
+        """Write columns of one person; people this session loaded with the ORM follow."""
+        await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(**values)
+            .execution_options(synchronize_session="fetch")
+        )
 
     # ---------------------------------------------------------------- roles
 
     async def grant(
         self,
-        person: Person | PersonRow | int,
+        person: PersonRow | int,
         role: str,
         unit_id: int | None = None,
-        granted_by: Person | PersonRow | int | None = None,
-    ) -> RoleGrant:
+        granted_by: PersonRow | int | None = None,
+    ) -> RoleRow:
         """Give ``role`` for ``unit_id`` (None = all units); idempotent, returns the grant."""
         Role(role)
         person_id = ref(person)
         existing = await self._grant(person_id, role, unit_id)
         if existing is not None:
-            return existing
+            return RoleRow.of(existing)
         grant = RoleGrant(
             person_id=person_id,
             unit_id=unit_id,
@@ -124,8 +134,8 @@ class PersonRepository(Repository):
             existing = await self._grant(person_id, role, unit_id)
             if existing is None:
                 raise
-            return existing
-        return grant
+            return RoleRow.of(existing)
+        return RoleRow.of(grant)
 
     async def _grant(self, person_id: int, role: str, unit_id: int | None) -> RoleGrant | None:
         unit_cond = RoleGrant.unit_id.is_(None) if unit_id is None else RoleGrant.unit_id == unit_id
@@ -135,9 +145,7 @@ class PersonRepository(Repository):
             )
         )
 
-    async def revoke(
-        self, person: Person | PersonRow | int, role: str, unit_id: int | None = None
-    ) -> bool:
+    async def revoke(self, person: PersonRow | int, role: str, unit_id: int | None = None) -> bool:
         """Remove exactly that grant (``unit_id`` None = the all-units grant)."""
         unit_cond = RoleGrant.unit_id.is_(None) if unit_id is None else RoleGrant.unit_id == unit_id
         result = await self.session.execute(
@@ -147,14 +155,13 @@ class PersonRepository(Repository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def roles(self, person: Person | PersonRow | int) -> list[RoleRow]:
+    async def roles(self, person: PersonRow | int) -> list[RoleRow]:
         """The person's grants as plain rows, oldest first."""
-        pid = person if isinstance(person, int) else person.id
-        stmt = select(RoleGrant).where(RoleGrant.person_id == pid).order_by(RoleGrant.id)
-        return [role_row(g) for g in await self.session.scalars(stmt)]
+        stmt = select(RoleGrant).where(RoleGrant.person_id == ref(person)).order_by(RoleGrant.id)
+        return [RoleRow.of(g) for g in await self.session.scalars(stmt)]
 
     async def has_role(
-        self, person: Person | PersonRow | int, role: str, unit_id: int | None = None
+        self, person: PersonRow | int, role: str, unit_id: int | None = None
     ) -> bool:
         """True if the person has ``role`` for ``unit_id`` or for all units.
 
@@ -167,9 +174,7 @@ class PersonRepository(Repository):
             stmt = stmt.where(or_(RoleGrant.unit_id == unit_id, RoleGrant.unit_id.is_(None)))
         return (await self.session.scalar(stmt.limit(1))) is not None
 
-    async def unit_ids(
-        self, person: Person | PersonRow | int, role: str | None = None
-    ) -> list[int]:
+    async def unit_ids(self, person: PersonRow | int, role: str | None = None) -> list[int]:
         """Units the person holds a unit-specific role for (optionally only ``role``)."""
         stmt = select(RoleGrant.unit_id).where(
             RoleGrant.person_id == ref(person), RoleGrant.unit_id.is_not(None)
@@ -180,20 +185,19 @@ class PersonRepository(Repository):
 
     async def with_role(
         self, role: str, unit_id: int | None = None, *, include_all_units: bool = True
-    ) -> list[Person]:
+    ) -> list[PersonRow]:
         """People holding ``role``: for ``unit_id`` (plus, by default, the all-units grants),
         or, with ``unit_id`` None, for any unit."""
-        stmt = select(Person).join(RoleGrant, RoleGrant.person_id == Person.id)
+        stmt = _PERSON.join(RoleGrant, RoleGrant.person_id == Person.id)
         stmt = stmt.where(RoleGrant.role == role)
         if unit_id is not None:
             cond = RoleGrant.unit_id == unit_id
             if include_all_units:
                 cond = or_(cond, RoleGrant.unit_id.is_(None))
             stmt = stmt.where(cond)
-        stmt = stmt.distinct().order_by(Person.id)
-        return list(await self.session.scalars(stmt))
+        return await self._all(stmt.distinct().order_by(Person.id))
 
-    async def admins(self) -> list[Person]:
+    async def admins(self) -> list[PersonRow]:
         return await self.with_role(Role.ADMIN.value)
 
 
@@ -211,6 +215,8 @@ _HOT = (
         _P.c.username,
         _P.c.language,
         _P.c.unreachable_at,
+        _P.c.unreachable_reason,
+        _P.c.created_at,
         _S.c.state,
         _S.c.version,
         _R.c.id.label("role_id"),
@@ -242,6 +248,8 @@ async def hot_load(session: AsyncSession, telegram_user_id: int) -> HotPerson | 
         username=first.username,
         language=first.language,
         unreachable_at=first.unreachable_at,
+        unreachable_reason=first.unreachable_reason,
+        created_at=first.created_at,
     )
     roles = tuple(
         RoleRow(r.role_id, first.id, r.unit_id, r.role, r.granted_at, r.granted_by)
@@ -250,22 +258,3 @@ async def hot_load(session: AsyncSession, telegram_user_id: int) -> HotPerson | 
     )
     state = dict(first.state) if first.state is not None else {}
     return HotPerson(person, roles, state, first.version, int(first.header_rev or 0))
-
-
-def person_row(person: Person) -> PersonRow:
-    """The plain row of an ORM person (after :meth:`PersonRepository.upsert`)."""
-    return PersonRow(
-        id=person.id,
-        telegram_user_id=person.telegram_user_id,
-        chat_id=person.chat_id,
-        full_name=person.full_name,
-        username=person.username,
-        language=person.language,
-        unreachable_at=person.unreachable_at,
-    )
-
-
-def role_row(grant: RoleGrant) -> RoleRow:
-    return RoleRow(
-        grant.id, grant.person_id, grant.unit_id, grant.role, grant.granted_at, grant.granted_by
-    )

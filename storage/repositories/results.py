@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from storage.models import Answer, Appraisal, CatalogItem, SurveyPoints, Unit, UnitResultRow
 from storage.repositories.base import Repository
+from storage.repositories.rows import UnitRow
 from storage.types import utcnow
 
 CHUNK = 500  # unit ids per IN (…) list: well under SQLite's and asyncpg's parameter limits
@@ -56,7 +57,7 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 class ResultRepository(Repository):
     async def units_with_results(
         self, period_id: int, board: str | None = None
-    ) -> list[tuple[Unit, StoredResult]]:
+    ) -> list[tuple[UnitRow, StoredResult]]:
         """The period's units (board, then code) each with its current revision and stored
         summary, in one query.
 
@@ -82,7 +83,7 @@ class ResultRepository(Repository):
         if board is not None:
             stmt = stmt.where(Unit.board == board)
         rows = await self.session.execute(stmt.order_by(Unit.board, Unit.code))
-        return [(row[0], StoredResult(*row[1:])) for row in rows]
+        return [(UnitRow.of(row[0]), StoredResult(*row[1:])) for row in rows]
 
     async def store(self, rows: Sequence[NewResult], at: datetime | None = None) -> bool:
         """Upsert summaries; never replaces a summary of a newer revision.  Best effort: a

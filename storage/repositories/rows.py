@@ -4,10 +4,18 @@ identity-map bookkeeping and are safe to keep in per-process caches."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+_Row = TypeVar("_Row")
+
+
+def from_orm(cls: type[_Row], obj: Any) -> _Row:
+    """``cls`` filled from the same-named attributes of an ORM object: repositories convert
+    what they read or wrote with the ORM, so no tracked object leaves storage (issue 13)."""
+    return cls(**{f.name: getattr(obj, f.name) for f in fields(cls)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -18,7 +26,14 @@ class PersonRow:
     full_name: str
     username: str | None
     language: str | None
-    unreachable_at: datetime | None = None
+    unreachable_at: datetime | None
+    unreachable_reason: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, person: Any) -> PersonRow:
+        """The plain row of a person the repository read or wrote with the ORM."""
+        return from_orm(cls, person)
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,11 @@ class RoleRow:
     role: str
     granted_at: datetime | None = None
     granted_by: int | None = None
+
+    @classmethod
+    def of(cls, grant: Any) -> RoleRow:
+        """The plain row of a role grant the repository read or wrote with the ORM."""
+        return from_orm(cls, grant)
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,13 @@ class UnitRow:
     catalog_id: int | None
     created_at: datetime
     tags: list[str] | None
+
+    @classmethod
+    def of(cls, unit: Any) -> UnitRow:
+        """The plain row of a unit the repository read or wrote with the ORM (its tags copied,
+        so the row shares no list with the session)."""
+        row = from_orm(cls, unit)
+        return replace(row, tags=list(row.tags)) if row.tags is not None else row
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from enum import Enum
+from typing import Any, Final
+
+from sqlalchemy import Select, select, update
 
 from storage.models import Catalog, HotRevision, Milestone, Period, Submission, Unit
 from storage.repositories.base import Repository
@@ -10,7 +13,30 @@ from storage.repositories.rows import HeaderRow, PeriodRow, SubmissionRow, UnitR
 from storage.types import utcnow
 
 
+class _Keep(Enum):
+    """The default of :meth:`UnitRepository.update`'s nullable columns: leave unchanged."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = _Keep.KEEP
+
+_UNIT_COLUMNS = (
+    Unit.id,
+    Unit.period_id,
+    Unit.code,
+    Unit.name,
+    Unit.board,
+    Unit.catalog_id,
+    Unit.created_at,
+    Unit.tags,
+)
+_UNIT = select(*_UNIT_COLUMNS)
+
+
 class UnitRepository(Repository):
+    """Units as :class:`UnitRow` (read with Core, never tracked); writes by id."""
+
     async def create(
         self,
         period_id: int,
@@ -19,7 +45,7 @@ class UnitRepository(Repository):
         board: str,
         catalog_id: int | None = None,
         tags: list[str] | None = None,
-    ) -> Unit:
+    ) -> UnitRow:
         unit = Unit(
             period_id=period_id,
             code=code,
@@ -31,27 +57,20 @@ class UnitRepository(Repository):
         )
         self.session.add(unit)
         await self.session.flush()
-        return unit
+        return UnitRow.of(unit)
 
-    async def get(self, unit_id: int) -> Unit | None:
-        return await self.session.get(Unit, unit_id)
+    async def get(self, unit_id: int) -> UnitRow | None:
+        return await self._one(_UNIT.where(Unit.id == unit_id))
 
-    async def get_by_code(self, period_id: int, code: str) -> Unit | None:
-        return await self.session.scalar(
-            select(Unit).where(Unit.period_id == period_id, Unit.code == code)
-        )
+    async def get_by_code(self, period_id: int, code: str) -> UnitRow | None:
+        return await self._one(_UNIT.where(Unit.period_id == period_id, Unit.code == code))
 
-    async def with_period_and_catalog(self, unit_id: int) -> tuple[Unit, Period, Catalog] | None:
-        """The unit, its period and its catalog in one round trip (None without a catalog)."""
-        row = (
-            await self.session.execute(
-                select(Unit, Period, Catalog)
-                .join(Period, Period.id == Unit.period_id)
-                .join(Catalog, Catalog.id == Unit.catalog_id)
-                .where(Unit.id == unit_id)
-            )
-        ).first()
-        return (row[0], row[1], row[2]) if row is not None else None
+    async def _one(self, stmt: Select[*tuple[Any, ...]]) -> UnitRow | None:
+        row = (await self.session.execute(stmt)).first()
+        return UnitRow(**row._mapping) if row is not None else None
+
+    async def _all(self, stmt: Select[*tuple[Any, ...]]) -> list[UnitRow]:
+        return [UnitRow(**row._mapping) for row in await self.session.execute(stmt)]
 
     async def header(self, unit_id: int) -> tuple[int, HeaderRow] | None:
         """``(header revision, header)`` of a unit with a catalog, in one statement: the
@@ -83,22 +102,48 @@ class UnitRepository(Repository):
         header = HeaderRow(unit, period, row.c_id, row.c_sha256, row.deadline, submission)
         return int(row.header_rev or 0), header
 
-    async def list_for_period(self, period_id: int, board: str | None = None) -> list[Unit]:
+    async def list_for_period(self, period_id: int, board: str | None = None) -> list[UnitRow]:
         """Units of a period (optionally of one board), ordered by board then code."""
-        stmt = select(Unit).where(Unit.period_id == period_id)
+        stmt = _UNIT.where(Unit.period_id == period_id)
         if board is not None:
             stmt = stmt.where(Unit.board == board)
-        return list(await self.session.scalars(stmt.order_by(Unit.board, Unit.code)))
+        return await self._all(stmt.order_by(Unit.board, Unit.code))
 
-    async def list_by_ids(self, unit_ids: list[int]) -> list[Unit]:
+    async def list_by_ids(self, unit_ids: list[int]) -> list[UnitRow]:
         if not unit_ids:
             return []
-        stmt = select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.id)
-        return list(await self.session.scalars(stmt))
+        return await self._all(_UNIT.where(Unit.id.in_(unit_ids)).order_by(Unit.id))
 
-    async def set_catalog(self, unit: Unit, catalog_id: int | None) -> None:
-        unit.catalog_id = catalog_id
-        await self.session.flush()
+    async def set_catalog(self, unit_id: int, catalog_id: int | None) -> None:
+        await self.update(unit_id, catalog_id=catalog_id)
+
+    async def update(
+        self,
+        unit_id: int,
+        *,
+        name: str | None = None,
+        board: str | None = None,
+        tags: list[str] | _Keep | None = KEEP,
+        catalog_id: int | _Keep | None = KEEP,
+    ) -> None:
+        """Change the given columns of one unit (``tags``/``catalog_id`` may be set to None;
+        an empty tag list is stored as None).  Units loaded by this session follow."""
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = name
+        if board is not None:
+            values["board"] = board
+        if not isinstance(tags, _Keep):
+            values["tags"] = tags or None
+        if not isinstance(catalog_id, _Keep):
+            values["catalog_id"] = catalog_id
+        if values:
+            await self.session.execute(
+                update(Unit)
+                .where(Unit.id == unit_id)
+                .values(**values)
+                .execution_options(synchronize_session="fetch")
+            )
 
     async def set_catalog_for_board(self, period_id: int, board: str, catalog_id: int) -> int:
         """Point every unit of ``board`` in the period at ``catalog_id``; returns the count."""
@@ -120,14 +165,7 @@ _DEADLINE = (
 )
 _HEADER = (
     select(
-        Unit.id,
-        Unit.period_id,
-        Unit.code,
-        Unit.name,
-        Unit.board,
-        Unit.catalog_id,
-        Unit.created_at,
-        Unit.tags,
+        *_UNIT_COLUMNS,
         Period.id.label("p_id"),
         Period.year.label("p_year"),
         Period.title.label("p_title"),

@@ -89,7 +89,7 @@ async def _moved_unit(uow, rnd: random.Random) -> None:
                 unit.id, phong[code].id, json.loads(text), None, None, "import"
             )
     xa = await uow.units.get_by_code(period.id, "X001")
-    unit.board, unit.catalog_id = "commune", xa.catalog_id
+    await uow.units.update(unit.id, board="commune", catalog_id=xa.catalog_id)
 
 
 def _view(standings: list[A.Standing]) -> list[tuple[object, ...]]:

@@ -52,7 +52,10 @@ async def test_mark_used_only_once(sessionmaker: SM, world: World) -> None:
         invite = await uow.invites.get_by_code("ABC123")
         assert invite is not None
         assert await uow.invites.mark_used(invite, world.person_id) is True
-        assert invite.used_at is not None and invite.used_by == world.person_id
+        assert invite.used_at is None  # a returned row is a value: read the invite again
+        used = await uow.invites.get(invite.id)
+        assert used is not None and used.used_at is not None
+        assert used.used_by == world.person_id
         assert await uow.invites.mark_used(invite, other) is False
     async with UnitOfWork(sessionmaker) as uow:
         invite = await uow.invites.get_by_code("ABC123")
@@ -69,7 +72,7 @@ async def test_expired_invite_cannot_be_used(sessionmaker: SM, world: World) -> 
         old = await uow.invites.get_by_code("OLD")
         assert old is not None
         assert await uow.invites.mark_used(old, world.person_id) is False
-        assert old.used_at is None
+        assert (await uow.invites.get(old.id)).used_at is None  # type: ignore[union-attr]
         assert [i.id for i in await uow.invites.list_open()] == [
             (await uow.invites.get_by_code("NEW")).id  # type: ignore[union-attr]
         ]

@@ -22,7 +22,9 @@ async def test_upsert_person(sessionmaker: SM) -> None:
     async with UnitOfWork(sessionmaker) as uow:
         p = await uow.people.upsert(big_id, -1001234567890, "Lê Văn C", "lvc", "vi")
         await uow.people.mark_unreachable(p, "403 bot was blocked")
-        assert p.unreachable_at is not None
+        marked = await uow.people.get(p.id)
+        assert marked is not None and marked.unreachable_at is not None
+        assert marked.unreachable_reason == "403 bot was blocked"
     async with UnitOfWork(sessionmaker) as uow:
         again = await uow.people.upsert(big_id, big_id, "Lê Văn Cường", None)
         assert again.id == p.id

@@ -118,7 +118,8 @@ async def test_units_and_catalog_links(sessionmaker: SM, world: World) -> None:
         )
         assert catalog.sha256 and len(catalog.sha256) == 64
         assert await uow.units.set_catalog_for_board(world.period_id, "department", catalog.id) == 1
-        assert dept.catalog_id == catalog.id
+        assert dept.catalog_id is None  # a returned row is a value: read the unit again
+        assert (await uow.units.get(dept.id)).catalog_id == catalog.id  # type: ignore[union-attr]
         assert [u.code for u in await uow.units.list_for_period(world.period_id, "department")] == [
             "so-noi-vu"
         ]
