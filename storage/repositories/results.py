@@ -8,7 +8,7 @@ hash and scoring formula are current; anything else is recomputed and stored aga
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -54,6 +54,10 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+_UNIT_COLUMNS = tuple(getattr(Unit, f.name) for f in fields(UnitRow))
+"""The units table's columns in :class:`UnitRow`'s order."""
+
+
 class ResultRepository(Repository):
     async def units_with_results(
         self, period_id: int, board: str | None = None
@@ -61,13 +65,14 @@ class ResultRepository(Repository):
         """The period's units (board, then code) each with its current revision and stored
         summary, in one query.
 
-        ``results_rev`` is selected as a column, so it is read from the database even when the
-        session already holds the Unit objects (whose attribute a trigger does not refresh)."""
+        Read as plain columns (Core, no ORM objects: 5,000 units cost no identity-map
+        bookkeeping), so ``results_rev`` and every other column are the database's even when the
+        session already holds the units (whose attributes a trigger does not refresh)."""
         await self.session.flush()  # let pending writes fire their triggers first
         r = UnitResultRow
         stmt = (
             select(
-                Unit,
+                *_UNIT_COLUMNS,
                 Unit.results_rev,
                 r.rev,
                 r.catalog_sha256,
@@ -82,8 +87,10 @@ class ResultRepository(Repository):
         )
         if board is not None:
             stmt = stmt.where(Unit.board == board)
-        rows = await self.session.execute(stmt.order_by(Unit.board, Unit.code))
-        return [(UnitRow.of(row[0]), StoredResult(*row[1:])) for row in rows]
+        conn = await self.session.connection()
+        rows = await conn.execute(stmt.order_by(Unit.board, Unit.code))
+        n = len(_UNIT_COLUMNS)
+        return [(UnitRow(*row[:n]), StoredResult(*row[n:])) for row in rows]
 
     async def store(self, rows: Sequence[NewResult], at: datetime | None = None) -> bool:
         """Upsert summaries; never replaces a summary of a newer revision.  Best effort: a
