@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.common import Config, Row, Table, say
@@ -282,14 +282,10 @@ class _Database:
         """Every unit's answers parsed, and the catalog: the pure domain's input."""
         async with UnitOfWork(self.sm, read_only=True) as uow:
             period = await A.get_period(uow, YEAR)
-            rows = await uow.session.execute(
-                select(m.Answer.unit_id, m.CatalogItem.code, m.Answer.value).join(
-                    m.CatalogItem, m.CatalogItem.id == m.Answer.item_id
-                )
-            )
-            per_unit: dict[int, dict[str, Answer]] = {}
-            for unit_id, code, value in rows:
-                per_unit.setdefault(unit_id, {})[code] = Answer.from_json(value)
+            per_unit = {
+                unit_id: {code: Answer.from_json(a.value) for code, a in answers.items()}
+                for unit_id, answers in (await uow.answers.list_for_period(period.id)).items()
+            }
             cat_row = (await uow.catalogs.list_for_period(period.id))[0]
             return load_catalog(cat_row.source_yaml), per_unit
 

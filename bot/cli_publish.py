@@ -18,7 +18,7 @@ from conversations import assessment as A
 from conversations import publication as P
 from conversations.i18n import t
 from documents.xlsx import OpenpyxlSheets
-from storage.repositories.publications import AuditRow, Snapshot
+from storage.repositories.rows_catalog import AuditRow, Snapshot
 
 YEAR = click.option("--period", "year", type=int, required=True, help="Năm đánh giá / year.")
 

@@ -20,7 +20,7 @@ from conversations.markup import fmt, join_lines
 from conversations.replies import Reply
 from conversations.routing import Registry, roles_of
 from scoring.i18n import N_
-from storage import models as m
+from storage.enums import AccessAction
 from storage.repositories.access import GrantRow
 from storage.repositories.rows import PersonRow, RoleRow
 from storage.repositories.rows_people import InviteRow
@@ -123,7 +123,7 @@ async def revoke(
             lost.add(g.unit_id)
         await uow.access.record(
             person_id=person.id,
-            action=m.AccessAction.REVOKE.value,
+            action=AccessAction.REVOKE.value,
             role=g.role,
             unit_id=g.unit_id,
             unit_label=unit_label(g),
@@ -188,7 +188,7 @@ async def grant_from_invite(
     await uow.people.grant(person.id, invite.role, invite.unit_id, invite.created_by)
     await uow.access.record(
         person_id=person.id,
-        action=m.AccessAction.GRANT.value,
+        action=AccessAction.GRANT.value,
         role=invite.role,
         unit_id=invite.unit_id,
         unit_label=label,

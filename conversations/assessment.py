@@ -44,10 +44,8 @@ from scoring.results import (
     compute,
     summarize,
 )
-from storage import models as m
-from storage.repositories.catalogs import ItemSpec
-from storage.repositories.results import NewResult
-from storage.repositories.rows import UnitRow
+from storage.repositories.rows import AnswerRow, PeriodRow, UnitRow
+from storage.repositories.rows_catalog import CatalogItemRow, CatalogRow, ItemSpec, NewResult
 from storage.repositories.rows_people import InviteRow
 from storage.uow import UnitOfWork
 
@@ -92,7 +90,7 @@ class NotFound(LookupError):
 _CACHE: dict[str, Catalog] = {}
 
 
-def catalog_of(row: m.Catalog) -> Catalog:
+def catalog_of(row: CatalogRow) -> Catalog:
     """The domain catalog for a stored one; parsed once per content hash."""
     cat = _CACHE.get(row.sha256)
     if cat is None:
@@ -138,27 +136,27 @@ def item_specs(catalog: Catalog) -> list[ItemSpec]:
     return out
 
 
-async def ensure_period(uow: UnitOfWork, year: int) -> m.Period:
+async def ensure_period(uow: UnitOfWork, year: int) -> PeriodRow:
     period = await uow.periods.get_by_year(year)
     if period is None:
         period = await uow.periods.create(year, f"Chỉ số CCHC năm {year}")
     return period
 
 
-def refuse_published(period: m.Period) -> None:
+def refuse_published(period: PeriodRow) -> None:
     """Raise the published-period refusal (with how to reopen) when ``period`` is published."""
     if period.published_at is not None:
         raise RowsRejected([RowProblem(0, frozen.PROBLEM, {"year": period.year})])
 
 
-async def get_period(uow: UnitOfWork, year: int) -> m.Period:
+async def get_period(uow: UnitOfWork, year: int) -> PeriodRow:
     period = await uow.periods.get_by_year(year)
     if period is None:
         raise NotFound(N_("there is no assessment period %(year)s yet"), year=year)
     return period
 
 
-async def import_catalog(uow: UnitOfWork, text: str, year: int) -> tuple[m.Catalog, Catalog, bool]:
+async def import_catalog(uow: UnitOfWork, text: str, year: int) -> tuple[CatalogRow, Catalog, bool]:
     """Validate and store a catalog for one year; re-importing the same id updates it in place."""
     catalog = load_catalog(text)  # raises CatalogError
     period = await ensure_period(uow, year)
@@ -186,7 +184,7 @@ async def import_catalog(uow: UnitOfWork, text: str, year: int) -> tuple[m.Catal
         )
         created = True
     else:
-        row = await uow.catalogs.replace(existing, catalog.title, catalog.boards, text, specs)
+        row = await uow.catalogs.replace(existing.id, catalog.title, catalog.boards, text, specs)
         created = False
     await uow.catalogs.ensure_boards(catalog.boards)
     for board in catalog.boards:
@@ -352,7 +350,7 @@ def unit_tags(unit: UnitRow) -> frozenset[str]:
     return frozenset(unit.tags or ())
 
 
-async def unit_catalog(uow: UnitOfWork, unit: UnitRow) -> tuple[m.Catalog, Catalog] | None:
+async def unit_catalog(uow: UnitOfWork, unit: UnitRow) -> tuple[CatalogRow, Catalog] | None:
     if unit.catalog_id is None:
         return None
     row = await uow.catalogs.get(unit.catalog_id)
@@ -367,7 +365,7 @@ item with neither evidence nor explanation on file, accepted because the flag wa
 @dataclass(frozen=True)
 class _AnswerRow:
     unit: UnitRow
-    db_item: m.CatalogItem
+    db_item: CatalogItemRow
     item: Item
     answer: Answer
     explanation: str
@@ -377,11 +375,11 @@ class _AnswerRow:
 class _AnswerRows:
     """Reads answers.csv rows against the units, their catalogs and what is on file."""
 
-    def __init__(self, uow: UnitOfWork, period: m.Period) -> None:
+    def __init__(self, uow: UnitOfWork, period: PeriodRow) -> None:
         self.uow = uow
         self.period = period
         self.units: dict[str, UnitRow | None] = {}
-        self.items: dict[int, dict[str, m.CatalogItem]] = {}
+        self.items: dict[int, dict[str, CatalogItemRow]] = {}
         self.on_file: dict[int, set[str]] = {}  # unit id → codes with evidence or explanation
         self.seen: dict[tuple[str, str], int] = {}
 
@@ -602,7 +600,7 @@ def _answer_or_none(value: Any) -> Answer | None:
         return None
 
 
-def _answers(rows: dict[str, m.Answer] | None) -> dict[str, Answer]:
+def _answers(rows: dict[str, AnswerRow] | None) -> dict[str, Answer]:
     return {
         code: a
         for code, row in (rows or {}).items()
@@ -674,7 +672,7 @@ class _Scored:
 
 
 async def _scored_units(
-    uow: UnitOfWork, period_id: int, board: str | None, catalogs: dict[int, m.Catalog]
+    uow: UnitOfWork, period_id: int, board: str | None, catalogs: dict[int, CatalogRow]
 ) -> list[_Scored]:
     """Every unit with a catalog, with its index: from the stored summary where it is still
     current, otherwise re-scored from its answers, appraisals and survey points (read as plain
@@ -741,7 +739,7 @@ class _Rescore:
     def __init__(
         self,
         uow: UnitOfWork,
-        catalogs: dict[int, m.Catalog],
+        catalogs: dict[int, CatalogRow],
         formulas: dict[int, int],
         with_survey: set[int],
     ) -> None:
@@ -765,7 +763,7 @@ class _Rescore:
         return await self.bulk_of(cat, row, todo)
 
     async def bulk_of(
-        self, cat: Catalog, row: m.Catalog, todo: list[tuple[UnitRow, int]]
+        self, cat: Catalog, row: CatalogRow, todo: list[tuple[UnitRow, int]]
     ) -> list[_Scored]:
         """Units whose answers are all on the catalog's own items, through scoring.bulk."""
         catalog_id = row.id
@@ -900,13 +898,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-async def live_standings(uow: UnitOfWork, period: m.Period, board: str | None) -> list[Standing]:
+async def live_standings(uow: UnitOfWork, period: PeriodRow, board: str | None) -> list[Standing]:
     """The standings computed from the current answers, appraisals and survey points."""
     with _collector_paused():
         return await _live_standings(uow, period, board)
 
 
-async def _live_standings(uow: UnitOfWork, period: m.Period, board: str | None) -> list[Standing]:
+async def _live_standings(uow: UnitOfWork, period: PeriodRow, board: str | None) -> list[Standing]:
     catalogs = {c.id: c for c in await uow.catalogs.list_for_period(period.id)}
     scored = await _scored_units(uow, period.id, board, catalogs)
     by_code = {s.unit.code: s for s in scored}

@@ -38,8 +38,7 @@ from conversations.i18n import th
 from conversations.markup import Html, clip, esc, fmt, italic, join_lines
 from conversations.replies import Button, OutgoingFile, Reply
 from scoring.i18n import N_
-from storage import models as m
-from storage.repositories.rows import PersonRow, UnitRow
+from storage.repositories.rows import PeriodRow, PersonRow, UnitRow
 from storage.repositories.rows_plan import BroadcastRow
 
 ACK_LABEL = "✅ Đã nhận / Received"  # both languages: recipients may not have chosen one
@@ -63,7 +62,7 @@ def notice_text(locale: str, text: str) -> str:
 # ------------------------------------------------------------------ recipients
 
 
-async def audience_units(ctx: Ctx, period: m.Period | None, audience: str) -> list[UnitRow]:
+async def audience_units(ctx: Ctx, period: PeriodRow | None, audience: str) -> list[UnitRow]:
     """The units an audience names, whether or not anyone of theirs has joined the bot."""
     if period is None or audience not in AUDIENCES:
         return []
@@ -76,7 +75,7 @@ async def audience_units(ctx: Ctx, period: m.Period | None, audience: str) -> li
 
 
 async def recipients(
-    ctx: Ctx, period: m.Period | None, audience: str
+    ctx: Ctx, period: PeriodRow | None, audience: str
 ) -> list[tuple[PersonRow, list[UnitRow]]]:
     """Officers and leaders of the audience's units (each person once, with their units)."""
     by_id = {u.id: u for u in await audience_units(ctx, period, audience)}

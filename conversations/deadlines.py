@@ -21,7 +21,7 @@ from conversations.deadline_answers import UNANSWERED, answer_for, sections_of
 from conversations.deadline_text import NO_PLAN, left_in, list_line, title_in, when_in
 from conversations.markup import clip, esc, fmt, join_lines
 from conversations.plan.questions import is_question
-from storage import models as m
+from storage.repositories.rows import PeriodRow
 from storage.repositories.rows_plan import MilestoneRow
 
 LIST_LIMIT = 12
@@ -44,7 +44,7 @@ def audience_of(boards: set[str], is_admin: bool) -> str | None:
 # ------------------------------------------------------------------ the chat
 
 
-async def _milestones(ctx: Ctx) -> tuple[m.Period | None, list[MilestoneRow], set[str]]:
+async def _milestones(ctx: Ctx) -> tuple[PeriodRow | None, list[MilestoneRow], set[str]]:
     boards: set[str] = set()
     period = None
     for uid in ctx.unit_ids("officer", "leader", "appraiser"):
@@ -126,7 +126,7 @@ async def maybe_answer(ctx: Ctx, text: str) -> bool:
 ASKED_SHOWN = 5
 
 
-async def asked_lines(ctx: Ctx, period: m.Period) -> list[str]:
+async def asked_lines(ctx: Ctx, period: PeriodRow) -> list[str]:
     """For admins: the latest questions the plan did not answer (empty when there are none)."""
     total = await ctx.uow.plan_text.count_questions(period.id)
     if not total:

@@ -38,9 +38,10 @@ from conversations.evidence_names import escape_name, visible
 from conversations.formats import SheetWriter
 from conversations.workbook import Alignment, Font, PatternFill, Workbook, get_column_letter
 from scoring.i18n import N_
-from storage import models as m
+from storage.enums import ItemSection
 from storage.files import EvidenceStore
-from storage.repositories.rows import UnitRow
+from storage.repositories.rows import PeriodRow, UnitRow
+from storage.repositories.rows_evidence import EvidenceRow
 from storage.uow import UnitOfWork
 
 INDEX_XLSX = "danh-muc-tai-lieu.xlsx"
@@ -184,7 +185,7 @@ class ZipSummary:
 
 @dataclass(frozen=True)
 class Selection:
-    period: m.Period
+    period: PeriodRow
     units: list[UnitRow]
     entries: list[PackEntry]
 
@@ -201,7 +202,7 @@ async def select_units(
     period_year: int,
     unit_codes: list[str] | None = None,
     board: str | None = None,
-) -> tuple[m.Period, list[UnitRow]]:
+) -> tuple[PeriodRow, list[UnitRow]]:
     """The period and its units: the given codes (in that order), or one board, or all.
 
     Raises :class:`conversations.assessment.NotFound` for an unknown period or unit code.
@@ -243,7 +244,7 @@ async def collect(
     entries: list[PackEntry] = []
     if not units:
         return Selection(period, units, entries)
-    by_unit: dict[int, list[tuple[m.Evidence, str, str, int]]] = {}
+    by_unit: dict[int, list[tuple[EvidenceRow, str, str, int]]] = {}
     for row in await uow.evidence.live_for_units([u.id for u in units]):
         ev = row.evidence
         by_unit.setdefault(ev.unit_id, []).append(
@@ -300,17 +301,17 @@ async def collect(
     return Selection(period, units, entries)
 
 
-def _detail(ev: m.Evidence) -> dict[str, object]:
+def _detail(ev: EvidenceRow) -> dict[str, object]:
     return ev.signature_detail if isinstance(ev.signature_detail, dict) else {}
 
 
-def _original(ev: m.Evidence) -> str:
+def _original(ev: EvidenceRow) -> str:
     """The name as the officer sent it (kept escaped at upload), else the stored name."""
     kept = _detail(ev).get("original_name")
     return kept if isinstance(kept, str) and kept else escape_name(ev.original_name)
 
 
-def _risks(ev: m.Evidence) -> tuple[str, ...]:
+def _risks(ev: EvidenceRow) -> tuple[str, ...]:
     found = _detail(ev).get("risks")
     return tuple(str(r) for r in found) if isinstance(found, list) else ()
 
@@ -326,7 +327,7 @@ async def _fields(uow: UnitOfWork, catalog_id: int) -> dict[str, str | None]:
             if parent is None:
                 break
             top = parent
-        out[code] = top.code if top.section == m.ItemSection.FIELD.value else None
+        out[code] = top.code if top.section == ItemSection.FIELD.value else None
     return out
 
 

@@ -12,8 +12,7 @@ from conversations.markup import esc
 from conversations.replies import Button, OutgoingFile
 from conversations.standing import board_name
 from conversations.unitview import active_unit
-from storage import models as m
-from storage.repositories.rows import UnitRow
+from storage.repositories.rows import PeriodRow, UnitRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -166,7 +165,7 @@ async def send_sheet(ctx: Ctx, unit: UnitRow) -> None:
     )
 
 
-async def send_ranking(ctx: Ctx, period: m.Period, board: str | None) -> None:
+async def send_ranking(ctx: Ctx, period: PeriodRow, board: str | None) -> None:
     if not throttle.allow(ctx, f"export:ranking:{board}"):
         return
     rows = await A.standings(ctx.uow, period.year, board)

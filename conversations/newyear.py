@@ -20,7 +20,6 @@ from conversations import assessment as A
 from scoring import catalog_diff as D
 from scoring.catalog import Catalog
 from scoring.i18n import N_
-from storage import models as m
 from storage.repositories.rows import PeriodRow, UnitRow
 from storage.uow import UnitOfWork
 
@@ -92,8 +91,8 @@ async def new_period(
 
 async def _catalogs(
     uow: UnitOfWork,
-    src: m.Period,
-    period: m.Period,
+    src: PeriodRow,
+    period: PeriodRow,
     catalog_text: str | None,
     report: CopyReport,
 ) -> None:
@@ -142,11 +141,11 @@ async def _move_roles(
 # ------------------------------------------------------------------ the mapping
 
 
-async def period_catalogs(uow: UnitOfWork, period: m.Period) -> dict[str, Catalog]:
+async def period_catalogs(uow: UnitOfWork, period: PeriodRow) -> dict[str, Catalog]:
     return {c.code: A.catalog_of(c) for c in await uow.catalogs.list_for_period(period.id)}
 
 
-async def previous_period(uow: UnitOfWork, period: m.Period | PeriodRow) -> m.Period | None:
+async def previous_period(uow: UnitOfWork, period: PeriodRow) -> PeriodRow | None:
     """The latest period before ``period`` (the year compared with)."""
     earlier = [p for p in await uow.periods.list_all() if p.year < period.year]
     return earlier[-1] if earlier else None
@@ -163,7 +162,7 @@ async def import_mapping(uow: UnitOfWork, year: int, text: str) -> list[D.PairMa
     return pairs
 
 
-async def mapping_for(uow: UnitOfWork, period: m.Period, prev: m.Period) -> list[D.PairMapping]:
+async def mapping_for(uow: UnitOfWork, period: PeriodRow, prev: PeriodRow) -> list[D.PairMapping]:
     """The mapping the admin imported, or the one worked out from the two years' catalogs."""
     old, new = await period_catalogs(uow, prev), await period_catalogs(uow, period)
     stored = await uow.years.mapping(period.id)

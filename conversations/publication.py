@@ -30,7 +30,7 @@ from conversations.markup import esc, join_lines
 from conversations.replies import OutgoingFile, Reply
 from conversations.unitview import REVIEWABLE, load_for_appraisal
 from scoring.i18n import N_
-from storage import models as m
+from storage.enums import OutboxKind
 from storage.repositories.rows import PersonRow, UnitRow
 from storage.uow import UnitOfWork
 
@@ -191,7 +191,7 @@ async def publish_period(
         by=by,
         now=now,
     )
-    await uow.periods.publish(period, now)
+    period = await uow.periods.publish(period.id, now)
     await uow.publications.record(
         period.id, "publish", publication_id=snap.id, by=by, reason=reason, at=now
     )
@@ -244,7 +244,7 @@ async def _announce(
         if len(text) > MAX_CAPTION:
             text = text[: MAX_CAPTION - 1] + "…"
         document = OutgoingFile(str(sheet), f"Xep-hang-CCHC-{year}.xlsx", XLSX) if attach else None
-        kind = (m.OutboxKind.DOCUMENT if attach else m.OutboxKind.MESSAGE).value
+        kind = (OutboxKind.DOCUMENT if attach else OutboxKind.MESSAGE).value
         payload = reply_json.encode(Reply(text, document=document))
         if await uow.outbox.enqueue(
             f"{key}:{pid}", person.chat_id, payload, kind, person=person.id, not_before=now
@@ -271,7 +271,7 @@ async def unpublish_period(
         for su in await uow.publications.units(snap.id):
             if su.unit_id is not None:
                 await uow.submissions.restore(su.unit_id, su.status, by, "unpublished", now)
-    period.published_at = None
+    await uow.periods.unpublish(period.id)
     await uow.publications.record(
         period.id,
         "unpublish",

@@ -19,9 +19,8 @@ from scoring.catalog import Catalog
 from scoring.catalog_loader import load_catalog
 from scoring.ranking import Entry, Ranked
 from scoring.results import LeafScore, ResultSummary, UnitResult
-from storage import models as m
 from storage.repositories.publications import Snapshot
-from storage.repositories.rows import UnitRow
+from storage.repositories.rows import PeriodRow, UnitRow
 from storage.uow import UnitOfWork
 
 _CATALOGS: dict[str, Catalog] = {}
@@ -56,7 +55,7 @@ class PublishedStanding:
 
 
 async def published_standings(
-    uow: UnitOfWork, period: m.Period, board: str | None
+    uow: UnitOfWork, period: PeriodRow, board: str | None
 ) -> list[PublishedStanding] | None:
     """The official standings of a published period, or None when it has no snapshot (a
     period published before snapshots existed is still computed)."""
@@ -83,7 +82,7 @@ async def published_standings(
 
 
 async def published_unit_result(
-    uow: UnitOfWork, period: m.Period, unit: UnitRow
+    uow: UnitOfWork, period: PeriodRow, unit: UnitRow
 ) -> tuple[Catalog, UnitResult] | None:
     """A unit's published result with every item, or None when there is none."""
     snap = await uow.publications.current(period.id)

@@ -43,8 +43,8 @@ from scoring.answers import Answer
 from scoring.catalog import ZERO, Catalog, Item
 from scoring.i18n import N_
 from scoring.results import FieldScore, LeafScore, ResultSummary, UnitResult
-from storage import models as m
-from storage.repositories.rows import UnitRow
+from storage.repositories.rows import PeriodRow, UnitRow
+from storage.repositories.rows_evidence import AppraisalRow
 from storage.uow import UnitOfWork
 
 LOCALE = "vi"
@@ -167,7 +167,7 @@ def _title(ws: Worksheet, row: int, text: str, ncols: int, *, bold: bool, size: 
 @dataclass
 class UnitSheet:
     unit: UnitRow
-    period: m.Period
+    period: PeriodRow
     catalog: Catalog
     result: UnitResult
     standing: A.Standing
@@ -460,7 +460,7 @@ def _zeroed_note(code: str | None) -> str | None:
     return f"0 điểm vì tiêu chí {code} đạt 0 điểm" if code else None
 
 
-def _appraisal_note(ap: m.Appraisal | None) -> str | None:
+def _appraisal_note(ap: AppraisalRow | None) -> str | None:
     if ap is None or ap.status == "pending":
         return None
     if ap.status == "accepted":
@@ -471,7 +471,7 @@ def _appraisal_note(ap: m.Appraisal | None) -> str | None:
     return f"Đề nghị bổ sung tài liệu kiểm chứng{due}" + (f": {ap.comment}" if ap.comment else "")
 
 
-def _status_text(period: m.Period, res: UnitResult) -> str:
+def _status_text(period: PeriodRow, res: UnitResult) -> str:
     if period.published_at is not None:
         return f"Kết quả chính thức, công bố ngày {period.published_at.strftime('%d/%m/%Y')}"
     if res.preliminary:
@@ -546,7 +546,7 @@ def _previous_values(before: Y.Previous | None, index: Decimal) -> list[Any]:
 
 def build_ranking_workbook(
     rows: Sequence[A.Standing],
-    period: m.Period,
+    period: PeriodRow,
     previous: Mapping[str, Y.Previous] | None = None,
 ) -> Workbook:
     """One sheet per board; with ``previous`` (unit code → last year), its columns too."""
@@ -565,7 +565,7 @@ def _board_sheet(
     wb: Workbook,
     board: str,
     members: Sequence[A.Standing],
-    period: m.Period,
+    period: PeriodRow,
     previous: Mapping[str, Y.Previous] | None,
 ) -> None:
     """One board's sheet: title and status, the header, a row per unit and the notes."""

@@ -22,9 +22,8 @@ from typing import Any
 from conversations import assessment as A
 from scoring.catalog import Catalog
 from scoring.results import ResultSummary, UnitResult
-from storage import models as m
-from storage.repositories.publications import Snapshot, SnapshotUnit
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PeriodRow, PersonRow
+from storage.repositories.rows_catalog import Snapshot, SnapshotUnit
 from storage.uow import UnitOfWork
 
 BATCH = 500  # units scored per round trip while taking a snapshot
@@ -65,7 +64,7 @@ def _items(
 
 async def take(
     uow: UnitOfWork,
-    period: m.Period,
+    period: PeriodRow,
     rows: Sequence[A.Standing],
     *,
     missing: dict[str, Any],

@@ -32,7 +32,6 @@ from conversations.unitview import UnitView, active_unit, load_view
 from scoring.catalog import Catalog
 from scoring.catalog_loader import BOARD_RE
 from scoring.results import FieldScore, ResultSummary, next_class_gap
-from storage import models as m
 from storage.repositories.rows import PeriodRow
 
 log = logging.getLogger(__name__)
@@ -360,7 +359,7 @@ async def _board_photo(
     ctx: Ctx,
     rows: Sequence[A.Standing],
     catalog: Catalog,
-    period: m.Period | PeriodRow,
+    period: PeriodRow,
     board: str,
     highlight: int | None,
     *,

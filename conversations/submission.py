@@ -26,7 +26,7 @@ from conversations.unitview import (
     load_view_or_explain,
 )
 from scoring.results import UnitResult
-from storage.repositories.rows import PersonRow, SubmissionRow
+from storage.repositories.rows import PersonRow
 
 PAGE = 15
 
@@ -262,7 +262,7 @@ async def _do_submit(ctx: Ctx, unit_id: int) -> None:
         ),
         edit=True,
     )
-    view.submission = SubmissionRow.of(sub)
+    view.submission = sub
     walk.refresh_cards(ctx, view)  # the live cards stop offering answer buttons
     for leader in await ctx.uow.people.with_role("leader", unit_id, include_all_units=False):
         loc = leader.language or ctx.config.default_locale
@@ -335,10 +335,8 @@ async def _do_withdraw(ctx: Ctx, unit_id: int) -> None:
             ctx.tr("The deadline has passed; only Phòng Nội vụ can reopen the unit now."), edit=True
         )
         return
-    view.submission = SubmissionRow.of(
-        await ctx.uow.submissions.set_status(
-            unit_id, "draft", ctx.person.id, note="withdrawn", at=ctx.now
-        )
+    view.submission = await ctx.uow.submissions.set_status(
+        unit_id, "draft", ctx.person.id, note="withdrawn", at=ctx.now
     )
     ctx.say(
         ctx.tr(

@@ -10,8 +10,8 @@ from conversations import assessment as A
 from scoring.answers import AnswerError, parse_number
 from scoring.catalog import THOUSANDTH, Item
 from scoring.i18n import N_
-from storage import models as m
 from storage.repositories.rows import PersonRow, UnitRow
+from storage.repositories.rows_catalog import CatalogItemRow
 from storage.uow import UnitOfWork
 
 
@@ -22,7 +22,7 @@ async def import_survey(uow: UnitOfWork, text: str, year: int, by: PersonRow | N
     A.refuse_published(period)
     problems: list[A.RowProblem] = []
     units: dict[str, UnitRow | None] = {}
-    items: dict[int, dict[str, m.CatalogItem]] = {}
+    items: dict[int, dict[str, CatalogItemRow]] = {}
     seen: dict[tuple[str, str], int] = {}
     todo: list[tuple[int, int, Decimal]] = []
     for line, row in rows:

@@ -25,7 +25,6 @@ from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, AnswerError, needs_explanation, score_answer
 from scoring.catalog import Catalog, Item
 from scoring.results import UnitResult, compute
-from storage import models as m
 from storage.repositories.rows import (
     AnswerRow,
     ExplanationRow,
@@ -34,6 +33,7 @@ from storage.repositories.rows import (
     SubmissionRow,
     UnitRow,
 )
+from storage.repositories.rows_evidence import AppraisalRow, EvidenceRow
 from storage.uow import UnitOfWork
 
 REVIEWABLE = ("submitted", "appraised")  # submission statuses whose items can be appraised
@@ -57,8 +57,8 @@ class AppraisalData:
     """The part of a unit only appraisal reads: its verdicts and its evidence files (the walk
     needs only how many files an item has, in ``UnitView.evidence_counts``)."""
 
-    appraisals: dict[str, m.Appraisal]
-    evidence: dict[str, list[m.Evidence]]
+    appraisals: dict[str, AppraisalRow]
+    evidence: dict[str, list[EvidenceRow]]
 
 
 @dataclass
@@ -165,11 +165,11 @@ class UnitView:
     # ------------------------------------------------------------------ appraisal
 
     @property
-    def appraisals(self) -> dict[str, m.Appraisal]:
+    def appraisals(self) -> dict[str, AppraisalRow]:
         return self._appraisal().appraisals
 
     @property
-    def evidence(self) -> dict[str, list[m.Evidence]]:
+    def evidence(self) -> dict[str, list[EvidenceRow]]:
         return self._appraisal().evidence
 
     def _appraisal(self) -> AppraisalData:

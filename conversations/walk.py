@@ -494,10 +494,9 @@ async def _save_explanation(ctx: Ctx, view: UnitView, item: Item, text: str) -> 
         return
     if not (await _answering_appraiser(ctx, view, item) or _editable(ctx, view)):
         return
-    await ctx.uow.answers.set_explanation(
+    view.explanations[item.code] = await ctx.uow.answers.set_explanation(
         view.unit.id, view.item_id(item.code), text, ctx.person.id
     )
-    view.explanations[item.code] = True  # type: ignore[assignment]
     live_card = walk_cards.card_message(ctx.state, item.code)
     if live_card is not None:
         _edit_card_above(ctx, view, item, live_card, live=True)  # "✍️ Explanation given"

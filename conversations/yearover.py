@@ -21,7 +21,6 @@ from scoring.answers import Answer
 from scoring.catalog import Catalog, Item
 from scoring.catalog_diff import Link
 from scoring.results import UnitResult
-from storage import models as m
 from storage.repositories.rows import PeriodRow, UnitRow
 from storage.uow import UnitOfWork
 
@@ -62,8 +61,8 @@ class LastYearAnswer:
 
 
 async def _last_year(
-    uow: UnitOfWork, period: m.Period | PeriodRow
-) -> tuple[m.Period, list[A.Standing]] | None:
+    uow: UnitOfWork, period: PeriodRow
+) -> tuple[PeriodRow, list[A.Standing]] | None:
     """The previous period and its standings: the one function that chooses the source (the
     publication snapshot when published, else live results — ``A.standings`` does both)."""
     prev = await previous_period(uow, period)
@@ -72,7 +71,7 @@ async def _last_year(
     return prev, await A.standings(uow, prev.year)
 
 
-async def previous_figures(uow: UnitOfWork, period: m.Period | PeriodRow) -> dict[str, Previous]:
+async def previous_figures(uow: UnitOfWork, period: PeriodRow) -> dict[str, Previous]:
     """``{unit code: last year's figures}`` for every unit ranked in the previous period."""
     got = await _last_year(uow, period)
     if got is None:
@@ -114,7 +113,7 @@ def previous_json(p: Previous | None) -> dict[str, Any] | None:
 async def _unit_results(
     uow: UnitOfWork, unit: UnitRow
 ) -> (
-    tuple[m.Period, m.Period, UnitRow, tuple[Catalog, UnitResult], tuple[Catalog, UnitResult]]
+    tuple[PeriodRow, PeriodRow, UnitRow, tuple[Catalog, UnitResult], tuple[Catalog, UnitResult]]
     | None
 ):
     period = await uow.periods.get(unit.period_id)
@@ -132,7 +131,7 @@ async def _unit_results(
 
 
 async def _link_finder(
-    uow: UnitOfWork, period: m.Period, prev: m.Period, old_cat: str, new_cat: str
+    uow: UnitOfWork, period: PeriodRow, prev: PeriodRow, old_cat: str, new_cat: str
 ) -> Callable[[str], Link | None]:
     for pair in await mapping_for(uow, period, prev):
         if pair.old_catalog == old_cat and pair.new_catalog == new_cat:

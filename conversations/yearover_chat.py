@@ -20,7 +20,6 @@ from conversations.markup import esc, join_lines
 from conversations.replies import Button
 from scoring.answers import Answer
 from scoring.catalog import Catalog, Item
-from storage import models as m
 from storage.repositories.rows import PeriodRow, UnitRow
 
 LastYear = Y.LastYearAnswer
@@ -56,7 +55,7 @@ def change_line(ctx: Ctx, before: Y.Previous, index: Decimal, rank: int) -> str:
 
 
 async def rank_lines(
-    ctx: Ctx, unit: UnitRow, period: m.Period | PeriodRow, index: Decimal, rank: int
+    ctx: Ctx, unit: UnitRow, period: PeriodRow, index: Decimal, rank: int
 ) -> tuple[list[str], tuple[Button, ...]]:
     """The comparison line(s) for /rank and the button to the criteria (none without a
     previous year or when the unit is new)."""
@@ -68,7 +67,7 @@ async def rank_lines(
     return lines, (Button(ctx.tr("📈 Compared with last year"), UnitChart("yoy", unit.id).pack()),)
 
 
-async def previous_figures(ctx: Ctx, period: m.Period) -> dict[str, Y.Previous]:
+async def previous_figures(ctx: Ctx, period: PeriodRow) -> dict[str, Y.Previous]:
     return await Y.previous_figures(ctx.uow, period)
 
 

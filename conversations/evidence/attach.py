@@ -18,7 +18,7 @@ from conversations.markup import Html, bold, clip, esc, fmt, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView
 from scoring.catalog import Item
-from storage import models as m
+from storage.repositories.rows_evidence import EvidenceRow
 
 SECTION_ASK_PAGES = 10  # longer PDFs: ask which section/page proves the item
 _STATUS_ICON = {
@@ -31,7 +31,7 @@ _STATUS_ICON = {
 
 async def attach_one(
     ctx: Ctx, view: UnitView, item: Item, meta: dict[str, Any]
-) -> tuple[str, bool, m.Evidence | None]:
+) -> tuple[str, bool, EvidenceRow | None]:
     """Record one stored file for ``item``: ``(report, newly attached, row)``."""
     uow = ctx.uow
     item_id = view.item_id(item.code)
@@ -108,7 +108,7 @@ async def attach_and_reply(
 ) -> None:
     """Attach files to ``item`` and answer with one confirmation; the walk continues from it."""
     blocks: list[str] = []
-    new_rows: list[tuple[m.Evidence, dict[str, Any]]] = []
+    new_rows: list[tuple[EvidenceRow, dict[str, Any]]] = []
     for meta in metas:
         block, new, row = await attach_one(ctx, view, item, meta)
         blocks.append(block)

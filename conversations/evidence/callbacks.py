@@ -38,7 +38,7 @@ from conversations.replies import Button, OutgoingFile
 from conversations.unitview import UnitView, load_view
 from scoring.answers import needs_explanation
 from scoring.catalog import Item
-from storage import models as m
+from storage.repositories.rows_evidence import EvidenceRow
 
 
 async def on_callback(ctx: Ctx, parts: list[str]) -> None:
@@ -141,7 +141,7 @@ async def _unit_button(
     return
 
 
-async def _send_file(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
+async def _send_file(ctx: Ctx, view: UnitView, item: Item, row: EvidenceRow) -> None:
     if row.removed_at is not None:
         ctx.toast(ctx.tr("This file was removed; it is kept only in the history."))
         return
@@ -165,7 +165,7 @@ async def _send_file(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> N
     )
 
 
-def _ask_remove(ctx: Ctx, item: Item, row: m.Evidence) -> None:
+def _ask_remove(ctx: Ctx, item: Item, row: EvidenceRow) -> None:
     ctx.say(
         ctx.tr(
             "Remove %(name)s from %(code)s? It stays in the history, but no longer counts as "
@@ -182,7 +182,7 @@ def _ask_remove(ctx: Ctx, item: Item, row: m.Evidence) -> None:
     )
 
 
-async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
+async def _remove(ctx: Ctx, view: UnitView, item: Item, row: EvidenceRow) -> None:
     if view.period.published_at is not None:
         frozen.say_published(ctx, view.period.year, edit=True)
         return
@@ -195,7 +195,7 @@ async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None
             edit=True,
         )
         return
-    await ctx.uow.evidence.remove(row, by=ctx.person.id, at=ctx.now)
+    await ctx.uow.evidence.remove(row.id, by=ctx.person.id, at=ctx.now)
     left = len(await ctx.uow.evidence.list_for_item(view.unit.id, row.item_id))
     view.evidence_counts[item.code] = left
     text = "🗑 " + ctx.tr(
@@ -220,9 +220,8 @@ async def _remove(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None
     ctx.say(text, buttons=nav_buttons(ctx, view, item), edit=True)
 
 
-async def _whole_document(ctx: Ctx, view: UnitView, item: Item, row: m.Evidence) -> None:
-    row.section_ref = None
-    await ctx.uow.flush()
+async def _whole_document(ctx: Ctx, view: UnitView, item: Item, row: EvidenceRow) -> None:
+    await ctx.uow.evidence.set_section(row.id, None)
     if ctx.state.mode == Mode.EV_SECTION and ctx.state.ev_sec == row.id:
         restore_mode(ctx)
     ctx.say(

@@ -17,8 +17,7 @@ from conversations.evidence.shared import Access, access_of, evidence_store, siz
 from conversations.markup import esc
 from conversations.replies import OutgoingFile
 from conversations.unitview import active_unit
-from storage import models as m
-from storage.repositories.rows import UnitRow
+from storage.repositories.rows import PeriodRow, UnitRow
 
 MAX_CHAT_EXPORT = 48 * 1024 * 1024  # bots may send documents up to 50 MB
 EXPORT_TTL = 24 * 3600  # seconds an exported ZIP is kept under data_dir/exports
@@ -28,7 +27,7 @@ EXPORT_TTL = 24 * 3600  # seconds an exported ZIP is kept under data_dir/exports
 class Asked:
     """What /evidence export was asked for: named units (``codes``), a board, or all of them."""
 
-    period: m.Period
+    period: PeriodRow
     codes: list[str] | None
     board: str | None
     label: str

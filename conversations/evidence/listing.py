@@ -23,8 +23,8 @@ from conversations.replies import Button
 from conversations.unitview import UnitView, active_unit, load_view
 from conversations.walk import CODE_RE
 from scoring.catalog import Item
-from storage import models as m
 from storage.repositories.rows import UnitRow
+from storage.repositories.rows_evidence import EvidenceRow
 
 PAGE_SIZE = 8
 
@@ -82,7 +82,7 @@ async def render_list(
     scope = {x.code for x in node.leaves()} if node is not None else None
     order = [leaf.code for leaf in view.catalog.leaves()]
     order += sorted(c for c in files if c not in set(order))
-    flat: list[tuple[str, m.Evidence]] = []
+    flat: list[tuple[str, EvidenceRow]] = []
     for code in order:
         if scope is not None and code not in scope:
             continue
@@ -142,7 +142,7 @@ async def render_list(
 
 def _list_buttons(
     access: Access,
-    chunk: list[tuple[int, tuple[str, m.Evidence]]],
+    chunk: list[tuple[int, tuple[str, EvidenceRow]]],
     pages: int,
     here: EvidenceList,
 ) -> tuple[tuple[Button, ...], ...]:
@@ -169,7 +169,7 @@ def _list_buttons(
     return tuple(rows)
 
 
-def _listed_file(ctx: Ctx, n: int, row: m.Evidence, sender: str) -> list[str]:
+def _listed_file(ctx: Ctx, n: int, row: EvidenceRow, sender: str) -> list[str]:
     """One file in /evidence: its number and name, its check, risks, sender and section."""
     detail = [status_label(ctx, row)]
     if row.pages:
@@ -203,7 +203,7 @@ async def _unit_by_code(ctx: Ctx, code: str, own: int | None) -> UnitRow | None:
     return await uow.units.get_by_code(period.id, code)
 
 
-def _row_risks(row: m.Evidence) -> list[str]:
+def _row_risks(row: EvidenceRow) -> list[str]:
     detail = row.signature_detail if isinstance(row.signature_detail, dict) else {}
     risks = detail.get("risks")
     return [str(r) for r in risks] if isinstance(risks, list) else []

@@ -16,9 +16,9 @@ from conversations.markup import Html, bold, esc, join_lines
 from conversations.replies import Button
 from conversations.unitview import UnitView
 from scoring.catalog import Item
-from storage import models as m
 from storage.files import EvidenceStore
 from storage.repositories.rows import UnitRow
+from storage.repositories.rows_evidence import EvidenceRow
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def node_of(view: UnitView, code: object) -> Item | None:
     return view.catalog.item(code) if isinstance(code, str) else None
 
 
-def item_of_row(view: UnitView | None, row: m.Evidence) -> Item | None:
+def item_of_row(view: UnitView | None, row: EvidenceRow) -> Item | None:
     if view is None:
         return None
     return view.item_by_id(row.item_id)
@@ -100,7 +100,7 @@ def risk_names(ctx: Ctx, codes: object) -> str:
     return join_lines(found, ", ")
 
 
-def status_label(ctx: Ctx, row: m.Evidence) -> str:
+def status_label(ctx: Ctx, row: EvidenceRow) -> str:
     who = esc(row.signer or "?")
     when = when_text(ctx, row.signed_at) if row.signed_at else "—"
     status = row.signature_status
@@ -117,12 +117,12 @@ def status_label(ctx: Ctx, row: m.Evidence) -> str:
     return ctx.tr("❌ unreadable")
 
 
-def row_name(row: m.Evidence) -> str:
+def row_name(row: EvidenceRow) -> str:
     """A stored file's name as shown (rows from before upload cleaning are cleaned here)."""
     return shown_name(row.original_name)
 
 
-def bold_row_name(row: m.Evidence) -> Html:
+def bold_row_name(row: EvidenceRow) -> Html:
     return bold(row_name(row))
 
 

@@ -96,8 +96,7 @@ async def _section_text(ctx: Ctx, text: str) -> bool:
         ctx.say(ctx.tr("This file is no longer attached; nothing was noted."))
         return True
     ref = " ".join(text.split())[:MAX_SECTION]
-    row.section_ref = ref
-    await ctx.uow.flush()
+    await ctx.uow.evidence.set_section(row.id, ref)
     view = await load_view(ctx, row.unit_id)
     item = item_of_row(view, row) if view else None
     reply = "✅ " + ctx.tr(

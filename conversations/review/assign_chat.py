@@ -20,8 +20,7 @@ from conversations.review.assignment import AssignError, assign_appraiser
 from conversations.routing import Registry, roles_of
 from scoring.catalog import Catalog
 from scoring.i18n import N_
-from storage import models as m
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PeriodRow, PersonRow
 from storage.uow import UnitOfWork
 
 PSEUDO_TITLES = {"bonus": N_("Bonus points"), "penalty": N_("Penalty points")}
@@ -97,7 +96,7 @@ async def assign_cmd(ctx: Ctx, words: list[str]) -> None:
 async def notify_assigned(
     uow: UnitOfWork,
     person: PersonRow,
-    period: m.Period,
+    period: PeriodRow,
     key: str,
     board: str | None,
     now: datetime,

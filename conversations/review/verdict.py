@@ -11,8 +11,7 @@ from conversations.context import Ctx
 from conversations.due_dates import EXAMPLE
 from conversations.unitview import UnitView
 from scoring.catalog import THOUSANDTH, Item
-from storage import models as m
-from storage.repositories.rows import SubmissionRow
+from storage.repositories.rows_evidence import AppraisalRow
 
 MAX_COMMENT = 1000
 MIN_REASON = 5
@@ -32,7 +31,7 @@ async def write_verdict(
     comment: str | None = None,
     due: date | None = None,
     reason: str | None = None,
-) -> m.Appraisal:
+) -> AppraisalRow:
     """``reason``: why the points differ from the self-score, kept in the history and shown
     on the card (it is the verdict's comment)."""
     row = await ctx.uow.appraisals.set_appraisal(
@@ -56,10 +55,9 @@ async def _maybe_complete(ctx: Ctx, uf: UnitView) -> None:
     if uf.status != "submitted":
         return
     if all(uf.state(x.code) == "done" for x in uf.appraisable(scoped=False)):
-        sub = await ctx.uow.submissions.set_status(
+        uf.submission = await ctx.uow.submissions.set_status(
             uf.unit.id, "appraised", ctx.person.id, note="all items appraised", at=ctx.now
         )
-        uf.submission = SubmissionRow.of(sub)
 
 
 def due_example(ctx: Ctx) -> str:

@@ -24,14 +24,19 @@ from storage.models import (
     Unit,
 )
 from storage.repositories.base import Repository, VersionConflict, ref, to_decimal
-from storage.repositories.rows import AnswerRow, ExplanationRow, PersonRow, UnitItems
+from storage.repositories.rows import AnswerRow, ExplanationRow, PersonRow, UnitItems, from_orm
+from storage.repositories.rows_evidence import AnswerHistoryRow
 from storage.types import utcnow
 
 Points = Decimal | int | float | str | None
 
 
 class AnswerRepository(Repository):
-    async def get(self, unit_id: int, item_id: int) -> Answer | None:
+    async def get(self, unit_id: int, item_id: int) -> AnswerRow | None:
+        answer = await self._get(unit_id, item_id)
+        return AnswerRow.of(answer) if answer is not None else None
+
+    async def _get(self, unit_id: int, item_id: int) -> Answer | None:
         return await self.session.scalar(
             select(Answer).where(Answer.unit_id == unit_id, Answer.item_id == item_id)
         )
@@ -48,7 +53,7 @@ class AnswerRepository(Repository):
         *,
         expected_version: int | None = None,
         at: datetime | None = None,
-    ) -> tuple[Answer, int | None]:
+    ) -> tuple[AnswerRow, int | None]:
         """Write the answer and its history row (old → new) together.
 
         Returns ``(answer, previous_version)``: ``previous_version`` is None for a new answer;
@@ -62,7 +67,7 @@ class AnswerRepository(Repository):
         new_value = dict(value)
         at = at or utcnow()
         by_id = ref(by)
-        answer = await self.get(unit_id, item_id)
+        answer = await self._get(unit_id, item_id)
         current = answer.version if answer is not None else None
         if expected_version is not None and current != expected_version:
             raise VersionConflict(f"answer {unit_id}/{item_id}", expected_version, current)
@@ -80,7 +85,7 @@ class AnswerRepository(Repository):
                 async with self.session.begin_nested():
                     self.session.add(answer)
             except IntegrityError:
-                concurrent = await self.get(unit_id, item_id)
+                concurrent = await self._get(unit_id, item_id)
                 if concurrent is None:  # not a duplicate: a bad unit/item id
                     raise
                 raise VersionConflict(
@@ -91,7 +96,7 @@ class AnswerRepository(Repository):
             old_value, old_points, previous = None, None, None
         else:
             if answer.value == new_value and answer.points == new_points:
-                return answer, answer.version
+                return AnswerRow.of(answer), answer.version
             old_value, old_points, previous = answer.value, answer.points, answer.version
             answer.value = new_value
             answer.points = new_points
@@ -111,7 +116,7 @@ class AnswerRepository(Repository):
             source,
         )
         await self.session.flush()
-        return answer, previous
+        return AnswerRow.of(answer), previous
 
     async def delete_answer(
         self,
@@ -126,7 +131,7 @@ class AnswerRepository(Repository):
     ) -> bool:
         """Delete the answer (history row old → None); False if there was none."""
         AnswerSource(source)
-        answer = await self.get(unit_id, item_id)
+        answer = await self._get(unit_id, item_id)
         if answer is None:
             return False
         if expected_version is not None and answer.version != expected_version:
@@ -176,36 +181,40 @@ class AnswerRepository(Repository):
         self.session.add(row)
         return row
 
-    async def history(self, unit_id: int, item_id: int | None = None) -> list[AnswerHistory]:
+    async def history(self, unit_id: int, item_id: int | None = None) -> list[AnswerHistoryRow]:
         """History rows of one item (or, with ``item_id`` None, of the whole unit), oldest
         first.  Includes appraisal and survey changes (``source``)."""
-        stmt = select(AnswerHistory).where(AnswerHistory.unit_id == unit_id)
+        t = _table(AnswerHistory)
+        stmt = select(t).where(t.c.unit_id == unit_id)
         if item_id is not None:
-            stmt = stmt.where(AnswerHistory.item_id == item_id)
-        return list(await self.session.scalars(stmt.order_by(AnswerHistory.id)))
+            stmt = stmt.where(t.c.item_id == item_id)
+        rows = await self.session.execute(stmt.order_by(t.c.id))
+        return [from_orm(AnswerHistoryRow, r) for r in rows]
 
-    async def list_for_unit(self, unit_id: int) -> dict[str, Answer]:
-        """``{item code: Answer}`` for one unit."""
+    async def list_for_unit(self, unit_id: int) -> dict[str, AnswerRow]:
+        """``{item code: AnswerRow}`` for one unit."""
+        t = _table(Answer)
         stmt = (
-            select(CatalogItem.code, Answer)
-            .join(CatalogItem, CatalogItem.id == Answer.item_id)
-            .where(Answer.unit_id == unit_id)
+            select(CatalogItem.code.label("item_code"), t)
+            .join(CatalogItem, CatalogItem.id == t.c.item_id)
+            .where(t.c.unit_id == unit_id)
         )
-        return {code: answer for code, answer in await self.session.execute(stmt)}
+        return {r.item_code: AnswerRow.of(r) for r in await self.session.execute(stmt)}
 
-    async def list_for_period(self, period_id: int) -> dict[int, dict[str, Answer]]:
-        """``{unit id: {item code: Answer}}`` for every unit of a period (for ranking).
+    async def list_for_period(self, period_id: int) -> dict[int, dict[str, AnswerRow]]:
+        """``{unit id: {item code: AnswerRow}}`` for every unit of a period (for ranking).
 
         Units without answers are absent."""
+        t = _table(Answer)
         stmt = (
-            select(Answer.unit_id, CatalogItem.code, Answer)
-            .join(CatalogItem, CatalogItem.id == Answer.item_id)
-            .join(Unit, Unit.id == Answer.unit_id)
+            select(CatalogItem.code.label("item_code"), t)
+            .join(CatalogItem, CatalogItem.id == t.c.item_id)
+            .join(Unit, Unit.id == t.c.unit_id)
             .where(Unit.period_id == period_id)
         )
-        out: dict[int, dict[str, Answer]] = {}
-        for unit_id, code, answer in await self.session.execute(stmt):
-            out.setdefault(unit_id, {})[code] = answer
+        out: dict[int, dict[str, AnswerRow]] = {}
+        for r in await self.session.execute(stmt):
+            out.setdefault(r.unit_id, {})[r.item_code] = AnswerRow.of(r)
         return out
 
     # ---------------------------------------------------------------- explanations
@@ -217,10 +226,10 @@ class AnswerRepository(Repository):
         text: str,
         author: Person | PersonRow | int | None,
         at: datetime | None = None,
-    ) -> Explanation:
+    ) -> ExplanationRow:
         """Store the explanation (giải trình); a newer one replaces the older."""
         at = at or utcnow()
-        row = await self.get_explanation(unit_id, item_id)
+        row = await self._get_explanation(unit_id, item_id)
         if row is None:
             row = Explanation(
                 unit_id=unit_id,
@@ -236,9 +245,13 @@ class AnswerRepository(Repository):
             row.author_id = ref(author)
             row.updated_at = at
         await self.session.flush()
-        return row
+        return ExplanationRow.of(row)
 
-    async def get_explanation(self, unit_id: int, item_id: int) -> Explanation | None:
+    async def get_explanation(self, unit_id: int, item_id: int) -> ExplanationRow | None:
+        row = await self._get_explanation(unit_id, item_id)
+        return ExplanationRow.of(row) if row is not None else None
+
+    async def _get_explanation(self, unit_id: int, item_id: int) -> Explanation | None:
         return await self.session.scalar(
             select(Explanation).where(
                 Explanation.unit_id == unit_id, Explanation.item_id == item_id
@@ -246,21 +259,22 @@ class AnswerRepository(Repository):
         )
 
     async def delete_explanation(self, unit_id: int, item_id: int) -> bool:
-        row = await self.get_explanation(unit_id, item_id)
+        row = await self._get_explanation(unit_id, item_id)
         if row is None:
             return False
         await self.session.delete(row)
         await self.session.flush()
         return True
 
-    async def explanations_for_unit(self, unit_id: int) -> dict[str, Explanation]:
-        """``{item code: Explanation}`` for one unit."""
+    async def explanations_for_unit(self, unit_id: int) -> dict[str, ExplanationRow]:
+        """``{item code: ExplanationRow}`` for one unit."""
+        t = _table(Explanation)
         stmt = (
-            select(CatalogItem.code, Explanation)
-            .join(CatalogItem, CatalogItem.id == Explanation.item_id)
-            .where(Explanation.unit_id == unit_id)
+            select(CatalogItem.code.label("item_code"), t)
+            .join(CatalogItem, CatalogItem.id == t.c.item_id)
+            .where(t.c.unit_id == unit_id)
         )
-        return {code: row for code, row in await self.session.execute(stmt)}
+        return {r.item_code: ExplanationRow.of(r) for r in await self.session.execute(stmt)}
 
     # -------------------------------------------------------- the hot path (issue 19)
 
@@ -294,7 +308,7 @@ class AnswerRepository(Repository):
                 )
             if r.e_id is not None:
                 explanations[r.code] = ExplanationRow(
-                    unit_id, r.item_id, r.text, r.author_id, r.e_updated_at
+                    unit_id, r.item_id, r.text, r.author_id, r.e_id, r.e_created, r.e_updated
                 )
             if r.n is not None:
                 counts[r.code] = int(r.n)
@@ -338,8 +352,7 @@ class AnswerRepository(Repository):
             )
             version = before.version + 1
         if new_id is None:  # changed or created concurrently: the careful path
-            orm, prev = await self.set_answer(unit_id, item_id, value, points, by, source)
-            return _answer_row(orm), prev
+            return await self.set_answer(unit_id, item_id, value, points, by, source)
         await self.session.execute(
             insert(cast(Table, AnswerHistory.__table__)).values(
                 unit_id=unit_id,
@@ -368,18 +381,9 @@ class AnswerRepository(Repository):
         )
 
 
-def _answer_row(a: Answer) -> AnswerRow:
-    return AnswerRow(
-        a.id,
-        a.unit_id,
-        a.item_id,
-        dict(a.value),
-        a.points,
-        a.updated_by,
-        a.updated_at,
-        a.source,
-        a.version,
-    )
+def _table(model: Any) -> Table:
+    """The Core table of a model: reads select columns, not tracked ORM objects."""
+    return cast(Table, model.__table__)
 
 
 def _unit_items_statement(unit_id: int, catalog_id: int) -> Select[Any]:
@@ -411,7 +415,8 @@ def _unit_items_statement(unit_id: int, catalog_id: int) -> Select[Any]:
             e.c.id.label("e_id"),
             e.c.text,
             e.c.author_id,
-            e.c.updated_at.label("e_updated_at"),
+            e.c.created_at.label("e_created"),
+            e.c.updated_at.label("e_updated"),
             ev.c.n,
             ap.c.points.label("ap_points"),
             sp.c.points.label("sp_points"),

@@ -21,6 +21,7 @@ from storage.models import (
 )
 from storage.repositories.base import Repository, ref, to_decimal
 from storage.repositories.rows import PersonRow, from_orm
+from storage.repositories.rows_evidence import AppraisalRow
 from storage.repositories.rows_people import AssignmentRow
 from storage.types import utcnow
 
@@ -34,7 +35,11 @@ def _snapshot(row: Appraisal) -> dict[str, Any]:
 
 
 class AppraisalRepository(Repository):
-    async def get(self, unit_id: int, item_id: int) -> Appraisal | None:
+    async def get(self, unit_id: int, item_id: int) -> AppraisalRow | None:
+        row = await self._get(unit_id, item_id)
+        return from_orm(AppraisalRow, row) if row is not None else None
+
+    async def _get(self, unit_id: int, item_id: int) -> Appraisal | None:
         return await self.session.scalar(
             select(Appraisal).where(Appraisal.unit_id == unit_id, Appraisal.item_id == item_id)
         )
@@ -50,13 +55,13 @@ class AppraisalRepository(Repository):
         appraiser: Person | PersonRow | int | None = None,
         reason: str | None = None,
         at: datetime | None = None,
-    ) -> Appraisal:
+    ) -> AppraisalRow:
         """Create or update the verdict on one item; every change is logged to
         answer_history with source ``appraisal`` (values: status/comment/due_date)."""
         AppraisalStatus(status)
         at = at or utcnow()
         new_points = to_decimal(points)
-        row = await self.get(unit_id, item_id)
+        row = await self._get(unit_id, item_id)
         old_value: dict[str, Any] | None = None
         old_points: Decimal | None = None
         if row is None:
@@ -87,28 +92,30 @@ class AppraisalRepository(Repository):
                 )
             )
         await self.session.flush()
-        return row
+        return from_orm(AppraisalRow, row)
 
-    async def list_for_unit(self, unit_id: int) -> dict[str, Appraisal]:
-        """``{item code: Appraisal}`` for one unit."""
+    async def list_for_unit(self, unit_id: int) -> dict[str, AppraisalRow]:
+        """``{item code: AppraisalRow}`` for one unit."""
+        t = Appraisal.__table__
         stmt = (
-            select(CatalogItem.code, Appraisal)
-            .join(CatalogItem, CatalogItem.id == Appraisal.item_id)
-            .where(Appraisal.unit_id == unit_id)
+            select(CatalogItem.code.label("item_code"), t)
+            .join(CatalogItem, CatalogItem.id == t.c.item_id)
+            .where(t.c.unit_id == unit_id)
         )
-        return {code: row for code, row in await self.session.execute(stmt)}
+        return {r.item_code: from_orm(AppraisalRow, r) for r in await self.session.execute(stmt)}
 
-    async def list_for_period(self, period_id: int) -> dict[int, dict[str, Appraisal]]:
-        """``{unit id: {item code: Appraisal}}`` for a period."""
+    async def list_for_period(self, period_id: int) -> dict[int, dict[str, AppraisalRow]]:
+        """``{unit id: {item code: AppraisalRow}}`` for a period."""
+        t = Appraisal.__table__
         stmt = (
-            select(Appraisal.unit_id, CatalogItem.code, Appraisal)
-            .join(CatalogItem, CatalogItem.id == Appraisal.item_id)
-            .join(Unit, Unit.id == Appraisal.unit_id)
+            select(CatalogItem.code.label("item_code"), t)
+            .join(CatalogItem, CatalogItem.id == t.c.item_id)
+            .join(Unit, Unit.id == t.c.unit_id)
             .where(Unit.period_id == period_id)
         )
-        out: dict[int, dict[str, Appraisal]] = {}
-        for unit_id, code, row in await self.session.execute(stmt):
-            out.setdefault(unit_id, {})[code] = row
+        out: dict[int, dict[str, AppraisalRow]] = {}
+        for r in await self.session.execute(stmt):
+            out.setdefault(r.unit_id, {})[r.item_code] = from_orm(AppraisalRow, r)
         return out
 
     # ---------------------------------------------------------------- assignments
@@ -184,15 +191,13 @@ class AppraisalRepository(Repository):
     async def assignments(
         self, person: Person | PersonRow | int, period_id: int
     ) -> list[AssignmentRow]:
+        t = AppraiserAssignment.__table__
         stmt = (
-            select(AppraiserAssignment)
-            .where(
-                AppraiserAssignment.person_id == ref(person),
-                AppraiserAssignment.period_id == period_id,
-            )
-            .order_by(AppraiserAssignment.field_code, AppraiserAssignment.id)
+            select(t)
+            .where(t.c.person_id == ref(person), t.c.period_id == period_id)
+            .order_by(t.c.field_code, t.c.id)
         )
-        return [from_orm(AssignmentRow, a) for a in await self.session.scalars(stmt)]
+        return [from_orm(AssignmentRow, r) for r in await self.session.execute(stmt)]
 
     async def appraisers_for(self, period_id: int, field_code: str, board: str) -> list[PersonRow]:
         """People assigned to field ``field_code`` for ``board`` (or for all boards)."""

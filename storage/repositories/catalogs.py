@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import replace
 
 from sqlalchemy import select
 
 from scoring.kinds import KIND_NAMES
 from storage.models import Board, Catalog, CatalogItem, ItemSection
 from storage.repositories.base import Repository, to_decimal
+from storage.repositories.rows import from_orm
+from storage.repositories.rows_catalog import CatalogItemRow, CatalogRow, ItemSpec
 from storage.types import utcnow
-
-
-@dataclass(frozen=True, slots=True)
-class ItemSpec:
-    """One catalog node to store (flattened tree; ``position`` defaults to input order)."""
-
-    code: str
-    title: str
-    max_points: Decimal | int | float | str
-    parent_code: str | None = None
-    kind: str | None = None
-    section: str = ItemSection.FIELD.value
-    is_leaf: bool = True
-    position: int | None = None
 
 
 def sha256_text(text: str) -> str:
@@ -39,6 +26,10 @@ def _check(spec: ItemSpec) -> None:
     ItemSection(spec.section)
 
 
+def _row(catalog: Catalog) -> CatalogRow:
+    return replace(from_orm(CatalogRow, catalog), boards=list(catalog.boards or []))  # a copy
+
+
 class CatalogRepository(Repository):
     async def create(
         self,
@@ -49,7 +40,7 @@ class CatalogRepository(Repository):
         source_yaml: str,
         items: Iterable[ItemSpec] = (),
         sha256: str | None = None,
-    ) -> Catalog:
+    ) -> CatalogRow:
         """Store a catalog for a period and its items (``sha256`` defaults to the YAML's)."""
         catalog = Catalog(
             period_id=period_id,
@@ -63,30 +54,38 @@ class CatalogRepository(Repository):
         self.session.add(catalog)
         await self.session.flush()
         await self._sync_items(catalog, items)
-        return catalog
+        return _row(catalog)
 
     async def replace(
         self,
-        catalog: Catalog,
+        catalog_id: int,
         title: str,
         boards: Sequence[str],
         source_yaml: str,
         items: Iterable[ItemSpec],
         sha256: str | None = None,
-    ) -> Catalog:
+    ) -> CatalogRow:
         """Re-import a catalog in place: items are matched by code and keep their ids (so
         answers stay attached); items no longer present are deleted, which fails with
         ``IntegrityError`` at flush if answers/evidence still reference them."""
+        catalog = await self._orm(catalog_id)
         catalog.title = title
         catalog.boards = list(boards)
         catalog.source_yaml = source_yaml
         catalog.sha256 = sha256 or sha256_text(source_yaml)
         catalog.imported_at = utcnow()
         await self._sync_items(catalog, items)
+        return _row(catalog)
+
+    async def _orm(self, catalog_id: int) -> Catalog:
+        catalog = await self.session.get(Catalog, catalog_id)
+        if catalog is None:
+            raise LookupError(f"catalog {catalog_id} is gone")
         return catalog
 
     async def _sync_items(self, catalog: Catalog, items: Iterable[ItemSpec]) -> None:
-        existing = await self.items_by_code(catalog.id)
+        stmt = select(CatalogItem).where(CatalogItem.catalog_id == catalog.id)
+        existing = {item.code: item for item in await self.session.scalars(stmt)}
         seen: set[str] = set()
         for index, spec in enumerate(items):
             _check(spec)
@@ -117,49 +116,56 @@ class CatalogRepository(Repository):
                 self.session.add(Board(code=code, name_vi=f"Bảng {code}", name_en=f"Board {code}"))
         await self.session.flush()
 
-    async def get(self, catalog_id: int) -> Catalog | None:
-        return await self.session.get(Catalog, catalog_id)
+    async def get(self, catalog_id: int) -> CatalogRow | None:
+        catalog = await self.session.get(Catalog, catalog_id)
+        return _row(catalog) if catalog is not None else None
 
-    async def get_by_code(self, period_id: int, code: str) -> Catalog | None:
-        return await self.session.scalar(
+    async def get_by_code(self, period_id: int, code: str) -> CatalogRow | None:
+        catalog = await self.session.scalar(
             select(Catalog).where(Catalog.period_id == period_id, Catalog.code == code)
         )
+        return _row(catalog) if catalog is not None else None
 
-    async def list_for_period(self, period_id: int) -> list[Catalog]:
+    async def list_for_period(self, period_id: int) -> list[CatalogRow]:
         stmt = select(Catalog).where(Catalog.period_id == period_id).order_by(Catalog.id)
-        return list(await self.session.scalars(stmt))
+        return [_row(c) for c in await self.session.scalars(stmt)]
 
-    async def for_board(self, period_id: int, board: str) -> Catalog | None:
+    async def for_board(self, period_id: int, board: str) -> CatalogRow | None:
         """The (latest imported) catalog of a period that covers ``board``."""
         catalogs = await self.list_for_period(period_id)
         matching = [c for c in catalogs if board in (c.boards or [])]
         return max(matching, key=lambda c: (c.imported_at, c.id)) if matching else None
 
-    async def delete(self, catalog: Catalog) -> None:
+    async def delete(self, catalog_id: int) -> None:
         """Delete a catalog and (cascade) its items; fails if units/answers reference them."""
-        await self.session.delete(catalog)
+        await self.session.delete(await self._orm(catalog_id))
         await self.session.flush()
 
     # ---------------------------------------------------------------- items
 
-    async def items(self, catalog_id: int) -> list[CatalogItem]:
+    async def items(self, catalog_id: int) -> list[CatalogItemRow]:
         """All items of a catalog in document order."""
         stmt = (
             select(CatalogItem)
             .where(CatalogItem.catalog_id == catalog_id)
             .order_by(CatalogItem.position, CatalogItem.id)
         )
-        return list(await self.session.scalars(stmt))
+        return [from_orm(CatalogItemRow, i) for i in await self.session.scalars(stmt)]
 
-    async def items_by_code(self, catalog_id: int) -> dict[str, CatalogItem]:
+    async def items_by_code(self, catalog_id: int) -> dict[str, CatalogItemRow]:
         return {item.code: item for item in await self.items(catalog_id)}
 
-    async def item(self, catalog_id: int, code: str) -> CatalogItem | None:
-        return await self.session.scalar(
+    async def item(self, catalog_id: int, code: str) -> CatalogItemRow | None:
+        item = await self.session.scalar(
             select(CatalogItem).where(
                 CatalogItem.catalog_id == catalog_id, CatalogItem.code == code
             )
         )
+        return from_orm(CatalogItemRow, item) if item is not None else None
 
-    async def get_item(self, item_id: int) -> CatalogItem | None:
-        return await self.session.get(CatalogItem, item_id)
+    async def get_item(self, item_id: int) -> CatalogItemRow | None:
+        item = await self.session.get(CatalogItem, item_id)
+        return from_orm(CatalogItemRow, item) if item is not None else None
+
+
+__all__ = ["CatalogRepository", "ItemSpec", "sha256_text"]

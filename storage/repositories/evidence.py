@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select, update
 
 from storage.models import CatalogItem, Evidence, Person, SignatureStatus
 from storage.repositories.base import Repository, ref
-from storage.repositories.rows import PersonRow
+from storage.repositories.rows import PersonRow, from_orm
+from storage.repositories.rows_evidence import EvidenceRow, ItemEvidence
 from storage.types import utcnow
 
+__all__ = ["EvidenceRepository", "ItemEvidence"]
 
-@dataclass(frozen=True)
-class ItemEvidence:
-    """A live evidence file with the catalog item it proves (code, title, position)."""
-
-    evidence: Evidence
-    item_code: str
-    item_title: str
-    item_position: int
+_T = cast(Table, Evidence.__table__)
 
 
 class EvidenceRepository(Repository):
@@ -43,14 +37,18 @@ class EvidenceRepository(Repository):
         section_ref: str | None = None,
         uploaded_by: Person | PersonRow | int | None = None,
         at: datetime | None = None,
-    ) -> tuple[Evidence, bool]:
+    ) -> tuple[EvidenceRow, bool]:
         """Attach a stored file to an item; ``(row, created)``.
 
         The same content (sha256) on the same item is one row: uploading it again refreshes
         its metadata and un-removes it, and returns ``created=False``.
         """
         SignatureStatus(signature_status)
-        row = await self.get_by_sha(unit_id, item_id, sha256)
+        row = await self.session.scalar(
+            select(Evidence).where(
+                Evidence.unit_id == unit_id, Evidence.item_id == item_id, Evidence.sha256 == sha256
+            )
+        )
         created = row is None
         if row is None:
             row = Evidence(unit_id=unit_id, item_id=item_id, sha256=sha256)
@@ -70,25 +68,27 @@ class EvidenceRepository(Repository):
         row.removed_at = None
         row.removed_by = None
         await self.session.flush()
-        return row, created
+        return from_orm(EvidenceRow, row), created
 
-    async def get(self, evidence_id: int) -> Evidence | None:
-        return await self.session.get(Evidence, evidence_id)
+    async def get(self, evidence_id: int) -> EvidenceRow | None:
+        r = (await self.session.execute(select(_T).where(_T.c.id == evidence_id))).first()
+        return from_orm(EvidenceRow, r) if r is not None else None
 
-    async def get_by_sha(self, unit_id: int, item_id: int, sha256: str) -> Evidence | None:
-        return await self.session.scalar(
-            select(Evidence).where(
-                Evidence.unit_id == unit_id, Evidence.item_id == item_id, Evidence.sha256 == sha256
-            )
+    async def get_by_sha(self, unit_id: int, item_id: int, sha256: str) -> EvidenceRow | None:
+        stmt = select(_T).where(
+            _T.c.unit_id == unit_id, _T.c.item_id == item_id, _T.c.sha256 == sha256
         )
+        r = (await self.session.execute(stmt)).first()
+        return from_orm(EvidenceRow, r) if r is not None else None
 
     async def list_for_item(
         self, unit_id: int, item_id: int, include_removed: bool = False
-    ) -> list[Evidence]:
-        stmt = select(Evidence).where(Evidence.unit_id == unit_id, Evidence.item_id == item_id)
+    ) -> list[EvidenceRow]:
+        stmt = select(_T).where(_T.c.unit_id == unit_id, _T.c.item_id == item_id)
         if not include_removed:
-            stmt = stmt.where(Evidence.removed_at.is_(None))
-        return list(await self.session.scalars(stmt.order_by(Evidence.id)))
+            stmt = stmt.where(_T.c.removed_at.is_(None))
+        rows = await self.session.execute(stmt.order_by(_T.c.id))
+        return [from_orm(EvidenceRow, r) for r in rows]
 
     async def counts_for_unit(self, unit_id: int) -> dict[str, int]:
         """``{item code: number of files kept}`` (without loading the rows)."""
@@ -102,30 +102,38 @@ class EvidenceRepository(Repository):
 
     async def list_for_unit(
         self, unit_id: int, include_removed: bool = False
-    ) -> dict[str, list[Evidence]]:
-        """``{item code: [Evidence, …]}`` for one unit (upload order)."""
+    ) -> dict[str, list[EvidenceRow]]:
+        """``{item code: [EvidenceRow, …]}`` for one unit (upload order)."""
         stmt = (
-            select(CatalogItem.code, Evidence)
-            .join(CatalogItem, CatalogItem.id == Evidence.item_id)
-            .where(Evidence.unit_id == unit_id)
+            select(CatalogItem.code.label("item_code"), _T)
+            .join(CatalogItem, CatalogItem.id == _T.c.item_id)
+            .where(_T.c.unit_id == unit_id)
         )
         if not include_removed:
-            stmt = stmt.where(Evidence.removed_at.is_(None))
-        out: dict[str, list[Evidence]] = {}
-        for code, row in await self.session.execute(stmt.order_by(Evidence.id)):
-            out.setdefault(code, []).append(row)
+            stmt = stmt.where(_T.c.removed_at.is_(None))
+        out: dict[str, list[EvidenceRow]] = {}
+        for r in await self.session.execute(stmt.order_by(_T.c.id)):
+            out.setdefault(r.item_code, []).append(from_orm(EvidenceRow, r))
         return out
 
     async def remove(
         self,
-        evidence: Evidence,
+        evidence_id: int,
         by: Person | PersonRow | int | None = None,
         at: datetime | None = None,
     ) -> None:
         """Soft-delete (the file stays in the store; other rows may share it)."""
-        evidence.removed_at = at or utcnow()
-        evidence.removed_by = ref(by)
-        await self.session.flush()
+        await self._update(evidence_id, removed_at=at or utcnow(), removed_by=ref(by))
+
+    async def set_section(self, evidence_id: int, section_ref: str | None) -> None:
+        """Point the file at the part of a document that proves its item (a section or
+        page reference), or at the whole document (None)."""
+        await self._update(evidence_id, section_ref=section_ref)
+
+    async def _update(self, evidence_id: int, **values: Any) -> None:
+        await self.session.execute(
+            update(Evidence).where(Evidence.id == evidence_id).values(**values)
+        )
 
     async def is_referenced(self, sha256: str) -> bool:
         """True if any (even removed) evidence row uses this content."""
@@ -137,9 +145,17 @@ class EvidenceRepository(Repository):
         if not unit_ids:
             return []
         rows = await self.session.execute(
-            select(Evidence, CatalogItem.code, CatalogItem.title, CatalogItem.position)
-            .join(CatalogItem, CatalogItem.id == Evidence.item_id)
-            .where(Evidence.unit_id.in_(list(unit_ids)), Evidence.removed_at.is_(None))
-            .order_by(Evidence.unit_id, CatalogItem.position, Evidence.id)
+            select(
+                _T,
+                CatalogItem.code.label("item_code"),
+                CatalogItem.title.label("item_title"),
+                CatalogItem.position.label("item_position"),
+            )
+            .join(CatalogItem, CatalogItem.id == _T.c.item_id)
+            .where(_T.c.unit_id.in_(list(unit_ids)), _T.c.removed_at.is_(None))
+            .order_by(_T.c.unit_id, CatalogItem.position, _T.c.id)
         )
-        return [ItemEvidence(ev, code, title, position) for ev, code, title, position in rows]
+        return [
+            ItemEvidence(from_orm(EvidenceRow, r), r.item_code, r.item_title, r.item_position)
+            for r in rows
+        ]

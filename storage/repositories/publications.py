@@ -7,9 +7,7 @@ here ever deletes or edits a snapshot's figures; unpublishing only stamps ``with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,55 +15,8 @@ from sqlalchemy import func, select
 from storage.models import Person, Publication, PublicationEvent, PublishedUnit
 from storage.repositories.base import Repository
 from storage.repositories.rows import PersonRow
+from storage.repositories.rows_catalog import AuditRow, Snapshot, SnapshotUnit
 from storage.types import utcnow
-
-
-@dataclass(frozen=True)
-class SnapshotUnit:
-    """One unit's published figures (see :class:`storage.models.PublishedUnit`)."""
-
-    unit_id: int | None
-    unit_code: str
-    unit_name: str
-    board: str
-    catalog_code: str
-    status: str
-    index: Decimal
-    index_low: Decimal
-    index_high: Decimal
-    rank: int
-    of: int
-    best_rank: int
-    worst_rank: int
-    class_rank: int
-    classification: str
-    class_reason: str | None
-    basis: str
-    summary: str
-    items: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    id: int
-    period_id: int
-    version: int
-    published_at: datetime
-    published_by: int | None
-    forced: bool
-    reason: str | None
-    missing: dict[str, Any]
-    catalogs: list[dict[str, Any]]
-    withdrawn_at: datetime | None
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    action: str
-    version: int | None
-    actor_label: str
-    reason: str | None
-    at: datetime
 
 
 def _snapshot(row: Publication) -> Snapshot:
@@ -205,3 +156,6 @@ class PublicationRepository(Repository):
             .order_by(PublicationEvent.at, PublicationEvent.id)
         )
         return [AuditRow(*r) for r in rows]
+
+
+__all__ = ["AuditRow", "PublicationRepository", "Snapshot", "SnapshotUnit"]

@@ -8,7 +8,7 @@ hash and scoring formula are current; anything else is recomputed and stored aga
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -20,33 +20,10 @@ from sqlalchemy.exc import DBAPIError
 from storage.models import Answer, Appraisal, CatalogItem, SurveyPoints, Unit, UnitResultRow
 from storage.repositories.base import Repository
 from storage.repositories.rows import UnitRow
+from storage.repositories.rows_catalog import NewResult, StoredResult
 from storage.types import utcnow
 
 CHUNK = 500  # unit ids per IN (…) list: well under SQLite's and asyncpg's parameter limits
-
-
-@dataclass(frozen=True)
-class StoredResult:
-    current_rev: int  # units.results_rev now
-    rev: int | None  # the rev the stored summary was computed from (None: nothing stored)
-    catalog_sha256: str | None
-    formula: int | None
-    index: Decimal | None
-    index_low: Decimal | None
-    index_high: Decimal | None
-    summary: str | None  # JSON text
-
-
-@dataclass(frozen=True)
-class NewResult:
-    unit_id: int
-    rev: int
-    catalog_sha256: str
-    formula: int
-    index: Decimal
-    index_low: Decimal
-    index_high: Decimal
-    summary: str
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -246,3 +223,6 @@ class ResultRepository(Repository):
                     per_unit = out[unit_id] = {}
                 per_unit[code] = value
         return out
+
+
+__all__ = ["CHUNK", "NewResult", "ResultRepository", "StoredResult"]

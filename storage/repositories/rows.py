@@ -12,10 +12,17 @@ from typing import Any, TypeVar
 _Row = TypeVar("_Row")
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}  # field names per row class: read once, not per row
+
+
 def from_orm(cls: type[_Row], obj: Any) -> _Row:
     """``cls`` filled from the same-named attributes of an ORM object: repositories convert
-    what they read or wrote with the ORM, so no tracked object leaves storage (issue 13)."""
-    return cls(**{f.name: getattr(obj, f.name) for f in fields(cls)})  # type: ignore[arg-type]
+    what they read or wrote with the ORM, so no tracked object leaves storage (issue 13), and a
+    field added to a row class is filled without touching its readers."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls(**{name: getattr(obj, name) for name in names})
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,9 @@ class UnitRow:
 
 @dataclass(frozen=True)
 class PeriodRow:
+    """An assessment period (one per year); ``published_at`` set while its results are
+    frozen.  Returned by every PeriodRepository read (issue 13)."""
+
     id: int
     year: int
     title: str
@@ -99,19 +109,12 @@ class SubmissionRow:
     submitted_at: datetime | None
     submitted_by: int | None
     index_at_submit: Decimal | None
+    updated_at: datetime
 
     @classmethod
     def of(cls, sub: Any) -> SubmissionRow:
-        """The plain row of a submission a repository just wrote (so a flow can update the
-        view it holds without reading it again)."""
-        return cls(
-            sub.id,
-            sub.unit_id,
-            sub.status,
-            sub.submitted_at,
-            sub.submitted_by,
-            sub.index_at_submit,
-        )
+        """The plain row of a submission a repository just read or wrote."""
+        return from_orm(cls, sub)
 
 
 @dataclass(frozen=True)
@@ -135,9 +138,24 @@ class AnswerRow:
     value: dict[str, Any]
     points: Decimal | None
     updated_by: int | None
-    updated_at: datetime | None
+    updated_at: datetime
     source: str
     version: int
+
+    @classmethod
+    def of(cls, a: Any) -> AnswerRow:
+        """The plain row of an answer a repository just read or wrote."""
+        return cls(
+            a.id,
+            a.unit_id,
+            a.item_id,
+            dict(a.value),
+            a.points,
+            a.updated_by,
+            a.updated_at,
+            a.source,
+            a.version,
+        )
 
 
 @dataclass(frozen=True)
@@ -146,7 +164,14 @@ class ExplanationRow:
     item_id: int
     text: str
     author_id: int | None
-    updated_at: datetime | None = None
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, e: Any) -> ExplanationRow:
+        """The plain row of an explanation a repository just read or wrote."""
+        return from_orm(cls, e)
 
 
 @dataclass(frozen=True)

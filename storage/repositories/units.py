@@ -98,6 +98,7 @@ class UnitRepository(Repository):
                 row.s_submitted_at,
                 row.s_submitted_by,
                 row.s_index_at_submit,
+                row.s_updated_at,
             )
         header = HeaderRow(unit, period, row.c_id, row.c_sha256, row.deadline, submission)
         return int(row.header_rev or 0), header
@@ -178,6 +179,7 @@ _HEADER = (
         Submission.submitted_at.label("s_submitted_at"),
         Submission.submitted_by.label("s_submitted_by"),
         Submission.index_at_submit.label("s_index_at_submit"),
+        Submission.updated_at.label("s_updated_at"),
         select(HotRevision.rev).where(HotRevision.id == 1).scalar_subquery().label("header_rev"),
     )
     .join(Period, Period.id == Unit.period_id)

@@ -6,36 +6,12 @@ year means reading them per unit and per period, which the other repositories do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import select
 
 from storage.models import AppraiserAssignment, CatalogMapping, RoleGrant
 from storage.repositories.base import Repository
+from storage.repositories.rows_catalog import Assignment, StoredMapping, UnitGrant
 from storage.types import utcnow
-
-
-@dataclass(frozen=True, slots=True)
-class UnitGrant:
-    person_id: int
-    unit_id: int
-    role: str
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    person_id: int
-    field_code: str
-    board: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredMapping:
-    period_id: int
-    from_period_id: int
-    source_yaml: str
-    imported_at: datetime
 
 
 class YearRepository(Repository):
@@ -83,3 +59,6 @@ class YearRepository(Repository):
         row.imported_at = utcnow()
         await self.session.flush()
         return replaced
+
+
+__all__ = ["Assignment", "StoredMapping", "UnitGrant", "YearRepository"]

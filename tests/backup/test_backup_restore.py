@@ -72,7 +72,7 @@ async def add_evidence(db_url: str, store: EvidenceStore, rows=EVIDENCE, tag: st
                     pages=1,
                 )
                 if removed:
-                    await uow.evidence.remove(row)
+                    await uow.evidence.remove(row.id)
     finally:
         await engine.dispose()
 

@@ -817,15 +817,14 @@ async def _new_invite(c: Cell) -> None:
 
 async def _section_ref(c: Cell) -> None:
     async with c.world.db.uow() as uow:
-        row = await uow.evidence.get(c.u.ev_in)
-        row.section_ref = "Mục II"
+        await uow.evidence.set_section(c.u.ev_in, "Mục II")
 
 
 async def _published(c: Cell) -> None:
     async with c.world.db.uow() as uow:
         period = await uow.periods.latest()
         assert period is not None
-        period.published_at = c.world.now
+        await uow.periods.publish(period.id, c.world.now)
 
 
 def _submitted_all(c: Cell) -> Awaitable[None]:

@@ -85,7 +85,7 @@ async def test_one_unit_flat_tree_deduped_names_and_index(sessionmaker, world, s
     )
     gone = await add(sessionmaker, store, world, world.unit_id, "1.1.2", "Cũ.pdf", b"%PDF-old")
     async with UnitOfWork(sessionmaker) as uow:
-        await uow.evidence.remove(await uow.evidence.get(gone), by=world.person_id)
+        await uow.evidence.remove(gone, by=world.person_id)
     await add(sessionmaker, store, world, world.other_unit_id, "1.1.1", "Khac.pdf", b"%PDF-x")
 
     out = tmp_path / "out" / "pack.zip"

@@ -101,7 +101,7 @@ def test_a_published_period_is_immune_to_imports_and_to_a_changed_catalog(
         [row] = await uow.catalogs.list_for_period(period.id)
         text = Path(revised_catalog(tmp_path)).read_text(encoding="utf-8")
         specs = A.item_specs(A.load_catalog(text))
-        await uow.catalogs.replace(row, row.title, list(row.boards), text, specs)
+        await uow.catalogs.replace(row.id, row.title, list(row.boards), text, specs)
         unit = await uow.units.get_by_code(period.id, "X03")
         return (await A.live_standings(uow, period, None)), unit.id
 

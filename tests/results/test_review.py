@@ -234,7 +234,7 @@ async def test_nothing_changes_after_publication(db, user):
     async with db.uow() as uow:
         items = await uow.catalogs.items_by_code(x02.catalog_id)
         period = await uow.periods.get_by_year(2024)
-        await uow.periods.publish(period)
+        await uow.periods.publish(period.id)
     out = await appraiser.press(data=f"rv:ok:{x02.id}:{items['1.4'].id}")
     assert "are published (official), so nothing can change" in appraiser.text, out
     assert not await appraisal_rows(db, "X02")

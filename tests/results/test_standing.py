@@ -131,7 +131,7 @@ async def test_published_results_are_official(db, user):
     assert "(preliminary)" not in boss.text  # the caption; the title is in the image
     async with db.uow() as uow:
         period = await uow.periods.get_by_year(2024)
-        await uow.periods.publish(period)
+        await uow.periods.publish(period.id)
     await boss.send("/rank")
     assert "Preliminary" not in boss.texts[0]
     assert "Official results, published." in boss.texts[0]

@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from storage import models as m
 from storage.repositories import VersionConflict
 from storage.uow import UnitOfWork
 
@@ -96,7 +98,11 @@ async def test_concurrent_update_is_detected(sessionmaker: SM, world: World) -> 
         await uow.answers.set_answer(world.unit_id, item, {"option": "co"}, "0.5", None, "chat")
     with pytest.raises(StaleDataError):
         async with UnitOfWork(sessionmaker) as first:
-            stale = await first.answers.get(world.unit_id, item)
+            # the mapper's version counter, which set_answer relies on between its read and
+            # its flush (the repository returns plain rows, so the ORM row is read here)
+            stale = await first.session.scalar(
+                select(m.Answer).where(m.Answer.unit_id == world.unit_id, m.Answer.item_id == item)
+            )
             assert stale is not None and stale.version == 1
             await first.commit()  # end the read txn; expire_on_commit=False keeps version 1
             async with UnitOfWork(sessionmaker) as second:

@@ -36,7 +36,7 @@ async def test_second_period_leaves_first_alone(
         catalog = await uow.catalogs.get(later.catalog_id)
         assert catalog is not None
         await uow.catalogs.replace(
-            catalog,
+            catalog.id,
             "Bộ chỉ số xã 2025 (sửa đổi)",
             ["commune"],
             "catalog: xa-2025\n",
@@ -82,7 +82,7 @@ async def test_replacing_catalog_cannot_drop_answered_items(sessionmaker: SM, wo
             catalog = await uow.catalogs.get(world.catalog_id)
             assert catalog is not None
             await uow.catalogs.replace(
-                catalog,
+                catalog.id,
                 "x",
                 ["commune"],
                 "y",
@@ -126,5 +126,5 @@ async def test_units_and_catalog_links(sessionmaker: SM, world: World) -> None:
         assert (await uow.units.get_by_code(world.period_id, "so-noi-vu")).id == dept.id  # type: ignore[union-attr]
         period = await uow.periods.get(world.period_id)
         assert period is not None and period.published_at is None
-        await uow.periods.publish(period)
+        period = await uow.periods.publish(period.id)
         assert period.published_at is not None
