@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bot.app import Database
 from conversations import assessment as A
 from scoring.results import FORMULA_VERSION
-from storage import models as m
+from storage.models import UnitResultRow
 from tests.results.helpers import STANDARD_ANSWERS, SURVEY, seed
 
 
@@ -133,19 +133,19 @@ async def test_old_formula_other_catalog_or_old_revision_summaries_are_recompute
         lie = {"catalog": "x", "index": ["1", "1", "1"], "class": [0, "x"], "fields": [],
                "totals": ["0", "0", "0", "0"], "counts": {}}  # fmt: skip
         await uow.session.execute(
-            sa.update(m.UnitResultRow)
-            .where(m.UnitResultRow.unit_id == ids["X01"])
+            sa.update(UnitResultRow)
+            .where(UnitResultRow.unit_id == ids["X01"])
             .values(formula=FORMULA_VERSION - 1, index=100, summary=json.dumps(lie))
         )
         await uow.session.execute(
-            sa.update(m.UnitResultRow)
-            .where(m.UnitResultRow.unit_id == ids["X02"])
+            sa.update(UnitResultRow)
+            .where(UnitResultRow.unit_id == ids["X02"])
             .values(catalog_sha256="0" * 64, index=100, summary=json.dumps(lie))
         )
         await uow.session.execute(
-            sa.update(m.UnitResultRow)
-            .where(m.UnitResultRow.unit_id == ids["X03"])
-            .values(rev=m.UnitResultRow.rev - 1, index=100, summary=json.dumps(lie))
+            sa.update(UnitResultRow)
+            .where(UnitResultRow.unit_id == ids["X03"])
+            .values(rev=UnitResultRow.rev - 1, index=100, summary=json.dumps(lie))
         )
     assert await _check_against_full_computation(db) == truth
     async with db.uow() as uow:
