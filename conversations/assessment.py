@@ -7,11 +7,13 @@ written, because a half-imported answer sheet silently skews a ranking.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import secrets
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -548,7 +550,9 @@ class Standing:
     def basis(self) -> str:
         if self._basis is None:
             stored = json.loads(self._summary_json).get("basis") if self._summary_json else None
-            self._basis = stored if stored in BASES else _basis_of(self.result, zeroed=False)
+            self._basis = (
+                stored if stored in BASES else _basis_of(self.result.pending, zeroed=False)
+            )
         return self._basis
 
     def __repr__(self) -> str:
@@ -566,10 +570,11 @@ ZERO_FILLED = 1000
 points for some unit: summaries computed before (missing survey pending, not 0) are then stale."""
 
 
-def _basis_of(result: ResultSummary, *, zeroed: bool) -> str:
+def _basis_of(pending: bool, *, zeroed: bool) -> str:
+    """The ``basis`` of a unit with survey points ``pending`` (or ``zeroed``)."""
     if zeroed:
         return "zero"
-    return "rescaled" if result.pending else "full"
+    return "rescaled" if pending else "full"
 
 
 def survey_fill(
@@ -776,9 +781,18 @@ class _Rescore:
             )
         groups = await self.uow.results.answer_groups(catalog_id)
         results = summarize_many(cat, groups, units)
-        return await self._store(
-            [(unit, rev, results[str(unit.id)], zeroed[unit.id]) for unit, rev in todo]
-        )
+        scored: list[tuple[_Scored, int]] = []
+        for unit, rev in todo:
+            res = results[str(unit.id)]
+            basis = _basis_of(res.pending, zeroed=zeroed[unit.id])
+            text = res.json_text(basis)  # the summary is decoded only when looked at
+            scored.append(
+                (
+                    _Scored(unit, cat, res.index, res.index_low, res.index_high, None, text, basis),
+                    rev,
+                )
+            )
+        return await self._save(scored)
 
     async def batch(self, todo: list[tuple[UnitRow, int]]) -> list[_Scored]:
         """Units on any catalogs, each from its own answers read as plain columns."""
@@ -805,39 +819,42 @@ class _Rescore:
         return await self._store(scored)
 
     async def _store(self, scored: list[tuple[UnitRow, int, ResultSummary, bool]]) -> list[_Scored]:
-        out: list[_Scored] = []
-        fresh: list[NewResult] = []
+        out: list[tuple[_Scored, int]] = []
         for unit, rev, res, zeroed in scored:
             assert unit.catalog_id is not None
-            row = self.catalogs[unit.catalog_id]
-            basis = _basis_of(res, zeroed=zeroed)
+            basis = _basis_of(res.pending, zeroed=zeroed)
+            text = json.dumps(
+                {**res.to_json(), "basis": basis}, ensure_ascii=False, separators=(",", ":")
+            )
+            cat = catalog_of(self.catalogs[unit.catalog_id])
             out.append(
-                _Scored(
-                    unit,
-                    catalog_of(row),
-                    res.index,
-                    res.index_low,
-                    res.index_high,
-                    res,
-                    None,
-                    basis,
+                (
+                    _Scored(unit, cat, res.index, res.index_low, res.index_high, res, text, basis),
+                    rev,
                 )
             )
-            stored = {**res.to_json(), "basis": basis}
+        return await self._save(out)
+
+    async def _save(self, scored: list[tuple[_Scored, int]]) -> list[_Scored]:
+        """Store the re-scored units' summaries (one statement) and hand them back."""
+        fresh: list[NewResult] = []
+        for s, rev in scored:
+            assert s.unit.catalog_id is not None and s.summary_json is not None
+            row = self.catalogs[s.unit.catalog_id]
             fresh.append(
                 NewResult(
-                    unit.id,
+                    s.unit.id,
                     rev,
                     row.sha256,
                     self.formulas[row.id],
-                    res.index,
-                    res.index_low,
-                    res.index_high,
-                    json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+                    s.index,
+                    s.index_low,
+                    s.index_high,
+                    s.summary_json,
                 )
             )
         await self.uow.results.store(fresh)
-        return out
+        return [s for s, _ in scored]
 
 
 async def standings(uow: UnitOfWork, year: int, board: str | None = None) -> list[Standing]:
@@ -866,8 +883,28 @@ def _official(p: published.PublishedStanding) -> Standing:
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Ranking thousands of units allocates a few hundred thousand short-lived objects (rows,
+    totals, summaries, standings) and no reference cycles; meanwhile the cyclic garbage
+    collector would run several full passes over the whole heap (a third of a cold ranking's
+    CPU).  It is paused for that time and left as it was found."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 async def live_standings(uow: UnitOfWork, period: PeriodRow, board: str | None) -> list[Standing]:
     """The standings computed from the current answers, appraisals and survey points."""
+    with _collector_paused():
+        return await _live_standings(uow, period, board)
+
+
+async def _live_standings(uow: UnitOfWork, period: PeriodRow, board: str | None) -> list[Standing]:
     catalogs = {c.id: c for c in await uow.catalogs.list_for_period(period.id)}
     scored = await _scored_units(uow, period.id, board, catalogs)
     by_code = {s.unit.code: s for s in scored}

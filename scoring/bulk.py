@@ -3,11 +3,16 @@
 Right after an import no unit has a stored summary, and scoring 5,000 units × 120 answers one
 leaf at a time costs seconds.  But across units the same few values recur per item, so the
 database hands over each distinct (item, value) once with the units that gave it; each is
-decoded and scored once, and a unit's field totals are counts of such outcomes (``Counter``
-over unit ids, in C) times their points.  Only the leaves whose score depends on the unit or on
-other leaves — survey, ``applies_to``, ``zero_unless`` and its targets — and appraised answers
-are scored one by one, through the same :func:`scoring.results._leaf` as :func:`summarize`, so
-every figure is the one :func:`summarize` gives (tests/scoring/test_bulk.py compares them).
+decoded and scored once, and a unit's totals are counts of such outcomes (``Counter`` over unit
+ids, in C) times their points.  Only the leaves whose score depends on the unit or on other
+leaves — survey, ``applies_to``, ``zero_unless`` and its targets — and appraised answers are
+scored one by one, through the same :func:`scoring.results._leaf` as :func:`summarize`.
+
+The totals are summed as integers (every figure times ``10**d``, ``d`` the most decimals any
+figure has: exact), and the figures :func:`summarize` derives from them — percentages, the
+index and its range (half-up to hundredths: exact integer division of the same rationals), the
+class — straight into the stored summary's JSON text; a unit's :class:`ResultSummary` is only
+built when asked for.  tests/scoring/test_bulk.py checks every unit against :func:`summarize`.
 """
 
 from __future__ import annotations
@@ -21,21 +26,16 @@ from typing import Any, get_args
 
 from scoring.answers import Answer
 from scoring.catalog import ZERO, Catalog
-from scoring.results import (
-    FieldScore,
-    ResultSummary,
-    ScoreMemo,
-    Source,
-    _apply_zero_unless,
-    _leaf,
-    _summary,
-)
+from scoring.classes import class_label, classify
+from scoring.results import ResultSummary, ScoreMemo, Source, _apply_zero_unless, _leaf
 
 Group = tuple[str, str, str]
 """(item code, stored answer value as JSON text, the ids of the units that gave it, comma-
 separated): one distinct answer of the catalog with every unit that has it."""
 Outcome = tuple[Decimal, Decimal, Source]
 """(points, applicable max, source) of one leaf."""
+Step = tuple[int, Decimal, Decimal, Source, Decimal, int]
+"""(section, points, applicable max, source, leaf max, how many leaves: -1 takes one back)."""
 _UNSEEN: Any = object()
 
 
@@ -56,6 +56,36 @@ class BulkUnit:
     tags: frozenset[str] = frozenset()
     appraised: Mapping[str, Decimal] = field(default_factory=dict)
     survey: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """A unit's summary as the bulk scorer gives it: what ranking needs (the index, its range,
+    whether survey points are pending) and :meth:`ResultSummary.to_json` as compact JSON text
+    (``body``, without its closing brace), the form the standings cache stores: the same
+    values, decimals written without trailing zeros (``"7.5"`` where a sum of ``0.50``
+    points would print ``"7.50"``), the source counts in :data:`SOURCES` order."""
+
+    index: Decimal
+    index_low: Decimal
+    index_high: Decimal
+    pending: bool
+    body: str
+
+    def json_text(self, basis: str | None = None) -> str:
+        """The stored summary, with the ranking ``basis`` when given."""
+        if basis is None:
+            return self.body + "}"
+        return f"{self.body},{_JSON_BASIS}{json.dumps(basis)}}}"
+
+    def summary(self, catalog: Catalog) -> ResultSummary:
+        """The unit's summary as :func:`summarize` gives it (decoded from the JSON text)."""
+        return ResultSummary.from_json(
+            json.loads(self.json_text()), {f.code: f.title for f in catalog.fields}
+        )
+
+
+_JSON_BASIS = '"basis":'
 
 
 @dataclass(frozen=True)
@@ -96,52 +126,90 @@ class _Plan:
 SOURCES: tuple[Source, ...] = get_args(Source)
 """Every source, in the order of the per-unit counters (all of them, so a new source cannot
 be missed)."""
+_UNANSWERED = SOURCES.index("unanswered")
+_PENDING = SOURCES.index("pending")
 
 
-class _Totals:
-    """One unit's running totals per section (as ``_compute`` sums them leaf by leaf): points,
-    applicable max, pending max and not-applicable max per section, and the sources of all its
-    leaves (fields, bonus and penalty)."""
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
-    __slots__ = ("app", "counts", "na", "pend", "pts")
 
-    def __init__(self, plan: _Plan, acc: list[Any]) -> None:
-        s = len(plan.plain_max)
-        self.pts: list[Decimal] = acc[:s]
-        self.app = [mx + off for mx, off in zip(plan.plain_max, acc[s : 2 * s], strict=True)]
-        self.na: list[Decimal] = acc[2 * s : 3 * s]
-        self.pend = [ZERO] * s
-        counted = dict(zip(SOURCES, acc[3 * s : 3 * s + len(SOURCES)], strict=True))
-        # plain leaves without an outcome counted are unanswered
-        counted["unanswered"] += plan.plain_count - sum(counted.values())
-        self.counts: dict[Source, int] = counted
+class _Lanes:
+    """A unit's totals as one flat list of integers (every figure times ``10**digits``): per
+    section (fields, bonus, penalty) its points, applicable max, pending max and not-applicable
+    max, then the number of leaves per source."""
 
-    def add(
-        self, sec: int, pts: Decimal, app: Decimal, source: Source, mx: Decimal, n: int = 1
-    ) -> None:
-        """Count ``n`` leaves of max ``mx`` with this outcome (``n`` = -1 takes one back)."""
-        self.pts[sec] += pts
-        self.app[sec] += app
-        self.counts[source] = self.counts.get(source, 0) + n
+    def __init__(self, sections: int, digits: int) -> None:
+        self.s = sections
+        self.scale = 10**digits
+        self.digits = digits
+        self.counts = 4 * sections
+
+    def of(self, value: Decimal) -> int:
+        """``value`` times ``10**digits``: exact, ``digits`` covers its decimals."""
+        return int(value.scaleb(self.digits))
+
+    def deltas(self, step: Step) -> list[tuple[int, int]]:
+        """(lane, amount) pairs one leaf with this outcome adds (times its ``n``)."""
+        sec, p, a, source, mx, n = step
+        s, out = self.s, []
+        if p:
+            out.append((sec, self.of(p) * n))
+        if a:
+            out.append((s + sec, self.of(a) * n))
         if source == "pending":
-            self.pend[sec] += mx * n
+            out.append((2 * s + sec, self.of(mx) * n))
         elif source == "na":
-            self.na[sec] += mx * n
+            out.append((3 * s + sec, self.of(mx) * n))
+        out.append((self.counts + SOURCES.index(source), n))
+        return out
 
-    def na_max(self, sec: int) -> Decimal:
-        """The section's not-applicable max; exactly ``ZERO`` when none is left out (as
-        ``_compute`` starts it), even after an appraisal took one back."""
-        na = self.na[sec]
-        return na if na else ZERO
+    def start(self, plan: _Plan) -> list[int]:
+        """Every plain leaf unanswered: counted in its section's max, as ``_leaf`` starts it."""
+        acc = [0] * (self.counts + len(SOURCES))
+        for sec, mx in enumerate(plan.plain_max):
+            acc[self.s + sec] = self.of(mx)
+        acc[self.counts + _UNANSWERED] = plan.plain_count
+        return acc
 
 
 def summarize_many(
     catalog: Catalog, groups: Iterable[Group], units: Iterable[BulkUnit]
-) -> dict[str, ResultSummary]:
-    """Every unit's :func:`scoring.results.summarize` from the catalog's answers grouped by
-    distinct value; answers of units not in ``units`` are ignored."""
+) -> dict[str, BulkResult]:
+    """Every unit's :func:`scoring.results.summarize` (as :class:`BulkResult`) from the
+    catalog's answers grouped by distinct value; answers of units not in ``units`` are
+    ignored."""
     plan = _Plan.of(catalog)
     todo = {u.key: u for u in units}
+    memo: ScoreMemo = {}
+    classes, special, answered = _classes(catalog, plan, groups, todo)
+    steps = {
+        key: _unit_steps(catalog, plan, u, special.get(key, {}), answered, memo)
+        for key, u in todo.items()
+    }
+    figures = [catalog.bonus_max, catalog.penalty_max, catalog.scale, *plan.plain_max]
+    figures += [x for cls in classes for x in cls[1:3]] + [cls[4] for cls in classes]
+    figures += [x for unit in steps.values() for st in unit for x in (st[1], st[2], st[4])]
+    lanes = _Lanes(len(plan.plain_max), max(map(_decimals, figures)))
+    accs = _accumulate(lanes, plan, classes, steps)
+    finish = _Finisher(catalog, lanes)
+    return {key: finish(acc) for key, acc in accs.items()}
+
+
+def _classes(
+    catalog: Catalog,
+    plan: _Plan,
+    groups: Iterable[Group],
+    todo: Mapping[str, BulkUnit],
+) -> tuple[
+    dict[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
+    dict[str, dict[str, Answer]],
+    dict[tuple[str, str], Outcome],
+]:
+    """Each distinct answer scored once: the plain leaves' outcomes with the units that have
+    them (``classes``), the special leaves' answers per unit, and what the answers of
+    appraised plain leaves scored (the appraisal replaces it)."""
     appraised_plain: dict[str, set[str]] = {}
     for u in todo.values():
         for code in u.appraised:
@@ -149,8 +217,7 @@ def summarize_many(
                 appraised_plain.setdefault(code, set()).add(u.key)
     classes: dict[tuple[int, Decimal, Decimal, Source, Decimal], list[str]] = {}
     special: dict[str, dict[str, Answer]] = {}
-    answered: dict[tuple[str, str], Outcome] = {}  # appraised plain leaves: what they replace
-    memo: ScoreMemo = {}
+    answered: dict[tuple[str, str], Outcome] = {}
     decoded: dict[str, Answer | None] = {}
     for code, text, ids in groups:
         if code not in plan.section:
@@ -166,98 +233,37 @@ def summarize_many(
             for key in ids.split(","):
                 special.setdefault(key, {})[code] = answer
             continue
-        p, a, source, _ = _leaf(leaf, answer, None, None, memo)
+        p, a, source, _ = _leaf(leaf, answer, None, None, None)  # each value comes once
         classes.setdefault((plan.section[code], p, a, source, leaf.max), []).append(ids)
-        for key in appraised_plain.get(code, set()).intersection(ids.split(",")):
-            answered[key, code] = (p, a, source)
-    accs = _accumulate(plan, classes, todo)
-    return {
-        key: _unit_summary(
-            catalog, plan, u, _Totals(plan, accs[key]), special.get(key, {}), answered, memo
-        )
-        for key, u in todo.items()
-    }
+        if code in appraised_plain:
+            for key in appraised_plain[code].intersection(ids.split(",")):
+                answered[key, code] = (p, a, source)
+    return classes, special, answered
 
 
-def _accumulate(
-    plan: _Plan,
-    classes: Mapping[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
-    todo: Mapping[str, BulkUnit],
-) -> dict[str, list[Any]]:
-    """Per unit, a flat list: points, applicable-max offsets and not-applicable max per
-    section, then the number of leaves per source.  Each outcome's units are counted in C
-    (``Counter``); then one short step per unit and outcome."""
-    s = len(plan.plain_max)
-    accs: dict[str, list[Any]] = {key: [ZERO] * (3 * s) + [0] * len(SOURCES) for key in todo}
-    for (sec, p, a, source, leaf_max), parts in classes.items():
-        if source == "unanswered":
-            continue  # a value the catalog no longer accepts: as if absent
-        ci = 3 * s + SOURCES.index(source)
-        na = leaf_max if source == "na" else None  # left out of the max: kept as the na max
-        off = a - leaf_max  # the leaf started unanswered, out of its max
-        exp = p.as_tuple().exponent  # 0 with decimals (0.000) keeps summarize's form: add it
-        adds = p != 0 or (isinstance(exp, int) and exp < 0)
-        for key, n in Counter(",".join(parts).split(",")).items():
-            acc = accs.get(key)
-            if acc is None:
-                continue  # a unit not asked for (another board)
-            acc[ci] += n
-            if adds:
-                acc[sec] += p * n
-            if off:
-                acc[s + sec] += off * n
-            if na is not None:
-                acc[2 * s + sec] += na * n
-    return accs
-
-
-def _unit_summary(
-    catalog: Catalog,
-    plan: _Plan,
-    unit: BulkUnit,
-    totals: _Totals,
-    special: Mapping[str, Answer],
-    answered: Mapping[tuple[str, str], Outcome],
-    memo: ScoreMemo,
-) -> ResultSummary:
-    key = unit.key
-    for code, points in unit.appraised.items():
-        if code in plan.section and code not in plan.special:
-            leaf = catalog.item(code)
-            assert leaf is not None
-            _appraise(totals, plan.section[code], answered.get((key, code)), points, leaf.max)
-    _add_special(catalog, plan, unit, special, totals, memo)
-    n = len(catalog.fields)
-    field_scores = [
-        FieldScore(
-            f.code, f.title, f.max, totals.pts[i], totals.app[i], totals.pend[i], totals.na_max(i)
-        )
-        for i, f in enumerate(catalog.fields)
-    ]
-    counts = {source: c for source, c in totals.counts.items() if c}
-    bonus = min(totals.pts[n], catalog.bonus_max)
-    penalty = min(totals.pts[n + 1], catalog.penalty_max)
-    return _summary(catalog, field_scores, bonus, penalty, counts)
-
-
-def _appraise(t: _Totals, sec: int, had: Outcome | None, points: Decimal, mx: Decimal) -> None:
-    """Replace a plain leaf's answered (or unanswered) outcome by its appraised points."""
-    p, a, source = had if had is not None and had[2] != "unanswered" else (ZERO, mx, "unanswered")
-    t.add(sec, -p, -a, source, mx, -1)
-    t.add(sec, min(points, mx), mx, "appraised", mx)
-
-
-def _add_special(
+def _unit_steps(
     catalog: Catalog,
     plan: _Plan,
     unit: BulkUnit,
     answers: Mapping[str, Answer],
-    totals: _Totals,
+    answered: Mapping[tuple[str, str], Outcome],
     memo: ScoreMemo,
-) -> None:
-    """The one-by-one leaves, as ``_score_leaves`` and ``_apply_zero_unless`` score them."""
+) -> list[Step]:
+    """What the counted outcomes leave out for one unit: its appraisals of plain leaves (the
+    answer's outcome taken back, the appraised points added) and its special leaves, as
+    ``_score_leaves`` and ``_apply_zero_unless`` score them."""
+    out: list[Step] = []
+    for code, points in unit.appraised.items():
+        if code in plan.section and code not in plan.special:
+            leaf = catalog.item(code)
+            assert leaf is not None
+            sec, mx = plan.section[code], leaf.max
+            had = answered.get((unit.key, code))
+            p, a, source = had if had and had[2] != "unanswered" else (ZERO, mx, "unanswered")
+            out.append((sec, p, a, source, mx, -1))
+            out.append((sec, min(points, mx), mx, "appraised", mx, 1))
     if not plan.special:
-        return
+        return out
     scored: dict[str, tuple[Decimal, Decimal, Source, Decimal | None]] = {}
     for code in plan.order:
         leaf = catalog.item(code)
@@ -272,4 +278,133 @@ def _add_special(
     for code, (p, a, source, _) in scored.items():
         leaf = catalog.item(code)
         assert leaf is not None
-        totals.add(plan.section[code], p, a, source, leaf.max)
+        out.append((plan.section[code], p, a, source, leaf.max, 1))
+    return out
+
+
+def _accumulate(
+    lanes: _Lanes,
+    plan: _Plan,
+    classes: Mapping[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
+    steps: Mapping[str, list[Step]],
+) -> dict[str, list[int]]:
+    """Per unit, its :class:`_Lanes`.  Each outcome's units are counted in C (``Counter``);
+    then one short integer step per unit and outcome."""
+    start = lanes.start(plan)
+    accs = {key: start.copy() for key in steps}
+    for (sec, p, a, source, mx), parts in classes.items():
+        if source == "unanswered":
+            continue  # a value the catalog no longer accepts: as if absent
+        # the leaf started unanswered, counted in its max: that outcome is taken back
+        moves = lanes.deltas((sec, p, a - mx, source, mx, 1))
+        moves.append((lanes.counts + _UNANSWERED, -1))
+        for key, n in Counter(",".join(parts).split(",")).items():
+            acc = accs.get(key)
+            if acc is None:
+                continue  # a unit not asked for (another board)
+            for lane, amount in moves:
+                acc[lane] += amount * n
+    for key, unit_steps in steps.items():
+        acc = accs[key]
+        for step in unit_steps:
+            for lane, amount in lanes.deltas(step):
+                acc[lane] += amount
+    return accs
+
+
+def _half_up(num: int, den: int) -> int:
+    """``num / den`` rounded half away from zero to an integer, as ``quantize(…,
+    ROUND_HALF_UP)`` rounds the same quotient (``den`` ≠ 0)."""
+    if den < 0:
+        num, den = -num, -den
+    if num >= 0:
+        return (2 * num + den) // (2 * den)
+    return -((-2 * num + den) // (2 * den))
+
+
+class _Finisher:
+    """A unit's lanes to its :class:`BulkResult`: what ``scoring.results._summary`` derives
+    (field percentages, index and range, class), in exact integer arithmetic, and the JSON
+    text of ``ResultSummary.to_json``."""
+
+    def __init__(self, catalog: Catalog, lanes: _Lanes) -> None:
+        self.catalog = catalog
+        self.lanes = lanes
+        self.n = len(catalog.fields)
+        self.scale_num, self.scale_den = catalog.scale.as_integer_ratio()
+        self.top = _half_up(100 * self.scale_num, self.scale_den)  # q2(scale), in hundredths
+        self.bonus_max = lanes.of(catalog.bonus_max)
+        self.penalty_max = lanes.of(catalog.penalty_max)
+        self.codes = [f.code for f in catalog.fields]
+        self.heads = [f"[{_js(f.code)},{_js(str(f.max))}," for f in catalog.fields]
+        self.head = f'{{"catalog":{_js(catalog.id)},"index":['
+        self.texts: dict[int, str] = {}
+        self.cents: dict[int, Decimal] = {}
+
+    def text(self, value: int) -> str:
+        """``value`` (times ``10**digits``) as a JSON string of its decimal."""
+        got = self.texts.get(value)
+        if got is None:
+            number = str(Decimal(value).scaleb(-self.lanes.digits))
+            if "." in number and "E" not in number:
+                number = number.rstrip("0").rstrip(".")
+            got = self.texts[value] = f'"{number}"'
+        return got
+
+    def cent(self, hundredths: int) -> Decimal:
+        got = self.cents.get(hundredths)
+        if got is None:
+            got = self.cents[hundredths] = Decimal(hundredths).scaleb(-2)
+        return got
+
+    def index(self, num: int, den: int, extra: int) -> int:
+        """``_summary``'s ``to_index`` in hundredths: scale × num ÷ den + bonus − penalty
+        (``extra``), kept within 0..scale and rounded half-up."""
+        big = self.lanes.scale
+        if den > 0:
+            top = self.scale_num * num * big + extra * den * self.scale_den
+            bottom = self.scale_den * den * big
+        else:
+            top, bottom = extra, big
+        if top <= 0:
+            return 0
+        if top * self.scale_den >= self.scale_num * bottom:
+            return self.top
+        return _half_up(100 * top, bottom)
+
+    def __call__(self, acc: list[int]) -> BulkResult:
+        n, s, text = self.n, self.lanes.s, self.text
+        pts, app, pend = acc[:n], acc[s : s + n], acc[2 * s : 2 * s + n]
+        bonus, penalty = min(acc[n], self.bonus_max), min(acc[n + 1], self.penalty_max)
+        points, applicable, pending = sum(pts), sum(app), sum(pend)
+        extra = bonus - penalty
+        index = self.index(points, applicable, extra)
+        low = min(self.index(points, applicable + pending, extra), index)
+        high = max(self.index(points + pending, applicable + pending, extra), index)
+        pcts = {
+            code: self.cent(_half_up(10_000 * p, a)) if a else None
+            for code, p, a in zip(self.codes, pts, app, strict=True)
+        }
+        penalty_dec = Decimal(penalty).scaleb(-self.lanes.digits)
+        rule = classify(self.catalog, self.cent(index), pcts, penalty_dec)
+        rank = len(self.catalog.classification) if rule is None else rule
+        fields = ",".join(
+            f"{self.heads[i]}{text(pts[i])},{text(app[i])},{text(pend[i])},{text(acc[3 * s + i])}]"
+            for i in range(n)
+        )
+        counts = acc[self.lanes.counts :]
+        body = (
+            f'{self.head}"{self.cent(index)}","{self.cent(low)}","{self.cent(high)}"],'
+            f'"class":[{rank},{_js(class_label(self.catalog, rule))}],"fields":[{fields}],'
+            f'"totals":[{text(points)},{text(applicable)},{text(bonus)},{text(penalty)}],'
+            '"counts":{'
+            + ",".join(f'"{src}":{c}' for src, c in zip(SOURCES, counts, strict=True) if c)
+            + "}"
+        )
+        return BulkResult(
+            self.cent(index), self.cent(low), self.cent(high), counts[_PENDING] > 0, body
+        )
+
+
+def _js(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

@@ -8,11 +8,12 @@ hash and scoring formula are current; anything else is recomputed and stored aga
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Text, cast, func, select, type_coerce
+from sqlalchemy import Text, cast, func, select, type_coerce, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -30,6 +31,10 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+_UNIT_COLUMNS = tuple(getattr(Unit, f.name) for f in fields(UnitRow))
+"""The units table's columns in :class:`UnitRow`'s order."""
+
+
 class ResultRepository(Repository):
     async def units_with_results(
         self, period_id: int, board: str | None = None
@@ -37,13 +42,14 @@ class ResultRepository(Repository):
         """The period's units (board, then code) each with its current revision and stored
         summary, in one query.
 
-        ``results_rev`` is selected as a column, so it is read from the database even when the
-        session already holds the Unit objects (whose attribute a trigger does not refresh)."""
+        Read as plain columns (Core, no ORM objects: 5,000 units cost no identity-map
+        bookkeeping), so ``results_rev`` and every other column are the database's even when the
+        session already holds the units (whose attributes a trigger does not refresh)."""
         await self.session.flush()  # let pending writes fire their triggers first
         r = UnitResultRow
         stmt = (
             select(
-                Unit,
+                *_UNIT_COLUMNS,
                 Unit.results_rev,
                 r.rev,
                 r.catalog_sha256,
@@ -58,8 +64,10 @@ class ResultRepository(Repository):
         )
         if board is not None:
             stmt = stmt.where(Unit.board == board)
-        rows = await self.session.execute(stmt.order_by(Unit.board, Unit.code))
-        return [(UnitRow.of(row[0]), StoredResult(*row[1:])) for row in rows]
+        conn = await self.session.connection()
+        rows = await conn.execute(stmt.order_by(Unit.board, Unit.code))
+        n = len(_UNIT_COLUMNS)
+        return [(UnitRow(*row[:n]), StoredResult(*row[n:])) for row in rows]
 
     async def store(self, rows: Sequence[NewResult], at: datetime | None = None) -> bool:
         """Upsert summaries; never replaces a summary of a newer revision.  Best effort: a
@@ -154,7 +162,20 @@ class ResultRepository(Repository):
     async def answering_elsewhere(self, catalog_id: int) -> set[int]:
         """Units on the catalog with answers on another catalog's items (a unit that moved
         board): those are scored by item code, one by one, not from :meth:`answer_groups`.
-        One pass over the (unit, item) index."""
+
+        When the catalog's items are one unbroken run of ids (an import inserts them so), two
+        seeks per unit in the (unit, item) index, below and above the run; otherwise one pass
+        over it."""
+        items = select(func.min(CatalogItem.id), func.max(CatalogItem.id), func.count()).where(
+            CatalogItem.catalog_id == catalog_id
+        )
+        low, high, count = (await self.session.execute(items)).one()
+        run = select(func.count()).select_from(CatalogItem).where(CatalogItem.id.between(low, high))
+        if count and await self.session.scalar(run) == count:
+            units = select(Unit.id).where(Unit.catalog_id == catalog_id).scalar_subquery()
+            below = select(Answer.unit_id).where(Answer.unit_id.in_(units), Answer.item_id < low)
+            above = select(Answer.unit_id).where(Answer.unit_id.in_(units), Answer.item_id > high)
+            return set(await self.session.scalars(union(below, above)))
         own = select(CatalogItem.id).where(CatalogItem.catalog_id == catalog_id)
         stmt = (
             select(Answer.unit_id)
