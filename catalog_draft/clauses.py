@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog_draft.numbers import to_decimal
-from conversations.plan.text import fold, nfc
+from conversations.plan.text import nfc
+from scoring.values import fold_chars
 
 NUM = r"\d+(?:[.,]\d+)?"
 _SPLIT = re.compile(r";|\n|\.\s+(?=[-+•*]?\s*[A-ZĐÀ-Ỹ])")
@@ -45,7 +46,7 @@ def split_clauses(rule: str) -> list[Clause]:
 
 
 def _clause(part: str) -> Clause:
-    folded = fold(part)
+    folded = fold_chars(part)
     matches = list(_POINTS.finditer(folded))
     if not matches:
         return Clause(part, folded, None, False, part)
@@ -108,6 +109,6 @@ def zero_denominator(clauses: list[Clause], maxp: Decimal) -> str | None:
             return "full"
         if c.points == 0:
             return "zero"
-        if "khong ap dung" in fold(c.text):
+        if "khong ap dung" in fold_chars(c.text):
             return "na"
     return None

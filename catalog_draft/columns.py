@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from catalog_draft.source import SourceRow, SourceTable
-from conversations.plan.text import fold
+from scoring.values import fold_chars
 
 IGNORED = ("tu cham", "tu danh gia", "tham dinh", "ghi chu", "hien tai", "dat duoc", "giai trinh")
 PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -61,7 +61,7 @@ class Columns:
 
 
 def _kind(text: str) -> str | None:
-    words = " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    words = " ".join(re.findall(r"[a-z0-9]+", fold_chars(text)))
     if not words or any(k in words for k in IGNORED):
         return None
     matched = [k for k, keys in PATTERNS if any(re.search(rf"\b{key}\b", words) for key in keys)]
@@ -128,7 +128,7 @@ def _header_like(row: SourceRow) -> bool:
     """A second header row: several short cells, each naming a column ("Tối đa", "Tự chấm")."""
     filled = row.filled
     return len(filled) >= 2 and all(
-        len(t) <= 40 and (_kind(t) is not None or any(k in fold(t) for k in IGNORED))
+        len(t) <= 40 and (_kind(t) is not None or any(k in fold_chars(t) for k in IGNORED))
         for t in filled
     )
 

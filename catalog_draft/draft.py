@@ -23,10 +23,10 @@ from catalog_draft.rows import Lines, criteria_lines
 from catalog_draft.rules import guess
 from catalog_draft.source import SourceDocument
 from catalog_draft.tree import Tree, TreeBuilder
-from conversations.plan.text import fold
 from scoring.catalog import CatalogError
 from scoring.catalog_loader import load_catalog
 from scoring.i18n import N_
+from scoring.values import fold_chars
 
 NOT_APPENDIX = N_("No criteria table was found in %(name)s.")
 NOT_APPENDIX_HINT = N_(
@@ -136,7 +136,9 @@ def _top_checks(draft: Draft, lines: Lines, opts: Options) -> None:
 
 
 def _catalog_id(extras: Extras, name: str, year: int | None) -> str:
-    stem = re.sub(r"[^a-z0-9]+", "-", fold(PurePath(name).stem)).strip("-")[:40] or "bo-chi-so"
+    stem = (
+        re.sub(r"[^a-z0-9]+", "-", fold_chars(PurePath(name).stem)).strip("-")[:40] or "bo-chi-so"
+    )
     if year is not None and str(year) not in stem:
         stem = f"{stem}-{year}"
     return stem

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from catalog_draft.model import ClassRuleDraft, Extras
 from catalog_draft.numbers import to_decimal
-from conversations.plan.text import fold, nfc
+from conversations.plan.text import nfc
+from scoring.values import fold_chars
 
 _TITLE = re.compile(r"^(?:bo chi so|bo tieu chi|chi so cai cach|tieu chi (?:danh gia|xac dinh))")
 _TITLE_ANY = re.compile(r"bo chi so|bo tieu chi|xac dinh chi so")
@@ -37,13 +38,13 @@ def read_extras(texts: Iterable[str]) -> Extras:
     lines = [nfc(t).strip() for t in texts if t and t.strip()]
     extras = Extras()
     for line in lines:
-        f = fold(line)
+        f = fold_chars(line)
         if extras.title is None and (_TITLE.match(f) or (_TITLE_ANY.search(f) and len(line) < 300)):
             extras.title = sentence_case(line)
         if extras.decision is None and (m := _DECISION.search(line)) is not None:
             extras.decision = m.group(0).strip(" .;,")
     source = nfc(" ".join(x for x in (extras.title, extras.decision) if x) or " ".join(lines[:5]))
-    head = fold(source)  # same length as source: a match's span quotes the original words
+    head = fold_chars(source)  # same length as source: a match's span quotes the original words
     if (m := _YEAR.search(head)) is not None:
         extras.year = int(m.group(1))
     named = [(b, m) for b, regex in BOARDS if (m := regex.search(head))]
@@ -91,9 +92,9 @@ def _class_rule(clause: str) -> ClassRuleDraft | None:
     if m is None:
         return None
     label = " ".join(m.group("label").split()).strip(" .")
-    if not _CLASS_WORDS.search(fold(label)):
+    if not _CLASS_WORDS.search(fold_chars(label)):
         return None
-    cond = fold(m.group("cond"))
+    cond = fold_chars(m.group("cond"))
     rule = ClassRuleDraft(label=label[0].upper() + label[1:], phrase=clause)
     field = re.search(rf"linh vuc[^;]*?(?:duoi|tu|dat|>=|≥|thap hon|tren)\s*{_NUM}\s*%", cond)
     if field is not None:

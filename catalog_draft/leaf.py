@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog_draft.model import Guess, Note, Section
-from conversations.plan.text import fold, nfc
+from conversations.plan.text import nfc
+from scoring.values import fold_chars
 
 STEPS = (Decimal("0.25"), Decimal("0.125"), Decimal("0.05"), Decimal("0.01"))
 
@@ -35,7 +36,7 @@ def ratio_labels(title: str) -> tuple[str, str]:
     if not text:
         return "Số đạt yêu cầu", "Tổng số phải thực hiện"
     text = text[0].lower() + text[1:] if not text[:2].isupper() else text
-    f = fold(text)
+    f = fold_chars(text)
     m = re.search(r"\s(?:duoc|da|dung|co|giai quyet|thuc hien|dat|tiep nhan|xu ly|cong khai)\b", f)
     whole = text[: m.start()] if m is not None else text
     return f"Số {text}"[:120], f"Tổng số {whole}"[:120]
@@ -43,4 +44,4 @@ def ratio_labels(title: str) -> tuple[str, str]:
 
 def count_label(title: str) -> str:
     text = title.strip().rstrip(".:")
-    return text if fold(text).startswith("so ") else f"Số lượng — {text}"[:120]
+    return text if fold_chars(text).startswith("so ") else f"Số lượng — {text}"[:120]

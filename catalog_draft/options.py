@@ -14,8 +14,8 @@ from catalog_draft.clauses import Clause
 from catalog_draft.leaf import RuleContext, manual
 from catalog_draft.model import Guess, Note
 from catalog_draft.numbers import plain
-from conversations.plan.text import fold
 from scoring.i18n import N_
+from scoring.values import fold_chars
 
 _NA = re.compile(r"khong phat sinh|khong ap dung|khong co [^;]{0,40}phat sinh")
 MAX_LABEL = 60
@@ -26,7 +26,7 @@ ONE_OPTION = N_("the rule names one case only; “%(label)s” was added for the
 
 
 def slug(label: str) -> str:
-    words = re.findall(r"[a-z0-9]+", fold(label))
+    words = re.findall(r"[a-z0-9]+", fold_chars(label))
     return "-".join(words[:3])[:24] or "lua-chon"
 
 

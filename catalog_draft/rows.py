@@ -17,7 +17,7 @@ from catalog_draft.clauses import glue
 from catalog_draft.columns import Columns, find_columns, header_of, is_number_row, same_shape
 from catalog_draft.numbers import points_cell
 from catalog_draft.source import SourceDocument, SourceRow, SourceTable
-from conversations.plan.text import fold
+from scoring.values import fold_chars
 
 _DEC = r"(\d{1,2}(?:\.\d{1,2}){0,4})"
 _CODE_CELL = re.compile(rf"^\s*{_DEC}\s*\.?\s*$")
@@ -122,7 +122,7 @@ def _parse(rows: list[SourceRow], cols: Columns, loose: list[str]) -> Lines:
             title, code_text = code_text, ""  # a heading merged over the STT and title columns
         code, kind, title = _split_code(code_text, title)
         max_text = row.fresh(cols.max)
-        lead = fold(title or code_text)
+        lead = fold_chars(title or code_text)
         if code is None and _TOTAL.match(lead):
             stated = points_cell(max_text)
             tail = True

@@ -17,8 +17,9 @@ from catalog_draft.leaf import RuleContext, manual, ratio_labels
 from catalog_draft.model import Guess, Note
 from catalog_draft.numbers import plain, to_decimal
 from catalog_draft.options import additive, choice_guess
-from conversations.plan.text import fold, nfc
+from conversations.plan.text import nfc
 from scoring.i18n import N_
+from scoring.values import fold_chars
 
 SURVEY = re.compile(
     r"dieu tra xa hoi hoc|dieu tra xhh|\bdtxhh\b|\bsipas\b|khao sat (?:y kien|muc do hai long)"
@@ -48,7 +49,7 @@ CAP_OVER = N_("the most that can be deducted (%(cap)s) is more than the maximum 
 
 
 def guess(rule: str, ctx: RuleContext) -> Guess:
-    folded = fold(rule)
+    folded = fold_chars(rule)
     quoted = nfc(rule)
     for check in (_survey, _proportional, _per_occurrence):
         found = check(rule, folded, quoted, ctx)

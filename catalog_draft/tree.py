@@ -17,8 +17,9 @@ from catalog_draft.model import Node, Note, Section
 from catalog_draft.numbers import plain, to_decimal
 from catalog_draft.rows import Line
 from catalog_draft.rules import SURVEY
-from conversations.plan.text import fold, nfc
+from conversations.plan.text import nfc
 from scoring.i18n import N_
+from scoring.values import fold_chars
 
 _BONUS = re.compile(r"diem thuong|diem cong|cong diem|thuong diem")
 _PENALTY = re.compile(r"diem tru|tru diem")
@@ -71,7 +72,7 @@ class TreeBuilder:
     # -- sections ---------------------------------------------------------------------------
 
     def _group(self, title: str, maxp: Decimal | None) -> None:
-        f = fold(title)
+        f = fold_chars(title)
         bonus, penalty = bool(_BONUS.search(f)), bool(_PENALTY.search(f))
         st = self.state
         st.prefixing = False
@@ -95,7 +96,7 @@ class TreeBuilder:
         code = line.code
         st = self.state
         if "." not in code and st.section == "field":
-            f = fold(line.title)
+            f = fold_chars(line.title)
             if _BONUS.search(f) or _PENALTY.search(f):
                 self._group(line.title, line.max)
                 st.containers.add(code)
@@ -144,7 +145,7 @@ class TreeBuilder:
             n += 1
         section = self._section_for(line)
         parent_hint = self.state.survey
-        own = SURVEY.search(fold(line.title))
+        own = SURVEY.search(fold_chars(line.title))
         hint = nfc(line.title)[own.start() : own.end()] if own is not None else parent_hint
         node = Node(
             code=code,
@@ -165,7 +166,7 @@ class TreeBuilder:
         st = self.state
         if st.section is not None:
             return st.section
-        text = fold(f"{line.title} {line.rule}")
+        text = fold_chars(f"{line.title} {line.rule}")
         return "penalty" if re.search(r"\btru\b", text) else "bonus"
 
     def _root(self, node: Node, line: Line) -> None:
@@ -207,7 +208,7 @@ def _settle(node: Node) -> None:
     """Children first, then the parent's max against their sum."""
     if node.is_leaf:
         if node.max is None or node.max <= 0:
-            guessed = _cap_in(fold(node.rule)) or Decimal(1)
+            guessed = _cap_in(fold_chars(node.rule)) or Decimal(1)
             node.review.append(Note(LEAF_NO_MAX, {"max": guessed}))
             node.max = guessed
         return

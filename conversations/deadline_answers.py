@@ -22,7 +22,8 @@ from conversations.plan.bridge import plan_from_rows
 from conversations.plan.questions import QuestionAnswer, answer_question
 from conversations.plan.rules import Quote, asks_who, find_rule, question_form
 from conversations.plan.sections import Section
-from conversations.plan.text import fold, nfc
+from conversations.plan.text import nfc
+from scoring.values import fold_chars
 from storage.repositories.rows_plan import MilestoneRow
 
 LOW_CONFIDENCE = 0.5
@@ -53,7 +54,7 @@ def asked_year(question: str, plan_year: int, due_year: int | None = None) -> in
     """A year the question names that is not the plan's: "năm 2022" names an index year
     (compared with the plan's year only); a bare "2022" may be a date, so the year of the
     answered milestone's date is fine too."""
-    folded = fold(question)
+    folded = fold_chars(question)
     for found in _YEAR.finditer(folded):
         year = int(found.group(1))
         index_year = folded[: found.start()].rstrip().endswith("nam")
@@ -76,7 +77,7 @@ def asked_words(question: str, folded_words: Sequence[str]) -> str:
     """The words of the question (as typed, diacritics kept) whose folded form is one of
     ``folded_words``: "quý IV" for ("quy", "iv"). Empty when none can be found."""
     text = nfc(question)
-    folded = fold(text)
+    folded = fold_chars(text)
     wanted = set(folded_words)
     spans = [mt.span() for mt in re.finditer(r"[a-z0-9]+", folded) if mt.group() in wanted]
     return " ".join(text[a:b] for a, b in spans)

@@ -9,10 +9,22 @@ input follows one grammar on every card (walk_input).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from typing import cast
 
 from conversations import frozen, walk_cards, walk_input
 from conversations import yearover_chat as YC
+from conversations.callbacks import (
+    FieldList,
+    FieldOpen,
+    WalkAnswer,
+    WalkMark,
+    WalkNav,
+    WalkTyped,
+    unpack,
+)
+from conversations.callbacks.walk import MarkKind
 from conversations.context import Ctx, Notice
 from conversations.flow_state import WALK_MODES, Mode, PendingAnswer
 from conversations.i18n import th
@@ -85,7 +97,7 @@ async def jump(ctx: Ctx, code: str) -> bool:
             + ctx.tr("There is no criterion %(code)s.", code=code.strip()[:20])
             + "\n"
             + ctx.tr("Type a code like 1.2.3, or tap ☰ Fields."),
-            buttons=((Button(ctx.tr("☰ Fields"), f"fl:{view.unit.id}"),),),
+            buttons=((Button(ctx.tr("☰ Fields"), FieldList(view.unit.id).pack()),),),
         )
         return True
     leaves = view.answerable(node)
@@ -349,12 +361,12 @@ async def save_checked(
         by = other.full_name if other is not None else None
     rev = walk_cards.revision(view, item.code)
     u, i = view.unit.id, view.item_id(item.code)
-    if ctx.is_callback:
-        head = (ctx.event.callback_data or "").split(":")
-        data = ":".join([*head[: 4 if head[0] == "a" else 3], str(rev)])
+    pressed = unpack(ctx.event.callback_data or "") if ctx.is_callback else None
+    if isinstance(pressed, WalkAnswer | WalkMark | WalkTyped):  # the same button, this revision
+        data = replace(pressed, rev=rev).pack()
         walk_cards.forget_message(ctx.state, ctx.event.message_id)
     else:
-        data = f"t:{u}:{i}:{rev}"
+        data = WalkTyped(u, i, rev).pack()
         ctx.state.pending = PendingAnswer(item.code, answer.to_json())
     ctx.say(
         walk_cards.ask_text(
@@ -365,7 +377,7 @@ async def save_checked(
             esc(by) if by else None,
             esc(describe(ctx, item, answer)),
         ),
-        buttons=walk_cards.ask_buttons(ctx, data, f"g:{u}:{i}"),
+        buttons=walk_cards.ask_buttons(ctx, data, WalkNav("g", u, i).pack()),
         edit=ctx.is_callback,
     )
 
@@ -683,10 +695,11 @@ def card_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ..
     if read_only_line(ctx, view) is None:  # a submitted unit's card has navigation only
         rows += _answer_rows(ctx, view, item)
     onward = ctx.tr("Next ▶") if item.code in view.answers else ctx.tr("Later ▶")
-    rows.append((Button(ctx.tr("◀ Back"), f"p:{u}:{i}"), Button(onward, f"n:{u}:{i}")))
-    extra = [Button(ctx.tr("☰ Fields"), f"fl:{u}")]
+    back, forward = WalkNav("p", u, i).pack(), WalkNav("n", u, i).pack()
+    rows.append((Button(ctx.tr("◀ Back"), back), Button(onward, forward)))
+    extra = [Button(ctx.tr("☰ Fields"), FieldList(u).pack())]
     if item.evidence:
-        extra.append(Button(ctx.tr("📎 Evidence"), f"e:{u}:{i}"))
+        extra.append(Button(ctx.tr("📎 Evidence"), WalkNav("e", u, i).pack()))
     rows.append(tuple(extra))
     return tuple(rows)
 
@@ -700,10 +713,13 @@ def _answer_rows(ctx: Ctx, view: UnitView, item: Item) -> list[tuple[Button, ...
     rows: list[tuple[Button, ...]] = []
     for b in kind.buttons(ctx, item, a):
         label = texts.get(b.arg, b.label) if b.action == "a" and b.arg is not None else b.label
-        arg = f":{b.arg}" if b.arg is not None else ""
-        rows.append((Button(label, f"{b.action}:{u}:{i}{arg}:{rev}"),))
+        if b.action == "a" and b.arg is not None:
+            data = WalkAnswer(u, i, b.arg, rev).pack()
+        else:  # "nd": not done yet
+            data = WalkMark(cast(MarkKind, b.action), u, i, rev).pack()
+        rows.append((Button(label, data),))
     if item.na is not None and not any(o.na for o in a.options):
-        rows.append((Button(ctx.tr("Not applicable"), f"na:{u}:{i}:{rev}"),))
+        rows.append((Button(ctx.tr("Not applicable"), WalkMark("na", u, i, rev).pack()),))
     return rows
 
 
@@ -721,9 +737,9 @@ def refresh_cards(ctx: Ctx, view: UnitView) -> None:
 def _need_buttons(ctx: Ctx, view: UnitView, item: Item) -> tuple[tuple[Button, ...], ...]:
     u, i = view.unit.id, view.item_id(item.code)
     return (
-        (Button(ctx.tr("📎 Send the file"), f"e:{u}:{i}"),),
-        (Button(ctx.tr("✍️ Write an explanation"), f"x:{u}:{i}"),),
-        (Button(ctx.tr("Later ▶"), f"n:{u}:{i}"),),
+        (Button(ctx.tr("📎 Send the file"), WalkNav("e", u, i).pack()),),
+        (Button(ctx.tr("✍️ Write an explanation"), WalkNav("x", u, i).pack()),),
+        (Button(ctx.tr("Later ▶"), WalkNav("n", u, i).pack()),),
     )
 
 
@@ -735,14 +751,15 @@ def _field_list(ctx: Ctx, view: UnitView) -> None:
             continue
         done = sum(1 for x in leaves if x.code in view.answers)
         text = button_text(f"{f.code}. {ctx.title(f)}", f"({done}/{len(leaves)})")
-        rows.append((Button(text, f"f:{view.unit.id}:{f.code}"),))
+        rows.append((Button(text, FieldOpen(view.unit.id, f.code).pack()),))
     extras = [x for top in (*view.catalog.bonus, *view.catalog.penalty) for x in top.leaves()]
     if extras:
         top = extras[0]
         rows.append(
             (
                 Button(
-                    ctx.tr("Bonus and penalty points"), f"g:{view.unit.id}:{view.item_id(top.code)}"
+                    ctx.tr("Bonus and penalty points"),
+                    WalkNav("g", view.unit.id, view.item_id(top.code)).pack(),
                 ),
             )
         )

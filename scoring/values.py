@@ -85,11 +85,26 @@ class Score:
     applicable: bool = True
 
 
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    low = c.lower()
+    if len(low) != 1:
+        low = c
+    return unicodedata.normalize("NFD", low)[0]
+
+
+def fold_chars(text: str) -> str:
+    """Lowercase without diacritics (đ → d), one output character per NFC input character, so
+    an index found in the folded text is the same index in the NFC text (the plan and catalog
+    readers quote the original wording by it)."""
+    return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text))
+
+
 def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ → d) and squeeze spaces, for lenient matching."""
-    text = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return re.sub(r"\s+", " ", text)
+    """Lower-case, strip Vietnamese diacritics (đ → d) and squeeze spaces, for lenient matching
+    of what people type (:func:`fold_chars`, trimmed and with runs of spaces made one)."""
+    return re.sub(r"\s+", " ", fold_chars(text.strip()))
 
 
 _NA_WORDS = {"na", "n/a", "khong ap dung", "kad", "not applicable", "khong phat sinh", "kps"}

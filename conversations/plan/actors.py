@@ -25,7 +25,7 @@ from typing import Final
 
 from conversations.plan.classify import classify_audience
 from conversations.plan.model import Audience, Kind
-from conversations.plan.text import fold
+from scoring.values import fold_chars
 
 # The head words of an agency, folded; a subject must start with one of them.
 _AGENCY: Final = re.compile(
@@ -107,7 +107,7 @@ class Actor:
 def is_agency(text: str, max_words: int = _MAX_SUBJECT_WORDS) -> bool:
     """Whether ``text`` reads as the name of an agency or a group of units (a section
     heading may list many: ``max_words``)."""
-    folded = _PREFIX.sub("", fold(text).strip(" -–*:.;,"))
+    folded = _PREFIX.sub("", fold_chars(text).strip(" -–*:.;,"))
     return bool(_AGENCY.match(folded)) and len(folded.split()) <= max_words
 
 
@@ -130,7 +130,7 @@ def _next_verb(folded: str, start: int) -> re.Match[str] | None:
 def has_action(text: str) -> bool:
     """Whether an agency phrase goes on to say what it does (a verb after its name, before
     any colon that introduces a list of names)."""
-    folded = _PREFIX.sub("", fold(text))
+    folded = _PREFIX.sub("", fold_chars(text))
     head = folded.split(":", 1)[0]
     return _next_verb(head, 1) is not None
 
@@ -140,7 +140,7 @@ def split_actor(clause: str) -> Actor:
 
     Folding keeps every index, so the parts are cut from the original wording.
     """
-    folded = fold(clause)
+    folded = fold_chars(clause)
     lead_start = 0
     prefix = _PREFIX.match(folded)
     if prefix:
@@ -183,7 +183,7 @@ def _after_subject(clause: str, folded: str, lead: str, at: int) -> Actor:
 
 def organiser_work(text: str) -> bool:
     """Whether ``text`` describes work only the organisers do (see the module doc)."""
-    return bool(ORGANISER_WORK.search(fold(text).strip(" -–*")))
+    return bool(ORGANISER_WORK.search(fold_chars(text).strip(" -–*")))
 
 
 def decide_audience(kind: Kind, lead: str | None, action: str, context: str = "") -> Audience:

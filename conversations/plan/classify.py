@@ -22,7 +22,7 @@ import re
 from typing import Final
 
 from conversations.plan.model import Audience, Kind
-from conversations.plan.text import fold
+from scoring.values import fold_chars
 
 _KIND_CUES: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
     (
@@ -51,7 +51,7 @@ _GOVERNED = re.compile(r"\b(huong dan|don doc)\b[^;.()]*")
 def classify_kind(*texts: str) -> Kind:
     """The kind of the first text that has a cue; ``other`` when none has."""
     for text in texts:
-        folded = _GOVERNED.sub(lambda m: " " * len(m[0]), fold(text))
+        folded = _GOVERNED.sub(lambda m: " " * len(m[0]), fold_chars(text))
         best: tuple[int, Kind] | None = None
         for kind, cue in _KIND_CUES:
             m = cue.search(folded)
@@ -94,12 +94,12 @@ _ORGANISER_LEAD = re.compile(
 
 def classify_audience(lead: str | None, context: str = "") -> Audience:
     """Who must act on a step: from the lead agency, else from the task wording."""
-    if lead and ";" not in lead and _ORGANISER_LEAD.match(fold(lead).strip()):
+    if lead and ";" not in lead and _ORGANISER_LEAD.match(fold_chars(lead).strip()):
         return "admins"
     for text, default in ((lead, "admins"), (context, "all")):
         if not text:
             continue
-        folded = fold(text)
+        folded = fold_chars(text)
         dept = bool(_DEPARTMENT.search(folded))
         commune = bool(_COMMUNE.search(folded))
         if dept and commune:

@@ -33,7 +33,8 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from conversations.plan.model import Precision
-from conversations.plan.text import fold, nfc
+from conversations.plan.text import nfc
+from scoring.values import fold_chars
 
 
 class DateSpan(NamedTuple):
@@ -132,7 +133,7 @@ def find_dates(
 ) -> list[tuple[int, DateMatch]]:
     """All dates in ``text`` as (priority, match), in the order of the document."""
     original = nfc(text)
-    work = fold(original)
+    work = fold_chars(original)
     res = _Resolver(context_year, after)
     found: list[tuple[int, DateMatch]] = []
 

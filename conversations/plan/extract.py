@@ -37,7 +37,8 @@ from conversations.plan.dates import DateMatch, best_date
 from conversations.plan.model import Audience, Kind, Milestone, Plan
 from conversations.plan.sections import split_sections
 from conversations.plan.tables import Columns, Row, header_columns, is_separator, split_row
-from conversations.plan.text import clean, fold
+from conversations.plan.text import clean
+from scoring.values import fold_chars
 
 __all__ = ["extract_milestones", "extract_plan", "infer_period"]
 
@@ -192,7 +193,7 @@ def _section_agency(title: str) -> str | None:
 
 def _strip_tail(title: str) -> str:
     """A title without the time words a broken sentence left at its end."""
-    m = _TITLE_TAIL.search(fold(title))
+    m = _TITLE_TAIL.search(fold_chars(title))
     return title[: m.start()] if m and m.start() > 0 else title
 
 
@@ -214,7 +215,7 @@ def _short_title(text: str) -> str:
 
 def _heading(body: str) -> tuple[int, str] | None:
     """(level, title) when ``body`` is a numbered or lettered heading."""
-    folded = fold(body)
+    folded = fold_chars(body)
     for pattern, level in _HEADINGS:
         m = pattern.match(folded if level == 1 else body)
         if m is None:
@@ -240,7 +241,7 @@ def _dated_clause(
     span = match.span
     if span.start == date(span.due.year, 1, 1) and span.due == date(span.due.year, 12, 31):
         return None
-    folded = fold(body)
+    folded = fold_chars(body)
     before = folded[: match.begin]
     if _REFERENCE.search(before):
         return None
@@ -336,14 +337,14 @@ class _Walker:
         top = self.stack[-1] if self.stack else None
         if top is None:
             return
-        folded = fold(body)
+        folded = fold_chars(body)
         if top.agency:
             self.duties.append((top.agency, body))
             if re.search(r"\bchu tri\b", folded) and not _COORDINATION.match(folded):
                 top.chairs = True
             return
         actor = split_actor(_BULLET.sub("", body))
-        if actor.lead and not _COORDINATION.match(fold(actor.action)):
+        if actor.lead and not _COORDINATION.match(fold_chars(actor.action)):
             top.subjects.append(actor.lead)
 
     def inline(self, index: int, body: str, match: DateMatch, begin: int) -> _Draft:
@@ -434,12 +435,12 @@ class _Walker:
             self.columns = None
         self.gap = False
         body = _BULLET.sub("", text)
-        folded = fold(body)
+        folded = fold_chars(body)
         number_depth = None
         if heading is not None:
             level, title = heading
-            if _TIME_LABEL.match(fold(title)):
-                number_depth, body, folded = level, title, fold(title)
+            if _TIME_LABEL.match(fold_chars(title)):
+                number_depth, body, folded = level, title, fold_chars(title)
             else:
                 self.open_heading(index, level, title)
                 return
@@ -451,7 +452,7 @@ class _Walker:
             qualifier = _QUALIFIER_NOISE.sub(" ", label[1])
             qualifier_text = body[label.start(1) : label.end(1)] if qualifier.strip() else ""
             qualifier_text = " ".join(
-                w for w in qualifier_text.split() if not _QUALIFIER_NOISE.fullmatch(fold(w))
+                w for w in qualifier_text.split() if not _QUALIFIER_NOISE.fullmatch(fold_chars(w))
             )
             qualifier_text = re.sub(
                 r"^(thực hiện|hoàn thành|triển khai)\s+", "", qualifier_text, flags=re.IGNORECASE
@@ -489,7 +490,7 @@ def _continues(previous: str, raw: str, across_gap: bool) -> bool:
         return False
     if is_separator(raw) or _heading(stripped) is not None:
         return False
-    if _TIME_LABEL.match(fold(stripped)) or _LEAD_LABEL.match(fold(stripped)):
+    if _TIME_LABEL.match(fold_chars(stripped)) or _LEAD_LABEL.match(fold_chars(stripped)):
         return False
     starts_low = stripped[0].islower() or stripped[0].isdigit()
     before = clean(previous)
@@ -512,7 +513,7 @@ def _unwrap(text: str) -> list[tuple[int, str]]:
     gap: list[tuple[int, str]] = []
     for index, raw in enumerate(text.splitlines()):
         stripped = clean(raw)
-        if not stripped or _PAGE_FURNITURE.match(fold(stripped)):
+        if not stripped or _PAGE_FURNITURE.match(fold_chars(stripped)):
             gap.append((index, ""))
             continue
         if out and _continues(out[-1][1], raw, bool(gap)):
@@ -528,7 +529,7 @@ def _unwrap(text: str) -> list[tuple[int, str]]:
 def _issue_date(text: str) -> date | None:
     """The plan's own date ("Uông Bí, ngày 20 tháng 11 năm 2023"), if written."""
     for raw in text.splitlines()[:80]:
-        m = _ISSUE_DATE.match(fold(clean(raw)))
+        m = _ISSUE_DATE.match(fold_chars(clean(raw)))
         if m:
             try:
                 return date(int(m[3]), int(m[2]), int(m[1]))
@@ -539,7 +540,7 @@ def _issue_date(text: str) -> date | None:
 
 def infer_period(text: str) -> int | None:
     """The assessed year, from the plan's title ("… chỉ số cải cách hành chính năm 2021")."""
-    lines = [fold(clean(x.lstrip("#"))) for x in text.splitlines()]
+    lines = [fold_chars(clean(x.lstrip("#"))) for x in text.splitlines()]
     for i, line in enumerate(lines):
         if line.strip(" *") in ("ke hoach", "plan"):
             title = " ".join(x for x in lines[i + 1 : i + 6] if x)
@@ -588,7 +589,7 @@ def _resolve(drafts: list[_Draft], period: int | None, issued: date | None) -> l
                 if match.span.due == k.span.due
                 and (
                     (kind != "other" and kind == classify_kind(*kd.kind_texts))
-                    or fold(kd.title) == fold(d.title)
+                    or fold_chars(kd.title) == fold_chars(d.title)
                 )
             ),
             None,
@@ -640,7 +641,7 @@ def _lead_from_duties(d: _Draft, duties: list[tuple[str, str]]) -> None:
     leads: list[str] = []
     coordinating: list[str] = []
     for agency, line in duties:
-        folded = fold(line)
+        folded = fold_chars(line)
         if not cue.search(folded):
             continue
         if _COORDINATION.match(folded):

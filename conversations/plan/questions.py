@@ -45,7 +45,8 @@ from conversations.plan.lexicon import (
 )
 from conversations.plan.model import Milestone, Plan
 from conversations.plan.rules import RULE_CUE, question_form, rule_topics
-from conversations.plan.text import fold, is_vietnamese_syllable, tokens
+from conversations.plan.text import is_vietnamese_syllable, tokens
+from scoring.values import fold_chars
 
 # A word of the milestone's kind vocabulary says more than one that happens to be in its
 # title ("kết quả" in "Thẩm định kết quả …" is not what makes it the appraisal); words in
@@ -165,7 +166,7 @@ _PREFERRED = frozenset(
 def _understand(text: str, vocab: frozenset[str]) -> _Query:
     """Topic words of a question: typos mended, abbreviations and English turned into VI."""
     words: list[str] = []
-    for word in tokens(fold(text).replace("-", " ")):
+    for word in tokens(fold_chars(text).replace("-", " ")):
         words.extend(_correct(word, vocab, _PREFERRED))
     expanded = " ".join(ABBREVIATIONS.get(w, w) for w in words)
     for pattern, vietnamese in ENGLISH:
@@ -188,7 +189,7 @@ def _features(words: tuple[str, ...] | list[str]) -> set[str]:
 def _content_words(text: str) -> list[str]:
     """Topic words of the plan's own text, its abbreviations ("CCHC") written out as the
     questions' are, so "chỉ số CCHC" in a title matches "chỉ số cải cách hành chính"."""
-    expanded = " ".join(ABBREVIATIONS.get(w, w) for w in tokens(fold(text)))
+    expanded = " ".join(ABBREVIATIONS.get(w, w) for w in tokens(fold_chars(text)))
     folded = GENERIC_PHRASES.sub(" ", expanded)
     return [w for w in tokens(folded) if w not in STOPWORDS and not w.isdigit()]
 
@@ -213,7 +214,7 @@ def _index(plan: Plan) -> _Index:
     for m in plan.milestones:
         said = " ".join(x or "" for x in (m.title, m.source, m.lead, m.coordinate))
         spoken.update(_content_words(said))
-        said_all.append(" ".join(tokens(fold(said))))
+        said_all.append(" ".join(tokens(fold_chars(said))))
         spoken.update(w for p in KIND_PHRASES.get(m.kind, ()) for w in p.split())
         main = _content_words(re.sub(r"\([^)]*\)", " ", m.title))
         aside = _content_words(" ".join(re.findall(r"\(([^)]*)\)", m.title)))
@@ -256,7 +257,7 @@ def _missing(question: str, query: _Query, index: _Index) -> tuple[str, ...]:
     """The question's topic words no milestone speaks of: any unknown word of a Vietnamese
     question, and the off-plan topics ("khen thưởng", "quý IV", "award") of any question.
     Leftovers of an English question are only filler ("reach", "learn")."""
-    folded = " ".join(tokens(fold(question)))
+    folded = " ".join(tokens(fold_chars(question)))
     out: list[str] = []
     if not ENGLISH_QUESTION.search(folded):
         out += [w for w in query.words if w not in index.spoken]
@@ -343,7 +344,7 @@ def is_question(text: str) -> bool:
     """Whether free text asks about the plan: a deadline, or a rule the plan may state
     ("có phải ký số không?", "kinh phí lấy từ nguồn nào?"), vs a greeting or a score."""
     words: list[str] = []
-    for word in tokens(fold(text).replace("-", " ")):
+    for word in tokens(fold_chars(text).replace("-", " ")):
         words.extend(_correct(word, _BASE_VOCAB, _PREFERRED))
     expanded = " ".join(ABBREVIATIONS.get(w, w) for w in words)
     for pattern, vietnamese in ENGLISH:

@@ -17,7 +17,8 @@ from typing import Final
 
 from conversations.plan.lexicon import ABBREVIATIONS, STOPWORDS
 from conversations.plan.sections import Section
-from conversations.plan.text import fold, tokens
+from conversations.plan.text import tokens
+from scoring.values import fold_chars
 
 # "when?" in any form: a question with one of these is about time.
 TIME_CUE: Final[re.Pattern[str]] = re.compile(
@@ -71,7 +72,7 @@ _TOPIC_CUES: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
 
 
 def _expanded(text: str) -> str:
-    words = tokens(fold(text).replace("-", " "))
+    words = tokens(fold_chars(text).replace("-", " "))
     return " ".join(ABBREVIATIONS.get(w, w) for w in words)
 
 
@@ -135,7 +136,7 @@ def find_rule(text: str, sections: tuple[Section, ...]) -> Quote | None:
     topics = rule_topics(text)
     words = _content(_expanded(text))
     quotes = _candidates(sections)
-    bodies = [" ".join(tokens(fold(q.sentence))) for q in quotes]
+    bodies = [" ".join(tokens(fold_chars(q.sentence))) for q in quotes]
     contents = [_content(b) for b in bodies]
     df: dict[str, int] = {}
     for c in contents:
@@ -145,7 +146,7 @@ def find_rule(text: str, sections: tuple[Section, ...]) -> Quote | None:
     for q, body, content in zip(quotes, bodies, contents, strict=True):
         shared = words & content
         if topics:
-            if not _speaks_of(f"{body} {' '.join(tokens(fold(q.heading)))}", topics):
+            if not _speaks_of(f"{body} {' '.join(tokens(fold_chars(q.heading)))}", topics):
                 continue
         elif len(shared) < max(2, round(len(words) * 0.67)) or not _shares_pair(text, body):
             continue

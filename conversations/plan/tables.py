@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from conversations.plan.text import clean, fold
+from conversations.plan.text import clean
+from scoring.values import fold_chars
 
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _NUMBER = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|[IVX]+\.?|[a-zđ]\)?)$")
@@ -59,7 +60,7 @@ class Columns:
 
 def header_columns(cells: list[str]) -> Columns | None:
     """Columns named by a header row, or None if ``cells`` is not a header."""
-    folded = [fold(c).strip() for c in cells]
+    folded = [fold_chars(c).strip() for c in cells]
     time = next(
         (i for i, c in enumerate(folded) if re.search(r"thoi gian|thoi han|tien do|\bhan\b", c)),
         None,

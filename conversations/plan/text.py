@@ -1,9 +1,10 @@
 """Text helpers shared by the date parser, the extractor and the question matcher.
 
 Plans arrive as Markdown, converted Word files or PDF text, and officers type with or without
-diacritics, so all matching is done on a *folded* form: NFC, lowercase, diacritics removed,
-``đ`` → ``d``. Folding is character-for-character, so an index found in the folded text is the
-same index in ``nfc(text)``; that lets the parsers quote the original wording verbatim.
+diacritics, so all matching is done on a *folded* form (``scoring.values.fold_chars``): NFC,
+lowercase, diacritics removed, ``đ`` → ``d``. Folding is character-for-character, so an index
+found in the folded text is the same index in ``nfc(text)``; that lets the parsers quote the
+original wording verbatim.
 """
 
 from __future__ import annotations
@@ -19,21 +20,6 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 def nfc(text: str) -> str:
     """Compose Vietnamese letters so each one is a single code point."""
     return unicodedata.normalize("NFC", text)
-
-
-def _fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    low = c.lower()
-    if len(low) != 1:
-        low = c
-    base = unicodedata.normalize("NFD", low)[0]
-    return base
-
-
-def fold(text: str) -> str:
-    """Lowercase without diacritics, one output character per NFC input character."""
-    return "".join(_fold_char(c) for c in nfc(text))
 
 
 def strip_markup(text: str) -> str:
