@@ -19,7 +19,6 @@ from storage.models import (
     Evidence,
     Explanation,
     HistorySource,
-    Person,
     SurveyPoints,
     Unit,
 )
@@ -47,7 +46,7 @@ class AnswerRepository(Repository):
         item_id: int,
         value: dict[str, Any],
         points: Points,
-        by: Person | PersonRow | int | None,
+        by: PersonRow | int | None,
         source: str,
         reason: str | None = None,
         *,
@@ -122,7 +121,7 @@ class AnswerRepository(Repository):
         self,
         unit_id: int,
         item_id: int,
-        by: Person | PersonRow | int | None,
+        by: PersonRow | int | None,
         source: str,
         reason: str | None = None,
         *,
@@ -224,7 +223,7 @@ class AnswerRepository(Repository):
         unit_id: int,
         item_id: int,
         text: str,
-        author: Person | PersonRow | int | None,
+        author: PersonRow | int | None,
         at: datetime | None = None,
     ) -> ExplanationRow:
         """Store the explanation (giải trình); a newer one replaces the older."""

@@ -52,7 +52,7 @@ class AppraisalRepository(Repository):
         points: Decimal | int | float | str | None = None,
         comment: str | None = None,
         due_date: date | None = None,
-        appraiser: Person | PersonRow | int | None = None,
+        appraiser: PersonRow | int | None = None,
         reason: str | None = None,
         at: datetime | None = None,
     ) -> AppraisalRow:
@@ -122,7 +122,7 @@ class AppraisalRepository(Repository):
 
     async def assign(
         self,
-        person: Person | PersonRow | int,
+        person: PersonRow | int,
         period_id: int,
         field_code: str,
         board: str | None = None,
@@ -166,7 +166,7 @@ class AppraisalRepository(Repository):
 
     async def unassign(
         self,
-        person: Person | PersonRow | int,
+        person: PersonRow | int,
         period_id: int,
         field_code: str,
         board: str | None = None,
@@ -188,9 +188,7 @@ class AppraisalRepository(Repository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def assignments(
-        self, person: Person | PersonRow | int, period_id: int
-    ) -> list[AssignmentRow]:
+    async def assignments(self, person: PersonRow | int, period_id: int) -> list[AssignmentRow]:
         t = AppraiserAssignment.__table__
         stmt = (
             select(t)

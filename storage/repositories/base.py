@@ -39,7 +39,7 @@ def ref(obj: _HasId | int | None) -> int | None: ...
 
 
 def ref(obj: _HasId | int | None) -> int | None:
-    """An id from either an ORM object (``.id``) or an id; ``None`` stays ``None``."""
+    """An id from a row (``.id``) or an id; ``None`` stays ``None``."""
     if obj is None or isinstance(obj, int):
         return obj
     return int(obj.id)

@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, text, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.models import ConversationState, Person
+from storage.models import ConversationState
 from storage.repositories.base import Repository, VersionConflict, ref
 from storage.repositories.rows import PersonRow
 from storage.types import utcnow
@@ -23,10 +23,10 @@ _JSON_STATE = (
 class ConversationRepository(Repository):
     _loaded: ConversationState | None = None
 
-    async def get(self, person: Person | PersonRow | int) -> ConversationState | None:
+    async def get(self, person: PersonRow | int) -> ConversationState | None:
         return await self.session.get(ConversationState, ref(person))
 
-    async def load(self, person: Person | PersonRow | int) -> tuple[dict[str, Any], int | None]:
+    async def load(self, person: PersonRow | int) -> tuple[dict[str, Any], int | None]:
         """``(state, version)``; ``({}, None)`` when nothing is stored."""
         row = await self.get(person)
         if row is None:
@@ -38,7 +38,7 @@ class ConversationRepository(Repository):
 
     async def save(
         self,
-        person: Person | PersonRow | int,
+        person: PersonRow | int,
         state: dict[str, Any],
         expected_version: int | None = None,
     ) -> ConversationState:
@@ -65,7 +65,7 @@ class ConversationRepository(Repository):
         await self.session.flush()
         return row
 
-    async def clear(self, person: Person | PersonRow | int) -> None:
+    async def clear(self, person: PersonRow | int) -> None:
         row = await self.get(person)
         if row is not None:
             await self.session.delete(row)

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
 
-from storage.models import CatalogItem, Evidence, Person, SignatureStatus
+from storage.models import CatalogItem, Evidence, SignatureStatus
 from storage.repositories.base import Repository, ref
 from storage.repositories.rows import PersonRow, from_orm
 from storage.repositories.rows_evidence import EvidenceRow, ItemEvidence
@@ -35,7 +35,7 @@ class EvidenceRepository(Repository):
         signature_detail: dict[str, Any] | None = None,
         telegram_file_id: str | None = None,
         section_ref: str | None = None,
-        uploaded_by: Person | PersonRow | int | None = None,
+        uploaded_by: PersonRow | int | None = None,
         at: datetime | None = None,
     ) -> tuple[EvidenceRow, bool]:
         """Attach a stored file to an item; ``(row, created)``.
@@ -119,7 +119,7 @@ class EvidenceRepository(Repository):
     async def remove(
         self,
         evidence_id: int,
-        by: Person | PersonRow | int | None = None,
+        by: PersonRow | int | None = None,
         at: datetime | None = None,
     ) -> None:
         """Soft-delete (the file stays in the store; other rows may share it)."""

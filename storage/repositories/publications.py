@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from storage.models import Person, Publication, PublicationEvent, PublishedUnit
+from storage.models import Publication, PublicationEvent, PublishedUnit
 from storage.repositories.base import Repository
 from storage.repositories.rows import PersonRow
 from storage.repositories.rows_catalog import AuditRow, Snapshot, SnapshotUnit
@@ -47,7 +47,7 @@ class PublicationRepository(Repository):
         missing: dict[str, Any],
         forced: bool,
         reason: str | None,
-        by: Person | PersonRow | None,
+        by: PersonRow | None,
         at: datetime | None = None,
     ) -> Snapshot:
         """Store a new version of the period's snapshot (previous versions stay)."""
@@ -124,7 +124,7 @@ class PublicationRepository(Repository):
         action: str,
         *,
         publication_id: int | None,
-        by: Person | PersonRow | None,
+        by: PersonRow | None,
         reason: str | None,
         at: datetime | None = None,
     ) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storage.models import Person, Submission, SubmissionEvent, SubmissionStatus, Unit
+from storage.models import Submission, SubmissionEvent, SubmissionStatus, Unit
 from storage.repositories.base import Repository, ref, to_decimal
 from storage.repositories.rows import PersonRow, SubmissionRow, from_orm
 from storage.repositories.rows_evidence import SubmissionEventRow
@@ -40,7 +40,7 @@ class SubmissionRepository(Repository):
         self,
         unit_id: int,
         status: str,
-        by: Person | PersonRow | int | None = None,
+        by: PersonRow | int | None = None,
         note: str | None = None,
         index_at_submit: Decimal | int | float | str | None = None,
         at: datetime | None = None,
@@ -76,7 +76,7 @@ class SubmissionRepository(Repository):
         self,
         unit_id: int,
         status: str,
-        by: Person | PersonRow | int | None,
+        by: PersonRow | int | None,
         note: str,
         at: datetime,
     ) -> None:

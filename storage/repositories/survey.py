@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storage.models import AnswerHistory, CatalogItem, HistorySource, Person, SurveyPoints, Unit
+from storage.models import AnswerHistory, CatalogItem, HistorySource, SurveyPoints, Unit
 from storage.repositories.base import Repository, ref, to_decimal
 from storage.repositories.rows import PersonRow, from_orm
 from storage.repositories.rows_evidence import SurveyPointsRow
@@ -35,7 +35,7 @@ class SurveyRepository(Repository):
         unit_id: int,
         item_id: int,
         points: Decimal | int | float | str,
-        by: Person | PersonRow | int | None = None,
+        by: PersonRow | int | None = None,
         at: datetime | None = None,
     ) -> SurveyPointsRow:
         """Store imported survey points; a change is logged to answer_history (source
