@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -282,13 +283,14 @@ class AnswerRepository(Repository):
         the items of its catalog, in one statement (one row per item that has any of them), as
         plain rows: the walk card, /progress and /submit score the unit exactly as the ranking
         does without another round trip."""
-        stmt = _unit_items_statement(unit_id, catalog_id)
+        stmt = _unit_items_statement()
         answers: dict[str, AnswerRow] = {}
         explanations: dict[str, ExplanationRow] = {}
         counts: dict[str, int] = {}
         appraised: dict[str, Decimal] = {}
         survey: dict[str, Decimal] = {}
-        for r in await self.session.execute(stmt):
+        params = {"unit_id": unit_id, "catalog_id": catalog_id}
+        for r in await self.session.execute(stmt, params):
             if r.ap_points is not None:
                 appraised[r.code] = Decimal(r.ap_points)
             if r.sp_points is not None:
@@ -385,10 +387,15 @@ def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
-def _unit_items_statement(unit_id: int, catalog_id: int) -> Select[Any]:
+@functools.cache
+def _unit_items_statement() -> Select[Any]:
     """The one statement behind :meth:`AnswerRepository.unit_items`: every catalog item
     outer-joined to the unit's answer, explanation, evidence count, appraised and survey
-    points, keeping the items that have any of them."""
+    points, keeping the items that have any of them.  Built once with bound parameters
+    (``unit_id``, ``catalog_id``): building it per call (five aliases, their column proxies
+    and the cache key) cost more CPU than running it."""
+    unit_id = bindparam("unit_id")
+    catalog_id = bindparam("catalog_id")
     ev = (
         select(Evidence.item_id, func.count(Evidence.id).label("n"))
         .where(Evidence.unit_id == unit_id, Evidence.removed_at.is_(None))
