@@ -12,10 +12,10 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from babel.core import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.core import Locale
 from babel.numbers import NumberPattern, parse_pattern
 
 from conversations.markup import Html, fmt

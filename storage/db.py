@@ -93,7 +93,11 @@ def _sqlite_begin_listener(default: str) -> Callable[[Connection], None]:
         statement = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, default)
         if statement not in _BEGIN_STATEMENTS:
             raise ValueError(f"bad {SQLITE_BEGIN_OPTION}: {statement!r}")
-        conn.exec_driver_sql(statement)
+        dbapi = conn.connection.dbapi_connection
+        if isinstance(dbapi, LoopConnection):  # emitted by the dialect's do_begin, directly
+            dbapi.begin_statement = statement
+        else:
+            conn.exec_driver_sql(statement)
 
     return on_begin
 

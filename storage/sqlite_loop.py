@@ -242,6 +242,16 @@ class LoopConnection:
     def cursor(self) -> LoopCursor:
         return LoopCursor(self)
 
+    begin_statement = "BEGIN"
+    """The BEGIN of the next transaction (the engine's ``begin`` listener sets it)."""
+
+    def begin(self) -> None:
+        """Start a transaction with :attr:`begin_statement` straight on the connection: a
+        full SQLAlchemy execution of BEGIN (events, context, result) cost ≈ 60 µs of CPU
+        per unit of work; a lock met here is waited for in a worker thread, as always."""
+        statement = self.begin_statement
+        self.run(lambda: self.raw.execute(statement))
+
     def commit(self) -> None:
         self.run(self.raw.commit)
         if self._checkpointer is not None:
@@ -370,6 +380,11 @@ class SQLiteDialect_parbot(SQLiteDialect_pysqlite):
             filename != ":memory:" and not cparams.get("uri") and "mode=memory" not in filename
         )
         return LoopConnection(raw, checkpointer_for(filename) if file_db else None)
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        target = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        if isinstance(target, LoopConnection):
+            target.begin()
 
     def get_driver_connection(self, connection: Any) -> Any:
         return connection.raw if isinstance(connection, LoopConnection) else connection

@@ -15,6 +15,7 @@ for the busy timeout and fail).  Use ``read_only=True`` for pure reads.
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,27 +47,9 @@ from storage.repositories import (
 
 
 class UnitOfWork:
+    """Repositories are made on first use (an update touches a handful of the twenty)."""
+
     session: AsyncSession
-    periods: PeriodRepository
-    catalogs: CatalogRepository
-    units: UnitRepository
-    people: PersonRepository
-    invites: InviteRepository
-    answers: AnswerRepository
-    submissions: SubmissionRepository
-    survey: SurveyRepository
-    appraisals: AppraisalRepository
-    milestones: MilestoneRepository
-    outbox: OutboxRepository
-    broadcasts: BroadcastRepository
-    updates: ProcessedUpdateRepository
-    evidence: EvidenceRepository
-    results: ResultRepository
-    publications: PublicationRepository
-    conversations: ConversationRepository
-    access: AccessRepository
-    plan_text: PlanTextRepository
-    years: YearRepository
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -82,26 +65,6 @@ class UnitOfWork:
         self.session = session
         if self.read_only and session.get_bind().dialect.name == "sqlite":
             await session.connection(execution_options={SQLITE_BEGIN_OPTION: "BEGIN DEFERRED"})
-        self.periods = PeriodRepository(session)
-        self.catalogs = CatalogRepository(session)
-        self.units = UnitRepository(session)
-        self.people = PersonRepository(session)
-        self.invites = InviteRepository(session)
-        self.answers = AnswerRepository(session)
-        self.submissions = SubmissionRepository(session)
-        self.survey = SurveyRepository(session)
-        self.appraisals = AppraisalRepository(session)
-        self.milestones = MilestoneRepository(session)
-        self.outbox = OutboxRepository(session)
-        self.broadcasts = BroadcastRepository(session)
-        self.updates = ProcessedUpdateRepository(session)
-        self.evidence = EvidenceRepository(session)
-        self.results = ResultRepository(session)
-        self.publications = PublicationRepository(session)
-        self.conversations = ConversationRepository(session)
-        self.access = AccessRepository(session)
-        self.plan_text = PlanTextRepository(session)
-        self.years = YearRepository(session)
         return self
 
     async def __aexit__(
@@ -117,6 +80,86 @@ class UnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.close()
+
+    @cached_property
+    def periods(self) -> PeriodRepository:
+        return PeriodRepository(self.session)
+
+    @cached_property
+    def catalogs(self) -> CatalogRepository:
+        return CatalogRepository(self.session)
+
+    @cached_property
+    def units(self) -> UnitRepository:
+        return UnitRepository(self.session)
+
+    @cached_property
+    def people(self) -> PersonRepository:
+        return PersonRepository(self.session)
+
+    @cached_property
+    def invites(self) -> InviteRepository:
+        return InviteRepository(self.session)
+
+    @cached_property
+    def answers(self) -> AnswerRepository:
+        return AnswerRepository(self.session)
+
+    @cached_property
+    def submissions(self) -> SubmissionRepository:
+        return SubmissionRepository(self.session)
+
+    @cached_property
+    def survey(self) -> SurveyRepository:
+        return SurveyRepository(self.session)
+
+    @cached_property
+    def appraisals(self) -> AppraisalRepository:
+        return AppraisalRepository(self.session)
+
+    @cached_property
+    def milestones(self) -> MilestoneRepository:
+        return MilestoneRepository(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.session)
+
+    @cached_property
+    def updates(self) -> ProcessedUpdateRepository:
+        return ProcessedUpdateRepository(self.session)
+
+    @cached_property
+    def evidence(self) -> EvidenceRepository:
+        return EvidenceRepository(self.session)
+
+    @cached_property
+    def results(self) -> ResultRepository:
+        return ResultRepository(self.session)
+
+    @cached_property
+    def publications(self) -> PublicationRepository:
+        return PublicationRepository(self.session)
+
+    @cached_property
+    def conversations(self) -> ConversationRepository:
+        return ConversationRepository(self.session)
+
+    @cached_property
+    def access(self) -> AccessRepository:
+        return AccessRepository(self.session)
+
+    @cached_property
+    def plan_text(self) -> PlanTextRepository:
+        return PlanTextRepository(self.session)
+
+    @cached_property
+    def years(self) -> YearRepository:
+        return YearRepository(self.session)
 
     async def commit(self) -> None:
         """Commit now; the unit of work stays usable (a new transaction begins on next use)."""

@@ -7,8 +7,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    BindParameter,
+    Executable,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import (
@@ -23,7 +32,13 @@ from storage.models import (
     SurveyPoints,
     Unit,
 )
-from storage.repositories.base import Repository, VersionConflict, ref, to_decimal
+from storage.repositories.base import (
+    Repository,
+    VersionConflict,
+    insert_ignoring,
+    ref,
+    to_decimal,
+)
 from storage.repositories.rows import AnswerRow, ExplanationRow, PersonRow, UnitItems, from_orm
 from storage.repositories.rows_evidence import AnswerHistoryRow
 from storage.types import utcnow
@@ -290,7 +305,7 @@ class AnswerRepository(Repository):
         appraised: dict[str, Decimal] = {}
         survey: dict[str, Decimal] = {}
         params = {"unit_id": unit_id, "catalog_id": catalog_id}
-        for r in await self.session.execute(stmt, params):
+        for r in await self._core(stmt, params):
             if r.ap_points is not None:
                 appraised[r.code] = Decimal(r.ap_points)
             if r.sp_points is not None:
@@ -335,51 +350,45 @@ class AnswerRepository(Repository):
         if before is not None and before.value == new_value and before.points == new_points:
             return before, before.version
         at = utcnow()
-        t = cast(Table, Answer.__table__)
         fields = {"value": new_value, "points": new_points, "updated_by": by, "updated_at": at}
         if before is None:
-            stmt = self._insert_ignore_returning(
-                t,
-                {"unit_id": unit_id, "item_id": item_id, "source": source, "version": 1, **fields},
-            )
-            new_id = await self.session.scalar(stmt)
+            new_id = (
+                await self._core(
+                    _insert_answer(self.dialect_name),
+                    {"unit_id": unit_id, "item_id": item_id, "source": source, "version": 1}
+                    | fields,
+                )
+            ).scalar()
             version = 1
         else:
-            new_id = await self.session.scalar(
-                update(t)
-                .where(t.c.id == before.id, t.c.version == before.version)
-                .values(source=source, version=before.version + 1, **fields)
-                .returning(t.c.id)
-            )
             version = before.version + 1
+            new_id = (
+                await self._core(
+                    _UPDATE_SEEN,
+                    {"seen_id": before.id, "seen_version": before.version, "source": source}
+                    | {"version": version}
+                    | fields,
+                )
+            ).scalar()
         if new_id is None:  # changed or created concurrently: the careful path
             return await self.set_answer(unit_id, item_id, value, points, by, source)
-        await self.session.execute(
-            insert(cast(Table, AnswerHistory.__table__)).values(
-                unit_id=unit_id,
-                item_id=item_id,
-                old_value=before.value if before else None,
-                new_value=new_value,
-                old_points=before.points if before else None,
-                new_points=new_points,
-                changed_by=by,
-                changed_at=at,
-                reason=None,
-                source=HistorySource(source).value,
-            )
+        await self._core(
+            _INSERT_HISTORY,
+            {
+                "unit_id": unit_id,
+                "item_id": item_id,
+                "old_value": before.value if before else None,
+                "new_value": new_value,
+                "old_points": before.points if before else None,
+                "new_points": new_points,
+                "changed_by": by,
+                "changed_at": at,
+                "reason": None,
+                "source": HistorySource(source).value,
+            },
         )
         row = AnswerRow(new_id, unit_id, item_id, new_value, new_points, by, at, source, version)
         return row, (before.version if before else None)
-
-    def _insert_ignore_returning(self, table: Any, values: dict[str, Any]) -> Any:
-        """``INSERT … ON CONFLICT (unit_id, item_id) DO NOTHING RETURNING id``."""
-        dialect_insert = postgresql.insert if self.dialect_name == "postgresql" else sqlite.insert
-        return (
-            dialect_insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["unit_id", "item_id"])
-            .returning(table.c.id)
-        )
 
 
 def _table(model: Any) -> Table:
@@ -394,19 +403,20 @@ def _unit_items_statement() -> Select[Any]:
     points, keeping the items that have any of them.  Built once with bound parameters
     (``unit_id``, ``catalog_id``): building it per call (five aliases, their column proxies
     and the cache key) cost more CPU than running it."""
-    unit_id = bindparam("unit_id")
-    catalog_id = bindparam("catalog_id")
+    unit_id: BindParameter[int] = bindparam("unit_id")
+    catalog_id: BindParameter[int] = bindparam("catalog_id")
+    evidence = _table(Evidence)
     ev = (
-        select(Evidence.item_id, func.count(Evidence.id).label("n"))
-        .where(Evidence.unit_id == unit_id, Evidence.removed_at.is_(None))
-        .group_by(Evidence.item_id)
+        select(evidence.c.item_id, func.count(evidence.c.id).label("n"))
+        .where(evidence.c.unit_id == unit_id, evidence.c.removed_at.is_(None))
+        .group_by(evidence.c.item_id)
         .subquery()
     )
-    a = Answer.__table__.alias("a")
-    e = Explanation.__table__.alias("e")
-    ap = Appraisal.__table__.alias("ap")
-    sp = SurveyPoints.__table__.alias("sp")
-    ci = CatalogItem.__table__
+    a = _table(Answer).alias("a")
+    e = _table(Explanation).alias("e")
+    ap = _table(Appraisal).alias("ap")
+    sp = _table(SurveyPoints).alias("sp")
+    ci = _table(CatalogItem)
     stmt = (
         select(
             ci.c.code,
@@ -447,3 +457,26 @@ def _unit_items_statement() -> Select[Any]:
         )
     )
     return stmt
+
+
+@functools.cache
+def _insert_answer(dialect: str) -> Executable:
+    """``INSERT … ON CONFLICT (unit_id, item_id) DO NOTHING RETURNING id`` (values as
+    parameters), built once per dialect for :meth:`AnswerRepository.save_seen`."""
+    t = _table(Answer)
+    return insert_ignoring(dialect, t, ("unit_id", "item_id")).returning(t.c.id)
+
+
+def _update_seen() -> Executable:
+    """The version-checked UPDATE of :meth:`AnswerRepository.save_seen`: it changes the row
+    only if it is still the version the caller read."""
+    t = _table(Answer)
+    return (
+        update(t)
+        .where(t.c.id == bindparam("seen_id"), t.c.version == bindparam("seen_version"))
+        .returning(t.c.id)
+    )
+
+
+_UPDATE_SEEN = _update_seen()
+_INSERT_HISTORY = insert(_table(AnswerHistory))

@@ -20,6 +20,28 @@ _JSON_STATE = (
 )
 
 
+_UPDATE_IF_VERSION = (
+    update(_STATE)
+    .where(
+        _STATE_COLUMNS.person_id == bindparam("b_person_id"),
+        _STATE_COLUMNS.version == bindparam("b_version"),
+    )
+    .values(
+        state=bindparam("state", type_=_STATE_COLUMNS.state.type),
+        updated_at=bindparam("at", type_=_STATE_COLUMNS.updated_at.type),
+        version=_STATE_COLUMNS.version + 1,
+    )
+)
+"""The state replaces version ``version`` only if that is still the stored one (built once:
+the hot path saves the state on most updates)."""
+_FENCED_UPDATE_IF_VERSION = text(
+    "WITH fence AS (SELECT pg_advisory_xact_lock(:ns, :key) AS held) "
+    "UPDATE conversation_state SET state = :state, updated_at = :at, "
+    "version = version + 1 FROM fence "
+    "WHERE person_id = :b_person_id AND version = :b_version"
+).bindparams(*_JSON_STATE)
+
+
 class ConversationRepository(Repository):
     _loaded: ConversationState | None = None
 
@@ -93,12 +115,11 @@ class ConversationRepository(Repository):
             if not inserted:
                 raise VersionConflict(f"conversation {person_id}", None, None)
             return 1
-        result = await self.session.execute(
-            update(table)
-            .where(table.c.person_id == person_id, table.c.version == version)
-            .values(state=dict(state), updated_at=utcnow(), version=version + 1)
+        result = await self._core(
+            _UPDATE_IF_VERSION,
+            {"state": dict(state), "at": utcnow(), "b_person_id": person_id, "b_version": version},
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             raise VersionConflict(f"conversation {person_id}", version, None)
         return version + 1
 
@@ -116,24 +137,13 @@ class ConversationRepository(Repository):
         params = {
             "state": dict(state),
             "at": utcnow(),
-            "person_id": person_id,
-            "version": version,
+            "b_person_id": person_id,
+            "b_version": version,
         }
         if fence is not None and self.dialect_name == "postgresql":
-            result = await self.session.execute(
-                text(
-                    "WITH fence AS (SELECT pg_advisory_xact_lock(:ns, :key) AS held) "
-                    "UPDATE conversation_state SET state = :state, updated_at = :at, "
-                    "version = version + 1 FROM fence "
-                    "WHERE person_id = :person_id AND version = :version"
-                ).bindparams(*_JSON_STATE),
-                {**params, "ns": fence[0], "key": fence[1]},
+            result = await self._core(
+                _FENCED_UPDATE_IF_VERSION, {**params, "ns": fence[0], "key": fence[1]}
             )
         else:
-            table = _STATE
-            result = await self.session.execute(
-                update(table)
-                .where(table.c.person_id == person_id, table.c.version == version)
-                .values(state=dict(state), updated_at=params["at"], version=version + 1)
-            )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+            result = await self._core(_UPDATE_IF_VERSION, params)
+        return bool(result.rowcount == 1)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Row, Select, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConversationState, HotRevision, Language, Person, Role, RoleGrant
 from storage.repositories.base import Repository, ref
@@ -25,8 +25,10 @@ class PersonRepository(Repository):
         return await self._one(_PERSON.where(Person.id == person_id))
 
     async def hot(self, telegram_user_id: int) -> HotPerson | None:
-        """The start of an update in one statement: see :func:`hot_load`."""
-        return await hot_load(self.session, telegram_user_id)
+        """The start of an update in one statement: person, roles, conversation state and the
+        header revision (one row per role; the state repeats, a person has few roles)."""
+        result = await self._core(_HOT, {"telegram_user_id": telegram_user_id})
+        return _hot_person(result.all())
 
     async def get_by_telegram_id(self, telegram_user_id: int) -> PersonRow | None:
         return await self._one(_PERSON.where(Person.telegram_user_id == telegram_user_id))
@@ -206,6 +208,7 @@ class PersonRepository(Repository):
 _P = Person.__table__
 _S = ConversationState.__table__
 _R = RoleGrant.__table__
+_REV = HotRevision.__table__
 _HOT = (
     select(
         _P.c.id,
@@ -224,19 +227,18 @@ _HOT = (
         _R.c.role,
         _R.c.granted_at,
         _R.c.granted_by,
-        select(HotRevision.rev).where(HotRevision.id == 1).scalar_subquery().label("header_rev"),
+        select(_REV.c.rev).where(_REV.c.id == 1).scalar_subquery().label("header_rev"),
     )
     .select_from(
         _P.outerjoin(_S, _S.c.person_id == _P.c.id).outerjoin(_R, _R.c.person_id == _P.c.id)
     )
+    .where(_P.c.telegram_user_id == bindparam("telegram_user_id"))
     .order_by(_R.c.id)
 )
 
 
-async def hot_load(session: AsyncSession, telegram_user_id: int) -> HotPerson | None:
-    """Person, roles, conversation state and the header revision in one statement (one row
-    per role; the state repeats, a person has few roles).  Core, not ORM: nothing is tracked."""
-    rows = (await session.execute(_HOT.where(_P.c.telegram_user_id == telegram_user_id))).all()
+def _hot_person(rows: Sequence[Row[Any]]) -> HotPerson | None:
+    """The :class:`HotPerson` of :data:`_HOT`'s rows (none: no such person)."""
     if not rows:
         return None
     first = rows[0]

@@ -10,6 +10,13 @@ from storage.models import ProcessedUpdate
 from storage.repositories.base import Repository
 from storage.types import utcnow
 
+_FENCED_CLAIM = text(
+    "WITH fence AS (SELECT pg_advisory_xact_lock(:ns, :key) AS held) "
+    "INSERT INTO processed_updates (update_id, processed_at) "
+    "SELECT :update_id, :at FROM fence "
+    "ON CONFLICT (update_id) DO NOTHING"
+)
+
 
 class ProcessedUpdateRepository(Repository):
     async def claim(
@@ -24,16 +31,11 @@ class ProcessedUpdateRepository(Repository):
         per update); later statements of the transaction run under it.  Ignored elsewhere.
         """
         if fence is not None and self.dialect_name == "postgresql":
-            result = await self.session.execute(
-                text(
-                    "WITH fence AS (SELECT pg_advisory_xact_lock(:ns, :key) AS held) "
-                    "INSERT INTO processed_updates (update_id, processed_at) "
-                    "SELECT :update_id, :at FROM fence "
-                    "ON CONFLICT (update_id) DO NOTHING"
-                ),
+            result = await self._core(
+                _FENCED_CLAIM,
                 {"ns": fence[0], "key": fence[1], "update_id": update_id, "at": at or utcnow()},
             )
-            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+            return bool(result.rowcount == 1)
         return await self._insert_ignore(
             ProcessedUpdate.__table__,  # type: ignore[arg-type]
             {"update_id": update_id, "processed_at": at or utcnow()},
