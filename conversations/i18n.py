@@ -91,7 +91,7 @@ def fmt_num(value: Decimal | float | int | None, locale: str, digits: int = 3) -
     if value is None:
         return "—"
     pattern, babel_locale = _number_format(normalize_locale(locale), digits)
-    return pattern.apply(value, babel_locale, numbering_system="latn")
+    return str(pattern.apply(value, babel_locale, numbering_system="latn"))
 
 
 @lru_cache(maxsize=16)

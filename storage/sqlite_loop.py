@@ -175,16 +175,36 @@ class LoopConnection:
         try:
             return fn()
         except sqlite3.OperationalError as e:
-            code = getattr(e, "sqlite_errorcode", None)
-            if code == _INTERRUPT and interruptible and self._deadline != _NEVER:
-                HOPS["long-read"] += 1
-                return self._in_thread(fn, wait_for_locks=True)
-            if code is not None and code & 0xFF == _BUSY and code != _BUSY_SNAPSHOT:
-                HOPS["lock"] += 1
-                return self._in_thread(fn, wait_for_locks=True)
-            raise
+            if not self._belongs_in_a_thread(e, interruptible):
+                raise
         finally:
             self._deadline = _NEVER
+        return self._in_thread(fn, wait_for_locks=True)
+
+    async def run_async(self, fn: Callable[[], T], *, interruptible: bool = False) -> T:
+        """:meth:`run` for plain async code (no SQLAlchemy greenlet): ``fn`` runs inline, and
+        when it meets a lock or outlives the inline budget it is awaited in a worker thread."""
+        self._deadline = time.thread_time() + INLINE_BUDGET_S if interruptible else _NEVER
+        try:
+            return fn()
+        except sqlite3.OperationalError as e:
+            if not self._belongs_in_a_thread(e, interruptible):
+                raise
+        finally:
+            self._deadline = _NEVER
+        return await _run_to_end(self._thread_work(fn, wait_for_locks=True))
+
+    def _belongs_in_a_thread(self, e: sqlite3.OperationalError, interruptible: bool) -> bool:
+        """Whether the statement that raised ``e`` did nothing and should be re-run in a
+        worker thread: interrupted after the inline budget (a SELECT), or it met a lock."""
+        code = getattr(e, "sqlite_errorcode", None)
+        if code == _INTERRUPT and interruptible and self._deadline != _NEVER:
+            HOPS["long-read"] += 1
+            return True
+        if code is not None and code & 0xFF == _BUSY and code != _BUSY_SNAPSHOT:
+            HOPS["lock"] += 1
+            return True
+        return False
 
     def _give_the_loop_a_turn(self) -> None:
         """Yield to the event loop when this thread has worked :data:`YIELD_AFTER_S` of CPU
@@ -222,7 +242,9 @@ class LoopConnection:
             await_(_done())
             self._greenlet = current
 
-    def _in_thread(self, fn: Callable[[], T], *, wait_for_locks: bool) -> T:
+    def _thread_work(self, fn: Callable[[], T], *, wait_for_locks: bool) -> Callable[[], T]:
+        """``fn`` as a worker thread runs it: with the real busy timeout for its duration."""
+
         def work() -> T:
             self._deadline = _NEVER
             if wait_for_locks and self.busy_timeout_ms:
@@ -233,6 +255,10 @@ class LoopConnection:
                 if wait_for_locks and self.busy_timeout_ms:
                     self.raw.execute("PRAGMA busy_timeout=0")
 
+        return work
+
+    def _in_thread(self, fn: Callable[[], T], *, wait_for_locks: bool) -> T:
+        work = self._thread_work(fn, wait_for_locks=wait_for_locks)
         if not in_greenlet():  # e.g. a pool reset outside any task: wait here, as sqlite3 would
             return work()
         return await_(_run_to_end(work))

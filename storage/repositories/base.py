@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol, overload
 
-from sqlalchemy import CursorResult, Executable, Insert, Table, insert
+from sqlalchemy import Executable, Insert, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import prepared
 
 
 class StorageError(Exception):
@@ -67,7 +69,7 @@ class Repository:
 
     async def _core(
         self, stmt: Executable, params: Mapping[str, Any] | None = None
-    ) -> CursorResult[Any]:
+    ) -> prepared.StatementResult:
         """Run ``stmt`` — built once, with its values in ``params`` — on the transaction's own
         Core connection.
 
@@ -82,6 +84,10 @@ class Repository:
         if sync.new or sync.deleted or sync.dirty:
             await session.flush()
         conn = await session.connection()
+        if conn.dialect.driver == "parbot":  # SQLite in the loop thread: see storage.prepared
+            done = await prepared.execute(conn.sync_connection, stmt, params or {})  # type: ignore[arg-type]
+            if done is not None:
+                return done
         return await conn.execute(stmt, params)
 
     async def _insert_ignore(

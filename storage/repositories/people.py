@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, delete, or_, select, update
+from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import ConversationState, HotRevision, Language, Person, Role, RoleGrant
@@ -237,7 +237,7 @@ _HOT = (
 )
 
 
-def _hot_person(rows: Sequence[Row[Any]]) -> HotPerson | None:
+def _hot_person(rows: Sequence[Any]) -> HotPerson | None:
     """The :class:`HotPerson` of :data:`_HOT`'s rows (none: no such person)."""
     if not rows:
         return None

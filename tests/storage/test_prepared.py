@@ -1,0 +1,175 @@
+"""Hot statements run straight on the loop-thread SQLite driver (storage/prepared.py): the
+values read and written are exactly SQLAlchemy's, statements that need SQLAlchemy's execution
+are left to it, driver errors come out as SQLAlchemy's, and a lock is waited for off the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from conversations import assessment as A
+from scoring.catalog import sample_catalog_paths
+from storage import prepared, sqlite_loop
+from storage.models import Answer, Person
+from storage.repositories.answers import _insert_answer, _unit_items_statement
+from storage.repositories.people import _HOT
+from storage.uow import UnitOfWork
+
+Sm = async_sessionmaker[AsyncSession]
+
+
+async def _seeded(sm: Sm) -> dict[str, int]:
+    """A catalog, a unit, a person with a state and one answer; their ids."""
+    async with UnitOfWork(sm) as uow:
+        await A.import_catalog(uow, sample_catalog_paths()["xa-mau-2024"].read_text("utf-8"), 2024)
+        await A.import_units(uow, "code,name,board\nX01,UBND xã A,commune\n", 2024)
+        period = await uow.periods.get_by_year(2024)
+        assert period is not None
+        unit = await uow.units.get_by_code(period.id, "X01")
+        assert unit is not None
+        person = await uow.people.upsert(7, 7, "Nguyễn Thị Lan")
+        await uow.conversations.store(person.id, {"mode": "walk", "note": "Đầy đủ ✓"}, None)
+        items = await uow.catalogs.items_by_code(unit.catalog_id)
+        item_id = items["1.1.1.a"].id
+        await uow.answers.save_seen(
+            None, unit.id, item_id, {"option": "day_du"}, Decimal("0.5"), person.id, "chat"
+        )
+        return {"unit": unit.id, "catalog": unit.catalog_id, "person": person.id, "item": item_id}
+
+
+def _typed(rows: Any) -> list[list[tuple[type, Any]]]:
+    return [[(type(v), v) for v in row] for row in rows]
+
+
+async def test_rows_read_on_the_driver_are_sqlalchemys(sqlite_sm: Sm) -> None:
+    ids = await _seeded(sqlite_sm)
+    cases = [
+        (_HOT, {"telegram_user_id": 7}),
+        (_unit_items_statement(), {"unit_id": ids["unit"], "catalog_id": ids["catalog"]}),
+    ]
+    async with UnitOfWork(sqlite_sm) as uow:
+        conn = await uow.session.connection()
+        for stmt, params in cases:
+            expected = (await conn.execute(stmt, params)).all()
+            got = await prepared.execute(conn.sync_connection, stmt, params)
+            assert got is not None, "the hot statement must run on the driver"
+            assert expected, "the case must read something"
+            assert _typed(got.all()) == _typed(expected)
+            assert got.all()[0]._fields == tuple(expected[0]._fields)
+
+
+async def test_values_written_on_the_driver_read_back_through_sqlalchemy(sqlite_sm: Sm) -> None:
+    ids = await _seeded(sqlite_sm)
+    at = datetime(2024, 3, 16, 8, 30, 15, 123456, tzinfo=UTC)
+    values = {
+        "unit_id": ids["unit"],
+        "item_id": ids["item"] + 1,
+        "source": "chat",
+        "version": 1,
+        "value": {"numerator": 45, "denominator": 50, "note": "Đạt 90%"},
+        "points": Decimal("1.75"),
+        "updated_by": ids["person"],
+        "updated_at": at,
+    }
+    async with UnitOfWork(sqlite_sm) as uow:
+        conn = await uow.session.connection()
+        got = await prepared.execute(conn.sync_connection, _insert_answer("sqlite"), values)
+        assert got is not None and isinstance(got.scalar(), int)
+    async with UnitOfWork(sqlite_sm) as uow:
+        t = Answer.__table__
+        row = (await uow.session.execute(select(t).where(t.c.id == got.scalar()))).one()
+    assert row.value == values["value"]
+    assert row.points == Decimal("1.75") and isinstance(row.points, Decimal)
+    assert row.updated_at == at and row.updated_at.tzinfo is not None
+
+
+async def test_a_statement_with_per_execution_defaults_is_left_to_sqlalchemy(
+    sqlite_sm: Sm,
+) -> None:
+    """people.created_at has a Python-side default (now), evaluated per execution: a plan
+    compiled once would freeze it, so the driver path declines."""
+    async with UnitOfWork(sqlite_sm) as uow:
+        conn = await uow.session.connection()
+        stmt = insert(Person.__table__)
+        params = {"telegram_user_id": 9, "chat_id": 9, "full_name": "An"}
+        assert await prepared.execute(conn.sync_connection, stmt, params) is None
+
+
+async def test_a_driver_error_is_sqlalchemys_and_rolls_back(sqlite_sm: Sm) -> None:
+    ids = await _seeded(sqlite_sm)
+    values = {
+        "unit_id": 999_999,  # no such unit: the foreign key refuses it
+        "item_id": ids["item"],
+        "source": "chat",
+        "version": 1,
+        "value": {"option": "day_du"},
+        "points": Decimal("0.5"),
+        "updated_by": ids["person"],
+        "updated_at": datetime.now(UTC),
+    }
+    with pytest.raises(IntegrityError):
+        async with UnitOfWork(sqlite_sm) as uow:
+            await uow.conversations.store(ids["person"], {"mode": "changed"}, 1)
+            conn = await uow.session.connection()
+            await prepared.execute(conn.sync_connection, _insert_answer("sqlite"), values)
+    async with UnitOfWork(sqlite_sm) as uow:
+        hot = await uow.people.hot(7)
+    assert hot is not None and hot.state["mode"] == "walk" and hot.state_version == 1
+
+
+def _hold_write_lock(db: Path, seconds: float) -> threading.Thread:
+    taken = threading.Event()
+
+    def hold() -> None:
+        with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")
+            taken.set()
+            time.sleep(seconds)
+            other.execute("COMMIT")
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    taken.wait(5)
+    return thread
+
+
+async def test_a_lock_is_waited_for_in_a_thread_while_the_loop_runs(
+    sqlite_sm: Sm, tmp_path: Path
+) -> None:
+    ids = await _seeded(sqlite_sm)
+    locks_before = sqlite_loop.HOPS["lock"]
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    holder = _hold_write_lock(tmp_path / "parbot.db", 0.3)
+    task = asyncio.create_task(ticker())
+    try:
+        # a deferred transaction takes the write lock at its first write: held by the other
+        async with UnitOfWork(sqlite_sm, read_only=True) as uow:
+            version = await uow.conversations.store(ids["person"], {"mode": "after"}, 1)
+    finally:
+        task.cancel()
+        holder.join()
+    assert version == 2
+    assert sqlite_loop.HOPS["lock"] == locks_before + 1
+    assert ticks >= 10, f"the loop stood still while waiting ({ticks} ticks)"
+    async with UnitOfWork(sqlite_sm) as uow:
+        hot = await uow.people.hot(7)
+    assert hot is not None and hot.state == {"mode": "after"}
