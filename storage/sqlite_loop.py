@@ -169,30 +169,29 @@ class LoopConnection:
         if offload:
             HOPS["bulk"] += 1
             return self._in_thread(fn, wait_for_locks=True)
-        # CPU time of this thread, not wall time: on a loaded machine a short statement can
-        # span 20 ms of wall time while the process waits for a core, and must not be redone
-        self._deadline = time.thread_time() + INLINE_BUDGET_S if interruptible else _NEVER
-        try:
-            return fn()
-        except sqlite3.OperationalError as e:
-            if not self._belongs_in_a_thread(e, interruptible):
-                raise
-        finally:
-            self._deadline = _NEVER
-        return self._in_thread(fn, wait_for_locks=True)
+        done, result = self._inline(fn, interruptible)
+        return result if done else self._in_thread(fn, wait_for_locks=True)
 
     async def run_async(self, fn: Callable[[], T], *, interruptible: bool = False) -> T:
         """:meth:`run` for plain async code (no SQLAlchemy greenlet): ``fn`` runs inline, and
         when it meets a lock or outlives the inline budget it is awaited in a worker thread."""
+        done, result = self._inline(fn, interruptible)
+        return result if done else await _run_to_end(self._thread_work(fn, wait_for_locks=True))
+
+    def _inline(self, fn: Callable[[], T], interruptible: bool) -> tuple[bool, Any]:
+        """``(True, result)`` of ``fn`` run here, or ``(False, None)`` when it did nothing and
+        belongs in a worker thread (:meth:`_belongs_in_a_thread`)."""
+        # CPU time of this thread, not wall time: on a loaded machine a short statement can
+        # span 20 ms of wall time while the process waits for a core, and must not be redone
         self._deadline = time.thread_time() + INLINE_BUDGET_S if interruptible else _NEVER
         try:
-            return fn()
+            return True, fn()
         except sqlite3.OperationalError as e:
             if not self._belongs_in_a_thread(e, interruptible):
                 raise
         finally:
             self._deadline = _NEVER
-        return await _run_to_end(self._thread_work(fn, wait_for_locks=True))
+        return False, None
 
     def _belongs_in_a_thread(self, e: sqlite3.OperationalError, interruptible: bool) -> bool:
         """Whether the statement that raised ``e`` did nothing and should be re-run in a

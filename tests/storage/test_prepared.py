@@ -5,10 +5,6 @@ are left to it, driver errors come out as SQLAlchemy's, and a lock is waited for
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import sqlite3
-import threading
-import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +22,7 @@ from storage.models import Answer, Person
 from storage.repositories.answers import _insert_answer, _unit_items_statement
 from storage.repositories.people import _HOT
 from storage.uow import UnitOfWork
+from tests.storage.test_sqlite_loop import hold_write_lock
 
 Sm = async_sessionmaker[AsyncSession]
 
@@ -129,22 +126,6 @@ async def test_a_driver_error_is_sqlalchemys_and_rolls_back(sqlite_sm: Sm) -> No
     assert hot is not None and hot.state["mode"] == "walk" and hot.state_version == 1
 
 
-def _hold_write_lock(db: Path, seconds: float) -> threading.Thread:
-    taken = threading.Event()
-
-    def hold() -> None:
-        with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as other:
-            other.execute("BEGIN IMMEDIATE")
-            taken.set()
-            time.sleep(seconds)
-            other.execute("COMMIT")
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    taken.wait(5)
-    return thread
-
-
 async def test_a_lock_is_waited_for_in_a_thread_while_the_loop_runs(
     sqlite_sm: Sm, tmp_path: Path
 ) -> None:
@@ -158,7 +139,7 @@ async def test_a_lock_is_waited_for_in_a_thread_while_the_loop_runs(
             await asyncio.sleep(0.01)
             ticks += 1
 
-    holder = _hold_write_lock(tmp_path / "parbot.db", 0.3)
+    holder = hold_write_lock(tmp_path / "parbot.db", 0.3, write=None)
     task = asyncio.create_task(ticker())
     try:
         # a deferred transaction takes the write lock at its first write: held by the other

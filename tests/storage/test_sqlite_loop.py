@@ -59,8 +59,11 @@ async def ticks_during(work: Awaitable[Any], every: float = 0.01) -> tuple[Any, 
     return result, ticks
 
 
-def hold_write_lock(db: Path, seconds: float) -> threading.Thread:
-    """Another connection takes the write lock (as the CLI or a second process would)."""
+def hold_write_lock(
+    db: Path, seconds: float, write: str | None = "INSERT INTO t (v) VALUES ('other')"
+) -> threading.Thread:
+    """Another connection takes the write lock (as the CLI or a second process would), and
+    runs ``write`` before it commits."""
     taken = threading.Event()
 
     def hold() -> None:
@@ -68,7 +71,8 @@ def hold_write_lock(db: Path, seconds: float) -> threading.Thread:
             other.execute("BEGIN IMMEDIATE")
             taken.set()
             time.sleep(seconds)
-            other.execute("INSERT INTO t (v) VALUES ('other')")
+            if write:
+                other.execute(write)
             other.execute("COMMIT")
 
     thread = threading.Thread(target=hold)
