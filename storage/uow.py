@@ -73,13 +73,17 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        session = self.session
         try:
             if exc_type is None:
-                await self.session.commit()
+                await session.commit()
             else:
-                await self.session.rollback()
+                await session.rollback()
         finally:
-            await self.session.close()
+            if session.sync_session.in_transaction():
+                await session.close()
+            else:  # nothing left to release, no I/O: no greenlet hop (tens of µs an update)
+                session.sync_session.close()
 
     @cached_property
     def periods(self) -> PeriodRepository:
