@@ -35,9 +35,12 @@ async def _backend_pid(engine: AsyncEngine) -> int:
         return int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
 
 
-async def _kill(pg_server, pid: int) -> None:  # type: ignore[no-untyped-def]
+async def _used_then_killed(engine: AsyncEngine, pg_server) -> int:  # type: ignore[no-untyped-def]
+    """Use the pool's one connection, then terminate its server process; its pid."""
+    pid = await _backend_pid(engine)
     await pg_server.execute(f"SELECT pg_terminate_backend({pid})")
     await asyncio.sleep(0.1)
+    return pid
 
 
 async def test_a_connection_in_steady_use_is_not_pinged(
@@ -56,26 +59,20 @@ async def test_a_connection_in_steady_use_is_not_pinged(
 
 
 async def test_a_connection_that_died_while_idle_is_replaced_first(
-    pg_engine: AsyncEngine,
-    pg_server,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    pg_engine: AsyncEngine, pg_server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(storage_db, "PING_AFTER_IDLE_S", 0.2)
-    first = await _backend_pid(pg_engine)
-    await _kill(pg_server, first)
+    first = await _used_then_killed(pg_engine, pg_server)
     await asyncio.sleep(0.3)
     second = await _backend_pid(pg_engine)  # no error: the ping found it dead
     assert second != first
 
 
 async def test_a_connection_that_died_in_steady_use_fails_once_then_reconnects(
-    pg_engine: AsyncEngine,
-    pg_server,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    pg_engine: AsyncEngine, pg_server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(storage_db, "PING_AFTER_IDLE_S", 60.0)
-    first = await _backend_pid(pg_engine)
-    await _kill(pg_server, first)
+    first = await _used_then_killed(pg_engine, pg_server)
     with pytest.raises(OUTAGES):
         await _backend_pid(pg_engine)
     assert await _backend_pid(pg_engine) != first
