@@ -24,7 +24,7 @@ from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, AnswerError, needs_explanation, score_answer
 from scoring.catalog import Catalog, Item
-from scoring.results import UnitResult, compute
+from scoring.results import ScoreMemo, UnitResult, compute
 from storage.repositories.rows import (
     AnswerRow,
     ExplanationRow,
@@ -80,6 +80,9 @@ class UnitView:
     """Verdicts and evidence files, read only by :func:`load_for_appraisal`."""
     scope: set[str] | None = None
     """The field keys the appraiser reading the view appraises here (None = all)."""
+    _result_memo: tuple[tuple[object, ...], UnitResult] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def tags(self) -> frozenset[str]:
@@ -91,13 +94,16 @@ class UnitView:
 
     def answerable(self, node: Item) -> list[Item]:
         """The leaves under ``node`` an officer of this unit answers (not survey, applicable)."""
-        return [x for x in node.leaves() if not x.is_survey and self.applies(x)]
+        tags = self.tags
+        return [
+            x for x in node.leaf_items if not x.is_survey and self.catalog.applies(x.code, tags)
+        ]
 
     @property
     def walk(self) -> list[Item]:
         """Items an officer answers, in document order: survey items are never self-scored and
         items that do not apply to the unit are never asked."""
-        return [leaf for leaf in self.catalog.leaves() if not leaf.is_survey and self.applies(leaf)]
+        return list(self.catalog.asked(self.tags))
 
     def answer(self, code: str) -> Answer | None:
         row = self.answers.get(code)
@@ -120,9 +126,31 @@ class UnitView:
     def result(self) -> UnitResult:
         """The unit's result from its answers, appraisals and survey points: the same
         computation as /rank's standings and the sheets, so every screen shows one set of
-        numbers (conversations.figures words them)."""
+        numbers (conversations.figures words them).
+
+        An update often shows it several times (a card, the card it replaces, the summary
+        after a save), so it is kept on the view with what it was computed from and reused
+        while that is unchanged (compared by identity first: cheap) — a save that replaces
+        an answer row in ``answers`` computes it again."""
+        key = self._result_inputs()
+        kept = self._result_memo
+        if kept is not None and kept[0] == key:
+            return kept[1]
         answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
-        return compute(self.catalog, answers, self.appraised, self.survey, tags=self.tags)
+        memo = _score_memo(self.catalog)
+        res = compute(self.catalog, answers, self.appraised, self.survey, memo, self.tags)
+        self._result_memo = (key, res)
+        return res
+
+    def _result_inputs(self) -> tuple[object, ...]:
+        """Everything :meth:`result` is computed from, as it stands now."""
+        return (
+            self.catalog,
+            self.tags,
+            tuple(self.answers.items()),
+            tuple(self.appraised.items()),
+            tuple(self.survey.items()),
+        )
 
     def self_points(self) -> tuple[Decimal, Decimal]:
         """(points, applicable max) of the unit's fields, as /progress and /rank show them."""
@@ -247,6 +275,21 @@ def _source(result: UnitResult, code: str) -> str | None:
     """A leaf's source; None when ``result`` (a publication snapshot) does not have the item."""
     leaf = result.leaves.get(code)
     return leaf.source if leaf is not None else None
+
+
+# id(catalog) → (the catalog, its answers' scores): a parsed catalog is immutable and cached per
+# content hash, so the scores of its recurring answers (ScoreMemo) are shared by every update.
+_SCORE_MEMOS: dict[int, tuple[Catalog, ScoreMemo]] = {}
+
+
+def _score_memo(catalog: Catalog) -> ScoreMemo:
+    """The score memo of ``catalog`` (bounded: cleared when it or the catalog count grows)."""
+    kept = _SCORE_MEMOS.get(id(catalog))
+    if kept is None or kept[0] is not catalog or len(kept[1]) > 50_000:
+        if len(_SCORE_MEMOS) > 16:
+            _SCORE_MEMOS.clear()
+        kept = _SCORE_MEMOS[id(catalog)] = (catalog, {})
+    return kept[1]
 
 
 # (catalog id, content hash) → item code → id.  Items follow the catalog's YAML, so while its
