@@ -24,7 +24,7 @@ from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, AnswerError, needs_explanation, score_answer
 from scoring.catalog import Catalog, Item
-from scoring.results import ScoreMemo, UnitResult, compute
+from scoring.results import UnitResult, compute
 from storage.repositories.rows import (
     AnswerRow,
     ExplanationRow,
@@ -130,23 +130,23 @@ class UnitView:
 
         An update often shows it several times (a card, the card it replaces, the summary
         after a save), so it is kept on the view with what it was computed from and reused
-        while that is unchanged (compared by identity first: cheap) — a save that replaces
-        an answer row in ``answers`` computes it again."""
-        key = self._result_inputs()
+        while every one of those is the very same object (a save puts a new answer row in
+        ``answers``: computed again)."""
+        inputs = self._result_inputs()
         kept = self._result_memo
-        if kept is not None and kept[0] == key:
+        if kept is not None and _same_objects(kept[0], inputs):
             return kept[1]
         answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
-        memo = _score_memo(self.catalog)
-        res = compute(self.catalog, answers, self.appraised, self.survey, memo, self.tags)
-        self._result_memo = (key, res)
+        res = compute(self.catalog, answers, self.appraised, self.survey, tags=self.tags)
+        self._result_memo = (inputs, res)
         return res
 
     def _result_inputs(self) -> tuple[object, ...]:
-        """Everything :meth:`result` is computed from, as it stands now."""
+        """Everything :meth:`result` is computed from, as it stands now (the unit's tags
+        come with its row)."""
         return (
             self.catalog,
-            self.tags,
+            self.unit,
             tuple(self.answers.items()),
             tuple(self.appraised.items()),
             tuple(self.survey.items()),
@@ -277,19 +277,18 @@ def _source(result: UnitResult, code: str) -> str | None:
     return leaf.source if leaf is not None else None
 
 
-# id(catalog) → (the catalog, its answers' scores): a parsed catalog is immutable and cached per
-# content hash, so the scores of its recurring answers (ScoreMemo) are shared by every update.
-_SCORE_MEMOS: dict[int, tuple[Catalog, ScoreMemo]] = {}
-
-
-def _score_memo(catalog: Catalog) -> ScoreMemo:
-    """The score memo of ``catalog`` (bounded: cleared when it or the catalog count grows)."""
-    kept = _SCORE_MEMOS.get(id(catalog))
-    if kept is None or kept[0] is not catalog or len(kept[1]) > 50_000:
-        if len(_SCORE_MEMOS) > 16:
-            _SCORE_MEMOS.clear()
-        kept = _SCORE_MEMOS[id(catalog)] = (catalog, {})
-    return kept[1]
+def _same_objects(kept: tuple[object, ...], now: tuple[object, ...]) -> bool:
+    """Whether two :meth:`UnitView._result_inputs` hold the very same objects (identity, not
+    equality: Decimal("1.0") == Decimal("1") yet they print differently). ``kept`` holds its
+    objects alive, so an id is never reused while compared."""
+    if len(kept) != len(now):
+        return False
+    for a, b in zip(kept, now, strict=True):
+        if a is b:
+            continue
+        if type(a) is not tuple or type(b) is not tuple or not _same_objects(a, b):
+            return False
+    return True
 
 
 # (catalog id, content hash) → item code → id.  Items follow the catalog's YAML, so while its

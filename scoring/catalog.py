@@ -235,21 +235,29 @@ class Catalog:
 
     def asked(self, tags: frozenset[str]) -> tuple[Item, ...]:
         """The leaves an officer of a unit with ``tags`` answers, in document order: survey
-        items are never self-scored and items that do not apply are never asked. Kept per tag
-        set (a handful per catalog): the walk reads it several times on every update."""
-        memo = self._asked_memo
+        items are never self-scored and items that do not apply are never asked."""
+        return self._scoped(tags)[0]
+
+    def not_for(self, tags: frozenset[str]) -> frozenset[str]:
+        """The codes of the leaves that do not apply to a unit with ``tags``."""
+        return self._scoped(tags)[1]
+
+    def _scoped(self, tags: frozenset[str]) -> tuple[tuple[Item, ...], frozenset[str]]:
+        """(:meth:`asked`, :meth:`not_for`) of a tag set, kept per tag set (a handful per
+        catalog): the walk and the scoring of every update read them."""
+        memo = self._scoped_memo
         found = memo.get(tags)
         if found is None:
-            found = tuple(
-                x for x in self.every_leaf if not x.is_survey and self.applies(x.code, tags)
-            )
+            fits = {x.code: self.applies(x.code, tags) for x in self.every_leaf}
+            asked = tuple(x for x in self.every_leaf if fits[x.code] and not x.is_survey)
+            found = (asked, frozenset(code for code, ok in fits.items() if not ok))
             if len(memo) > 256:
                 memo.clear()
             memo[tags] = found
         return found
 
     @cached_property
-    def _asked_memo(self) -> dict[frozenset[str], tuple[Item, ...]]:
+    def _scoped_memo(self) -> dict[frozenset[str], tuple[tuple[Item, ...], frozenset[str]]]:
         return {}
 
     @property

@@ -4,6 +4,7 @@ update (the core's tests on a real migrated database, SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from conversations.engine import BROKEN
 from conversations.flow_state import (
+    _CODEC,
     Album,
     FlowState,
     Mode,
@@ -118,6 +120,19 @@ def test_unknown_keys_and_modes_and_values_of_the_wrong_type_are_dropped() -> No
     state = FlowState.from_json(stored)
     assert state == FlowState(cards={"1.2": 4})
     assert FlowState.from_json(None) == FlowState.from_json([1, 2]) == FlowState()
+
+
+def test_a_stored_key_left_out_reads_as_its_field_default() -> None:
+    """from_json reads only the keys stored: that is the same as reading each left-out key
+    as None only while every reader gives the field's default for None."""
+    defaults = {
+        f.name: f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        for f in fields(FlowState)
+    }
+    for key, attr, read, _write in _CODEC:
+        got = read(None)
+        assert got == defaults[attr] and type(got) is type(defaults[attr]), key
+    assert FlowState.from_json({key: None for key, *_ in _CODEC}) == FlowState()
 
 
 JSON = st.recursive(
