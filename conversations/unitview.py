@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from conversations import result_memo
 from conversations.assessment import catalog_by_id, survey_fill, unit_result, unit_tags
 from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
@@ -131,13 +132,19 @@ class UnitView:
         An update often shows it several times (a card, the card it replaces, the summary
         after a save), so it is kept on the view with what it was computed from and reused
         while every one of those is the very same object (a save puts a new answer row in
-        ``answers``: computed again)."""
+        ``answers``: computed again); across updates, conversations.result_memo keeps it by
+        its exact inputs."""
         inputs = self._result_inputs()
         kept = self._result_memo
         if kept is not None and _same_objects(kept[0], inputs):
             return kept[1]
-        answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
-        res = compute(self.catalog, answers, self.appraised, self.survey, tags=self.tags)
+        tags = self.tags
+        key = result_memo.content_key(self.catalog, tags, self.answers, self.appraised, self.survey)
+        res = result_memo.recall(key, self.catalog)
+        if res is None:
+            answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
+            res = compute(self.catalog, answers, self.appraised, self.survey, tags=tags)
+            result_memo.keep(key, self.catalog, res)
         self._result_memo = (inputs, res)
         return res
 
