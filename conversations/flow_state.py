@@ -329,7 +329,15 @@ class FlowState:
     def to_json(self) -> dict[str, Any]:
         """The JSON stored: the keys and string modes the state always had, unset ones left
         out."""
-        return _compact({key: write(getattr(self, attr)) for key, attr, _read, write in _CODEC})
+        out: dict[str, Any] = {}
+        for key, attr, _read, write in _CODEC:
+            value = getattr(self, attr)
+            if value is None or value is False:  # unset: every writer leaves it out
+                continue
+            written = write(value)
+            if written is not None and written is not False:
+                out[key] = written
+        return out
 
     def in_family(self, family: ModeFamily) -> bool:
         """Whether the current mode belongs to ``family`` (e.g. a notice is being written)."""

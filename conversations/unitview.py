@@ -106,6 +106,10 @@ class UnitView:
         items that do not apply to the unit are never asked."""
         return list(self.catalog.asked(self.tags))
 
+    def walk_index(self, code: str) -> int | None:
+        """Where item ``code`` stands in :attr:`walk` (None: not asked of this unit)."""
+        return self.catalog.asked_index(self.tags).get(code)
+
     def answer(self, code: str) -> Answer | None:
         row = self.answers.get(code)
         if row is None:

@@ -154,6 +154,15 @@ unit's tags."""
 
 
 @dataclass(frozen=True)
+class TagScope:
+    """What of a catalog applies to the units with one tag set (:meth:`Catalog.asked`)."""
+
+    asked: tuple[Item, ...]
+    index: Mapping[str, int]
+    excluded: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Catalog:
     id: str
     title: str
@@ -236,28 +245,36 @@ class Catalog:
     def asked(self, tags: frozenset[str]) -> tuple[Item, ...]:
         """The leaves an officer of a unit with ``tags`` answers, in document order: survey
         items are never self-scored and items that do not apply are never asked."""
-        return self._scoped(tags)[0]
+        return self._scoped(tags).asked
+
+    def asked_index(self, tags: frozenset[str]) -> Mapping[str, int]:
+        """Each of :meth:`asked`'s codes → its index there."""
+        return self._scoped(tags).index
 
     def not_for(self, tags: frozenset[str]) -> frozenset[str]:
         """The codes of the leaves that do not apply to a unit with ``tags``."""
-        return self._scoped(tags)[1]
+        return self._scoped(tags).excluded
 
-    def _scoped(self, tags: frozenset[str]) -> tuple[tuple[Item, ...], frozenset[str]]:
-        """(:meth:`asked`, :meth:`not_for`) of a tag set, kept per tag set (a handful per
-        catalog): the walk and the scoring of every update read them."""
+    def _scoped(self, tags: frozenset[str]) -> TagScope:
+        """What applies to a tag set, kept per tag set (a handful per catalog): the walk and
+        the scoring of every update read it."""
         memo = self._scoped_memo
         found = memo.get(tags)
         if found is None:
             fits = {x.code: self.applies(x.code, tags) for x in self.every_leaf}
             asked = tuple(x for x in self.every_leaf if fits[x.code] and not x.is_survey)
-            found = (asked, frozenset(code for code, ok in fits.items() if not ok))
+            found = TagScope(
+                asked,
+                {x.code: n for n, x in enumerate(asked)},
+                frozenset(code for code, ok in fits.items() if not ok),
+            )
             if len(memo) > 256:
                 memo.clear()
             memo[tags] = found
         return found
 
     @cached_property
-    def _scoped_memo(self) -> dict[frozenset[str], tuple[tuple[Item, ...], frozenset[str]]]:
+    def _scoped_memo(self) -> dict[frozenset[str], TagScope]:
         return {}
 
     @property

@@ -152,6 +152,19 @@ def test_any_stored_json_reads_without_error_and_reads_back_the_same(raw: dict[s
     assert FlowState.from_json(state.to_json()) == state
 
 
+@settings(max_examples=300, deadline=None)
+@given(STATES)
+def test_the_json_written_is_every_set_field_written_by_its_codec(raw: dict[str, Any]) -> None:
+    """to_json skips the unset fields without calling their writers: the same JSON as
+    writing every field and leaving out what comes back None or False."""
+    state = FlowState.from_json(raw)
+    every = {key: write(getattr(state, attr)) for key, attr, _read, write in _CODEC}
+    assert state.to_json() == {k: v for k, v in every.items() if v is not None and v is not False}
+    assert list(state.to_json()) == [
+        k for k, v in every.items() if v is not None and v is not False
+    ]
+
+
 def test_leaving_the_flows_keeps_language_cards_and_limits() -> None:
     state = FlowState.from_json(STORED)
     state.leave_flows()
