@@ -16,8 +16,9 @@ from babel.core import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import parse_pattern
 
+from conversations.decimal_format import DecimalStyle
 from conversations.markup import Html, fmt
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -26,8 +27,10 @@ SUPPORTED = ("vi", "en")
 DEFAULT = "vi"
 
 
+@lru_cache(maxsize=256)
 def normalize_locale(code: str | None, fallback: str = DEFAULT) -> str:
-    """Map a Telegram language_code ("vi", "en-US", None) to a supported locale."""
+    """Map a Telegram language_code ("vi", "en-US", None) to a supported locale (kept per
+    code: every translated line and formatted number of an update asks)."""
     if not code:
         return fallback
     base = code.replace("_", "-").split("-")[0].lower()
@@ -90,16 +93,16 @@ def fmt_num(value: Decimal | float | int | None, locale: str, digits: int = 3) -
     zeros dropped ("0,5", "8,25")."""
     if value is None:
         return "—"
-    pattern, babel_locale = _number_format(normalize_locale(locale), digits)
-    return str(pattern.apply(value, babel_locale, numbering_system="latn"))
+    return number_style(normalize_locale(locale), digits).format(value)
 
 
 @lru_cache(maxsize=16)
-def _number_format(locale: str, digits: int) -> tuple[NumberPattern, Locale]:
-    """Babel's ``format_decimal`` parses its pattern and locale on every call (≈ 70 µs, and a
-    card formats a dozen numbers); the parsed pair is the same for every call."""
+def number_style(locale: str, digits: int) -> DecimalStyle:
+    """Babel's ``format_decimal`` parses its pattern and locale and looks their symbols up on
+    every call (≈ 70 µs, and a card formats a dozen numbers); they are the same for every
+    call, so they are read once (conversations.decimal_format renders with them)."""
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    return parse_pattern(pattern), Locale.parse(locale)
+    return DecimalStyle.of(parse_pattern(pattern), Locale.parse(locale))
 
 
 def fmt_date(value: date, locale: str) -> str:

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from conversations import result_memo
 from conversations.assessment import catalog_by_id, survey_fill, unit_result, unit_tags
 from conversations.context import Ctx
 from conversations.yearover_chat import LastYear, last_year
@@ -80,6 +81,9 @@ class UnitView:
     """Verdicts and evidence files, read only by :func:`load_for_appraisal`."""
     scope: set[str] | None = None
     """The field keys the appraiser reading the view appraises here (None = all)."""
+    _result_memo: tuple[tuple[object, ...], UnitResult] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def tags(self) -> frozenset[str]:
@@ -91,13 +95,20 @@ class UnitView:
 
     def answerable(self, node: Item) -> list[Item]:
         """The leaves under ``node`` an officer of this unit answers (not survey, applicable)."""
-        return [x for x in node.leaves() if not x.is_survey and self.applies(x)]
+        tags = self.tags
+        return [
+            x for x in node.leaf_items if not x.is_survey and self.catalog.applies(x.code, tags)
+        ]
 
     @property
     def walk(self) -> list[Item]:
         """Items an officer answers, in document order: survey items are never self-scored and
         items that do not apply to the unit are never asked."""
-        return [leaf for leaf in self.catalog.leaves() if not leaf.is_survey and self.applies(leaf)]
+        return list(self.catalog.asked(self.tags))
+
+    def walk_index(self, code: str) -> int | None:
+        """Where item ``code`` stands in :attr:`walk` (None: not asked of this unit)."""
+        return self.catalog.asked_index(self.tags).get(code)
 
     def answer(self, code: str) -> Answer | None:
         row = self.answers.get(code)
@@ -120,9 +131,37 @@ class UnitView:
     def result(self) -> UnitResult:
         """The unit's result from its answers, appraisals and survey points: the same
         computation as /rank's standings and the sheets, so every screen shows one set of
-        numbers (conversations.figures words them)."""
-        answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
-        return compute(self.catalog, answers, self.appraised, self.survey, tags=self.tags)
+        numbers (conversations.figures words them).
+
+        An update often shows it several times (a card, the card it replaces, the summary
+        after a save), so it is kept on the view with what it was computed from and reused
+        while every one of those is the very same object (a save puts a new answer row in
+        ``answers``: computed again); across updates, conversations.result_memo keeps it by
+        its exact inputs."""
+        inputs = self._result_inputs()
+        kept = self._result_memo
+        if kept is not None and _same_objects(kept[0], inputs):
+            return kept[1]
+        tags = self.tags
+        key = result_memo.content_key(self.catalog, tags, self.answers, self.appraised, self.survey)
+        res = result_memo.recall(key, self.catalog)
+        if res is None:
+            answers = {c: a for c in self.answers if (a := self.answer(c)) is not None}
+            res = compute(self.catalog, answers, self.appraised, self.survey, tags=tags)
+            result_memo.keep(key, self.catalog, res)
+        self._result_memo = (inputs, res)
+        return res
+
+    def _result_inputs(self) -> tuple[object, ...]:
+        """Everything :meth:`result` is computed from, as it stands now (the unit's tags
+        come with its row)."""
+        return (
+            self.catalog,
+            self.unit,
+            tuple(self.answers.items()),
+            tuple(self.appraised.items()),
+            tuple(self.survey.items()),
+        )
 
     def self_points(self) -> tuple[Decimal, Decimal]:
         """(points, applicable max) of the unit's fields, as /progress and /rank show them."""
@@ -247,6 +286,20 @@ def _source(result: UnitResult, code: str) -> str | None:
     """A leaf's source; None when ``result`` (a publication snapshot) does not have the item."""
     leaf = result.leaves.get(code)
     return leaf.source if leaf is not None else None
+
+
+def _same_objects(kept: tuple[object, ...], now: tuple[object, ...]) -> bool:
+    """Whether two :meth:`UnitView._result_inputs` hold the very same objects (identity, not
+    equality: Decimal("1.0") == Decimal("1") yet they print differently). ``kept`` holds its
+    objects alive, so an id is never reused while compared."""
+    if len(kept) != len(now):
+        return False
+    for a, b in zip(kept, now, strict=True):
+        if a is b:
+            continue
+        if type(a) is not tuple or type(b) is not tuple or not _same_objects(a, b):
+            return False
+    return True
 
 
 # (catalog id, content hash) → item code → id.  Items follow the catalog's YAML, so while its

@@ -583,7 +583,7 @@ def _edit_card_above(ctx: Ctx, view: UnitView, item: Item, message_id: int, *, l
 
 def card_text(ctx: Ctx, view: UnitView, item: Item) -> str:
     walk = view.walk
-    pos = next((i for i, x in enumerate(walk) if x.code == item.code), 0) + 1
+    pos = (view.walk_index(item.code) or 0) + 1
     got, total = view.self_points()
     field_code = view.catalog.field_of(item.code)
     field = view.catalog.item(field_code) if field_code else None
@@ -890,15 +890,15 @@ def _item_from_id(view: UnitView, raw: str) -> Item | None:
 
 def _neighbour(view: UnitView, item: Item, step: int) -> Item:
     walk = view.walk
-    pos = next((i for i, x in enumerate(walk) if x.code == item.code), 0)
+    pos = view.walk_index(item.code) or 0
     return walk[(pos + step) % len(walk)]
 
 
 def _next_unanswered(view: UnitView, item: Item | None) -> Item | None:
     walk = view.walk
     start = 0
-    if item is not None:
-        start = next((i + 1 for i, x in enumerate(walk) if x.code == item.code), 0)
+    if item is not None and (pos := view.walk_index(item.code)) is not None:
+        start = pos + 1
     for k in range(len(walk)):
         cand = walk[(start + k) % len(walk)]
         if cand.code not in view.answers:

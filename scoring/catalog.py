@@ -107,10 +107,16 @@ class Item:
         return self.kind == "survey"
 
     def leaves(self) -> Iterator[Item]:
+        return iter(self.leaf_items)
+
+    @cached_property
+    def leaf_items(self) -> tuple[Item, ...]:
+        """The leaves under this item in document order, walked once: the tree is immutable
+        and every update's scoring and walk read them (a recursive walk per read cost more
+        than the scoring itself)."""
         if self.is_leaf:
-            yield self
-        for child in self.children:
-            yield from child.leaves()
+            return (self,)
+        return tuple(leaf for child in self.children for leaf in child.leaf_items)
 
 
 SURVEY_MISSING = ("rescale", "zero")
@@ -145,6 +151,15 @@ class ClassRule:
 Scope = tuple[frozenset[str], ...]
 """The ``applies_to`` tag sets of an item and its ancestors: it applies when each set meets the
 unit's tags."""
+
+
+@dataclass(frozen=True)
+class TagScope:
+    """What of a catalog applies to the units with one tag set (:meth:`Catalog.asked`)."""
+
+    asked: tuple[Item, ...]
+    index: Mapping[str, int]
+    excluded: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -201,30 +216,66 @@ class Catalog:
     def leaves_by_field(self) -> tuple[tuple[Item, tuple[Item, ...]], ...]:
         """Each field with its leaves, walked once: scoring thousands of units against the same
         catalog would otherwise walk the tree for every unit."""
-        return tuple((f, tuple(f.leaves())) for f in self.fields)
+        return tuple((f, f.leaf_items) for f in self.fields)
 
     @cached_property
     def bonus_leaves(self) -> tuple[Item, ...]:
-        return tuple(leaf for top in self.bonus for leaf in top.leaves())
+        return tuple(leaf for top in self.bonus for leaf in top.leaf_items)
 
     @cached_property
     def penalty_leaves(self) -> tuple[Item, ...]:
-        return tuple(leaf for top in self.penalty for leaf in top.leaves())
+        return tuple(leaf for top in self.penalty for leaf in top.leaf_items)
 
     @cached_property
     def every_leaf(self) -> tuple[Item, ...]:
         """:meth:`leaves`, walked once (scoring many units reads it for each)."""
-        return tuple(self.leaves())
+        return (
+            *(leaf for _, leaves in self.leaves_by_field for leaf in leaves),
+            *self.bonus_leaves,
+            *self.penalty_leaves,
+        )
 
     def leaves(self) -> list[Item]:
         """Every answerable leaf, fields first (document order), then bonus and penalty."""
-        out: list[Item] = []
-        for top in (*self.fields, *self.bonus, *self.penalty):
-            out.extend(top.leaves())
-        return out
+        return list(self.every_leaf)
 
     def field_leaves(self) -> list[Item]:
-        return [leaf for f in self.fields for leaf in f.leaves()]
+        return [leaf for _, leaves in self.leaves_by_field for leaf in leaves]
+
+    def asked(self, tags: frozenset[str]) -> tuple[Item, ...]:
+        """The leaves an officer of a unit with ``tags`` answers, in document order: survey
+        items are never self-scored and items that do not apply are never asked."""
+        return self._scoped(tags).asked
+
+    def asked_index(self, tags: frozenset[str]) -> Mapping[str, int]:
+        """Each of :meth:`asked`'s codes → its index there."""
+        return self._scoped(tags).index
+
+    def not_for(self, tags: frozenset[str]) -> frozenset[str]:
+        """The codes of the leaves that do not apply to a unit with ``tags``."""
+        return self._scoped(tags).excluded
+
+    def _scoped(self, tags: frozenset[str]) -> TagScope:
+        """What applies to a tag set, kept per tag set (a handful per catalog): the walk and
+        the scoring of every update read it."""
+        memo = self._scoped_memo
+        found = memo.get(tags)
+        if found is None:
+            fits = {x.code: self.applies(x.code, tags) for x in self.every_leaf}
+            asked = tuple(x for x in self.every_leaf if fits[x.code] and not x.is_survey)
+            found = TagScope(
+                asked,
+                {x.code: n for n, x in enumerate(asked)},
+                frozenset(code for code, ok in fits.items() if not ok),
+            )
+            if len(memo) > 256:
+                memo.clear()
+            memo[tags] = found
+        return found
+
+    @cached_property
+    def _scoped_memo(self) -> dict[frozenset[str], TagScope]:
+        return {}
 
     @property
     def max_total(self) -> Decimal:

@@ -334,10 +334,10 @@ def _score_leaves(
     tags: Collection[str],
 ) -> Scored:
     out: Scored = {}
-    scoped = bool(catalog.tags)
+    excluded = catalog.not_for(frozenset(tags)) if catalog.tags else frozenset()
     for leaf in catalog.every_leaf:
         code = leaf.code
-        if scoped and not catalog.applies(code, tags):
+        if code in excluded:
             out[code] = (ZERO, ZERO, "not_for_unit", None)
             continue
         in_field = leaf.section == "field"

@@ -96,6 +96,17 @@ class Fixed:
         return cls() if data == cls.WIRE else None
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A button class's field names in order (read per button drawn: a card draws a dozen)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 class Numbered:
     """A button of ids: ``<prefix>[:<kind>]:<id>…``, its fields on the wire in their order.
 
@@ -109,7 +120,7 @@ class Numbered:
     KINDS: ClassVar[tuple[str, ...]] = ()
 
     def pack(self) -> str:
-        values = [getattr(self, f.name) for f in dataclasses.fields(self)]
+        values = [getattr(self, name) for name in _field_names(type(self))]
         head = [self.PREFIX] if self.PREFIX else []
         if self.KINDS:
             kind = values.pop(0)

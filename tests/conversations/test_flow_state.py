@@ -4,6 +4,7 @@ update (the core's tests on a real migrated database, SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from conversations.engine import BROKEN
 from conversations.flow_state import (
+    _CODEC,
     Album,
     FlowState,
     Mode,
@@ -120,6 +122,19 @@ def test_unknown_keys_and_modes_and_values_of_the_wrong_type_are_dropped() -> No
     assert FlowState.from_json(None) == FlowState.from_json([1, 2]) == FlowState()
 
 
+def test_a_stored_key_left_out_reads_as_its_field_default() -> None:
+    """from_json reads only the keys stored: that is the same as reading each left-out key
+    as None only while every reader gives the field's default for None."""
+    defaults = {
+        f.name: f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        for f in fields(FlowState)
+    }
+    for key, attr, read, _write in _CODEC:
+        got = read(None)
+        assert got == defaults[attr] and type(got) is type(defaults[attr]), key
+    assert FlowState.from_json({key: None for key, *_ in _CODEC}) == FlowState()
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
@@ -135,6 +150,19 @@ STATES = st.dictionaries(KEYS, JSON | st.sampled_from(list(STORED.values())), ma
 def test_any_stored_json_reads_without_error_and_reads_back_the_same(raw: dict[str, Any]) -> None:
     state = FlowState.from_json(raw)
     assert FlowState.from_json(state.to_json()) == state
+
+
+@settings(max_examples=300, deadline=None)
+@given(STATES)
+def test_the_json_written_is_every_set_field_written_by_its_codec(raw: dict[str, Any]) -> None:
+    """to_json skips the unset fields without calling their writers: the same JSON as
+    writing every field and leaving out what comes back None or False."""
+    state = FlowState.from_json(raw)
+    every = {key: write(getattr(state, attr)) for key, attr, _read, write in _CODEC}
+    assert state.to_json() == {k: v for k, v in every.items() if v is not None and v is not False}
+    assert list(state.to_json()) == [
+        k for k, v in every.items() if v is not None and v is not False
+    ]
 
 
 def test_leaving_the_flows_keeps_language_cards_and_limits() -> None:
