@@ -128,6 +128,7 @@ async def serve(
             else:
                 await runtime.poll(engine, sender, stop)
         finally:
+            await engine.close()  # the live cards' message ids still only in memory
             leader_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await leader_task

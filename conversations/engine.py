@@ -20,6 +20,7 @@ from typing import Protocol
 
 from conversations import reply_json, router, walk_cards
 from conversations.context import CoreConfig, Ctx
+from conversations.delivered_ids import Unwritten, UnwrittenIds
 from conversations.flow_state import FlowState
 from conversations.i18n import normalize_locale, th
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
@@ -78,6 +79,7 @@ class ChatEngine:
         # Telegram user id → (person id, state, version) as this process last saved it, for
         # delivered() (oldest forgotten first)
         self._saved: dict[int, tuple[int, FlowState, int | None]] = {}
+        self.unwritten = UnwrittenIds(uow_factory, self.person_lock)
 
     async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None:
         """Handle one update in order with the same person's other updates.
@@ -107,29 +109,33 @@ class ChatEngine:
         """Remember where tagged replies of ``event`` landed (``(tag, message id)``), so a later
         update can edit that message in place (the live card of an item).
 
-        Usually one UPDATE statement and no load: the state this process last saved for the
-        person is patched and stored only if it is still the stored version (if another
-        worker saved since, the ids are lost: the card is just not refreshed in place). A
-        process that has no saved state for the person (restarted) loads it first."""
+        Usually no statement at all: the state this process last saved for the person is
+        patched and written behind (conversations.delivered_ids: by the person's next update
+        here, or by a flush shortly after, only if it is still the stored version). A process
+        that has no saved state for the person (restarted) loads and writes it now."""
         if not sent:
             return
         user_id = event.sender.user_id
+        base = self._saved.pop(user_id, None)
+        if base is not None:
+            person_id, state, version = base
+            for tag, message_id in sent:
+                walk_cards.note_sent(state, tag, message_id)
+            if version is not None:
+                self.unwritten.keep(user_id, Unwritten(person_id, state, version))
+                return
         try:
             async with self.person_lock.hold(user_id), self.uow_factory() as uow:
-                base = self._saved.pop(user_id, None)
                 if base is None:
                     await self._delivered_slowly(uow, user_id, sent)
-                    return
-                person_id, state, version = base
-                for tag, message_id in sent:
-                    walk_cards.note_sent(state, tag, message_id)
-                if version is None:
-                    await uow.conversations.store(person_id, state.to_json(), None)
-                    return
-                fence = self.person_lock.fence(user_id)
-                await uow.conversations.store_if_current(person_id, state.to_json(), version, fence)
+                else:  # nothing stored yet for the person: the first state, written now
+                    await uow.conversations.store(base[0], base[1].to_json(), None)
         except NOT_REMEMBERED as exc:
             log.info("message ids of update %s not remembered: %s", event.update_id, exc)
+
+    async def close(self) -> None:
+        """Write what is still only in memory (a graceful stop)."""
+        await self.unwritten.close()
 
     async def _delivered_slowly(
         self, uow: UnitOfWork, user_id: int, sent: Sequence[tuple[str, int]]
@@ -199,7 +205,8 @@ class ChatEngine:
             person=person,
             roles=list(hot.roles),
             locale=locale,
-            state=FlowState.from_json(hot.state),
+            state=self.unwritten.take(s.user_id, person.id, hot.state_version)
+            or FlowState.from_json(hot.state),
             now=self.clock(),
             config=self.config,
             routes=self.routes,
@@ -218,7 +225,8 @@ class ChatEngine:
             )
         version = hot.state_version
         # decoded afresh rather than copied: cheaper, and what was read is compared typed (a
-        # stored key the state no longer knows is not a change that needs a write)
+        # stored key the state no longer knows is not a change that needs a write); message
+        # ids taken from delivered_ids differ from what is stored, so they are written here
         if ctx.state != FlowState.from_json(hot.state):
             version = await uow.conversations.store(person.id, ctx.state.to_json(), version)
         self._saved.pop(s.user_id, None)  # delivered() patches the latest saved state

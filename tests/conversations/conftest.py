@@ -23,8 +23,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def engine(db, clock):
-    return make_engine(db, clock)
+async def engine(db, clock):
+    engine = make_engine(db, clock)
+    yield engine
+    await engine.close()  # message ids written behind (delivered_ids) go before the database
 
 
 @pytest.fixture

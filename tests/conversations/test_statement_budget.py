@@ -2,7 +2,8 @@
 
 Counted with SQLAlchemy's ``before_cursor_execute`` on the real engine, on SQLite and
 PostgreSQL, for the steps every officer repeats. ``delivered()`` (remembering where the new card
-landed) is part of the step: its statements count too. Transaction control (BEGIN, COMMIT,
+landed) is part of the step: its statements count too (usually none since the ids are written
+behind, by the next update's state write or one flush for everybody: test_delivered_ids.py). Transaction control (BEGIN, COMMIT,
 SAVEPOINT and RELEASE) is not a statement of the step's own; BEGIN is excluded by name, the rest
 is emitted by the driver outside the cursor on both backends."""
 
