@@ -774,21 +774,24 @@ class _Rescore:
         ids = [u.id for u, _ in todo]
         appraised = await self.uow.results.appraised_points(ids)
         survey = await self.uow.results.survey_points(ids)
-        zeroed: dict[int, bool] = {}
-        units = []
+        others = catalog_id in self.with_survey
+        zeroed: set[int] = set()
+        units: list[BulkUnit | str] = []
         for unit, _ in todo:
-            filled, zeroed[unit.id] = survey_fill(
-                cat, survey.get(unit.id), catalog_id in self.with_survey
-            )
-            units.append(
-                BulkUnit(str(unit.id), unit_tags(unit), appraised.get(unit.id, {}), filled)
-            )
+            points = appraised.get(unit.id)
+            filled, zero = survey_fill(cat, survey.get(unit.id), others)
+            if zero:
+                zeroed.add(unit.id)
+            if unit.tags or points or filled:
+                units.append(BulkUnit(str(unit.id), unit_tags(unit), points or {}, filled))
+            else:
+                units.append(str(unit.id))  # nothing of its own besides its answers
         groups = await self.uow.results.answer_groups(catalog_id, on_catalog)
         results = summarize_many(cat, groups, units)
         scored: list[tuple[_Scored, int]] = []
         for unit, rev in todo:
             res = results[str(unit.id)]
-            basis = _basis_of(res.pending, zeroed=zeroed[unit.id])
+            basis = _basis_of(res.pending, zeroed=unit.id in zeroed)
             text = res.json_text(basis)  # the summary is decoded only when looked at
             scored.append(
                 (

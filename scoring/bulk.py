@@ -24,6 +24,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from decimal import Decimal
 from itertools import repeat
 from typing import Any, get_args
@@ -84,7 +85,7 @@ class BulkResult:
         """The stored summary, with the ranking ``basis`` when given."""
         if basis is None:
             return self.body + "}"
-        return f"{self.body},{_JSON_BASIS}{json.dumps(basis)}}}"
+        return f"{self.body},{_basis_json(basis)}}}"
 
     def summary(self, catalog: Catalog) -> ResultSummary:
         """The unit's summary as :func:`summarize` gives it (decoded from the JSON text)."""
@@ -93,7 +94,10 @@ class BulkResult:
         )
 
 
-_JSON_BASIS = '"basis":'
+@cache
+def _basis_json(basis: str) -> str:
+    """The ``basis`` member of a stored summary (a handful of values, each written once)."""
+    return f'"basis":{json.dumps(basis)}'
 
 
 @dataclass(frozen=True)
@@ -183,20 +187,26 @@ class _Lanes:
 
 
 def summarize_many(
-    catalog: Catalog, groups: Iterable[Group], units: Iterable[BulkUnit]
+    catalog: Catalog, groups: Iterable[Group], units: Iterable[BulkUnit | str]
 ) -> dict[str, BulkResult]:
     """Every unit's :func:`scoring.results.summarize` (as :class:`BulkResult`) from the
     catalog's answers grouped by distinct value; answers of units not in ``units`` are
-    ignored."""
+    ignored.  A unit given by its key alone has no tags, appraisals nor survey points."""
     plan = _Plan.of(catalog)
-    todo = {u.key: u for u in units}
+    todo: dict[str, BulkUnit | None] = {}  # None: a plain unit, nothing scored one by one
+    for u in units:
+        if isinstance(u, str):
+            todo[u] = BulkUnit(u) if plan.special else None
+        else:
+            todo[u.key] = u
     memo: ScoreMemo = {}
     classes, special, answered = _classes(catalog, plan, groups, todo)
     steps: dict[str, list[Step]] = {}
-    for key, u in todo.items():
-        unit_steps = _unit_steps(catalog, plan, u, special.get(key, {}), answered, memo)
-        if unit_steps:
-            steps[key] = unit_steps
+    for key, unit in todo.items():
+        if unit is not None:
+            unit_steps = _unit_steps(catalog, plan, unit, special.get(key, {}), answered, memo)
+            if unit_steps:
+                steps[key] = unit_steps
     figures = [catalog.bonus_max, catalog.penalty_max, catalog.scale, *plan.plain_max]
     figures += [x for cls in classes for x in cls[1:3]] + [cls[4] for cls in classes]
     figures += [x for unit in steps.values() for st in unit for x in (st[1], st[2], st[4])]
@@ -216,7 +226,7 @@ def _classes(
     catalog: Catalog,
     plan: _Plan,
     groups: Iterable[Group],
-    todo: Mapping[str, BulkUnit],
+    todo: Mapping[str, BulkUnit | None],
 ) -> tuple[
     dict[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
     dict[str, dict[str, Answer]],
@@ -227,6 +237,8 @@ def _classes(
     appraised plain leaves scored (the appraisal replaces it)."""
     appraised_plain: dict[str, set[str]] = {}
     for u in todo.values():
+        if u is None:
+            continue
         for code in u.appraised:
             if code in plan.section and code not in plan.special:
                 appraised_plain.setdefault(code, set()).add(u.key)

@@ -142,6 +142,20 @@ def test_units_without_answers_are_all_unanswered() -> None:
     cat = generated.catalog()
     got = summarize_many(cat, [], [BulkUnit("7")])
     assert got["7"].summary(cat) == summarize(cat, {})
+    assert summarize_many(cat, [], ["7"])["7"].json_text() == got["7"].json_text()
+
+
+def test_units_given_by_key_alone() -> None:
+    """A unit given by its key is a unit without tags, appraisals or survey points."""
+    cat = generated.catalog()
+    rnd = random.Random(4)
+    texts = {str(n): generated.stored_texts(cat, rnd) for n in range(40)}
+    groups = _groups(texts)
+    by_key = summarize_many(cat, groups, list(texts))
+    as_units = summarize_many(cat, groups, [BulkUnit(k) for k in texts])
+    assert {k: r.json_text("full") for k, r in by_key.items()} == {
+        k: r.json_text("full") for k, r in as_units.items()
+    }
 
 
 _PCT = st.none() | st.decimals(0, 100, places=2)
