@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from datetime import datetime
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, Text, bindparam, cast, func, select, type_coerce, union
