@@ -4,7 +4,8 @@ Right after an import no unit has a stored summary, and scoring 5,000 units × 1
 leaf at a time costs seconds.  But across units the same few values recur per item, so the
 database hands over each distinct (item, value) once with the units that gave it; each is
 decoded and scored once, and a unit's totals are counts of such outcomes (``Counter`` over unit
-ids, in C) times their points.  Only the leaves whose score depends on the unit or on other
+ids, in C) times their points, summed for all units at once as big integers holding a word per
+unit (:func:`_accumulate`).  Only the leaves whose score depends on the unit or on other
 leaves — survey, ``applies_to``, ``zero_unless`` and its targets — and appraised answers are
 scored one by one, through the same :func:`scoring.results._leaf` as :func:`summarize`.
 
