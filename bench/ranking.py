@@ -243,6 +243,7 @@ class _Database:
     that the last ``do_groups`` read, for the bulk scoring timed after it."""
 
     sm: async_sessionmaker[AsyncSession]
+    units: int
     groups: list[tuple[str, str, str]] = field(default_factory=list)
 
     async def do_standings(self) -> int:
@@ -260,7 +261,7 @@ class _Database:
         async with UnitOfWork(self.sm, read_only=True) as uow:
             period = await A.get_period(uow, YEAR)
             cat_id = (await uow.catalogs.list_for_period(period.id))[0].id
-            self.groups[:] = await uow.results.answer_groups(cat_id)
+            self.groups[:] = await uow.results.answer_groups(cat_id, self.units)
             return len(self.groups)
 
     async def do_cold(self) -> int:
@@ -301,7 +302,7 @@ async def run(cfg: Config) -> list[Table]:
     url, seeded = await ranking_db(cfg, units)
     engine = make_engine(url)
     try:
-        timings = await _measure(_Database(make_sessionmaker(engine)), runs)
+        timings = await _measure(_Database(make_sessionmaker(engine), units), runs)
     finally:
         await engine.dispose()
     _fill_table(table, timings)

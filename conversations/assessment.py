@@ -716,7 +716,7 @@ async def _scored_units(
     one_by_one: list[tuple[UnitRow, int]] = []
     for cid, todo in by_catalog.items():
         if len(todo) >= max(BULK_FROM, on_catalog[cid] // BULK_SHARE):
-            out.extend(await job.bulk(cid, todo))
+            out.extend(await job.bulk(cid, todo, on_catalog[cid]))
         else:
             one_by_one.extend(todo)
     # In batches, so re-scoring many units never holds all their answers at once.
@@ -750,41 +750,48 @@ class _Rescore:
         self.decoded: dict[str, Answer | None] = {}  # the same few values recur: decode once
         self.memos: dict[str, ScoreMemo] = {}  # per catalog content
 
-    async def bulk(self, catalog_id: int, todo: list[tuple[UnitRow, int]]) -> list[_Scored]:
-        """Every unit of ``todo`` (all on one catalog) from the catalog's grouped answers."""
+    async def bulk(
+        self, catalog_id: int, todo: list[tuple[UnitRow, int]], units: int
+    ) -> list[_Scored]:
+        """Every unit of ``todo`` (all on one catalog, which has ``units`` units) from the
+        catalog's grouped answers."""
         row = self.catalogs[catalog_id]
         cat = catalog_of(row)
         moved = await self.uow.results.answering_elsewhere(catalog_id)
         if moved:  # answers on another catalog's items count by code: one by one
             out = await self.batch([(u, rev) for u, rev in todo if u.id in moved])
             return out + await self.bulk_of(
-                cat, row, [(u, r) for u, r in todo if u.id not in moved]
+                cat, row, [(u, r) for u, r in todo if u.id not in moved], units
             )
-        return await self.bulk_of(cat, row, todo)
+        return await self.bulk_of(cat, row, todo, units)
 
     async def bulk_of(
-        self, cat: Catalog, row: CatalogRow, todo: list[tuple[UnitRow, int]]
+        self, cat: Catalog, row: CatalogRow, todo: list[tuple[UnitRow, int]], on_catalog: int
     ) -> list[_Scored]:
-        """Units whose answers are all on the catalog's own items, through scoring.bulk."""
+        """Units whose answers are all on the catalog's own items (which has ``on_catalog``
+        units), through scoring.bulk."""
         catalog_id = row.id
         ids = [u.id for u, _ in todo]
         appraised = await self.uow.results.appraised_points(ids)
         survey = await self.uow.results.survey_points(ids)
-        zeroed: dict[int, bool] = {}
-        units = []
+        others = catalog_id in self.with_survey
+        zeroed: set[int] = set()
+        units: list[BulkUnit | str] = []
         for unit, _ in todo:
-            filled, zeroed[unit.id] = survey_fill(
-                cat, survey.get(unit.id), catalog_id in self.with_survey
-            )
-            units.append(
-                BulkUnit(str(unit.id), unit_tags(unit), appraised.get(unit.id, {}), filled)
-            )
-        groups = await self.uow.results.answer_groups(catalog_id)
+            points = appraised.get(unit.id)
+            filled, zero = survey_fill(cat, survey.get(unit.id), others)
+            if zero:
+                zeroed.add(unit.id)
+            if unit.tags or points or filled:
+                units.append(BulkUnit(str(unit.id), unit_tags(unit), points or {}, filled))
+            else:
+                units.append(str(unit.id))  # nothing of its own besides its answers
+        groups = await self.uow.results.answer_groups(catalog_id, on_catalog)
         results = summarize_many(cat, groups, units)
         scored: list[tuple[_Scored, int]] = []
         for unit, rev in todo:
             res = results[str(unit.id)]
-            basis = _basis_of(res.pending, zeroed=zeroed[unit.id])
+            basis = _basis_of(res.pending, zeroed=unit.id in zeroed)
             text = res.json_text(basis)  # the summary is decoded only when looked at
             scored.append(
                 (

@@ -4,7 +4,8 @@ Right after an import no unit has a stored summary, and scoring 5,000 units × 1
 leaf at a time costs seconds.  But across units the same few values recur per item, so the
 database hands over each distinct (item, value) once with the units that gave it; each is
 decoded and scored once, and a unit's totals are counts of such outcomes (``Counter`` over unit
-ids, in C) times their points.  Only the leaves whose score depends on the unit or on other
+ids, in C) times their points, summed for all units at once as big integers holding a word per
+unit (:func:`_accumulate`).  Only the leaves whose score depends on the unit or on other
 leaves — survey, ``applies_to``, ``zero_unless`` and its targets — and appraised answers are
 scored one by one, through the same :func:`scoring.results._leaf` as :func:`summarize`.
 
@@ -18,15 +19,20 @@ built when asked for.  tests/scoring/test_bulk.py checks every unit against :fun
 from __future__ import annotations
 
 import json
+import operator
+import sys
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from itertools import repeat
 from typing import Any, get_args
 
 from scoring.answers import Answer
-from scoring.catalog import ZERO, Catalog
-from scoring.classes import class_label, classify
+from scoring.catalog import ZERO, Catalog, ClassRule
+from scoring.classes import class_label
 from scoring.results import ResultSummary, ScoreMemo, Source, _apply_zero_unless, _leaf
 
 Group = tuple[str, str, str]
@@ -58,7 +64,6 @@ class BulkUnit:
     survey: Mapping[str, Decimal] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
 class BulkResult:
     """A unit's summary as the bulk scorer gives it: what ranking needs (the index, its range,
     whether survey points are pending) and :meth:`ResultSummary.to_json` as compact JSON text
@@ -66,17 +71,22 @@ class BulkResult:
     values, decimals written without trailing zeros (``"7.5"`` where a sum of ``0.50``
     points would print ``"7.50"``), the source counts in :data:`SOURCES` order."""
 
-    index: Decimal
-    index_low: Decimal
-    index_high: Decimal
-    pending: bool
-    body: str
+    __slots__ = ("body", "index", "index_high", "index_low", "pending")
+
+    def __init__(
+        self, index: Decimal, index_low: Decimal, index_high: Decimal, pending: bool, body: str
+    ) -> None:
+        self.index = index
+        self.index_low = index_low
+        self.index_high = index_high
+        self.pending = pending
+        self.body = body
 
     def json_text(self, basis: str | None = None) -> str:
         """The stored summary, with the ranking ``basis`` when given."""
         if basis is None:
             return self.body + "}"
-        return f"{self.body},{_JSON_BASIS}{json.dumps(basis)}}}"
+        return f"{self.body},{_basis_json(basis)}}}"
 
     def summary(self, catalog: Catalog) -> ResultSummary:
         """The unit's summary as :func:`summarize` gives it (decoded from the JSON text)."""
@@ -85,7 +95,10 @@ class BulkResult:
         )
 
 
-_JSON_BASIS = '"basis":'
+@cache
+def _basis_json(basis: str) -> str:
+    """The ``basis`` member of a stored summary (a handful of values, each written once)."""
+    return f'"basis":{json.dumps(basis)}'
 
 
 @dataclass(frozen=True)
@@ -175,33 +188,46 @@ class _Lanes:
 
 
 def summarize_many(
-    catalog: Catalog, groups: Iterable[Group], units: Iterable[BulkUnit]
+    catalog: Catalog, groups: Iterable[Group], units: Iterable[BulkUnit | str]
 ) -> dict[str, BulkResult]:
     """Every unit's :func:`scoring.results.summarize` (as :class:`BulkResult`) from the
     catalog's answers grouped by distinct value; answers of units not in ``units`` are
-    ignored."""
+    ignored.  A unit given by its key alone has no tags, appraisals nor survey points."""
     plan = _Plan.of(catalog)
-    todo = {u.key: u for u in units}
+    todo: dict[str, BulkUnit | None] = {}  # None: a plain unit, nothing scored one by one
+    for u in units:
+        if isinstance(u, str):
+            todo[u] = BulkUnit(u) if plan.special else None
+        else:
+            todo[u.key] = u
     memo: ScoreMemo = {}
     classes, special, answered = _classes(catalog, plan, groups, todo)
-    steps = {
-        key: _unit_steps(catalog, plan, u, special.get(key, {}), answered, memo)
-        for key, u in todo.items()
-    }
+    steps: dict[str, list[Step]] = {}
+    for key, unit in todo.items():
+        if unit is not None:
+            unit_steps = _unit_steps(catalog, plan, unit, special.get(key, {}), answered, memo)
+            if unit_steps:
+                steps[key] = unit_steps
     figures = [catalog.bonus_max, catalog.penalty_max, catalog.scale, *plan.plain_max]
     figures += [x for cls in classes for x in cls[1:3]] + [cls[4] for cls in classes]
     figures += [x for unit in steps.values() for st in unit for x in (st[1], st[2], st[4])]
     lanes = _Lanes(len(plan.plain_max), max(map(_decimals, figures)))
-    accs = _accumulate(lanes, plan, classes, steps)
-    finish = _Finisher(catalog, lanes)
-    return {key: finish(acc) for key, acc in accs.items()}
+    keys = list(todo)
+    columns = _accumulate(lanes, plan, classes, keys)
+    position = {key: i for i, key in enumerate(keys)}
+    for key, unit_steps in steps.items():
+        at = position[key]
+        for step in unit_steps:
+            for lane, amount in lanes.deltas(step):
+                columns[lane][at] += amount
+    return dict(zip(keys, _Finisher(catalog, lanes).all(columns), strict=True))
 
 
 def _classes(
     catalog: Catalog,
     plan: _Plan,
     groups: Iterable[Group],
-    todo: Mapping[str, BulkUnit],
+    todo: Mapping[str, BulkUnit | None],
 ) -> tuple[
     dict[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
     dict[str, dict[str, Answer]],
@@ -212,6 +238,8 @@ def _classes(
     appraised plain leaves scored (the appraisal replaces it)."""
     appraised_plain: dict[str, set[str]] = {}
     for u in todo.values():
+        if u is None:
+            continue
         for code in u.appraised:
             if code in plan.section and code not in plan.special:
                 appraised_plain.setdefault(code, set()).add(u.key)
@@ -286,30 +314,74 @@ def _accumulate(
     lanes: _Lanes,
     plan: _Plan,
     classes: Mapping[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
-    steps: Mapping[str, list[Step]],
-) -> dict[str, list[int]]:
-    """Per unit, its :class:`_Lanes`.  Each outcome's units are counted in C (``Counter``);
-    then one short integer step per unit and outcome."""
+    keys: Sequence[str],
+) -> list[list[int]]:
+    """Every lane of :class:`_Lanes` as a column over the units (``keys``' order), from the
+    plain leaves' outcomes alone.
+
+    Each outcome's units are counted in C (``Counter``) and laid out as one big integer, a
+    64-bit word per unit (:func:`_pack`); a lane is then a handful of big-integer products and
+    sums over those (each unit's word holds its own total, see :func:`_unpack`), instead of
+    one Python step per unit, outcome and lane."""
+    width = lanes.counts + len(SOURCES)
     start = lanes.start(plan)
-    accs = {key: start.copy() for key in steps}
+    found: list[tuple[list[tuple[int, int]], list[int]]] = []
+    bound = [abs(x) for x in start]  # no lane's total can be further from zero
     for (sec, p, a, source, mx), parts in classes.items():
         if source == "unanswered":
             continue  # a value the catalog no longer accepts: as if absent
         # the leaf started unanswered, counted in its max: that outcome is taken back
         moves = lanes.deltas((sec, p, a - mx, source, mx, 1))
         moves.append((lanes.counts + _UNANSWERED, -1))
-        for key, n in Counter(",".join(parts).split(",")).items():
-            acc = accs.get(key)
-            if acc is None:
-                continue  # a unit not asked for (another board)
-            for lane, amount in moves:
-                acc[lane] += amount * n
-    for key, unit_steps in steps.items():
-        acc = accs[key]
-        for step in unit_steps:
-            for lane, amount in lanes.deltas(step):
-                acc[lane] += amount
-    return accs
+        counted = Counter(",".join(parts).split(","))
+        column = list(map(counted.get, keys, repeat(0)))  # units not asked for: left out
+        top = max(column, default=0)
+        for lane, amount in moves:
+            bound[lane] += abs(amount) * top
+        found.append((moves, column))
+    word = _WORD
+    while max(bound, default=0) >= 1 << (8 * word - 1):
+        word *= 2
+    n = len(keys)
+    totals: dict[int, int] = {}
+    for moves, column in found:
+        packed = _pack(column, word)
+        for lane, amount in moves:
+            totals[lane] = totals.get(lane, 0) + amount * packed
+    ones = _pack([1] * n, word)
+    return [
+        _unpack(totals[lane] + start[lane] * ones, n, word) if lane in totals else [start[lane]] * n
+        for lane in range(width)
+    ]
+
+
+_WORD = 8
+"""Bytes per unit in a packed column: wider only when a lane's total could need it."""
+
+
+def _pack(column: Sequence[int], word: int) -> int:
+    """``column`` (values ≥ 0) as one integer, ``word`` bytes per value, the first value
+    lowest: sums and multiples of packed columns are packed columns of the sums and multiples
+    (negative ones too, see :func:`_unpack`), as long as no value outgrows its word."""
+    if word == 8:
+        return int.from_bytes(array("Q", column), sys.byteorder)
+    return int.from_bytes(b"".join(x.to_bytes(word, "little") for x in column), "little")
+
+
+def _unpack(packed: int, n: int, word: int) -> list[int]:
+    """The ``n`` values of a packed column.  Each is within ±2**(8 word - 1): adding that half
+    to every word (one addition, no carries) makes every word non-negative, and flipping its
+    top bit again (one exclusive or) leaves the two's complement of the value itself."""
+    half = 1 << (8 * word - 1)
+    bias = half * _pack([1] * n, word) if n else 0
+    raw = ((packed + bias) ^ bias).to_bytes(n * word, sys.byteorder if word == 8 else "little")
+    if word == 8:
+        values = array("q")
+        values.frombytes(raw)
+        return values.tolist()
+    return [
+        int.from_bytes(raw[i : i + word], "little", signed=True) for i in range(0, n * word, word)
+    ]
 
 
 def _half_up(num: int, den: int) -> int:
@@ -322,10 +394,26 @@ def _half_up(num: int, den: int) -> int:
     return -((-2 * num + den) // (2 * den))
 
 
+class _Cache(dict[Any, Any]):
+    """A dict that fills a missing entry with ``make(key)``: looked up in C by ``map``."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
 class _Finisher:
-    """A unit's lanes to its :class:`BulkResult`: what ``scoring.results._summary`` derives
-    (field percentages, index and range, class), in exact integer arithmetic, and the JSON
-    text of ``ResultSummary.to_json``."""
+    """The units' lanes to their :class:`BulkResult`: what ``scoring.results._summary``
+    derives (field percentages, index and range, class), in exact integer arithmetic, and the
+    JSON text of ``ResultSummary.to_json``.
+
+    Across thousands of units a field's four totals, the index inputs, the counts and the
+    class inputs take few distinct values; each is worked out once (:class:`_Cache`) and the
+    units only look them up, lane by lane in C where it can be."""
 
     def __init__(self, catalog: Catalog, lanes: _Lanes) -> None:
         self.catalog = catalog
@@ -338,24 +426,34 @@ class _Finisher:
         self.codes = [f.code for f in catalog.fields]
         self.heads = [f"[{_js(f.code)},{_js(str(f.max))}," for f in catalog.fields]
         self.head = f'{{"catalog":{_js(catalog.id)},"index":['
-        self.texts: dict[int, str] = {}
-        self.cents: dict[int, Decimal] = {}
+        self.texts = _Cache(self._text)
+        self.cents = _Cache(lambda h: Decimal(h).scaleb(-2))
+        self.fields = _Cache(self._field)
+        self.indexes = _Cache(self._indexes)
+        self.counts = _Cache(self._counts)
+        self.rules = catalog.classification
+        self.passes = _Cache(self._passes)
+        self.index_passes = _Cache(self._index_passes)
+        self.penalty_passes = _Cache(self._penalty_passes)
+        self.labels = _Cache(self._label)
 
-    def text(self, value: int) -> str:
+    def _text(self, value: int) -> str:
         """``value`` (times ``10**digits``) as a JSON string of its decimal."""
-        got = self.texts.get(value)
-        if got is None:
-            number = str(Decimal(value).scaleb(-self.lanes.digits))
-            if "." in number and "E" not in number:
-                number = number.rstrip("0").rstrip(".")
-            got = self.texts[value] = f'"{number}"'
-        return got
+        number = str(Decimal(value).scaleb(-self.lanes.digits))
+        if "." in number and "E" not in number:
+            number = number.rstrip("0").rstrip(".")
+        return f'"{number}"'
 
-    def cent(self, hundredths: int) -> Decimal:
-        got = self.cents.get(hundredths)
-        if got is None:
-            got = self.cents[hundredths] = Decimal(hundredths).scaleb(-2)
-        return got
+    def _field(self, key: tuple[int, int, int, int, int]) -> tuple[str, int | None, int]:
+        """Field ``i``'s JSON, its percentage in hundredths (None: nothing applicable) and the
+        percentage's :meth:`band` against the class rules' limits for the field."""
+        i, p, a, pend, na = key
+        text = self.texts
+        frag = f"{self.heads[i]}{text[p]},{text[a]},{text[pend]},{text[na]}]"
+        if not a:
+            return frag, None, self.passes[i, None]
+        pct = _half_up(10_000 * p, a)
+        return frag, pct, self.passes[i, pct]
 
     def index(self, num: int, den: int, extra: int) -> int:
         """``_summary``'s ``to_index`` in hundredths: scale × num ÷ den + bonus − penalty
@@ -372,38 +470,117 @@ class _Finisher:
             return self.top
         return _half_up(100 * top, bottom)
 
-    def __call__(self, acc: list[int]) -> BulkResult:
-        n, s, text = self.n, self.lanes.s, self.text
-        pts, app, pend = acc[:n], acc[s : s + n], acc[2 * s : 2 * s + n]
-        bonus, penalty = min(acc[n], self.bonus_max), min(acc[n + 1], self.penalty_max)
-        points, applicable, pending = sum(pts), sum(app), sum(pend)
-        extra = bonus - penalty
+    def _indexes(self, key: tuple[int, int, int, int]) -> tuple[int, int, int]:
+        """The index and its range (hundredths) of (points, applicable, pending, extra)."""
+        points, applicable, pending, extra = key
         index = self.index(points, applicable, extra)
         low = min(self.index(points, applicable + pending, extra), index)
         high = max(self.index(points + pending, applicable + pending, extra), index)
-        pcts = {
-            code: self.cent(_half_up(10_000 * p, a)) if a else None
-            for code, p, a in zip(self.codes, pts, app, strict=True)
-        }
-        penalty_dec = Decimal(penalty).scaleb(-self.lanes.digits)
-        rule = classify(self.catalog, self.cent(index), pcts, penalty_dec)
-        rank = len(self.catalog.classification) if rule is None else rule
-        fields = ",".join(
-            f"{self.heads[i]}{text(pts[i])},{text(app[i])},{text(pend[i])},{text(acc[3 * s + i])}]"
-            for i in range(n)
-        )
-        counts = acc[self.lanes.counts :]
-        body = (
-            f'{self.head}"{self.cent(index)}","{self.cent(low)}","{self.cent(high)}"],'
-            f'"class":[{rank},{_js(class_label(self.catalog, rule))}],"fields":[{fields}],'
-            f'"totals":[{text(points)},{text(applicable)},{text(bonus)},{text(penalty)}],'
+        return index, low, high
+
+    def _counts(self, counts: tuple[int, ...]) -> str:
+        return (
             '"counts":{'
             + ",".join(f'"{src}":{c}' for src, c in zip(SOURCES, counts, strict=True) if c)
             + "}"
         )
-        return BulkResult(
-            self.cent(index), self.cent(low), self.cent(high), counts[_PENDING] > 0, body
+
+    def all(self, columns: list[list[int]]) -> list[BulkResult]:
+        """Every unit's result, from the lane columns of :func:`_accumulate`: column by column
+        through the caches, then one string per unit."""
+        n, s, text, cents = self.n, self.lanes.s, self.texts, self.cents
+        fields = [
+            list(map(self.fields.__getitem__, zip(repeat(i), *columns[i : 4 * s : s])))
+            for i in range(n)
+        ]
+        points = list(map(sum, zip(*columns[:n], strict=True)))
+        applicable = list(map(sum, zip(*columns[s : s + n], strict=True)))
+        pending = list(map(sum, zip(*columns[2 * s : 2 * s + n], strict=True)))
+        bonus = list(map(min, columns[n], repeat(self.bonus_max)))
+        penalty = list(map(min, columns[n + 1], repeat(self.penalty_max)))
+        ranges = list(
+            map(
+                self.indexes.__getitem__,
+                zip(points, applicable, pending, map(operator.sub, bonus, penalty), strict=True),
+            )
         )
+        index = [r[0] for r in ranges]
+        klass = self._classes(index, penalty, fields)
+        frags = map(",".join, zip(*[[f[0] for f in column] for column in fields], strict=True))
+        totals = map(
+            ",".join,
+            zip(
+                *[list(map(text.__getitem__, x)) for x in (points, applicable, bonus, penalty)],
+                strict=True,
+            ),
+        )
+        counts = map(self.counts.__getitem__, zip(*columns[self.lanes.counts :], strict=True))
+        waiting = columns[self.lanes.counts + _PENDING]
+        return [
+            BulkResult(
+                cents[i],
+                cents[low],
+                cents[high],
+                wait > 0,
+                f'{self.head}"{cents[i]}","{cents[low]}","{cents[high]}"],{k},"fields":[{f}],'
+                f'"totals":[{t}],{c}',
+            )
+            for (i, low, high), k, f, t, c, wait in zip(
+                ranges, klass, frags, totals, counts, waiting, strict=True
+            )
+        ]
+
+    def _classes(
+        self, index: list[int], penalty: list[int], fields: list[list[tuple[str, int | None, int]]]
+    ) -> list[str]:
+        """Every unit's ``"class"`` member.  Classifying compares the index, the penalty and
+        the field percentages with the rules' thresholds and nothing else
+        (:func:`scoring.classes._holds`), so units whose figures fall in the same
+        :func:`_band` of every threshold set have the same class: one classified per band."""
+        held = list(
+            map(
+                operator.and_,
+                map(self.index_passes.__getitem__, index),
+                map(self.penalty_passes.__getitem__, penalty),
+            )
+        )
+        for column in fields:
+            held = list(map(operator.and_, held, [f[2] for f in column]))
+        return list(map(self.labels.__getitem__, held))
+
+    def _label(self, held: int) -> str:
+        """The ``"class"`` member of the units whose rules that hold are the bits of ``held``."""
+        rule = next((r for r in range(len(self.rules)) if held >> r & 1), None)
+        rank = len(self.rules) if rule is None else rule
+        return f'"class":[{rank},{_js(class_label(self.catalog, rule))}]'
+
+    def _bits(self, holds: Callable[[ClassRule], bool]) -> int:
+        return sum(1 << r for r, rule in enumerate(self.rules) if holds(rule))
+
+    def _index_passes(self, index: int) -> int:
+        """The rules whose least index ``index`` (hundredths) reaches, as bits."""
+        value = self.cents[index]
+        return self._bits(lambda r: r.min_index is None or not value < r.min_index)
+
+    def _penalty_passes(self, penalty: int) -> int:
+        """The rules whose greatest penalty ``penalty`` (times ``10**digits``) stays within."""
+        value = Decimal(penalty).scaleb(-self.lanes.digits)
+        return self._bits(lambda r: r.max_penalty is None or not value > r.max_penalty)
+
+    def _passes(self, key: tuple[int, int | None]) -> int:
+        """The rules field ``i``'s percentage (hundredths, None: nothing applicable) does not
+        fail, as :func:`scoring.classes._holds` checks each field."""
+        i, pct = key
+        code = self.codes[i]
+        value = None if pct is None else self.cents[pct]
+
+        def holds(r: ClassRule) -> bool:
+            if value is None or not (r.field_pcts or r.min_field_pct is not None):
+                return True
+            limit = r.field_limit(code)
+            return limit is None or not value < limit
+
+        return self._bits(holds)
 
 
 def _js(text: str) -> str:

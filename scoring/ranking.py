@@ -34,18 +34,25 @@ class Ranked:
 
 def rank_board(entries: Iterable[Entry]) -> list[Ranked]:
     """Rank the entries of one board, highest index first."""
-    ordered = sorted(entries, key=lambda e: (-e.index, e.unit))
-    lows = sorted(_low(e) for e in ordered)
-    highs = sorted(_high(e) for e in ordered)
+    ordered = sorted(entries, key=_order)
+    lows = sorted(map(_low, ordered))
+    highs = sorted(map(_high, ordered))
     out: list[Ranked] = []
     n = len(ordered)
+    rank, previous = 0, None
     for pos, e in enumerate(ordered):
-        rank = pos + 1 if pos == 0 or ordered[pos - 1].index != e.index else out[-1].rank
+        if pos == 0 or previous != e.index:
+            rank, previous = pos + 1, e.index
+        low, high = _low(e), _high(e)
         # best case: this unit at its high, all others at their low (and the converse for worst)
-        best = 1 + n - bisect_right(lows, _high(e))
-        worst = 1 + n - bisect_right(highs, _low(e)) - (1 if _high(e) > _low(e) else 0)
+        best = 1 + n - bisect_right(lows, high)
+        worst = 1 + n - bisect_right(highs, low) - (1 if high > low else 0)
         out.append(Ranked(e, rank, n, min(best, rank), max(worst, rank)))
     return out
+
+
+def _order(e: Entry) -> tuple[Decimal, str]:
+    return -e.index, e.unit
 
 
 def _low(e: Entry) -> Decimal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from decimal import Decimal
 
@@ -9,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scoring import bulk
 from scoring.bulk import BulkUnit, decode_answer, summarize_many
-from scoring.catalog import ClassRule
+from scoring.catalog import Catalog, ClassRule
 from scoring.classes import _holds, conditions
 from scoring.results import summarize
 from tests.scoring import generated
@@ -68,10 +70,92 @@ def test_bulk_equals_one_unit_at_a_time(seed: int, survey_missing: str) -> None:
     }
 
 
+def _check_against_one_unit(cat: Catalog, seed: int, count: int = 80) -> set[int | None]:
+    """summarize_many() equals summarize() for ``count`` random units; the classes seen."""
+    rnd = random.Random(seed)
+    units = [
+        BulkUnit(str(n), generated.tags(rnd), generated.appraised(cat, rnd), {})
+        for n in range(count)
+    ]
+    texts = {u.key: generated.stored_texts(cat, rnd) for u in units}
+    got = summarize_many(cat, _groups(texts), units)
+    ranks: set[int | None] = set()
+    for u in units:
+        answers = {c: a for c, t in texts[u.key].items() if (a := decode_answer(t)) is not None}
+        want = summarize(cat, answers, u.appraised, u.survey, None, u.tags)
+        assert got[u.key].summary(cat) == want, u.key
+        ranks.add(want.class_rank)
+    return ranks
+
+
+def _rule(rnd: random.Random, fields: list[str]) -> ClassRule:
+    """A random rule; its limits are often exactly a percentage units reach (0, 50, 100)."""
+    pick = rnd.random
+
+    def pct() -> Decimal:
+        return Decimal(rnd.choice([0, 50, 100, rnd.randint(0, 90)]))
+
+    return ClassRule(
+        "r",
+        None,
+        Decimal(rnd.randint(0, 60)) if pick() < 0.6 else None,
+        pct() if pick() < 0.4 else None,
+        {c: pct() for c in fields if pick() < 0.5} if pick() < 0.5 else {},
+        Decimal(rnd.randint(0, 4)) / 2 if pick() < 0.4 else None,
+    )
+
+
+def test_classes_under_rules_of_every_form() -> None:
+    """The bulk scorer classifies by each rule's conditions one by one (least index, greatest
+    penalty, least field percentage or per-field limits): the same class as classify()."""
+    cat = generated.catalog()
+    fields = [f.code for f in cat.fields]
+    seen = 0
+    for seed in range(8):
+        rnd = random.Random(seed)
+        rules = tuple(_rule(rnd, fields) for _ in range(rnd.randint(1, 5)))
+        seen += len(_check_against_one_unit(dataclasses.replace(cat, classification=rules), seed))
+    assert seen > 8 + 4  # the rules told units apart
+
+
+def test_wide_words_when_totals_could_outgrow_64_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lanes are packed 8 bytes per unit; wider words give the same results (used when a
+    catalog's figures, times 10**decimals, could reach 2**63)."""
+    cat = generated.catalog()
+    _check_against_one_unit(cat, 5)
+    monkeypatch.setattr(bulk, "_WORD", 16)
+    _check_against_one_unit(cat, 5)
+
+
+@pytest.mark.parametrize("word", [8, 16, 24])
+def test_packed_columns_add_and_multiply_per_unit(word: int) -> None:
+    rnd = random.Random(word)
+    limit = 1 << (8 * word - 3)
+    a = [rnd.randint(0, limit) for _ in range(50)]
+    b = [rnd.randint(0, limit) for _ in range(50)]
+    packed = bulk._pack(a, word) - 3 * bulk._pack(b, word)
+    assert bulk._unpack(packed, 50, word) == [x - 3 * y for x, y in zip(a, b, strict=True)]
+    assert bulk._unpack(bulk._pack([], word), 0, word) == []
+
+
 def test_units_without_answers_are_all_unanswered() -> None:
     cat = generated.catalog()
     got = summarize_many(cat, [], [BulkUnit("7")])
     assert got["7"].summary(cat) == summarize(cat, {})
+    assert summarize_many(cat, [], ["7"])["7"].json_text() == got["7"].json_text()
+
+
+def test_units_given_by_key_alone() -> None:
+    """A unit given by its key is a unit without tags, appraisals or survey points."""
+    cat = generated.catalog()
+    rnd = random.Random(4)
+    texts = {str(n): generated.stored_texts(cat, rnd) for n in range(40)}
+    groups = _groups(texts)
+    by_key = summarize_many(cat, groups, list(texts))
+    as_units = summarize_many(cat, groups, [BulkUnit(k) for k in texts])
+    assert {k: r.json_text("full") for k, r in by_key.items()} == {
+        k: r.json_text("full") for k, r in as_units.items()
+    }
 
 
 _PCT = st.none() | st.decimals(0, 100, places=2)
