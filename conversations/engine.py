@@ -250,7 +250,18 @@ class ChatEngine:
             and p.language is not None
         ):
             return hot  # type: ignore[return-value]
-        person = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
+        if p is not None:  # known: Telegram reports a new name or chat, or reachable again
+            await uow.people.refresh(p.id, s.chat_id, s.full_name, s.username)
+            person = replace(
+                p,
+                chat_id=s.chat_id,
+                full_name=s.full_name,
+                username=s.username,
+                unreachable_at=None,
+                unreachable_reason=None,
+            )
+        else:
+            person = await uow.people.upsert(s.user_id, s.chat_id, s.full_name, s.username)
         if person.language is None:
             lang = normalize_locale(s.language_code, self.config.default_locale)
             await uow.people.set_language(person, lang)

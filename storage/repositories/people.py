@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, delete, or_, select, update
+from sqlalchemy import Select, Table, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import ConversationState, HotRevision, Language, Person, Role, RoleGrant
@@ -82,6 +82,16 @@ class PersonRepository(Repository):
             person.unreachable_reason = None
         await self.session.flush()
         return PersonRow.of(person)
+
+    async def refresh(
+        self, person_id: int, chat_id: int, full_name: str, username: str | None
+    ) -> None:
+        """What :meth:`upsert` writes for a known person, by id in one prebuilt statement
+        (the start of an update that brings a new name or chat: no load, no flush)."""
+        await self._core(
+            _REFRESH,
+            {"b_id": person_id, "chat_id": chat_id, "full_name": full_name, "username": username},
+        )
 
     async def set_language(self, person: PersonRow | int, language: str | None) -> None:
         """Store the person's language (by id: a returned row is never changed in place)."""
@@ -235,6 +245,14 @@ _HOT = (
     .where(_P.c.telegram_user_id == bindparam("telegram_user_id"))
     .order_by(_R.c.id)
 )
+
+
+_REFRESH = (
+    update(cast(Table, _P))
+    .where(_P.c.id == bindparam("b_id"))
+    .values(unreachable_at=None, unreachable_reason=None)
+)
+"""Chat id, name and username come as parameters; reachable again."""
 
 
 def _hot_person(rows: Sequence[Any]) -> HotPerson | None:

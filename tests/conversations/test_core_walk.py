@@ -279,3 +279,21 @@ async def test_catalog_language_comes_before_the_telegram_language(db, clock, pe
     await john.press("English")
     await john.text("/score")
     assert "Max points" in john.reply.text  # an explicit choice wins from then on
+
+
+async def test_a_known_person_with_a_new_name_or_chat_is_refreshed_and_reachable(db, clock, person):
+    """The start of an update writes the person only when Telegram reports something new:
+    then by id, the new name, username and chat stored and the person reachable again."""
+    p = await officer(db, clock, person, user_id=4040, name="Lan")
+    async with db.uow() as uow:
+        before = await uow.people.get_by_telegram_id(4040)
+        assert before is not None
+        await uow.people.mark_unreachable(before.id, "Forbidden: bot was blocked by the user")
+    p.name = "Nguyễn Thị Lan"
+    await p.text("/progress")
+    async with db.uow() as uow:
+        after = await uow.people.get_by_telegram_id(4040)
+    assert after is not None and after.id == before.id
+    assert after.full_name == "Nguyễn Thị Lan" and after.chat_id == 4040
+    assert after.unreachable_at is None and after.unreachable_reason is None
+    assert after.language == before.language
