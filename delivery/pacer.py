@@ -4,6 +4,7 @@ when each send may start)."""
 
 from __future__ import annotations
 
+import bisect
 import math
 
 
@@ -37,7 +38,13 @@ class WindowPacer:
         self.rtt_min = math.inf  # fastest answered round trip seen so far
         self.answered = 0
         self.in_flight = 0
-        self._holding: list[tuple[float, float]] = []  # (start, end) of finished sends with a slot
+        # finished sends still holding a slot, as (release time, start, end), sorted by release
+        # time; the releases depend on ``rtt_min`` and on whether ``limit`` answers were seen
+        # (the basis), so they are recomputed when that changes — rarely after the first
+        # window — and otherwise each send costs a binary insertion and each look a few
+        # pops, not a pass over every send of the last window (hundreds at a high rate)
+        self._slots: list[tuple[float, float, float]] = []
+        self._basis: tuple[float, bool] = (self.rtt_min, False)
 
     def settled(self, start: float, end: float) -> float:
         """When the server counted a send of ``start``..``end`` at the latest, less the
@@ -55,15 +62,24 @@ class WindowPacer:
         """The earliest time ≥ ``now`` and ``not_before`` at which a send keeps the rule (or
         a time to look again, if every slot is held by a send still in flight)."""
         start = max(now, not_before)
-        releases = [self.settled(s, e) + self.span for s, e in self._holding]
-        self._holding = [se for se, r in zip(self._holding, releases, strict=True) if r > now]
-        releases = sorted(r for r in releases if r > now)
-        excess = self.in_flight + len(releases) - self.limit + 1
-        if excess > len(releases):  # only a send finishing frees a slot
+        slots = self._current_slots()
+        expired = bisect.bisect_right(slots, (now, math.inf, math.inf))
+        if expired:
+            del slots[:expired]
+        excess = self.in_flight + len(slots) - self.limit + 1
+        if excess > len(slots):  # only a send finishing frees a slot
             return max(start, now + self.span / self.limit)
         if excess > 0:
-            start = max(start, releases[excess - 1])
+            start = max(start, slots[excess - 1][0])
         return start
+
+    def _current_slots(self) -> list[tuple[float, float, float]]:
+        """The held slots with releases on the current basis (recomputed if it moved)."""
+        basis = (self.rtt_min, self.answered >= self.limit)
+        if basis != self._basis:
+            self._basis = basis
+            self._slots = sorted((self.settled(s, e) + self.span, s, e) for _, s, e in self._slots)
+        return self._slots
 
     def take(self) -> None:
         """A send starts now (call it when ``next_start(now) <= now``)."""
@@ -77,5 +93,6 @@ class WindowPacer:
         if answered:
             self.answered += 1
             self.rtt_min = min(self.rtt_min, end - start)
-        self._holding.append((start, end))
-        return self.settled(start, end)
+        settled = self.settled(start, end)
+        bisect.insort(self._current_slots(), (settled + self.span, start, end))
+        return settled
