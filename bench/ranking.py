@@ -19,8 +19,8 @@ Timed, each the median of a few runs in fresh units of work:
 * the pure domain alone, from answers already in memory: ``scoring.results.summarize`` unit by
   unit (one score memo shared by all units) + ``rank_boards``; and ``scoring.bulk.summarize_many``
   (what a cold ``standings()`` runs since issue 19) over the answers grouped by value;
-* where the cold path goes: the one statement that reads the answers grouped by distinct value
-  (``uow.results.answer_groups``) and the bulk scoring of every unit from them.
+* where the cold path goes: the statements that read the answers grouped by distinct value
+  (``uow.results.answer_groups``, one per run of items) and the bulk scoring of every unit.
 """
 
 from __future__ import annotations
@@ -417,7 +417,7 @@ def _fill_table(table: Table, t: _Timings) -> None:
     )
     table.add(
         Row(
-            "  part of cold: answers grouped by value (one statement)",
+            "  part of cold: answers grouped by value (a statement per run of items)",
             t.grouped,
             "s",
             agg,

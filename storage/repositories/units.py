@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Final
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from storage.models import Catalog, HotRevision, Milestone, Period, Submission, Unit
 from storage.repositories.base import Repository
@@ -75,7 +75,7 @@ class UnitRepository(Repository):
     async def header(self, unit_id: int) -> tuple[int, HeaderRow] | None:
         """``(header revision, header)`` of a unit with a catalog, in one statement: the
         catalog's id and content hash, not its YAML (parsed catalogs are cached per hash)."""
-        row = (await self.session.execute(_HEADER.where(Unit.id == unit_id))).first()
+        row = (await self._core(_HEADER_BY_ID, {"unit_id": unit_id})).first()
         if row is None:
             return None
         unit = UnitRow(
@@ -186,3 +186,5 @@ _HEADER = (
     .join(Catalog, Catalog.id == Unit.catalog_id)
     .outerjoin(Submission, Submission.unit_id == Unit.id)
 )
+_HEADER_BY_ID = _HEADER.where(Unit.id == bindparam("unit_id"))
+"""Built once: a process reads the header of every unit it meets (the hot path's cache miss)."""

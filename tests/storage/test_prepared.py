@@ -21,6 +21,7 @@ from storage import prepared, sqlite_loop
 from storage.models import Answer, Person
 from storage.repositories.answers import _insert_answer, _unit_items_statement
 from storage.repositories.people import _HOT
+from storage.repositories.units import _HEADER_BY_ID
 from storage.uow import UnitOfWork
 from tests.storage.test_sqlite_loop import hold_write_lock
 
@@ -55,6 +56,7 @@ async def test_rows_read_on_the_driver_are_sqlalchemys(sqlite_sm: Sm) -> None:
     cases = [
         (_HOT, {"telegram_user_id": 7}),
         (_unit_items_statement(), {"unit_id": ids["unit"], "catalog_id": ids["catalog"]}),
+        (_HEADER_BY_ID, {"unit_id": ids["unit"]}),  # ORM columns, literals, LIMIT/OFFSET
     ]
     async with UnitOfWork(sqlite_sm) as uow:
         conn = await uow.session.connection()
