@@ -97,6 +97,12 @@ class UnwrittenIds:
             if self._pending.get(user_id) is p:
                 del self._pending[user_id]
 
+    async def flushed(self) -> None:
+        """Wait for the flush under way or scheduled, if any (tests, diagnostics)."""
+        task = self._task
+        if task is not None:
+            await asyncio.shield(task)
+
     async def close(self) -> None:
         """Flush now and stop the pending flush (a graceful stop)."""
         task, self._task = self._task, None

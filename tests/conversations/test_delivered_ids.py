@@ -26,7 +26,7 @@ async def card_shown(p, code: str) -> str:
 
 
 async def test_ids_reach_the_database_in_one_flush_for_everybody(db, clock, person, engine):
-    engine.unwritten.flush_after = 0.05
+    engine.unwritten.flush_after = 60  # the flush is run by hand below
     people = [await officer(db, clock, person, user_id=900 + i) for i in range(3)]
     transactions: list[object] = []
     sync = db.engine.sync_engine
@@ -44,7 +44,7 @@ async def test_ids_reach_the_database_in_one_flush_for_everybody(db, clock, pers
         for p in people:  # not there yet
             assert await stored_cards(db, p.user_id) == {}
         transactions.clear()
-        await asyncio.sleep(0.3)
+        await engine.unwritten.flush()
         assert len(transactions) == 1, "one flush transaction for the three people"
     finally:
         event.remove(sync, "begin", began)
@@ -56,6 +56,15 @@ async def test_ids_reach_the_database_in_one_flush_for_everybody(db, clock, pers
     p.engine = again
     await p.text("4")
     assert [r for r in p.last.replies if r.edit_message_id == 700]
+
+
+async def test_the_flush_runs_by_itself_shortly_after(db, clock, person, engine):
+    engine.unwritten.flush_after = 0.05
+    p = await officer(db, clock, person, user_id=905)
+    tag = await card_shown(p, "1.2")
+    await engine.delivered(Event(0, p.sender, "text"), [(tag, 888)])
+    await asyncio.wait_for(engine.unwritten.flushed(), 30)
+    assert await stored_cards(db, 905) == {"1.2": 888}
 
 
 async def test_the_next_update_writes_them_before_any_flush(db, clock, person, engine):
