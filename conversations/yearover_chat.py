@@ -17,6 +17,7 @@ from conversations import yearover as Y
 from conversations.callbacks import UnitChart
 from conversations.context import Ctx
 from conversations.markup import esc, join_lines
+from conversations.newyear import previous_period
 from conversations.replies import Button
 from scoring.answers import Answer
 from scoring.catalog import Catalog, Item
@@ -125,11 +126,34 @@ async def last_year(ctx: Ctx, unit: UnitRow, catalog: Catalog) -> dict[str, Y.La
     hit = _CACHE.get(key)
     if hit is not None and now - hit[0] < CACHE_SECONDS:
         return hit[1]
-    got = await Y.last_year_answers(ctx.uow, unit, catalog)
+    earlier = await _an_earlier_year(ctx, unit.period_id)
+    got = await Y.last_year_answers(ctx.uow, unit, catalog) if earlier else {}
     if len(_CACHE) > 512:
         _CACHE.clear()
     _CACHE[key] = (now, got)
     return got
+
+
+# (database engine, period id) → (header revision, whether a year before it exists)
+_EARLIER: dict[tuple[object, int], tuple[int, bool]] = {}
+
+
+async def _an_earlier_year(ctx: Ctx, period_id: int) -> bool:
+    """Whether any year comes before the period, known per process while the database's
+    header revision (bumped by every change to periods) is unchanged: a first-year deployment
+    then reads no periods for the first card of every unit (two statements each before)."""
+    key = (ctx.uow.session.get_bind(), period_id)
+    rev = ctx.header_rev
+    hit = _EARLIER.get(key)
+    if hit is not None and rev is not None and hit[0] == rev:
+        return hit[1]
+    period = await ctx.uow.periods.get(period_id)
+    found = period is not None and await previous_period(ctx.uow, period) is not None
+    if rev is not None:
+        if len(_EARLIER) > 256:
+            _EARLIER.clear()
+        _EARLIER[key] = (rev, found)
+    return found
 
 
 def card_lines(

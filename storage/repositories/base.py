@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, cast, overload
 
 from sqlalchemy import Executable, Insert, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import prepared
 
@@ -83,7 +83,7 @@ class Repository:
         sync = session.sync_session
         if sync.new or sync.deleted or sync.dirty:
             await session.flush()
-        conn = await session.connection()
+        conn = await _connection(session)
         if conn.dialect.driver == "parbot":  # SQLite in the loop thread: see storage.prepared
             done = await prepared.execute(conn.sync_connection, stmt, params or {})  # type: ignore[arg-type]
             if done is not None:
@@ -109,6 +109,23 @@ class Repository:
         except IntegrityError:
             return False
         return True
+
+
+_CONNECTION = "parbot_core_connection"
+
+
+async def _connection(session: AsyncSession) -> AsyncConnection:
+    """The session's connection in its current transaction, asked of SQLAlchemy once per
+    transaction: ``AsyncSession.connection()`` is a greenlet hop each time (tens of µs, and a
+    hot update runs half a dozen statements).  Kept in ``session.info`` with the root
+    transaction it belongs to; a commit or rollback starts another, which asks again."""
+    root = session.sync_session.get_transaction()
+    kept = session.info.get(_CONNECTION)
+    if root is not None and kept is not None and kept[0] is root:
+        return cast(AsyncConnection, kept[1])
+    conn = await session.connection()
+    session.info[_CONNECTION] = (session.sync_session.get_transaction(), conn)
+    return conn
 
 
 @functools.cache

@@ -181,7 +181,7 @@ class ResultRepository(Repository):
             .where(CatalogItem.catalog_id == catalog_id)
             .order_by(CatalogItem.id)
         )
-        codes: dict[int, str] = dict(items.tuples().all())
+        codes: dict[int, str] = {int(i): str(c) for i, c in items.all()}
         ids = list(codes)
         step = max(1, GROUPED_ANSWERS // max(units, 1))
         stmt = _grouped_answers(self.dialect_name)
