@@ -110,4 +110,7 @@ class UnwrittenIds:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
-        await self.flush()
+        try:
+            await self.flush()
+        except Exception:  # a stop must go on: at worst the cards are sent anew next time
+            log.exception("writing delivered message ids at stop failed")
