@@ -23,7 +23,7 @@ from storage.repositories.answers import _insert_answer, _unit_items_statement
 from storage.repositories.people import _HOT
 from storage.repositories.units import _HEADER_BY_ID
 from storage.uow import UnitOfWork
-from tests.storage.test_sqlite_loop import hold_write_lock
+from tests.storage.sqlite_locks import hold_write_lock
 
 Sm = async_sessionmaker[AsyncSession]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage import sqlite_loop
 from storage.db import make_engine, make_sessionmaker
 from storage.uow import UnitOfWork
+from tests.storage.sqlite_locks import hold_write_lock
 
 # a SELECT that runs ~0.6 s: longer than the inline budget, so it must finish in a thread
 SLOW_SELECT = (
@@ -57,28 +57,6 @@ async def ticks_during(work: Awaitable[Any], every: float = 0.01) -> tuple[Any, 
         stop = True
         await task
     return result, ticks
-
-
-def hold_write_lock(
-    db: Path, seconds: float, write: str | None = "INSERT INTO t (v) VALUES ('other')"
-) -> threading.Thread:
-    """Another connection takes the write lock (as the CLI or a second process would), and
-    runs ``write`` before it commits."""
-    taken = threading.Event()
-
-    def hold() -> None:
-        with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as other:
-            other.execute("BEGIN IMMEDIATE")
-            taken.set()
-            time.sleep(seconds)
-            if write:
-                other.execute(write)
-            other.execute("COMMIT")
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    taken.wait(5)
-    return thread
 
 
 async def test_the_default_driver_runs_in_the_loop_thread(engine: AsyncEngine) -> None:
