@@ -13,15 +13,14 @@ appraisals and evidence files (:func:`load_for_appraisal`): the walk never pays 
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from conversations import result_memo
 from conversations.assessment import catalog_by_id, survey_fill, unit_result, unit_tags
 from conversations.context import Ctx
+from conversations.revision_cache import RevisionCache
 from conversations.yearover_chat import LastYear, last_year
 from scoring.answers import Answer, AnswerError, needs_explanation, score_answer
 from scoring.catalog import Catalog, Item
@@ -319,33 +318,23 @@ async def _item_refs(uow: UnitOfWork, catalog_id: int, sha256: str) -> dict[str,
     return refs
 
 
-# per database engine (so two engines — two workers, or two test databases — never share
-# rows): unit id → (hot_revision.rev it was read at, header)
-_HEADERS: weakref.WeakKeyDictionary[Any, dict[int, tuple[int, HeaderRow]]] = (
-    weakref.WeakKeyDictionary()
-)
+_HEADERS: RevisionCache[int, HeaderRow] = RevisionCache(limit=10_000)
 
 
 async def _header(ctx: Ctx, unit_id: int) -> HeaderRow | None:
     """The unit's header from the per-process cache while the revision read with the person is
-    unchanged, else from the database (one statement, no catalog YAML). A header is cached
-    only when it was read at that same revision: one read after a change this transaction
-    made (perhaps to be rolled back), or after another worker's commit, is used once and not
-    kept. Known limit: a flow that changes a unit's header and then reads the view again in
-    the same update sees the header as the update began (none does today)."""
-    bind = ctx.uow.session.get_bind()
-    cache = _HEADERS.setdefault(bind, {})
-    hit = cache.get(unit_id)
-    if hit is not None and ctx.header_rev is not None and hit[0] == ctx.header_rev:
-        return hit[1]
+    unchanged, else from the database (one statement, no catalog YAML, the revision read with
+    it: conversations.revision_cache). Known limit: a flow that changes a unit's header and
+    then reads the view again in the same update sees the header as the update began (none
+    does today)."""
+    hit = _HEADERS.get(ctx, unit_id)
+    if hit is not None:
+        return hit
     found = await ctx.uow.units.header(unit_id)
     if found is None:
         return None
     rev, header = found
-    if rev == ctx.header_rev:  # read at the revision the update started with: cacheable
-        if len(cache) > 10_000:
-            cache.clear()
-        cache[unit_id] = (rev, header)
+    _HEADERS.keep(ctx, unit_id, rev, header)
     return header
 
 

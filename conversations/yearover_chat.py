@@ -17,8 +17,8 @@ from conversations import yearover as Y
 from conversations.callbacks import UnitChart
 from conversations.context import Ctx
 from conversations.markup import esc, join_lines
-from conversations.newyear import previous_period
 from conversations.replies import Button
+from conversations.revision_cache import RevisionCache
 from scoring.answers import Answer
 from scoring.catalog import Catalog, Item
 from storage.repositories.rows import PeriodRow, UnitRow
@@ -134,26 +134,22 @@ async def last_year(ctx: Ctx, unit: UnitRow, catalog: Catalog) -> dict[str, Y.La
     return got
 
 
-# (database engine, period id) → (header revision, whether a year before it exists)
-_EARLIER: dict[tuple[object, int], tuple[int, bool]] = {}
+_EARLIER: RevisionCache[int, bool] = RevisionCache(limit=256)
 
 
 async def _an_earlier_year(ctx: Ctx, period_id: int) -> bool:
-    """Whether any year comes before the period, known per process while the database's
-    header revision (bumped by every change to periods) is unchanged: a first-year deployment
-    then reads no periods for the first card of every unit (two statements each before)."""
-    key = (ctx.uow.session.get_bind(), period_id)
-    rev = ctx.header_rev
-    hit = _EARLIER.get(key)
-    if hit is not None and rev is not None and hit[0] == rev:
-        return hit[1]
-    period = await ctx.uow.periods.get(period_id)
-    found = period is not None and await previous_period(ctx.uow, period) is not None
-    if rev is not None:
-        if len(_EARLIER) > 256:
-            _EARLIER.clear()
-        _EARLIER[key] = (rev, found)
-    return found
+    """Whether any year comes before the period, kept per process while the database's header
+    revision (bumped by every change to periods) holds: a first-year deployment then reads no
+    periods for the first card of every unit (two statements each before)."""
+    hit = _EARLIER.get(ctx, period_id)
+    if hit is not None:
+        return hit
+    found = await ctx.uow.periods.an_earlier_year(period_id)
+    if found is None:
+        return False
+    rev, earlier = found
+    _EARLIER.keep(ctx, period_id, rev, earlier)
+    return earlier
 
 
 def card_lines(

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, func, select
 
-from storage.models import Period
+from storage.models import HotRevision, Period
 from storage.repositories.base import Repository
 from storage.repositories.rows import PeriodRow, from_orm
 from storage.types import utcnow
+
+_PERIODS = cast(Table, Period.__table__)
+_BEFORE = _PERIODS.alias("before")
+_REV = cast(Table, HotRevision.__table__)
+_AN_EARLIER_YEAR = select(
+    select(func.count())
+    .select_from(_BEFORE)
+    .where(_BEFORE.c.year < _PERIODS.c.year)
+    .scalar_subquery()
+    .label("earlier"),
+    select(_REV.c.rev).where(_REV.c.id == 1).scalar_subquery().label("rev"),
+).where(_PERIODS.c.id == bindparam("period_id"))
 
 
 def _row(period: Period | None) -> PeriodRow | None:
@@ -25,6 +38,13 @@ class PeriodRepository(Repository):
 
     async def get(self, period_id: int) -> PeriodRow | None:
         return _row(await self.session.get(Period, period_id))
+
+    async def an_earlier_year(self, period_id: int) -> tuple[int, bool] | None:
+        """``(header revision, whether any period has an earlier year)`` in one statement, the
+        revision read with it (conversations.revision_cache keeps the answer); None when there
+        is no such period."""
+        row = (await self._core(_AN_EARLIER_YEAR, {"period_id": period_id})).first()
+        return None if row is None else (int(row.rev or 0), bool(row.earlier))
 
     async def get_by_year(self, year: int) -> PeriodRow | None:
         return _row(await self.session.scalar(select(Period).where(Period.year == year)))

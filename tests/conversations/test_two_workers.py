@@ -29,7 +29,7 @@ async def test_a_change_through_worker_a_is_seen_by_worker_b(db, clock, db_url, 
         await lan.text(f"/start {code}")
         await lan.text("/progress")
         assert "UBND xã A" in lan.reply.text
-        cached = unitview._HEADERS.get(other.engine.sync_engine)
+        cached = unitview._HEADERS.kept(other.engine.sync_engine)
         assert cached, "worker B caches the unit header"
 
         async with db.uow() as uow:  # worker A: the unit is renamed
