@@ -12,6 +12,7 @@ never share values, and an engine that is gone takes its values with it.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from conversations.context import Ctx
@@ -44,6 +45,21 @@ class RevisionCache(Generic[K, V]):
         if len(cache) >= self._limit:
             cache.clear()
         cache[key] = (rev, value)
+
+    async def read(
+        self, ctx: Ctx, key: K, load: Callable[[], Awaitable[tuple[int, V] | None]]
+    ) -> V | None:
+        """The value kept for ``key``, else ``load()``'s ``(revision, value)``, kept when read
+        at the update's revision (None: ``load`` found nothing)."""
+        hit = self.get(ctx, key)
+        if hit is not None:
+            return hit
+        found = await load()
+        if found is None:
+            return None
+        rev, value = found
+        self.keep(ctx, key, rev, value)
+        return value
 
     def kept(self, engine: object) -> int:
         """How many values are kept for ``engine`` (diagnostics, tests)."""

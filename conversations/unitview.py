@@ -327,15 +327,7 @@ async def _header(ctx: Ctx, unit_id: int) -> HeaderRow | None:
     it: conversations.revision_cache). Known limit: a flow that changes a unit's header and
     then reads the view again in the same update sees the header as the update began (none
     does today)."""
-    hit = _HEADERS.get(ctx, unit_id)
-    if hit is not None:
-        return hit
-    found = await ctx.uow.units.header(unit_id)
-    if found is None:
-        return None
-    rev, header = found
-    _HEADERS.keep(ctx, unit_id, rev, header)
-    return header
+    return await _HEADERS.read(ctx, unit_id, lambda: ctx.uow.units.header(unit_id))
 
 
 async def load_view(ctx: Ctx, unit_id: int) -> UnitView | None:

@@ -141,15 +141,8 @@ async def _an_earlier_year(ctx: Ctx, period_id: int) -> bool:
     """Whether any year comes before the period, kept per process while the database's header
     revision (bumped by every change to periods) holds: a first-year deployment then reads no
     periods for the first card of every unit (two statements each before)."""
-    hit = _EARLIER.get(ctx, period_id)
-    if hit is not None:
-        return hit
-    found = await ctx.uow.periods.an_earlier_year(period_id)
-    if found is None:
-        return False
-    rev, earlier = found
-    _EARLIER.keep(ctx, period_id, rev, earlier)
-    return earlier
+    found = await _EARLIER.read(ctx, period_id, lambda: ctx.uow.periods.an_earlier_year(period_id))
+    return bool(found)
 
 
 def card_lines(
