@@ -32,7 +32,7 @@ class RevisionCache(Generic[K, V]):
 
     def get(self, ctx: Ctx, key: K) -> V | None:
         """The value kept for ``key`` at the update's revision (None: none kept)."""
-        kept = self._by_engine.get(ctx.uow.session.get_bind(), {}).get(key)
+        kept = self._by_engine.get(ctx.uow.database_key, {}).get(key)
         if kept is None or ctx.header_rev is None or kept[0] != ctx.header_rev:
             return None
         return kept[1]
@@ -41,7 +41,7 @@ class RevisionCache(Generic[K, V]):
         """Keep ``value``, read at revision ``rev``, if that is the update's revision."""
         if rev != ctx.header_rev:
             return
-        cache = self._by_engine.setdefault(ctx.uow.session.get_bind(), {})
+        cache = self._by_engine.setdefault(ctx.uow.database_key, {})
         if len(cache) >= self._limit:
             cache.clear()
         cache[key] = (rev, value)

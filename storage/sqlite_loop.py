@@ -279,16 +279,24 @@ class LoopConnection:
         """Start a transaction with :attr:`begin_statement` straight on the connection: a
         full SQLAlchemy execution of BEGIN (events, context, result) cost ≈ 60 µs of CPU
         per unit of work; a lock met here is waited for in a worker thread, as always."""
+        if self.defer_begin:
+            return
         statement = self.begin_statement
         self.run(lambda: self.raw.execute(statement))
 
+    defer_begin = False
+    """Set while SQLAlchemy records a transaction whose BEGIN the caller sends itself
+    (storage.loop_transaction: outside SQLAlchemy's greenlet)."""
+
     def commit(self) -> None:
-        self.run(self.raw.commit)
+        if self.raw.in_transaction:  # else committed already (storage.loop_transaction)
+            self.run(self.raw.commit)
         if self._checkpointer is not None:
             self._checkpointer.after_commit()
 
     def rollback(self) -> None:
-        self.run(self.raw.rollback)
+        if self.raw.in_transaction:  # the pool's reset after every commit: nothing to undo
+            self.run(self.raw.rollback)
 
     def close(self) -> None:
         self.raw.set_progress_handler(None, 0)

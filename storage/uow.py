@@ -15,12 +15,14 @@ for the busy timeout and fail).  Use ``read_only=True`` for pure reads.
 
 from __future__ import annotations
 
+import weakref
 from functools import cached_property
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import SQLITE_BEGIN_OPTION
+from storage.loop_transaction import LoopTransaction
 from storage.person_locks import advisory_xact_lock
 from storage.repositories import (
     AccessRepository,
@@ -44,12 +46,30 @@ from storage.repositories import (
     UnitRepository,
     YearRepository,
 )
+from storage.repositories.base import session_connection
+
+_DEFERRED: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def _deferred(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` whose SQLite transactions start with a deferred BEGIN (read-only units of
+    work), made once per engine."""
+    found = _DEFERRED.get(engine)
+    if found is None:
+        found = _DEFERRED[engine] = engine.execution_options(
+            **{SQLITE_BEGIN_OPTION: "BEGIN DEFERRED"}
+        )
+    return found
 
 
 class UnitOfWork:
-    """Repositories are made on first use (an update touches a handful of the twenty)."""
+    """Repositories are made on first use (an update touches a handful of the twenty).
 
-    session: AsyncSession
+    On the loop-thread SQLite dialect the unit of work holds its own connection and
+    transaction (:class:`storage.loop_transaction.LoopTransaction`) and makes the ORM session
+    only when a repository needs one, bound to that connection so it joins the transaction:
+    the hot path of an update (prebuilt statements only) never makes a session.  Elsewhere
+    (PostgreSQL, aiosqlite) the session owns the transaction, as SQLAlchemy's own pattern."""
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -59,13 +79,15 @@ class UnitOfWork:
         is locked".  No effect on PostgreSQL."""
         self._sessionmaker = sessionmaker
         self.read_only = read_only
+        engine: AsyncEngine = sessionmaker.kw["bind"]
+        self.engine = engine
+        self.dialect_name: str = engine.dialect.name
+        self._on_loop = engine.dialect.driver == "parbot"
+        self._session: AsyncSession | None = None
+        self._own: LoopTransaction | None = None
 
     async def __aenter__(self) -> UnitOfWork:
-        session = self._sessionmaker()
-        self.session = session
-        if self.read_only and session.get_bind().dialect.name == "sqlite":
-            await session.connection(execution_options={SQLITE_BEGIN_OPTION: "BEGIN DEFERRED"})
-        return self
+        return self  # nothing is checked out of the pool before the first statement
 
     async def __aexit__(
         self,
@@ -73,109 +95,165 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
+        own, session = self._own, self._session
         try:
             if exc_type is None:
-                await session.commit()
+                await self.commit()
             else:
-                await session.rollback()
+                await self.rollback()
         finally:
-            if session.sync_session.in_transaction():
-                await session.close()
-            else:  # nothing left to release, no I/O: no greenlet hop (tens of µs an update)
-                session.sync_session.close()
+            try:
+                if session is not None:
+                    if session.sync_session.in_transaction():
+                        await session.close()
+                    else:  # nothing left to release, no I/O: no greenlet hop
+                        session.sync_session.close()
+            finally:
+                if own is not None:
+                    own.close()
+
+    @property
+    def session(self) -> AsyncSession:
+        """The ORM session, made on first use: bound to the unit of work's own connection
+        when it has one (it joins that transaction and never commits it), else to the engine
+        (it begins and commits its own transaction, which prebuilt statements then join)."""
+        session = self._session
+        if session is None:
+            own = self._own
+            if own is not None:
+                session = self._sessionmaker(bind=own.async_connection)
+            elif self.read_only and self.dialect_name == "sqlite":
+                session = self._sessionmaker(bind=_deferred(self.engine))
+            else:
+                session = self._sessionmaker()
+            self._session = session
+        return session
+
+    async def connection(self) -> AsyncConnection:
+        """The connection of the current transaction (begun if none is open): where the
+        repositories' prebuilt statements run.  On the loop-thread SQLite dialect, when no
+        session came first, the unit of work's own (:mod:`storage.loop_transaction`)."""
+        own = self._own
+        if own is None and self._session is None and self._on_loop:
+            begin = "BEGIN DEFERRED" if self.read_only else None
+            own = self._own = await LoopTransaction.open(self.engine, begin=begin)
+        if own is not None:
+            await own.begin()
+            return own.async_connection
+        return await session_connection(self.session)
+
+    @property
+    def database_key(self) -> object:
+        """Names the database this unit of work runs on, for per-process caches (weakly
+        referenceable; the same object for every unit of work on one engine)."""
+        return self.engine.sync_engine
+
+    def orm_pending(self) -> bool:
+        """Whether the ORM session holds changes not yet flushed."""
+        sync = self._session.sync_session if self._session is not None else None
+        return sync is not None and bool(sync.new or sync.deleted or sync.dirty)
 
     @cached_property
     def periods(self) -> PeriodRepository:
-        return PeriodRepository(self.session)
+        return PeriodRepository(self)
 
     @cached_property
     def catalogs(self) -> CatalogRepository:
-        return CatalogRepository(self.session)
+        return CatalogRepository(self)
 
     @cached_property
     def units(self) -> UnitRepository:
-        return UnitRepository(self.session)
+        return UnitRepository(self)
 
     @cached_property
     def people(self) -> PersonRepository:
-        return PersonRepository(self.session)
+        return PersonRepository(self)
 
     @cached_property
     def invites(self) -> InviteRepository:
-        return InviteRepository(self.session)
+        return InviteRepository(self)
 
     @cached_property
     def answers(self) -> AnswerRepository:
-        return AnswerRepository(self.session)
+        return AnswerRepository(self)
 
     @cached_property
     def submissions(self) -> SubmissionRepository:
-        return SubmissionRepository(self.session)
+        return SubmissionRepository(self)
 
     @cached_property
     def survey(self) -> SurveyRepository:
-        return SurveyRepository(self.session)
+        return SurveyRepository(self)
 
     @cached_property
     def appraisals(self) -> AppraisalRepository:
-        return AppraisalRepository(self.session)
+        return AppraisalRepository(self)
 
     @cached_property
     def milestones(self) -> MilestoneRepository:
-        return MilestoneRepository(self.session)
+        return MilestoneRepository(self)
 
     @cached_property
     def outbox(self) -> OutboxRepository:
-        return OutboxRepository(self.session)
+        return OutboxRepository(self)
 
     @cached_property
     def broadcasts(self) -> BroadcastRepository:
-        return BroadcastRepository(self.session)
+        return BroadcastRepository(self)
 
     @cached_property
     def updates(self) -> ProcessedUpdateRepository:
-        return ProcessedUpdateRepository(self.session)
+        return ProcessedUpdateRepository(self)
 
     @cached_property
     def evidence(self) -> EvidenceRepository:
-        return EvidenceRepository(self.session)
+        return EvidenceRepository(self)
 
     @cached_property
     def results(self) -> ResultRepository:
-        return ResultRepository(self.session)
+        return ResultRepository(self)
 
     @cached_property
     def publications(self) -> PublicationRepository:
-        return PublicationRepository(self.session)
+        return PublicationRepository(self)
 
     @cached_property
     def conversations(self) -> ConversationRepository:
-        return ConversationRepository(self.session)
+        return ConversationRepository(self)
 
     @cached_property
     def access(self) -> AccessRepository:
-        return AccessRepository(self.session)
+        return AccessRepository(self)
 
     @cached_property
     def plan_text(self) -> PlanTextRepository:
-        return PlanTextRepository(self.session)
+        return PlanTextRepository(self)
 
     @cached_property
     def years(self) -> YearRepository:
-        return YearRepository(self.session)
+        return YearRepository(self)
 
     async def commit(self) -> None:
-        """Commit now; the unit of work stays usable (a new transaction begins on next use)."""
-        await self.session.commit()
+        """Commit now; the unit of work stays usable (a new transaction begins on next use).
+        A session joined to the unit of work's own transaction is flushed (it commits only a
+        transaction it began itself), then that transaction commits."""
+        if self._session is not None:
+            await self._session.commit()
+        if self._own is not None:
+            await self._own.commit()
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        if self._session is not None:
+            await self._session.rollback()
+        if self._own is not None:
+            self._own.rollback()
 
     async def flush(self) -> None:
-        await self.session.flush()
+        if self._session is not None:
+            await self._session.flush()
 
     async def lock_person(self, person: int) -> None:
         """Take the person's transaction-scoped lock across processes (PostgreSQL advisory lock,
         released at commit or rollback; a no-op on SQLite, whose writes are serial anyway)."""
-        await advisory_xact_lock(self.session, person)
+        if self.dialect_name == "postgresql":
+            await advisory_xact_lock(self.session, person)

@@ -9,15 +9,22 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BindParameter,
+    CompoundSelect,
     Executable,
-    Select,
+    Integer,
     Table,
     bindparam,
     func,
     insert,
+    null,
     select,
+    union_all,
     update,
 )
+from sqlalchemy import (
+    cast as cast_,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import (
@@ -341,54 +348,74 @@ class AnswerRepository(Repository):
         source: str,
     ) -> tuple[AnswerRow, int | None]:
         """:meth:`set_answer` for an answer already read in this transaction (``before``):
-        one INSERT or a version-checked UPDATE, then the history row — no SELECT, no
-        SAVEPOINT.  If the row changed since it was read (another officer of the unit, on
-        PostgreSQL), falls back to :meth:`set_answer`, which reads it again."""
+        one INSERT or a version-checked UPDATE, then the history row (on PostgreSQL both in
+        one statement) — no SELECT, no SAVEPOINT.  If the row changed since it was read
+        (another officer of the unit, on PostgreSQL), falls back to :meth:`set_answer`, which
+        reads it again."""
         AnswerSource(source)
         new_points = to_decimal(points)
         new_value = dict(value)
         if before is not None and before.value == new_value and before.points == new_points:
             return before, before.version
         at = utcnow()
-        fields = {"value": new_value, "points": new_points, "updated_by": by, "updated_at": at}
-        if before is None:
-            new_id = (
-                await self._core(
-                    _insert_answer(self.dialect_name),
-                    {"unit_id": unit_id, "item_id": item_id, "source": source, "version": 1}
-                    | fields,
-                )
-            ).scalar()
-            version = 1
+        version = before.version + 1 if before is not None else 1
+        answer: dict[str, Any] = {"value": new_value, "points": new_points, "updated_by": by}
+        answer |= {"updated_at": at, "source": source, "version": version}
+        history: dict[str, Any] = {
+            "unit_id": unit_id,
+            "item_id": item_id,
+            "old_value": before.value if before else None,
+            "new_value": new_value,
+            "old_points": before.points if before else None,
+            "new_points": new_points,
+            "changed_by": by,
+            "changed_at": at,
+            "reason": None,
+            "source": HistorySource(source).value,
+        }
+        if self.dialect_name == "postgresql":  # one round trip: the answer and its history
+            new_id = await self._saved_with_history(before, unit_id, item_id, answer, history)
         else:
-            version = before.version + 1
-            new_id = (
-                await self._core(
-                    _UPDATE_SEEN,
-                    {"seen_id": before.id, "seen_version": before.version, "source": source}
-                    | {"version": version}
-                    | fields,
-                )
-            ).scalar()
+            new_id = await self._saved(before, unit_id, item_id, answer)
+            if new_id is not None:
+                await self._core(_INSERT_HISTORY, history)
         if new_id is None:  # changed or created concurrently: the careful path
             return await self.set_answer(unit_id, item_id, value, points, by, source)
-        await self._core(
-            _INSERT_HISTORY,
-            {
-                "unit_id": unit_id,
-                "item_id": item_id,
-                "old_value": before.value if before else None,
-                "new_value": new_value,
-                "old_points": before.points if before else None,
-                "new_points": new_points,
-                "changed_by": by,
-                "changed_at": at,
-                "reason": None,
-                "source": HistorySource(source).value,
-            },
-        )
         row = AnswerRow(new_id, unit_id, item_id, new_value, new_points, by, at, source, version)
         return row, (before.version if before else None)
+
+    async def _saved(
+        self, before: AnswerRow | None, unit_id: int, item_id: int, answer: dict[str, Any]
+    ) -> int | None:
+        """The new answer's INSERT (``before`` is None) or version-checked UPDATE: its id, or
+        None when the row was created or changed meanwhile."""
+        if before is None:
+            stmt = _insert_answer(self.dialect_name)
+            params = answer | {"unit_id": unit_id, "item_id": item_id}
+        else:
+            stmt = _UPDATE_SEEN
+            params = answer | {"seen_id": before.id, "seen_version": before.version}
+        return cast(int | None, (await self._core(stmt, params)).scalar())
+
+    async def _saved_with_history(
+        self,
+        before: AnswerRow | None,
+        unit_id: int,
+        item_id: int,
+        answer: dict[str, Any],
+        history: dict[str, Any],
+    ) -> int | None:
+        """:meth:`_saved` and the history row in one PostgreSQL statement (a data-modifying
+        ``WITH``): the history row is written only if the answer was."""
+        params = {f"a_{k}": v for k, v in answer.items()} | {
+            f"h_{k}": v for k, v in history.items()
+        }
+        if before is None:
+            params |= {"a_unit_id": unit_id, "a_item_id": item_id}
+        else:
+            params |= {"seen_id": before.id, "seen_version": before.version}
+        result = await self._core(_saved_with_history(before is None), params)
+        return cast(int | None, result.scalar())
 
 
 def _table(model: Any) -> Table:
@@ -397,66 +424,104 @@ def _table(model: Any) -> Table:
 
 
 @functools.cache
-def _unit_items_statement() -> Select[Any]:
-    """The one statement behind :meth:`AnswerRepository.unit_items`: every catalog item
-    outer-joined to the unit's answer, explanation, evidence count, appraised and survey
-    points, keeping the items that have any of them.  Built once with bound parameters
-    (``unit_id``, ``catalog_id``): building it per call (five aliases, their column proxies
-    and the cache key) cost more CPU than running it."""
+def _unit_items_statement() -> CompoundSelect[Any]:
+    """The one statement behind :meth:`AnswerRepository.unit_items`: the unit's answers (each
+    with its explanation), its explanations without an answer, evidence counts, appraised and
+    survey points on the catalog's items, one branch each; an item may come in several rows.
+
+    Each branch starts from the unit's own rows (the ``(unit_id, item_id)`` unique indexes),
+    so a unit that has answered a few items costs a few index probes; the earlier form
+    outer-joined every catalog item to the five tables, five probes per item whatever the
+    unit had filled (measured 2026-12-07 on SQLite with 83 items: 3 answers 84 → 22-67 µs;
+    40 answers the same; the extreme of every item both answered and explained 1.5-1.7×
+    slower).  Built once with bound parameters (``unit_id``, ``catalog_id``)."""
     unit_id: BindParameter[int] = bindparam("unit_id")
     catalog_id: BindParameter[int] = bindparam("catalog_id")
-    evidence = _table(Evidence)
-    ev = (
-        select(evidence.c.item_id, func.count(evidence.c.id).label("n"))
-        .where(evidence.c.unit_id == unit_id, evidence.c.removed_at.is_(None))
-        .group_by(evidence.c.item_id)
-        .subquery()
-    )
+    ci = _table(CatalogItem)
     a = _table(Answer).alias("a")
     e = _table(Explanation).alias("e")
+    ev = _table(Evidence).alias("ev")
     ap = _table(Appraisal).alias("ap")
     sp = _table(SurveyPoints).alias("sp")
-    ci = _table(CatalogItem)
-    stmt = (
-        select(
-            ci.c.code,
-            ci.c.id.label("item_id"),
-            a.c.id,
-            a.c.value,
-            a.c.points,
-            a.c.updated_by,
-            a.c.updated_at,
-            a.c.source,
-            a.c.version,
-            e.c.id.label("e_id"),
-            e.c.text,
-            e.c.author_id,
-            e.c.created_at.label("e_created"),
-            e.c.updated_at.label("e_updated"),
-            ev.c.n,
-            ap.c.points.label("ap_points"),
-            sp.c.points.label("sp_points"),
-        )
+    # every branch's empty columns are CAST to the real types: PostgreSQL matches the
+    # branches' types, and a row's values (JSON, UTC datetimes, Decimal points) are converted
+    # by the column types of the union's first branch
+    types = {n: a.c[n].type for n in _ANSWER_COLUMNS} | {
+        k: v.type for k, v in _explanation_of(e).items()
+    }
+    types |= {"n": Integer(), "ap_points": ap.c.points.type, "sp_points": sp.c.points.type}
+
+    def row(**given: Any) -> list[Any]:
+        return [ci.c.code, ci.c.id.label("item_id")] + [
+            (given[name] if name in given else cast_(null(), types[name])).label(name)
+            for name in _UNIT_ITEM_COLUMNS
+        ]
+
+    def on_catalog(table: Any) -> Any:
+        return ci.c.id == table.c.item_id
+
+    answered = (
+        select(*row(**{n: a.c[n] for n in _ANSWER_COLUMNS}, **_explanation_of(e)))
         .select_from(
-            ci.outerjoin(a, (a.c.item_id == ci.c.id) & (a.c.unit_id == unit_id))
-            .outerjoin(e, (e.c.item_id == ci.c.id) & (e.c.unit_id == unit_id))
-            .outerjoin(ev, ev.c.item_id == ci.c.id)
-            .outerjoin(
-                ap,
-                (ap.c.item_id == ci.c.id) & (ap.c.unit_id == unit_id) & ap.c.points.is_not(None),
+            a.join(ci, on_catalog(a)).outerjoin(
+                e, (e.c.unit_id == a.c.unit_id) & (e.c.item_id == a.c.item_id)
             )
-            .outerjoin(sp, (sp.c.item_id == ci.c.id) & (sp.c.unit_id == unit_id))
         )
-        .where(ci.c.catalog_id == catalog_id)
+        .where(a.c.unit_id == unit_id, ci.c.catalog_id == catalog_id)
+    )
+    a2 = _table(Answer).alias("a2")
+    explained_only = (
+        select(*row(**_explanation_of(e)))
+        .select_from(e.join(ci, on_catalog(e)))
+        .where(e.c.unit_id == unit_id, ci.c.catalog_id == catalog_id)
         .where(
-            a.c.id.is_not(None)
-            | e.c.id.is_not(None)
-            | ev.c.n.is_not(None)
-            | ap.c.points.is_not(None)
-            | sp.c.points.is_not(None)
+            ~select(a2.c.id)
+            .where(a2.c.unit_id == e.c.unit_id, a2.c.item_id == e.c.item_id)
+            .exists()
         )
     )
-    return stmt
+    evidenced = (
+        select(*row(n=func.count(ev.c.id)))
+        .select_from(ev.join(ci, on_catalog(ev)))
+        .where(ev.c.unit_id == unit_id, ev.c.removed_at.is_(None))
+        .where(ci.c.catalog_id == catalog_id)
+        .group_by(ci.c.id, ci.c.code)
+    )
+    appraised = (
+        select(*row(ap_points=ap.c.points))
+        .select_from(ap.join(ci, on_catalog(ap)))
+        .where(ap.c.unit_id == unit_id, ap.c.points.is_not(None), ci.c.catalog_id == catalog_id)
+    )
+    surveyed = (
+        select(*row(sp_points=sp.c.points))
+        .select_from(sp.join(ci, on_catalog(sp)))
+        .where(sp.c.unit_id == unit_id, ci.c.catalog_id == catalog_id)
+    )
+    return union_all(answered, explained_only, evidenced, appraised, surveyed)
+
+
+_ANSWER_COLUMNS = ("id", "value", "points", "updated_by", "updated_at", "source", "version")
+_UNIT_ITEM_COLUMNS = (
+    *_ANSWER_COLUMNS,
+    "e_id",
+    "text",
+    "author_id",
+    "e_created",
+    "e_updated",
+    "n",
+    "ap_points",
+    "sp_points",
+)
+
+
+def _explanation_of(e: Any) -> dict[str, Any]:
+    return {
+        "e_id": e.c.id,
+        "text": e.c.text,
+        "author_id": e.c.author_id,
+        "e_created": e.c.created_at,
+        "e_updated": e.c.updated_at,
+    }
 
 
 @functools.cache
@@ -479,4 +544,43 @@ def _update_seen() -> Executable:
 
 
 _UPDATE_SEEN = _update_seen()
+
+_ANSWER_FIELDS = ("value", "points", "updated_by", "updated_at", "source", "version")
+_HISTORY_FIELDS = (
+    "unit_id",
+    "item_id",
+    "old_value",
+    "new_value",
+    "old_points",
+    "new_points",
+    "changed_by",
+    "changed_at",
+    "reason",
+    "source",
+)
+
+
+@functools.cache
+def _saved_with_history(new: bool) -> Executable:
+    """PostgreSQL: ``WITH saved AS (INSERT … ON CONFLICT DO NOTHING | UPDATE … WHERE version =
+    seen RETURNING id), history AS (INSERT INTO answer_history SELECT … FROM saved) SELECT id
+    FROM saved``: one round trip instead of two for :meth:`AnswerRepository.save_seen`; no
+    row comes back (and no history is written) when the answer was not.  Parameters:
+    ``a_<answer column>``, ``h_<history column>``, and ``seen_id``/``seen_version``."""
+    t, h = _table(Answer), _table(AnswerHistory)
+    columns = _ANSWER_FIELDS + (("unit_id", "item_id") if new else ())
+    fields = {c: bindparam(f"a_{c}", type_=t.c[c].type) for c in columns}
+    dml: Any
+    if new:
+        dml = postgresql.insert(t).values(fields)
+        dml = dml.on_conflict_do_nothing(index_elements=["unit_id", "item_id"])
+    else:
+        seen = (t.c.id == bindparam("seen_id")) & (t.c.version == bindparam("seen_version"))
+        dml = update(t).where(seen).values(fields)
+    saved = dml.returning(t.c.id).cte("saved")
+    row = select(*[bindparam(f"h_{c}", type_=h.c[c].type) for c in _HISTORY_FIELDS])
+    history = insert(h).from_select(list(_HISTORY_FIELDS), row.select_from(saved)).cte("history")
+    return select(saved.c.id).add_cte(history)
+
+
 _INSERT_HISTORY = insert(_table(AnswerHistory))

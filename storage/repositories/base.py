@@ -57,15 +57,51 @@ def to_decimal(value: Decimal | int | float | str | None) -> Decimal | None:
     return Decimal(value)
 
 
-class Repository:
-    """Base class: holds the session of the unit of work."""
+class TransactionSource(Protocol):
+    """Where a repository's statements run: the unit of work (storage.uow), which may hold
+    its own connection and make the ORM session only when asked for it."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    @property
+    def dialect_name(self) -> str: ...
+
+    async def connection(self) -> AsyncConnection: ...
+
+    def orm_pending(self) -> bool: ...
+
+
+class _SessionOnly:
+    """A bare session as a :class:`TransactionSource` (tools and tests that hold a session)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.dialect_name: str = session.get_bind().dialect.name
+
+    async def connection(self) -> AsyncConnection:
+        return await session_connection(self.session)
+
+    def orm_pending(self) -> bool:
+        sync = self.session.sync_session
+        return bool(sync.new or sync.deleted or sync.dirty)
+
+
+class Repository:
+    """Base class: runs in the transaction of the unit of work (or of a bare session)."""
+
+    def __init__(self, source: TransactionSource | AsyncSession) -> None:
+        self._source: TransactionSource = (
+            _SessionOnly(source) if isinstance(source, AsyncSession) else source
+        )
+
+    @property
+    def session(self) -> AsyncSession:
+        return self._source.session
 
     @property
     def dialect_name(self) -> str:
-        return self.session.get_bind().dialect.name
+        return self._source.dialect_name
 
     async def _core(
         self, stmt: Executable, params: Mapping[str, Any] | None = None
@@ -79,11 +115,10 @@ class Repository:
         execute path (measured 2026-12-07: 200 µs per statement built per call through the
         session, 110 µs prebuilt through the session, 78 µs prebuilt here).  Pending ORM
         changes are flushed first, as the session's autoflush would."""
-        session = self.session
-        sync = session.sync_session
-        if sync.new or sync.deleted or sync.dirty:
-            await session.flush()
-        conn = await _connection(session)
+        source = self._source
+        if source.orm_pending():
+            await source.session.flush()
+        conn = await source.connection()
         if conn.dialect.driver == "parbot":  # SQLite in the loop thread: see storage.prepared
             done = await prepared.execute(conn.sync_connection, stmt, params or {})  # type: ignore[arg-type]
             if done is not None:
@@ -114,7 +149,7 @@ class Repository:
 _CONNECTION = "parbot_core_connection"
 
 
-async def _connection(session: AsyncSession) -> AsyncConnection:
+async def session_connection(session: AsyncSession) -> AsyncConnection:
     """The session's connection in its current transaction, asked of SQLAlchemy once per
     transaction: ``AsyncSession.connection()`` is a greenlet hop each time (tens of µs, and a
     hot update runs half a dozen statements).  Kept in ``session.info`` with the root

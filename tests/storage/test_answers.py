@@ -251,3 +251,44 @@ async def test_one_units_appraised_and_survey_points_in_one_read(
     assert appraised == {"1.1.2": Decimal("0.125")}  # a verdict without points is not there
     assert survey == {"1.1.1": Decimal("0.75")}
     assert all(isinstance(v, Decimal) for v in (*appraised.values(), *survey.values()))
+
+
+async def test_save_seen_writes_the_answer_and_its_history_together(
+    sessionmaker: SM, world: World
+) -> None:
+    """The hot path's save (on PostgreSQL one statement for the answer and its history): a
+    history row per real change, none for an unchanged answer, and a stale read falls back
+    to the careful path without a second history row for the same change."""
+    item = world.items["1.1.1"]
+    by = world.person_id
+    async with UnitOfWork(sessionmaker) as uow:
+        first, _ = await uow.answers.save_seen(
+            None, world.unit_id, item, {"option": "khong"}, Decimal("0"), by, "chat"
+        )
+    async with UnitOfWork(sessionmaker) as uow:
+        second, previous = await uow.answers.save_seen(
+            first, world.unit_id, item, {"option": "co"}, Decimal("0.5"), by, "chat"
+        )
+        same, _ = await uow.answers.save_seen(
+            second, world.unit_id, item, {"option": "co"}, Decimal("0.5"), by, "chat"
+        )
+    assert (first.version, previous, second.version, same.version) == (1, 1, 2, 2)
+    async with UnitOfWork(sessionmaker) as uow:  # ``first`` is stale now: version 2 is stored
+        third, _ = await uow.answers.save_seen(
+            first, world.unit_id, item, {"option": "mot_phan"}, Decimal("0.25"), by, "chat"
+        )
+    assert third.version == 3
+    async with UnitOfWork(sessionmaker) as uow:
+        history = await uow.answers.history(world.unit_id, item)
+        stored = await uow.answers.get(world.unit_id, item)
+    assert stored is not None and stored.version == 3 and stored.value == {"option": "mot_phan"}
+    assert [(h.old_value, h.new_value) for h in history] == [
+        (None, {"option": "khong"}),
+        ({"option": "khong"}, {"option": "co"}),
+        ({"option": "co"}, {"option": "mot_phan"}),
+    ]
+    assert [(h.old_points, h.new_points, h.changed_by) for h in history] == [
+        (None, Decimal("0"), by),
+        (Decimal("0"), Decimal("0.5"), by),
+        (Decimal("0.5"), Decimal("0.25"), by),
+    ]

@@ -4,7 +4,6 @@ are left to it, driver errors come out as SQLAlchemy's, and a lock is waited for
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conversations import assessment as A
@@ -23,7 +22,7 @@ from storage.repositories.answers import _insert_answer, _unit_items_statement
 from storage.repositories.people import _HOT
 from storage.repositories.units import _HEADER_BY_ID
 from storage.uow import UnitOfWork
-from tests.storage.sqlite_locks import hold_write_lock
+from tests.storage.sqlite_locks import hold_write_lock, ticks_while_locked
 
 Sm = async_sessionmaker[AsyncSession]
 
@@ -128,31 +127,47 @@ async def test_a_driver_error_is_sqlalchemys_and_rolls_back(sqlite_sm: Sm) -> No
     assert hot is not None and hot.state["mode"] == "walk" and hot.state_version == 1
 
 
+@pytest.mark.parametrize("read_only", [True, False], ids=["first-write-waits", "begin-waits"])
 async def test_a_lock_is_waited_for_in_a_thread_while_the_loop_runs(
-    sqlite_sm: Sm, tmp_path: Path
+    sqlite_sm: Sm, tmp_path: Path, read_only: bool
 ) -> None:
+    """A deferred transaction meets the other connection's write lock at its first write; the
+    unit of work's own BEGIN IMMEDIATE (storage.loop_transaction) meets it at once. Either
+    waits off the loop, then the update goes through."""
     ids = await _seeded(sqlite_sm)
     locks_before = sqlite_loop.HOPS["lock"]
-    ticks = 0
 
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
+    async def write() -> int | None:
+        async with UnitOfWork(sqlite_sm, read_only=read_only) as uow:
+            assert await uow.updates.claim(4242)
+            return await uow.conversations.store(ids["person"], {"mode": "after"}, 1)
 
-    holder = hold_write_lock(tmp_path / "parbot.db", 0.3, write=None)
-    task = asyncio.create_task(ticker())
-    try:
-        # a deferred transaction takes the write lock at its first write: held by the other
-        async with UnitOfWork(sqlite_sm, read_only=True) as uow:
-            version = await uow.conversations.store(ids["person"], {"mode": "after"}, 1)
-    finally:
-        task.cancel()
-        holder.join()
+    version, ticks = await ticks_while_locked(tmp_path / "parbot.db", 0.3, write())
     assert version == 2
     assert sqlite_loop.HOPS["lock"] == locks_before + 1
     assert ticks >= 10, f"the loop stood still while waiting ({ticks} ticks)"
     async with UnitOfWork(sqlite_sm) as uow:
         hot = await uow.people.hot(7)
+        assert not await uow.updates.claim(4242)  # committed with the state
     assert hot is not None and hot.state == {"mode": "after"}
+
+
+async def test_a_begin_that_never_gets_the_lock_fails_and_leaves_nothing_open(
+    sqlite_sm: Sm, tmp_path: Path
+) -> None:
+    await _seeded(sqlite_sm)
+    engine = sqlite_sm.kw["bind"]
+    async with engine.connect() as conn:  # the pooled connection learns the short timeout
+        raw = await conn.get_raw_connection()
+        raw.dbapi_connection.busy_timeout_ms = 200
+    holder = hold_write_lock(tmp_path / "parbot.db", 1.0, write=None)
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with UnitOfWork(sqlite_sm) as uow:
+                await uow.updates.claim(5151)
+    finally:
+        holder.join()
+    async with UnitOfWork(sqlite_sm) as uow:  # the connection went back clean, and works
+        assert await uow.updates.claim(5151)
+    async with UnitOfWork(sqlite_sm) as uow:
+        assert not await uow.updates.claim(5151)

@@ -66,3 +66,37 @@ async def test_expire_on_commit_is_off(sessionmaker: SM) -> None:
         period = await uow.periods.create(2024, "x")
     # attributes stay loaded after commit and close (no lazy load in async code)
     assert period.year == 2024 and period.id is not None
+
+
+async def test_prebuilt_and_orm_statements_share_one_transaction(sessionmaker: SM) -> None:
+    """The hot path's prebuilt statements (on the unit of work's own connection on SQLite) and
+    the ORM session made later join one transaction: both roll back together..."""
+    with pytest.raises(Boom):
+        async with UnitOfWork(sessionmaker) as uow:
+            assert await uow.updates.claim(901)
+            await uow.periods.create(2024, "rolled back with the claim")
+            raise Boom
+    async with UnitOfWork(sessionmaker) as uow:
+        assert await uow.periods.get_by_year(2024) is None
+        assert await uow.updates.claim(901)  # the first claim did not stay
+    # ... and commit together, whichever comes first
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.periods.create(2025, "ORM first")
+        assert await uow.updates.claim(902)
+    async with UnitOfWork(sessionmaker) as uow:
+        assert await uow.periods.get_by_year(2025) is not None
+        assert not await uow.updates.claim(902)
+
+
+async def test_work_after_an_explicit_commit_is_a_new_transaction(sessionmaker: SM) -> None:
+    with pytest.raises(Boom):
+        async with UnitOfWork(sessionmaker) as uow:
+            assert await uow.updates.claim(911)
+            await uow.commit()
+            await uow.periods.create(2024, "rolled back")  # the session begins this one
+            assert await uow.updates.claim(912)  # ... and the prebuilt statement joins it
+            raise Boom
+    async with UnitOfWork(sessionmaker) as uow:
+        assert not await uow.updates.claim(911)
+        assert await uow.updates.claim(912)
+        assert await uow.periods.get_by_year(2024) is None
