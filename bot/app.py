@@ -50,7 +50,9 @@ async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIte
     # SQLite writes are serial anyway: one pooled connection makes writers queue fairly in
     # asyncio instead of spinning in SQLite's busy handler (multi-second tails, "locked" errors).
     pool: dict[str, Any] = (
-        {"pool_size": 1, "max_overflow": 0} if is_sqlite(settings.database_url) else {}
+        {"pool_size": 1, "max_overflow": 0}
+        if is_sqlite(settings.database_url)
+        else {"pool_size": settings.db_pool_size, "max_overflow": 10}
     )
     engine = make_engine(settings.database_url, **pool)
     db = Database(engine, make_sessionmaker(engine))
