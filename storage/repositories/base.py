@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, cast, overload
 
@@ -89,6 +89,41 @@ class Repository:
             if done is not None:
                 return done
         return await conn.execute(stmt, params)
+
+    async def _start(
+        self, stmt: Executable, params: Mapping[str, Any]
+    ) -> Awaitable[prepared.StatementResult] | None:
+        """Start the long read ``stmt`` in a worker thread (SQLite in the loop thread only,
+        :func:`storage.prepared.start`) and return what awaits its rows: the caller works on
+        meanwhile and must await it before its next statement.  ``None`` elsewhere (nothing
+        started: run it with :meth:`_core`).  Pending ORM changes are flushed first."""
+        session = self.session
+        sync = session.sync_session
+        if sync.new or sync.deleted or sync.dirty:
+            await session.flush()
+        conn = await _connection(session)
+        if conn.dialect.driver != "parbot":
+            return None
+        return prepared.start(conn.sync_connection, stmt, params)  # type: ignore[arg-type]
+
+    async def _core_many(self, stmt: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run the write ``stmt`` once per parameter set of ``rows`` (one executemany) on the
+        transaction's own Core connection; on SQLite in the loop thread straight on the driver
+        (:func:`storage.prepared.execute_many`: thousands of rows skip SQLAlchemy's per-row
+        parameter handling), elsewhere through SQLAlchemy.  Pending ORM changes are flushed
+        first, as in :meth:`_core`."""
+        session = self.session
+        sync = session.sync_session
+        if sync.new or sync.deleted or sync.dirty:
+            await session.flush()
+        conn = await _connection(session)
+        if conn.dialect.driver == "parbot" and await prepared.execute_many(
+            conn.sync_connection,  # type: ignore[arg-type]
+            stmt,
+            rows,
+        ):
+            return
+        await conn.execute(stmt, list(rows))
 
     async def _insert_ignore(
         self, table: Table, values: Mapping[str, Any], conflict_columns: list[str]
