@@ -243,9 +243,11 @@ class ResultRepository(Repository):
         codes: dict[int, str] = {int(i): str(c) for i, c in items.all()}
         ids = list(codes)
         step = max(1, GROUPED_ANSWERS // max(units, 1))
+        # the first run short: while it is read the caller has nothing to work on yet
+        starts = [0, *range(max(1, step // 8), len(ids), step)] if ids else []
         runs = [
-            {"low": ids[i], "high": ids[min(i + step, len(ids)) - 1]}
-            for i in range(0, len(ids), step)
+            {"low": ids[i], "high": ids[min(j, len(ids)) - 1]}
+            for i, j in zip(starts, [*starts[1:], len(ids)], strict=True)
         ]
         if not runs:
             return
