@@ -2,12 +2,14 @@
 
 Right after an import no unit has a stored summary, and scoring 5,000 units × 120 answers one
 leaf at a time costs seconds.  But across units the same few values recur per item, so the
-database hands over each distinct (item, value) once with the units that gave it; each is
-decoded and scored once, and a unit's totals are counts of such outcomes (``Counter`` over unit
-ids, in C) times their points, summed for all units at once as big integers holding a word per
-unit (:func:`_accumulate`).  Only the leaves whose score depends on the unit or on other
-leaves — survey, ``applies_to``, ``zero_unless`` and its targets — and appraised answers are
-scored one by one, through the same :func:`scoring.results._leaf` as :func:`summarize`.
+database hands over each distinct (item, value) once with the units that gave it, a run of
+items at a time (:class:`BulkScorer` scores a run while the next is read); each value is
+decoded once and scored once per scoring rule (items often repeat one), and a unit's totals
+are counts of such outcomes (``Counter`` over unit ids, in C) times their points, summed for
+all units at once as big integers holding a word per unit (:func:`_accumulate`).  Only the
+leaves whose score depends on the unit or on other leaves — survey, ``applies_to``,
+``zero_unless`` and its targets — and appraised answers are scored one by one, through the
+same :func:`scoring.results._leaf` as :func:`summarize`.
 
 The totals are summed as integers (every figure times ``10**d``, ``d`` the most decimals any
 figure has: exact), and the figures :func:`summarize` derives from them — percentages, the
