@@ -20,7 +20,8 @@ Timed, each the median of a few runs in fresh units of work:
   unit (one score memo shared by all units) + ``rank_boards``; and ``scoring.bulk.summarize_many``
   (what a cold ``standings()`` runs since issue 19) over the answers grouped by value;
 * where the cold path goes: the statements that read the answers grouped by distinct value
-  (``uow.results.answer_groups``, one per run of items) and the bulk scoring of every unit.
+  (``uow.results.answer_groups``, one per run of items; on its own here, while the cold
+  ``standings()`` scores each run as the next one is read) and the bulk scoring of every unit.
 """
 
 from __future__ import annotations
@@ -261,7 +262,8 @@ class _Database:
         async with UnitOfWork(self.sm, read_only=True) as uow:
             period = await A.get_period(uow, YEAR)
             cat_id = (await uow.catalogs.list_for_period(period.id))[0].id
-            self.groups[:] = await uow.results.answer_groups(cat_id, self.units)
+            self.groups.clear()
+            await uow.results.answer_groups(cat_id, self.units, self.groups.extend)
             return len(self.groups)
 
     async def do_cold(self) -> int:

@@ -30,7 +30,7 @@ from scoring.answers import (
     parse_answer,
     score_answer,
 )
-from scoring.bulk import BulkUnit, summarize_many
+from scoring.bulk import BulkScorer, BulkUnit
 from scoring.catalog import DEFAULT_BOARDS, Catalog, Item
 from scoring.catalog_loader import TAG_RE, load_catalog
 from scoring.i18n import N_
@@ -786,8 +786,9 @@ class _Rescore:
                 units.append(BulkUnit(str(unit.id), unit_tags(unit), points or {}, filled))
             else:
                 units.append(str(unit.id))  # nothing of its own besides its answers
-        groups = await self.uow.results.answer_groups(catalog_id, on_catalog)
-        results = summarize_many(cat, groups, units)
+        scorer = BulkScorer(cat, units)  # scores each run while the next one is read
+        await self.uow.results.answer_groups(catalog_id, on_catalog, scorer.add)
+        results = scorer.finish()
         scored: list[tuple[_Scored, int]] = []
         for unit, rev in todo:
             res = results[str(unit.id)]

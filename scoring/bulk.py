@@ -2,12 +2,14 @@
 
 Right after an import no unit has a stored summary, and scoring 5,000 units × 120 answers one
 leaf at a time costs seconds.  But across units the same few values recur per item, so the
-database hands over each distinct (item, value) once with the units that gave it; each is
-decoded and scored once, and a unit's totals are counts of such outcomes (``Counter`` over unit
-ids, in C) times their points, summed for all units at once as big integers holding a word per
-unit (:func:`_accumulate`).  Only the leaves whose score depends on the unit or on other
-leaves — survey, ``applies_to``, ``zero_unless`` and its targets — and appraised answers are
-scored one by one, through the same :func:`scoring.results._leaf` as :func:`summarize`.
+database hands over each distinct (item, value) once with the units that gave it, a run of
+items at a time (:class:`BulkScorer` scores a run while the next is read); each value is
+decoded once and scored once per scoring rule (items often repeat one), and a unit's totals
+are counts of such outcomes (``Counter`` over unit ids, in C) times their points, summed for
+all units at once as big integers holding a word per unit (:func:`_accumulate`).  Only the
+leaves whose score depends on the unit or on other leaves — survey, ``applies_to``,
+``zero_unless`` and its targets — and appraised answers are scored one by one, through the
+same :func:`scoring.results._leaf` as :func:`summarize`.
 
 The totals are summed as integers (every figure times ``10**d``, ``d`` the most decimals any
 figure has: exact), and the figures :func:`summarize` derives from them — percentages, the
@@ -193,80 +195,120 @@ def summarize_many(
     """Every unit's :func:`scoring.results.summarize` (as :class:`BulkResult`) from the
     catalog's answers grouped by distinct value; answers of units not in ``units`` are
     ignored.  A unit given by its key alone has no tags, appraisals nor survey points."""
-    plan = _Plan.of(catalog)
-    todo: dict[str, BulkUnit | None] = {}  # None: a plain unit, nothing scored one by one
-    for u in units:
-        if isinstance(u, str):
-            todo[u] = BulkUnit(u) if plan.special else None
-        else:
-            todo[u.key] = u
-    memo: ScoreMemo = {}
-    classes, special, answered = _classes(catalog, plan, groups, todo)
-    steps: dict[str, list[Step]] = {}
-    for key, unit in todo.items():
-        if unit is not None:
-            unit_steps = _unit_steps(catalog, plan, unit, special.get(key, {}), answered, memo)
-            if unit_steps:
-                steps[key] = unit_steps
-    figures = [catalog.bonus_max, catalog.penalty_max, catalog.scale, *plan.plain_max]
-    figures += [x for cls in classes for x in cls[1:3]] + [cls[4] for cls in classes]
-    figures += [x for unit in steps.values() for st in unit for x in (st[1], st[2], st[4])]
-    lanes = _Lanes(len(plan.plain_max), max(map(_decimals, figures)))
-    keys = list(todo)
-    columns = _accumulate(lanes, plan, classes, keys)
-    position = {key: i for i, key in enumerate(keys)}
-    for key, unit_steps in steps.items():
-        at = position[key]
-        for step in unit_steps:
-            for lane, amount in lanes.deltas(step):
-                columns[lane][at] += amount
-    return dict(zip(keys, _Finisher(catalog, lanes).all(columns), strict=True))
+    scorer = BulkScorer(catalog, units)
+    scorer.add(groups)
+    return scorer.finish()
 
 
-def _classes(
-    catalog: Catalog,
-    plan: _Plan,
-    groups: Iterable[Group],
-    todo: Mapping[str, BulkUnit | None],
-) -> tuple[
-    dict[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
-    dict[str, dict[str, Answer]],
-    dict[tuple[str, str], Outcome],
-]:
-    """Each distinct answer scored once: the plain leaves' outcomes with the units that have
-    them (``classes``), the special leaves' answers per unit, and what the answers of
-    appraised plain leaves scored (the appraisal replaces it)."""
-    appraised_plain: dict[str, set[str]] = {}
-    for u in todo.values():
-        if u is None:
-            continue
-        for code in u.appraised:
-            if code in plan.section and code not in plan.special:
-                appraised_plain.setdefault(code, set()).add(u.key)
-    classes: dict[tuple[int, Decimal, Decimal, Source, Decimal], list[str]] = {}
-    special: dict[str, dict[str, Answer]] = {}
-    answered: dict[tuple[str, str], Outcome] = {}
-    decoded: dict[str, Answer | None] = {}
-    for code, text, ids in groups:
-        if code not in plan.section:
-            continue  # not a leaf of this catalog: never scored
-        answer = decoded.get(text, _UNSEEN)
-        if answer is _UNSEEN:
-            answer = decoded[text] = decode_answer(text)
-        if answer is None:
-            continue  # unreadable: unanswered, as if absent
-        leaf = catalog.item(code)
-        assert leaf is not None
-        if code in plan.special:
-            for key in ids.split(","):
-                special.setdefault(key, {})[code] = answer
-            continue
-        p, a, source, _ = _leaf(leaf, answer, None, None, None)  # each value comes once
-        classes.setdefault((plan.section[code], p, a, source, leaf.max), []).append(ids)
-        if code in appraised_plain:
-            for key in appraised_plain[code].intersection(ids.split(",")):
-                answered[key, code] = (p, a, source)
-    return classes, special, answered
+ClassKey = tuple[int, Decimal, Decimal, Source, Decimal]
+"""(section, points, applicable max, source, leaf max): one outcome of a plain leaf."""
+
+
+class BulkScorer:
+    """:func:`summarize_many` in steps: the grouped answers are handed over a batch at a
+    time (:meth:`add`, while the database reads the next batch) and the results taken at
+    the end (:meth:`finish`); the groups may come in any order and batches."""
+
+    def __init__(self, catalog: Catalog, units: Iterable[BulkUnit | str]) -> None:
+        self.catalog = catalog
+        self.plan = plan = _Plan.of(catalog)
+        self.todo: dict[str, BulkUnit | None] = {}  # None: a plain unit, nothing one by one
+        for given in units:
+            if isinstance(given, str):
+                self.todo[given] = BulkUnit(given) if plan.special else None
+            else:
+                self.todo[given.key] = given
+        self.appraised_plain: dict[str, set[str]] = {}
+        for unit in self.todo.values():
+            if unit is None:
+                continue
+            for code in unit.appraised:
+                if code in plan.section and code not in plan.special:
+                    self.appraised_plain.setdefault(code, set()).add(unit.key)
+        self.counted: dict[ClassKey, Counter[str]] = {}
+        """Per plain outcome, how many of its leaves each unit (by key) has with it."""
+        self.special: dict[str, dict[str, Answer]] = {}
+        """The special leaves' answers per unit."""
+        self.answered: dict[tuple[str, str], Outcome] = {}
+        """What the answers of appraised plain leaves scored (the appraisal replaces it)."""
+        self.decoded: dict[str, Answer | None] = {}
+        self.rules = _rules(catalog)
+        self.outcomes: dict[tuple[int, str], tuple[Decimal, Decimal, Source]] = {}
+        """A value's outcome on the leaves of one rule (by :func:`_rules`' number)."""
+
+    def add(self, groups: Iterable[Group]) -> None:
+        """Score each distinct answer of ``groups`` once and count its units by outcome (the
+        ids of one outcome joined and counted in C, once per batch)."""
+        plan, catalog, decoded, outcomes = self.plan, self.catalog, self.decoded, self.outcomes
+        batch: dict[ClassKey, list[str]] = {}
+        for code, text, ids in groups:
+            if code not in plan.section:
+                continue  # not a leaf of this catalog: never scored
+            answer = decoded.get(text, _UNSEEN)
+            if answer is _UNSEEN:
+                answer = decoded[text] = decode_answer(text)
+            if answer is None:
+                continue  # unreadable: unanswered, as if absent
+            leaf = catalog.item(code)
+            assert leaf is not None
+            if code in plan.special:
+                for key in ids.split(","):
+                    self.special.setdefault(key, {})[code] = answer
+                continue
+            scored = (self.rules[code], text)
+            outcome = outcomes.get(scored)
+            if outcome is None:
+                p, a, source, _ = _leaf(leaf, answer, None, None, None)
+                outcome = outcomes[scored] = (p, a, source)
+            p, a, source = outcome
+            batch.setdefault((plan.section[code], p, a, source, leaf.max), []).append(ids)
+            if code in self.appraised_plain:
+                for key in self.appraised_plain[code].intersection(ids.split(",")):
+                    self.answered[key, code] = (p, a, source)
+        for cls, parts in batch.items():
+            counted = self.counted.get(cls)
+            if counted is None:
+                counted = self.counted[cls] = Counter()
+            if cls[3] != "unanswered":  # a value the catalog no longer accepts: as if absent
+                counted.update(",".join(parts).split(","))
+
+    def finish(self) -> dict[str, BulkResult]:
+        """Every unit's result, from the groups added so far."""
+        catalog, plan, todo = self.catalog, self.plan, self.todo
+        memo: ScoreMemo = {}
+        steps: dict[str, list[Step]] = {}
+        for key, unit in todo.items():
+            if unit is not None:
+                answers = self.special.get(key, {})
+                unit_steps = _unit_steps(catalog, plan, unit, answers, self.answered, memo)
+                if unit_steps:
+                    steps[key] = unit_steps
+        classes = self.counted
+        figures = [catalog.bonus_max, catalog.penalty_max, catalog.scale, *plan.plain_max]
+        figures += [x for cls in classes for x in cls[1:3]] + [cls[4] for cls in classes]
+        figures += [x for unit in steps.values() for st in unit for x in (st[1], st[2], st[4])]
+        lanes = _Lanes(len(plan.plain_max), max(map(_decimals, figures)))
+        keys = list(todo)
+        columns = _accumulate(lanes, plan, classes, keys)
+        position = {key: i for i, key in enumerate(keys)}
+        for key, unit_steps in steps.items():
+            at = position[key]
+            for step in unit_steps:
+                for lane, amount in lanes.deltas(step):
+                    columns[lane][at] += amount
+        return dict(zip(keys, _Finisher(catalog, lanes).all(columns), strict=True))
+
+
+def _rules(catalog: Catalog) -> dict[str, int]:
+    """Leaf code → the number of its scoring rule: leaves with the same max, not-applicable
+    policy and answer spec (written alike: ``repr``) score an answer alike, as
+    ``scoring.results._leaf`` scores a plain leaf from nothing else (a catalog often repeats
+    a rule — the same bands, the same options — over many items)."""
+    seen: dict[tuple[str, str | None, str], int] = {}
+    return {
+        leaf.code: seen.setdefault((repr(leaf.max), leaf.na, repr(leaf.answer)), len(seen))
+        for leaf in catalog.every_leaf
+    }
 
 
 def _unit_steps(
@@ -313,27 +355,26 @@ def _unit_steps(
 def _accumulate(
     lanes: _Lanes,
     plan: _Plan,
-    classes: Mapping[tuple[int, Decimal, Decimal, Source, Decimal], list[str]],
+    classes: Mapping[ClassKey, Counter[str]],
     keys: Sequence[str],
 ) -> list[list[int]]:
     """Every lane of :class:`_Lanes` as a column over the units (``keys``' order), from the
     plain leaves' outcomes alone.
 
-    Each outcome's units are counted in C (``Counter``) and laid out as one big integer, a
-    64-bit word per unit (:func:`_pack`); a lane is then a handful of big-integer products and
-    sums over those (each unit's word holds its own total, see :func:`_unpack`), instead of
-    one Python step per unit, outcome and lane."""
+    Each outcome's units, counted in C by :meth:`BulkScorer.add` (``Counter``), are laid out
+    as one big integer, a 64-bit word per unit (:func:`_pack`); a lane is then a handful of
+    big-integer products and sums over those (each unit's word holds its own total, see
+    :func:`_unpack`), instead of one Python step per unit, outcome and lane."""
     width = lanes.counts + len(SOURCES)
     start = lanes.start(plan)
     found: list[tuple[list[tuple[int, int]], list[int]]] = []
     bound = [abs(x) for x in start]  # no lane's total can be further from zero
-    for (sec, p, a, source, mx), parts in classes.items():
+    for (sec, p, a, source, mx), counted in classes.items():
         if source == "unanswered":
             continue  # a value the catalog no longer accepts: as if absent
         # the leaf started unanswered, counted in its max: that outcome is taken back
         moves = lanes.deltas((sec, p, a - mx, source, mx, 1))
         moves.append((lanes.counts + _UNANSWERED, -1))
-        counted = Counter(",".join(parts).split(","))
         column = list(map(counted.get, keys, repeat(0)))  # units not asked for: left out
         top = max(column, default=0)
         for lane, amount in moves:

@@ -14,6 +14,9 @@ would otherwise stall:
   progress handler (an interrupted SELECT leaves the transaction intact) and re-run in a worker
   thread; writes are never interrupted (SQLite would roll back the whole transaction);
 * **bulk writes**: ``executemany`` with more than :data:`INLINE_MANY_ROWS` rows runs in a thread;
+* **overlapped long reads**: a caller that knows a read is long starts it in a thread at once
+  (:meth:`LoopConnection.start_in_thread`) and works on meanwhile, e.g. the cold ranking
+  scores one run of grouped answers while SQLite reads the next;
 * **long units of work**: before a statement, if the loop has not had control for
   :data:`YIELD_AFTER_S`, the greenlet yields once (an import of thousands of rows stays a series
   of short slices);
@@ -36,7 +39,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from greenlet import getcurrent  # type: ignore[import-untyped]
@@ -54,10 +57,10 @@ INLINE_BUDGET_S = 0.02
 YIELD_AFTER_S = 0.01
 """Before a statement, yield to the event loop when this thread has used this much CPU since
 the loop last ran."""
-PROGRESS_EVERY_OPS = 20_000
-"""SQLite virtual-machine steps between two checks of the inline budget: a step is tens of
-nanoseconds, so a check every ~0.5 ms keeps the budget exact to a few percent; checking every
-1,000 steps cost 3 % of the bot's CPU under load (py-spy, 2026-12-07)."""
+PROGRESS_EVERY = 20_000
+"""SQLite virtual-machine steps between two checks of the inline budget (inline statements
+only): a step is tens of nanoseconds, so a check every ~0.5 ms keeps the budget exact to a few
+percent; checking every 1,000 steps cost 3 % of the bot's CPU under load (py-spy, 2026-12-07)."""
 
 INLINE_MANY_ROWS = 32
 """``executemany`` with more rows than this runs in a worker thread."""
@@ -158,7 +161,7 @@ class LoopConnection:
         self._slice_start = time.thread_time()
         self._loop_turned = True  # the event loop has run a callback since the slice started
         self._greenlet: object = None
-        raw.set_progress_handler(self._progress, PROGRESS_EVERY_OPS)
+        raw.set_progress_handler(self._progress, PROGRESS_EVERY)
         raw.execute("PRAGMA busy_timeout=0")
         if checkpointer is not None:
             raw.execute("PRAGMA wal_autocheckpoint=0")
@@ -177,9 +180,15 @@ class LoopConnection:
         done, result = self._inline(fn, interruptible)
         return result if done else self._in_thread(fn, wait_for_locks=True)
 
-    async def run_async(self, fn: Callable[[], T], *, interruptible: bool = False) -> T:
+    async def run_async(
+        self, fn: Callable[[], T], *, interruptible: bool = False, offload: bool = False
+    ) -> T:
         """:meth:`run` for plain async code (no SQLAlchemy greenlet): ``fn`` runs inline, and
-        when it meets a lock or outlives the inline budget it is awaited in a worker thread."""
+        when it meets a lock or outlives the inline budget it is awaited in a worker thread;
+        a bulk write (``offload``) is awaited there from the start."""
+        if offload:
+            HOPS["bulk"] += 1
+            return await _run_to_end(self._thread_work(fn, wait_for_locks=True))
         done, result = self._inline(fn, interruptible)
         return result if done else await _run_to_end(self._thread_work(fn, wait_for_locks=True))
 
@@ -246,18 +255,32 @@ class LoopConnection:
             await_(_done())
             self._greenlet = current
 
+    def start_in_thread(self, fn: Callable[[], T]) -> Awaitable[T]:
+        """Start ``fn`` (one long read) in a worker thread now and return what awaits its
+        result: the loop thread works on meanwhile (SQLite releases the GIL while it runs a
+        statement).  The caller must await it before this connection is used again."""
+        HOPS["overlapped"] += 1
+        return _until_done(_submit(self._thread_work(fn, wait_for_locks=True)))
+
     def _thread_work(self, fn: Callable[[], T], *, wait_for_locks: bool) -> Callable[[], T]:
-        """``fn`` as a worker thread runs it: with the real busy timeout for its duration."""
+        """``fn`` as a worker thread runs it: with the real busy timeout for its duration, and
+        without the progress handler (it only interrupts inline statements, and each of its
+        calls would wait for the GIL whenever the loop thread works alongside)."""
 
         def work() -> T:
             self._deadline = _NEVER
-            if wait_for_locks and self.busy_timeout_ms:
-                self.raw.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+            raw = self.raw
+            raw.set_progress_handler(None, 0)
             try:
-                return fn()
-            finally:
                 if wait_for_locks and self.busy_timeout_ms:
-                    self.raw.execute("PRAGMA busy_timeout=0")
+                    raw.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+                try:
+                    return fn()
+                finally:
+                    if wait_for_locks and self.busy_timeout_ms:
+                        raw.execute("PRAGMA busy_timeout=0")
+            finally:
+                raw.set_progress_handler(self._progress, PROGRESS_EVERY)
 
         return work
 
@@ -325,7 +348,16 @@ async def _done() -> None:
 async def _run_to_end(work: Callable[[], T]) -> T:
     """Run ``work`` in the default executor; if the awaiting task is cancelled, let the thread
     finish first (the connection must never be used by two threads at once), then re-raise."""
-    fut = asyncio.get_running_loop().run_in_executor(None, work)
+    return await _until_done(_submit(work))
+
+
+def _submit(work: Callable[[], T]) -> asyncio.Future[T]:
+    """``work`` handed to the default executor at once (it starts before the caller yields)."""
+    return asyncio.get_running_loop().run_in_executor(None, work)
+
+
+async def _until_done(fut: asyncio.Future[T]) -> T:
+    """The result of a worker thread's ``fut``; see :func:`_run_to_end` on cancellation."""
     try:
         return await asyncio.shield(fut)
     except asyncio.CancelledError:

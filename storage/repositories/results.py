@@ -7,7 +7,8 @@ hash and scoring formula are current; anything else is recomputed and stored aga
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
@@ -19,11 +20,12 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    exists,
     func,
     literal_column,
+    or_,
     select,
     type_coerce,
-    union,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
@@ -46,8 +48,13 @@ _UNIT_COLUMNS = tuple(getattr(Unit, f.name) for f in fields(UnitRow))
 """The units table's columns in :class:`UnitRow`'s order."""
 
 
+Group = tuple[str, str, str]
+"""(item code, value as JSON text, comma-separated ids of the units that gave it)."""
+
+
 GROUPED_ANSWERS = 50_000
-"""Answers per statement of :meth:`ResultRepository.answer_groups` (≈ 10 ms of SQLite)."""
+"""Answers per statement of :meth:`ResultRepository.answer_groups` (≈ 10 ms of SQLite): the
+grain of the overlap (the first run is read while nothing else can be done yet)."""
 
 
 @cache
@@ -62,10 +69,81 @@ def _grouped_answers(dialect: str) -> Select[tuple[int, str, str]]:
         value = cast(Answer.value, Text)
         ids = func.string_agg(cast(Answer.unit_id, Text), ",")
     return (
-        select(Answer.item_id, value, ids)
+        select(Answer.item_id, value.label("value"), ids.label("ids"))
         .where(Answer.item_id.between(bindparam("low"), bindparam("high")))
         .group_by(Answer.item_id, value)
     )
+
+
+_SEPARATOR = "\x1f"
+"""Between the fields of :func:`_packed_groups`' text: a control character, which JSON text
+never holds unescaped (a value holding one anyway is caught by the count, see
+:func:`_unpacked`)."""
+
+
+@cache
+def _packed_groups() -> Select[tuple[int, str | None]]:
+    """SQLite: :func:`_grouped_answers` as one row, the number of groups and the item id,
+    value and unit ids of every group, all joined by :data:`_SEPARATOR`.  Read in a worker
+    thread while the loop thread scores the previous run: one row is one step of SQLite,
+    which runs without the GIL from start to end (a row per group would take the GIL back for
+    every group, and wait for it while the loop thread works), and Python splits it in C."""
+    g = _grouped_answers("sqlite").subquery()
+    sep = literal_column("char(31)", Text)
+    record = type_coerce(g.c.item_id, Text) + sep + g.c.value + sep + g.c.ids
+    return select(func.count().label("groups"), func.group_concat(record, sep).label("packed"))
+
+
+def _unpacked(row: Any, codes: Mapping[str, str]) -> list[Group] | None:
+    """The groups of one :func:`_packed_groups` row whose items are in ``codes`` (item id as
+    text → code), or ``None`` when a value held the separator (more fields than three per
+    group: that run is read row by row)."""
+    count, packed = row
+    if not count:
+        return []
+    fields = packed.split(_SEPARATOR)
+    if len(fields) != 3 * count:
+        return None
+    names = list(map(codes.get, fields[0::3]))
+    groups = zip(names, fields[1::3], fields[2::3], strict=True)
+    if None in names:  # another catalog's item in the run
+        return [g for g in groups if g[0] is not None]  # type: ignore[misc]
+    return list(groups)  # type: ignore[arg-type]
+
+
+@cache
+def _store_statement(dialect: str) -> Any:
+    """Upsert of one summary that never replaces a summary of a newer revision (built once:
+    its values come as execution parameters)."""
+    dialect_insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    table: Any = UnitResultRow.__table__
+    stmt = dialect_insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=["unit_id"],
+        set_={
+            col: stmt.excluded[col]
+            for col in (
+                "rev",
+                "catalog_sha256",
+                "formula",
+                "index",
+                "index_low",
+                "index_high",
+                "summary",
+                "computed_at",
+            )
+        },
+        where=table.c.rev <= stmt.excluded.rev,
+    )
+
+
+def _named(rows: Iterable[Any], codes: Mapping[int, str]) -> list[Group]:
+    """Rows of :func:`_grouped_answers` with their item codes (items in ``codes`` only)."""
+    return [
+        (code, text, unit_ids)
+        for item_id, text, unit_ids in rows
+        if (code := codes.get(item_id)) is not None  # another catalog's item in the run
+    ]
 
 
 class ResultRepository(Repository):
@@ -111,27 +189,7 @@ class ResultRepository(Repository):
         name = self.dialect_name
         if name not in ("sqlite", "postgresql"):
             return False
-        dialect_insert = sqlite.insert if name == "sqlite" else postgresql.insert
         when = at or utcnow()
-        table: Any = UnitResultRow.__table__
-        stmt = dialect_insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["unit_id"],
-            set_={
-                col: stmt.excluded[col]
-                for col in (
-                    "rev",
-                    "catalog_sha256",
-                    "formula",
-                    "index",
-                    "index_low",
-                    "index_high",
-                    "summary",
-                    "computed_at",
-                )
-            },
-            where=table.c.rev <= stmt.excluded.rev,
-        )
         params = [
             {
                 "unit_id": r.unit_id,
@@ -148,8 +206,7 @@ class ResultRepository(Repository):
         ]
         try:
             async with self.session.begin_nested():
-                conn = await self.session.connection()
-                await conn.execute(stmt, params)  # one compiled statement, executemany
+                await self._core_many(_store_statement(name), params)
         except DBAPIError:
             return False
         return True
@@ -166,16 +223,18 @@ class ResultRepository(Repository):
         )
         return await self._by_unit(stmt, Answer.unit_id, unit_ids)
 
-    async def answer_groups(self, catalog_id: int, units: int) -> list[tuple[str, str, str]]:
-        """The catalog's answers grouped by distinct value: ``(item code, value as JSON text,
-        ids of the units that gave it, comma-separated)``.
+    async def answer_groups(
+        self, catalog_id: int, units: int, consume: Callable[[list[Group]], object]
+    ) -> None:
+        """Hand ``consume`` the catalog's answers grouped by distinct value, a run of items at
+        a time: ``(item code, value as JSON text, ids of the units that gave it,
+        comma-separated)``.
 
         5,000 units × 120 items are ~600,000 answers but only a few thousand distinct values:
-        the caller scores each once and sums by counting units (scoring.bulk).  Read a run of
-        items at a time (about :data:`GROUPED_ANSWERS` answers for ``units`` units, one
-        prebuilt statement): on SQLite each such statement stays within what runs in the
-        event loop's thread (one statement over all 600,000 would be interrupted there after
-        its budget and run again from the start in a worker thread)."""
+        the caller scores each once and sums by counting units (scoring.bulk).  A run is about
+        :data:`GROUPED_ANSWERS` answers for ``units`` units.  On SQLite in the loop thread the
+        next run is read in a worker thread while ``consume`` works on this one (it must not
+        use the unit of work: it is plain code, not awaited); elsewhere one after the other."""
         items = await self.session.execute(
             select(CatalogItem.id, CatalogItem.code)
             .where(CatalogItem.catalog_id == catalog_id)
@@ -184,24 +243,47 @@ class ResultRepository(Repository):
         codes: dict[int, str] = {int(i): str(c) for i, c in items.all()}
         ids = list(codes)
         step = max(1, GROUPED_ANSWERS // max(units, 1))
-        stmt = _grouped_answers(self.dialect_name)
-        out: list[tuple[str, str, str]] = []
-        for start in range(0, len(ids), step):
-            run = ids[start : start + step]
-            rows = await self._core(stmt, {"low": run[0], "high": run[-1]})
-            out.extend(
-                (code, text, unit_ids)
-                for item_id, text, unit_ids in rows
-                if (code := codes.get(item_id)) is not None  # another catalog's item in the run
-            )
-        return out
+        # the first run short: while it is read the caller has nothing to work on yet
+        starts = [0, *range(max(1, step // 8), len(ids), step)] if ids else []
+        runs = [
+            {"low": ids[i], "high": ids[min(j, len(ids)) - 1]}
+            for i, j in zip(starts, [*starts[1:], len(ids)], strict=True)
+        ]
+        if not runs:
+            return
+        reading = await self._start(_packed_groups(), runs[0])
+        if reading is None:
+            for run in runs:
+                consume(_named(await self._core(_grouped_answers(self.dialect_name), run), codes))
+            return
+        by_text = {str(i): c for i, c in codes.items()}
+        unpacked_later: list[dict[str, int]] = []
+        try:
+            for i, run in enumerate(runs):
+                assert reading is not None
+                row = (await reading).first()
+                reading = None
+                if i + 1 < len(runs):
+                    reading = await self._start(_packed_groups(), runs[i + 1])
+                groups = _unpacked(row, by_text)
+                if groups is None:
+                    unpacked_later.append(run)
+                else:
+                    consume(groups)
+        finally:
+            if reading is not None:  # consume failed: the thread finishes before anything else
+                with contextlib.suppress(Exception):
+                    await reading
+        for run in unpacked_later:
+            consume(_named(await self._core(_grouped_answers("sqlite"), run), codes))
 
     async def answering_elsewhere(self, catalog_id: int) -> set[int]:
         """Units on the catalog with answers on another catalog's items (a unit that moved
         board): those are scored by item code, one by one, not from :meth:`answer_groups`.
 
         When the catalog's items are one unbroken run of ids (an import inserts them so), two
-        seeks per unit in the (unit, item) index, below and above the run; otherwise one pass
+        seeks per unit in the (unit, item) index, below and above the run (as EXISTS per unit:
+        half the time of a UNION of the two sets, which SQLite sorts); otherwise one pass
         over it."""
         items = select(func.min(CatalogItem.id), func.max(CatalogItem.id), func.count()).where(
             CatalogItem.catalog_id == catalog_id
@@ -209,10 +291,11 @@ class ResultRepository(Repository):
         low, high, count = (await self.session.execute(items)).one()
         run = select(func.count()).select_from(CatalogItem).where(CatalogItem.id.between(low, high))
         if count and await self.session.scalar(run) == count:
-            units = select(Unit.id).where(Unit.catalog_id == catalog_id).scalar_subquery()
-            below = select(Answer.unit_id).where(Answer.unit_id.in_(units), Answer.item_id < low)
-            above = select(Answer.unit_id).where(Answer.unit_id.in_(units), Answer.item_id > high)
-            return set(await self.session.scalars(union(below, above)))
+            mine = Answer.unit_id == Unit.id
+            below = exists().where(mine, Answer.item_id < low)
+            above = exists().where(mine, Answer.item_id > high)
+            stmt = select(Unit.id).where(Unit.catalog_id == catalog_id, or_(below, above))
+            return set(await self.session.scalars(stmt))
         own = select(CatalogItem.id).where(CatalogItem.catalog_id == catalog_id)
         stmt = (
             select(Answer.unit_id)

@@ -70,6 +70,39 @@ def test_bulk_equals_one_unit_at_a_time(seed: int, survey_missing: str) -> None:
     }
 
 
+@pytest.mark.parametrize("seed", [4, 5])
+def test_groups_added_in_batches_in_any_order_give_the_same_results(seed: int) -> None:
+    """What the cold ranking does: the groups of each statement added while the next is read
+    (BulkScorer.add), in the order the database returns them, then finished."""
+    rnd = random.Random(seed)
+    cat = generated.catalog("rescale")
+    units = [
+        BulkUnit(str(n), generated.tags(rnd), generated.appraised(cat, rnd), {})
+        for n in range(1, 121)
+    ]
+    rules = bulk._rules(cat)
+    assert len(set(rules.values())) < len(rules)  # values scored once for several leaves too
+    texts = {u.key: generated.stored_texts(cat, rnd) for u in units}
+    groups = _groups(texts)
+    whole = summarize_many(cat, groups, units)
+    rnd.shuffle(groups)
+    scorer = bulk.BulkScorer(cat, units)
+    cuts = sorted(rnd.sample(range(1, len(groups)), 5))
+    for low, high in zip([0, *cuts], [*cuts, len(groups)], strict=True):
+        scorer.add(groups[low:high])
+    scorer.add([])
+    got = scorer.finish()
+    assert list(got) == list(whole)
+    for key, res in whole.items():
+        assert got[key].json_text("b") == res.json_text("b"), key
+        assert (got[key].index, got[key].index_low, got[key].index_high, got[key].pending) == (
+            res.index,
+            res.index_low,
+            res.index_high,
+            res.pending,
+        ), key
+
+
 def _check_against_one_unit(cat: Catalog, seed: int, count: int = 80) -> set[int | None]:
     """summarize_many() equals summarize() for ``count`` random units; the classes seen."""
     rnd = random.Random(seed)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -171,3 +172,99 @@ async def test_a_begin_that_never_gets_the_lock_fails_and_leaves_nothing_open(
         assert await uow.updates.claim(5151)
     async with UnitOfWork(sqlite_sm) as uow:
         assert not await uow.updates.claim(5151)
+
+
+def _answer_rows(ids: dict[str, int], units: list[int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit_id": unit_id,
+            "item_id": ids["item"] + 1,
+            "source": "import",
+            "version": 1,
+            "value": {"number": n, "note": "Đạt ✓"},
+            "points": Decimal("0.25") * n,
+            "updated_by": None,
+            "updated_at": datetime(2024, 3, 16, 8, 30, n, tzinfo=UTC),
+        }
+        for n, unit_id in enumerate(units)
+    ]
+
+
+async def test_a_bulk_write_on_the_driver_is_one_executemany_listeners_see(
+    sqlite_sm: Sm,
+) -> None:
+    """execute_many: SQLAlchemy's bind processors per value (read back through SQLAlchemy),
+    one executemany the cursor listeners are told of, in a worker thread past 32 rows."""
+    ids = await _seeded(sqlite_sm)
+    seen: list[tuple[str, int, bool]] = []
+
+    def listen(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        seen.append((sql.split()[0], len(params), many))
+
+    engine = sqlite_sm.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", listen)
+    bulk = sqlite_loop.HOPS["bulk"]
+    rows = _answer_rows(ids, [ids["unit"]] * 40)
+    try:
+        async with UnitOfWork(sqlite_sm) as uow:
+            conn = await uow.session.connection()
+            await uow.session.execute(text("DELETE FROM answers"))
+            stmt = _upsert_answer()
+            assert await prepared.execute_many(conn.sync_connection, stmt, rows)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert ("INSERT", 40, True) in seen
+    assert sqlite_loop.HOPS["bulk"] == bulk + 1
+    async with UnitOfWork(sqlite_sm) as uow:
+        t = Answer.__table__
+        row = (await uow.session.execute(select(t))).one()
+    last = rows[-1]
+    assert row.value == last["value"] and row.points == last["points"]
+    assert isinstance(row.points, Decimal) and row.updated_at == last["updated_at"]
+
+
+def _upsert_answer() -> Any:
+    """An executemany of answers to one (unit, item): the last row's values stay."""
+    stmt = sqlite_insert(Answer.__table__)
+    return stmt.on_conflict_do_update(
+        index_elements=["unit_id", "item_id"],
+        set_={c: stmt.excluded[c] for c in ("value", "points", "updated_at")},
+    )
+
+
+async def test_a_bulk_write_error_is_sqlalchemys_and_declined_statements_are_left(
+    sqlite_sm: Sm,
+) -> None:
+    ids = await _seeded(sqlite_sm)
+    rows = _answer_rows(ids, [ids["unit"], 999_999])  # no such unit: the foreign key refuses
+    with pytest.raises(IntegrityError):
+        async with UnitOfWork(sqlite_sm) as uow:
+            conn = await uow.session.connection()
+            await prepared.execute_many(conn.sync_connection, insert(Answer.__table__), rows)
+    async with UnitOfWork(sqlite_sm) as uow:
+        count = await uow.session.scalar(select(func.count()).select_from(Answer.__table__))
+        assert count == 1  # the seeded answer only: nothing of the failed executemany
+        conn = await uow.session.connection()
+        people = [{"telegram_user_id": n, "chat_id": n, "full_name": "An"} for n in (8, 9)]
+        # a per-execution default (created_at): left to SQLAlchemy, nothing run
+        assert not await prepared.execute_many(
+            conn.sync_connection, insert(Person.__table__), people
+        )
+        mixed = [rows[0], {k: v for k, v in rows[0].items() if k != "updated_by"}]
+        assert not await prepared.execute_many(
+            conn.sync_connection, insert(Answer.__table__), mixed
+        )
+
+
+async def test_a_read_started_in_a_thread_gives_the_rows_execute_gives(sqlite_sm: Sm) -> None:
+    ids = await _seeded(sqlite_sm)
+    params = {"unit_id": ids["unit"], "catalog_id": ids["catalog"]}
+    overlapped = sqlite_loop.HOPS["overlapped"]
+    async with UnitOfWork(sqlite_sm) as uow:
+        conn = await uow.session.connection()
+        expected = await prepared.execute(conn.sync_connection, _unit_items_statement(), params)
+        started = prepared.start(conn.sync_connection, _unit_items_statement(), params)
+        assert started is not None and expected is not None
+        got = await started
+    assert sqlite_loop.HOPS["overlapped"] == overlapped + 1
+    assert _typed(got.all()) == _typed(expected.all()) and expected.all()
