@@ -78,12 +78,40 @@ class LoopTransaction:
             raise DBAPIError.instance("COMMIT", (), e, sqlite3.Error) from e
         self.sync.commit()  # the driver has nothing left to commit: SQLAlchemy's bookkeeping
 
-    def rollback(self) -> None:
+    async def rollback(self) -> None:
         """Roll back (never waits for a lock: a rollback takes none)."""
         if self.sync.in_transaction():
             self.sync.rollback()
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Back to the pool (a transaction still open is rolled back first)."""
-        self.rollback()
+        await self.rollback()
         self.sync.close()
+
+
+class CoreTransaction:
+    """The same for PostgreSQL: the unit of work's own Core connection and transaction,
+    without the ORM session's bookkeeping (an ORM session made later joins it, as above).
+    SQLAlchemy's asyncpg adapter still sends BEGIN lazily with the first statement."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.async_connection = connection
+
+    @classmethod
+    async def open(cls, engine: AsyncEngine) -> CoreTransaction:
+        return cls(await engine.connect())
+
+    async def begin(self) -> None:
+        if not self.async_connection.in_transaction():
+            await self.async_connection.begin()
+
+    async def commit(self) -> None:
+        if self.async_connection.in_transaction():
+            await self.async_connection.commit()
+
+    async def rollback(self) -> None:
+        if self.async_connection.in_transaction():
+            await self.async_connection.rollback()
+
+    async def close(self) -> None:
+        await self.async_connection.close()

@@ -22,7 +22,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import SQLITE_BEGIN_OPTION
-from storage.loop_transaction import LoopTransaction
+from storage.loop_transaction import CoreTransaction, LoopTransaction
 from storage.person_locks import advisory_xact_lock
 from storage.repositories import (
     AccessRepository,
@@ -69,7 +69,8 @@ class UnitOfWork:
     transaction (:class:`storage.loop_transaction.LoopTransaction`) and makes the ORM session
     only when a repository needs one, bound to that connection so it joins the transaction:
     the hot path of an update (prebuilt statements only) never makes a session.  Elsewhere
-    (PostgreSQL, aiosqlite) the session owns the transaction, as SQLAlchemy's own pattern."""
+    (aiosqlite) the session owns the transaction, as SQLAlchemy's own pattern; on PostgreSQL the
+    unit of work holds a Core connection the same way (``CoreTransaction``)."""
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -83,8 +84,9 @@ class UnitOfWork:
         self.engine = engine
         self.dialect_name: str = engine.dialect.name
         self._on_loop = engine.dialect.driver == "parbot"
+        self._own_kind = self._on_loop or self.dialect_name == "postgresql"
         self._session: AsyncSession | None = None
-        self._own: LoopTransaction | None = None
+        self._own: LoopTransaction | CoreTransaction | None = None
 
     async def __aenter__(self) -> UnitOfWork:
         return self  # nothing is checked out of the pool before the first statement
@@ -110,7 +112,7 @@ class UnitOfWork:
                         session.sync_session.close()
             finally:
                 if own is not None:
-                    own.close()
+                    await own.close()
 
     @property
     def session(self) -> AsyncSession:
@@ -134,9 +136,12 @@ class UnitOfWork:
         repositories' prebuilt statements run.  On the loop-thread SQLite dialect, when no
         session came first, the unit of work's own (:mod:`storage.loop_transaction`)."""
         own = self._own
-        if own is None and self._session is None and self._on_loop:
-            begin = "BEGIN DEFERRED" if self.read_only else None
-            own = self._own = await LoopTransaction.open(self.engine, begin=begin)
+        if own is None and self._session is None and self._own_kind:
+            if self._on_loop:
+                begin = "BEGIN DEFERRED" if self.read_only else None
+                own = self._own = await LoopTransaction.open(self.engine, begin=begin)
+            else:
+                own = self._own = await CoreTransaction.open(self.engine)
         if own is not None:
             await own.begin()
             return own.async_connection
@@ -246,7 +251,7 @@ class UnitOfWork:
         if self._session is not None:
             await self._session.rollback()
         if self._own is not None:
-            self._own.rollback()
+            await self._own.rollback()
 
     async def flush(self) -> None:
         if self._session is not None:
