@@ -46,9 +46,6 @@ class LoopTransaction:
             sync.execution_options(**{SQLITE_BEGIN_OPTION: begin})
         return cls(engine, sync)
 
-    def in_transaction(self) -> bool:
-        return self.sync.in_transaction()
-
     async def begin(self) -> None:
         """Start the transaction unless one is open (SQLAlchemy's own, or one an ORM session
         bound to this connection began). SQLAlchemy records the transaction and its ``begin``

@@ -46,7 +46,7 @@ from storage.repositories import (
     UnitRepository,
     YearRepository,
 )
-from storage.repositories.base import session_connection
+from storage.repositories.base import orm_pending, session_connection
 
 _DEFERRED: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
 
@@ -84,7 +84,7 @@ class UnitOfWork:
         self.engine = engine
         self.dialect_name: str = engine.dialect.name
         self._on_loop = engine.dialect.driver == "parbot"
-        self._own_kind = self._on_loop or self.dialect_name == "postgresql"
+        self._holds_own = self._on_loop or self.dialect_name == "postgresql"
         self._session: AsyncSession | None = None
         self._own: LoopTransaction | CoreTransaction | None = None
 
@@ -133,10 +133,10 @@ class UnitOfWork:
 
     async def connection(self) -> AsyncConnection:
         """The connection of the current transaction (begun if none is open): where the
-        repositories' prebuilt statements run.  On the loop-thread SQLite dialect, when no
+        repositories' prebuilt statements run.  On SQLite (loop thread) and PostgreSQL, when no
         session came first, the unit of work's own (:mod:`storage.loop_transaction`)."""
         own = self._own
-        if own is None and self._session is None and self._own_kind:
+        if own is None and self._session is None and self._holds_own:
             if self._on_loop:
                 begin = "BEGIN DEFERRED" if self.read_only else None
                 own = self._own = await LoopTransaction.open(self.engine, begin=begin)
@@ -155,8 +155,7 @@ class UnitOfWork:
 
     def orm_pending(self) -> bool:
         """Whether the ORM session holds changes not yet flushed."""
-        sync = self._session.sync_session if self._session is not None else None
-        return sync is not None and bool(sync.new or sync.deleted or sync.dirty)
+        return self._session is not None and orm_pending(self._session)
 
     @cached_property
     def periods(self) -> PeriodRepository:

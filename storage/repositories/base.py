@@ -72,6 +72,12 @@ class TransactionSource(Protocol):
     def orm_pending(self) -> bool: ...
 
 
+def orm_pending(session: AsyncSession) -> bool:
+    """Whether ``session`` holds ORM changes not yet flushed."""
+    sync = session.sync_session
+    return bool(sync.new or sync.deleted or sync.dirty)
+
+
 class _SessionOnly:
     """A bare session as a :class:`TransactionSource` (tools and tests that hold a session)."""
 
@@ -83,8 +89,7 @@ class _SessionOnly:
         return await session_connection(self.session)
 
     def orm_pending(self) -> bool:
-        sync = self.session.sync_session
-        return bool(sync.new or sync.deleted or sync.dirty)
+        return orm_pending(self.session)
 
 
 class Repository:
