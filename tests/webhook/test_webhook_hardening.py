@@ -172,6 +172,9 @@ async def test_body_over_the_limit_is_413(webhook, caplog):
     await still_serves(webhook)
 
 
+RESET = b"<connection reset>"
+
+
 async def trickle(port: int, headers_complete: bool, seconds: float) -> tuple[float, bytes]:
     """Send a request one byte every 0.1 s; returns when the server answered or hung up."""
     loop = asyncio.get_running_loop()
@@ -188,7 +191,12 @@ async def trickle(port: int, headers_complete: bool, seconds: float) -> tuple[fl
                 writer.write(b"{" if headers_complete else b"a")
                 await writer.drain()
             await asyncio.wait({answer}, timeout=0.1)
-        data = await asyncio.wait_for(answer, 5)
+        try:
+            data = await asyncio.wait_for(answer, 5)
+        except ConnectionResetError:
+            # The server closes with our trickled bytes unread, so its kernel may answer with a
+            # reset that overtakes the 408 (lingering_time=0 on purpose): still a cut.
+            data = RESET
         return loop.time() - start, data
     finally:
         writer.close()
@@ -200,9 +208,10 @@ async def test_trickling_bodies_are_cut_at_the_timeout(webhook, caplog):
     caplog.set_level(logging.INFO)
     results = await asyncio.gather(*(trickle(webhook.port, True, 30) for _ in range(50)))
     for elapsed, data in results:
-        assert data.startswith(b"HTTP/1.1 408"), data[:80]
+        assert data.startswith(b"HTTP/1.1 408") or data == RESET, data[:80]
         assert elapsed < TIMEOUT + 3, elapsed  # was: held for minutes
-    assert len(refusals(caplog)) == 50  # one line each
+    cut = [line for line in refusals(caplog) if "refused (408)" in line]
+    assert len(cut) == 50  # one 408 line each, whether or not the reset overtook it
     assert tracebacks(caplog) == []
     await still_serves(webhook)
 
