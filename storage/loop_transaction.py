@@ -18,13 +18,14 @@ unchanged; only the Python around them is shorter.
 from __future__ import annotations
 
 import sqlite3
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.util.concurrency import greenlet_spawn
 
+from storage import prepared_pg
 from storage.db import SQLITE_BEGIN_OPTION
 from storage.sqlite_loop import LoopConnection
 
@@ -89,26 +90,49 @@ class LoopTransaction:
 class CoreTransaction:
     """The same for PostgreSQL: the unit of work's own Core connection and transaction,
     without the ORM session's bookkeeping (an ORM session made later joins it, as above).
-    SQLAlchemy's asyncpg adapter still sends BEGIN lazily with the first statement."""
+
+    SQLAlchemy's asyncpg adapter sends BEGIN with the first statement (through SQLAlchemy or
+    :mod:`storage.prepared_pg`); begin only records the transaction and commit sends COMMIT on
+    the adapter's asyncpg transaction itself, then tells SQLAlchemy, without the greenlet each
+    of SQLAlchemy's own calls costs. Where the adapter is not the one
+    :mod:`storage.prepared_pg` knows, or the connection was invalidated, SQLAlchemy does it."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         self.async_connection = connection
+        self.sync = cast(Connection, connection.sync_connection)
 
     @classmethod
     async def open(cls, engine: AsyncEngine) -> CoreTransaction:
         return cls(await engine.connect())
 
     async def begin(self) -> None:
-        if not self.async_connection.in_transaction():
-            await self.async_connection.begin()
+        sync = self.sync
+        if sync.in_transaction():
+            return
+        if sync.invalidated:
+            await self.async_connection.begin()  # reconnects first
+        else:
+            sync.begin()  # bookkeeping only: PostgreSQL's BEGIN goes with the first statement
 
     async def commit(self) -> None:
-        if self.async_connection.in_transaction():
+        sync = self.sync
+        if not sync.in_transaction():
+            return
+        adapter: Any = None if sync.invalidated else sync.connection.dbapi_connection
+        if adapter is None or not prepared_pg.supported(adapter):
             await self.async_connection.commit()
+            return
+        await prepared_pg.commit(sync, adapter)
+        sync.commit()  # the adapter has nothing left to commit: SQLAlchemy's bookkeeping
 
     async def rollback(self) -> None:
-        if self.async_connection.in_transaction():
+        if self.sync.in_transaction():
             await self.async_connection.rollback()
 
     async def close(self) -> None:
-        await self.async_connection.close()
+        """Back to the pool; without a greenlet when nothing is left to roll back."""
+        sync = self.sync
+        if sync.in_transaction() or sync.invalidated:
+            await self.async_connection.close()
+        else:
+            sync.close()

@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeEngine
 
 from storage.sqlite_loop import INLINE_MANY_ROWS, LoopConnection
 
@@ -43,7 +44,7 @@ Processor = Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True)
-class _Plan:
+class Plan:
     """One statement compiled for one set of parameter names."""
 
     sql: str
@@ -55,6 +56,9 @@ class _Plan:
     row: type[tuple[Any, ...]] | None
     """A named tuple of the result columns (``None``: no rows come back)."""
     results: tuple[Processor, ...]
+    """SQLAlchemy's result processor of each column (SQLite; PostgreSQL's depend on the
+    column types the server reports, :mod:`storage.prepared_pg` makes them per statement)."""
+    result_types: tuple[TypeEngine[Any], ...]
     is_select: bool
 
 
@@ -97,10 +101,12 @@ class DriverResult:
         return iter(self.rows)
 
 
-_PLANS: dict[tuple[Executable, frozenset[str]], _Plan | None] = {}
+_PLANS: dict[tuple[Executable, type[Dialect], frozenset[str]], Plan | None] = {}
+"""Plans by statement, dialect (SQLite and PostgreSQL compile one statement differently) and
+parameter names."""
 
 
-def _compile(stmt: Executable, dialect: Dialect, names: frozenset[str]) -> _Plan | None:
+def _compile(stmt: Executable, dialect: Dialect, names: frozenset[str]) -> Plan | None:
     compiled = cast(ClauseElement, stmt).compile(dialect=dialect, column_keys=sorted(names))
     if not isinstance(compiled, SQLCompiler) or not compiled.positional:
         return None
@@ -123,7 +129,7 @@ def _compile(stmt: Executable, dialect: Dialect, names: frozenset[str]) -> _Plan
     if len(set(keys)) != len(keys) or not all(k.isidentifier() for k in keys):
         return None
     row = collections.namedtuple("DriverRow", keys) if keys else None
-    return _Plan(
+    return Plan(
         sql=compiled.string,
         names=order,
         constants=constants,
@@ -131,17 +137,20 @@ def _compile(stmt: Executable, dialect: Dialect, names: frozenset[str]) -> _Plan
         row=row,
         results=tuple(
             rc[3]._cached_result_processor(dialect, None) for rc in compiled._result_columns
-        ),
+        )
+        if dialect.name == "sqlite"
+        else (),
+        result_types=tuple(rc[3] for rc in compiled._result_columns),
         is_select=not (compiled.isinsert or compiled.isupdate or compiled.isdelete),
     )
 
 
-def _plan(stmt: Executable, dialect: Dialect, params: Mapping[str, Any]) -> _Plan | None:
-    key = (stmt, frozenset(params))
+def plan_for(stmt: Executable, dialect: Dialect, params: Mapping[str, Any]) -> Plan | None:
+    key = (stmt, type(dialect), frozenset(params))
     try:
         return _PLANS[key]
     except KeyError:
-        plan = _PLANS[key] = _compile(stmt, dialect, key[1])
+        plan = _PLANS[key] = _compile(stmt, dialect, key[2])
         return plan
 
 
@@ -150,7 +159,7 @@ class _Run:
     :func:`start` and :func:`execute_many` share): its cursor, SQLAlchemy's cursor listeners
     around it, driver errors as SQLAlchemy's."""
 
-    def __init__(self, sa: Connection, plan: _Plan, args: Any, many: bool = False) -> None:
+    def __init__(self, sa: Connection, plan: Plan, args: Any, many: bool = False) -> None:
         self.sa, self.plan, self.args, self.many = sa, plan, args, many
         self.connection = cast(LoopConnection, sa.connection.dbapi_connection)
         self.cursor = self.connection.raw.cursor()
@@ -189,10 +198,10 @@ async def execute(
     ``sa_connection`` (see the module docstring); ``None`` when the statement does not
     qualify and must go through SQLAlchemy.  SQLAlchemy's ``before_cursor_execute`` and
     ``after_cursor_execute`` listeners see it as any other statement (logging, counting)."""
-    plan = _plan(stmt, sa_connection.dialect, params)
+    plan = plan_for(stmt, sa_connection.dialect, params)
     if plan is None:
         return None
-    run = _Run(sa_connection, plan, _arguments(plan, params))
+    run = _Run(sa_connection, plan, arguments(plan, params))
     return await run.finish(run.connection.run_async(run.step, interruptible=plan.is_select))
 
 
@@ -204,10 +213,10 @@ def start(
     SQLite reads (:meth:`storage.sqlite_loop.LoopConnection.start_in_thread`); otherwise as
     :func:`execute`.  The caller must await it before the connection is used again; ``None``
     when the statement does not qualify (nothing was started)."""
-    plan = _plan(stmt, sa_connection.dialect, params)
+    plan = plan_for(stmt, sa_connection.dialect, params)
     if plan is None or not plan.is_select:
         return None
-    run = _Run(sa_connection, plan, _arguments(plan, params))
+    run = _Run(sa_connection, plan, arguments(plan, params))
     return run.finish(run.connection.start_in_thread(run.step))
 
 
@@ -225,7 +234,7 @@ async def execute_many(
     if not rows:
         return True
     names = frozenset(rows[0])
-    plan = _plan(stmt, sa_connection.dialect, rows[0])
+    plan = plan_for(stmt, sa_connection.dialect, rows[0])
     if plan is None or plan.is_select or any(frozenset(r) != names for r in rows):
         return False
     run = _Run(sa_connection, plan, _many_arguments(plan, rows), many=True)
@@ -233,7 +242,7 @@ async def execute_many(
     return True
 
 
-def _arguments(plan: _Plan, params: Mapping[str, Any]) -> list[Any]:
+def arguments(plan: Plan, params: Mapping[str, Any]) -> list[Any]:
     constants = plan.constants
     out = []
     for name, proc in zip(plan.names, plan.binds, strict=True):
@@ -245,7 +254,7 @@ def _arguments(plan: _Plan, params: Mapping[str, Any]) -> list[Any]:
     return out
 
 
-def _many_arguments(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+def _many_arguments(plan: Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """:func:`_arguments` of every row, column by column: a value that is the very object the
     row before had (a timestamp or hash shared by all rows) is bind-processed once."""
     columns: list[Sequence[Any]] = []
@@ -268,7 +277,7 @@ def _many_arguments(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[tupl
 _NOTHING: Any = object()
 
 
-def _rows(plan: _Plan, fetched: Sequence[Any]) -> list[Any]:
+def _rows(plan: Plan, fetched: Sequence[Any]) -> list[Any]:
     if plan.row is None or not fetched:
         return []
     make = plan.row._make  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage import prepared
+from storage import prepared, prepared_pg
 
 
 class StorageError(Exception):
@@ -121,10 +121,14 @@ class Repository:
         session, 110 µs prebuilt through the session, 78 µs prebuilt here).  Pending ORM
         changes are flushed first (:meth:`_connection`)."""
         conn = await self._connection()
-        if conn.dialect.driver == "parbot":  # SQLite in the loop thread: see storage.prepared
+        driver = conn.dialect.driver
+        done: prepared.DriverResult | None = None
+        if driver == "parbot":  # SQLite in the loop thread: see storage.prepared
             done = await prepared.execute(conn.sync_connection, stmt, params or {})  # type: ignore[arg-type]
-            if done is not None:
-                return done
+        elif driver == "asyncpg":  # see storage.prepared_pg
+            done = await prepared_pg.execute(conn.sync_connection, stmt, params or {})  # type: ignore[arg-type]
+        if done is not None:
+            return done
         return await conn.execute(stmt, params)
 
     async def _connection(self) -> AsyncConnection:

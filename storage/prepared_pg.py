@@ -1,0 +1,155 @@
+"""Hot statements compiled once by SQLAlchemy and run straight on asyncpg, in SQLAlchemy's
+transaction.
+
+The PostgreSQL twin of :mod:`storage.prepared`. A py-spy profile of the full-size updates
+benchmark on PostgreSQL (2026-12-07) put SQLAlchemy's asyncpg adapter and the execution around
+it (execution context, cursor, result, a greenlet per call) at ≈ 30 % of the bot's CPU, for
+statements PostgreSQL itself answers from prepared plans. :func:`execute` runs such a
+statement as the adapter's cursor would, without the rest: SQLAlchemy compiles it once per set
+of parameter names (the SQL with ``$n`` parameters and the casts the asyncpg dialect renders),
+its bind processors convert the values, and the statement is prepared through the adapter's
+own prepared-statement cache and fetched on the adapter's asyncpg connection, under the
+adapter's execute lock and inside the transaction the adapter keeps (begun here, as the
+adapter begins it, when the statement is the first). Result processors come from the column
+types PostgreSQL reports for the prepared statement, as SQLAlchemy picks them from the cursor
+description. Errors come out as SQLAlchemy's (``IntegrityError``, ``OperationalError``, …) and a
+dropped connection is invalidated, as SQLAlchemy's own execution would.
+
+This leans on the adapter's internals (``_transaction``, ``_start_transaction``, ``_prepare``,
+``_execute_mutex``, ``_handle_exception``): :func:`supported` checks they are there, and where
+they are not (another SQLAlchemy version) every statement simply goes through SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Executable
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+
+from storage.prepared import DriverResult, Plan, Processor, arguments, plan_for
+
+_ADAPTER_PARTS = ("_transaction", "_start_transaction", "_prepare", "_execute_mutex")
+_STATUS = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
+_RESULTS: dict[tuple[str, tuple[int, ...]], tuple[Processor, ...]] = {}
+
+
+def supported(adapter: object) -> bool:
+    """Whether ``adapter`` is SQLAlchemy's asyncpg connection adapter as this module knows it
+    (SQLAlchemy 2.1: the asyncpg transaction alone says whether one is open)."""
+    return all(hasattr(adapter, part) for part in _ADAPTER_PARTS) and not hasattr(
+        adapter, "_started"
+    )
+
+
+async def commit(sa_connection: Connection, adapter: Any) -> None:
+    """COMMIT the adapter's asyncpg transaction (if a statement began one), as the adapter's
+    own commit would: the transaction is dropped whether or not COMMIT succeeded; a failure
+    comes out as SQLAlchemy's error."""
+    transaction = adapter._transaction
+    if transaction is None:
+        return
+    try:
+        await transaction.commit()
+    except Exception as error:
+        _raise_as_sqlalchemy(sa_connection, adapter, "COMMIT", [], error)
+    finally:
+        adapter._transaction = None
+
+
+async def execute(
+    sa_connection: Connection, stmt: Executable, params: dict[str, Any] | Any
+) -> DriverResult | None:
+    """Run ``stmt`` with ``params`` on the asyncpg connection under ``sa_connection``, in its
+    transaction (see the module docstring); ``None`` when the statement does not qualify or
+    the adapter is not the one this module knows: then it must go through SQLAlchemy.
+    SQLAlchemy's ``before_cursor_execute`` and ``after_cursor_execute`` listeners see it (with
+    no cursor) as any other statement."""
+    adapter: Any = sa_connection.connection.dbapi_connection
+    if not supported(adapter):
+        return None
+    dialect = sa_connection.dialect
+    plan = plan_for(stmt, dialect, params)
+    if plan is None:
+        return None
+    args = arguments(plan, params)
+    listened = sa_connection._has_events or sa_connection.engine._has_events
+    if listened:
+        sa_connection.dispatch.before_cursor_execute(
+            sa_connection, None, plan.sql, args, None, False
+        )
+    try:
+        async with adapter._execute_mutex:
+            if adapter._transaction is None:
+                await adapter._start_transaction()
+            prepared, attributes = await adapter._prepare(
+                plan.sql, getattr(dialect, "_invalidate_schema_cache_asof", 0)
+            )
+            fetched = await prepared.fetch(*args)
+            status = prepared.get_statusmsg()
+    except Exception as error:
+        _raise_as_sqlalchemy(sa_connection, adapter, plan.sql, args, error)
+    if listened:
+        sa_connection.dispatch.after_cursor_execute(
+            sa_connection, None, plan.sql, args, None, False
+        )
+    matched = _STATUS.match(status or "")
+    rowcount = int(matched.group(1)) if matched else -1
+    return DriverResult(_rows(plan, dialect, attributes, fetched), rowcount)
+
+
+def _rows(plan: Plan, dialect: Dialect, attributes: Any, fetched: Sequence[Any]) -> list[Any]:
+    if plan.row is None or not fetched:
+        return []
+    make = plan.row._make  # type: ignore[attr-defined]
+    procs = _result_processors(plan, dialect, tuple(a.type.oid for a in attributes))
+    if not any(procs):
+        return [make(r) for r in fetched]
+    return [
+        make([p(v) if p is not None else v for p, v in zip(procs, r, strict=True)]) for r in fetched
+    ]
+
+
+def _result_processors(
+    plan: Plan, dialect: Dialect, oids: tuple[int, ...]
+) -> tuple[Processor, ...]:
+    """SQLAlchemy's result processor of each column for the types PostgreSQL reported (its
+    numeric processors differ by type oid), made once per statement and set of types."""
+    key = (plan.sql, oids)
+    found = _RESULTS.get(key)
+    if found is None:
+        found = _RESULTS[key] = tuple(
+            kind._cached_result_processor(dialect, oid)
+            for kind, oid in zip(plan.result_types, oids, strict=True)
+        )
+    return found
+
+
+def _raise_as_sqlalchemy(
+    sa_connection: Connection, adapter: Any, sql: str, args: list[Any], error: Exception
+) -> Any:
+    """Raise ``error`` as SQLAlchemy would have: translated by the adapter to its DBAPI error,
+    then wrapped (``IntegrityError``, ``OperationalError`` …), the connection invalidated when
+    the error says it is gone."""
+    try:
+        adapter._handle_exception(error)  # raises the adapter's DBAPI error
+    except Exception as translated:
+        dbapi = sa_connection.dialect.loaded_dbapi
+        if not isinstance(translated, dbapi.Error):
+            raise
+        disconnect = sa_connection.dialect.is_disconnect(translated, adapter, None)
+        wrapped = DBAPIError.instance(
+            sql,
+            args,
+            translated,
+            dbapi.Error,
+            connection_invalidated=disconnect,
+            dialect=sa_connection.dialect,
+        )
+        if disconnect and not sa_connection.invalidated:
+            sa_connection.invalidate(wrapped)
+        raise wrapped from error
+    raise error  # the adapter always raises; kept for the type checker
