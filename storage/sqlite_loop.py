@@ -62,6 +62,10 @@ PROGRESS_EVERY = 20_000
 only): a step is tens of nanoseconds, so a check every ~0.5 ms keeps the budget exact to a few
 percent; checking every 1,000 steps cost 3 % of the bot's CPU under load (py-spy, 2026-12-07)."""
 
+HANDOFF_WAIT_S = 0.005
+"""At most this long the loop thread waits for a read started in a worker thread to begin
+(:meth:`LoopConnection.start_in_thread`): the switch interval it would otherwise cost."""
+
 INLINE_MANY_ROWS = 32
 """``executemany`` with more rows than this runs in a worker thread."""
 CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024
@@ -258,14 +262,28 @@ class LoopConnection:
     def start_in_thread(self, fn: Callable[[], T]) -> Awaitable[T]:
         """Start ``fn`` (one long read) in a worker thread now and return what awaits its
         result: the loop thread works on meanwhile (SQLite releases the GIL while it runs a
-        statement).  The caller must await it before this connection is used again."""
-        HOPS["overlapped"] += 1
-        return _until_done(_submit(self._thread_work(fn, wait_for_locks=True)))
+        statement).  The caller must await it before this connection is used again.
 
-    def _thread_work(self, fn: Callable[[], T], *, wait_for_locks: bool) -> Callable[[], T]:
+        The loop thread waits (at most :data:`HANDOFF_WAIT_S`) until the worker is about to
+        call ``fn``: until then the worker needs the GIL at every step (waking up, the busy
+        timeout's PRAGMA), and while the loop thread runs Python it gets it only when the
+        interpreter's switch interval (5 ms) forces a switch, once per step — measured on the
+        cold ranking, the reads started only when the loop thread next awaited, one after
+        the other instead of alongside its work.  From ``fn`` on the worker holds the GIL
+        until SQLite runs the statement without it."""
+        HOPS["overlapped"] += 1
+        begun = threading.Event()
+        running = _submit(self._thread_work(fn, wait_for_locks=True, begun=begun))
+        begun.wait(HANDOFF_WAIT_S)  # bounded: a busy executor must not stall the loop
+        return _until_done(running)
+
+    def _thread_work(
+        self, fn: Callable[[], T], *, wait_for_locks: bool, begun: threading.Event | None = None
+    ) -> Callable[[], T]:
         """``fn`` as a worker thread runs it: with the real busy timeout for its duration, and
         without the progress handler (it only interrupts inline statements, and each of its
-        calls would wait for the GIL whenever the loop thread works alongside)."""
+        calls would wait for the GIL whenever the loop thread works alongside); ``begun`` is
+        set just before ``fn`` is called."""
 
         def work() -> T:
             self._deadline = _NEVER
@@ -274,6 +292,8 @@ class LoopConnection:
             try:
                 if wait_for_locks and self.busy_timeout_ms:
                     raw.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+                if begun is not None:
+                    begun.set()
                 try:
                     return fn()
                 finally:
