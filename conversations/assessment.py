@@ -771,9 +771,9 @@ class _Rescore:
         """Units whose answers are all on the catalog's own items (which has ``on_catalog``
         units), through scoring.bulk."""
         catalog_id = row.id
-        ids = [u.id for u, _ in todo]
-        appraised = await self.uow.results.appraised_points(ids)
-        survey = await self.uow.results.survey_points(ids)
+        # every unit on the catalog (todo is most of them, often all): one statement each
+        appraised = await self.uow.results.appraised_on_catalog(catalog_id)
+        survey = await self.uow.results.survey_on_catalog(catalog_id)
         others = catalog_id in self.with_survey
         zeroed: set[int] = set()
         units: list[BulkUnit | str] = []

@@ -331,18 +331,52 @@ class ResultRepository(Repository):
         )
         return await self._by_unit(stmt, SurveyPoints.unit_id, unit_ids)
 
+    async def appraised_on_catalog(self, catalog_id: int) -> dict[int, dict[str, Decimal]]:
+        """:meth:`appraised_points` of every unit on the catalog, in one statement built once
+        (a cold ranking re-scores them all: the same through ten chunked ``IN`` lists spent
+        most of its time compiling them)."""
+        return await self._on_catalog(_points_on_catalog(Appraisal), catalog_id)
+
+    async def survey_on_catalog(self, catalog_id: int) -> dict[int, dict[str, Decimal]]:
+        """:meth:`survey_points` of every unit on the catalog (see :meth:`appraised_on_catalog`)."""
+        return await self._on_catalog(_points_on_catalog(SurveyPoints), catalog_id)
+
+    async def _on_catalog(self, stmt: Any, catalog_id: int) -> dict[int, dict[str, Any]]:
+        return _per_unit(await self._core(stmt, {"catalog_id": catalog_id}), {})
+
     async def _by_unit(
         self, stmt: Any, unit_col: Any, unit_ids: Sequence[int]
     ) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
         conn = await self.session.connection()  # Core rows: no ORM bookkeeping per row
         for chunk in _chunks(list(unit_ids)):
-            for unit_id, code, value in await conn.execute(stmt.where(unit_col.in_(chunk))):
-                per_unit = out.get(unit_id)
-                if per_unit is None:
-                    per_unit = out[unit_id] = {}
-                per_unit[code] = value
+            _per_unit(await conn.execute(stmt.where(unit_col.in_(chunk))), out)
         return out
+
+
+def _per_unit(rows: Iterable[Any], out: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """``(unit id, item code, value)`` rows into ``out`` as ``{unit id: {code: value}}``."""
+    for unit_id, code, value in rows:
+        per_unit = out.get(unit_id)
+        if per_unit is None:
+            per_unit = out[unit_id] = {}
+        per_unit[code] = value
+    return out
+
+
+@cache
+def _points_on_catalog(source: type[Appraisal] | type[SurveyPoints]) -> Select[Any]:
+    """``(unit id, item code, points)`` of the appraisals with points, or of the survey
+    points, of every unit on the catalog ``:catalog_id``."""
+    stmt = (
+        select(source.unit_id, CatalogItem.code, source.points)
+        .join(CatalogItem, CatalogItem.id == source.item_id)
+        .join(Unit, Unit.id == source.unit_id)
+        .where(Unit.catalog_id == bindparam("catalog_id"))
+    )
+    if source is Appraisal:  # a verdict without points does not override
+        stmt = stmt.where(Appraisal.points.is_not(None))
+    return stmt
 
 
 __all__ = ["CHUNK", "NewResult", "ResultRepository", "StoredResult"]

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from conversations import assessment as A
 from scoring.catalog import sample_catalog_paths
 from storage import sqlite_loop
-from storage.models import Answer
+from storage.models import Answer, Appraisal, SurveyPoints
 from storage.repositories import results
 from storage.repositories.rows_catalog import NewResult
 from storage.uow import UnitOfWork
@@ -195,3 +195,44 @@ async def test_summaries_are_stored_in_one_executemany_and_read_back_exactly(
     assert len(stamps) == len(unit_ids)
     first = [stamps[u] for u in unit_ids[:3]]
     assert all(str(s).startswith("2024-05-06") for s in first)  # kept with the newer summary
+
+
+async def test_points_on_a_catalog_are_the_points_of_each_of_its_units(sessionmaker: Sm) -> None:
+    """appraised_on_catalog / survey_on_catalog (one statement, what the cold ranking reads)
+    are appraised_points / survey_points of every unit on the catalog: appraisals without
+    points left out, nothing for another catalog."""
+    catalog_id, unit_ids = await _seeded(sessionmaker)
+    now = datetime.now(UTC)
+    async with UnitOfWork(sessionmaker) as uow:
+        items = sorted((await uow.catalogs.items_by_code(catalog_id)).values(), key=lambda i: i.id)
+        appraised = [
+            {"unit_id": u, "item_id": items[k].id, "points": points, "status": status}
+            for u, k, points, status in [
+                (unit_ids[0], 0, Decimal("0.75"), "accepted"),
+                (unit_ids[0], 2, Decimal("1"), "accepted"),
+                (unit_ids[3], 0, None, "more_evidence"),  # a verdict without points
+                (unit_ids[5], 1, Decimal("0"), "accepted"),
+            ]
+        ]
+        for row in appraised:
+            row.update(created_at=now, updated_at=now)
+        await uow.session.execute(insert(Appraisal.__table__), appraised)
+        survey = [
+            {"unit_id": u, "item_id": items[k].id, "points": p, "imported_at": now}
+            for u, k, p in [(unit_ids[1], 4, Decimal("2.5")), (unit_ids[1], 5, Decimal("0.125"))]
+        ]
+        await uow.session.execute(insert(SurveyPoints.__table__), survey)
+    async with UnitOfWork(sessionmaker, read_only=True) as uow:
+        got_appraised = await uow.results.appraised_on_catalog(catalog_id)
+        got_survey = await uow.results.survey_on_catalog(catalog_id)
+        assert got_appraised == await uow.results.appraised_points(unit_ids)
+        assert got_survey == await uow.results.survey_points(unit_ids)
+        assert await uow.results.appraised_on_catalog(catalog_id + 1000) == {}
+        assert await uow.results.survey_on_catalog(catalog_id + 1000) == {}
+    codes = [i.code for i in items]
+    assert got_appraised == {
+        unit_ids[0]: {codes[0]: Decimal("0.75"), codes[2]: Decimal("1")},
+        unit_ids[5]: {codes[1]: Decimal("0")},
+    }
+    assert got_survey == {unit_ids[1]: {codes[4]: Decimal("2.5"), codes[5]: Decimal("0.125")}}
+    assert all(isinstance(p, Decimal) for per in got_survey.values() for p in per.values())
