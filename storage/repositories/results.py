@@ -8,12 +8,12 @@ hash and scoring formula are current; anything else is recomputed and stored aga
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Select,
@@ -29,13 +29,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSessionTransaction
 
 from storage.models import Answer, Appraisal, CatalogItem, SurveyPoints, Unit, UnitResultRow
 from storage.repositories.base import Repository
 from storage.repositories.rows import UnitRow
 from storage.repositories.rows_catalog import NewResult, StoredResult
+from storage.sqlite_loop import INLINE_MANY_ROWS
 from storage.types import utcnow
 
+T = TypeVar("T")
 CHUNK = 500  # unit ids per IN (…) list: well under SQLite's and asyncpg's parameter limits
 
 
@@ -137,6 +140,42 @@ def _store_statement(dialect: str) -> Any:
     )
 
 
+def _store_params(rows: Sequence[NewResult], at: datetime | None) -> list[dict[str, Any]]:
+    """:func:`_store_statement`'s parameters for ``rows``, computed at ``at`` (default now)."""
+    when = at or utcnow()
+    return [
+        {
+            "unit_id": r.unit_id,
+            "rev": r.rev,
+            "catalog_sha256": r.catalog_sha256,
+            "formula": r.formula,
+            "index": r.index,
+            "index_low": r.index_low,
+            "index_high": r.index_high,
+            "summary": r.summary,
+            "computed_at": when,
+        }
+        for r in rows
+    ]
+
+
+async def _settled(value: T) -> T:
+    return value
+
+
+async def _ended(nested: AsyncSessionTransaction, running: Awaitable[object] | None) -> bool:
+    """The end of a started :meth:`ResultRepository.store_started`: the write awaited (if it
+    still runs), its savepoint released, or rolled back when it failed (the cache as it was)."""
+    try:
+        if running is not None:
+            await running
+    except DBAPIError:
+        await nested.rollback()
+        return False
+    await nested.commit()
+    return True
+
+
 def _named(rows: Iterable[Any], codes: Mapping[int, str]) -> list[Group]:
     """Rows of :func:`_grouped_answers` with their item codes (items in ``codes`` only)."""
     return [
@@ -189,27 +228,34 @@ class ResultRepository(Repository):
         name = self.dialect_name
         if name not in ("sqlite", "postgresql"):
             return False
-        when = at or utcnow()
-        params = [
-            {
-                "unit_id": r.unit_id,
-                "rev": r.rev,
-                "catalog_sha256": r.catalog_sha256,
-                "formula": r.formula,
-                "index": r.index,
-                "index_low": r.index_low,
-                "index_high": r.index_high,
-                "summary": r.summary,
-                "computed_at": when,
-            }
-            for r in rows
-        ]
         try:
             async with self.session.begin_nested():
-                await self._core_many(_store_statement(name), params)
+                await self._core_many(_store_statement(name), _store_params(rows, at))
         except DBAPIError:
             return False
         return True
+
+    async def store_started(
+        self, rows: Sequence[NewResult], at: datetime | None = None
+    ) -> Awaitable[bool]:
+        """:meth:`store`, started now and ended by awaiting what it returns (True, or False
+        when it failed).  On SQLite in the loop thread many summaries are written in a worker
+        thread meanwhile (:func:`storage.prepared.start_values`; the cold ranking ranks its
+        5,000 units while they are written): the caller must await the result before the unit
+        of work's next statement.  Otherwise (few rows, PostgreSQL) :meth:`store` runs now."""
+        if len(rows) <= INLINE_MANY_ROWS or self.dialect_name != "sqlite":
+            return _settled(await self.store(rows, at))
+        stmt, params = _store_statement("sqlite"), _store_params(rows, at)
+        nested = await self.session.begin_nested()
+        running: Awaitable[object] | None = None
+        try:
+            running = await self._start_values(stmt, params)
+            if running is None:  # not on the driver: written now
+                await self._core_many(stmt, params)
+        except DBAPIError:
+            await nested.rollback()
+            return _settled(False)
+        return _ended(nested, running)
 
     # ------------------------------------------------------------------ inputs, as columns
 
@@ -365,7 +411,7 @@ def _per_unit(rows: Iterable[Any], out: dict[int, dict[str, Any]]) -> dict[int, 
 
 
 @cache
-def _points_on_catalog(source: type[Appraisal] | type[SurveyPoints]) -> Select[Any]:
+def _points_on_catalog(source: type[Appraisal] | type[SurveyPoints]) -> Any:
     """``(unit id, item code, points)`` of the appraisals with points, or of the survey
     points, of every unit on the catalog ``:catalog_id``."""
     stmt = (

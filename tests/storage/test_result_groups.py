@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conversations import assessment as A
 from scoring.catalog import sample_catalog_paths
-from storage import sqlite_loop
+from storage import prepared, sqlite_loop
 from storage.models import Answer, Appraisal, SurveyPoints
 from storage.repositories import results
 from storage.repositories.rows_catalog import NewResult
@@ -144,12 +144,25 @@ async def test_a_failing_consumer_leaves_the_unit_of_work_usable(
         assert await uow.results.store(stored)
 
 
+async def _store(uow: UnitOfWork, started: bool, rows: list[NewResult], at: Any = None) -> bool:
+    """ResultRepository.store, or store_started and its end awaited."""
+    if not started:
+        return await uow.results.store(rows, at)
+    return await (await uow.results.store_started(rows, at))
+
+
+@pytest.mark.parametrize("started", [False, True], ids=["store", "started"])
 async def test_summaries_are_stored_in_one_executemany_and_read_back_exactly(
-    sessionmaker: Sm,
+    sessionmaker: Sm, monkeypatch: pytest.MonkeyPatch, started: bool
 ) -> None:
-    """Stored on SQLite straight on the driver (SQLAlchemy's bind processors per value);
-    a summary of a newer revision is never replaced by an older one."""
+    """Stored on SQLite straight on the driver (SQLAlchemy's bind processors per value), or
+    started in a worker thread as statements of several rows (here of five: 12 rows in three,
+    the last filled up with copies of its last row); a summary of a newer revision is never
+    replaced by an older one."""
     _, unit_ids = await _seeded(sessionmaker)
+    monkeypatch.setattr(results, "INLINE_MANY_ROWS", 0)
+    monkeypatch.setattr(prepared, "VALUES_ROWS", 5)
+    overlapped = sqlite_loop.HOPS["overlapped"]
     at = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 
     def rows(rev: int, index: str) -> list[NewResult]:
@@ -168,9 +181,11 @@ async def test_summaries_are_stored_in_one_executemany_and_read_back_exactly(
         ]
 
     async with UnitOfWork(sessionmaker) as uow:
-        assert await uow.results.store(rows(2, "71.25"), at)
+        assert await _store(uow, started, rows(2, "71.25"), at)
     async with UnitOfWork(sessionmaker) as uow:
-        assert await uow.results.store(rows(1, "10.5")[:3] + rows(3, "80.125")[3:])
+        assert await _store(uow, started, rows(1, "10.5")[:3] + rows(3, "80.125")[3:])
+    on_driver = started and sessionmaker.kw["bind"].dialect.driver == "parbot"
+    assert sqlite_loop.HOPS["overlapped"] == overlapped + (2 if on_driver else 0)
     async with UnitOfWork(sessionmaker, read_only=True) as uow:
         period = await A.get_period(uow, 2024)
         got = {u.id: r for u, r in await uow.results.units_with_results(period.id)}
@@ -236,3 +251,23 @@ async def test_points_on_a_catalog_are_the_points_of_each_of_its_units(sessionma
     }
     assert got_survey == {unit_ids[1]: {codes[4]: Decimal("2.5"), codes[5]: Decimal("0.125")}}
     assert all(isinstance(p, Decimal) for per in got_survey.values() for p in per.values())
+
+
+@pytest.mark.parametrize("started", [False, True], ids=["store", "started"])
+async def test_a_store_that_fails_stores_nothing_and_leaves_the_unit_of_work_usable(
+    sessionmaker: Sm, monkeypatch: pytest.MonkeyPatch, started: bool
+) -> None:
+    """A summary of a unit that does not exist (a foreign key) fails the whole store: False,
+    its savepoint rolled back, the unit of work goes on."""
+    _, unit_ids = await _seeded(sessionmaker)
+    monkeypatch.setattr(results, "INLINE_MANY_ROWS", 0)
+    monkeypatch.setattr(prepared, "VALUES_ROWS", 5)
+    d = Decimal("1")
+    rows = [NewResult(u, 1, "a" * 64, 1, d, d, d, "{}") for u in [*unit_ids, max(unit_ids) + 99]]
+    async with UnitOfWork(sessionmaker) as uow:
+        assert not await _store(uow, started, rows)
+        assert await uow.results.answering_elsewhere(0) == set()
+        assert await _store(uow, started, rows[:3])
+    async with UnitOfWork(sessionmaker, read_only=True) as uow:
+        stored = (await uow.session.execute(text("SELECT unit_id FROM unit_results"))).all()
+    assert sorted(u for (u,) in stored) == sorted(unit_ids[:3])
