@@ -794,7 +794,7 @@ class _Rescore:
             else:
                 units.append(str(unit.id))  # nothing of its own besides its answers
         scorer = BulkScorer(cat, units)  # scores each run while the next one is read
-        await self.uow.results.answer_groups(catalog_id, on_catalog, scorer.add)
+        await self.uow.results.answer_groups(catalog_id, on_catalog, scorer.add, scorer.leaves)
         results = scorer.finish()
         scored: list[tuple[_Scored, int]] = []
         for unit, rev in todo:

@@ -25,7 +25,7 @@ import operator
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -235,6 +235,11 @@ class BulkScorer:
         self.rules = _rules(catalog)
         self.outcomes: dict[tuple[int, str], tuple[Decimal, Decimal, Source]] = {}
         """A value's outcome on the leaves of one rule (by :func:`_rules`' number)."""
+
+    @property
+    def leaves(self) -> Collection[str]:
+        """The codes whose answers :meth:`add` scores (the catalog's leaves; others it skips)."""
+        return self.plan.section.keys()
 
     def add(self, groups: Iterable[Group]) -> None:
         """Score each distinct answer of ``groups`` once and count its units by outcome (the

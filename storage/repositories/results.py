@@ -8,7 +8,15 @@ hash and scoring formula are current; anything else is recomputed and stored aga
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
@@ -270,27 +278,39 @@ class ResultRepository(Repository):
         return await self._by_unit(stmt, Answer.unit_id, unit_ids)
 
     async def answer_groups(
-        self, catalog_id: int, units: int, consume: Callable[[list[Group]], object]
+        self,
+        catalog_id: int,
+        units: int,
+        consume: Callable[[list[Group]], object],
+        answerable: Collection[str] | None = None,
     ) -> None:
         """Hand ``consume`` the catalog's answers grouped by distinct value, a run of items at
         a time: ``(item code, value as JSON text, ids of the units that gave it,
-        comma-separated)``.
+        comma-separated)``; only the items whose codes are ``answerable`` (default: all).
 
         5,000 units × 120 items are ~600,000 answers but only a few thousand distinct values:
         the caller scores each once and sums by counting units (scoring.bulk).  A run is about
-        :data:`GROUPED_ANSWERS` answers for ``units`` units.  On SQLite in the loop thread the
-        next run is read in a worker thread while ``consume`` works on this one (it must not
-        use the unit of work: it is plain code, not awaited); elsewhere one after the other."""
+        :data:`GROUPED_ANSWERS` answers for ``units`` units, counted in answerable items (a
+        field, which has no answers, would make the first run, read while the caller has
+        nothing to work on, an empty one).  On SQLite in the loop thread the next run is read
+        in a worker thread while ``consume`` works on this one (it must not use the unit of
+        work: it is plain code, not awaited); elsewhere one after the other."""
         items = await self.session.execute(
             select(CatalogItem.id, CatalogItem.code)
             .where(CatalogItem.catalog_id == catalog_id)
             .order_by(CatalogItem.id)
         )
-        codes: dict[int, str] = {int(i): str(c) for i, c in items.all()}
+        codes: dict[int, str] = {
+            int(i): str(c) for i, c in items.all() if answerable is None or c in answerable
+        }
         ids = list(codes)
         step = max(1, GROUPED_ANSWERS // max(units, 1))
-        # the first run short: while it is read the caller has nothing to work on yet
-        starts = [0, *range(max(1, step // 8), len(ids), step)] if ids else []
+        short = max(1, step // 8)
+        # the first run short: while it is read the caller has nothing to work on yet; and
+        # the last: nothing is read while the caller works on it
+        starts = [0, *range(short, len(ids), step)] if ids else []
+        if starts and len(ids) - short > starts[-1]:
+            starts.append(len(ids) - short)
         runs = [
             {"low": ids[i], "high": ids[min(j, len(ids)) - 1]}
             for i, j in zip(starts, [*starts[1:], len(ids)], strict=True)
