@@ -71,7 +71,9 @@ async def _plain(sm: Sm, catalog_id: int) -> Groups:
     return sorted((code, value, sorted(ids)) for (code, value), ids in by_value.items())
 
 
-async def _grouped(sm: Sm, catalog_id: int) -> tuple[Groups, int]:
+async def _grouped(
+    sm: Sm, catalog_id: int, answerable: set[str] | None = None
+) -> tuple[Groups, int]:
     """What answer_groups hands over (ids sorted), and in how many calls."""
     got: Groups = []
     calls = 0
@@ -82,7 +84,7 @@ async def _grouped(sm: Sm, catalog_id: int) -> tuple[Groups, int]:
         got.extend((code, value, sorted(ids.split(","))) for code, value, ids in groups)
 
     async with UnitOfWork(sm, read_only=True) as uow:
-        await uow.results.answer_groups(catalog_id, UNITS, consume)
+        await uow.results.answer_groups(catalog_id, UNITS, consume, answerable)
     return sorted(got), calls
 
 
@@ -96,6 +98,21 @@ async def test_answer_groups_are_every_answer_grouped_by_value_run_by_run(
     got, calls = await _grouped(sessionmaker, catalog_id)
     assert got == want
     assert calls > 3
+
+
+async def test_answer_groups_of_some_items_are_theirs_alone(
+    sessionmaker: Sm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the answerable items' groups, in runs counted over them (here of one item, with
+    items between them that are not asked for)."""
+    catalog_id, _ = await _seeded(sessionmaker)
+    monkeypatch.setattr(results, "GROUPED_ANSWERS", UNITS)
+    want = await _plain(sessionmaker, catalog_id)
+    codes = sorted({code for code, _, _ in want})
+    answerable = set(codes[1::3])
+    got, calls = await _grouped(sessionmaker, catalog_id, answerable)
+    assert got == [g for g in want if g[0] in answerable] and got
+    assert calls == len(answerable)
 
 
 async def test_a_value_holding_the_separator_is_read_row_by_row(
