@@ -187,3 +187,34 @@ async def test_a_connection_killed_mid_transaction_is_an_outage_and_replaced(
     async with UnitOfWork(pg_sm) as uow:
         hot = await uow.people.hot(7)
     assert hot is not None and hot.state["mode"] == "after 2"
+
+
+async def test_a_connection_over_the_pool_size_is_closed_cleanly(
+    pg_server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Units of work at once beyond the pool's size: the connections the pool cannot keep are
+    closed (through SQLAlchemy, which awaits asyncpg), the others go back without a greenlet."""
+    name = pg_server.next_name()
+    engine = make_engine(await pg_server.create(name, pg_server.template), pool_size=1)
+    sm = make_sessionmaker(engine)
+    try:
+        await seeded(sm)
+        gate = asyncio.Event()
+
+        async def read() -> None:
+            async with UnitOfWork(sm) as uow:
+                assert await uow.people.hot(7) is not None
+                await gate.wait()  # all of them hold a connection at once
+
+        tasks = [asyncio.create_task(read()) for _ in range(4)]
+        await asyncio.sleep(0.3)
+        assert engine.pool.checkedout() == 4  # type: ignore[attr-defined]
+        gate.set()
+        await asyncio.gather(*tasks)
+        pool = engine.pool
+        assert pool.checkedout() == 0 and pool.checkedin() == 1  # type: ignore[attr-defined]
+        closing = [r for r in caplog.records if "closing connection" in r.getMessage()]
+        assert closing == [] and not [r for r in caplog.records if r.levelname == "ERROR"]
+    finally:
+        await engine.dispose()
+        await pg_server.drop(name)
