@@ -23,6 +23,7 @@ from typing import Any, cast
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.util.concurrency import greenlet_spawn
 
 from storage import prepared_pg
@@ -130,9 +131,16 @@ class CoreTransaction:
             await self.async_connection.rollback()
 
     async def close(self) -> None:
-        """Back to the pool; without a greenlet when nothing is left to roll back."""
+        """Back to the pool; without a greenlet when nothing is left to roll back and the pool
+        keeps the connection (one over the pool's size is closed, which awaits asyncpg)."""
         sync = self.sync
-        if sync.in_transaction() or sync.invalidated:
+        pool = sync.engine.pool
+        if (
+            sync.in_transaction()
+            or sync.invalidated
+            or not isinstance(pool, QueuePool)
+            or pool.checkedin() >= pool.size()
+        ):
             await self.async_connection.close()
         else:
             sync.close()

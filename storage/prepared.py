@@ -19,8 +19,7 @@ caller that works on meanwhile (the cold ranking's grouped answers).
 Only statements that compile to plain positional SQL qualify: none with Python-side column
 defaults evaluated per execution, expanding ``IN`` parameters or escaped parameter names;
 :func:`execute` returns ``None`` for the others and the caller runs them through SQLAlchemy.
-PostgreSQL keeps SQLAlchemy's execution: asyncpg's round trip outweighs the overhead there,
-and SQLAlchemy's asyncpg adapter starts its transaction lazily at the first statement.
+On PostgreSQL :mod:`storage.prepared_pg` runs the same plans on asyncpg.
 """
 
 from __future__ import annotations

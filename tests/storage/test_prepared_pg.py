@@ -1,0 +1,220 @@
+"""Hot statements run straight on asyncpg inside SQLAlchemy's transaction
+(storage/prepared_pg.py): the values read and written are exactly SQLAlchemy's, they share one
+transaction with SQLAlchemy's and the ORM's statements (commit and rollback), errors come out
+as SQLAlchemy's, and a connection that died is replaced, not reused."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import prepared_pg
+from storage.db import make_engine, make_sessionmaker
+from storage.errors import OUTAGES
+from storage.models import Answer, Person
+from storage.repositories.answers import _insert_answer, _unit_items_statement
+from storage.repositories.people import _HOT
+from storage.repositories.units import _HEADER_BY_ID
+from storage.uow import UnitOfWork
+from tests.storage.seeded import seeded
+
+pytestmark = pytest.mark.postgres
+Sm = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def pg_sm(pg_server) -> AsyncIterator[Sm]:  # type: ignore[no-untyped-def]
+    """A migrated PostgreSQL database with a pool of two connections."""
+    name = pg_server.next_name()
+    url = await pg_server.create(name, pg_server.template)
+    engine = make_engine(url, pool_size=2, max_overflow=0)
+    try:
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+        await pg_server.drop(name)
+
+
+def _typed(rows: Any) -> list[list[tuple[type, Any]]]:
+    return [[(type(v), v) for v in row] for row in rows]
+
+
+def _answer(ids: dict[str, int], **changes: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "unit_id": ids["unit"],
+        "item_id": ids["item"] + 1,
+        "source": "chat",
+        "version": 1,
+        "value": {"numerator": 45, "denominator": 50, "note": "Đạt 90%"},
+        "points": Decimal("1.75"),
+        "updated_by": ids["person"],
+        "updated_at": datetime(2024, 3, 16, 8, 30, 15, 123456, tzinfo=UTC),
+    }
+    return values | changes
+
+
+async def _answers(sm: Sm) -> list[Any]:
+    async with UnitOfWork(sm) as uow:
+        t = Answer.__table__
+        return list((await uow.session.execute(select(t).order_by(t.c.id))).all())
+
+
+async def test_rows_read_on_asyncpg_are_sqlalchemys(pg_sm: Sm) -> None:
+    ids = await seeded(pg_sm)
+    cases = [
+        (_HOT, {"telegram_user_id": 7}),  # JSON state, UTC datetimes
+        (_unit_items_statement(), {"unit_id": ids["unit"], "catalog_id": ids["catalog"]}),
+        (_HEADER_BY_ID, {"unit_id": ids["unit"]}),  # ORM columns, literals, LIMIT/OFFSET
+    ]
+    async with UnitOfWork(pg_sm) as uow:
+        conn = await uow.connection()
+        for stmt, params in cases:
+            expected = (await conn.execute(stmt, params)).all()
+            got = await prepared_pg.execute(conn.sync_connection, stmt, params)  # type: ignore[arg-type]
+            assert got is not None, "the hot statement must run on asyncpg"
+            assert expected, "the case must read something"
+            assert _typed(got.all()) == _typed(expected)
+            assert got.all()[0]._fields == tuple(expected[0]._fields)
+
+
+async def test_values_written_on_asyncpg_read_back_through_sqlalchemy(pg_sm: Sm) -> None:
+    ids = await seeded(pg_sm)
+    values = _answer(ids)
+    async with UnitOfWork(pg_sm) as uow:
+        conn = await uow.connection()
+        stmt = _insert_answer("postgresql")
+        got = await prepared_pg.execute(conn.sync_connection, stmt, values)  # type: ignore[arg-type]
+        assert got is not None and isinstance(got.scalar(), int) and got.rowcount == 1
+        again = await prepared_pg.execute(conn.sync_connection, stmt, values)  # type: ignore[arg-type]
+        assert again is not None and again.all() == [] and again.rowcount == 0  # ON CONFLICT
+    row = next(r for r in await _answers(pg_sm) if r.id == got.scalar())
+    assert row.value == values["value"]
+    assert row.points == Decimal("1.75") and isinstance(row.points, Decimal)
+    assert row.updated_at == values["updated_at"] and row.updated_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("orm_first", [True, False], ids=["orm-first", "driver-first"])
+@pytest.mark.parametrize("commit", [True, False], ids=["commit", "rollback"])
+async def test_asyncpg_and_orm_statements_share_one_transaction(
+    pg_sm: Sm, orm_first: bool, commit: bool
+) -> None:
+    ids = await seeded(pg_sm)
+    before = await _answers(pg_sm)
+
+    class Undo(Exception):
+        pass
+
+    async def orm_write(uow: UnitOfWork) -> None:
+        uow.session.add(Person(telegram_user_id=99, chat_id=99, full_name="Trần Văn B"))
+        await uow.flush()
+
+    async def driver_write(uow: UnitOfWork) -> None:
+        conn = await uow.connection()
+        got = await prepared_pg.execute(
+            conn.sync_connection,  # type: ignore[arg-type]
+            _insert_answer("postgresql"),
+            _answer(ids),
+        )
+        assert got is not None and got.rowcount == 1
+
+    try:
+        async with UnitOfWork(pg_sm) as uow:
+            for write in (orm_write, driver_write) if orm_first else (driver_write, orm_write):
+                await write(uow)
+            if not commit:
+                raise Undo
+    except Undo:
+        pass
+    async with UnitOfWork(pg_sm) as uow:
+        orm_person = await uow.people.hot(99)
+    after = await _answers(pg_sm)
+    if commit:
+        assert orm_person is not None and len(after) == len(before) + 1
+    else:
+        assert orm_person is None and after == before
+
+
+async def test_an_asyncpg_error_is_sqlalchemys_and_rolls_back(pg_sm: Sm) -> None:
+    ids = await seeded(pg_sm)
+    with pytest.raises(IntegrityError):  # no such unit: the foreign key refuses it
+        async with UnitOfWork(pg_sm) as uow:
+            await uow.conversations.store(ids["person"], {"mode": "changed"}, 1)
+            conn = await uow.connection()
+            await prepared_pg.execute(
+                conn.sync_connection,  # type: ignore[arg-type]
+                _insert_answer("postgresql"),
+                _answer(ids, unit_id=999_999),
+            )
+    async with UnitOfWork(pg_sm) as uow:  # the connection went back clean and serves again
+        hot = await uow.people.hot(7)
+    assert hot is not None and hot.state["mode"] == "walk" and hot.state_version == 1
+
+
+async def _terminated(pg_sm: Sm, uow: UnitOfWork, pg_server: Any) -> None:
+    """Kill the server process of ``uow``'s connection (mid-transaction)."""
+    conn = await uow.connection()
+    pid = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    await pg_server.execute(f"SELECT pg_terminate_backend({pid})")
+    await asyncio.sleep(0.1)
+
+
+@pytest.mark.parametrize("where", ["statement", "commit"])
+async def test_a_connection_killed_mid_transaction_is_an_outage_and_replaced(
+    pg_sm: Sm, pg_server: Any, where: str
+) -> None:
+    ids = await seeded(pg_sm)
+    with pytest.raises(OUTAGES) as raised:
+        async with UnitOfWork(pg_sm) as uow:
+            await uow.people.hot(7)  # on asyncpg: the transaction is open
+            await _terminated(pg_sm, uow, pg_server)
+            if where == "statement":
+                await uow.people.hot(7)
+    if where == "statement":
+        assert isinstance(raised.value, DBAPIError) and raised.value.connection_invalidated
+    for n in range(3):  # every connection the pool hands out next works
+        async with UnitOfWork(pg_sm) as uow:
+            hot = await uow.people.hot(7)
+            assert hot is not None
+            await uow.conversations.store(ids["person"], {"mode": f"after {n}"}, hot.state_version)
+    async with UnitOfWork(pg_sm) as uow:
+        hot = await uow.people.hot(7)
+    assert hot is not None and hot.state["mode"] == "after 2"
+
+
+async def test_a_connection_over_the_pool_size_is_closed_cleanly(
+    pg_server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Units of work at once beyond the pool's size: the connections the pool cannot keep are
+    closed (through SQLAlchemy, which awaits asyncpg), the others go back without a greenlet."""
+    name = pg_server.next_name()
+    engine = make_engine(await pg_server.create(name, pg_server.template), pool_size=1)
+    sm = make_sessionmaker(engine)
+    try:
+        await seeded(sm)
+        gate = asyncio.Event()
+
+        async def read() -> None:
+            async with UnitOfWork(sm) as uow:
+                assert await uow.people.hot(7) is not None
+                await gate.wait()  # all of them hold a connection at once
+
+        tasks = [asyncio.create_task(read()) for _ in range(4)]
+        await asyncio.sleep(0.3)
+        assert engine.pool.checkedout() == 4  # type: ignore[attr-defined]
+        gate.set()
+        await asyncio.gather(*tasks)
+        pool = engine.pool
+        assert pool.checkedout() == 0 and pool.checkedin() == 1  # type: ignore[attr-defined]
+        closing = [r for r in caplog.records if "closing connection" in r.getMessage()]
+        assert closing == [] and not [r for r in caplog.records if r.levelname == "ERROR"]
+    finally:
+        await engine.dispose()
+        await pg_server.drop(name)
