@@ -225,7 +225,19 @@ class ResultRepository(Repository):
         conn = await self.session.connection()
         rows = await conn.execute(stmt.order_by(Unit.board, Unit.code))
         n = len(_UNIT_COLUMNS)
-        return [(UnitRow(*row[:n]), StoredResult(*row[n:])) for row in rows]
+        # a unit without a stored summary (every unit after an import) has only its revision:
+        # one such row per revision, shared (the rows are frozen)
+        nothing: dict[int, StoredResult] = {}
+        out = []
+        for row in rows:
+            if row[n + 1] is None:
+                stored = nothing.get(row[n])
+                if stored is None:
+                    stored = nothing[row[n]] = StoredResult(*row[n:])
+            else:
+                stored = StoredResult(*row[n:])
+            out.append((UnitRow(*row[:n]), stored))
+        return out
 
     async def store(self, rows: Sequence[NewResult], at: datetime | None = None) -> bool:
         """Upsert summaries; never replaces a summary of a newer revision.  Best effort: a
