@@ -248,13 +248,13 @@ one statement shape, compiled once by SQLite (≈ 0.5 MB of it cached per connec
 
 
 def start_values(
-    sa_connection: Connection, stmt: Executable, rows: Sequence[Mapping[str, Any]]
+    sa_connection: Connection, stmt: Executable, columns: Mapping[str, Sequence[Any]]
 ) -> Awaitable[DriverResult] | None:
-    """Start the one-row upsert ``stmt`` for every parameter set of ``rows`` (all with the same
-    names) in a worker thread, as ``INSERT … VALUES (…), (…), …`` statements of
-    :data:`VALUES_ROWS` rows, and return what awaits their end: the caller works on meanwhile
-    and must await it before the connection is used again.  ``None`` when the statement does
-    not qualify (nothing was started).
+    """Start the one-row upsert ``stmt`` for every row of ``columns`` (each parameter's values,
+    all of one length: thousands of rows cost no mapping each) in a worker thread, as
+    ``INSERT … VALUES (…), (…), …`` statements of :data:`VALUES_ROWS` rows, and return what
+    awaits their end: the caller works on meanwhile and must await it before the connection
+    is used again.  ``None`` when the statement does not qualify (nothing was started).
 
     Why not :func:`execute_many` in a thread: ``executemany`` takes the GIL back for every row,
     and while the loop thread runs Python each time waits for the interpreter's switch
@@ -262,11 +262,11 @@ def start_values(
     many rows releases it once for all of them.  The last statement is filled up with copies
     of its last row, so that one statement shape serves every call: only for a statement that
     applies a row twice as once (an upsert whose update writes the row's own values)."""
-    if not rows:
+    lengths = {len(values) for values in columns.values()}
+    if len(lengths) != 1 or not (n := lengths.pop()):
         return None
-    plan = plan_for(stmt, sa_connection.dialect, rows[0])
-    names = frozenset(rows[0])
-    if plan is None or any(frozenset(r) != names for r in rows):
+    plan = plan_for(stmt, sa_connection.dialect, columns)
+    if plan is None:
         return None
     connection = cast(LoopConnection, sa_connection.connection.dbapi_connection)
     limit = connection.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
@@ -274,7 +274,7 @@ def start_values(
     multi = _values_plan(plan, per) if per > 1 else None
     if multi is None:
         return None
-    one = _many_arguments(plan, rows)
+    one = _column_arguments(plan, columns, n)
     one += [one[-1]] * (-len(one) % per)  # the last statement filled up (see above)
     args = [tuple(chain.from_iterable(one[i : i + per])) for i in range(0, len(one), per)]
     run = _Run(sa_connection, multi, args, many=True)
@@ -320,14 +320,22 @@ def arguments(plan: Plan, params: Mapping[str, Any]) -> list[Any]:
 
 
 def _many_arguments(plan: Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-    """:func:`_arguments` of every row, column by column: a value that is the very object the
+    """:func:`_arguments` of every row (see :func:`_column_arguments`)."""
+    names = set(plan.names) - set(plan.constants)
+    return _column_arguments(plan, {n: [r[n] for r in rows] for n in names}, len(rows))
+
+
+def _column_arguments(
+    plan: Plan, given: Mapping[str, Sequence[Any]], n: int
+) -> list[tuple[Any, ...]]:
+    """The arguments of ``n`` rows given column by column: a value that is the very object the
     row before had (a timestamp or hash shared by all rows) is bind-processed once."""
     columns: list[Sequence[Any]] = []
     for name, proc in zip(plan.names, plan.binds, strict=True):
         if name in plan.constants:
-            columns.append([plan.constants[name]] * len(rows))
+            columns.append([plan.constants[name]] * n)
             continue
-        values = [r[name] for r in rows]
+        values = given[name]
         if proc is not None:
             out, last, done = [], _NOTHING, None
             for value in values:

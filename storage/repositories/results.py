@@ -168,6 +168,15 @@ def _store_params(rows: Sequence[NewResult], at: datetime | None) -> list[dict[s
     ]
 
 
+def _store_columns(rows: Sequence[NewResult], at: datetime | None) -> dict[str, list[Any]]:
+    """:func:`_store_params` column by column (no mapping per row)."""
+    columns: dict[str, list[Any]] = {
+        f: [getattr(r, f) for r in rows] for f in NewResult.__dataclass_fields__
+    }
+    columns["computed_at"] = [at or utcnow()] * len(rows)
+    return columns
+
+
 async def _settled(value: T) -> T:
     return value
 
@@ -266,13 +275,13 @@ class ResultRepository(Repository):
         of work's next statement.  Otherwise (few rows, PostgreSQL) :meth:`store` runs now."""
         if len(rows) <= INLINE_MANY_ROWS or self.dialect_name != "sqlite":
             return _settled(await self.store(rows, at))
-        stmt, params = _store_statement("sqlite"), _store_params(rows, at)
+        stmt, columns = _store_statement("sqlite"), _store_columns(rows, at)
         nested = await self.session.begin_nested()
         running: Awaitable[object] | None = None
         try:
-            running = await self._start_values(stmt, params)
+            running = await self._start_values(stmt, columns)
             if running is None:  # not on the driver: written now
-                await self._core_many(stmt, params)
+                await self._core_many(stmt, _store_params(rows, at))
         except DBAPIError:
             await nested.rollback()
             return _settled(False)

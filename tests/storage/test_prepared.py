@@ -284,7 +284,7 @@ async def test_an_upsert_started_in_a_thread_writes_what_execute_many_writes(
         async with UnitOfWork(sqlite_sm) as uow:
             conn = await uow.session.connection()
             await uow.session.execute(text("DELETE FROM answers"))
-            started = prepared.start_values(conn.sync_connection, _upsert_answer(), rows)
+            started = prepared.start_values(conn.sync_connection, _upsert_answer(), _columns(rows))
             assert started is not None
             await started
             got = _typed((await uow.session.execute(query)).all())
@@ -305,7 +305,7 @@ async def test_a_started_upsert_that_fails_is_sqlalchemys_and_others_are_decline
     with pytest.raises(IntegrityError):
         async with UnitOfWork(sqlite_sm) as uow:
             conn = await uow.session.connection()
-            started = prepared.start_values(conn.sync_connection, _upsert_answer(), rows)
+            started = prepared.start_values(conn.sync_connection, _upsert_answer(), _columns(rows))
             assert started is not None
             await started
     async with UnitOfWork(sqlite_sm) as uow:
@@ -313,11 +313,17 @@ async def test_a_started_upsert_that_fails_is_sqlalchemys_and_others_are_decline
         assert count == 1  # the seeded answer only
         conn = await uow.session.connection()
         people = [{"telegram_user_id": n, "chat_id": n, "full_name": "An"} for n in (8, 9)]
+        uneven = {**_columns(rows), "source": ["import"]}
         declined = [
-            (insert(Person.__table__), people),  # a per-execution default (created_at)
-            (insert(Answer.__table__).returning(Answer.id), rows),  # rows come back
-            (_upsert_answer(), [rows[0], {k: v for k, v in rows[0].items() if k != "source"}]),
-            (_upsert_answer(), []),
+            (insert(Person.__table__), _columns(people)),  # a per-execution default
+            (insert(Answer.__table__).returning(Answer.id), _columns(rows)),  # rows come back
+            (_upsert_answer(), uneven),  # columns of different lengths
+            (_upsert_answer(), _columns(rows[:0])),
         ]
-        for stmt, params in declined:
-            assert prepared.start_values(conn.sync_connection, stmt, params) is None
+        for stmt, columns in declined:
+            assert prepared.start_values(conn.sync_connection, stmt, columns) is None
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows of parameters column by column (what start_values takes)."""
+    return {name: [r[name] for r in rows] for name in (rows[0] if rows else {})}
