@@ -23,14 +23,13 @@ they are not (another SQLAlchemy version) every statement simply goes through SQ
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
-from storage.prepared import DriverResult, Plan, Processor, arguments, plan_for
+from storage.prepared import DriverResult, Plan, Processor, arguments, plan_for, rows
 
 _ADAPTER_PARTS = ("_transaction", "_start_transaction", "_prepare", "_execute_mutex")
 _STATUS = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
@@ -98,7 +97,12 @@ async def execute(
         )
     matched = _STATUS.match(status or "")
     rowcount = int(matched.group(1)) if matched else -1
-    return DriverResult(_rows(plan, dialect, attributes, fetched), rowcount)
+    if plan.row is None:
+        if attributes:  # rolled back with the unit of work: a programming error, not data
+            raise TypeError(f"rows from a statement that declares no columns: {plan.sql[:80]}")
+        return DriverResult([], rowcount)
+    procs = _result_processors(plan, dialect, tuple(a.type.oid for a in attributes))
+    return DriverResult(rows(plan, fetched, procs), rowcount)
 
 
 class _SimpleTransaction:
@@ -152,18 +156,6 @@ async def begin_with(sa_connection: Connection, sql: str) -> int | None:
         sa_connection.dispatch.after_cursor_execute(sa_connection, None, sql, (), None, False)
     matched = _STATUS.match(status or "")
     return int(matched.group(1)) if matched else -1
-
-
-def _rows(plan: Plan, dialect: Dialect, attributes: Any, fetched: Sequence[Any]) -> list[Any]:
-    if plan.row is None or not fetched:
-        return []
-    make = plan.row._make  # type: ignore[attr-defined]
-    procs = _result_processors(plan, dialect, tuple(a.type.oid for a in attributes))
-    if not any(procs):
-        return [make(r) for r in fetched]
-    return [
-        make([p(v) if p is not None else v for p, v in zip(procs, r, strict=True)]) for r in fetched
-    ]
 
 
 def _result_processors(

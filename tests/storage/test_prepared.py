@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import Integer, event, func, insert, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -248,3 +248,14 @@ async def test_a_read_started_in_a_thread_gives_the_rows_execute_gives(sqlite_sm
         got = await started
     assert sqlite_loop.HOPS["overlapped"] == overlapped + 1
     assert _typed(got.all()) == _typed(expected.all()) and expected.all()
+
+
+async def test_rows_from_a_statement_without_declared_columns_are_an_error(sqlite_sm: Sm) -> None:
+    """A text() read must declare its columns (``.columns()``): its rows are never dropped."""
+    async with UnitOfWork(sqlite_sm) as uow:
+        conn = await uow.connection()
+        with pytest.raises(TypeError, match="declares no columns"):
+            await prepared.execute(conn.sync_connection, text("SELECT 1 AS one"), {})  # type: ignore[arg-type]
+        typed = text("SELECT 1 AS one").columns(one=Integer)
+        got = await prepared.execute(conn.sync_connection, typed, {})  # type: ignore[arg-type]
+        assert got is not None and got.all() == [(1,)]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Integer, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -283,3 +283,14 @@ async def test_a_claim_that_fails_inside_its_transaction_is_rolled_back(pg_serve
         await holder.dispose()
         await engine.dispose()
         await pg_server.drop(name)
+
+
+async def test_rows_from_a_statement_without_declared_columns_are_an_error(pg_sm: Sm) -> None:
+    """A text() read must declare its columns (``.columns()``): its rows are never dropped."""
+    async with UnitOfWork(pg_sm) as uow:
+        conn = await uow.connection()
+        with pytest.raises(TypeError, match="declares no columns"):
+            await prepared_pg.execute(conn.sync_connection, text("SELECT 1 AS one"), {})  # type: ignore[arg-type]
+        typed = text("SELECT 1 AS one").columns(one=Integer)
+        got = await prepared_pg.execute(conn.sync_connection, typed, {})  # type: ignore[arg-type]
+        assert got is not None and got.all() == [(1,)]
