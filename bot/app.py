@@ -55,6 +55,12 @@ async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIte
         else {"pool_size": settings.db_pool_size, "max_overflow": 10}
     )
     engine = make_engine(settings.database_url, **pool)
+    log.info(
+        "database %s: %d pooled connections (+%d at a burst)",
+        engine.dialect.name,
+        pool["pool_size"],
+        pool["max_overflow"],
+    )
     db = Database(engine, make_sessionmaker(engine))
     try:
         yield db

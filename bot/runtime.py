@@ -22,7 +22,7 @@ import click
 import documents
 from bot import redact
 from bot.app import Database, open_database, open_person_lock
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, pool_per_worker
 from bot.supervisor import Supervisor, become_worker
 from conversations.context import CoreConfig
 from conversations.engine import ChatEngine
@@ -274,6 +274,9 @@ def run_command(webhook: bool, workers: int, grace: float) -> None:
         )
         sys.exit(2)
     if webhook and workers > 1:
+        if "db_pool_size" not in settings.model_fields_set:  # not set in the environment or .env
+            # the workers share the deployment's PostgreSQL connections (inherited environment)
+            os.environ["PARBOT_DB_POOL_SIZE"] = str(pool_per_worker(workers))
         sys.exit(Supervisor(webhook_worker, workers, grace).run())
 
     async def main() -> None:

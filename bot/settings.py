@@ -16,6 +16,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 TELEGRAM_API = "https://api.telegram.org"
 
 
+DB_POOL_BUDGET = 40
+"""PostgreSQL connections one deployment keeps open by default (each process up to 10 more at a
+burst): with PostgreSQL's default ``max_connections`` of 100 that leaves room for the tools."""
+
+
+def pool_per_worker(workers: int) -> int:
+    """Each webhook worker's pool when ``PARBOT_DB_POOL_SIZE`` is not set: the deployment's
+    budget shared, never below 5 (``--workers 4``: 10 each)."""
+    return max(5, DB_POOL_BUDGET // max(1, workers))
+
+
 class SettingsError(RuntimeError):
     """Invalid configuration; the message names the offending PARBOT_ variable(s)."""
 
@@ -33,8 +44,10 @@ class Settings(BaseSettings):
     # PostgreSQL connections each process keeps open (plus up to 10 more at a burst): an update
     # holds one for its few milliseconds; a connection opened per burst costs the server a
     # process start (bench: 4 % of the bot's CPU in asyncpg.connect at 25 officers at once with
-    # SQLAlchemy's default 5 + 10). SQLite always uses one.
-    db_pool_size: int = Field(default=20, ge=1, le=200)
+    # SQLAlchemy's default 5 + 10), and with too few the bot idles while every connection waits
+    # on the server (bench, 100 officers at once: 40 gave 0.47 of the bare bot, 20 gave 0.39-0.42).
+    # `--workers N` gives each worker DB_POOL_BUDGET // N (pool_per_worker). SQLite uses one.
+    db_pool_size: int = Field(default=DB_POOL_BUDGET, ge=1, le=200)
     telegram_api: str = TELEGRAM_API
     data_dir: Path = Path("data")
     timezone: str = "Asia/Ho_Chi_Minh"

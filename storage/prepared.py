@@ -174,8 +174,10 @@ class _Run:
             cursor.executemany(self.plan.sql, self.args)
         else:
             cursor.execute(self.plan.sql, self.args)
+        if self.plan.row is None and cursor.description:  # rolled back with the unit of work
+            raise TypeError(f"rows from a statement that declares no columns: {self.plan.sql[:80]}")
         fetched = cursor.fetchall() if cursor.description else []
-        return DriverResult(_rows(self.plan, fetched), cursor.rowcount)
+        return DriverResult(rows(self.plan, fetched, self.plan.results), cursor.rowcount)
 
     async def finish(self, running: Awaitable[DriverResult]) -> DriverResult:
         """Await ``running`` (the connection running :meth:`step`), then tell the listeners."""
@@ -350,11 +352,12 @@ def _column_arguments(
 _NOTHING: Any = object()
 
 
-def _rows(plan: Plan, fetched: Sequence[Any]) -> list[Any]:
+def rows(plan: Plan, fetched: Sequence[Any], procs: Sequence[Processor]) -> list[Any]:
+    """The fetched driver rows as the plan's named tuples, each column through its result
+    processor (``procs``: :attr:`Plan.results` on SQLite)."""
     if plan.row is None or not fetched:
         return []
     make = plan.row._make  # type: ignore[attr-defined]
-    procs = plan.results
     if not any(procs):
         return [make(r) for r in fetched]
     return [

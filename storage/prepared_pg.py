@@ -23,14 +23,13 @@ they are not (another SQLAlchemy version) every statement simply goes through SQ
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
-from storage.prepared import DriverResult, Plan, Processor, arguments, plan_for
+from storage.prepared import DriverResult, Plan, Processor, arguments, plan_for, rows
 
 _ADAPTER_PARTS = ("_transaction", "_start_transaction", "_prepare", "_execute_mutex")
 _STATUS = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
@@ -98,19 +97,65 @@ async def execute(
         )
     matched = _STATUS.match(status or "")
     rowcount = int(matched.group(1)) if matched else -1
-    return DriverResult(_rows(plan, dialect, attributes, fetched), rowcount)
-
-
-def _rows(plan: Plan, dialect: Dialect, attributes: Any, fetched: Sequence[Any]) -> list[Any]:
-    if plan.row is None or not fetched:
-        return []
-    make = plan.row._make  # type: ignore[attr-defined]
+    if plan.row is None:
+        if attributes:  # rolled back with the unit of work: a programming error, not data
+            raise TypeError(f"rows from a statement that declares no columns: {plan.sql[:80]}")
+        return DriverResult([], rowcount)
     procs = _result_processors(plan, dialect, tuple(a.type.oid for a in attributes))
-    if not any(procs):
-        return [make(r) for r in fetched]
-    return [
-        make([p(v) if p is not None else v for p, v in zip(procs, r, strict=True)]) for r in fetched
-    ]
+    return DriverResult(rows(plan, fetched, procs), rowcount)
+
+
+class _SimpleTransaction:
+    """A transaction begun by :func:`begin_with`'s simple query, as SQLAlchemy's adapter uses
+    its asyncpg transaction: COMMIT or ROLLBACK on the connection, nothing else."""
+
+    __slots__ = ("_connection",)
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    async def commit(self) -> None:
+        await self._connection.execute("COMMIT")
+
+    async def rollback(self) -> None:
+        await self._connection.execute("ROLLBACK")
+
+
+async def begin_with(sa_connection: Connection, sql: str) -> int | None:
+    """BEGIN and ``sql`` in one round trip (one simple query, ``sql`` written with its values:
+    the caller renders only integers and its own timestamps), as the first statement of the
+    transaction SQLAlchemy's adapter keeps; the row count of ``sql``.  ``None`` (nothing sent)
+    when a transaction is already open or the adapter is not the one this module knows or
+    begins its transactions with options (isolation level, read only): run it otherwise.
+
+    Why: every update's transaction starts with the id claim, and the adapter's own BEGIN is
+    a round trip of its own; one round trip less per update is the bot's and PostgreSQL's
+    CPU, and the pooled connection is held that much shorter (bench/RESULTS.md)."""
+    adapter: Any = sa_connection.connection.dbapi_connection
+    if (
+        not supported(adapter)
+        or adapter._transaction is not None
+        or adapter.isolation_level is not None
+        or adapter.readonly
+        or adapter.deferrable
+    ):
+        return None
+    statement = "BEGIN; " + sql
+    listened = sa_connection._has_events or sa_connection.engine._has_events
+    if listened:
+        sa_connection.dispatch.before_cursor_execute(sa_connection, None, sql, (), None, False)
+    try:
+        async with adapter._execute_mutex:
+            # kept before the query: if the statement fails inside the transaction, the
+            # adapter's rollback must still send ROLLBACK
+            adapter._transaction = _SimpleTransaction(adapter._connection)
+            status = await adapter._connection.execute(statement)
+    except Exception as error:
+        _raise_as_sqlalchemy(sa_connection, adapter, statement, [], error)
+    if listened:
+        sa_connection.dispatch.after_cursor_execute(sa_connection, None, sql, (), None, False)
+    matched = _STATUS.match(status or "")
+    return int(matched.group(1)) if matched else -1
 
 
 def _result_processors(

@@ -131,6 +131,15 @@ class Repository:
             return done
         return await conn.execute(stmt, params)
 
+    async def _begin_with(self, sql: str) -> int | None:
+        """PostgreSQL: BEGIN and the literal statement ``sql`` in one round trip when it is the
+        transaction's first (:func:`storage.prepared_pg.begin_with`); its row count, or
+        ``None`` when it was not run (run it with :meth:`_core` then)."""
+        conn = await self._connection()
+        if conn.dialect.driver != "asyncpg":
+            return None
+        return await prepared_pg.begin_with(conn.sync_connection, sql)  # type: ignore[arg-type]
+
     async def _connection(self) -> AsyncConnection:
         """The transaction's connection, after flushing pending ORM changes (as the session's
         autoflush would before a statement)."""

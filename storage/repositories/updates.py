@@ -18,6 +18,19 @@ _FENCED_CLAIM = text(
 )
 
 
+def _fenced_claim_sql(ns: int, key: int, update_id: int, at: datetime) -> str:
+    """:data:`_FENCED_CLAIM` written with its values, for BEGIN and the claim in one simple
+    query (no parameters there): integers and an aware timestamp only, rendered by Python."""
+    if at.tzinfo is None:
+        raise ValueError(f"naive datetime {at!r}: pass a timezone-aware (UTC) datetime")
+    return (
+        f"WITH fence AS (SELECT pg_advisory_xact_lock({int(ns)}, {int(key)}) AS held) "
+        "INSERT INTO processed_updates (update_id, processed_at) "
+        f"SELECT {int(update_id)}, '{at.isoformat()}'::timestamptz FROM fence "
+        "ON CONFLICT (update_id) DO NOTHING"
+    )
+
+
 class ProcessedUpdateRepository(Repository):
     async def claim(
         self, update_id: int, at: datetime | None = None, *, fence: tuple[int, int] | None = None
@@ -31,10 +44,12 @@ class ProcessedUpdateRepository(Repository):
         per update); later statements of the transaction run under it.  Ignored elsewhere.
         """
         if fence is not None and self.dialect_name == "postgresql":
-            result = await self._core(
-                _FENCED_CLAIM,
-                {"ns": fence[0], "key": fence[1], "update_id": update_id, "at": at or utcnow()},
-            )
+            when = at or utcnow()
+            first = await self._begin_with(_fenced_claim_sql(*fence, update_id, when))
+            if first is not None:
+                return first == 1
+            params = {"ns": fence[0], "key": fence[1], "update_id": update_id, "at": when}
+            result = await self._core(_FENCED_CLAIM, params)
             return bool(result.rowcount == 1)
         return await self._insert_ignore(
             ProcessedUpdate.__table__,  # type: ignore[arg-type]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.app import open_database
-from bot.settings import load_settings
+from bot.settings import DB_POOL_BUDGET, load_settings, pool_per_worker
 from storage.uow import UnitOfWork
 
 
@@ -21,3 +22,12 @@ async def test_pool_sizes_follow_the_backend(db_url: str, tmp_path: Path) -> Non
             assert (pool.size(), pool._max_overflow) == (7, 10)  # type: ignore[attr-defined]
         async with UnitOfWork(db.sessionmaker) as uow:
             assert (await uow.session.execute(text("SELECT 1"))).scalar() == 1
+
+
+def test_the_default_pool_is_the_deployments_budget_shared_by_webhook_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PARBOT_DB_POOL_SIZE", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    assert load_settings().db_pool_size == DB_POOL_BUDGET == 40
+    assert [pool_per_worker(n) for n in (1, 2, 4, 8, 20)] == [40, 20, 10, 5, 5]

@@ -195,6 +195,11 @@ async def test_sigterm_stops_every_worker_after_its_update_and_a_dead_worker_is_
     await emu.wait_for_text(7001, "/", timeout=30)
     first = workers.pids()
     assert len(first) == 2 and not await scheduler_lock_free(workers.db_url)
+    pools = re.findall(r"database (\w+): (\d+) pooled connections", workers.log.read_text())
+    # the deployment's PostgreSQL connections are shared by the two workers (20 each)
+    assert pools == (
+        [("sqlite", "1")] * 2 if "sqlite" in workers.db_url else [("postgresql", "20")] * 2
+    )
     assert len(workers.leaders()) == 1  # one scheduler, on SQLite too (a lock file)
 
     # the scheduler's worker dies hard: it is replaced, and the scheduler moves

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import Integer, event, func, insert, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -327,3 +327,14 @@ async def test_a_started_upsert_that_fails_is_sqlalchemys_and_others_are_decline
 def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     """Rows of parameters column by column (what start_values takes)."""
     return {name: [r[name] for r in rows] for name in (rows[0] if rows else {})}
+
+
+async def test_rows_from_a_statement_without_declared_columns_are_an_error(sqlite_sm: Sm) -> None:
+    """A text() read must declare its columns (``.columns()``): its rows are never dropped."""
+    async with UnitOfWork(sqlite_sm) as uow:
+        conn = await uow.connection()
+        with pytest.raises(TypeError, match="declares no columns"):
+            await prepared.execute(conn.sync_connection, text("SELECT 1 AS one"), {})  # type: ignore[arg-type]
+        typed = text("SELECT 1 AS one").columns(one=Integer)
+        got = await prepared.execute(conn.sync_connection, typed, {})  # type: ignore[arg-type]
+        assert got is not None and got.all() == [(1,)]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Integer, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -218,3 +218,79 @@ async def test_a_connection_over_the_pool_size_is_closed_cleanly(
     finally:
         await engine.dispose()
         await pg_server.drop(name)
+
+
+async def _claimed(sm: Sm) -> list[int]:
+    async with UnitOfWork(sm) as uow:
+        rows = await uow.session.execute(text("SELECT update_id FROM processed_updates"))
+        return sorted(r[0] for r in rows)
+
+
+@pytest.mark.parametrize("orm_first", [False, True], ids=["claim-first", "session-first"])
+async def test_the_fenced_claim_begins_the_transaction_and_shares_it(
+    pg_sm: Sm, orm_first: bool
+) -> None:
+    """The claim sent with BEGIN (or, when the session began first, inside its transaction):
+    committed with what follows, rolled back with it, and a second claim of the id is refused."""
+    ids = await seeded(pg_sm)
+
+    class Undo(Exception):
+        pass
+
+    for update_id, undo in ((501, True), (502, False)):
+        try:
+            async with UnitOfWork(pg_sm) as uow:
+                if orm_first:
+                    await uow.session.execute(text("SELECT 1"))
+                assert await uow.updates.claim(update_id, fence=(7, ids["person"]))
+                hot = await uow.people.hot(7)
+                assert hot is not None
+                await uow.conversations.store(
+                    hot.person.id, {"mode": f"u{update_id}"}, hot.state_version
+                )
+                if undo:
+                    raise Undo
+        except Undo:
+            pass
+    assert await _claimed(pg_sm) == [502]
+    async with UnitOfWork(pg_sm) as uow:
+        assert not await uow.updates.claim(502, fence=(7, ids["person"]))
+        hot = await uow.people.hot(7)
+    assert hot is not None and hot.state["mode"] == "u502"
+
+
+async def test_a_claim_that_fails_inside_its_transaction_is_rolled_back(pg_server: Any) -> None:
+    """The fence cannot be had (another transaction holds it past lock_timeout): the claim's
+    error is SQLAlchemy's, the transaction it began is rolled back, the connection serves on."""
+    name = pg_server.next_name()
+    url = await pg_server.create(name, pg_server.template)
+    engine = make_engine(
+        url, pool_size=1, max_overflow=0, connect_args={"server_settings": {"lock_timeout": "200"}}
+    )
+    holder = make_engine(url, pool_size=1, max_overflow=0)
+    sm = make_sessionmaker(engine)
+    try:
+        async with holder.connect() as other:
+            await other.execute(text("SELECT pg_advisory_xact_lock(7, 42)"))
+            with pytest.raises(OUTAGES):
+                async with UnitOfWork(sm) as uow:
+                    await uow.updates.claim(601, fence=(7, 42))
+            await other.rollback()
+        async with UnitOfWork(sm) as uow:  # the one pooled connection, clean again
+            assert await uow.updates.claim(602, fence=(7, 42))
+        assert await _claimed(sm) == [602]
+    finally:
+        await holder.dispose()
+        await engine.dispose()
+        await pg_server.drop(name)
+
+
+async def test_rows_from_a_statement_without_declared_columns_are_an_error(pg_sm: Sm) -> None:
+    """A text() read must declare its columns (``.columns()``): its rows are never dropped."""
+    async with UnitOfWork(pg_sm) as uow:
+        conn = await uow.connection()
+        with pytest.raises(TypeError, match="declares no columns"):
+            await prepared_pg.execute(conn.sync_connection, text("SELECT 1 AS one"), {})  # type: ignore[arg-type]
+        typed = text("SELECT 1 AS one").columns(one=Integer)
+        got = await prepared_pg.execute(conn.sync_connection, typed, {})  # type: ignore[arg-type]
+        assert got is not None and got.all() == [(1,)]
