@@ -672,11 +672,15 @@ class _Scored:
 
 
 async def _scored_units(
-    uow: UnitOfWork, period_id: int, board: str | None, catalogs: dict[int, CatalogRow]
+    uow: UnitOfWork,
+    period_id: int,
+    board: str | None,
+    catalogs: dict[int, CatalogRow],
+    fresh: list[NewResult],
 ) -> list[_Scored]:
     """Every unit with a catalog, with its index: from the stored summary where it is still
     current, otherwise re-scored from its answers, appraisals and survey points (read as plain
-    columns) and stored again."""
+    columns), its new summary added to ``fresh`` (for the caller to store)."""
     out: list[_Scored] = []
     stale: list[tuple[UnitRow, int]] = []
     units = await uow.results.units_with_results(period_id, board)
@@ -707,7 +711,7 @@ async def _scored_units(
             stale.append((unit, got.current_rev))
     if not stale:
         return out
-    job = _Rescore(uow, catalogs, formulas, with_survey)
+    job = _Rescore(uow, catalogs, formulas, with_survey, fresh)
     by_catalog: dict[int, list[tuple[UnitRow, int]]] = {}
     for unit, rev in stale:
         assert unit.catalog_id is not None
@@ -734,7 +738,8 @@ Unit by unit costs about 7 × more per unit than its share of the scan."""
 
 
 class _Rescore:
-    """Re-scores stale units and stores their summaries (the standings cache)."""
+    """Re-scores stale units and collects their new summaries in ``fresh`` (the standings
+    cache, stored by the caller)."""
 
     def __init__(
         self,
@@ -742,8 +747,10 @@ class _Rescore:
         catalogs: dict[int, CatalogRow],
         formulas: dict[int, int],
         with_survey: set[int],
+        fresh: list[NewResult],
     ) -> None:
         self.uow = uow
+        self.fresh = fresh
         self.catalogs = catalogs
         self.formulas = formulas
         self.with_survey = with_survey
@@ -771,9 +778,9 @@ class _Rescore:
         """Units whose answers are all on the catalog's own items (which has ``on_catalog``
         units), through scoring.bulk."""
         catalog_id = row.id
-        ids = [u.id for u, _ in todo]
-        appraised = await self.uow.results.appraised_points(ids)
-        survey = await self.uow.results.survey_points(ids)
+        # every unit on the catalog (todo is most of them, often all): one statement each
+        appraised = await self.uow.results.appraised_on_catalog(catalog_id)
+        survey = await self.uow.results.survey_on_catalog(catalog_id)
         others = catalog_id in self.with_survey
         zeroed: set[int] = set()
         units: list[BulkUnit | str] = []
@@ -787,7 +794,7 @@ class _Rescore:
             else:
                 units.append(str(unit.id))  # nothing of its own besides its answers
         scorer = BulkScorer(cat, units)  # scores each run while the next one is read
-        await self.uow.results.answer_groups(catalog_id, on_catalog, scorer.add)
+        await self.uow.results.answer_groups(catalog_id, on_catalog, scorer.add, scorer.leaves)
         results = scorer.finish()
         scored: list[tuple[_Scored, int]] = []
         for unit, rev in todo:
@@ -800,7 +807,7 @@ class _Rescore:
                     rev,
                 )
             )
-        return await self._save(scored)
+        return self._save(scored)
 
     async def batch(self, todo: list[tuple[UnitRow, int]]) -> list[_Scored]:
         """Units on any catalogs, each from its own answers read as plain columns."""
@@ -841,11 +848,11 @@ class _Rescore:
                     rev,
                 )
             )
-        return await self._save(out)
+        return self._save(out)
 
-    async def _save(self, scored: list[tuple[_Scored, int]]) -> list[_Scored]:
-        """Store the re-scored units' summaries (one statement) and hand them back."""
-        fresh: list[NewResult] = []
+    def _save(self, scored: list[tuple[_Scored, int]]) -> list[_Scored]:
+        """Add the re-scored units' summaries to those to store and hand the units back."""
+        fresh = self.fresh
         for s, rev in scored:
             assert s.unit.catalog_id is not None and s.summary_json is not None
             row = self.catalogs[s.unit.catalog_id]
@@ -861,7 +868,6 @@ class _Rescore:
                     s.summary_json,
                 )
             )
-        await self.uow.results.store(fresh)
         return [s for s, _ in scored]
 
 
@@ -914,7 +920,19 @@ async def live_standings(uow: UnitOfWork, period: PeriodRow, board: str | None) 
 
 async def _live_standings(uow: UnitOfWork, period: PeriodRow, board: str | None) -> list[Standing]:
     catalogs = {c.id: c for c in await uow.catalogs.list_for_period(period.id)}
-    scored = await _scored_units(uow, period.id, board, catalogs)
+    fresh: list[NewResult] = []
+    scored = await _scored_units(uow, period.id, board, catalogs, fresh)
+    # the re-scored summaries are written while the units are ranked (SQLite: in a worker
+    # thread; the unit of work is not used meanwhile) and in any case before returning
+    storing = await uow.results.store_started(fresh)
+    try:
+        return _ranked(scored)
+    finally:
+        await storing
+
+
+def _ranked(scored: list[_Scored]) -> list[Standing]:
+    """The units ranked on their boards (board order, then rank)."""
     by_code = {s.unit.code: s for s in scored}
     entries = [
         Entry(s.unit.board, s.unit.code, s.unit.name, s.index, s.index_low, s.index_high)

@@ -25,7 +25,7 @@ import operator
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -33,7 +33,7 @@ from itertools import repeat
 from typing import Any, get_args
 
 from scoring.answers import Answer
-from scoring.catalog import ZERO, Catalog, ClassRule
+from scoring.catalog import ZERO, Catalog, ClassRule, Item
 from scoring.classes import class_label
 from scoring.results import ResultSummary, ScoreMemo, Source, _apply_zero_unless, _leaf
 
@@ -232,36 +232,48 @@ class BulkScorer:
         self.answered: dict[tuple[str, str], Outcome] = {}
         """What the answers of appraised plain leaves scored (the appraisal replaces it)."""
         self.decoded: dict[str, Answer | None] = {}
-        self.rules = _rules(catalog)
+        self.rules = rules = _rules(catalog)
+        self.leaves_info: dict[str, tuple[int, int, Item, bool]] = {}
+        """Per leaf code: its section, scoring rule, item and whether it is special (looked
+        up once per distinct answer: tens of thousands in a cold ranking)."""
+        for code, section in plan.section.items():
+            leaf = catalog.item(code)
+            assert leaf is not None
+            self.leaves_info[code] = (section, rules[code], leaf, code in plan.special)
         self.outcomes: dict[tuple[int, str], tuple[Decimal, Decimal, Source]] = {}
         """A value's outcome on the leaves of one rule (by :func:`_rules`' number)."""
+
+    @property
+    def leaves(self) -> Collection[str]:
+        """The codes whose answers :meth:`add` scores (the catalog's leaves; others it skips)."""
+        return self.plan.section.keys()
 
     def add(self, groups: Iterable[Group]) -> None:
         """Score each distinct answer of ``groups`` once and count its units by outcome (the
         ids of one outcome joined and counted in C, once per batch)."""
-        plan, catalog, decoded, outcomes = self.plan, self.catalog, self.decoded, self.outcomes
+        leaves, decoded, outcomes = self.leaves_info, self.decoded, self.outcomes
         batch: dict[ClassKey, list[str]] = {}
         for code, text, ids in groups:
-            if code not in plan.section:
+            info = leaves.get(code)
+            if info is None:
                 continue  # not a leaf of this catalog: never scored
             answer = decoded.get(text, _UNSEEN)
             if answer is _UNSEEN:
                 answer = decoded[text] = decode_answer(text)
             if answer is None:
                 continue  # unreadable: unanswered, as if absent
-            leaf = catalog.item(code)
-            assert leaf is not None
-            if code in plan.special:
+            section, rule, leaf, special = info
+            if special:
                 for key in ids.split(","):
                     self.special.setdefault(key, {})[code] = answer
                 continue
-            scored = (self.rules[code], text)
+            scored = (rule, text)
             outcome = outcomes.get(scored)
             if outcome is None:
                 p, a, source, _ = _leaf(leaf, answer, None, None, None)
                 outcome = outcomes[scored] = (p, a, source)
             p, a, source = outcome
-            batch.setdefault((plan.section[code], p, a, source, leaf.max), []).append(ids)
+            batch.setdefault((section, p, a, source, leaf.max), []).append(ids)
             if code in self.appraised_plain:
                 for key in self.appraised_plain[code].intersection(ids.split(",")):
                     self.answered[key, code] = (p, a, source)

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,20 @@ class Ranked:
 
 def rank_board(entries: Iterable[Entry]) -> list[Ranked]:
     """Rank the entries of one board, highest index first."""
-    ordered = sorted(entries, key=_order)
-    lows = sorted(map(_low, ordered))
-    highs = sorted(map(_high, ordered))
+    # by unit, then (stable, also in reverse) by index, highest first: ordered by (-index,
+    # unit) with the keys read in C (thousands of entries: a third of the time of a Python key)
+    ordered = sorted(entries, key=_UNIT)
+    ordered.sort(key=_INDEX, reverse=True)
+    low_of = [e.index if e.index_low is None else e.index_low for e in ordered]
+    high_of = [e.index if e.index_high is None else e.index_high for e in ordered]
+    lows = sorted(low_of)
+    highs = sorted(high_of)
     out: list[Ranked] = []
     n = len(ordered)
     rank, previous = 0, None
-    for pos, e in enumerate(ordered):
+    for pos, (e, low, high) in enumerate(zip(ordered, low_of, high_of, strict=True)):
         if pos == 0 or previous != e.index:
             rank, previous = pos + 1, e.index
-        low, high = _low(e), _high(e)
         # best case: this unit at its high, all others at their low (and the converse for worst)
         best = 1 + n - bisect_right(lows, high)
         worst = 1 + n - bisect_right(highs, low) - (1 if high > low else 0)
@@ -51,16 +56,8 @@ def rank_board(entries: Iterable[Entry]) -> list[Ranked]:
     return out
 
 
-def _order(e: Entry) -> tuple[Decimal, str]:
-    return -e.index, e.unit
-
-
-def _low(e: Entry) -> Decimal:
-    return e.index_low if e.index_low is not None else e.index
-
-
-def _high(e: Entry) -> Decimal:
-    return e.index_high if e.index_high is not None else e.index
+_UNIT = attrgetter("unit")
+_INDEX = attrgetter("index")
 
 
 def rank_boards(entries: Iterable[Entry]) -> dict[str, list[Ranked]]:

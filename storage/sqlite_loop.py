@@ -37,6 +37,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -61,6 +62,13 @@ PROGRESS_EVERY = 20_000
 """SQLite virtual-machine steps between two checks of the inline budget (inline statements
 only): a step is tens of nanoseconds, so a check every ~0.5 ms keeps the budget exact to a few
 percent; checking every 1,000 steps cost 3 % of the bot's CPU under load (py-spy, 2026-12-07)."""
+
+HANDOFF_WAIT_S = 0.005
+"""At most this long the loop thread waits for a read started in a worker thread to begin
+(:meth:`LoopConnection.start_in_thread`): the switch interval it would otherwise cost."""
+
+OVERLAP_SWITCH_S = 0.0005
+"""The interpreter's switch interval while a started statement runs (see :class:`_ShortSwitch`)."""
 
 INLINE_MANY_ROWS = 32
 """``executemany`` with more rows than this runs in a worker thread."""
@@ -258,14 +266,36 @@ class LoopConnection:
     def start_in_thread(self, fn: Callable[[], T]) -> Awaitable[T]:
         """Start ``fn`` (one long read) in a worker thread now and return what awaits its
         result: the loop thread works on meanwhile (SQLite releases the GIL while it runs a
-        statement).  The caller must await it before this connection is used again."""
-        HOPS["overlapped"] += 1
-        return _until_done(_submit(self._thread_work(fn, wait_for_locks=True)))
+        statement).  The caller must await it before this connection is used again.
 
-    def _thread_work(self, fn: Callable[[], T], *, wait_for_locks: bool) -> Callable[[], T]:
+        The loop thread waits (at most :data:`HANDOFF_WAIT_S`) until the worker is about to
+        call ``fn``: until then the worker needs the GIL at every step (waking up, the busy
+        timeout's PRAGMA), and while the loop thread runs Python it gets it only when the
+        interpreter's switch interval (5 ms) forces a switch, once per step — measured on the
+        cold ranking, the reads started only when the loop thread next awaited, one after
+        the other instead of alongside its work.  From ``fn`` on the worker holds the GIL
+        until SQLite runs the statement without it.  While it runs the switch interval is
+        short (:data:`_SHORT_SWITCH`): the worker takes the GIL back within that when a
+        statement ends, instead of up to 5 ms later."""
+        HOPS["overlapped"] += 1
+        begun = threading.Event()
+        _SHORT_SWITCH.enter()
+        try:
+            work = self._thread_work(fn, wait_for_locks=True, begun=begun)
+            running = _submit(_SHORT_SWITCH.around(work))
+        except BaseException:
+            _SHORT_SWITCH.leave()
+            raise
+        begun.wait(HANDOFF_WAIT_S)  # bounded: a busy executor must not stall the loop
+        return _until_done(running)
+
+    def _thread_work(
+        self, fn: Callable[[], T], *, wait_for_locks: bool, begun: threading.Event | None = None
+    ) -> Callable[[], T]:
         """``fn`` as a worker thread runs it: with the real busy timeout for its duration, and
         without the progress handler (it only interrupts inline statements, and each of its
-        calls would wait for the GIL whenever the loop thread works alongside)."""
+        calls would wait for the GIL whenever the loop thread works alongside); ``begun`` is
+        set just before ``fn`` is called."""
 
         def work() -> T:
             self._deadline = _NEVER
@@ -274,6 +304,8 @@ class LoopConnection:
             try:
                 if wait_for_locks and self.busy_timeout_ms:
                     raw.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+                if begun is not None:
+                    begun.set()
                 try:
                     return fn()
                 finally:
@@ -339,6 +371,48 @@ class LoopConnection:
 
     def create_function(self, *args: Any, **kw: Any) -> None:
         self.raw.create_function(*args, **kw)
+
+
+class _ShortSwitch:
+    """The interpreter's switch interval lowered to :data:`OVERLAP_SWITCH_S` while at least one
+    statement started by :meth:`LoopConnection.start_in_thread` runs, and restored after the
+    last.  A worker thread needs the GIL between statements (to bind the next one's values,
+    to fetch a result); while the loop thread runs Python it gets it only when the switch
+    interval forces a switch, 5 ms by default — for the cold ranking's ten statements of
+    stored summaries, written while the loop thread ranks, up to 50 ms of waiting.  The
+    interval matters only while another thread asks for the GIL."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._saved = 0.0
+
+    def enter(self) -> None:
+        with self._lock:
+            if not self._running:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, OVERLAP_SWITCH_S))
+            self._running += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._running -= 1
+            if not self._running:
+                sys.setswitchinterval(self._saved)
+
+    def around(self, work: Callable[[], T]) -> Callable[[], T]:
+        """``work``, then :meth:`leave` (in the thread that runs it)."""
+
+        def run() -> T:
+            try:
+                return work()
+            finally:
+                self.leave()
+
+        return run
+
+
+_SHORT_SWITCH = _ShortSwitch()
 
 
 async def _done() -> None:

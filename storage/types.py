@@ -9,6 +9,8 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+_NOTHING: Any = object()
+
 
 def utcnow() -> datetime:
     """The current time as a timezone-aware UTC datetime (what every time column stores)."""
@@ -37,6 +39,28 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        """SQLAlchemy's processor, remembering the last value it read: rows written together
+        share their timestamps (5,000 units imported at once: one ``created_at``), and a
+        datetime is immutable, so the next row with the same stored value gets the same
+        datetime without parsing it again.  The last (raw, datetime) pair is one tuple,
+        replaced at once: a processor may run in two threads."""
+        process = super().result_processor(dialect, coltype)
+        if process is None:
+            return None
+        last: tuple[Any, Any] = (_NOTHING, None)
+
+        def remembered(value: Any) -> Any:
+            nonlocal last
+            seen = last
+            if value == seen[0] and type(value) is type(seen[0]):
+                return seen[1]
+            result = process(value)
+            last = (value, result)
+            return result
+
+        return remembered
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

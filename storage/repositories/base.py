@@ -160,6 +160,18 @@ class Repository:
             return None
         return prepared.start(conn.sync_connection, stmt, params)  # type: ignore[arg-type]
 
+    async def _start_values(
+        self, stmt: Executable, columns: Mapping[str, Sequence[Any]]
+    ) -> Awaitable[prepared.StatementResult] | None:
+        """Start the upsert ``stmt`` for every row of ``columns`` in a worker thread
+        (SQLite in the loop thread only, :func:`storage.prepared.start_values`: only for an
+        upsert that applies a row twice as once) and return what awaits its end; ``None``
+        elsewhere (nothing started).  Pending ORM changes are flushed first."""
+        conn = await self._connection()
+        if conn.dialect.driver != "parbot":
+            return None
+        return prepared.start_values(conn.sync_connection, stmt, columns)  # type: ignore[arg-type]
+
     async def _core_many(self, stmt: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run the write ``stmt`` once per parameter set of ``rows`` (one executemany) on the
         transaction's own Core connection; on SQLite in the loop thread straight on the driver

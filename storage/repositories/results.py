@@ -8,12 +8,20 @@ hash and scoring formula are current; anything else is recomputed and stored aga
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Select,
@@ -29,13 +37,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSessionTransaction
 
 from storage.models import Answer, Appraisal, CatalogItem, SurveyPoints, Unit, UnitResultRow
 from storage.repositories.base import Repository
 from storage.repositories.rows import UnitRow
 from storage.repositories.rows_catalog import NewResult, StoredResult
+from storage.sqlite_loop import INLINE_MANY_ROWS
 from storage.types import utcnow
 
+T = TypeVar("T")
 CHUNK = 500  # unit ids per IN (…) list: well under SQLite's and asyncpg's parameter limits
 
 
@@ -62,9 +73,10 @@ def _grouped_answers(dialect: str) -> Select[tuple[int, str, str]]:
     """The answers to a run of items grouped by (item, value), with their units' ids."""
     if dialect == "sqlite":  # stored as text already; grouped as is
         value: Any = type_coerce(Answer.value, Text)
-        # the separator written into the SQL: as a bound parameter SQLite reads it again for
-        # every row (measured: a quarter more time for the whole statement)
-        ids: Any = func.group_concat(Answer.unit_id, literal_column("','"))
+        # SQLite's own default separator, ",": as a bound parameter SQLite reads it again for
+        # every row (measured: a quarter more time for the whole statement), and even as a
+        # literal it is an argument evaluated per row (8 % more: 110 against 101 ms)
+        ids: Any = func.group_concat(Answer.unit_id)
     else:  # PostgreSQL: json has no equality operator, its text has
         value = cast(Answer.value, Text)
         ids = func.string_agg(cast(Answer.unit_id, Text), ",")
@@ -137,6 +149,51 @@ def _store_statement(dialect: str) -> Any:
     )
 
 
+def _store_params(rows: Sequence[NewResult], at: datetime | None) -> list[dict[str, Any]]:
+    """:func:`_store_statement`'s parameters for ``rows``, computed at ``at`` (default now)."""
+    when = at or utcnow()
+    return [
+        {
+            "unit_id": r.unit_id,
+            "rev": r.rev,
+            "catalog_sha256": r.catalog_sha256,
+            "formula": r.formula,
+            "index": r.index,
+            "index_low": r.index_low,
+            "index_high": r.index_high,
+            "summary": r.summary,
+            "computed_at": when,
+        }
+        for r in rows
+    ]
+
+
+def _store_columns(rows: Sequence[NewResult], at: datetime | None) -> dict[str, list[Any]]:
+    """:func:`_store_params` column by column (no mapping per row)."""
+    columns: dict[str, list[Any]] = {
+        f: [getattr(r, f) for r in rows] for f in NewResult.__dataclass_fields__
+    }
+    columns["computed_at"] = [at or utcnow()] * len(rows)
+    return columns
+
+
+async def _settled(value: T) -> T:
+    return value
+
+
+async def _ended(nested: AsyncSessionTransaction, running: Awaitable[object] | None) -> bool:
+    """The end of a started :meth:`ResultRepository.store_started`: the write awaited (if it
+    still runs), its savepoint released, or rolled back when it failed (the cache as it was)."""
+    try:
+        if running is not None:
+            await running
+    except DBAPIError:
+        await nested.rollback()
+        return False
+    await nested.commit()
+    return True
+
+
 def _named(rows: Iterable[Any], codes: Mapping[int, str]) -> list[Group]:
     """Rows of :func:`_grouped_answers` with their item codes (items in ``codes`` only)."""
     return [
@@ -178,7 +235,19 @@ class ResultRepository(Repository):
         conn = await self.session.connection()
         rows = await conn.execute(stmt.order_by(Unit.board, Unit.code))
         n = len(_UNIT_COLUMNS)
-        return [(UnitRow(*row[:n]), StoredResult(*row[n:])) for row in rows]
+        # a unit without a stored summary (every unit after an import) has only its revision:
+        # one such row per revision, shared (the rows are frozen)
+        nothing: dict[int, StoredResult] = {}
+        out = []
+        for row in rows:
+            if row[n + 1] is None:
+                stored = nothing.get(row[n])
+                if stored is None:
+                    stored = nothing[row[n]] = StoredResult(*row[n:])
+            else:
+                stored = StoredResult(*row[n:])
+            out.append((UnitRow(*row[:n]), stored))
+        return out
 
     async def store(self, rows: Sequence[NewResult], at: datetime | None = None) -> bool:
         """Upsert summaries; never replaces a summary of a newer revision.  Best effort: a
@@ -189,27 +258,34 @@ class ResultRepository(Repository):
         name = self.dialect_name
         if name not in ("sqlite", "postgresql"):
             return False
-        when = at or utcnow()
-        params = [
-            {
-                "unit_id": r.unit_id,
-                "rev": r.rev,
-                "catalog_sha256": r.catalog_sha256,
-                "formula": r.formula,
-                "index": r.index,
-                "index_low": r.index_low,
-                "index_high": r.index_high,
-                "summary": r.summary,
-                "computed_at": when,
-            }
-            for r in rows
-        ]
         try:
             async with self.session.begin_nested():
-                await self._core_many(_store_statement(name), params)
+                await self._core_many(_store_statement(name), _store_params(rows, at))
         except DBAPIError:
             return False
         return True
+
+    async def store_started(
+        self, rows: Sequence[NewResult], at: datetime | None = None
+    ) -> Awaitable[bool]:
+        """:meth:`store`, started now and ended by awaiting what it returns (True, or False
+        when it failed).  On SQLite in the loop thread many summaries are written in a worker
+        thread meanwhile (:func:`storage.prepared.start_values`; the cold ranking ranks its
+        5,000 units while they are written): the caller must await the result before the unit
+        of work's next statement.  Otherwise (few rows, PostgreSQL) :meth:`store` runs now."""
+        if len(rows) <= INLINE_MANY_ROWS or self.dialect_name != "sqlite":
+            return _settled(await self.store(rows, at))
+        stmt, columns = _store_statement("sqlite"), _store_columns(rows, at)
+        nested = await self.session.begin_nested()
+        running: Awaitable[object] | None = None
+        try:
+            running = await self._start_values(stmt, columns)
+            if running is None:  # not on the driver: written now
+                await self._core_many(stmt, _store_params(rows, at))
+        except DBAPIError:
+            await nested.rollback()
+            return _settled(False)
+        return _ended(nested, running)
 
     # ------------------------------------------------------------------ inputs, as columns
 
@@ -224,27 +300,39 @@ class ResultRepository(Repository):
         return await self._by_unit(stmt, Answer.unit_id, unit_ids)
 
     async def answer_groups(
-        self, catalog_id: int, units: int, consume: Callable[[list[Group]], object]
+        self,
+        catalog_id: int,
+        units: int,
+        consume: Callable[[list[Group]], object],
+        answerable: Collection[str] | None = None,
     ) -> None:
         """Hand ``consume`` the catalog's answers grouped by distinct value, a run of items at
         a time: ``(item code, value as JSON text, ids of the units that gave it,
-        comma-separated)``.
+        comma-separated)``; only the items whose codes are ``answerable`` (default: all).
 
         5,000 units × 120 items are ~600,000 answers but only a few thousand distinct values:
         the caller scores each once and sums by counting units (scoring.bulk).  A run is about
-        :data:`GROUPED_ANSWERS` answers for ``units`` units.  On SQLite in the loop thread the
-        next run is read in a worker thread while ``consume`` works on this one (it must not
-        use the unit of work: it is plain code, not awaited); elsewhere one after the other."""
+        :data:`GROUPED_ANSWERS` answers for ``units`` units, counted in answerable items (a
+        field, which has no answers, would make the first run, read while the caller has
+        nothing to work on, an empty one).  On SQLite in the loop thread the next run is read
+        in a worker thread while ``consume`` works on this one (it must not use the unit of
+        work: it is plain code, not awaited); elsewhere one after the other."""
         items = await self.session.execute(
             select(CatalogItem.id, CatalogItem.code)
             .where(CatalogItem.catalog_id == catalog_id)
             .order_by(CatalogItem.id)
         )
-        codes: dict[int, str] = {int(i): str(c) for i, c in items.all()}
+        codes: dict[int, str] = {
+            int(i): str(c) for i, c in items.all() if answerable is None or c in answerable
+        }
         ids = list(codes)
         step = max(1, GROUPED_ANSWERS // max(units, 1))
-        # the first run short: while it is read the caller has nothing to work on yet
-        starts = [0, *range(max(1, step // 8), len(ids), step)] if ids else []
+        short = max(1, step // 8)
+        # the first run short: while it is read the caller has nothing to work on yet; and
+        # the last: nothing is read while the caller works on it
+        starts = [0, *range(short, len(ids), step)] if ids else []
+        if starts and len(ids) - short > starts[-1]:
+            starts.append(len(ids) - short)
         runs = [
             {"low": ids[i], "high": ids[min(j, len(ids)) - 1]}
             for i, j in zip(starts, [*starts[1:], len(ids)], strict=True)
@@ -331,18 +419,52 @@ class ResultRepository(Repository):
         )
         return await self._by_unit(stmt, SurveyPoints.unit_id, unit_ids)
 
+    async def appraised_on_catalog(self, catalog_id: int) -> dict[int, dict[str, Decimal]]:
+        """:meth:`appraised_points` of every unit on the catalog, in one statement built once
+        (a cold ranking re-scores them all: the same through ten chunked ``IN`` lists spent
+        most of its time compiling them)."""
+        return await self._on_catalog(_points_on_catalog(Appraisal), catalog_id)
+
+    async def survey_on_catalog(self, catalog_id: int) -> dict[int, dict[str, Decimal]]:
+        """:meth:`survey_points` of every unit on the catalog (see :meth:`appraised_on_catalog`)."""
+        return await self._on_catalog(_points_on_catalog(SurveyPoints), catalog_id)
+
+    async def _on_catalog(self, stmt: Any, catalog_id: int) -> dict[int, dict[str, Any]]:
+        return _per_unit(await self._core(stmt, {"catalog_id": catalog_id}), {})
+
     async def _by_unit(
         self, stmt: Any, unit_col: Any, unit_ids: Sequence[int]
     ) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
         conn = await self.session.connection()  # Core rows: no ORM bookkeeping per row
         for chunk in _chunks(list(unit_ids)):
-            for unit_id, code, value in await conn.execute(stmt.where(unit_col.in_(chunk))):
-                per_unit = out.get(unit_id)
-                if per_unit is None:
-                    per_unit = out[unit_id] = {}
-                per_unit[code] = value
+            _per_unit(await conn.execute(stmt.where(unit_col.in_(chunk))), out)
         return out
+
+
+def _per_unit(rows: Iterable[Any], out: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """``(unit id, item code, value)`` rows into ``out`` as ``{unit id: {code: value}}``."""
+    for unit_id, code, value in rows:
+        per_unit = out.get(unit_id)
+        if per_unit is None:
+            per_unit = out[unit_id] = {}
+        per_unit[code] = value
+    return out
+
+
+@cache
+def _points_on_catalog(source: type[Appraisal] | type[SurveyPoints]) -> Any:
+    """``(unit id, item code, points)`` of the appraisals with points, or of the survey
+    points, of every unit on the catalog ``:catalog_id``."""
+    stmt = (
+        select(source.unit_id, CatalogItem.code, source.points)
+        .join(CatalogItem, CatalogItem.id == source.item_id)
+        .join(Unit, Unit.id == source.unit_id)
+        .where(Unit.catalog_id == bindparam("catalog_id"))
+    )
+    if source is Appraisal:  # a verdict without points does not override
+        stmt = stmt.where(Appraisal.points.is_not(None))
+    return stmt
 
 
 __all__ = ["CHUNK", "NewResult", "ResultRepository", "StoredResult"]

@@ -1,10 +1,13 @@
 from decimal import Decimal
 
 import pytest
+import yaml
 
+from scoring import catalog_loader
 from scoring.catalog import CatalogError, sample_catalog_paths
 from scoring.catalog_loader import load_catalog, load_catalog_file
 from scoring.kinds import KINDS
+from tests.scoring import district_catalog, generated
 from tests.scoring.mini_catalog import MINI
 
 
@@ -79,6 +82,22 @@ def test_classification_needs_no_catch_all_but_an_order():
 def test_not_yaml_and_not_a_mapping():
     assert any("not valid YAML" in p for p in _problems("a: [b"))
     assert _problems("- 1\n- 2")
+    assert _problems("")
+
+
+def test_catalog_yaml_parsed_by_libyaml_is_what_the_pure_parser_reads():
+    """The catalog loader parses with libyaml's C parser where PyYAML has it: the same data
+    as ``yaml.safe_load`` for every sample and generated catalog; invalid YAML is reported with
+    the pure parser's message, as before."""
+    texts = [p.read_text("utf-8") for p in sample_catalog_paths().values()]
+    texts += [MINI, generated.catalog_yaml(), district_catalog.DISTRICT]
+    for text in texts:
+        assert catalog_loader._yaml(text) == yaml.safe_load(text)
+    with pytest.raises(yaml.YAMLError) as pure:
+        yaml.safe_load("a: [b")
+    with pytest.raises(CatalogError) as got:
+        catalog_loader._yaml("a: [b")
+    assert got.value.problems[0].params == {"error": str(pure.value)}
 
 
 def test_sample_catalogs_are_valid_and_use_every_kind():

@@ -115,6 +115,47 @@ def test_rank_range_from_pending_points():
     assert (r["C"].best_rank, r["C"].worst_rank) == (3, 3)
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["X1", "X2", "X3", "X4", "X5", "X6", "X7"]),
+            st.integers(0, 6),
+            st.integers(0, 3),
+            st.integers(0, 3),
+            st.booleans(),
+        ),
+        max_size=7,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_ranking_orders_by_index_then_code_with_ranges_as_defined(
+    rows: list[tuple[str, int, int, int, bool]],
+) -> None:
+    """rank_board against its definition: highest index first, ties by unit code sharing
+    the rank of the first; best rank with this unit at its high and every other at its low,
+    worst the converse."""
+    entries = [
+        Entry("commune", c, c, D(i), D(i - lo) if has else None, D(i + hi) if has else None)
+        for c, i, lo, hi, has in rows
+    ]
+    got = rank_board(entries)
+    order = sorted(entries, key=lambda e: (-e.index, e.unit))
+    assert [r.entry for r in got] == order
+    low = {e.unit: e.index if e.index_low is None else e.index_low for e in entries}
+    high = {e.unit: e.index if e.index_high is None else e.index_high for e in entries}
+    for r in got:
+        e = r.entry
+        others = [o.unit for o in entries if o is not e]
+        assert r.rank == 1 + sum(o.index > e.index for o in entries)
+        best = 1 + sum(low[o] > high[e.unit] for o in others)
+        worst = 1 + sum(high[o] > low[e.unit] for o in others)
+        assert (r.best_rank, r.worst_rank, r.of) == (
+            min(best, r.rank),
+            max(worst, r.rank),
+            len(entries),
+        )
+
+
 def test_boards_are_ranked_separately():
     out = rank_boards([Entry("commune", "X", "X", D(50)), Entry("department", "P", "P", D(40))])
     assert list(out) == ["department", "commune"]

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage.db import make_engine, normalize_url
 from storage.repositories import VersionConflict
+from storage.types import UTCDateTime
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -87,6 +88,31 @@ async def test_datetimes_are_aware_utc(sessionmaker: SM) -> None:
             p = await uow.periods.get_by_year(2024)
             assert p is not None
             await uow.periods.publish(p.id, datetime(2024, 1, 1))
+
+
+async def test_rows_sharing_a_timestamp_and_not_read_back_each_their_own(
+    sessionmaker: SM,
+) -> None:
+    """UTCDateTime remembers the last value it read (rows written together share one): runs
+    of one timestamp, others between them, and NULLs read back as written, aware UTC."""
+    at = [datetime(2024, 3, 16, 1, 30, s, 250, tzinfo=UTC) for s in (1, 1, 1, 2, 1, 1, 3, 3)]
+    at[5] = None  # type: ignore[call-overload]
+    table = sa.table("periods", sa.column("id"), sa.column("published_at"))
+    async with UnitOfWork(sessionmaker) as uow:
+        ids = [(await uow.periods.create(2000 + n, "x")).id for n in range(len(at))]
+        for period_id, when in zip(ids, at, strict=True):
+            if when is not None:
+                await uow.periods.publish(period_id, at=when)
+    async with UnitOfWork(sessionmaker) as uow:
+        got = [(await uow.periods.get(i)) for i in ids]
+        raw = await uow.session.execute(
+            sa.select(sa.literal_column("published_at", UTCDateTime))
+            .select_from(table)
+            .order_by(sa.literal_column("id"))
+        )
+    assert [p.published_at if p else "gone" for p in got] == at
+    assert list(raw.scalars()) == at
+    assert all(w is None or w.utcoffset() == timedelta(0) for w in at)
 
 
 async def test_numeric_points_are_exact_decimals(sessionmaker: SM, world: World) -> None:

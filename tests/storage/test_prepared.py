@@ -4,6 +4,7 @@ are left to it, driver errors come out as SQLAlchemy's, and a lock is waited for
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -248,6 +249,84 @@ async def test_a_read_started_in_a_thread_gives_the_rows_execute_gives(sqlite_sm
         got = await started
     assert sqlite_loop.HOPS["overlapped"] == overlapped + 1
     assert _typed(got.all()) == _typed(expected.all()) and expected.all()
+
+
+async def test_an_upsert_started_in_a_thread_writes_what_execute_many_writes(
+    sqlite_sm: Sm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """start_values: the rows as multi-row statements of VALUES_ROWS rows (the last filled up
+    with copies of its last row), in a worker thread the listeners are told of as one
+    executemany; the same table as execute_many leaves, the switch interval as it was."""
+    ids = await _seeded(sqlite_sm)
+    monkeypatch.setattr(prepared, "VALUES_ROWS", 4)
+    rows = [
+        {**row, "item_id": ids["item"] + n}  # ten answers of one unit to ten items
+        for n, row in enumerate(_answer_rows(ids, [ids["unit"]] * 10))
+    ]
+    t = Answer.__table__
+    columns = [t.c.unit_id, t.c.item_id, t.c.value, t.c.points, t.c.updated_at, t.c.version]
+    query = select(*columns).order_by(t.c.item_id)
+    async with UnitOfWork(sqlite_sm) as uow:
+        conn = await uow.session.connection()
+        await uow.session.execute(text("DELETE FROM answers"))
+        assert await prepared.execute_many(conn.sync_connection, _upsert_answer(), rows)
+        expected = _typed((await uow.session.execute(query)).all())
+    seen: list[tuple[int, int, bool]] = []
+
+    def listen(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        seen.append((sql.count("(?,"), len(params), many))
+
+    engine = sqlite_sm.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", listen)
+    overlapped = sqlite_loop.HOPS["overlapped"]
+    interval = sys.getswitchinterval()
+    try:
+        async with UnitOfWork(sqlite_sm) as uow:
+            conn = await uow.session.connection()
+            await uow.session.execute(text("DELETE FROM answers"))
+            started = prepared.start_values(conn.sync_connection, _upsert_answer(), _columns(rows))
+            assert started is not None
+            await started
+            got = _typed((await uow.session.execute(query)).all())
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert got == expected and len(got) == 10
+    assert (4, 3, True) in seen  # three statements of four rows: 4 + 4 + 2 and two copies
+    assert sqlite_loop.HOPS["overlapped"] == overlapped + 1
+    assert sys.getswitchinterval() == interval
+
+
+async def test_a_started_upsert_that_fails_is_sqlalchemys_and_others_are_declined(
+    sqlite_sm: Sm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await _seeded(sqlite_sm)
+    monkeypatch.setattr(prepared, "VALUES_ROWS", 4)
+    rows = _answer_rows(ids, [ids["unit"], ids["unit"] + 1000])  # no such unit: a foreign key
+    with pytest.raises(IntegrityError):
+        async with UnitOfWork(sqlite_sm) as uow:
+            conn = await uow.session.connection()
+            started = prepared.start_values(conn.sync_connection, _upsert_answer(), _columns(rows))
+            assert started is not None
+            await started
+    async with UnitOfWork(sqlite_sm) as uow:
+        count = await uow.session.scalar(select(func.count()).select_from(Answer.__table__))
+        assert count == 1  # the seeded answer only
+        conn = await uow.session.connection()
+        people = [{"telegram_user_id": n, "chat_id": n, "full_name": "An"} for n in (8, 9)]
+        uneven = {**_columns(rows), "source": ["import"]}
+        declined = [
+            (insert(Person.__table__), _columns(people)),  # a per-execution default
+            (insert(Answer.__table__).returning(Answer.id), _columns(rows)),  # rows come back
+            (_upsert_answer(), uneven),  # columns of different lengths
+            (_upsert_answer(), _columns(rows[:0])),
+        ]
+        for stmt, columns in declined:
+            assert prepared.start_values(conn.sync_connection, stmt, columns) is None
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows of parameters column by column (what start_values takes)."""
+    return {name: [r[name] for r in rows] for name in (rows[0] if rows else {})}
 
 
 async def test_rows_from_a_statement_without_declared_columns_are_an_error(sqlite_sm: Sm) -> None:

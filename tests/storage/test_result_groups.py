@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conversations import assessment as A
 from scoring.catalog import sample_catalog_paths
-from storage import sqlite_loop
-from storage.models import Answer
+from storage import prepared, sqlite_loop
+from storage.models import Answer, Appraisal, SurveyPoints
 from storage.repositories import results
 from storage.repositories.rows_catalog import NewResult
 from storage.uow import UnitOfWork
@@ -71,7 +71,9 @@ async def _plain(sm: Sm, catalog_id: int) -> Groups:
     return sorted((code, value, sorted(ids)) for (code, value), ids in by_value.items())
 
 
-async def _grouped(sm: Sm, catalog_id: int) -> tuple[Groups, int]:
+async def _grouped(
+    sm: Sm, catalog_id: int, answerable: set[str] | None = None
+) -> tuple[Groups, int]:
     """What answer_groups hands over (ids sorted), and in how many calls."""
     got: Groups = []
     calls = 0
@@ -82,7 +84,7 @@ async def _grouped(sm: Sm, catalog_id: int) -> tuple[Groups, int]:
         got.extend((code, value, sorted(ids.split(","))) for code, value, ids in groups)
 
     async with UnitOfWork(sm, read_only=True) as uow:
-        await uow.results.answer_groups(catalog_id, UNITS, consume)
+        await uow.results.answer_groups(catalog_id, UNITS, consume, answerable)
     return sorted(got), calls
 
 
@@ -96,6 +98,21 @@ async def test_answer_groups_are_every_answer_grouped_by_value_run_by_run(
     got, calls = await _grouped(sessionmaker, catalog_id)
     assert got == want
     assert calls > 3
+
+
+async def test_answer_groups_of_some_items_are_theirs_alone(
+    sessionmaker: Sm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the answerable items' groups, in runs counted over them (here of one item, with
+    items between them that are not asked for)."""
+    catalog_id, _ = await _seeded(sessionmaker)
+    monkeypatch.setattr(results, "GROUPED_ANSWERS", UNITS)
+    want = await _plain(sessionmaker, catalog_id)
+    codes = sorted({code for code, _, _ in want})
+    answerable = set(codes[1::3])
+    got, calls = await _grouped(sessionmaker, catalog_id, answerable)
+    assert got == [g for g in want if g[0] in answerable] and got
+    assert calls == len(answerable)
 
 
 async def test_a_value_holding_the_separator_is_read_row_by_row(
@@ -144,12 +161,25 @@ async def test_a_failing_consumer_leaves_the_unit_of_work_usable(
         assert await uow.results.store(stored)
 
 
+async def _store(uow: UnitOfWork, started: bool, rows: list[NewResult], at: Any = None) -> bool:
+    """ResultRepository.store, or store_started and its end awaited."""
+    if not started:
+        return await uow.results.store(rows, at)
+    return await (await uow.results.store_started(rows, at))
+
+
+@pytest.mark.parametrize("started", [False, True], ids=["store", "started"])
 async def test_summaries_are_stored_in_one_executemany_and_read_back_exactly(
-    sessionmaker: Sm,
+    sessionmaker: Sm, monkeypatch: pytest.MonkeyPatch, started: bool
 ) -> None:
-    """Stored on SQLite straight on the driver (SQLAlchemy's bind processors per value);
-    a summary of a newer revision is never replaced by an older one."""
+    """Stored on SQLite straight on the driver (SQLAlchemy's bind processors per value), or
+    started in a worker thread as statements of several rows (here of five: 12 rows in three,
+    the last filled up with copies of its last row); a summary of a newer revision is never
+    replaced by an older one."""
     _, unit_ids = await _seeded(sessionmaker)
+    monkeypatch.setattr(results, "INLINE_MANY_ROWS", 0)
+    monkeypatch.setattr(prepared, "VALUES_ROWS", 5)
+    overlapped = sqlite_loop.HOPS["overlapped"]
     at = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 
     def rows(rev: int, index: str) -> list[NewResult]:
@@ -168,9 +198,11 @@ async def test_summaries_are_stored_in_one_executemany_and_read_back_exactly(
         ]
 
     async with UnitOfWork(sessionmaker) as uow:
-        assert await uow.results.store(rows(2, "71.25"), at)
+        assert await _store(uow, started, rows(2, "71.25"), at)
     async with UnitOfWork(sessionmaker) as uow:
-        assert await uow.results.store(rows(1, "10.5")[:3] + rows(3, "80.125")[3:])
+        assert await _store(uow, started, rows(1, "10.5")[:3] + rows(3, "80.125")[3:])
+    on_driver = started and sessionmaker.kw["bind"].dialect.driver == "parbot"
+    assert sqlite_loop.HOPS["overlapped"] == overlapped + (2 if on_driver else 0)
     async with UnitOfWork(sessionmaker, read_only=True) as uow:
         period = await A.get_period(uow, 2024)
         got = {u.id: r for u, r in await uow.results.units_with_results(period.id)}
@@ -195,3 +227,64 @@ async def test_summaries_are_stored_in_one_executemany_and_read_back_exactly(
     assert len(stamps) == len(unit_ids)
     first = [stamps[u] for u in unit_ids[:3]]
     assert all(str(s).startswith("2024-05-06") for s in first)  # kept with the newer summary
+
+
+async def test_points_on_a_catalog_are_the_points_of_each_of_its_units(sessionmaker: Sm) -> None:
+    """appraised_on_catalog / survey_on_catalog (one statement, what the cold ranking reads)
+    are appraised_points / survey_points of every unit on the catalog: appraisals without
+    points left out, nothing for another catalog."""
+    catalog_id, unit_ids = await _seeded(sessionmaker)
+    now = datetime.now(UTC)
+    async with UnitOfWork(sessionmaker) as uow:
+        items = sorted((await uow.catalogs.items_by_code(catalog_id)).values(), key=lambda i: i.id)
+        appraised = [
+            {"unit_id": u, "item_id": items[k].id, "points": points, "status": status}
+            for u, k, points, status in [
+                (unit_ids[0], 0, Decimal("0.75"), "accepted"),
+                (unit_ids[0], 2, Decimal("1"), "accepted"),
+                (unit_ids[3], 0, None, "more_evidence"),  # a verdict without points
+                (unit_ids[5], 1, Decimal("0"), "accepted"),
+            ]
+        ]
+        for row in appraised:
+            row.update(created_at=now, updated_at=now)
+        await uow.session.execute(insert(Appraisal.__table__), appraised)
+        survey = [
+            {"unit_id": u, "item_id": items[k].id, "points": p, "imported_at": now}
+            for u, k, p in [(unit_ids[1], 4, Decimal("2.5")), (unit_ids[1], 5, Decimal("0.125"))]
+        ]
+        await uow.session.execute(insert(SurveyPoints.__table__), survey)
+    async with UnitOfWork(sessionmaker, read_only=True) as uow:
+        got_appraised = await uow.results.appraised_on_catalog(catalog_id)
+        got_survey = await uow.results.survey_on_catalog(catalog_id)
+        assert got_appraised == await uow.results.appraised_points(unit_ids)
+        assert got_survey == await uow.results.survey_points(unit_ids)
+        assert await uow.results.appraised_on_catalog(catalog_id + 1000) == {}
+        assert await uow.results.survey_on_catalog(catalog_id + 1000) == {}
+    codes = [i.code for i in items]
+    assert got_appraised == {
+        unit_ids[0]: {codes[0]: Decimal("0.75"), codes[2]: Decimal("1")},
+        unit_ids[5]: {codes[1]: Decimal("0")},
+    }
+    assert got_survey == {unit_ids[1]: {codes[4]: Decimal("2.5"), codes[5]: Decimal("0.125")}}
+    assert all(isinstance(p, Decimal) for per in got_survey.values() for p in per.values())
+
+
+@pytest.mark.parametrize("started", [False, True], ids=["store", "started"])
+async def test_a_store_that_fails_stores_nothing_and_leaves_the_unit_of_work_usable(
+    sessionmaker: Sm, monkeypatch: pytest.MonkeyPatch, started: bool
+) -> None:
+    """A summary of a unit that does not exist (a foreign key) fails the whole store: False,
+    its savepoint rolled back, the unit of work goes on."""
+    _, unit_ids = await _seeded(sessionmaker)
+    monkeypatch.setattr(results, "INLINE_MANY_ROWS", 0)
+    monkeypatch.setattr(prepared, "VALUES_ROWS", 5)
+    d = Decimal("1")
+    rows = [NewResult(u, 1, "a" * 64, 1, d, d, d, "{}") for u in [*unit_ids, max(unit_ids) + 99]]
+    async with UnitOfWork(sessionmaker) as uow:
+        assert not await _store(uow, started, rows)
+        assert await uow.results.answering_elsewhere(0) == set()
+        assert await _store(uow, started, rows[:3])
+    async with UnitOfWork(sessionmaker, read_only=True) as uow:
+        stored = (await uow.session.execute(text("SELECT unit_id FROM unit_results"))).all()
+    assert sorted(u for (u,) in stored) == sorted(unit_ids[:3])
