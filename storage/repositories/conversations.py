@@ -35,11 +35,15 @@ _UPDATE_IF_VERSION = (
 """The state replaces version ``version`` only if that is still the stored one (built once:
 the hot path saves the state on most updates)."""
 _FENCED_UPDATE_IF_VERSION = text(
-    "WITH fence AS (SELECT pg_advisory_xact_lock(:ns, :key) AS held) "
+    "WITH fence AS (SELECT pg_try_advisory_xact_lock(:ns, :key) AS held) "
     "UPDATE conversation_state SET state = :state, updated_at = :at, "
     "version = version + 1 FROM fence "
-    "WHERE person_id = :b_person_id AND version = :b_version"
+    "WHERE fence.held AND person_id = :b_person_id AND version = :b_version"
 ).bindparams(*_JSON_STATE)
+"""The same under the person's fence, only if it is free at once: an update of the person in
+flight (it holds the fence to its commit) is never overtaken, and never waited for either
+(the write-behind flush writes many people in one transaction: waiting for one person's update
+while holding the fences of the others made their next updates queue behind it)."""
 
 
 class ConversationRepository(Repository):
@@ -131,9 +135,10 @@ class ConversationRepository(Repository):
         fence: tuple[int, int] | None = None,
     ) -> bool:
         """One UPDATE: ``state`` replaces version ``version`` only if that is still the stored
-        one (False otherwise: a later update saved first and wins).  ``fence`` takes the
-        person's PostgreSQL advisory lock in the same statement, so an update of another
-        worker that has read the state but not yet saved it is waited for, never overtaken."""
+        one (False otherwise: a later update saved first and wins).  ``fence`` tries the
+        person's PostgreSQL advisory lock in the same statement: when an update of the person
+        holds it (it has read the state and may save it), nothing is written (False) and
+        nothing is waited for: that update wins."""
         params = {
             "state": dict(state),
             "at": utcnow(),
