@@ -89,11 +89,12 @@ class UnwrittenIds:
             return
         try:
             async with self._uow_factory() as uow:
-                for user_id, p in batch:
-                    fence = self._lock.fence(user_id)
-                    await uow.conversations.store_if_current(
-                        p.person_id, p.state.to_json(), p.version, fence
-                    )
+                await uow.conversations.store_all_if_current(
+                    [
+                        (p.person_id, p.state.to_json(), p.version, self._lock.fence(user_id))
+                        for user_id, p in batch
+                    ]
+                )
         except OUTAGES as exc:
             log.info("message ids of %d people not remembered: %s", len(batch), exc)
         for user_id, p in batch:  # written, or lost to an outage: either way done with

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, text, update
@@ -127,28 +128,24 @@ class ConversationRepository(Repository):
             raise VersionConflict(f"conversation {person_id}", version, None)
         return version + 1
 
-    async def store_if_current(
-        self,
-        person_id: int,
-        state: dict[str, Any],
-        version: int,
-        fence: tuple[int, int] | None = None,
-    ) -> bool:
-        """One UPDATE: ``state`` replaces version ``version`` only if that is still the stored
-        one (False otherwise: a later update saved first and wins).  ``fence`` tries the
-        person's PostgreSQL advisory lock in the same statement: when an update of the person
-        holds it (it has read the state and may save it), nothing is written (False) and
-        nothing is waited for: that update wins."""
-        params = {
-            "state": dict(state),
-            "at": utcnow(),
-            "b_person_id": person_id,
-            "b_version": version,
-        }
-        if fence is not None and self.dialect_name == "postgresql":
-            result = await self._core(
-                _FENCED_UPDATE_IF_VERSION, {**params, "ns": fence[0], "key": fence[1]}
-            )
-        else:
-            result = await self._core(_UPDATE_IF_VERSION, params)
-        return bool(result.rowcount == 1)
+    async def store_all_if_current(
+        self, states: Sequence[tuple[int, dict[str, Any], int, tuple[int, int] | None]]
+    ) -> None:
+        """For each ``(person id, state, version, fence)``: ``state`` replaces version
+        ``version`` only if that is still the stored one (else a later update saved first and
+        wins).  ``fence`` tries the person's PostgreSQL advisory lock in the same statement:
+        when an update of the person holds it (it has read the state and may save it),
+        nothing is written and nothing is waited for: that update wins.  One executemany
+        (asyncpg pipelines it: one round trip for everybody, so the fences taken are held
+        that much shorter); which were written is not reported."""
+        if not states:
+            return
+        at = utcnow()
+        fenced = self.dialect_name == "postgresql" and all(f is not None for *_, f in states)
+        rows = []
+        for person_id, state, version, fence in states:
+            row = {"state": dict(state), "at": at, "b_person_id": person_id, "b_version": version}
+            if fenced and fence is not None:
+                row |= {"ns": fence[0], "key": fence[1]}
+            rows.append(row)
+        await self._core_many(_FENCED_UPDATE_IF_VERSION if fenced else _UPDATE_IF_VERSION, rows)
