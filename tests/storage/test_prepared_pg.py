@@ -23,6 +23,7 @@ from storage.models import Answer, Person
 from storage.repositories.answers import _insert_answer, _unit_items_statement
 from storage.repositories.people import _HOT
 from storage.repositories.units import _HEADER_BY_ID
+from storage.repositories.updates import _fenced_claim_sql
 from storage.uow import UnitOfWork
 from tests.storage.seeded import seeded
 
@@ -294,3 +295,22 @@ async def test_rows_from_a_statement_without_declared_columns_are_an_error(pg_sm
         typed = text("SELECT 1 AS one").columns(one=Integer)
         got = await prepared_pg.execute(conn.sync_connection, typed, {})  # type: ignore[arg-type]
         assert got is not None and got.all() == [(1,)]
+
+
+def test_the_claim_written_into_sql_takes_a_plain_timestamp_only() -> None:
+    """BEGIN and the claim go as one simple query with the values written in: only integers
+    and an ISO timestamp get there, whatever object claims to be a datetime."""
+
+    class Sly(datetime):
+        def isoformat(self, *args: Any, **kwargs: Any) -> str:
+            return "2024-01-01T00:00:00+00:00'::timestamptz; DROP TABLE people; --"
+
+    at = datetime(2024, 3, 16, 8, 30, 15, 123456, tzinfo=UTC)
+    sql = _fenced_claim_sql(7, 42, 9001, at)
+    assert "SELECT 9001, '2024-03-16T08:30:15.123456+00:00'::timestamptz FROM fence" in sql
+    with pytest.raises(ValueError, match="not an ISO timestamp"):
+        _fenced_claim_sql(7, 42, 9001, Sly(2024, 1, 1, tzinfo=UTC))
+    with pytest.raises(ValueError, match="naive"):
+        _fenced_claim_sql(7, 42, 9001, datetime(2024, 1, 1))
+    with pytest.raises(ValueError):
+        _fenced_claim_sql(7, "42); DROP TABLE people; --", 9001, at)  # type: ignore[arg-type]
