@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Integer, event, func, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,35 +19,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import prepared, sqlite_loop
 from storage.models import Answer, Person
 from storage.repositories.answers import _insert_answer, _unit_items_statement
-from storage.repositories.people import _HOT
-from storage.repositories.units import _HEADER_BY_ID
 from storage.uow import UnitOfWork
+from tests.storage.seeded import (
+    check_hot_rows_are_sqlalchemys,
+    check_undeclared_columns_refused,
+    typed,
+)
 from tests.storage.seeded import seeded as _seeded
 from tests.storage.sqlite_locks import hold_write_lock, ticks_while_locked
 
 Sm = async_sessionmaker[AsyncSession]
 
 
-def _typed(rows: Any) -> list[list[tuple[type, Any]]]:
-    return [[(type(v), v) for v in row] for row in rows]
-
-
 async def test_rows_read_on_the_driver_are_sqlalchemys(sqlite_sm: Sm) -> None:
-    ids = await _seeded(sqlite_sm)
-    cases = [
-        (_HOT, {"telegram_user_id": 7}),
-        (_unit_items_statement(), {"unit_id": ids["unit"], "catalog_id": ids["catalog"]}),
-        (_HEADER_BY_ID, {"unit_id": ids["unit"]}),  # ORM columns, literals, LIMIT/OFFSET
-    ]
-    async with UnitOfWork(sqlite_sm) as uow:
-        conn = await uow.session.connection()
-        for stmt, params in cases:
-            expected = (await conn.execute(stmt, params)).all()
-            got = await prepared.execute(conn.sync_connection, stmt, params)
-            assert got is not None, "the hot statement must run on the driver"
-            assert expected, "the case must read something"
-            assert _typed(got.all()) == _typed(expected)
-            assert got.all()[0]._fields == tuple(expected[0]._fields)
+    await check_hot_rows_are_sqlalchemys(sqlite_sm, prepared.execute)
 
 
 async def test_values_written_on_the_driver_read_back_through_sqlalchemy(sqlite_sm: Sm) -> None:
@@ -248,7 +233,7 @@ async def test_a_read_started_in_a_thread_gives_the_rows_execute_gives(sqlite_sm
         assert started is not None and expected is not None
         got = await started
     assert sqlite_loop.HOPS["overlapped"] == overlapped + 1
-    assert _typed(got.all()) == _typed(expected.all()) and expected.all()
+    assert typed(got.all()) == typed(expected.all()) and expected.all()
 
 
 async def test_an_upsert_started_in_a_thread_writes_what_execute_many_writes(
@@ -270,7 +255,7 @@ async def test_an_upsert_started_in_a_thread_writes_what_execute_many_writes(
         conn = await uow.session.connection()
         await uow.session.execute(text("DELETE FROM answers"))
         assert await prepared.execute_many(conn.sync_connection, _upsert_answer(), rows)
-        expected = _typed((await uow.session.execute(query)).all())
+        expected = typed((await uow.session.execute(query)).all())
     seen: list[tuple[int, int, bool]] = []
 
     def listen(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
@@ -287,7 +272,7 @@ async def test_an_upsert_started_in_a_thread_writes_what_execute_many_writes(
             started = prepared.start_values(conn.sync_connection, _upsert_answer(), _columns(rows))
             assert started is not None
             await started
-            got = _typed((await uow.session.execute(query)).all())
+            got = typed((await uow.session.execute(query)).all())
     finally:
         event.remove(engine, "before_cursor_execute", listen)
     assert got == expected and len(got) == 10
@@ -330,11 +315,4 @@ def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
 
 
 async def test_rows_from_a_statement_without_declared_columns_are_an_error(sqlite_sm: Sm) -> None:
-    """A text() read must declare its columns (``.columns()``): its rows are never dropped."""
-    async with UnitOfWork(sqlite_sm) as uow:
-        conn = await uow.connection()
-        with pytest.raises(TypeError, match="declares no columns"):
-            await prepared.execute(conn.sync_connection, text("SELECT 1 AS one"), {})  # type: ignore[arg-type]
-        typed = text("SELECT 1 AS one").columns(one=Integer)
-        got = await prepared.execute(conn.sync_connection, typed, {})  # type: ignore[arg-type]
-        assert got is not None and got.all() == [(1,)]
+    await check_undeclared_columns_refused(sqlite_sm, prepared.execute)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Integer, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,12 +20,14 @@ from storage import prepared_pg
 from storage.db import make_engine, make_sessionmaker
 from storage.errors import OUTAGES
 from storage.models import Answer, Person
-from storage.repositories.answers import _insert_answer, _unit_items_statement
-from storage.repositories.people import _HOT
-from storage.repositories.units import _HEADER_BY_ID
+from storage.repositories.answers import _insert_answer
 from storage.repositories.updates import _fenced_claim_sql
 from storage.uow import UnitOfWork
-from tests.storage.seeded import seeded
+from tests.storage.seeded import (
+    check_hot_rows_are_sqlalchemys,
+    check_undeclared_columns_refused,
+    seeded,
+)
 
 pytestmark = pytest.mark.postgres
 Sm = async_sessionmaker[AsyncSession]
@@ -42,10 +44,6 @@ async def pg_sm(pg_server) -> AsyncIterator[Sm]:  # type: ignore[no-untyped-def]
     finally:
         await engine.dispose()
         await pg_server.drop(name)
-
-
-def _typed(rows: Any) -> list[list[tuple[type, Any]]]:
-    return [[(type(v), v) for v in row] for row in rows]
 
 
 def _answer(ids: dict[str, int], **changes: Any) -> dict[str, Any]:
@@ -69,21 +67,7 @@ async def _answers(sm: Sm) -> list[Any]:
 
 
 async def test_rows_read_on_asyncpg_are_sqlalchemys(pg_sm: Sm) -> None:
-    ids = await seeded(pg_sm)
-    cases = [
-        (_HOT, {"telegram_user_id": 7}),  # JSON state, UTC datetimes
-        (_unit_items_statement(), {"unit_id": ids["unit"], "catalog_id": ids["catalog"]}),
-        (_HEADER_BY_ID, {"unit_id": ids["unit"]}),  # ORM columns, literals, LIMIT/OFFSET
-    ]
-    async with UnitOfWork(pg_sm) as uow:
-        conn = await uow.connection()
-        for stmt, params in cases:
-            expected = (await conn.execute(stmt, params)).all()
-            got = await prepared_pg.execute(conn.sync_connection, stmt, params)  # type: ignore[arg-type]
-            assert got is not None, "the hot statement must run on asyncpg"
-            assert expected, "the case must read something"
-            assert _typed(got.all()) == _typed(expected)
-            assert got.all()[0]._fields == tuple(expected[0]._fields)
+    await check_hot_rows_are_sqlalchemys(pg_sm, prepared_pg.execute)
 
 
 async def test_values_written_on_asyncpg_read_back_through_sqlalchemy(pg_sm: Sm) -> None:
@@ -287,14 +271,7 @@ async def test_a_claim_that_fails_inside_its_transaction_is_rolled_back(pg_serve
 
 
 async def test_rows_from_a_statement_without_declared_columns_are_an_error(pg_sm: Sm) -> None:
-    """A text() read must declare its columns (``.columns()``): its rows are never dropped."""
-    async with UnitOfWork(pg_sm) as uow:
-        conn = await uow.connection()
-        with pytest.raises(TypeError, match="declares no columns"):
-            await prepared_pg.execute(conn.sync_connection, text("SELECT 1 AS one"), {})  # type: ignore[arg-type]
-        typed = text("SELECT 1 AS one").columns(one=Integer)
-        got = await prepared_pg.execute(conn.sync_connection, typed, {})  # type: ignore[arg-type]
-        assert got is not None and got.all() == [(1,)]
+    await check_undeclared_columns_refused(pg_sm, prepared_pg.execute)
 
 
 def test_the_claim_written_into_sql_takes_a_plain_timestamp_only() -> None:
