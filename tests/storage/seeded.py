@@ -4,6 +4,7 @@ SQLite, storage/prepared_pg.py on PostgreSQL)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -77,3 +78,19 @@ async def check_undeclared_columns_refused(
         typed_text = text("SELECT 1 AS one").columns(one=Integer)
         got = await execute(conn.sync_connection, typed_text, {})
         assert got is not None and got.all() == [(1,)]
+
+
+def answer_values(ids: dict[str, int], **changes: Any) -> dict[str, Any]:
+    """The parameters of a new answer on the item after the seeded one: JSON with non-ASCII
+    text, Decimal points, a UTC timestamp with microseconds (``changes`` override)."""
+    values: dict[str, Any] = {
+        "unit_id": ids["unit"],
+        "item_id": ids["item"] + 1,
+        "source": "chat",
+        "version": 1,
+        "value": {"numerator": 45, "denominator": 50, "note": "Đạt 90%"},
+        "points": Decimal("1.75"),
+        "updated_by": ids["person"],
+        "updated_at": datetime(2024, 3, 16, 8, 30, 15, 123456, tzinfo=UTC),
+    }
+    return values | changes

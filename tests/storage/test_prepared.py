@@ -21,6 +21,7 @@ from storage.models import Answer, Person
 from storage.repositories.answers import _insert_answer, _unit_items_statement
 from storage.uow import UnitOfWork
 from tests.storage.seeded import (
+    answer_values,
     check_hot_rows_are_sqlalchemys,
     check_undeclared_columns_refused,
     typed,
@@ -37,17 +38,8 @@ async def test_rows_read_on_the_driver_are_sqlalchemys(sqlite_sm: Sm) -> None:
 
 async def test_values_written_on_the_driver_read_back_through_sqlalchemy(sqlite_sm: Sm) -> None:
     ids = await _seeded(sqlite_sm)
-    at = datetime(2024, 3, 16, 8, 30, 15, 123456, tzinfo=UTC)
-    values = {
-        "unit_id": ids["unit"],
-        "item_id": ids["item"] + 1,
-        "source": "chat",
-        "version": 1,
-        "value": {"numerator": 45, "denominator": 50, "note": "Đạt 90%"},
-        "points": Decimal("1.75"),
-        "updated_by": ids["person"],
-        "updated_at": at,
-    }
+    values = answer_values(ids)
+    at = values["updated_at"]
     async with UnitOfWork(sqlite_sm) as uow:
         conn = await uow.session.connection()
         got = await prepared.execute(conn.sync_connection, _insert_answer("sqlite"), values)

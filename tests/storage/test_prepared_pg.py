@@ -24,6 +24,7 @@ from storage.repositories.answers import _insert_answer
 from storage.repositories.updates import _fenced_claim_sql
 from storage.uow import UnitOfWork
 from tests.storage.seeded import (
+    answer_values,
     check_hot_rows_are_sqlalchemys,
     check_undeclared_columns_refused,
     seeded,
@@ -46,20 +47,6 @@ async def pg_sm(pg_server) -> AsyncIterator[Sm]:  # type: ignore[no-untyped-def]
         await pg_server.drop(name)
 
 
-def _answer(ids: dict[str, int], **changes: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "unit_id": ids["unit"],
-        "item_id": ids["item"] + 1,
-        "source": "chat",
-        "version": 1,
-        "value": {"numerator": 45, "denominator": 50, "note": "Đạt 90%"},
-        "points": Decimal("1.75"),
-        "updated_by": ids["person"],
-        "updated_at": datetime(2024, 3, 16, 8, 30, 15, 123456, tzinfo=UTC),
-    }
-    return values | changes
-
-
 async def _answers(sm: Sm) -> list[Any]:
     async with UnitOfWork(sm) as uow:
         t = Answer.__table__
@@ -72,7 +59,7 @@ async def test_rows_read_on_asyncpg_are_sqlalchemys(pg_sm: Sm) -> None:
 
 async def test_values_written_on_asyncpg_read_back_through_sqlalchemy(pg_sm: Sm) -> None:
     ids = await seeded(pg_sm)
-    values = _answer(ids)
+    values = answer_values(ids)
     async with UnitOfWork(pg_sm) as uow:
         conn = await uow.connection()
         stmt = _insert_answer("postgresql")
@@ -106,7 +93,7 @@ async def test_asyncpg_and_orm_statements_share_one_transaction(
         got = await prepared_pg.execute(
             conn.sync_connection,  # type: ignore[arg-type]
             _insert_answer("postgresql"),
-            _answer(ids),
+            answer_values(ids),
         )
         assert got is not None and got.rowcount == 1
 
@@ -136,7 +123,7 @@ async def test_an_asyncpg_error_is_sqlalchemys_and_rolls_back(pg_sm: Sm) -> None
             await prepared_pg.execute(
                 conn.sync_connection,  # type: ignore[arg-type]
                 _insert_answer("postgresql"),
-                _answer(ids, unit_id=999_999),
+                answer_values(ids, unit_id=999_999),
             )
     async with UnitOfWork(pg_sm) as uow:  # the connection went back clean and serves again
         hot = await uow.people.hot(7)
