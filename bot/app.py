@@ -12,7 +12,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -49,18 +48,15 @@ async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIte
         await upgrade(settings.database_url)
     # SQLite writes are serial anyway: one pooled connection makes writers queue fairly in
     # asyncio instead of spinning in SQLite's busy handler (multi-second tails, "locked" errors).
-    pool: dict[str, Any] = (
-        {"pool_size": 1, "max_overflow": 0}
-        if is_sqlite(settings.database_url)
-        else {"pool_size": settings.db_pool_size, "max_overflow": 10}
-    )
-    engine = make_engine(settings.database_url, **pool)
-    log.info(
-        "database %s: %d pooled connections (+%d at a burst)",
-        engine.dialect.name,
-        pool["pool_size"],
-        pool["max_overflow"],
-    )
+    # PostgreSQL: a fixed set, no overflow. A connection opened for a burst is closed when it
+    # comes back to a full pool, so a steady load beyond the pool size opened and closed one
+    # every few hundred ms: each a server process start, four setup queries and every hot
+    # statement prepared again (bench, 100 officers at once: ~100 connections opened in 22 s;
+    # bench/RESULTS.md). Updates beyond the pool wait for a connection instead (pool_timeout,
+    # then "busy, nothing saved": storage.errors.OUTAGES).
+    size = 1 if is_sqlite(settings.database_url) else settings.db_pool_size
+    engine = make_engine(settings.database_url, pool_size=size, max_overflow=0)
+    log.info("database %s: %d pooled connections", engine.dialect.name, size)
     db = Database(engine, make_sessionmaker(engine))
     try:
         yield db

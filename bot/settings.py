@@ -41,8 +41,8 @@ class Settings(BaseSettings):
     # Scale-out: one person's updates are serialised through Redis instead of PostgreSQL, so a
     # waiting update holds no database connection. Empty: not used (PostgreSQL/in-process locks).
     redis_url: str = ""
-    # PostgreSQL connections each process keeps open (plus up to 10 more at a burst): an update
-    # holds one for its few milliseconds; a connection opened per burst costs the server a
+    # PostgreSQL connections each process keeps open, and never more (bot.app.open_database): an
+    # update holds one for its few milliseconds; a connection opened per burst costs the server a
     # process start (bench: 4 % of the bot's CPU in asyncpg.connect at 25 officers at once with
     # SQLAlchemy's default 5 + 10), and with too few the bot idles while every connection waits
     # on the server (bench, 100 officers at once: 40 gave 0.47 of the bare bot, 20 gave 0.39-0.42).
