@@ -23,6 +23,7 @@ from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.person_locks import RedisPersonLock
 from storage.uow import UnitOfWork
+from storage.warm_pool import WARM_CONNECTIONS, warm_pool
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,12 @@ class Database:
 
 
 @asynccontextmanager
-async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Database]:
-    """Migrations are applied on every start so a deployment can never run on an old schema."""
+async def open_database(
+    settings: Settings, *, migrate: bool = True, warm: bool = False
+) -> AsyncIterator[Database]:
+    """Migrations are applied on every start so a deployment can never run on an old schema.
+    ``warm``: the bot's runtime opens some PostgreSQL connections and prepares the hot
+    statements before the first update (storage.warm_pool); a CLI command does not."""
     if settings.database_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     if migrate:
@@ -58,6 +63,8 @@ async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIte
     engine = make_engine(settings.database_url, pool_size=size, max_overflow=0)
     log.info("database %s: %d pooled connections", engine.dialect.name, size)
     db = Database(engine, make_sessionmaker(engine))
+    if warm and not is_sqlite(settings.database_url):
+        await warm_pool(db.sessionmaker, min(size, WARM_CONNECTIONS))
     try:
         yield db
     finally:

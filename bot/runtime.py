@@ -97,7 +97,7 @@ async def serve(
     )
     async with contextlib.AsyncExitStack() as stack:
         if db is None:
-            db = await stack.enter_async_context(open_database(settings))
+            db = await stack.enter_async_context(open_database(settings, warm=True))
         person_lock = await stack.enter_async_context(open_person_lock(settings))
         routes = build_registry()
         engine = ChatEngine(db.uow, core_config(settings), person_lock=person_lock, routes=routes)
