@@ -77,3 +77,18 @@ async def test_the_runtime_warms_and_the_cli_does_not(pg_url: str, tmp_path: Pat
         assert db.engine.sync_engine.pool.checkedin() == WARM_CONNECTIONS  # type: ignore[attr-defined]
     async with open_database(settings, migrate=False) as db:
         assert db.engine.sync_engine.pool.checkedin() == 0  # type: ignore[attr-defined]
+
+
+async def test_a_light_load_keeps_using_the_freshest_connection(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The runtime's pool is last-in-first-out: one officer at a time after a start that opened
+    ten connections is served by one of them, not by each in turn (each would idle between
+    its turns and be pinged before use)."""
+    settings = load_settings(database_url=pg_url, data_dir=tmp_path, db_pool_size=12)
+    async with open_database(settings, migrate=False, warm=True) as db:
+        backends = set()
+        for _ in range(5):
+            async with db.engine.connect() as conn:
+                backends.add((await conn.execute(text("SELECT pg_backend_pid()"))).scalar())
+        assert len(backends) == 1
