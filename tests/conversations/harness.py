@@ -17,6 +17,15 @@ from scoring.catalog import sample_catalog_paths
 from tests.typed_buttons import assert_typed
 
 
+def command_event(update_id: int, user_id: int, text: str, language: str = "en") -> Event:
+    """One update carrying the command ``text`` from user ``user_id`` ("Lan"), for tests that
+    call the engine directly without a :class:`Person`."""
+    cmd = Event.parse_command(text)
+    assert cmd is not None, text
+    sender = Sender(user_id, user_id, "Lan", language_code=language)
+    return Event(update_id, sender, "command", text=text, command=cmd[0], args=cmd[1])
+
+
 @dataclass
 class Clock:
     now: datetime = field(default_factory=lambda: datetime(2024, 2, 1, 3, 0, tzinfo=UTC))

@@ -13,17 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from conversations.engine import BUSY, ChatEngine, ServiceUnavailable
 from conversations.i18n import t
 from conversations.person_lock import InProcessPersonLock
-from conversations.replies import Event, Sender
+from conversations.replies import Event
 from handlers.routes import build_registry
 from storage.db import make_engine, make_sessionmaker
 from storage.uow import UnitOfWork
+from tests.conversations.harness import command_event
 
 
 def _start(update_id: int, user_id: int) -> Event:
-    cmd = Event.parse_command("/start")
-    assert cmd is not None
-    sender = Sender(user_id, user_id, "Lan", language_code="en")
-    return Event(update_id, sender, "command", text="/start", command=cmd[0], args=cmd[1])
+    return command_event(update_id, user_id, "/start")
 
 
 @pytest.fixture

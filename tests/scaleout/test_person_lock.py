@@ -21,11 +21,12 @@ from bot.app import Database
 from conversations.engine import BUSY, ChatEngine, ServiceUnavailable
 from conversations.i18n import t
 from conversations.person_lock import InProcessPersonLock
-from conversations.replies import Event, Sender
+from conversations.replies import Event
 from handlers.routes import build_registry
 from storage.db import make_engine, make_sessionmaker
 from storage.person_locks import PersonLockTimeout, PersonLockUnavailable, RedisPersonLock
 from tests.conftest import RedisTarget
+from tests.conversations.harness import command_event
 
 LockFactory = Callable[..., RedisPersonLock]
 
@@ -236,11 +237,8 @@ async def test_unreachable_redis_is_unavailable_not_unlocked():
 # ------------------------------------------------------------------------- through the engine
 
 
-def event(update_id: int, user_id: int, text: str = "/help") -> Event:
-    cmd = Event.parse_command(text)
-    assert cmd is not None
-    sender = Sender(user_id, user_id, "Lan", language_code="en")
-    return Event(update_id, sender, "command", text=text, command=cmd[0], args=cmd[1])
+def event(update_id: int, user_id: int) -> Event:
+    return command_event(update_id, user_id, "/help")
 
 
 @pytest.fixture
