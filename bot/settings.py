@@ -17,8 +17,8 @@ TELEGRAM_API = "https://api.telegram.org"
 
 
 DB_POOL_BUDGET = 40
-"""PostgreSQL connections one deployment keeps open by default (each process up to 10 more at a
-burst): with PostgreSQL's default ``max_connections`` of 100 that leaves room for the tools."""
+"""PostgreSQL connections one deployment keeps open by default, and never more (no overflow):
+with PostgreSQL's default ``max_connections`` of 100 that leaves room for the tools."""
 
 
 def pool_per_worker(workers: int) -> int:
