@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,8 +28,17 @@ log = logging.getLogger("parbot.demo")
 
 
 async def start_demo(
-    port: int, data_dir: Path, fresh: bool, stop: asyncio.Event, ready: asyncio.Event | None = None
+    port: int,
+    data_dir: Path,
+    fresh: bool,
+    stop: asyncio.Event,
+    on_ready: Callable[[str], None] | None = None,
 ) -> None:
+    """Serve the demo until ``stop`` is set; ``on_ready`` gets the page's URL once it is served.
+
+    ``port`` 0 asks the system for a free port: a caller that picks a "free" port first and
+    binds it later races every other process on the machine (a CI run lost that race).
+    """
     if fresh and data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -59,8 +69,8 @@ async def start_demo(
                 f"\nparbot demo: open {emu.web_url} in a browser "
                 f"(mở {emu.web_url} trên trình duyệt). Ctrl+C to stop.\n"
             )
-            if ready is not None:
-                ready.set()
+            if on_ready is not None:
+                on_ready(emu.web_url)
             await serve(settings, stop, db=db)
     finally:
         await emu.stop()

@@ -1,7 +1,7 @@
 """The demo page in headless Chromium (Debian's), driven by Playwright: shared fixtures.
 
-``demo`` starts `parbot demo` (emulator + web page + the aiogram bot on a seeded database)
-in-process on a free port; ``launch`` opens Chromium with the flags a sandboxed CI needs.
+``demo`` starts `parbot demo` (emulator + web page + the bot, python-telegram-bot, on a seeded database)
+in-process on a port the system picks (port 0: no race with other processes); ``launch`` opens Chromium with the flags a sandboxed CI needs.
 Screenshots go to ``artifacts/`` at the repository root (ignored by git).
 """
 
@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import os
 import shutil
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +39,6 @@ NEEDS_CHROMIUM = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def launch(pw: Any) -> Any:
     """Debian's Chromium, headless (no browser download: Playwright only drives it)."""
     assert CHROMIUM is not None, "chromium is required in CI"
@@ -54,9 +47,14 @@ async def launch(pw: Any) -> Any:
 
 @pytest.fixture
 async def demo(tmp_path: Path):
-    port = free_port()
     stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(start_demo(port, tmp_path / "demo", True, stop, ready))
+    urls: list[str] = []
+
+    def served(url: str) -> None:
+        urls.append(url)
+        ready.set()
+
+    task = asyncio.create_task(start_demo(0, tmp_path / "demo", True, stop, served))
     done, _ = await asyncio.wait(
         {task, asyncio.create_task(ready.wait())},
         timeout=START_SECONDS,
@@ -65,7 +63,7 @@ async def demo(tmp_path: Path):
     if task in done:
         task.result()  # raise the start-up error
     assert ready.is_set(), f"demo did not start within {START_SECONDS} s"
-    yield f"http://127.0.0.1:{port}/"
+    yield urls[0]
     stop.set()
     with contextlib.suppress(asyncio.CancelledError):
         await asyncio.wait_for(task, 30)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,12 +15,7 @@ from bot.settings import load_settings
 from conversations import assessment as A
 from emulator.server import BotApiEmulator
 from scoring.catalog import sample_catalog_paths
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.ports import free_port
 
 
 async def test_database_outage_is_retried_not_lost(tmp_path: Path, monkeypatch):

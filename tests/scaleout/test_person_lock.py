@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import random
 import secrets
-import socket
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.person_locks import PersonLockTimeout, PersonLockUnavailable, RedisPersonLock
 from tests.conftest import RedisTarget
 from tests.conversations.harness import command_event
+from tests.ports import free_port
 
 LockFactory = Callable[..., RedisPersonLock]
 
@@ -57,12 +57,6 @@ async def until(predicate: Callable[[], Any], timeout: float = 5.0) -> None:
     while not await predicate():
         assert loop.time() < deadline, "condition not reached in time"
         await asyncio.sleep(0.01)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # ------------------------------------------------------------------------ the lock on its own

@@ -31,8 +31,8 @@ from sqlalchemy.engine import make_url
 
 from emulator.server import BotApiEmulator
 from storage.leadership import SCHEDULER_LOCK
+from tests.ports import free_port
 from tests.scaleout.workers import (
-    free_port,
     log_shows,
     message_update,
     seed,

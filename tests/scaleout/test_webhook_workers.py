@@ -27,7 +27,8 @@ from bot.settings import load_settings
 from emulator.server import BotApiEmulator
 from storage.person_locks import PERSON_LOCK_NAMESPACE, RedisPersonLock
 from tests.conftest import RedisTarget, _PostgresBackend
-from tests.scaleout.workers import SECRET, free_port, log_shows, message_update, seed, worker_env
+from tests.ports import free_port
+from tests.scaleout.workers import SECRET, log_shows, message_update, seed, worker_env
 
 pytestmark = pytest.mark.postgres
 

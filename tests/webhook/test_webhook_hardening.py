@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import socket
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,16 +19,11 @@ import pytest
 from bot.runtime import serve
 from bot.settings import load_settings
 from emulator.server import BotApiEmulator
+from tests.ports import free_port
 
 SECRET = "hardening-secret-123"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TIMEOUT = 1.0  # PARBOT_WEBHOOK_READ_TIMEOUT for these tests (10 s in production)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
