@@ -183,6 +183,55 @@ def proc_cpu_seconds(pid: int | str = "self") -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine, all cores (first line of /proc/stat):
+    a phase's share of busy time says whether the bot waited for CPU its neighbours held."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(values[:8]) - idle) / ticks, sum(values[:8]) / ticks
+
+
+def server_cpu_seconds(postmaster: int) -> float | None:
+    """CPU seconds of a local PostgreSQL server: the postmaster, its live processes (backends,
+    WAL writer, checkpointer, autovacuum) and those already reaped (the postmaster's cutime and
+    cstime). ``None`` when /proc does not show them (another user's server, another machine)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        own = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    total = sum(int(v) for v in own[11:15])  # utime, stime, cutime, cstime
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile: counted in the postmaster's cutime
+        if int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+async def local_postmaster(url: str) -> int | None:
+    """The PID of the postmaster serving ``url`` when it runs on this machine, else ``None``."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.host not in (None, "", "localhost", "127.0.0.1", "::1"):
+        return None
+    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn, timeout=10)
+    try:  # read while the backend lives: its parent is the postmaster
+        backend = int(await conn.fetchval("SELECT pg_backend_pid()"))
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    finally:
+        await conn.close()
+    return int(fields[1])
+
+
 # ---------------------------------------------------------------------------------- PostgreSQL
 
 

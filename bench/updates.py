@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 import time
@@ -34,9 +35,12 @@ from bench.common import (
     PgUnavailable,
     Row,
     Table,
+    local_postmaster,
+    machine_cpu_seconds,
     percentile,
     proc_cpu_seconds,
     say,
+    server_cpu_seconds,
     temp_pg_database,
 )
 from bench.emuhooks import BotMessageTap, Match, contains
@@ -105,6 +109,8 @@ class PhaseResult:
     wall: float = 0.0
     bot_cpu: float = 0.0
     driver_cpu: float = 0.0
+    server_cpu: float | None = None  # a local PostgreSQL server's processes, cores
+    machine_busy: float = 0.0  # share of all cores busy during the phase
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -173,9 +179,11 @@ async def _phase(
     bot_pid: int,
     concurrency: int | None = None,
     budget: float | None = None,
+    server_pid: int | None = None,
 ) -> PhaseResult:
     """Every officer in ``ids`` walks; at most ``concurrency`` of them at a time (None: all).
-    After ``budget`` seconds no new walk starts (those under way finish)."""
+    After ``budget`` seconds no new walk starts (those under way finish). ``server_pid``: a
+    local PostgreSQL postmaster whose CPU is measured too."""
     out = PhaseResult(len(ids))
     todo = list(reversed(ids))
     stop_at = time.perf_counter() + budget if budget else None
@@ -188,11 +196,18 @@ async def _phase(
             await _walk(emu, tap, todo.pop(), steps, out)
 
     cpu0, me0 = proc_cpu_seconds(bot_pid), proc_cpu_seconds()
+    server0 = server_cpu_seconds(server_pid) if server_pid else None
+    busy0, total0 = machine_cpu_seconds()
     t0 = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(min(concurrency or len(ids), len(ids)))))
     out.wall = time.perf_counter() - t0
     out.bot_cpu = (proc_cpu_seconds(bot_pid) - cpu0) / out.wall
     out.driver_cpu = (proc_cpu_seconds() - me0) / out.wall
+    busy1, total1 = machine_cpu_seconds()
+    out.machine_busy = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
+    server1 = server_cpu_seconds(server_pid) if server_pid else None
+    if server0 is not None and server1 is not None:
+        out.server_cpu = (server1 - server0) / out.wall
     return out
 
 
@@ -275,6 +290,7 @@ async def _run_bot(
     log: Path,
     concurrency: int | None,
     budget: float | None,
+    server_pid: int | None = None,
     **extra: str,
 ) -> BotResult:
     for uid in [ids.warm, *ids.light, *ids.full]:
@@ -290,7 +306,9 @@ async def _run_bot(
                 f"updates: {kind}: full load, {len(ids.full):,} users, "
                 f"{concurrency or len(ids.full):,} at once"
             )
-            full = await _phase(emu, tap, ids.full, steps, proc.pid, concurrency, budget)
+            full = await _phase(
+                emu, tap, ids.full, steps, proc.pid, concurrency, budget, server_pid
+            )
             say(f"updates: {kind}: {full.done:,} updates in {full.wall:.1f} s; stopping the bot")
     finally:
         tap.uninstall()
@@ -386,15 +404,28 @@ def _rows(table: Table, label: str, got: BotResult, base: BotResult, load: Load)
         )
     apologies = light.apologies + full.apologies + got.warm.apologies
     table.notes.append(
-        f"{label}: {full.done:,} updates in {full.wall:.1f} s ({walked:,} walks started); bot "
-        f"process CPU {full.bot_cpu:.0%} of one core "
-        f"({full.bot_cpu * full.wall / max(full.done, 1) * 1000:.1f} ms per update), "
-        f"driver+emulator {full.driver_cpu:.0%}; apologies ('service is busy'/'something "
+        f"{label}: {full.done:,} updates in {full.wall:.1f} s ({walked:,} walks started); "
+        f"{_cpu_shares(full)}; apologies ('service is busy'/'something "
         f"went wrong'): {apologies}; ERROR/Traceback "
         f"lines in the bot log: {got.log_errors}; first (cold) walk {got.warm.wall:.1f} s"
     )
     for p in (got.warm.problems + light.problems + full.problems)[:2]:
         table.notes.append(f"{label}: {p}")
+
+
+def _cpu_shares(phase: PhaseResult) -> str:
+    """Who used the machine's CPU during ``phase``, per core and per update: on a small
+    machine the bot's throughput is capped by what the server and the driver leave it."""
+
+    def share(cores: float) -> str:
+        per_update = cores * phase.wall / max(phase.done, 1) * 1000
+        return f"{cores:.0%} of one core ({per_update:.2f} ms/upd)"
+
+    parts = [f"bot process {share(phase.bot_cpu)}", f"driver+emulator {share(phase.driver_cpu)}"]
+    if phase.server_cpu is not None:
+        parts.append(f"PostgreSQL server {share(phase.server_cpu)}")
+    parts.append(f"machine {phase.machine_busy:.0%} busy ({os.cpu_count()} cores)")
+    return "CPU: " + ", ".join(parts)
 
 
 @dataclass
@@ -437,8 +468,9 @@ async def _parbot_on(
     if sqlite_driver:
         extra["sqlite-driver"] = sqlite_driver
     log = data.parent / f"{data.name}.log"
+    server = await local_postmaster(url) if url.startswith("postgresql") else None
     got = await _run_bot(
-        emu, "parbot", ids, PARBOT_WALK, log, load.concurrency, load.budget, **extra
+        emu, "parbot", ids, PARBOT_WALK, log, load.concurrency, load.budget, server, **extra
     )
     _rows(table, label, got, base, load)
 
@@ -463,10 +495,7 @@ async def _baseline(table: Table, emu: BotApiEmulator, work: Path, load: Load) -
         )
     )
     table.notes.append(
-        f"bare bot: {base.full.done:,} updates in {base.full.wall:.1f} s; bot process CPU "
-        f"{base.full.bot_cpu:.0%} of one core "
-        f"({base.full.bot_cpu * base.full.wall / max(base.full.done, 1) * 1000:.1f} ms per "
-        f"update), driver+emulator {base.full.driver_cpu:.0%}"
+        f"bare bot: {base.full.done:,} updates in {base.full.wall:.1f} s; {_cpu_shares(base.full)}"
     )
     return base
 
