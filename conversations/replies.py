@@ -56,6 +56,26 @@ class Event:
     message_id: int | None = None
     file: IncomingFile | None = None
 
+    @classmethod
+    def typed(
+        cls, update_id: int, sender: Sender, text: str, message_id: int | None = None
+    ) -> Event:
+        """What an officer typed: a command when ``text`` is one (``/score 5.1``), else plain
+        text. One definition for every runtime, the CLI and the tests, so a command is
+        recognised the same way wherever the text comes from."""
+        cmd = cls.parse_command(text)
+        if cmd is None:
+            return cls(update_id, sender, "text", text=text, message_id=message_id)
+        return cls(
+            update_id,
+            sender,
+            "command",
+            text=text,
+            command=cmd[0],
+            args=cmd[1],
+            message_id=message_id,
+        )
+
     @staticmethod
     def parse_command(text: str) -> tuple[str, str] | None:
         """'/start abc' → ('start', 'abc'); '/score@parbot_bot' → ('score', '')."""

@@ -42,19 +42,7 @@ def message_event(
     if file is not None:
         kind: EventKind = "photo" if photo else "document"
         return Event(update_id, who, kind, text=caption or "", message_id=message_id, file=file)
-    text = text or caption or ""
-    cmd = Event.parse_command(text)
-    if cmd is not None:
-        return Event(
-            update_id,
-            who,
-            "command",
-            text=text,
-            command=cmd[0],
-            args=cmd[1],
-            message_id=message_id,
-        )
-    return Event(update_id, who, "text", text=text, message_id=message_id)
+    return Event.typed(update_id, who, text or caption or "", message_id)
 
 
 def _sender(user: dict[str, Any], chat_id: int) -> Sender:

@@ -20,8 +20,11 @@ from handlers.routes import build_registry
 UPDATE_IDS = itertools.count(1)
 
 
-def chat(db_url: str, tmp_path: Path, user_id: int, name: str, *texts: str) -> list[Outcome]:
-    """Send ``texts`` (commands, or button data prefixed with "cb:") from one person."""
+def chat(
+    db_url: str, tmp_path: Path, user_id: int, name: str, *texts: str, lang: str = "en"
+) -> list[Outcome]:
+    """Send ``texts`` (typed messages, or button data prefixed with "cb:") from one person
+    whose Telegram app speaks ``lang``."""
 
     async def go() -> list[Outcome]:
         settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
@@ -34,13 +37,12 @@ def chat(db_url: str, tmp_path: Path, user_id: int, name: str, *texts: str) -> l
             )
             outs = []
             for text in texts:
-                sender = Sender(user_id, user_id, name, language_code="en")
+                sender = Sender(user_id, user_id, name, language_code=lang)
                 uid = next(UPDATE_IDS)
                 if text.startswith("cb:"):
                     ev = Event(uid, sender, "callback", callback_id="c", callback_data=text[3:])
                 else:
-                    cmd, args = Event.parse_command(text) or ("", "")
-                    ev = Event(uid, sender, "command", text=text, command=cmd, args=args)
+                    ev = Event.typed(uid, sender, text)
                 out = await engine.handle(ev)
                 assert out is not None
                 outs.append(out)

@@ -7,26 +7,15 @@ for Phòng Nội vụ by `parbot ask log` and in the admin's /deadlines.
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-import documents
-from bot.app import open_database
 from bot.cli import main
-from bot.settings import load_settings
-from conversations.context import CoreConfig
-from conversations.engine import ChatEngine
-from conversations.replies import Event, Sender
-from handlers.routes import build_registry
+from tests.cli import chat_driver
 from tests.shared_seeds import seed_path
-
-UPDATE_IDS = itertools.count(1)
 
 
 @pytest.fixture
@@ -54,37 +43,9 @@ def ask(cli, question: str, year: int, locale: str = "vi") -> dict:
 
 def chat(db_url: str, tmp_path: Path, user_id: int, name: str, lang: str, *texts: str) -> list[str]:
     """What the bot answers to each text of one person (the last reply of each)."""
-
-    async def go() -> list[str]:
-        settings = load_settings(database_url=db_url, data_dir=tmp_path / "data")
-        async with open_database(settings, migrate=False) as db:
-            engine = ChatEngine(
-                db.uow,
-                CoreConfig(formats=documents.formats()),
-                lambda: datetime.now(UTC),
-                routes=build_registry(),
-            )
-            answers = []
-            for text in texts:
-                sender = Sender(user_id, user_id, name, language_code=lang)
-                parsed = Event.parse_command(text)
-                if parsed:
-                    ev = Event(
-                        next(UPDATE_IDS),
-                        sender,
-                        "command",
-                        text=text,
-                        command=parsed[0],
-                        args=parsed[1],
-                    )
-                else:
-                    ev = Event(next(UPDATE_IDS), sender, "text", text=text)
-                out = await engine.handle(ev)
-                assert out is not None and out.replies
-                answers.append(out.replies[-1].text)
-            return answers
-
-    return asyncio.run(go())
+    outs = chat_driver.chat(db_url, tmp_path, user_id, name, *texts, lang=lang)
+    assert all(out.replies for out in outs)
+    return [out.replies[-1].text for out in outs]
 
 
 def test_ask_quotes_the_plan_or_says_it_does_not(cli):

@@ -20,10 +20,9 @@ from tests.typed_buttons import assert_typed
 def command_event(update_id: int, user_id: int, text: str, language: str = "en") -> Event:
     """One update carrying the command ``text`` from user ``user_id`` ("Lan"), for tests that
     call the engine directly without a :class:`Person`."""
-    cmd = Event.parse_command(text)
-    assert cmd is not None, text
-    sender = Sender(user_id, user_id, "Lan", language_code=language)
-    return Event(update_id, sender, "command", text=text, command=cmd[0], args=cmd[1])
+    event = Event.typed(update_id, Sender(user_id, user_id, "Lan", language_code=language), text)
+    assert event.kind == "command", text
+    return event
 
 
 @dataclass
@@ -49,17 +48,18 @@ class Person:
 
     async def _go(self, **kw) -> Outcome:
         self.counter[0] += 1
-        out = await self.engine.handle(Event(self.counter[0], self.sender, **kw))
+        return await self._handle(Event(self.counter[0], self.sender, **kw))
+
+    async def _handle(self, event: Event) -> Outcome:
+        out = await self.engine.handle(event)
         assert out is not None
         assert_typed((b.data for r in out.replies for row in r.buttons for b in row), "replies")
         self.last = out
         return out
 
     async def text(self, text: str) -> Outcome:
-        cmd = Event.parse_command(text)
-        if cmd:
-            return await self._go(kind="command", text=text, command=cmd[0], args=cmd[1])
-        return await self._go(kind="text", text=text)
+        self.counter[0] += 1
+        return await self._handle(Event.typed(self.counter[0], self.sender, text))
 
     async def press(self, label: str | None = None, data: str | None = None) -> Outcome:
         if data is None:

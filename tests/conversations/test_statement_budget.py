@@ -50,12 +50,7 @@ async def step(p: Person, db, *, text: str | None = None, data: str | None = Non
             message_id=p.counter[0] + 500,
         )
     else:
-        cmd = Event.parse_command(text or "")
-        ev = (
-            Event(p.counter[0], p.sender, kind="command", text=text, command=cmd[0], args=cmd[1])
-            if cmd
-            else Event(p.counter[0], p.sender, kind="text", text=text or "")
-        )
+        ev = Event.typed(p.counter[0], p.sender, text or "")
     with counted(db) as seen:
         out = await p.engine.handle(ev)
         assert out is not None

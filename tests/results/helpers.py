@@ -168,19 +168,23 @@ class User:
     counter: ClassVar[list[int]] = [0]
     last: Outcome | None = None
 
+    @property
+    def sender(self) -> Sender:
+        return Sender(self.user_id, self.user_id, self.name, language_code=self.lang)
+
     async def _go(self, **kw: object) -> Outcome:
         self.counter[0] += 1
-        sender = Sender(self.user_id, self.user_id, self.name, language_code=self.lang)
-        out = await self.engine.handle(Event(self.counter[0], sender, **kw))  # type: ignore[arg-type]
+        return await self._handle(Event(self.counter[0], self.sender, **kw))  # type: ignore[arg-type]
+
+    async def _handle(self, event: Event) -> Outcome:
+        out = await self.engine.handle(event)
         assert out is not None
         self.last = out
         return out
 
     async def send(self, text: str) -> Outcome:
-        cmd = Event.parse_command(text)
-        if cmd:
-            return await self._go(kind="command", text=text, command=cmd[0], args=cmd[1])
-        return await self._go(kind="text", text=text)
+        self.counter[0] += 1
+        return await self._handle(Event.typed(self.counter[0], self.sender, text))
 
     async def press(self, label: str | None = None, data: str | None = None) -> Outcome:
         if data is None:
