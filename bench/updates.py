@@ -3,7 +3,8 @@
 The driver process runs the Bot API emulator (flood control off) and N simulated officers; the
 bot runs in its own process (``bench.botproc``): parbot's real runtime (``serve()``, ptb by default,
 ``per_chat_interval=0``) on SQLite, then on PostgreSQL, and — the baseline — a bare aiogram echo
-bot on the same emulator, driven by the same number of messages and button presses.
+bot on the same emulator, driven by the same number of messages and button presses, run before
+and after parbot's phases and pooled (one short run of it drifted too much to divide by).
 
 Every officer has an officer role on its own commune (sample catalog ``xa-mau-2024``), seeded
 before the bot starts (not timed), and walks 7 steps, each waiting for the bot's answer before
@@ -120,6 +121,31 @@ class PhaseResult:
     def p(self, q: float) -> float | None:
         v = percentile(self.latencies, q)
         return None if v is None else v * 1000
+
+    @classmethod
+    def pooled(cls, a: PhaseResult, b: PhaseResult) -> PhaseResult:
+        """Two runs of the same phase as one: steps and wall time summed (the rate is their
+        time-weighted mean), latencies together, CPU shares weighted by wall time."""
+        wall = a.wall + b.wall
+
+        def mean(x: float, y: float) -> float:
+            return (x * a.wall + y * b.wall) / wall if wall else 0.0
+
+        return cls(
+            a.officers + b.officers,
+            a.done + b.done,
+            a.failed + b.failed,
+            a.apologies + b.apologies,
+            a.skipped + b.skipped,
+            a.latencies + b.latencies,
+            {},
+            wall,
+            mean(a.bot_cpu, b.bot_cpu),
+            mean(a.driver_cpu, b.driver_cpu),
+            None,
+            mean(a.machine_busy, b.machine_busy),
+            a.problems + b.problems,
+        )
 
 
 def _apology(record: Record) -> bool:
@@ -452,12 +478,11 @@ async def _parbot_on(
     url: str,
     data: Path,
     ids: Ids,
-    base: BotResult,
     load: Load,
     what_if: str = "",
     sqlite_driver: str = "",
     runtime: str = "ptb",
-) -> None:
+) -> BotResult:
     t = time.perf_counter()
     say(f"updates: seeding {label} ({len(ids.all):,} units and officers)")
     await seed(url, ids.all)
@@ -472,31 +497,48 @@ async def _parbot_on(
     got = await _run_bot(
         emu, "parbot", ids, PARBOT_WALK, log, load.concurrency, load.budget, server, **extra
     )
-    _rows(table, label, got, base, load)
+    return got
 
 
-async def _baseline(table: Table, emu: BotApiEmulator, work: Path, load: Load) -> BotResult:
-    """The bare aiogram echo bot on the same walk: the ratio's denominator for parbot's rows."""
-    base = await _run_bot(
+async def _bare_bot(emu: BotApiEmulator, work: Path, load: Load, turn: int) -> BotResult:
+    """The bare aiogram echo bot on the same walk (its ``turn``-th run, fresh officers)."""
+    return await _run_bot(
         emu,
         "echo",
-        Ids.block(300_000_000, load.light, load.officers),
+        Ids.block(300_000_000 + turn * 50_000, load.light, load.officers),
         ECHO_WALK,
-        work / "echo.log",
+        work / f"echo{turn}.log",
         load.concurrency,
         load.budget,
     )
-    table.add(
+
+
+def _baseline(table: Table, before: BotResult, after: BotResult, load: Load) -> BotResult:
+    """The ratio's denominator for parbot's rows: the bare bot run before and after them,
+    pooled. One 5-second run of it moved by up to a fifth between runs of the benchmark
+    (bench/RESULTS.md, 15:10): two runs around the measured ones halve what drift and a lucky or
+    unlucky few seconds do to every ratio."""
+    base = BotResult(
+        PhaseResult.pooled(before.warm, after.warm),
+        PhaseResult.pooled(before.light, after.light),
+        PhaseResult.pooled(before.full, after.full),
+        before.log_errors + after.log_errors,
+    )
+    table.rows.insert(
+        0,
         Row(
-            f"bare aiogram echo bot: updates/s ({load.label})",
+            f"bare aiogram echo bot: updates/s ({load.label}; runs before and after, pooled)",
             base.full.rate,
             "upd/s",
             target="baseline",
+        ),
+    )
+    for name, got in (("before", before), ("after", after)):
+        table.notes.append(
+            f"bare bot, run {name} parbot's: {got.full.done:,} updates in {got.full.wall:.1f} s "
+            f"({got.full.rate:,.0f} upd/s, p50 at {LIGHT_AT_ONCE} at once "
+            f"{got.light.p(50) or 0:.2f} ms); {_cpu_shares(got.full)}"
         )
-    )
-    table.notes.append(
-        f"bare bot: {base.full.done:,} updates in {base.full.wall:.1f} s; {_cpu_shares(base.full)}"
-    )
     return base
 
 
@@ -522,48 +564,52 @@ async def run(
     work.mkdir(parents=True, exist_ok=True)
     emu = BotApiEmulator(rate_limits=False)
     await emu.start()
+    got: dict[str, BotResult] = {}
     try:
-        base = await _baseline(table, emu, work, load)
+        before = await _bare_bot(emu, work, load, 0)
         sqlite = work / "sqlite"
-        sqlite_url = f"sqlite+aiosqlite:///{sqlite / 'parbot.db'}"
-        await _parbot_on(
-            table, emu, "parbot SQLite", sqlite_url, sqlite,
-            Ids.block(400_000_000, n_light, n), base, load,
+        got["parbot SQLite"] = await _parbot_on(
+            table, emu, "parbot SQLite", f"sqlite+aiosqlite:///{sqlite / 'parbot.db'}", sqlite,
+            Ids.block(400_000_000, n_light, n), load,
         )  # fmt: skip
         if compare_runtime:  # the other supported runtime, same code and database kind
             other = work / "sqlite-aiogram"
-            await _parbot_on(
+            got["parbot SQLite [aiogram runtime]"] = await _parbot_on(
                 table, emu, "parbot SQLite [aiogram runtime]",
                 f"sqlite+aiosqlite:///{other / 'parbot.db'}", other,
-                Ids.block(420_000_000, n_light, n), base, load, runtime="aiogram",
+                Ids.block(420_000_000, n_light, n), load, runtime="aiogram",
             )  # fmt: skip
         if compare_aiosqlite:  # the SQLite driver before 2026-12-06, in the same run
             old = work / "sqlite-aiosqlite"
-            await _parbot_on(
+            got["parbot SQLite [aiosqlite]"] = await _parbot_on(
                 table, emu, "parbot SQLite [aiosqlite]", f"sqlite+aiosqlite:///{old / 'parbot.db'}",
-                old, Ids.block(450_000_000, n_light, n), base, load, sqlite_driver="aiosqlite",
+                old, Ids.block(450_000_000, n_light, n), load, sqlite_driver="aiosqlite",
             )  # fmt: skip
         if cfg.pg_url is None:
             table.notes.append("PostgreSQL skipped (--no-pg)")
         else:
             try:
                 async with temp_pg_database(cfg.pg_url) as pg:
-                    await _parbot_on(
+                    got["parbot PostgreSQL"] = await _parbot_on(
                         table, emu, "parbot PostgreSQL", pg, work / "pg",
-                        Ids.block(500_000_000, n_light, n), base, load,
+                        Ids.block(500_000_000, n_light, n), load,
                     )  # fmt: skip
             except PgUnavailable as exc:
                 table.notes.append(f"PostgreSQL skipped: {exc}")
         if what_if:
             for k, patches in enumerate(("no-gc-freeze",)):  # earlier ones are in the product
                 d = work / f"whatif{k}"
-                await _parbot_on(
+                got[f"what-if SQLite [{patches}]"] = await _parbot_on(
                     table, emu, f"what-if SQLite [{patches}]",
                     f"sqlite+aiosqlite:///{d / 'parbot.db'}", d,
-                    Ids.block(600_000_000 + k * 100_000, n_light, n), base, load, patches,
+                    Ids.block(600_000_000 + k * 100_000, n_light, n), load, patches,
                 )  # fmt: skip
+        after = await _bare_bot(emu, work, load, 1)
     finally:
         await emu.stop()
+    base = _baseline(table, before, after, load)
+    for label, result in got.items():
+        _rows(table, label, result, base, load)
     table.notes.append(
         f"walk: {' → '.join(s.text for s in PARBOT_WALK)}; the bare bot gets the same texts and "
         "presses; one cold walk first (not counted); latency = user action → the expected bot "
