@@ -1,7 +1,8 @@
 """The demo page in headless Chromium (Debian's), driven by Playwright: shared fixtures.
 
-``demo`` starts `parbot demo` (emulator + web page + the bot, python-telegram-bot, on a seeded database)
-in-process on a port the system picks (port 0: no race with other processes); ``launch`` opens Chromium with the flags a sandboxed CI needs.
+``demo`` starts `parbot demo` (emulator + web page + the python-telegram-bot runtime on a seeded
+database) in-process on a port the system picks (port 0: no race with other processes);
+``launch`` opens Chromium with the flags a sandboxed CI needs.
 Screenshots go to ``artifacts/`` at the repository root (ignored by git).
 """
 
