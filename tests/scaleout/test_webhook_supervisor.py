@@ -175,8 +175,10 @@ async def scheduler_lock_free(db_url: str) -> bool:
     conn = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
     try:
         held = await conn.fetchval(
+            # advisory locks are per database, pg_locks shows every database's
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 "
-            "AND objid = $2 AND granted",
+            "AND objid = $2 AND granted AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())",
             SCHEDULER_LOCK[0],
             SCHEDULER_LOCK[1],
         )
