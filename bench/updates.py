@@ -542,6 +542,59 @@ def _baseline(table: Table, before: BotResult, after: BotResult, load: Load) -> 
     return base
 
 
+async def _parbot_phases(
+    table: Table,
+    emu: BotApiEmulator,
+    work: Path,
+    load: Load,
+    cfg: Config,
+    what_if: bool,
+    compare_aiosqlite: bool,
+    compare_runtime: bool,
+) -> dict[str, BotResult]:
+    """parbot on SQLite, on PostgreSQL (unless skipped) and the asked-for comparisons, in order."""
+    n, n_light = load.officers, load.light
+    got: dict[str, BotResult] = {}
+    sqlite = work / "sqlite"
+    got["parbot SQLite"] = await _parbot_on(
+        table, emu, "parbot SQLite", f"sqlite+aiosqlite:///{sqlite / 'parbot.db'}", sqlite,
+        Ids.block(400_000_000, n_light, n), load,
+    )  # fmt: skip
+    if compare_runtime:  # the other supported runtime, same code and database kind
+        other = work / "sqlite-aiogram"
+        got["parbot SQLite [aiogram runtime]"] = await _parbot_on(
+            table, emu, "parbot SQLite [aiogram runtime]",
+            f"sqlite+aiosqlite:///{other / 'parbot.db'}", other,
+            Ids.block(420_000_000, n_light, n), load, runtime="aiogram",
+        )  # fmt: skip
+    if compare_aiosqlite:  # the SQLite driver before 2026-12-06, in the same run
+        old = work / "sqlite-aiosqlite"
+        got["parbot SQLite [aiosqlite]"] = await _parbot_on(
+            table, emu, "parbot SQLite [aiosqlite]", f"sqlite+aiosqlite:///{old / 'parbot.db'}",
+            old, Ids.block(450_000_000, n_light, n), load, sqlite_driver="aiosqlite",
+        )  # fmt: skip
+    if cfg.pg_url is None:
+        table.notes.append("PostgreSQL skipped (--no-pg)")
+    else:
+        try:
+            async with temp_pg_database(cfg.pg_url) as pg:
+                got["parbot PostgreSQL"] = await _parbot_on(
+                    table, emu, "parbot PostgreSQL", pg, work / "pg",
+                    Ids.block(500_000_000, n_light, n), load,
+                )  # fmt: skip
+        except PgUnavailable as exc:
+            table.notes.append(f"PostgreSQL skipped: {exc}")
+    if what_if:
+        for k, patches in enumerate(("no-gc-freeze",)):  # earlier ones are in the product
+            d = work / f"whatif{k}"
+            got[f"what-if SQLite [{patches}]"] = await _parbot_on(
+                table, emu, f"what-if SQLite [{patches}]",
+                f"sqlite+aiosqlite:///{d / 'parbot.db'}", d,
+                Ids.block(600_000_000 + k * 100_000, n_light, n), load, patches,
+            )  # fmt: skip
+    return got
+
+
 async def run(
     cfg: Config,
     *,
@@ -557,53 +610,17 @@ async def run(
         concurrency=(25 if cfg.quick else 100) if concurrency is None else concurrency,
         budget=(60.0 if cfg.quick else 150.0) if budget is None else (budget or None),
     )
-    n, n_light = load.officers, load.light
     table = Table(f"2. Update throughput — {load.label}, {len(PARBOT_WALK)} steps each, full stack")
     started = time.perf_counter()
     work = cfg.workdir / "updates"
     work.mkdir(parents=True, exist_ok=True)
     emu = BotApiEmulator(rate_limits=False)
     await emu.start()
-    got: dict[str, BotResult] = {}
     try:
         before = await _bare_bot(emu, work, load, 0)
-        sqlite = work / "sqlite"
-        got["parbot SQLite"] = await _parbot_on(
-            table, emu, "parbot SQLite", f"sqlite+aiosqlite:///{sqlite / 'parbot.db'}", sqlite,
-            Ids.block(400_000_000, n_light, n), load,
-        )  # fmt: skip
-        if compare_runtime:  # the other supported runtime, same code and database kind
-            other = work / "sqlite-aiogram"
-            got["parbot SQLite [aiogram runtime]"] = await _parbot_on(
-                table, emu, "parbot SQLite [aiogram runtime]",
-                f"sqlite+aiosqlite:///{other / 'parbot.db'}", other,
-                Ids.block(420_000_000, n_light, n), load, runtime="aiogram",
-            )  # fmt: skip
-        if compare_aiosqlite:  # the SQLite driver before 2026-12-06, in the same run
-            old = work / "sqlite-aiosqlite"
-            got["parbot SQLite [aiosqlite]"] = await _parbot_on(
-                table, emu, "parbot SQLite [aiosqlite]", f"sqlite+aiosqlite:///{old / 'parbot.db'}",
-                old, Ids.block(450_000_000, n_light, n), load, sqlite_driver="aiosqlite",
-            )  # fmt: skip
-        if cfg.pg_url is None:
-            table.notes.append("PostgreSQL skipped (--no-pg)")
-        else:
-            try:
-                async with temp_pg_database(cfg.pg_url) as pg:
-                    got["parbot PostgreSQL"] = await _parbot_on(
-                        table, emu, "parbot PostgreSQL", pg, work / "pg",
-                        Ids.block(500_000_000, n_light, n), load,
-                    )  # fmt: skip
-            except PgUnavailable as exc:
-                table.notes.append(f"PostgreSQL skipped: {exc}")
-        if what_if:
-            for k, patches in enumerate(("no-gc-freeze",)):  # earlier ones are in the product
-                d = work / f"whatif{k}"
-                got[f"what-if SQLite [{patches}]"] = await _parbot_on(
-                    table, emu, f"what-if SQLite [{patches}]",
-                    f"sqlite+aiosqlite:///{d / 'parbot.db'}", d,
-                    Ids.block(600_000_000 + k * 100_000, n_light, n), load, patches,
-                )  # fmt: skip
+        got = await _parbot_phases(
+            table, emu, work, load, cfg, what_if, compare_aiosqlite, compare_runtime
+        )
         after = await _bare_bot(emu, work, load, 1)
     finally:
         await emu.stop()

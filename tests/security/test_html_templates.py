@@ -25,7 +25,7 @@ from conversations.engine import ChatEngine
 from conversations.markup import Html, bold, esc, fmt, join_lines
 from conversations.plan import Milestone
 from conversations.plan_review import review_html
-from conversations.replies import Button
+from conversations.replies import Button, Event, Outcome
 from emulator.formatting import parse_html
 from handlers.routes import build_registry
 from scheduler import reminders as R
@@ -100,12 +100,10 @@ class Recorder(User):
 
     seen: list[tuple[str, str]]
 
-    async def _go(self, **kw: object):  # type: ignore[no-untyped-def]
-        out = await super()._go(**kw)
+    async def _handle(self, event: Event) -> Outcome:
+        out = await super()._handle(event)
         for reply in out.replies:
-            self.seen.append(
-                (f"{self.name} {kw.get('text') or kw.get('callback_data')}", reply.text)
-            )
+            self.seen.append((f"{self.name} {event.text or event.callback_data}", reply.text))
         return out
 
 
