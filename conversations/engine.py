@@ -96,9 +96,11 @@ class ChatEngine:
                 try:
                     return await self._handle(event)
                 except OUTAGES as exc:
+                    self._saved.pop(user_id, None)  # kept before a commit that did not happen
                     log.exception("database unavailable while handling update %s", event.update_id)
                     return _unavailable(event, exc, raise_unavailable)
                 except Exception:
+                    self._saved.pop(user_id, None)
                     log.exception("error while handling update %s", event.update_id)
                     return _sorry(event, BROKEN)
         except PersonLockError as exc:
@@ -228,7 +230,9 @@ class ChatEngine:
         # stored key the state no longer knows is not a change that needs a write); message
         # ids taken from delivered_ids differ from what is stored, so they are written here
         if ctx.state != FlowState.from_json(hot.state):
-            version = await uow.conversations.store(person.id, ctx.state.to_json(), version)
+            version = await uow.conversations.store(
+                person.id, ctx.state.to_json(), version, last=True
+            )
         self._saved.pop(s.user_id, None)  # delivered() patches the latest saved state
         if len(self._saved) >= 4096:
             self._saved.pop(next(iter(self._saved)))

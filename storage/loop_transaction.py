@@ -115,15 +115,25 @@ class CoreTransaction:
         else:
             sync.begin()  # bookkeeping only: PostgreSQL's BEGIN goes with the first statement
 
-    async def commit(self) -> None:
+    async def commit(self, with_write: str | None = None) -> None:
+        """COMMIT; ``with_write`` (see :func:`storage.prepared_pg.commit`) in the same round
+        trip.  When it fails, nothing is committed and the transaction is over."""
         sync = self.sync
+        adapter: Any = None if sync.invalidated else sync.connection.dbapi_connection
+        if with_write is not None and (
+            not sync.in_transaction() or adapter is None or not prepared_pg.supported(adapter)
+        ):  # never dropped silently (the unit of work checked before keeping it)
+            raise RuntimeError("no transaction left to send the kept write with")
         if not sync.in_transaction():
             return
-        adapter: Any = None if sync.invalidated else sync.connection.dbapi_connection
         if adapter is None or not prepared_pg.supported(adapter):
             await self.async_connection.commit()
             return
-        await prepared_pg.commit(sync, adapter)
+        try:
+            await prepared_pg.commit(sync, adapter, with_write)
+        except prepared_pg.GuardFailed:
+            sync.rollback()  # rolled back on the connection already: SQLAlchemy's bookkeeping
+            raise
         sync.commit()  # the adapter has nothing left to commit: SQLAlchemy's bookkeeping
 
     async def rollback(self) -> None:

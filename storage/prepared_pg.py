@@ -22,7 +22,9 @@ they are not (another SQLAlchemy version) every statement simply goes through SQ
 
 from __future__ import annotations
 
+import contextlib
 import re
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Executable
@@ -32,6 +34,13 @@ from sqlalchemy.exc import DBAPIError
 from storage.prepared import DriverResult, Plan, Processor, arguments, plan_for, rows
 
 _ADAPTER_PARTS = ("_transaction", "_start_transaction", "_prepare", "_execute_mutex")
+_DIVISION_BY_ZERO = "22012"  # the SQLSTATE a guard of :func:`guarded_write_sql` raises
+
+
+class GuardFailed(Exception):
+    """The write sent with COMMIT (:func:`commit`) matched no row: nothing was committed."""
+
+
 _STATUS = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
 _RESULTS: dict[tuple[str, tuple[int, ...]], tuple[Processor, ...]] = {}
 
@@ -44,11 +53,57 @@ def supported(adapter: object) -> bool:
     )
 
 
-async def commit(sa_connection: Connection, adapter: Any) -> None:
+def can_commit_with(sa_connection: Connection) -> bool:
+    """Whether :func:`commit` can send a write with COMMIT on ``sa_connection``: its
+    transaction was begun by :func:`begin_with` (a plain BEGIN that asyncpg does not track;
+    one begun by asyncpg's own Transaction must end through it)."""
+    if sa_connection.invalidated:
+        return False
+    adapter: Any = sa_connection.connection.dbapi_connection
+    return supported(adapter) and isinstance(adapter._transaction, _SimpleTransaction)
+
+
+def guarded_write_sql(write: str) -> str:
+    """``write`` (an UPDATE … RETURNING 1 written with its values) as one statement that
+    fails when it matched no row: sent with COMMIT in one simple query, PostgreSQL then skips
+    the COMMIT, and :func:`commit` rolls back and raises :class:`GuardFailed`.  The failure is a
+    division by the number of rows written (a constant 1/0 would be folded at plan time)."""
+    return f"WITH written AS ({write}) SELECT 1 / (SELECT count(*)::int FROM written)"
+
+
+_ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d:\d\d")
+
+
+def timestamp_literal(at: datetime) -> str:
+    """An aware datetime as a ``timestamptz`` literal, for statements written with their
+    values; only digits and separators get into the SQL (anything else is refused)."""
+    if at.tzinfo is None:
+        raise ValueError(f"naive datetime {at!r}: pass a timezone-aware (UTC) datetime")
+    stamp = at.isoformat()
+    if not _ISO_STAMP.fullmatch(stamp):
+        raise ValueError(f"not an ISO timestamp: {stamp!r}")
+    return f"'{stamp}'::timestamptz"
+
+
+def dollar_quoted(text: str) -> str:
+    """``text`` as a PostgreSQL dollar-quoted literal: nothing inside is special (quotes,
+    backslashes), whatever ``standard_conforming_strings`` says; the tag grows until it does
+    not occur in ``text``."""
+    tag = "$w$"
+    while tag in text:
+        tag = tag[:-1] + "w$"
+    return f"{tag}{text}{tag}"
+
+
+async def commit(sa_connection: Connection, adapter: Any, with_write: str | None = None) -> None:
     """COMMIT the adapter's asyncpg transaction (if a statement began one), as the adapter's
     own commit would: the transaction is dropped whether or not COMMIT succeeded; a failure
-    comes out as SQLAlchemy's error."""
+    comes out as SQLAlchemy's error.  ``with_write`` (from :func:`guarded_write_sql`, only where
+    :func:`can_commit_with` said so) goes in the same round trip, before COMMIT."""
     transaction = adapter._transaction
+    if with_write is not None:
+        await _commit_with(sa_connection, adapter, with_write)
+        return
     if transaction is None:
         return
     try:
@@ -103,6 +158,33 @@ async def execute(
         return DriverResult([], rowcount)
     procs = _result_processors(plan, dialect, tuple(a.type.oid for a in attributes))
     return DriverResult(rows(plan, fetched, procs), rowcount)
+
+
+async def _commit_with(sa_connection: Connection, adapter: Any, write: str) -> None:
+    """``write`` and COMMIT in one simple query (see :func:`commit`). When ``write`` fails,
+    PostgreSQL skips the COMMIT and the transaction is left aborted: it is rolled back here
+    before the error comes out (:class:`GuardFailed` for the guard, else SQLAlchemy's)."""
+    if not isinstance(adapter._transaction, _SimpleTransaction):
+        raise RuntimeError("a write sent with COMMIT needs a transaction begun by begin_with")
+    listened = sa_connection._has_events or sa_connection.engine._has_events
+    if listened:
+        sa_connection.dispatch.before_cursor_execute(sa_connection, None, write, (), None, False)
+    try:
+        async with adapter._execute_mutex:
+            try:
+                await adapter._connection.execute(write + "; COMMIT")
+            except Exception:
+                with contextlib.suppress(Exception):  # a dropped connection is reported below
+                    await adapter._connection.execute("ROLLBACK")
+                raise
+            finally:
+                adapter._transaction = None
+    except Exception as error:
+        if getattr(error, "sqlstate", None) == _DIVISION_BY_ZERO:
+            raise GuardFailed(write[:120]) from error
+        _raise_as_sqlalchemy(sa_connection, adapter, write, [], error)
+    if listened:
+        sa_connection.dispatch.after_cursor_execute(sa_connection, None, write, (), None, False)
 
 
 class _SimpleTransaction:

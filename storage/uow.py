@@ -21,6 +21,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage import prepared_pg
 from storage.db import SQLITE_BEGIN_OPTION
 from storage.loop_transaction import CoreTransaction, LoopTransaction
 from storage.person_locks import advisory_xact_lock
@@ -46,7 +47,7 @@ from storage.repositories import (
     UnitRepository,
     YearRepository,
 )
-from storage.repositories.base import orm_pending, session_connection
+from storage.repositories.base import VersionConflict, orm_pending, session_connection
 
 _DEFERRED: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
 
@@ -87,6 +88,7 @@ class UnitOfWork:
         self._holds_own = self._on_loop or self.dialect_name == "postgresql"
         self._session: AsyncSession | None = None
         self._own: LoopTransaction | CoreTransaction | None = None
+        self._with_commit: str | None = None  # the last write, sent with COMMIT
 
     async def __aenter__(self) -> UnitOfWork:
         return self  # nothing is checked out of the pool before the first statement
@@ -121,6 +123,7 @@ class UnitOfWork:
         (it begins and commits its own transaction, which prebuilt statements then join)."""
         session = self._session
         if session is None:
+            self._nothing_after_the_last_write()
             own = self._own
             if own is not None:
                 session = self._sessionmaker(bind=own.async_connection)
@@ -135,6 +138,7 @@ class UnitOfWork:
         """The connection of the current transaction (begun if none is open): where the
         repositories' prebuilt statements run.  On SQLite (loop thread) and PostgreSQL, when no
         session came first, the unit of work's own (:mod:`storage.loop_transaction`)."""
+        self._nothing_after_the_last_write()
         own = self._own
         if own is None and self._session is None and self._holds_own:
             if self._on_loop:
@@ -146,6 +150,27 @@ class UnitOfWork:
             await own.begin()
             return own.async_connection
         return await session_connection(self.session)
+
+    def send_with_commit(self, write: str) -> bool:
+        """Keep ``write`` (:func:`storage.prepared_pg.guarded_write_sql`) to be sent with
+        COMMIT, in one round trip, if this unit of work can (PostgreSQL, its own transaction
+        begun with the update's claim, no ORM session): then it must be the last statement, and
+        a guard that fails at commit raises :class:`VersionConflict` from :meth:`commit` with
+        nothing committed.  False: run it now."""
+        own = self._own
+        if (
+            self._session is not None
+            or self._with_commit is not None
+            or not isinstance(own, CoreTransaction)
+            or not prepared_pg.can_commit_with(own.sync)
+        ):
+            return False
+        self._with_commit = write
+        return True
+
+    def _nothing_after_the_last_write(self) -> None:
+        if self._with_commit is not None:
+            raise RuntimeError("a statement after the write kept for COMMIT (send_with_commit)")
 
     @property
     def database_key(self) -> object:
@@ -243,10 +268,19 @@ class UnitOfWork:
         transaction it began itself), then that transaction commits."""
         if self._session is not None:
             await self._session.commit()
-        if self._own is not None:
-            await self._own.commit()
+        own, write = self._own, self._with_commit
+        self._with_commit = None
+        if isinstance(own, CoreTransaction):
+            try:
+                await own.commit(write)
+            except prepared_pg.GuardFailed as failed:
+                what = f"the write sent with COMMIT ({failed})"
+                raise VersionConflict(what, None, None) from None
+        elif own is not None:
+            await own.commit()
 
     async def rollback(self) -> None:
+        self._with_commit = None
         if self._session is not None:
             await self._session.rollback()
         if self._own is not None:

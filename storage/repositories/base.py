@@ -71,6 +71,8 @@ class TransactionSource(Protocol):
 
     def orm_pending(self) -> bool: ...
 
+    def send_with_commit(self, write: str) -> bool: ...
+
 
 def orm_pending(session: AsyncSession) -> bool:
     """Whether ``session`` holds ORM changes not yet flushed."""
@@ -90,6 +92,9 @@ class _SessionOnly:
 
     def orm_pending(self) -> bool:
         return orm_pending(self.session)
+
+    def send_with_commit(self, write: str) -> bool:
+        return False  # the session's owner commits: run every statement now
 
 
 class Repository:

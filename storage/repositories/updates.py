@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import delete, select, text
 
 from storage.models import ProcessedUpdate
+from storage.prepared_pg import timestamp_literal
 from storage.repositories.base import Repository
 from storage.types import utcnow
 
@@ -19,21 +19,13 @@ _FENCED_CLAIM = text(
 )
 
 
-_ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d:\d\d")
-
-
 def _fenced_claim_sql(ns: int, key: int, update_id: int, at: datetime) -> str:
     """:data:`_FENCED_CLAIM` written with its values, for BEGIN and the claim in one simple
     query (no parameters there): integers and an aware timestamp only, rendered by Python."""
-    if at.tzinfo is None:
-        raise ValueError(f"naive datetime {at!r}: pass a timezone-aware (UTC) datetime")
-    stamp = at.isoformat()
-    if not _ISO_STAMP.fullmatch(stamp):  # written into SQL: digits and separators only
-        raise ValueError(f"not an ISO timestamp: {stamp!r}")
     return (
         f"WITH fence AS (SELECT pg_advisory_xact_lock({int(ns)}, {int(key)}) AS held) "
         "INSERT INTO processed_updates (update_id, processed_at) "
-        f"SELECT {int(update_id)}, '{stamp}'::timestamptz FROM fence "
+        f"SELECT {int(update_id)}, {timestamp_literal(at)} FROM fence "
         "ON CONFLICT (update_id) DO NOTHING"
     )
 

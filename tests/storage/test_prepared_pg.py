@@ -21,6 +21,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.errors import OUTAGES
 from storage.models import Answer, Person
 from storage.repositories.answers import _insert_answer
+from storage.repositories.base import VersionConflict
 from storage.repositories.updates import _fenced_claim_sql
 from storage.uow import UnitOfWork
 from tests.storage.seeded import (
@@ -278,3 +279,86 @@ def test_the_claim_written_into_sql_takes_a_plain_timestamp_only() -> None:
         _fenced_claim_sql(7, 42, 9001, datetime(2024, 1, 1))
     with pytest.raises(ValueError):
         _fenced_claim_sql(7, "42); DROP TABLE people; --", 9001, at)  # type: ignore[arg-type]
+
+
+# --------------------------------------------- the last state write goes with COMMIT (issue 19)
+
+HOSTILE_STATE = {
+    "mode": "walk",
+    "note": 'O\'Brien \\ "quoted" $w$ $$ ; COMMIT; -- Đầy đủ ✓ 🙂',
+}
+
+
+async def _claim(uow: UnitOfWork, update_id: int) -> None:
+    """The update's claim, as the engine begins every update's transaction (BEGIN with it)."""
+    assert await uow.updates.claim(update_id, fence=(1, 7))
+
+
+async def _stored(sm: Sm) -> tuple[dict[str, Any], int | None]:
+    async with UnitOfWork(sm) as uow:
+        hot = await uow.people.hot(7)
+    assert hot is not None
+    return hot.state, hot.state_version
+
+
+async def test_the_last_state_write_is_sent_with_commit_and_stored_exactly(pg_sm: Sm) -> None:
+    ids = await seeded(pg_sm)
+    async with UnitOfWork(pg_sm) as uow:
+        await _claim(uow, 501)
+        hot = await uow.people.hot(7)
+        assert hot is not None and hot.state_version == 1
+        version = await uow.conversations.store(ids["person"], HOSTILE_STATE, 1, last=True)
+        assert version == 2
+        assert uow._with_commit is not None  # kept: nothing sent before COMMIT
+    assert await _stored(pg_sm) == (HOSTILE_STATE, 2)
+    assert 501 in set(await _claimed(pg_sm))
+
+
+async def test_a_version_moved_meanwhile_fails_the_commit_and_nothing_is_committed(
+    pg_sm: Sm,
+) -> None:
+    ids = await seeded(pg_sm)
+    with pytest.raises(VersionConflict):
+        async with UnitOfWork(pg_sm) as uow:
+            await _claim(uow, 502)
+            assert (hot := await uow.people.hot(7)) is not None and hot.state_version == 1
+            async with UnitOfWork(pg_sm) as other:  # the pool's other connection saves first
+                await other.conversations.store(ids["person"], {"mode": "other"}, 1)
+            await uow.conversations.store(ids["person"], HOSTILE_STATE, 1, last=True)
+    assert await _stored(pg_sm) == ({"mode": "other"}, 2)
+    assert 502 not in set(await _claimed(pg_sm))  # the claim went with the failed commit
+    for update_id in (503, 504):  # both connections went back clean and serve again
+        async with UnitOfWork(pg_sm) as uow:
+            await _claim(uow, update_id)
+            hot = await uow.people.hot(7)
+            assert hot is not None
+            await uow.conversations.store(
+                ids["person"], {"n": update_id}, hot.state_version, last=True
+            )
+    assert await _stored(pg_sm) == ({"n": 504}, 4) and {503, 504} <= set(await _claimed(pg_sm))
+
+
+async def test_without_the_claims_transaction_the_write_runs_at_once(pg_sm: Sm) -> None:
+    ids = await seeded(pg_sm)
+    async with UnitOfWork(pg_sm) as uow:
+        assert await uow.conversations.store(ids["person"], HOSTILE_STATE, 1, last=True) == 2
+        assert uow._with_commit is None  # no transaction begun by the claim: sent now
+        assert (hot := await uow.people.hot(7)) is not None and hot.state_version == 2
+    assert await _stored(pg_sm) == (HOSTILE_STATE, 2)
+
+
+async def test_no_statement_may_follow_the_write_kept_for_commit(pg_sm: Sm) -> None:
+    ids = await seeded(pg_sm)
+    with pytest.raises(RuntimeError, match="after the write kept for COMMIT"):
+        async with UnitOfWork(pg_sm) as uow:
+            await _claim(uow, 505)
+            await uow.conversations.store(ids["person"], HOSTILE_STATE, 1, last=True)
+            await uow.people.hot(7)
+    assert await _stored(pg_sm) == ({"mode": "walk", "note": "Đầy đủ ✓"}, 1)
+    assert 505 not in set(await _claimed(pg_sm))
+
+
+def test_dollar_quoting_picks_a_tag_the_text_does_not_hold() -> None:
+    assert prepared_pg.dollar_quoted("a'b") == "$w$a'b$w$"
+    quoted = prepared_pg.dollar_quoted("x $w$ y $ww$")
+    assert quoted == "$www$x $w$ y $ww$$www$"
