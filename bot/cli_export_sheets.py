@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +20,7 @@ from documents.xlsx import OpenpyxlSheets
 @click.option("--period", "year", type=int, required=True, help="Năm đánh giá / assessment year.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
 def export_sheet(unit_code: str, year: int, out: str) -> None:
-    s = cli_settings()
-
-    async def go(db: Any) -> Path:
-        async with db.uow() as uow:
-            return await sheets.write_unit_sheet(uow, year, unit_code, Path(out), OpenpyxlSheets())
-
-    try:
-        path = run_db(s, go)
-    except A.NotFound as err:
-        fail([t(s.locale, err.message, **err.params)], t(s.locale, "Nothing was exported:"))
-        return
-    click.echo(t(s.locale, "Written: %(path)s", path=str(path)))
+    _write(lambda uow: sheets.write_unit_sheet(uow, year, unit_code, Path(out), OpenpyxlSheets()))
 
 
 @click.command("ranking", help="Bảng xếp hạng theo bảng (Excel) / the ranking per board.")
@@ -38,11 +28,17 @@ def export_sheet(unit_code: str, year: int, out: str) -> None:
 @click.option("--board", type=str, default=None, help="Bảng / board.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="FILE.xlsx")
 def export_ranking(year: int, board: str | None, out: str) -> None:
+    _write(lambda uow: sheets.write_ranking(uow, year, board, Path(out), OpenpyxlSheets()))
+
+
+def _write(write: Callable[[Any], Awaitable[Path]]) -> None:
+    """Run ``write`` in one unit of work and say where the file went, or what was not found
+    (the unit, the year, the board) and that nothing was exported."""
     s = cli_settings()
 
     async def go(db: Any) -> Path:
         async with db.uow() as uow:
-            return await sheets.write_ranking(uow, year, board, Path(out), OpenpyxlSheets())
+            return await write(uow)
 
     try:
         path = run_db(s, go)

@@ -339,6 +339,17 @@ def test_ranking_workbook_has_a_sheet_per_board(cli, board, tmp_path, db_url):
 # ------------------------------------------------------------------ publication
 
 
+def test_an_export_of_what_does_not_exist_writes_no_file_and_says_what_was_missing(
+    cli, board, tmp_path
+):
+    out = tmp_path / "x.xlsx"
+    sheet = cli("export", "sheet", "--unit", "NOPE", "--period", "2024", "--out", str(out), code=1)
+    assert "Nothing was exported:" in sheet.stderr and "NOPE" in sheet.stderr
+    ranking = cli("export", "ranking", "--period", "1999", "--out", str(out), code=1)
+    assert "Nothing was exported:" in ranking.stderr and "1999" in ranking.stderr
+    assert not out.exists()
+
+
 def test_publish_freezes_marks_units_and_queues_each_persons_result(cli, board, tmp_path, db_url):
     async def people(uow):
         period = await uow.periods.get_by_year(2024)
