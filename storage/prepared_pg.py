@@ -100,10 +100,10 @@ async def commit(sa_connection: Connection, adapter: Any, with_write: str | None
     own commit would: the transaction is dropped whether or not COMMIT succeeded; a failure
     comes out as SQLAlchemy's error.  ``with_write`` (from :func:`guarded_write_sql`, only where
     :func:`can_commit_with` said so) goes in the same round trip, before COMMIT."""
-    transaction = adapter._transaction
     if with_write is not None:
         await _commit_with(sa_connection, adapter, with_write)
         return
+    transaction = adapter._transaction
     if transaction is None:
         return
     try:
@@ -180,8 +180,8 @@ async def _commit_with(sa_connection: Connection, adapter: Any, write: str) -> N
             finally:
                 adapter._transaction = None
     except Exception as error:
-        if getattr(error, "sqlstate", None) == _DIVISION_BY_ZERO:
-            raise GuardFailed(write[:120]) from error
+        if getattr(error, "sqlstate", None) == _DIVISION_BY_ZERO:  # no values in the message:
+            raise GuardFailed("it matched no row") from error  # they may be an officer's text
         _raise_as_sqlalchemy(sa_connection, adapter, write, [], error)
     if listened:
         sa_connection.dispatch.after_cursor_execute(sa_connection, None, write, (), None, False)
