@@ -132,19 +132,17 @@ class PhaseResult:
             return (x * a.wall + y * b.wall) / wall if wall else 0.0
 
         return cls(
-            a.officers + b.officers,
-            a.done + b.done,
-            a.failed + b.failed,
-            a.apologies + b.apologies,
-            a.skipped + b.skipped,
-            a.latencies + b.latencies,
-            {},
-            wall,
-            mean(a.bot_cpu, b.bot_cpu),
-            mean(a.driver_cpu, b.driver_cpu),
-            None,
-            mean(a.machine_busy, b.machine_busy),
-            a.problems + b.problems,
+            officers=a.officers + b.officers,
+            done=a.done + b.done,
+            failed=a.failed + b.failed,
+            apologies=a.apologies + b.apologies,
+            skipped=a.skipped + b.skipped,
+            latencies=a.latencies + b.latencies,
+            wall=wall,
+            bot_cpu=mean(a.bot_cpu, b.bot_cpu),
+            driver_cpu=mean(a.driver_cpu, b.driver_cpu),
+            machine_busy=mean(a.machine_busy, b.machine_busy),
+            problems=a.problems + b.problems,
         )
 
 
