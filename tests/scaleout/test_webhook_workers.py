@@ -132,6 +132,53 @@ async def until(predicate, timeout: float = 20.0) -> None:
         await asyncio.sleep(0.02)
 
 
+async def _checked_burst(
+    emu: BotApiEmulator,
+    log_path: Path,
+    port: int,
+    hold: PersonHold,
+    person: int,
+    first: int,
+    ordered: bool,
+) -> set[str]:
+    """One burst of ten updates of ``person`` from ``first`` on, two delivered twice: each is
+    answered once, never two at once, duplicates found already handled; the workers' pids."""
+    before = len([r for r in emu.transcript(person) if r.direction == "bot"])
+    distinct = list(range(first, first + 10))
+    sent = [distinct[0], distinct[0], *distinct[1:4], distinct[3], *distinct[4:]]
+    statuses = await burst_of_one_person(port, hold, sent, ordered=ordered)
+    assert statuses == [200] * len(sent)
+
+    async def replied() -> bool:
+        bot = [r for r in emu.transcript(person) if r.direction == "bot"]
+        return len(bot) >= before + len(distinct)
+
+    await until(replied, timeout=30)
+    await asyncio.sleep(0.5)  # nothing more may arrive: one reply per distinct update
+    bot_msgs = [r for r in emu.transcript(person) if r.direction == "bot"]
+    assert len(bot_msgs) == before + len(distinct)
+    text = log_path.read_text()
+    marks = [
+        m
+        for m in re.findall(
+            rf" (\d+) DEBUG conversations.engine: person {person} update (\d+): (begin|end)",
+            text,
+        )
+        if int(m[1]) in sent
+    ]
+    # never concurrently: each begin is followed by the end of the same update
+    assert [m[2] for m in marks] == ["begin", "end"] * len(sent), marks
+    assert all(b[1] == e[1] for b, e in zip(marks[::2], marks[1::2], strict=True))
+    handled = [int(m[1]) for m in marks[::2]]
+    assert sorted(handled) == sorted(sent)
+    if ordered:
+        assert handled == sent  # in arrival order, whichever worker got each
+    # each update once: the second delivery of a duplicate found it already handled
+    again = [int(u) for u in re.findall(r"update (\d+): already handled", text)]
+    assert sorted(u for u in again if u in distinct) == [distinct[0], distinct[3]]
+    return {m[0] for m in marks}
+
+
 @pytest.mark.timeout(300)  # two worker processes start, and one is killed and replaced
 async def test_two_webhook_workers_serve_and_schedule_once(
     pg_url: str, tmp_path: Path, person_locks: RedisTarget | None
@@ -192,44 +239,20 @@ async def test_two_webhook_workers_serve_and_schedule_once(
             pids = set(re.findall(r"handled by worker (\d+)", text))
             assert len(pids) == 2, f"both workers should serve updates: {pids}"
 
-            # one person's burst, two updates delivered twice, sent to both workers at once
+            # one person's burst, two updates delivered twice, sent to both workers at once;
+            # which worker gets a connection is the kernel's pick (SO_REUSEPORT hashes each
+            # one), so a burst that reached only one is checked and followed by another
             person = users[0]
-            before = len([r for r in emu.transcript(person) if r.direction == "bot"])
-            distinct = list(range(9_000_001, 9_000_011))
-            sent = [distinct[0], distinct[0], *distinct[1:4], distinct[3], *distinct[4:]]
             hold = PersonHold(redis_lock, pg_url, person)
-            statuses = await burst_of_one_person(port, hold, sent, ordered=redis_lock is not None)
-            assert statuses == [200] * len(sent)
-
-            async def replied() -> bool:
-                bot = [r for r in emu.transcript(person) if r.direction == "bot"]
-                return len(bot) >= before + len(distinct)
-
-            await until(replied, timeout=30)
-            await asyncio.sleep(0.5)  # nothing more may arrive: one reply per distinct update
-            bot_msgs = [r for r in emu.transcript(person) if r.direction == "bot"]
-            assert len(bot_msgs) == before + len(distinct)
-            text = log_path.read_text()
-            marks = [
-                m
-                for m in re.findall(
-                    rf" (\d+) DEBUG conversations.engine: person {person} update (\d+): "
-                    r"(begin|end)",
-                    text,
+            workers_reached: set[str] = set()
+            for attempt in range(3):
+                first = 9_000_001 + attempt * 100
+                workers_reached |= await _checked_burst(
+                    emu, log_path, port, hold, person, first, ordered=redis_lock is not None
                 )
-                if int(m[1]) in sent
-            ]
-            # never concurrently: each begin is followed by the end of the same update
-            assert [m[2] for m in marks] == ["begin", "end"] * len(sent), marks
-            assert all(b[1] == e[1] for b, e in zip(marks[::2], marks[1::2], strict=True))
-            handled = [int(m[1]) for m in marks[::2]]
-            assert sorted(handled) == sorted(sent)
-            assert len({m[0] for m in marks}) == 2, "the burst should reach both workers"
-            if redis_lock is not None:
-                assert handled == sent  # in arrival order, whichever worker got each
-            # each update once: the second delivery of a duplicate found it already handled
-            again = re.findall(r"update (\d+): already handled", text)
-            assert sorted(int(u) for u in again) == [distinct[0], distinct[3]]
+                if len(workers_reached) == 2:
+                    break
+            assert len(workers_reached) == 2, "the bursts should reach both workers"
             leaders = re.findall(
                 r" (\d+) INFO scheduler.leader: scheduler: this process is the leader", text
             )
