@@ -14,6 +14,7 @@ but not interpreted (the text is kept as is).
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 import re
@@ -41,6 +42,8 @@ _TAGS: dict[str, str] = {
 _NAMED_REFS = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ATTR_RE = re.compile(r"""([A-Za-z][\w-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*)([^>]*)>")
+_SPECIAL_RE = re.compile(r"[<&]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
 class EntityParseError(ValueError):
@@ -86,6 +89,8 @@ def _read_char_ref(src: str, i: int) -> tuple[str, int] | None:
 
 def _parse_attrs(raw: str) -> dict[str, str]:
     attrs: dict[str, str] = {}
+    if not raw or raw.isspace():
+        return attrs  # most tags (<b>, <i>, <code>) carry none
     for match in _ATTR_RE.finditer(raw.strip().rstrip("/")):
         value = next((g for g in match.groups()[1:] if g is not None), "")
         attrs[match.group(1).lower()] = html.unescape(value)
@@ -103,51 +108,58 @@ def parse_html(src: str) -> tuple[str, list[Span]]:
     spans: list[Span] = []
     stack: list[tuple[str, int, dict[str, str]]] = []
     i = 0
-    while i < len(src):
-        char = src[i]
-        if char == "<":
-            match = _TAG_RE.match(src, i)
-            if match is None:
-                raise _error(f"Unclosed start tag at byte offset {_byte_offset(src, i)}")
-            closing, name, raw_attrs = match.group(1) == "/", match.group(2).lower(), match.group(3)
-            if closing:
-                if not stack:
-                    raise _error(f"Unexpected end tag at byte offset {_byte_offset(src, i)}")
-                open_name, start, attrs = stack.pop()
-                if open_name != name:
-                    raise _error(
-                        f"Unmatched end tag at byte offset {_byte_offset(src, i)}, "
-                        f'expected "</{open_name}>", found "</{name}>"'
-                    )
-                _close_span(spans, stack, open_name, start, length, attrs)
-            else:
-                if name not in _TAGS:
-                    raise _error(
-                        f'Unsupported start tag "{name}" at byte offset {_byte_offset(src, i)}'
-                    )
-                attrs = _parse_attrs(raw_attrs)
-                if name == "span" and attrs.get("class") != "tg-spoiler":
-                    raise _error(
-                        f'Tag "span" must have class "tg-spoiler" at byte offset '
-                        f"{_byte_offset(src, i)}"
-                    )
-                stack.append((name, length, attrs))
-            i = match.end()
+    while (special := _SPECIAL_RE.search(src, i)) is not None:
+        j = special.start()
+        if j > i:  # plain text up to the next "<" or "&", taken whole
+            out.append(src[i:j])
+            length += j - i
+        if src[j] == "<":
+            i = _read_tag(src, j, length, spans, stack)
             continue
-        if char == "&":
-            ref = _read_char_ref(src, i)
-            if ref is not None:
-                out.append(ref[0])
-                length += len(ref[0])
-                i = ref[1]
-                continue
-        out.append(char)
-        length += 1
-        i += 1
+        ref = _read_char_ref(src, j)
+        text, i = ref if ref is not None else ("&", j + 1)
+        out.append(text)
+        length += len(text)
+    out.append(src[i:])
+    length += len(src) - i
     if stack:
         raise _error(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
     spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
     return "".join(out), spans
+
+
+def _read_tag(
+    src: str,
+    i: int,
+    length: int,
+    spans: list[Span],
+    stack: list[tuple[str, int, dict[str, str]]],
+) -> int:
+    """Apply the tag at ``src[i]`` (an opening one pushed, a closing one made a span); its end."""
+    match = _TAG_RE.match(src, i)
+    if match is None:
+        raise _error(f"Unclosed start tag at byte offset {_byte_offset(src, i)}")
+    closing, name, raw_attrs = match.group(1) == "/", match.group(2).lower(), match.group(3)
+    if closing:
+        if not stack:
+            raise _error(f"Unexpected end tag at byte offset {_byte_offset(src, i)}")
+        open_name, start, attrs = stack.pop()
+        if open_name != name:
+            raise _error(
+                f"Unmatched end tag at byte offset {_byte_offset(src, i)}, "
+                f'expected "</{open_name}>", found "</{name}>"'
+            )
+        _close_span(spans, stack, open_name, start, length, attrs)
+        return match.end()
+    if name not in _TAGS:
+        raise _error(f'Unsupported start tag "{name}" at byte offset {_byte_offset(src, i)}')
+    attrs = _parse_attrs(raw_attrs)
+    if name == "span" and attrs.get("class") != "tg-spoiler":
+        raise _error(
+            f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(src, i)}'
+        )
+    stack.append((name, length, attrs))
+    return match.end()
 
 
 def _close_span(
@@ -190,15 +202,24 @@ def _utf16_index_map(text: str) -> list[int]:
 
 
 def spans_to_entities(text: str, spans: list[Span]) -> list[dict[str, Any]]:
-    """Wire ``MessageEntity`` dicts (UTF-16 offsets) for the given spans."""
-    index = _utf16_index_map(text)
+    """Wire ``MessageEntity`` dicts (UTF-16 offsets) for the given spans.
+
+    A Python index becomes a UTF-16 offset by adding the astral characters (two code units each,
+    emoji mostly) before it; they are found once per text, not counted per character, since
+    every message a bot sends in HTML passes here.
+    """
+    astral = [m.start() for m in _ASTRAL_RE.finditer(text)]
+
+    def utf16(index: int) -> int:
+        return index + bisect.bisect_left(astral, index)
+
     entities: list[dict[str, Any]] = []
     for span in spans:
-        offset = index[span.start]
+        offset = utf16(span.start)
         entity: dict[str, Any] = {
             "type": span.type,
             "offset": offset,
-            "length": index[span.end] - offset,
+            "length": utf16(span.end) - offset,
         }
         entity.update(span.extra)
         entities.append(entity)
