@@ -48,6 +48,7 @@ from storage.repositories import (
     YearRepository,
 )
 from storage.repositories.base import VersionConflict, orm_pending, session_connection
+from storage.repositories.rows import UnitItems
 
 _DEFERRED: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
 
@@ -89,6 +90,9 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._own: LoopTransaction | CoreTransaction | None = None
         self._with_commit: str | None = None  # the last write, sent with COMMIT
+        self._items_ahead: tuple[tuple[int, int], UnitItems] | None = None
+        self.items_read: tuple[int, int] | None = None
+        """The (unit, catalog) whose items were last asked for (the engine's read-ahead hint)."""
 
     async def __aenter__(self) -> UnitOfWork:
         return self  # nothing is checked out of the pool before the first statement
@@ -121,6 +125,7 @@ class UnitOfWork:
         """The ORM session, made on first use: bound to the unit of work's own connection
         when it has one (it joins that transaction and never commits it), else to the engine
         (it begins and commits its own transaction, which prebuilt statements then join)."""
+        self._items_ahead = None  # the ORM may write: what was read ahead may be stale
         session = self._session
         if session is None:
             self._nothing_after_the_last_write()
@@ -134,11 +139,15 @@ class UnitOfWork:
             self._session = session
         return session
 
-    async def connection(self) -> AsyncConnection:
+    async def connection(self, *, reads_only: bool = False) -> AsyncConnection:
         """The connection of the current transaction (begun if none is open): where the
         repositories' prebuilt statements run.  On SQLite (loop thread) and PostgreSQL, when no
-        session came first, the unit of work's own (:mod:`storage.loop_transaction`)."""
+        session came first, the unit of work's own (:mod:`storage.loop_transaction`).
+        Unless the caller says it only reads, what was read ahead is dropped: the caller may
+        write, and a later read must see it."""
         self._nothing_after_the_last_write()
+        if not reads_only:
+            self._items_ahead = None
         own = self._own
         if own is None and self._session is None and self._holds_own:
             if self._on_loop:
@@ -167,6 +176,20 @@ class UnitOfWork:
             return False
         self._with_commit = write
         return True
+
+    def keep_items_read_ahead(self, key: tuple[int, int], items: UnitItems) -> None:
+        """Keep the items of (unit, catalog) read with the update's first statement
+        (``PersonRepository.hot``), for ``AnswerRepository.unit_items`` to take instead of
+        reading them again, until anything that may write runs."""
+        self._items_ahead = (key, items)
+
+    def take_items_read_ahead(self, key: tuple[int, int]) -> UnitItems | None:
+        """The items kept for ``key`` (once), or None: read them."""
+        ahead, self._items_ahead = self._items_ahead, None
+        return ahead[1] if ahead is not None and ahead[0] == key else None
+
+    def note_items_read(self, key: tuple[int, int]) -> None:
+        self.items_read = key
 
     def _nothing_after_the_last_write(self) -> None:
         if self._with_commit is not None:

@@ -51,6 +51,7 @@ async def warm_pool(sessionmaker: async_sessionmaker[AsyncSession], connections:
         try:
             async with UnitOfWork(sessionmaker) as uow:
                 await uow.people.hot(_NOBODY)
+                await uow.people.hot(_NOBODY, items_of=(_NOBODY, _NOBODY))  # with the items
                 await uow.units.header(_NOBODY)
                 await uow.answers.unit_items(_NOBODY, _NOBODY)
                 with contextlib.suppress(VersionConflict):  # expected: nothing matched

@@ -8,21 +8,12 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import (
-    BindParameter,
-    CompoundSelect,
     Executable,
-    Integer,
     Table,
     bindparam,
-    func,
     insert,
-    null,
     select,
-    union_all,
     update,
-)
-from sqlalchemy import (
-    cast as cast_,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
@@ -31,12 +22,9 @@ from storage.models import (
     Answer,
     AnswerHistory,
     AnswerSource,
-    Appraisal,
     CatalogItem,
-    Evidence,
     Explanation,
     HistorySource,
-    SurveyPoints,
     Unit,
 )
 from storage.repositories.base import (
@@ -48,6 +36,7 @@ from storage.repositories.base import (
 )
 from storage.repositories.rows import AnswerRow, ExplanationRow, PersonRow, UnitItems, from_orm
 from storage.repositories.rows_evidence import AnswerHistoryRow
+from storage.repositories.unit_items import unit_items_of, unit_items_statement
 from storage.types import utcnow
 
 Points = Decimal | int | float | str | None
@@ -305,37 +294,13 @@ class AnswerRepository(Repository):
         the items of its catalog, in one statement (one row per item that has any of them), as
         plain rows: the walk card, /progress and /submit score the unit exactly as the ranking
         does without another round trip."""
-        stmt = _unit_items_statement()
-        answers: dict[str, AnswerRow] = {}
-        explanations: dict[str, ExplanationRow] = {}
-        counts: dict[str, int] = {}
-        appraised: dict[str, Decimal] = {}
-        survey: dict[str, Decimal] = {}
+        key = (unit_id, catalog_id)
+        self._source.note_items_read(key)
+        ahead = self._source.take_items_read_ahead(key)
+        if ahead is not None:  # read with the person, in this transaction, before any write
+            return ahead
         params = {"unit_id": unit_id, "catalog_id": catalog_id}
-        for r in await self._core(stmt, params):
-            if r.ap_points is not None:
-                appraised[r.code] = Decimal(r.ap_points)
-            if r.sp_points is not None:
-                survey[r.code] = Decimal(r.sp_points)
-            if r.id is not None:
-                answers[r.code] = AnswerRow(
-                    r.id,
-                    unit_id,
-                    r.item_id,
-                    r.value,
-                    r.points,
-                    r.updated_by,
-                    r.updated_at,
-                    r.source,
-                    r.version,
-                )
-            if r.e_id is not None:
-                explanations[r.code] = ExplanationRow(
-                    unit_id, r.item_id, r.text, r.author_id, r.e_id, r.e_created, r.e_updated
-                )
-            if r.n is not None:
-                counts[r.code] = int(r.n)
-        return UnitItems(answers, explanations, counts, appraised, survey)
+        return unit_items_of(unit_id, (await self._core(unit_items_statement(), params)).all())
 
     async def save_seen(
         self,
@@ -421,107 +386,6 @@ class AnswerRepository(Repository):
 def _table(model: Any) -> Table:
     """The Core table of a model: reads select columns, not tracked ORM objects."""
     return cast(Table, model.__table__)
-
-
-@functools.cache
-def _unit_items_statement() -> CompoundSelect[Any]:
-    """The one statement behind :meth:`AnswerRepository.unit_items`: the unit's answers (each
-    with its explanation), its explanations without an answer, evidence counts, appraised and
-    survey points on the catalog's items, one branch each; an item may come in several rows.
-
-    Each branch starts from the unit's own rows (the ``(unit_id, item_id)`` unique indexes),
-    so a unit that has answered a few items costs a few index probes; the earlier form
-    outer-joined every catalog item to the five tables, five probes per item whatever the
-    unit had filled (measured 2026-12-07 on SQLite with 83 items: 3 answers 84 → 22-67 µs;
-    40 answers the same; the extreme of every item both answered and explained 1.5-1.7×
-    slower).  Built once with bound parameters (``unit_id``, ``catalog_id``)."""
-    unit_id: BindParameter[int] = bindparam("unit_id")
-    catalog_id: BindParameter[int] = bindparam("catalog_id")
-    ci = _table(CatalogItem)
-    a = _table(Answer).alias("a")
-    e = _table(Explanation).alias("e")
-    ev = _table(Evidence).alias("ev")
-    ap = _table(Appraisal).alias("ap")
-    sp = _table(SurveyPoints).alias("sp")
-    # every branch's empty columns are CAST to the real types: PostgreSQL matches the
-    # branches' types, and a row's values (JSON, UTC datetimes, Decimal points) are converted
-    # by the column types of the union's first branch
-    types = {n: a.c[n].type for n in _ANSWER_COLUMNS} | {
-        k: v.type for k, v in _explanation_of(e).items()
-    }
-    types |= {"n": Integer(), "ap_points": ap.c.points.type, "sp_points": sp.c.points.type}
-
-    def row(**given: Any) -> list[Any]:
-        return [ci.c.code, ci.c.id.label("item_id")] + [
-            (given[name] if name in given else cast_(null(), types[name])).label(name)
-            for name in _UNIT_ITEM_COLUMNS
-        ]
-
-    def on_catalog(table: Any) -> Any:
-        return ci.c.id == table.c.item_id
-
-    answered = (
-        select(*row(**{n: a.c[n] for n in _ANSWER_COLUMNS}, **_explanation_of(e)))
-        .select_from(
-            a.join(ci, on_catalog(a)).outerjoin(
-                e, (e.c.unit_id == a.c.unit_id) & (e.c.item_id == a.c.item_id)
-            )
-        )
-        .where(a.c.unit_id == unit_id, ci.c.catalog_id == catalog_id)
-    )
-    a2 = _table(Answer).alias("a2")
-    explained_only = (
-        select(*row(**_explanation_of(e)))
-        .select_from(e.join(ci, on_catalog(e)))
-        .where(e.c.unit_id == unit_id, ci.c.catalog_id == catalog_id)
-        .where(
-            ~select(a2.c.id)
-            .where(a2.c.unit_id == e.c.unit_id, a2.c.item_id == e.c.item_id)
-            .exists()
-        )
-    )
-    evidenced = (
-        select(*row(n=func.count(ev.c.id)))
-        .select_from(ev.join(ci, on_catalog(ev)))
-        .where(ev.c.unit_id == unit_id, ev.c.removed_at.is_(None))
-        .where(ci.c.catalog_id == catalog_id)
-        .group_by(ci.c.id, ci.c.code)
-    )
-    appraised = (
-        select(*row(ap_points=ap.c.points))
-        .select_from(ap.join(ci, on_catalog(ap)))
-        .where(ap.c.unit_id == unit_id, ap.c.points.is_not(None), ci.c.catalog_id == catalog_id)
-    )
-    surveyed = (
-        select(*row(sp_points=sp.c.points))
-        .select_from(sp.join(ci, on_catalog(sp)))
-        .where(sp.c.unit_id == unit_id, ci.c.catalog_id == catalog_id)
-    )
-    return union_all(answered, explained_only, evidenced, appraised, surveyed)
-
-
-_ANSWER_COLUMNS = ("id", "value", "points", "updated_by", "updated_at", "source", "version")
-_UNIT_ITEM_COLUMNS = (
-    *_ANSWER_COLUMNS,
-    "e_id",
-    "text",
-    "author_id",
-    "e_created",
-    "e_updated",
-    "n",
-    "ap_points",
-    "sp_points",
-)
-
-
-def _explanation_of(e: Any) -> dict[str, Any]:
-    return {
-        "e_id": e.c.id,
-        "text": e.c.text,
-        "author_id": e.c.author_id,
-        "e_created": e.c.created_at,
-        "e_updated": e.c.updated_at,
-    }
 
 
 @functools.cache

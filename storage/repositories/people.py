@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import ConversationState, HotRevision, Language, Person, Role, RoleGrant
 from storage.repositories.base import Repository, ref
 from storage.repositories.rows import HotPerson, PersonRow, RoleRow
+from storage.repositories.unit_items import ItemRow, unit_items_of, unit_items_statement
 from storage.types import utcnow
 
 _PERSON = select(Person.__table__)
@@ -24,11 +40,29 @@ class PersonRepository(Repository):
     async def get(self, person_id: int) -> PersonRow | None:
         return await self._one(_PERSON.where(Person.id == person_id))
 
-    async def hot(self, telegram_user_id: int) -> HotPerson | None:
+    async def hot(
+        self, telegram_user_id: int, *, items_of: tuple[int, int] | None = None
+    ) -> HotPerson | None:
         """The start of an update in one statement: person, roles, conversation state and the
-        header revision (one row per role; the state repeats, a person has few roles)."""
-        result = await self._core(_HOT, {"telegram_user_id": telegram_user_id})
-        return _hot_person(result.all())
+        header revision (one row per role; the state repeats, a person has few roles).
+
+        ``items_of`` (unit, catalog): on PostgreSQL that unit's items are read in the same
+        statement and kept by the unit of work for ``AnswerRepository.unit_items`` until
+        anything that may write runs — one round trip less when the update shows the unit's
+        card, as most officer steps do; the caller guesses (the unit it read last time), and a
+        wrong guess costs only the read.  Elsewhere ignored (SQLite has no round trip to save).
+        """
+        params = {"telegram_user_id": telegram_user_id}
+        if items_of is None or self.dialect_name != "postgresql":
+            return _hot_person((await self._core(_HOT, params)).all())
+        unit_id, catalog_id = items_of
+        params |= {"unit_id": unit_id, "catalog_id": catalog_id}
+        rows = (await self._core(_hot_with_items(), params)).all()
+        hot = _hot_person([r for r in rows if r.part == 0])
+        if hot is not None:
+            items = [ItemRow._make(r[_ITEMS_FROM:]) for r in rows if r.part == 1]
+            self._source.keep_items_read_ahead(items_of, unit_items_of(unit_id, items))
+        return hot
 
     async def get_by_telegram_id(self, telegram_user_id: int) -> PersonRow | None:
         return await self._one(_PERSON.where(Person.telegram_user_id == telegram_user_id))
@@ -219,7 +253,7 @@ _P = Person.__table__
 _S = ConversationState.__table__
 _R = RoleGrant.__table__
 _REV = HotRevision.__table__
-_HOT = (
+_HOT_ROWS = (
     select(
         _P.c.id,
         _P.c.telegram_user_id,
@@ -243,8 +277,37 @@ _HOT = (
         _P.outerjoin(_S, _S.c.person_id == _P.c.id).outerjoin(_R, _R.c.person_id == _P.c.id)
     )
     .where(_P.c.telegram_user_id == bindparam("telegram_user_id"))
-    .order_by(_R.c.id)
 )
+_HOT = _HOT_ROWS.order_by(_R.c.id)
+
+
+@functools.cache
+def _hot_with_items() -> CompoundSelect[Any]:
+    """:data:`_HOT` and the unit's items (``unit_items_statement``) in one statement: each
+    part's rows carry the other's columns as typed NULLs (the items' prefixed ``i_``), and
+    ``part`` says which is which (0: the person, ordered by role as in :data:`_HOT`)."""
+    hot = _HOT_ROWS.subquery("hot")
+    items = unit_items_statement().subquery("items")
+
+    def empty(column: Any, name: str) -> Any:
+        return cast_(null(), column.type).label(name)
+
+    person = select(
+        literal_column("0", Integer).label("part"),
+        *(c.label(c.name) for c in hot.c),
+        *(empty(c, f"i_{c.name}") for c in items.c),
+    ).select_from(hot)
+    unit = select(
+        literal_column("1", Integer),
+        *(empty(c, c.name) for c in hot.c),
+        *(c.label(f"i_{c.name}") for c in items.c),
+    ).select_from(items)
+    both = union_all(person, unit)
+    return both.order_by(both.selected_columns.part, both.selected_columns.role_id)
+
+
+_ITEMS_FROM = 1 + len(_HOT_ROWS.selected_columns)
+"""Where the items' columns start in a row of :func:`_hot_with_items`."""
 
 
 _REFRESH = (

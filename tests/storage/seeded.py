@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conversations import assessment as A
 from scoring.catalog import sample_catalog_paths
-from storage.repositories.answers import _unit_items_statement
 from storage.repositories.people import _HOT
+from storage.repositories.unit_items import unit_items_statement
 from storage.repositories.units import _HEADER_BY_ID
 from storage.uow import UnitOfWork
 
@@ -53,7 +53,7 @@ async def check_hot_rows_are_sqlalchemys(
     ids = await seeded(sm)
     cases = [
         (_HOT, {"telegram_user_id": 7}),  # JSON state, UTC datetimes
-        (_unit_items_statement(), {"unit_id": ids["unit"], "catalog_id": ids["catalog"]}),
+        (unit_items_statement(), {"unit_id": ids["unit"], "catalog_id": ids["catalog"]}),
         (_HEADER_BY_ID, {"unit_id": ids["unit"]}),  # ORM columns, literals, LIMIT/OFFSET
     ]
     async with UnitOfWork(sm) as uow:

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import prepared, sqlite_loop
 from storage.models import Answer, Person
-from storage.repositories.answers import _insert_answer, _unit_items_statement
+from storage.repositories.answers import _insert_answer
+from storage.repositories.unit_items import unit_items_statement
 from storage.uow import UnitOfWork
 from tests.storage.seeded import (
     answer_values,
@@ -220,8 +221,8 @@ async def test_a_read_started_in_a_thread_gives_the_rows_execute_gives(sqlite_sm
     overlapped = sqlite_loop.HOPS["overlapped"]
     async with UnitOfWork(sqlite_sm) as uow:
         conn = await uow.session.connection()
-        expected = await prepared.execute(conn.sync_connection, _unit_items_statement(), params)
-        started = prepared.start(conn.sync_connection, _unit_items_statement(), params)
+        expected = await prepared.execute(conn.sync_connection, unit_items_statement(), params)
+        started = prepared.start(conn.sync_connection, unit_items_statement(), params)
         assert started is not None and expected is not None
         got = await started
     assert sqlite_loop.HOPS["overlapped"] == overlapped + 1

@@ -48,7 +48,13 @@ async def test_warmed_connections_have_the_hot_statements_prepared(pg_url: str) 
         assert engine.sync_engine.pool.checkedin() == 3  # type: ignore[attr-defined]
         for statements in await _prepared_on_each(engine, 3):
             joined = "\n".join(statements)
-            for hot in ("FROM people", "hot_revision", "FROM answers", "UPDATE conversation_state"):
+            for hot in (
+                "FROM people",
+                "hot_revision",
+                "FROM answers",
+                "UPDATE conversation_state",
+                "0 AS part",
+            ):
                 assert hot in joined
         async with engine.connect() as conn:
             for table in (ConversationState, ProcessedUpdate):
