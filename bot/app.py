@@ -85,7 +85,8 @@ def lock_namespace(settings: Settings) -> str:
     head = token.split(":", 1)[0]
     bot = head if head.isdigit() else hashlib.sha256(token.encode()).hexdigest()[:12]
     db = make_url(settings.database_url)
-    where = f"{db.get_backend_name()}://{db.host or ''}:{db.port or ''}/{db.database or ''}"
+    host = db.host or db.query.get("host") or ""  # a Unix socket's directory is in the query
+    where = f"{db.get_backend_name()}://{host}:{db.port or ''}/{db.database or ''}"
     return f"parbot:{bot}:{hashlib.sha256(where.encode()).hexdigest()[:12]}"
 
 

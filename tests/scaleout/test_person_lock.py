@@ -343,3 +343,6 @@ def test_lock_namespace_separates_deployments():
     assert ns("111:other-secret", "postgresql+asyncpg://x:y@db:5432/parbot") == prod  # same one
     assert ns("222:secret", "postgresql+asyncpg://parbot:pw@db:5432/parbot") != prod
     assert ns("111:secret", "postgresql+asyncpg://parbot:pw@db:5432/staging") != prod
+    socket = ns("111:secret", "postgresql+asyncpg://parbot@/parbot?host=/run/postgresql")
+    assert socket != ns("111:secret", "postgresql+asyncpg://parbot@/parbot?host=/other/run")
+    assert socket != prod
