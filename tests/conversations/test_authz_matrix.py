@@ -324,25 +324,37 @@ class Actor:
     sent: list[tuple[str, Outcome]] = field(default_factory=list)
     covered: set[str] = field(default_factory=set)
 
-    async def _go(self, kind: str, **kw: Any) -> Outcome:
-        sender = Sender(self.tg, self.tg, self.name, language_code="vi")
-        out = await self.engine.handle(Event(next(_update_ids), sender, kind, **kw))  # type: ignore[arg-type]
+    async def _go(self, event: Event) -> Outcome:
+        out = await self.engine.handle(event)
         assert out is not None
-        self.sent.append((kind, out))
+        self.sent.append((event.kind, out))
         return out
 
+    def _sender(self) -> Sender:
+        return Sender(self.tg, self.tg, self.name, language_code="vi")
+
     async def cmd(self, text: str) -> Outcome:
-        parsed = Event.parse_command(text)
-        assert parsed is not None, text
-        self.covered.add(f"cmd:{parsed[0]}")
-        return await self._go("command", text=text, command=parsed[0], args=parsed[1])
+        event = Event.typed(next(_update_ids), self._sender(), text)
+        assert event.kind == "command", text
+        self.covered.add(f"cmd:{event.command}")
+        return await self._go(event)
 
     async def press(self, data: str) -> Outcome:
         self.covered.add(f"cb:{data.split(':', 1)[0]}")
-        return await self._go("callback", callback_id="cb", callback_data=data, message_id=1)
+        event = Event(
+            next(_update_ids),
+            self._sender(),
+            "callback",
+            callback_id="cb",
+            callback_data=data,
+            message_id=1,
+        )
+        return await self._go(event)
 
     async def type(self, text: str) -> Outcome:
-        return await self._go("text", text=text)
+        event = Event.typed(next(_update_ids), self._sender(), text)
+        assert event.kind == "text", text  # the matrix types answers, never commands here
+        return await self._go(event)
 
     async def upload(
         self,
@@ -356,7 +368,8 @@ class Actor:
         self.box.files[file_id] = data
         f = IncomingFile(file_id, file_id, name, mime, len(data), caption)
         self.covered.add(f"file:{kind}")
-        return await self._go(kind, text=caption or "", file=f)
+        event = Event(next(_update_ids), self._sender(), kind, text=caption or "", file=f)  # type: ignore[arg-type]
+        return await self._go(event)
 
 
 @dataclass
