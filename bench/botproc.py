@@ -10,8 +10,11 @@
     text and every button press with ``answerCallbackQuery`` + an edit (what parbot does for a
     press), with no database and no logic.
 
-Both stop cleanly on SIGTERM. Running the bot in its own process keeps the emulator and the
-simulated users (the driver) from competing with it for the interpreter, as real Telegram would.
+parbot runs on the product's event loop (``PARBOT_EVENT_LOOP``, uvloop where installed); the
+bare bot on the standard loop, as aiogram runs by default (``PARBOT_BENCH_ECHO_LOOP=uvloop`` to
+compare). Both stop cleanly on SIGTERM. Running the bot in its own process keeps the emulator
+and the simulated users (the driver) from competing with it for the interpreter, as real
+Telegram would.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import logging
 import os
 import signal
 from pathlib import Path
+
+from bot import event_loop
 
 
 def _stop_event() -> asyncio.Event:
@@ -148,9 +153,14 @@ def main() -> None:
                 asyncio.run(run_parbot(args.api, args.token, args.db, args.data, args.runtime))
             prof.dump_stats(profile_to)
         else:
-            asyncio.run(run_parbot(args.api, args.token, args.db, args.data, args.runtime))
+            # the product's loop (PARBOT_EVENT_LOOP, uvloop by default where installed)
+            parbot = run_parbot(args.api, args.token, args.db, args.data, args.runtime)
+            event_loop.run(parbot, os.environ.get("PARBOT_EVENT_LOOP", "auto"))
     else:
-        asyncio.run(run_echo(args.api, args.token))
+        # the bare bot as aiogram runs it, on the standard loop; diagnostics may set another
+        event_loop.run(
+            run_echo(args.api, args.token), os.environ.get("PARBOT_BENCH_ECHO_LOOP", "asyncio")
+        )
     if gc_spent is not None:
         from storage.sqlite_loop import HOPS
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from bot import event_loop
 from bot.app import open_database
 from bot.demo_seed import PERSONAS, seed_demo
 from bot.runtime import _install_signals, serve
@@ -85,4 +86,4 @@ def run_demo(port: int = 8080, fresh: bool = False, data_dir: Path | None = None
         with contextlib.suppress(asyncio.CancelledError):
             await start_demo(port, data_dir or Path("data") / "demo", fresh, stop)
 
-    asyncio.run(main())
+    event_loop.run(main(), "auto")  # as the product runs: uvloop where installed

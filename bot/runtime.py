@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 import documents
-from bot import redact
+from bot import event_loop, redact
 from bot.app import Database, open_database, open_person_lock
 from bot.settings import Settings, SettingsError, load_settings, pool_per_worker
 from bot.supervisor import Supervisor, become_worker
@@ -95,6 +95,7 @@ async def serve(
             settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
         ]
     )
+    log.info("event loop: %s", event_loop.running_loop_name())
     async with contextlib.AsyncExitStack() as stack:
         if db is None:
             db = await stack.enter_async_context(open_database(settings, warm=True))
@@ -229,7 +230,7 @@ def webhook_worker(parent_pid: int) -> None:
             stop.set()
             await watch
 
-    asyncio.run(main())
+    event_loop.run(main(), settings.event_loop)
 
 
 def _configure_logging(settings: Settings) -> None:
@@ -273,6 +274,11 @@ def run_command(webhook: bool, workers: int, grace: float) -> None:
             err=True,
         )
         sys.exit(2)
+    try:  # before any worker starts: a missing uvloop is a setting error, not a crash loop
+        event_loop.loop_factory(settings.event_loop)
+    except event_loop.EventLoopUnavailable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
     if webhook and workers > 1:
         if "db_pool_size" not in settings.model_fields_set:  # not set in the environment or .env
             # the workers share the deployment's PostgreSQL connections (inherited environment)
@@ -284,4 +290,4 @@ def run_command(webhook: bool, workers: int, grace: float) -> None:
         _install_signals(stop)
         await serve(settings, stop, webhook=webhook)
 
-    asyncio.run(main())
+    event_loop.run(main(), settings.event_loop)

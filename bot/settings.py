@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # python-telegram-bot by default: ~120 MB less resident than aiogram, whose import alone
     # builds every Bot API model (bench/RESULTS.md, benchmark 4); aiogram stays supported.
     runtime: Literal["aiogram", "ptb"] = "ptb"
+    # uvloop where installed (bot/event_loop.py says why); "asyncio" keeps the standard loop
+    event_loop: Literal["auto", "uvloop", "asyncio"] = "auto"
     bot_username: str = "parbot_demo_bot"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     # Telegram's limit (messages/s, all chats); the sender's window margin keeps real sending

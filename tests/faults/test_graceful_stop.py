@@ -89,5 +89,6 @@ async def test_sigterm_mid_long_poll_exits_0_without_traceback(
     assert "Traceback" not in text, text
     failures = [ln for ln in text.splitlines() if " ERROR " in ln or " CRITICAL " in ln]
     assert not failures, text
+    assert "INFO parbot: event loop: uvloop" in text, text  # the product's loop
     if runtime == "ptb" and last_poll == "late":  # the late answer did reach the runtime
         assert "could not confirm the last updates (TimedOut" in text, text
