@@ -53,6 +53,7 @@ def child(db_url: str, runtime: str, mode: str) -> None:
 
     from sqlalchemy import text
 
+    from bot import event_loop
     from bot.runtime import core_config  # the runtime, as `parbot run` imports it
     from bot.settings import load_settings
     from conversations import assessment as A
@@ -102,7 +103,7 @@ def child(db_url: str, runtime: str, mode: str) -> None:
         await engine.dispose()
         print(json.dumps({"stages_kb": stages, "units": units, "standings_s": seconds}))
 
-    asyncio.run(main())
+    event_loop.run(main(), "auto")  # the loop `parbot run` runs on (uvloop where installed)
 
 
 async def run(cfg: Config) -> list[Table]:
