@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from conversations import reply_json, router, walk_cards
+from conversations.bounded import put_newest
 from conversations.context import CoreConfig, Ctx
 from conversations.delivered_ids import Unwritten, UnwrittenIds
 from conversations.flow_state import FlowState
@@ -40,6 +41,7 @@ NOT_REMEMBERED: tuple[type[Exception], ...] = (*LOCK_OR_OUTAGE, VersionConflict)
 
 UowFactory = Callable[[], UnitOfWork]
 MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
+PEOPLE_KEPT = 4096  # people whose last saved state and read-ahead hint a process keeps
 BUSY = N_("The service is busy right now. Nothing was saved; please try again in a minute.")
 BROKEN = N_("Sorry, something went wrong. Nothing was changed; please try again or type /help.")
 
@@ -236,11 +238,12 @@ class ChatEngine:
             version = await uow.conversations.store(
                 person.id, ctx.state.to_json(), version, last=True
             )
-        self._saved.pop(s.user_id, None)  # delivered() patches the latest saved state
-        if len(self._saved) >= 4096:
-            self._saved.pop(next(iter(self._saved)))
-        self._saved[s.user_id] = (person.id, ctx.state, version)
-        _remember(self._items_hint, s.user_id, uow.items_read)
+        # delivered() patches the latest saved state
+        put_newest(self._saved, s.user_id, (person.id, ctx.state, version), PEOPLE_KEPT)
+        if uow.items_read is None:
+            self._items_hint.pop(s.user_id, None)
+        else:
+            put_newest(self._items_hint, s.user_id, uow.items_read, PEOPLE_KEPT)
         return _fit(ctx.out)
 
     async def _person(self, uow: UnitOfWork, event: Event) -> HotPerson:
@@ -278,18 +281,6 @@ class ChatEngine:
             hot = await uow.people.hot(s.user_id)
             assert hot is not None
         return replace(hot, person=person)
-
-
-def _remember(hints: dict[int, tuple[int, int]], user_id: int, key: tuple[int, int] | None) -> None:
-    """Keep ``key`` as the user's hint (at most 4096 users, the oldest forgotten first)."""
-    if key is None:
-        hints.pop(user_id, None)
-        return
-    if hints.get(user_id) != key:
-        hints.pop(user_id, None)
-        if len(hints) >= 4096:
-            hints.pop(next(iter(hints)))
-        hints[user_id] = key
 
 
 def _unavailable(event: Event, exc: Exception, raise_unavailable: bool) -> Outcome:

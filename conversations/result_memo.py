@@ -18,6 +18,7 @@ import decimal
 from collections.abc import Hashable, Mapping
 from decimal import Decimal
 
+from conversations.bounded import put_newest
 from scoring.catalog import Catalog
 from scoring.results import UnitResult
 from storage.repositories.rows import AnswerRow
@@ -57,10 +58,7 @@ def recall(key: Hashable, catalog: Catalog) -> UnitResult | None:
 
 def keep(key: Hashable, catalog: Catalog, result: UnitResult) -> None:
     """Keep ``result`` (the oldest result kept goes first once :data:`LIMIT` are kept)."""
-    _KEPT.pop(key, None)
-    if len(_KEPT) >= LIMIT:
-        _KEPT.pop(next(iter(_KEPT)))
-    _KEPT[key] = (catalog, result)
+    put_newest(_KEPT, key, (catalog, result), LIMIT)
 
 
 def forget() -> None:
