@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Executable,
-    Table,
     bindparam,
     insert,
     select,
@@ -32,6 +31,7 @@ from storage.repositories.base import (
     VersionConflict,
     insert_ignoring,
     ref,
+    table_of,
     to_decimal,
 )
 from storage.repositories.rows import AnswerRow, ExplanationRow, PersonRow, UnitItems, from_orm
@@ -195,7 +195,7 @@ class AnswerRepository(Repository):
     async def history(self, unit_id: int, item_id: int | None = None) -> list[AnswerHistoryRow]:
         """History rows of one item (or, with ``item_id`` None, of the whole unit), oldest
         first.  Includes appraisal and survey changes (``source``)."""
-        t = _table(AnswerHistory)
+        t = table_of(AnswerHistory)
         stmt = select(t).where(t.c.unit_id == unit_id)
         if item_id is not None:
             stmt = stmt.where(t.c.item_id == item_id)
@@ -204,7 +204,7 @@ class AnswerRepository(Repository):
 
     async def list_for_unit(self, unit_id: int) -> dict[str, AnswerRow]:
         """``{item code: AnswerRow}`` for one unit."""
-        t = _table(Answer)
+        t = table_of(Answer)
         stmt = (
             select(CatalogItem.code.label("item_code"), t)
             .join(CatalogItem, CatalogItem.id == t.c.item_id)
@@ -216,7 +216,7 @@ class AnswerRepository(Repository):
         """``{unit id: {item code: AnswerRow}}`` for every unit of a period (for ranking).
 
         Units without answers are absent."""
-        t = _table(Answer)
+        t = table_of(Answer)
         stmt = (
             select(CatalogItem.code.label("item_code"), t)
             .join(CatalogItem, CatalogItem.id == t.c.item_id)
@@ -279,7 +279,7 @@ class AnswerRepository(Repository):
 
     async def explanations_for_unit(self, unit_id: int) -> dict[str, ExplanationRow]:
         """``{item code: ExplanationRow}`` for one unit."""
-        t = _table(Explanation)
+        t = table_of(Explanation)
         stmt = (
             select(CatalogItem.code.label("item_code"), t)
             .join(CatalogItem, CatalogItem.id == t.c.item_id)
@@ -383,23 +383,18 @@ class AnswerRepository(Repository):
         return cast(int | None, result.scalar())
 
 
-def _table(model: Any) -> Table:
-    """The Core table of a model: reads select columns, not tracked ORM objects."""
-    return cast(Table, model.__table__)
-
-
 @functools.cache
 def _insert_answer(dialect: str) -> Executable:
     """``INSERT … ON CONFLICT (unit_id, item_id) DO NOTHING RETURNING id`` (values as
     parameters), built once per dialect for :meth:`AnswerRepository.save_seen`."""
-    t = _table(Answer)
+    t = table_of(Answer)
     return insert_ignoring(dialect, t, ("unit_id", "item_id")).returning(t.c.id)
 
 
 def _update_seen() -> Executable:
     """The version-checked UPDATE of :meth:`AnswerRepository.save_seen`: it changes the row
     only if it is still the version the caller read."""
-    t = _table(Answer)
+    t = table_of(Answer)
     return (
         update(t)
         .where(t.c.id == bindparam("seen_id"), t.c.version == bindparam("seen_version"))
@@ -431,7 +426,7 @@ def _saved_with_history(new: bool) -> Executable:
     FROM saved``: one round trip instead of two for :meth:`AnswerRepository.save_seen`; no
     row comes back (and no history is written) when the answer was not.  Parameters:
     ``a_<answer column>``, ``h_<history column>``, and ``seen_id``/``seen_version``."""
-    t, h = _table(Answer), _table(AnswerHistory)
+    t, h = table_of(Answer), table_of(AnswerHistory)
     columns = _ANSWER_FIELDS + (("unit_id", "item_id") if new else ())
     fields = {c: bindparam(f"a_{c}", type_=t.c[c].type) for c in columns}
     dml: Any
@@ -447,4 +442,4 @@ def _saved_with_history(new: bool) -> Executable:
     return select(saved.c.id).add_cte(history)
 
 
-_INSERT_HISTORY = insert(_table(AnswerHistory))
+_INSERT_HISTORY = insert(table_of(AnswerHistory))

@@ -61,6 +61,11 @@ def to_decimal(value: Decimal | int | float | str | None) -> Decimal | None:
     return Decimal(value)
 
 
+def table_of(model: Any) -> Table:
+    """The Core table of a model: reads select columns, not tracked ORM objects."""
+    return cast(Table, model.__table__)
+
+
 _READS_ONLY: weakref.WeakKeyDictionary[Executable, bool] = weakref.WeakKeyDictionary()
 
 

@@ -11,13 +11,12 @@ import collections
 import functools
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     CompoundSelect,
     Integer,
-    Table,
     bindparam,
     func,
     null,
@@ -27,11 +26,8 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_
 
 from storage.models import Answer, Appraisal, CatalogItem, Evidence, Explanation, SurveyPoints
+from storage.repositories.base import table_of
 from storage.repositories.rows import AnswerRow, ExplanationRow, UnitItems
-
-
-def _table(model: Any) -> Table:
-    return cast(Table, model.__table__)
 
 
 @functools.cache
@@ -48,12 +44,12 @@ def unit_items_statement() -> CompoundSelect[Any]:
     slower).  Built once with bound parameters (``unit_id``, ``catalog_id``)."""
     unit_id: BindParameter[int] = bindparam("unit_id")
     catalog_id: BindParameter[int] = bindparam("catalog_id")
-    ci = _table(CatalogItem)
-    a = _table(Answer).alias("a")
-    e = _table(Explanation).alias("e")
-    ev = _table(Evidence).alias("ev")
-    ap = _table(Appraisal).alias("ap")
-    sp = _table(SurveyPoints).alias("sp")
+    ci = table_of(CatalogItem)
+    a = table_of(Answer).alias("a")
+    e = table_of(Explanation).alias("e")
+    ev = table_of(Evidence).alias("ev")
+    ap = table_of(Appraisal).alias("ap")
+    sp = table_of(SurveyPoints).alias("sp")
     # every branch's empty columns are CAST to the real types: PostgreSQL matches the
     # branches' types, and a row's values (JSON, UTC datetimes, Decimal points) are converted
     # by the column types of the union's first branch
@@ -80,7 +76,7 @@ def unit_items_statement() -> CompoundSelect[Any]:
         )
         .where(a.c.unit_id == unit_id, ci.c.catalog_id == catalog_id)
     )
-    a2 = _table(Answer).alias("a2")
+    a2 = table_of(Answer).alias("a2")
     explained_only = (
         select(*row(**_explanation_of(e)))
         .select_from(e.join(ci, on_catalog(e)))
