@@ -27,8 +27,12 @@ import logging
 import os
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import event_loop
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def _stop_event() -> asyncio.Event:
@@ -39,11 +43,12 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def run_parbot(api: str, token: str, db: str, data: Path, runtime: str) -> None:
-    from bot.runtime import serve
+def parbot_settings(api: str, token: str, db: str, data: Path, runtime: str) -> Settings:
+    """The product's settings (environment and .env included, PARBOT_EVENT_LOOP among them)
+    with the benchmark's emulator, database and unpaced sending."""
     from bot.settings import load_settings
 
-    settings = load_settings(
+    return load_settings(
         bot_token=token,
         telegram_api=api,
         database_url=db,
@@ -54,6 +59,11 @@ async def run_parbot(api: str, token: str, db: str, data: Path, runtime: str) ->
         poll_timeout=10,
         log_level="WARNING",
     )
+
+
+async def run_parbot(settings: Settings) -> None:
+    from bot.runtime import serve
+
     await serve(settings, _stop_event())
 
 
@@ -145,17 +155,20 @@ def main() -> None:
         whatif.apply([n for n in args.what_if.split(",") if n])
     gc_spent = _gc_timer() if os.environ.get("PARBOT_BENCH_GC_LOG") else None
     if args.kind == "parbot":
+        settings = parbot_settings(args.api, args.token, args.db, args.data, args.runtime)
         profile_to = os.environ.get("PARBOT_BENCH_PROFILE")  # diagnostics: cProfile stats file
+
+        def run() -> None:  # on the product's loop (PARBOT_EVENT_LOOP, uvloop where installed)
+            event_loop.run(run_parbot(settings), settings.event_loop)
+
         if profile_to:
             import cProfile
 
             with cProfile.Profile() as prof:
-                asyncio.run(run_parbot(args.api, args.token, args.db, args.data, args.runtime))
+                run()
             prof.dump_stats(profile_to)
         else:
-            # the product's loop (PARBOT_EVENT_LOOP, uvloop by default where installed)
-            parbot = run_parbot(args.api, args.token, args.db, args.data, args.runtime)
-            event_loop.run(parbot, os.environ.get("PARBOT_EVENT_LOOP", "auto"))
+            run()
     else:
         # the bare bot as aiogram runs it, on the standard loop; diagnostics may set another
         event_loop.run(
