@@ -28,7 +28,7 @@ class CoreConfig:
     officers_see_rank: bool = False
     data_dir: Path = Path("data")
     trust_roots_dir: Path | None = None
-    risky_pdf: str = "refuse-active"  # see conversations.evidence_check.risks.refuses
+    risky_pdf: str = "refuse-active"  # see conversations.evidence_check.risk_policy.refuses
     expensive_every: float = 10.0  # seconds between two identical exports/charts per person
     wrong_codes_allowed: int = 5  # wrong invite codes per person within wrong_codes_window…
     wrong_codes_window: float = 600.0  # …seconds; then they wait (0 allowed = no limit)

@@ -19,9 +19,7 @@ from typing import TypeVar
 
 from conversations.evidence_check import messages
 from conversations.evidence_check.limits import MAX_BOT_DOWNLOAD, too_large_verdict
-from conversations.evidence_check.pdf import PdfRefused, read_pdf
-from conversations.evidence_check.photo import PhotoRefused, photo_to_pdf
-from conversations.evidence_check.risks import DEFAULT_POLICY, ordered, refuses
+from conversations.evidence_check.risk_policy import DEFAULT_POLICY, ordered, refuses
 from conversations.evidence_check.sniff import PHOTO_TYPES, Sniffed, sniff
 from conversations.evidence_check.trust_roots import load_trust_roots
 from conversations.evidence_check.verdict import (
@@ -122,6 +120,10 @@ def _inspect_pdf(
     risky_pdf: str,
     signatures_checker: SignatureChecker,
 ) -> FileVerdict:
+    # the parser (pypdf, with cryptography, fontTools and Pillow: ~10 MB resident) loads
+    # with the first PDF, not with the bot: most updates never see a file (bench/RESULTS.md)
+    from conversations.evidence_check.pdf import PdfRefused, read_pdf
+
     try:
         facts = read_pdf(data)
     except PdfRefused as refused:
@@ -154,6 +156,8 @@ def _inspect_pdf(
 
 
 def _inspect_photo(data: bytes, sniffed: Sniffed) -> FileVerdict:
+    from conversations.evidence_check.photo import PhotoRefused, photo_to_pdf  # see _inspect_pdf
+
     try:
         pdf = photo_to_pdf(data, heic=sniffed == "heic")
     except PhotoRefused as refused:
@@ -186,7 +190,7 @@ def inspect_file(
     ``declared_name`` and ``declared_mime`` are accepted for the caller's convenience and
     deliberately ignored: the content decides. ``trust_roots_dir`` holds the CA roots (see
     :mod:`.trust_roots`); ``now`` is the validation time (default: the current time);
-    ``risky_pdf`` is the province's policy for risky PDFs (:func:`.risks.refuses`);
+    ``risky_pdf`` is the province's policy for risky PDFs (:func:`.risk_policy.refuses`);
     ``signatures`` reads a PDF's digital signatures (``documents.signatures``, pyHanko).
 
     CPU-bound and blocking (a large PDF may take a second or two): from async code, call

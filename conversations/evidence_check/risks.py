@@ -12,7 +12,7 @@ carries an attachment (or is at the same time a ZIP) should not travel silently.
   (outside the cross-reference table) is still seen.
 
 Codes are stable (stored with the file). Which of them refuse a file is the province's
-choice (``PARBOT_RISKY_PDF``, :func:`refuses`).
+choice (``PARBOT_RISKY_PDF``, :func:`.risk_policy.refuses`).
 """
 
 from __future__ import annotations
@@ -23,37 +23,22 @@ import re
 import struct
 import zipfile
 from collections.abc import Iterator
-from typing import Literal
 
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
+from conversations.evidence_check.risk_policy import (
+    AUTO_ACTION,
+    EMBEDDED_EXECUTABLE,
+    EMBEDDED_FILE,
+    JAVASCRIPT,
+    LAUNCH,
+    POLYGLOT,
+)
 from conversations.evidence_check.sniff import pdf_header_offset, sniff
 
 log = logging.getLogger(__name__)
-
-JAVASCRIPT = "javascript"
-LAUNCH = "launch"
-EMBEDDED_EXECUTABLE = "embedded_executable"
-EMBEDDED_FILE = "embedded_file"
-POLYGLOT = "polyglot"
-AUTO_ACTION = "auto_action"
-
-RISKS: tuple[str, ...] = (
-    JAVASCRIPT,
-    LAUNCH,
-    EMBEDDED_EXECUTABLE,
-    EMBEDDED_FILE,
-    POLYGLOT,
-    AUTO_ACTION,
-)
-ACTIVE: frozenset[str] = frozenset({JAVASCRIPT, LAUNCH, EMBEDDED_EXECUTABLE})
-"""Content that acts on the reader's computer: refused by default."""
-
-RiskPolicy = Literal["refuse-active", "flag", "refuse-all"]
-POLICIES: tuple[RiskPolicy, ...] = ("refuse-active", "flag", "refuse-all")
-DEFAULT_POLICY: RiskPolicy = "refuse-active"
 
 MAX_NODES = 500_000
 """Dictionary and array entries walked at most (a hostile file cannot keep us busy)."""
@@ -69,19 +54,6 @@ _EXECUTABLE_EXT = re.compile(
     re.IGNORECASE,
 )
 _ZIP_METHODS = frozenset({0, 1, 6, 8, 9, 12, 14, 93, 95, 98, 99})
-
-
-def refuses(policy: str, risks: frozenset[str]) -> bool:
-    """Whether the province's policy refuses a file with these risks."""
-    if not risks or policy == "flag":
-        return False
-    if policy == "refuse-all":
-        return True
-    return bool(risks & ACTIVE)
-
-
-def ordered(risks: frozenset[str]) -> list[str]:
-    return [r for r in RISKS if r in risks]
 
 
 def find_risks(reader: PdfReader, data: bytes) -> frozenset[str]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
+if TYPE_CHECKING:  # cryptography loads with the first signed PDF (see inspector._inspect_pdf)
+    from cryptography import x509
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ MAX_CERT_FILE = 1024 * 1024
 
 
 def _certificates_in(blob: bytes) -> list[x509.Certificate]:
+    from cryptography import x509
+
     if b"-----BEGIN CERTIFICATE-----" in blob:
         return x509.load_pem_x509_certificates(blob)
     return [x509.load_der_x509_certificate(blob)]
@@ -40,6 +43,8 @@ def _candidate_files(folder: Path) -> list[Path]:
 
 @lru_cache(maxsize=16)
 def _load(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> tuple[bytes, ...]:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     del fingerprint  # part of the cache key only: a changed folder is read again
     seen: set[bytes] = set()
     roots: list[bytes] = []

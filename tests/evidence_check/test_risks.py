@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conversations.evidence_check import messages
-from conversations.evidence_check.risks import POLICIES, refuses
+from conversations.evidence_check.risk_policy import POLICIES, refuses
 from conversations.evidence_check.verdict import REASON_RISKY_PDF
 from tests.evidence_check import factories as f
 from tests.evidence_check import hostile as h
