@@ -13,7 +13,7 @@ so there is never a reason to sleep in a test.
 from __future__ import annotations
 
 import asyncio
-import copy
+import pickle
 import time
 from collections import deque
 from collections.abc import Callable
@@ -34,6 +34,14 @@ from .state import (
 )
 
 Predicate = Callable[[Record], bool]
+
+
+def detached(message: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a message for an update, so later edits of the stored message do not
+    change what the bot receives; a pickle round trip, a third of ``copy.deepcopy``'s time
+    for these plain JSON values (the benchmarks' emulator shares the bot's two cores)."""
+    copied: dict[str, Any] = pickle.loads(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+    return copied
 
 
 class UserSideApi:
@@ -143,7 +151,7 @@ class UserSideApi:
         core.add_record(chat, record)
         chat.last_user_seq = record.seq
         core.stats.user_messages += 1
-        core.push_update("message", copy.deepcopy(message))
+        core.push_update("message", detached(message))
         return message
 
     async def send_text(self, user_id: int, text: str) -> dict[str, Any]:
@@ -232,7 +240,7 @@ class UserSideApi:
         query = {
             "id": query_id,
             "from": chat.user.to_api(),
-            "message": copy.deepcopy(record.message),
+            "message": detached(record.message),
             "chat_instance": str(-(chat.user.user_id * 7919 + core.bot_id)),
             "data": data,
         }

@@ -133,3 +133,28 @@ async def test_ptb_misc_methods(emu: BotApiEmulator) -> None:
         assert await bot.send_chat_action(USER, "upload_document")
         me = await bot.get_me()
         assert me.username == "parbot_demo_bot" and me.is_bot
+
+
+async def test_an_update_keeps_the_message_as_it_was_when_the_user_acted(
+    emu: BotApiEmulator,
+) -> None:
+    """The update carries a copy: the bot editing the message afterwards does not reach an
+    update already queued."""
+    await emu.send_text(USER, "/start")
+    sent = (await emu.call("sendMessage", chat_id=USER, text="Hỏi", reply_markup=MARKUP)).body
+    assert isinstance(sent, dict)
+    await emu.press(USER, data="yes")
+    mid = sent["result"]["message_id"]
+    await emu.call("editMessageText", chat_id=USER, message_id=mid, text="Đã sửa")
+    updates = _results(await emu.call("getUpdates"))
+    assert [u["message"]["text"] for u in updates if "message" in u] == ["/start"]
+    (query,) = [u["callback_query"] for u in updates if "callback_query" in u]
+    assert query["message"]["text"] == "Hỏi"
+    assert query["message"]["reply_markup"] == MARKUP
+
+
+def _results(response: object) -> list[dict[str, object]]:
+    body = getattr(response, "body", None)
+    assert isinstance(body, dict) and body["ok"], response
+    result: list[dict[str, object]] = body["result"]
+    return result
