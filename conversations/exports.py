@@ -175,8 +175,10 @@ async def send_ranking(ctx: Ctx, period: PeriodRow, board: str | None) -> None:
     stem = f"xep-hang-{period.year}" + (f"-{board}" if board else "")
     path = sheets.export_path(ctx.config.data_dir, stem)
     previous = await Y.previous_figures(ctx.uow, period)  # year over year columns
-    ctx.config.need_formats().sheets.save(
-        sheets.build_ranking_workbook(rows, period, previous), path
+    await sheets.write_workbook(
+        ctx.config.need_formats().sheets,
+        lambda: sheets.build_ranking_workbook(rows, period, previous),
+        path,
     )
     status = (
         ctx.tr("official results")

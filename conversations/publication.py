@@ -200,7 +200,9 @@ async def publish_period(
     sheet: Path | None = path
     try:
         previous = await Y.previous_figures(uow, period)  # year over year columns
-        writer.save(sheets.build_ranking_workbook(rows, period, previous), path)
+        await sheets.write_workbook(
+            writer, lambda: sheets.build_ranking_workbook(rows, period, previous), path
+        )
     except OSError:
         sheet = None
     for r in rows:

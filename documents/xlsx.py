@@ -12,6 +12,7 @@ in ``conversations/tabular.py``.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -38,8 +39,9 @@ def save(workbook: wbm.Workbook, out: Path | BinaryIO) -> None:
     first = xl.active
     assert first is not None
     xl.remove(first)
+    styled: dict[tuple[object, ...], Any] = {}  # one model cell per distinct style, see _cells
     for sheet in workbook.sheets:
-        _sheet(xl.create_sheet(sheet.title), sheet)
+        _sheet(xl.create_sheet(sheet.title), sheet, styled)
     xl.properties.title = workbook.properties.title
     if workbook.properties.creator is not None:
         xl.properties.creator = workbook.properties.creator
@@ -58,29 +60,8 @@ def put(ws: Any, row: int, column: int, value: object) -> Any:
     return cell
 
 
-def _sheet(ws: XlWorksheet, sheet: wbm.Worksheet) -> None:
-    for (row, column), c in sorted(sheet.cells.items()):
-        cell = put(ws, row, column, c.value)
-        if c.font is not None:
-            cell.font = _font(c.font)
-        if c.fill is not None:
-            cell.fill = PatternFill(c.fill.fill_type, fgColor=c.fill.fgColor)
-        if c.alignment is not None:
-            a = c.alignment
-            cell.alignment = Alignment(
-                horizontal=a.horizontal, vertical=a.vertical, wrap_text=a.wrap_text
-            )
-        if c.border is not None:
-            cell.border = Border(
-                left=_side(c.border.left),
-                right=_side(c.border.right),
-                top=_side(c.border.top),
-                bottom=_side(c.border.bottom),
-            )
-        if c.number_format is not None:
-            cell.number_format = c.number_format
-        if c.hyperlink is not None:
-            cell.hyperlink = c.hyperlink
+def _sheet(ws: XlWorksheet, sheet: wbm.Worksheet, styled: dict[tuple[object, ...], Any]) -> None:
+    _cells(ws, sheet, styled)
     for m in sheet.merged:
         ws.merge_cells(
             start_row=m.start_row,
@@ -103,6 +84,47 @@ def _sheet(ws: XlWorksheet, sheet: wbm.Worksheet) -> None:
         _print_layout(ws, sheet.print_layout)
     if sheet.print_area is not None:
         ws.print_area = sheet.print_area
+
+
+def _cells(ws: XlWorksheet, sheet: wbm.Worksheet, styled: dict[tuple[object, ...], Any]) -> None:
+    """Every cell's value and style. openpyxl files each style assigned to a cell in the
+    workbook's tables by hashing it field by field: 70 % of a 5,000-unit ranking's 21 s went
+    there (2026-12-07). A style met again is copied from the first cell that had it (its
+    table ids, as openpyxl's own worksheet copy does), so each distinct style is hashed once."""
+    for (row, column), c in sorted(sheet.cells.items()):
+        cell = put(ws, row, column, c.value)
+        # with what put() set (a date's number format, the quote prefix) in the key
+        put_style = () if cell._style is None else tuple(cell._style)
+        key = (c.font, c.fill, c.alignment, c.border, c.number_format, put_style)
+        model = styled.get(key)
+        if model is None:
+            _style(cell, c)
+            styled[key] = cell
+        else:
+            cell._style = copy(model._style)
+        if c.hyperlink is not None:
+            cell.hyperlink = c.hyperlink
+
+
+def _style(cell: Any, c: wbm.Cell) -> None:
+    if c.font is not None:
+        cell.font = _font(c.font)
+    if c.fill is not None:
+        cell.fill = PatternFill(c.fill.fill_type, fgColor=c.fill.fgColor)
+    if c.alignment is not None:
+        a = c.alignment
+        cell.alignment = Alignment(
+            horizontal=a.horizontal, vertical=a.vertical, wrap_text=a.wrap_text
+        )
+    if c.border is not None:
+        cell.border = Border(
+            left=_side(c.border.left),
+            right=_side(c.border.right),
+            top=_side(c.border.top),
+            bottom=_side(c.border.bottom),
+        )
+    if c.number_format is not None:
+        cell.number_format = c.number_format
 
 
 def _font(f: wbm.Font) -> Font:
