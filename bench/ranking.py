@@ -409,6 +409,11 @@ def _fill_table(table: Table, t: _Timings) -> None:
             "SQL SUM … GROUP BY",
         )
 
+    def part_row(label: str, value: float) -> Row:  # reported against the aggregate, no target
+        return Row(
+            label, value, "s", agg, value / agg if agg else None, baseline_label="SQL aggregate"
+        )
+
     table.add(target_row("standings(), all boards, warm (summaries current)", t.st))
     table.add(target_row("standings(), one unit changed since the last call", t.one))
     table.add(target_row("standings(), cold (no stored summaries: re-score all)", t.cold))
@@ -425,33 +430,15 @@ def _fill_table(table: Table, t: _Timings) -> None:
             "SQL aggregate",
         )
     )
+    table.add(part_row("pure domain, bulk: summarize_many() over grouped answers", t.bulk))
     table.add(
-        Row(
-            "pure domain, bulk: summarize_many() over grouped answers",
-            t.bulk,
-            "s",
-            agg,
-            t.bulk / agg if agg else None,
-            baseline_label="SQL aggregate",
+        part_row(
+            "  part of cold: answers grouped by value (a statement per run of items)", t.grouped
         )
     )
     table.add(
-        Row(
-            "  part of cold: answers grouped by value (a statement per run of items)",
-            t.grouped,
-            "s",
-            agg,
-            t.grouped / agg if agg else None,
-            baseline_label="SQL aggregate",
-        )
-    )
-    table.add(
-        Row(
+        part_row(
             "the ranking's .xlsx, all boards (standings, build, save; on a worker thread)",
             t.export,
-            "s",
-            agg,
-            t.export / agg if agg else None,
-            baseline_label="SQL aggregate",
         )
     )

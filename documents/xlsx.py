@@ -98,7 +98,7 @@ def _cells(ws: XlWorksheet, sheet: wbm.Worksheet, styled: dict[tuple[object, ...
         key = (c.font, c.fill, c.alignment, c.border, c.number_format, put_style)
         model = styled.get(key)
         if model is None:
-            _style(cell, c)
+            _apply_style(cell, c)
             styled[key] = cell
         else:
             cell._style = copy(model._style)
@@ -106,7 +106,7 @@ def _cells(ws: XlWorksheet, sheet: wbm.Worksheet, styled: dict[tuple[object, ...
             cell.hyperlink = c.hyperlink
 
 
-def _style(cell: Any, c: wbm.Cell) -> None:
+def _apply_style(cell: Any, c: wbm.Cell) -> None:
     if c.font is not None:
         cell.font = _font(c.font)
     if c.fill is not None:
