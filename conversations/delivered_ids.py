@@ -64,6 +64,11 @@ class UnwrittenIds:
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._flush_soon())
 
+    def pending(self, user_id: int) -> Unwritten | None:
+        """What is kept for ``user_id`` (left in place), to keep again if the update that
+        takes it is not committed and is handled once more."""
+        return self._pending.get(user_id)
+
     def take(self, user_id: int, person_id: int, stored_version: int | None) -> FlowState | None:
         """The person's state with their unwritten ids, if it patches the state now stored
         (``stored_version``); the ids are this update's to write from now on."""

@@ -173,8 +173,24 @@ class ChatEngine:
         return data, None
 
     async def _handle(self, event: Event) -> Outcome | None:
+        """The update in one transaction, once more if a row it read changed before its
+        commit (another officer of the unit saved the same answer, another process the
+        person's state): nothing was committed, the claim included, so it runs again on
+        what is stored now, with every write sent at once (none kept for COMMIT), and the
+        officer gets the reply of that run rather than an apology."""
         file_data, file_error = await self._download(event)
+        user_id = event.sender.user_id
+        unwritten = self.unwritten.pending(user_id)
+        try:
+            async with self.uow_factory() as uow:
+                return await self._transaction(uow, event, file_data, file_error)
+        except VersionConflict as conflict:
+            log.info("update %s handled again: %s", event.update_id, conflict)
+            self._saved.pop(user_id, None)  # kept before the commit that did not happen
+            if unwritten is not None and self.unwritten.pending(user_id) is None:
+                self.unwritten.keep(user_id, unwritten)  # taken by the run rolled back
         async with self.uow_factory() as uow:
+            uow.keeps_writes = False
             return await self._transaction(uow, event, file_data, file_error)
 
     async def _transaction(

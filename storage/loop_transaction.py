@@ -18,6 +18,7 @@ unchanged; only the Python around them is shorter.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy.engine import Connection
@@ -115,12 +116,12 @@ class CoreTransaction:
         else:
             sync.begin()  # bookkeeping only: PostgreSQL's BEGIN goes with the first statement
 
-    async def commit(self, with_write: str | None = None) -> None:
-        """COMMIT; ``with_write`` (see :func:`storage.prepared_pg.commit`) in the same round
-        trip.  When it fails, nothing is committed and the transaction is over."""
+    async def commit(self, with_writes: Sequence[str] = ()) -> None:
+        """COMMIT; ``with_writes`` (see :func:`storage.prepared_pg.commit`) in the same round
+        trip.  When one fails, nothing is committed and the transaction is over."""
         sync = self.sync
         adapter: Any = None if sync.invalidated else sync.connection.dbapi_connection
-        if with_write is not None and (
+        if with_writes and (
             not sync.in_transaction() or adapter is None or not prepared_pg.supported(adapter)
         ):  # never dropped silently (the unit of work checked before keeping it)
             raise RuntimeError("no transaction left to send the kept write with")
@@ -130,11 +131,19 @@ class CoreTransaction:
             await self.async_connection.commit()
             return
         try:
-            await prepared_pg.commit(sync, adapter, with_write)
+            await prepared_pg.commit(sync, adapter, with_writes)
         except prepared_pg.GuardFailed:
             sync.rollback()  # rolled back on the connection already: SQLAlchemy's bookkeeping
             raise
         sync.commit()  # the adapter has nothing left to commit: SQLAlchemy's bookkeeping
+
+    async def send(self, writes: Sequence[str]) -> None:
+        """``writes`` kept for COMMIT, sent now in one round trip (the transaction stays open;
+        a failed guard leaves it aborted, for the unit of work's rollback)."""
+        sync = self.sync
+        if not sync.in_transaction() or sync.invalidated:
+            raise RuntimeError("no transaction left to send the kept writes in")
+        await prepared_pg.send_writes(sync, sync.connection.dbapi_connection, writes)
 
     async def rollback(self) -> None:
         if self.sync.in_transaction():

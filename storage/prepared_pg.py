@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Executable
@@ -63,45 +63,24 @@ def can_commit_with(sa_connection: Connection) -> bool:
     return supported(adapter) and isinstance(adapter._transaction, _SimpleTransaction)
 
 
-def guarded_write_sql(write: str) -> str:
-    """``write`` (an UPDATE … RETURNING 1 written with its values) as one statement that
+def guarded_write_sql(write: str, *also: str) -> str:
+    """``write`` (an INSERT/UPDATE … RETURNING written with its values) as one statement that
     fails when it matched no row: sent with COMMIT in one simple query, PostgreSQL then skips
     the COMMIT, and :func:`commit` rolls back and raises :class:`GuardFailed`.  The failure is a
-    division by the number of rows written (a constant 1/0 would be folded at plan time)."""
-    return f"WITH written AS ({write}) SELECT 1 / (SELECT count(*)::int FROM written)"
+    division by the number of rows written (a constant 1/0 would be folded at plan time).
+    ``also``: more data-modifying ``name AS (…)`` parts of the same ``WITH``, which may read
+    what ``write`` returned as ``written`` (the answer's history row reads the saved answer)."""
+    parts = ", ".join((f"written AS ({write})", *also))
+    return f"WITH {parts} SELECT 1 / (SELECT count(*)::int FROM written)"
 
 
-_ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d:\d\d")
-
-
-def timestamp_literal(at: datetime) -> str:
-    """An aware datetime as a ``timestamptz`` literal, for statements written with their
-    values; only digits and separators get into the SQL (anything else is refused)."""
-    if at.tzinfo is None:
-        raise ValueError(f"naive datetime {at!r}: pass a timezone-aware (UTC) datetime")
-    stamp = at.isoformat()
-    if not _ISO_STAMP.fullmatch(stamp):
-        raise ValueError(f"not an ISO timestamp: {stamp!r}")
-    return f"'{stamp}'::timestamptz"
-
-
-def dollar_quoted(text: str) -> str:
-    """``text`` as a PostgreSQL dollar-quoted literal: nothing inside is special (quotes,
-    backslashes), whatever ``standard_conforming_strings`` says; the tag grows until it does
-    not occur in ``text``."""
-    tag = "$w$"
-    while tag in text:
-        tag = tag[:-1] + "w$"
-    return f"{tag}{text}{tag}"
-
-
-async def commit(sa_connection: Connection, adapter: Any, with_write: str | None = None) -> None:
+async def commit(sa_connection: Connection, adapter: Any, with_writes: Sequence[str] = ()) -> None:
     """COMMIT the adapter's asyncpg transaction (if a statement began one), as the adapter's
     own commit would: the transaction is dropped whether or not COMMIT succeeded; a failure
-    comes out as SQLAlchemy's error.  ``with_write`` (from :func:`guarded_write_sql`, only where
-    :func:`can_commit_with` said so) goes in the same round trip, before COMMIT."""
-    if with_write is not None:
-        await _commit_with(sa_connection, adapter, with_write)
+    comes out as SQLAlchemy's error.  ``with_writes`` (each from :func:`guarded_write_sql`, only
+    where :func:`can_commit_with` said so) go in the same round trip, in order, before COMMIT."""
+    if with_writes:
+        await _commit_with(sa_connection, adapter, with_writes)
         return
     transaction = adapter._transaction
     if transaction is None:
@@ -112,6 +91,16 @@ async def commit(sa_connection: Connection, adapter: Any, with_write: str | None
         _raise_as_sqlalchemy(sa_connection, adapter, "COMMIT", [], error)
     finally:
         adapter._transaction = None
+
+
+async def send_writes(sa_connection: Connection, adapter: Any, writes: Sequence[str]) -> None:
+    """``writes`` (each from :func:`guarded_write_sql`) in one round trip inside the open
+    transaction, without COMMIT: the writes kept for COMMIT when another statement must run
+    after them after all.  A failed guard raises :class:`GuardFailed` and leaves the
+    transaction aborted: the caller rolls back."""
+    if not isinstance(adapter._transaction, _SimpleTransaction):
+        raise RuntimeError("kept writes need a transaction begun by begin_with")
+    await _simple_query(sa_connection, adapter, "; ".join(writes), commits=False)
 
 
 async def execute(
@@ -160,31 +149,43 @@ async def execute(
     return DriverResult(rows(plan, fetched, procs), rowcount)
 
 
-async def _commit_with(sa_connection: Connection, adapter: Any, write: str) -> None:
-    """``write`` and COMMIT in one simple query (see :func:`commit`). When ``write`` fails,
-    PostgreSQL skips the COMMIT and the transaction is left aborted: it is rolled back here
-    before the error comes out (:class:`GuardFailed` for the guard, else SQLAlchemy's)."""
+async def _commit_with(sa_connection: Connection, adapter: Any, writes: Sequence[str]) -> None:
+    """``writes`` and COMMIT in one simple query (see :func:`commit`). When a write fails,
+    PostgreSQL skips the rest and the COMMIT and the transaction is left aborted: it is rolled
+    back here before the error comes out (:class:`GuardFailed` for a guard, else SQLAlchemy's)."""
     if not isinstance(adapter._transaction, _SimpleTransaction):
         raise RuntimeError("a write sent with COMMIT needs a transaction begun by begin_with")
+    await _simple_query(sa_connection, adapter, "; ".join(writes), commits=True)
+
+
+async def _simple_query(
+    sa_connection: Connection, adapter: Any, sql: str, *, commits: bool
+) -> None:
+    """``sql`` (guarded writes, ``commits``: then COMMIT) as one simple query under the
+    adapter's lock, seen by SQLAlchemy's cursor listeners as one statement.  With COMMIT the
+    transaction is over either way (rolled back first when the query failed)."""
     listened = sa_connection._has_events or sa_connection.engine._has_events
     if listened:
-        sa_connection.dispatch.before_cursor_execute(sa_connection, None, write, (), None, False)
+        sa_connection.dispatch.before_cursor_execute(sa_connection, None, sql, (), None, False)
     try:
         async with adapter._execute_mutex:
-            try:
-                await adapter._connection.execute(write + "; COMMIT")
-            except Exception:
-                with contextlib.suppress(Exception):  # a dropped connection is reported below
-                    await adapter._connection.execute("ROLLBACK")
-                raise
-            finally:
-                adapter._transaction = None
+            if not commits:
+                await adapter._connection.execute(sql)
+            else:
+                try:
+                    await adapter._connection.execute(sql + "; COMMIT")
+                except Exception:
+                    with contextlib.suppress(Exception):  # a dropped connection is reported below
+                        await adapter._connection.execute("ROLLBACK")
+                    raise
+                finally:
+                    adapter._transaction = None
     except Exception as error:
         if getattr(error, "sqlstate", None) == _DIVISION_BY_ZERO:  # no values in the message:
             raise GuardFailed("it matched no row") from error  # they may be an officer's text
-        _raise_as_sqlalchemy(sa_connection, adapter, write, [], error)
+        _raise_as_sqlalchemy(sa_connection, adapter, sql, [], error)
     if listened:
-        sa_connection.dispatch.after_cursor_execute(sa_connection, None, write, (), None, False)
+        sa_connection.dispatch.after_cursor_execute(sa_connection, None, sql, (), None, False)
 
 
 class _SimpleTransaction:

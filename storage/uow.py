@@ -19,7 +19,9 @@ import weakref
 from functools import cached_property
 from types import TracebackType
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.util.concurrency import await_
 
 from storage import prepared_pg
 from storage.db import SQLITE_BEGIN_OPTION
@@ -89,7 +91,10 @@ class UnitOfWork:
         self._holds_own = self._on_loop or self.dialect_name == "postgresql"
         self._session: AsyncSession | None = None
         self._own: LoopTransaction | CoreTransaction | None = None
-        self._with_commit: str | None = None  # the last write, sent with COMMIT
+        self._with_commit: list[str] = []  # writes kept to go with COMMIT
+        self._last_kept = False  # the last of them was declared the last statement
+        self.keeps_writes = True
+        """False: every write runs at once (an update handled again after a conflict)."""
         self._items_ahead: tuple[tuple[int, int], UnitItems] | None = None
         self.items_read: tuple[int, int] | None = None
         """The (unit, catalog) whose items were last asked for (the engine's read-ahead hint)."""
@@ -128,7 +133,8 @@ class UnitOfWork:
         self._items_ahead = None  # the ORM may write: what was read ahead may be stale
         session = self._session
         if session is None:
-            self._nothing_after_the_last_write()
+            if self._with_commit:
+                self._kept_writes_before_the_sessions_first_statement()
             own = self._own
             if own is not None:
                 session = self._sessionmaker(bind=own.async_connection)
@@ -145,7 +151,8 @@ class UnitOfWork:
         session came first, the unit of work's own (:mod:`storage.loop_transaction`).
         Unless the caller says it only reads, what was read ahead is dropped: the caller may
         write, and a later read must see it."""
-        self._nothing_after_the_last_write()
+        if self._with_commit:
+            await self._send_kept_writes()
         if not reads_only:
             self._items_ahead = None
         own = self._own
@@ -160,21 +167,24 @@ class UnitOfWork:
             return own.async_connection
         return await session_connection(self.session)
 
-    def send_with_commit(self, write: str) -> bool:
+    def send_with_commit(self, write: str, *, last: bool = True) -> bool:
         """Keep ``write`` (:func:`storage.prepared_pg.guarded_write_sql`) to be sent with
         COMMIT, in one round trip, if this unit of work can (PostgreSQL, its own transaction
-        begun with the update's claim, no ORM session): then it must be the last statement, and
-        a guard that fails at commit raises :class:`VersionConflict` from :meth:`commit` with
-        nothing committed.  False: run it now."""
+        begun with the update's claim, no ORM session): a guard that fails at commit raises
+        :class:`VersionConflict` from :meth:`commit` with nothing committed.  ``last``: no
+        statement may follow; else one that does sends the kept writes first (one round trip,
+        as the write alone would have cost).  False: run it now."""
         own = self._own
         if (
-            self._session is not None
-            or self._with_commit is not None
+            not self.keeps_writes
+            or self._session is not None
+            or self._last_kept
             or not isinstance(own, CoreTransaction)
             or not prepared_pg.can_commit_with(own.sync)
         ):
             return False
-        self._with_commit = write
+        self._with_commit.append(write)
+        self._last_kept = last
         return True
 
     def keep_items_read_ahead(self, key: tuple[int, int], items: UnitItems) -> None:
@@ -191,9 +201,33 @@ class UnitOfWork:
     def note_items_read(self, key: tuple[int, int]) -> None:
         self.items_read = key
 
-    def _nothing_after_the_last_write(self) -> None:
-        if self._with_commit is not None:
+    def _kept_writes_before_the_sessions_first_statement(self) -> None:
+        """The ORM session is made synchronously (a property) and cannot send the writes kept
+        for COMMIT before its own statements; a listener on the connection sends them before
+        the first statement it executes (the ORM runs them in SQLAlchemy's greenlet, where
+        ``await_only`` may wait), so a kept write is never reordered after a later one."""
+        if self._last_kept:
             raise RuntimeError("a statement after the write kept for COMMIT (send_with_commit)")
+        own = self._own
+        assert isinstance(own, CoreTransaction)
+
+        def send_first(*_: object) -> None:
+            if self._with_commit:
+                await_(self._send_kept_writes())
+
+        event.listen(own.sync, "before_cursor_execute", send_first, once=True)
+
+    async def _send_kept_writes(self) -> None:
+        """Another statement runs after writes kept for COMMIT: send them first."""
+        if self._last_kept:
+            raise RuntimeError("a statement after the write kept for COMMIT (send_with_commit)")
+        writes, self._with_commit = self._with_commit, []
+        own = self._own
+        assert isinstance(own, CoreTransaction)
+        try:
+            await own.send(writes)
+        except prepared_pg.GuardFailed as failed:
+            raise VersionConflict(f"a kept write ({failed})", None, None) from None
 
     @property
     def database_key(self) -> object:
@@ -291,11 +325,11 @@ class UnitOfWork:
         transaction it began itself), then that transaction commits."""
         if self._session is not None:
             await self._session.commit()
-        own, write = self._own, self._with_commit
-        self._with_commit = None
+        own, writes = self._own, self._with_commit
+        self._with_commit, self._last_kept = [], False
         if isinstance(own, CoreTransaction):
             try:
-                await own.commit(write)
+                await own.commit(writes)
             except prepared_pg.GuardFailed as failed:
                 what = f"the write sent with COMMIT ({failed})"
                 raise VersionConflict(what, None, None) from None
@@ -303,7 +337,7 @@ class UnitOfWork:
             await own.commit()
 
     async def rollback(self) -> None:
-        self._with_commit = None
+        self._with_commit, self._last_kept = [], False
         if self._session is not None:
             await self._session.rollback()
         if self._own is not None:

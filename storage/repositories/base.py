@@ -95,7 +95,7 @@ class TransactionSource(Protocol):
 
     def orm_pending(self) -> bool: ...
 
-    def send_with_commit(self, write: str) -> bool: ...
+    def send_with_commit(self, write: str, *, last: bool = True) -> bool: ...
 
     def keep_items_read_ahead(self, key: tuple[int, int], items: UnitItems) -> None: ...
 
@@ -123,7 +123,7 @@ class _SessionOnly:
     def orm_pending(self) -> bool:
         return orm_pending(self.session)
 
-    def send_with_commit(self, write: str) -> bool:
+    def send_with_commit(self, write: str, *, last: bool = True) -> bool:
         return False  # the session's owner commits: run every statement now
 
     def keep_items_read_ahead(self, key: tuple[int, int], items: UnitItems) -> None:

@@ -11,9 +11,10 @@ from sqlalchemy import Table, bindparam, text, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import ConversationState
-from storage.prepared_pg import dollar_quoted, guarded_write_sql, timestamp_literal
+from storage.prepared_pg import guarded_write_sql
 from storage.repositories.base import Repository, VersionConflict, ref
 from storage.repositories.rows import PersonRow
+from storage.sql_literals import dollar_quoted, timestamp_literal
 from storage.types import utcnow
 
 _STATE = cast(Table, ConversationState.__table__)

@@ -132,7 +132,9 @@ class HeaderRow:
 
 @dataclass(frozen=True)
 class AnswerRow:
-    id: int
+    id: int | None
+    """None only for an answer written in this update with its COMMIT (PostgreSQL: its id is
+    assigned then); no flow needs it."""
     unit_id: int
     item_id: int
     value: dict[str, Any]

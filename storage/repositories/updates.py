@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, text
 
 from storage.models import ProcessedUpdate
-from storage.prepared_pg import timestamp_literal
 from storage.repositories.base import Repository
+from storage.sql_literals import timestamp_literal
 from storage.types import utcnow
 
 _FENCED_CLAIM = text(

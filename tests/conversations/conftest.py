@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.app import open_database
+from bot.app import Database, open_database
 from bot.settings import load_settings
 from tests.conversations.harness import Clock, Person, make_engine, seed
 
@@ -35,3 +37,17 @@ def person(engine):
         return Person(engine, user_id, name, lang)
 
     return make
+
+
+@pytest.fixture
+async def pg_db(pg_server: Any, tmp_path: Path) -> AsyncIterator[Database]:
+    """The seeded database on PostgreSQL only (tests of what only PostgreSQL does)."""
+    name = pg_server.next_name()
+    url = await pg_server.create(name, pg_server.template)
+    settings = load_settings(database_url=url, data_dir=tmp_path / "data")
+    try:
+        async with open_database(settings, migrate=False) as database:
+            await seed(database)
+            yield database
+    finally:
+        await pg_server.drop(name)

@@ -5,34 +5,17 @@ everybody else is written, and nobody's fence is held while the flush waits."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from bot.app import Database, open_database
-from bot.settings import load_settings
+from bot.app import Database
 from conversations.replies import Event
 from storage.db import make_engine as make_db_engine
 from storage.person_locks import advisory_key
-from tests.conversations.harness import Clock, Person, make_engine, officer, seed
+from tests.conversations.harness import Clock, Person, make_engine, officer
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-async def pg_db(pg_server: Any, tmp_path: Path) -> AsyncIterator[Database]:
-    name = pg_server.next_name()
-    url = await pg_server.create(name, pg_server.template)
-    settings = load_settings(database_url=url, data_dir=tmp_path / "data")
-    try:
-        async with open_database(settings, migrate=False) as database:
-            await seed(database)
-            yield database
-    finally:
-        await pg_server.drop(name)
 
 
 async def _cards(db: Database, user_id: int) -> dict[str, int]:

@@ -6,17 +6,18 @@ as SQLAlchemy's, and a connection that died is replaced, not reused."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import prepared_pg
+from storage import prepared_pg, sql_literals
 from storage.db import make_engine, make_sessionmaker
 from storage.errors import OUTAGES
 from storage.models import Answer, Person
@@ -309,7 +310,7 @@ async def test_the_last_state_write_is_sent_with_commit_and_stored_exactly(pg_sm
         assert hot is not None and hot.state_version == 1
         version = await uow.conversations.store(ids["person"], HOSTILE_STATE, 1, last=True)
         assert version == 2
-        assert uow._with_commit is not None  # kept: nothing sent before COMMIT
+        assert len(uow._with_commit) == 1  # kept: nothing sent before COMMIT
     assert await _stored(pg_sm) == (HOSTILE_STATE, 2)
     assert 501 in set(await _claimed(pg_sm))
 
@@ -343,7 +344,7 @@ async def test_without_the_claims_transaction_the_write_runs_at_once(pg_sm: Sm) 
     ids = await seeded(pg_sm)
     async with UnitOfWork(pg_sm) as uow:
         assert await uow.conversations.store(ids["person"], HOSTILE_STATE, 1, last=True) == 2
-        assert uow._with_commit is None  # no transaction begun by the claim: sent now
+        assert uow._with_commit == []  # no transaction begun by the claim: sent now
         assert (hot := await uow.people.hot(7)) is not None and hot.state_version == 2
     assert await _stored(pg_sm) == (HOSTILE_STATE, 2)
 
@@ -360,6 +361,153 @@ async def test_no_statement_may_follow_the_write_kept_for_commit(pg_sm: Sm) -> N
 
 
 def test_dollar_quoting_picks_a_tag_the_text_does_not_hold() -> None:
-    assert prepared_pg.dollar_quoted("a'b") == "$w$a'b$w$"
-    quoted = prepared_pg.dollar_quoted("x $w$ y $ww$")
+    assert sql_literals.dollar_quoted("a'b") == "$w$a'b$w$"
+    quoted = sql_literals.dollar_quoted("x $w$ y $ww$")
     assert quoted == "$www$x $w$ y $ww$$www$"
+
+
+HOSTILE_VALUE = {"note": 'O\'Brien \\ "x" $w$ $$ ; COMMIT; -- Đầy đủ ✓ 🙂', "n": [1, 2.5, None]}
+
+
+async def _another_item(sm: Sm, ids: dict[str, int]) -> tuple[str, int]:
+    """An item of the seeded unit without an answer: (code, id)."""
+    async with UnitOfWork(sm) as uow:
+        items = await uow.catalogs.items_by_code(ids["catalog"])
+    return next((code, row.id) for code, row in sorted(items.items()) if code != "1.1.1.a")
+
+
+async def _answer_and_history(sm: Sm, ids: dict[str, int], item: int) -> tuple[Any, list[Any]]:
+    async with UnitOfWork(sm) as uow:
+        answer = await uow.answers.get(ids["unit"], item)
+        history = await uow.answers.history(ids["unit"], item)
+    return answer, history
+
+
+async def test_an_answer_goes_with_the_state_write_and_commit_and_is_stored_exactly(
+    pg_sm: Sm,
+) -> None:
+    """A new answer, then a changed one: each kept (no statement sent for it before COMMIT)
+    and sent with the state's write and COMMIT; values, points and history read back as
+    SQLAlchemy wrote them on the prepared path."""
+    ids = await seeded(pg_sm)
+    _, item = await _another_item(pg_sm, ids)
+    statements: list[str] = []
+    async with UnitOfWork(pg_sm) as uow:
+        await _claim(uow, 511)
+        hot = await uow.people.hot(7)
+        assert hot is not None
+        with _counted(pg_sm, statements):
+            row, prev = await uow.answers.save_seen(
+                None, ids["unit"], item, HOSTILE_VALUE, Decimal("1.25"), ids["person"], "chat"
+            )
+            assert row.id is None and prev is None and row.version == 1
+            assert len(uow._with_commit) == 1 and statements == []  # kept
+            await uow.conversations.store(ids["person"], {"n": 1}, hot.state_version, last=True)
+            assert statements == []
+        assert len(uow._with_commit) == 2
+    answer, history = await _answer_and_history(pg_sm, ids, item)
+    assert (answer.value, answer.points, answer.version) == (HOSTILE_VALUE, Decimal("1.25"), 1)
+    assert [(h.old_value, h.new_value, h.new_points, h.source) for h in history] == [
+        (None, HOSTILE_VALUE, Decimal("1.25"), "chat")
+    ]
+    assert await _stored(pg_sm) == ({"n": 1}, 2) and 511 in set(await _claimed(pg_sm))
+    async with UnitOfWork(pg_sm) as uow:
+        await _claim(uow, 512)
+        hot = await uow.people.hot(7)
+        assert hot is not None
+        row, prev = await uow.answers.save_seen(
+            answer, ids["unit"], item, {"option": "b"}, 2, ids["person"], "chat"
+        )
+        assert (row.id, prev, row.version) == (answer.id, 1, 2)
+        await uow.conversations.store(ids["person"], {"n": 2}, hot.state_version, last=True)
+    answer, history = await _answer_and_history(pg_sm, ids, item)
+    assert (answer.value, answer.points, answer.version) == ({"option": "b"}, Decimal(2), 2)
+    assert [(h.old_value, h.new_value, h.old_points) for h in history][1:] == [
+        (HOSTILE_VALUE, {"option": "b"}, Decimal("1.25"))
+    ]
+
+
+@pytest.mark.parametrize("then", ["core", "orm"])
+async def test_a_statement_after_a_kept_answer_sends_it_first(pg_sm: Sm, then: str) -> None:
+    """A later statement, prebuilt (Core) or the ORM session's (made after the answer was
+    kept), sees the answer: the kept write is sent first, never reordered or dropped."""
+    ids = await seeded(pg_sm)
+    code, item = await _another_item(pg_sm, ids)
+    async with UnitOfWork(pg_sm) as uow:
+        await _claim(uow, 513)
+        await uow.answers.save_seen(
+            None, ids["unit"], item, {"option": "a"}, 1, ids["person"], "chat"
+        )
+        assert len(uow._with_commit) == 1
+        if then == "core":
+            seen = (await uow.answers.unit_items(ids["unit"], ids["catalog"])).answers[code]
+        else:
+            seen = await uow.answers.get(ids["unit"], item)
+        assert uow._with_commit == []  # sent before the read, which sees it
+        assert seen is not None and seen.value == {"option": "a"}
+        await uow.outbox.enqueue("k", 7, {"text": "x"}, person=ids["person"])
+    answer, history = await _answer_and_history(pg_sm, ids, item)
+    assert answer.value == {"option": "a"} and len(history) == 1
+
+
+async def test_a_kept_answer_that_fails_before_an_orm_statement_is_a_conflict(pg_sm: Sm) -> None:
+    ids = await seeded(pg_sm)
+    before, _ = await _answer_and_history(pg_sm, ids, ids["item"])
+    with pytest.raises(VersionConflict):
+        async with UnitOfWork(pg_sm) as uow:
+            await _claim(uow, 515)
+            await uow.answers.save_seen(
+                before, ids["unit"], ids["item"], {"option": "a"}, 1, ids["person"], "chat"
+            )
+            async with UnitOfWork(pg_sm) as other:
+                await other.answers.set_answer(
+                    ids["unit"], ids["item"], {"option": "other"}, 0, None, "chat"
+                )
+            await uow.people.get(ids["person"])  # the ORM session's first statement
+    answer, _ = await _answer_and_history(pg_sm, ids, ids["item"])
+    assert answer.value == {"option": "other"} and 515 not in set(await _claimed(pg_sm))
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-answer", "changed-answer"])
+async def test_an_answer_changed_before_the_commit_commits_nothing(
+    pg_sm: Sm, existing: bool
+) -> None:
+    """Another officer of the unit saves the same item between this update's read and its
+    COMMIT: the guard fails, nothing of the update is committed (answer, history, state,
+    claim) and the conflict comes out for the engine to handle the update again."""
+    ids = await seeded(pg_sm)
+    item = ids["item"] if existing else (await _another_item(pg_sm, ids))[1]
+    before, history_before = await _answer_and_history(pg_sm, ids, item)
+    with pytest.raises(VersionConflict):
+        async with UnitOfWork(pg_sm) as uow:
+            await _claim(uow, 514)
+            hot = await uow.people.hot(7)
+            assert hot is not None
+            await uow.answers.save_seen(
+                before, ids["unit"], item, HOSTILE_VALUE, 1, ids["person"], "chat"
+            )
+            async with UnitOfWork(pg_sm) as other:  # the pool's other connection
+                await other.answers.set_answer(
+                    ids["unit"], item, {"option": "other"}, 0, None, "chat"
+                )
+            await uow.conversations.store(ids["person"], {"n": 1}, hot.state_version, last=True)
+    answer, history = await _answer_and_history(pg_sm, ids, item)
+    assert answer.value == {"option": "other"}
+    assert len(history) == len(history_before) + 1 and history[-1].new_value == {"option": "other"}
+    assert await _stored(pg_sm) == ({"mode": "walk", "note": "Đầy đủ ✓"}, 1)
+    assert 514 not in set(await _claimed(pg_sm))
+
+
+@contextlib.contextmanager
+def _counted(sm: Sm, into: list[str]) -> Iterator[None]:
+    """Every statement SQLAlchemy's cursor listeners see meanwhile is noted in ``into``."""
+    engine = sm.kw["bind"].sync_engine
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        into.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
