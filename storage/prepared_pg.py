@@ -23,6 +23,7 @@ they are not (another SQLAlchemy version) every statement simply goes through SQ
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -31,10 +32,12 @@ from sqlalchemy import Executable
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
+from storage.pg_statements import PREPARE_ALL, PREPARED_KEY
 from storage.prepared import DriverResult, Plan, Processor, arguments, plan_for, rows
 
+log = logging.getLogger(__name__)
 _ADAPTER_PARTS = ("_transaction", "_start_transaction", "_prepare", "_execute_mutex")
-_DIVISION_BY_ZERO = "22012"  # the SQLSTATE a guard of :func:`guarded_write_sql` raises
+_DIVISION_BY_ZERO = "22012"  # the SQLSTATE a guard (pg_statements.guarded_write_sql) raises
 
 
 class GuardFailed(Exception):
@@ -63,22 +66,12 @@ def can_commit_with(sa_connection: Connection) -> bool:
     return supported(adapter) and isinstance(adapter._transaction, _SimpleTransaction)
 
 
-def guarded_write_sql(write: str, *also: str) -> str:
-    """``write`` (an INSERT/UPDATE … RETURNING written with its values) as one statement that
-    fails when it matched no row: sent with COMMIT in one simple query, PostgreSQL then skips
-    the COMMIT, and :func:`commit` rolls back and raises :class:`GuardFailed`.  The failure is a
-    division by the number of rows written (a constant 1/0 would be folded at plan time).
-    ``also``: more data-modifying ``name AS (…)`` parts of the same ``WITH``, which may read
-    what ``write`` returned as ``written`` (the answer's history row reads the saved answer)."""
-    parts = ", ".join((f"written AS ({write})", *also))
-    return f"WITH {parts} SELECT 1 / (SELECT count(*)::int FROM written)"
-
-
 async def commit(sa_connection: Connection, adapter: Any, with_writes: Sequence[str] = ()) -> None:
     """COMMIT the adapter's asyncpg transaction (if a statement began one), as the adapter's
     own commit would: the transaction is dropped whether or not COMMIT succeeded; a failure
-    comes out as SQLAlchemy's error.  ``with_writes`` (each from :func:`guarded_write_sql`, only
-    where :func:`can_commit_with` said so) go in the same round trip, in order, before COMMIT."""
+    comes out as SQLAlchemy's error.  ``with_writes`` (guarded statements of
+    :mod:`storage.pg_statements`, only where :func:`can_commit_with` said so) go in the same
+    round trip, in order, before COMMIT."""
     if with_writes:
         await _commit_with(sa_connection, adapter, with_writes)
         return
@@ -94,7 +87,7 @@ async def commit(sa_connection: Connection, adapter: Any, with_writes: Sequence[
 
 
 async def send_writes(sa_connection: Connection, adapter: Any, writes: Sequence[str]) -> None:
-    """``writes`` (each from :func:`guarded_write_sql`) in one round trip inside the open
+    """``writes`` (guarded, see :func:`commit`) in one round trip inside the open
     transaction, without COMMIT: the writes kept for COMMIT when another statement must run
     after them after all.  A failed guard raises :class:`GuardFailed` and leaves the
     transaction aborted: the caller rolls back."""
@@ -223,6 +216,8 @@ async def begin_with(sa_connection: Connection, sql: str) -> int | None:
         or adapter.deferrable
     ):
         return None
+    if not await _statements_prepared(sa_connection, adapter):
+        return None
     statement = "BEGIN; " + sql
     listened = sa_connection._has_events or sa_connection.engine._has_events
     if listened:
@@ -239,6 +234,25 @@ async def begin_with(sa_connection: Connection, sql: str) -> int | None:
         sa_connection.dispatch.after_cursor_execute(sa_connection, None, sql, (), None, False)
     matched = _STATUS.match(status or "")
     return int(matched.group(1)) if matched else -1
+
+
+async def _statements_prepared(sa_connection: Connection, adapter: Any) -> bool:
+    """Whether the connection has :mod:`storage.pg_statements`' named statements, which the
+    simple queries of :func:`begin_with` and :func:`commit` execute: prepared the first time
+    it is asked (one round trip in a connection's life); where that fails, never again on
+    this connection, which then sends every statement the ordinary way."""
+    info = sa_connection.connection.info
+    ready = info.get(PREPARED_KEY)
+    if ready is None:
+        try:
+            async with adapter._execute_mutex:
+                await adapter._connection.execute(PREPARE_ALL)
+            ready = True
+        except Exception:  # the schema is not there yet, or the connection failed
+            log.warning("named statements not prepared on this connection", exc_info=True)
+            ready = False
+        info[PREPARED_KEY] = ready
+    return bool(ready)
 
 
 def _result_processors(

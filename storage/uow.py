@@ -168,7 +168,7 @@ class UnitOfWork:
         return await session_connection(self.session)
 
     def send_with_commit(self, write: str, *, last: bool = True) -> bool:
-        """Keep ``write`` (:func:`storage.prepared_pg.guarded_write_sql`) to be sent with
+        """Keep ``write`` (a guarded statement of :mod:`storage.pg_statements`) to be sent with
         COMMIT, in one round trip, if this unit of work can (PostgreSQL, its own transaction
         begun with the update's claim, no ORM session): a guard that fails at commit raises
         :class:`VersionConflict` from :meth:`commit` with nothing committed.  ``last``: no

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -11,10 +10,10 @@ from sqlalchemy import Table, bindparam, text, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import ConversationState
-from storage.prepared_pg import guarded_write_sql
+from storage.pg_statements import execute_sql
 from storage.repositories.base import Repository, VersionConflict, ref
 from storage.repositories.rows import PersonRow
-from storage.sql_literals import dollar_quoted, timestamp_literal
+from storage.sql_literals import int_literal, json_literal, timestamp_literal
 from storage.types import utcnow
 
 _STATE = cast(Table, ConversationState.__table__)
@@ -52,14 +51,12 @@ while holding the fences of the others made their next updates queue behind it).
 
 
 def _update_sql(person_id: int, state: dict[str, Any], version: int, at: datetime) -> str:
-    """:data:`_UPDATE_IF_VERSION` written with its values, guarded to fail when the version
-    moved (sent with COMMIT as a simple query, which takes no parameters): the state as a
-    dollar-quoted JSON literal, integers and an aware timestamp."""
-    return guarded_write_sql(
-        f"UPDATE conversation_state SET state = {dollar_quoted(json.dumps(state))}::json, "
-        f"updated_at = {timestamp_literal(at)}, version = version + 1 "
-        f"WHERE person_id = {int(person_id)} AND version = {int(version)} RETURNING 1"
-    )
+    """:data:`_UPDATE_IF_VERSION` as the connection's named statement, guarded to fail when
+    the version moved (``storage.pg_statements``; sent with COMMIT as a simple query, which
+    takes no parameters): the state as a dollar-quoted JSON literal, integers and an aware
+    timestamp."""
+    arguments = (json_literal(state), timestamp_literal(at), int_literal(person_id))
+    return execute_sql("parbot_state", (*arguments, int_literal(version)))
 
 
 class ConversationRepository(Repository):

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import delete, select, text
 
 from storage.models import ProcessedUpdate
+from storage.pg_statements import execute_sql
 from storage.repositories.base import Repository
-from storage.sql_literals import timestamp_literal
+from storage.sql_literals import int_literal, timestamp_literal
 from storage.types import utcnow
 
 _FENCED_CLAIM = text(
@@ -20,14 +21,11 @@ _FENCED_CLAIM = text(
 
 
 def _fenced_claim_sql(ns: int, key: int, update_id: int, at: datetime) -> str:
-    """:data:`_FENCED_CLAIM` written with its values, for BEGIN and the claim in one simple
-    query (no parameters there): integers and an aware timestamp only, rendered by Python."""
-    return (
-        f"WITH fence AS (SELECT pg_advisory_xact_lock({int(ns)}, {int(key)}) AS held) "
-        "INSERT INTO processed_updates (update_id, processed_at) "
-        f"SELECT {int(update_id)}, {timestamp_literal(at)} FROM fence "
-        "ON CONFLICT (update_id) DO NOTHING"
-    )
+    """:data:`_FENCED_CLAIM` as the connection's named statement (``storage.pg_statements``),
+    for BEGIN and the claim in one simple query (no parameters there): integers and an aware
+    timestamp only, rendered by Python."""
+    arguments = (int_literal(ns), int_literal(key), int_literal(update_id), timestamp_literal(at))
+    return execute_sql("parbot_claim", arguments)
 
 
 class ProcessedUpdateRepository(Repository):

@@ -17,7 +17,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import prepared_pg, sql_literals
+from storage import pg_statements, prepared_pg, sql_literals
 from storage.db import make_engine, make_sessionmaker
 from storage.errors import OUTAGES
 from storage.models import Answer, Person
@@ -273,7 +273,9 @@ def test_the_claim_written_into_sql_takes_a_plain_timestamp_only() -> None:
 
     at = datetime(2024, 3, 16, 8, 30, 15, 123456, tzinfo=UTC)
     sql = _fenced_claim_sql(7, 42, 9001, at)
-    assert "SELECT 9001, '2024-03-16T08:30:15.123456+00:00'::timestamptz FROM fence" in sql
+    assert (
+        sql == "EXECUTE parbot_claim(7, 42, 9001, '2024-03-16T08:30:15.123456+00:00'::timestamptz)"
+    )
     with pytest.raises(ValueError, match="not an ISO timestamp"):
         _fenced_claim_sql(7, 42, 9001, Sly(2024, 1, 1, tzinfo=UTC))
     with pytest.raises(ValueError, match="naive"):
@@ -511,3 +513,80 @@ def _counted(sm: Sm, into: list[str]) -> Iterator[None]:
         yield
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+# ------------------------------- named statements, prepared once per connection (issue 19)
+
+
+async def test_the_writes_with_begin_and_commit_execute_the_connections_named_statements(
+    pg_sm: Sm,
+) -> None:
+    """Prepared the first time a connection begins an update's transaction, then only
+    EXECUTEd: every update on either pooled connection sends ``EXECUTE parbot_…``, and each
+    connection holds the statements once."""
+    ids = await seeded(pg_sm)
+    code, item = await _another_item(pg_sm, ids)
+    statements: list[str] = []
+    with _counted(pg_sm, statements):
+        for update_id in (521, 522, 523, 524):
+            async with UnitOfWork(pg_sm) as uow, UnitOfWork(pg_sm) as second:
+                await _claim(uow, update_id)
+                # the pool's other connection, another person's fence
+                assert await second.updates.claim(update_id + 100, fence=(1, 8))
+                hot = await uow.people.hot(7)
+                assert hot is not None
+                read = await uow.answers.unit_items(ids["unit"], ids["catalog"])
+                before = read.answers.get(code)
+                await uow.answers.save_seen(
+                    before, ids["unit"], item, {"n": update_id}, 1, ids["person"], "chat"
+                )
+                await uow.conversations.store(
+                    ids["person"], {"n": update_id}, hot.state_version, last=True
+                )
+    claims = [s for s in statements if "processed_updates" in s or "parbot_claim" in s]
+    assert len(claims) == 8 and all(s.startswith("EXECUTE parbot_claim(") for s in claims)
+    writes = [s for s in statements if any(w in s for w in ("parbot_answer", " answers ("))]
+    assert writes[0].startswith("EXECUTE parbot_answer_new(") and len(writes) == 4
+    assert all(w.startswith("EXECUTE parbot_answer_seen(") for w in writes[1:])
+    assert all("EXECUTE parbot_state(" in w for w in writes)
+    names = []
+    async with UnitOfWork(pg_sm) as uow, UnitOfWork(pg_sm) as other:
+        for each in (uow, other):
+            rows = await each.session.execute(text("SELECT name FROM pg_prepared_statements"))
+            names.append(sorted(n for (n,) in rows if n.startswith("parbot_")))
+    assert names == [sorted(pg_statements.STATEMENTS)] * 2
+    answer, history = await _answer_and_history(pg_sm, ids, item)
+    assert answer.value == {"n": 524} and len(history) == 4
+    assert await _stored(pg_sm) == ({"n": 524}, 5)
+
+
+async def test_a_connection_that_cannot_prepare_them_sends_every_statement_the_ordinary_way(
+    pg_sm: Sm, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = await seeded(pg_sm)
+    _, item = await _another_item(pg_sm, ids)
+    engine = pg_sm.kw["bind"]
+    async with engine.connect() as conn:  # both pooled connections: a name already taken
+        async with engine.connect() as other:
+            for each in (conn, other):
+                await each.exec_driver_sql("PREPARE parbot_state AS SELECT 1")
+                each.sync_connection.connection.info.pop(pg_statements.PREPARED_KEY, None)
+            await other.commit()
+        await conn.commit()
+    statements: list[str] = []
+    with _counted(pg_sm, statements):
+        async with UnitOfWork(pg_sm) as uow:
+            await _claim(uow, 531)
+            hot = await uow.people.hot(7)
+            assert hot is not None
+            await uow.answers.save_seen(
+                None, ids["unit"], item, HOSTILE_VALUE, 1, ids["person"], "chat"
+            )
+            assert uow._with_commit == []  # not kept: sent at once
+            await uow.conversations.store(ids["person"], {"n": 1}, hot.state_version, last=True)
+    assert "named statements not prepared" in caplog.text
+    assert not any(s.startswith("EXECUTE") for s in statements)
+    assert any(s.startswith("WITH fence AS") for s in statements)  # the ordinary claim
+    answer, history = await _answer_and_history(pg_sm, ids, item)
+    assert answer.value == HOSTILE_VALUE and len(history) == 1
+    assert await _stored(pg_sm) == ({"n": 1}, 2) and 531 in set(await _claimed(pg_sm))
