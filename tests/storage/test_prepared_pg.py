@@ -378,6 +378,18 @@ async def _another_item(sm: Sm, ids: dict[str, int]) -> tuple[str, int]:
     return next((code, row.id) for code, row in sorted(items.items()) if code != "1.1.1.a")
 
 
+async def _claimed_and_answered(
+    uow: UnitOfWork, update_id: int, ids: dict[str, int], item: int, before: Any
+) -> int | None:
+    """An update's claim, its read and an answer's save (HOSTILE_VALUE over ``before``); the
+    state version it read."""
+    await _claim(uow, update_id)
+    hot = await uow.people.hot(7)
+    assert hot is not None
+    await uow.answers.save_seen(before, ids["unit"], item, HOSTILE_VALUE, 1, ids["person"], "chat")
+    return hot.state_version
+
+
 async def _answer_and_history(sm: Sm, ids: dict[str, int], item: int) -> tuple[Any, list[Any]]:
     async with UnitOfWork(sm) as uow:
         answer = await uow.answers.get(ids["unit"], item)
@@ -482,17 +494,12 @@ async def test_an_answer_changed_before_the_commit_commits_nothing(
     before, history_before = await _answer_and_history(pg_sm, ids, item)
     with pytest.raises(VersionConflict):
         async with UnitOfWork(pg_sm) as uow:
-            await _claim(uow, 514)
-            hot = await uow.people.hot(7)
-            assert hot is not None
-            await uow.answers.save_seen(
-                before, ids["unit"], item, HOSTILE_VALUE, 1, ids["person"], "chat"
-            )
+            version = await _claimed_and_answered(uow, 514, ids, item, before)
             async with UnitOfWork(pg_sm) as other:  # the pool's other connection
                 await other.answers.set_answer(
                     ids["unit"], item, {"option": "other"}, 0, None, "chat"
                 )
-            await uow.conversations.store(ids["person"], {"n": 1}, hot.state_version, last=True)
+            await uow.conversations.store(ids["person"], {"n": 1}, version, last=True)
     answer, history = await _answer_and_history(pg_sm, ids, item)
     assert answer.value == {"option": "other"}
     assert len(history) == len(history_before) + 1 and history[-1].new_value == {"option": "other"}
@@ -576,14 +583,9 @@ async def test_a_connection_that_cannot_prepare_them_sends_every_statement_the_o
     statements: list[str] = []
     with _counted(pg_sm, statements):
         async with UnitOfWork(pg_sm) as uow:
-            await _claim(uow, 531)
-            hot = await uow.people.hot(7)
-            assert hot is not None
-            await uow.answers.save_seen(
-                None, ids["unit"], item, HOSTILE_VALUE, 1, ids["person"], "chat"
-            )
+            version = await _claimed_and_answered(uow, 531, ids, item, None)
             assert uow._with_commit == []  # not kept: sent at once
-            await uow.conversations.store(ids["person"], {"n": 1}, hot.state_version, last=True)
+            await uow.conversations.store(ids["person"], {"n": 1}, version, last=True)
     assert "named statements not prepared" in caplog.text
     assert not any(s.startswith("EXECUTE") for s in statements)
     assert any(s.startswith("WITH fence AS") for s in statements)  # the ordinary claim
