@@ -24,6 +24,7 @@ from conversations.context import CoreConfig, Ctx
 from conversations.delivered_ids import Unwritten, UnwrittenIds
 from conversations.flow_state import FlowState
 from conversations.i18n import normalize_locale, th
+from conversations.items_hint import ItemsHints
 from conversations.person_lock import PersonLock, PersonLockError, PostgresPersonLock
 from conversations.replies import Event, Outcome, Reply
 from conversations.routing import Registry
@@ -81,9 +82,8 @@ class ChatEngine:
         # Telegram user id → (person id, state, version) as this process last saved it, for
         # delivered() (oldest forgotten first)
         self._saved: dict[int, tuple[int, FlowState, int | None]] = {}
-        # Telegram user id → the (unit, catalog) whose items their last update read: read
-        # with the person next time (one round trip less on PostgreSQL when it is right)
-        self._items_hint: dict[int, tuple[int, int]] = {}
+        # whose items to read with the person (one round trip less on PostgreSQL if right)
+        self._items_hints = ItemsHints(PEOPLE_KEPT)
         self.unwritten = UnwrittenIds(uow_factory, self.person_lock)
 
     async def handle(self, event: Event, *, raise_unavailable: bool = False) -> Outcome | None:
@@ -256,10 +256,7 @@ class ChatEngine:
             )
         # delivered() patches the latest saved state
         put_newest(self._saved, s.user_id, (person.id, ctx.state, version), PEOPLE_KEPT)
-        if uow.items_read is None:
-            self._items_hint.pop(s.user_id, None)
-        else:
-            put_newest(self._items_hint, s.user_id, uow.items_read, PEOPLE_KEPT)
+        self._items_hints.after(s.user_id, uow.items_read)
         return _fit(ctx.out)
 
     async def _person(self, uow: UnitOfWork, event: Event) -> HotPerson:
@@ -268,7 +265,8 @@ class ChatEngine:
         again) or no language is known yet — the language Telegram reports is remembered so
         notices and reminders sent later (outside any update) speak it too; /lang changes it."""
         s = event.sender
-        hot = await uow.people.hot(s.user_id, items_of=self._items_hint.get(s.user_id))
+        items_of, own_unit = self._items_hints.guess(s.user_id)
+        hot = await uow.people.hot(s.user_id, items_of=items_of, own_unit=own_unit)
         p = hot.person if hot is not None else None
         if (
             p is not None

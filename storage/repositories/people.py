@@ -24,10 +24,23 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_
 from sqlalchemy.exc import IntegrityError
 
-from storage.models import ConversationState, HotRevision, Language, Person, Role, RoleGrant
+from storage.models import (
+    ConversationState,
+    HotRevision,
+    Language,
+    Person,
+    Role,
+    RoleGrant,
+    Unit,
+)
 from storage.repositories.base import Repository, ref
 from storage.repositories.rows import HotPerson, PersonRow, RoleRow
-from storage.repositories.unit_items import ItemRow, unit_items_of, unit_items_statement
+from storage.repositories.unit_items import (
+    ItemRow,
+    unit_items_for,
+    unit_items_of,
+    unit_items_statement,
+)
 from storage.types import utcnow
 
 _PERSON = select(Person.__table__)
@@ -41,7 +54,11 @@ class PersonRepository(Repository):
         return await self._one(_PERSON.where(Person.id == person_id))
 
     async def hot(
-        self, telegram_user_id: int, *, items_of: tuple[int, int] | None = None
+        self,
+        telegram_user_id: int,
+        *,
+        items_of: tuple[int, int] | None = None,
+        own_unit: bool = False,
     ) -> HotPerson | None:
         """The start of an update in one statement: person, roles, conversation state and the
         header revision (one row per role; the state repeats, a person has few roles).
@@ -50,18 +67,24 @@ class PersonRepository(Repository):
         statement and kept by the unit of work for ``AnswerRepository.unit_items`` until
         anything that may write runs — one round trip less when the update shows the unit's
         card, as most officer steps do; the caller guesses (the unit it read last time), and a
-        wrong guess costs only the read.  Elsewhere ignored (SQLite has no round trip to save).
-        """
+        wrong guess costs only the read.  ``own_unit`` (no ``items_of``): guess the unit of the
+        person's first role with a unit, and its catalog (the first card after /start, or the
+        first update a process sees of the person).  Elsewhere ignored (SQLite has no round
+        trip to save)."""
         params = {"telegram_user_id": telegram_user_id}
-        if items_of is None or self.dialect_name != "postgresql":
+        if (items_of is None and not own_unit) or self.dialect_name != "postgresql":
             return _hot_person((await self._core(_HOT, params)).all())
-        unit_id, catalog_id = items_of
-        params |= {"unit_id": unit_id, "catalog_id": catalog_id}
-        rows = (await self._core(_hot_with_items(), params)).all()
+        if items_of is not None:
+            params |= {"unit_id": items_of[0], "catalog_id": items_of[1]}
+        own = items_of is None
+        rows = (await self._core(_hot_with_items(own), params)).all()
         hot = _hot_person([r for r in rows if r.part == 0])
         if hot is not None:
-            items = [ItemRow._make(r[_ITEMS_FROM:]) for r in rows if r.part == 1]
-            self._source.keep_items_read_ahead(items_of, unit_items_of(unit_id, items))
+            key = items_of or (rows[0].own_unit, rows[0].own_catalog)
+            if key[0] is not None and key[1] is not None:
+                start = _ITEMS_FROM + (2 if own else 0)
+                items = [ItemRow._make(r[start:]) for r in rows if r.part == 1]
+                self._source.keep_items_read_ahead(key, unit_items_of(key[0], items))
         return hot
 
     async def get_by_telegram_id(self, telegram_user_id: int) -> PersonRow | None:
@@ -253,6 +276,7 @@ _P = Person.__table__
 _S = ConversationState.__table__
 _R = RoleGrant.__table__
 _REV = HotRevision.__table__
+_U = Unit.__table__
 _HOT_ROWS = (
     select(
         _P.c.id,
@@ -282,28 +306,50 @@ _HOT = _HOT_ROWS.order_by(_R.c.id)
 
 
 @functools.cache
-def _hot_with_items() -> CompoundSelect[Any]:
-    """:data:`_HOT` and the unit's items (``unit_items_statement``) in one statement: each
-    part's rows carry the other's columns as typed NULLs (the items' prefixed ``i_``), and
-    ``part`` says which is which (0: the person, ordered by role as in :data:`_HOT`)."""
+def _hot_with_items(own: bool) -> CompoundSelect[Any]:
+    """:data:`_HOT` and a unit's items (``unit_items_for``) in one statement: each part's rows
+    carry the other's columns as typed NULLs (the items' prefixed ``i_``), and ``part`` says
+    which is which (0: the person, ordered by role as in :data:`_HOT`).  The unit and catalog
+    are parameters, or with ``own`` the person's first unit role's unit and that unit's
+    catalog, which the person's rows then carry (``own_unit``, ``own_catalog``)."""
     hot = _HOT_ROWS.subquery("hot")
-    items = unit_items_statement().subquery("items")
+    unit, catalog = _own_unit() if own else (bindparam("unit_id"), bindparam("catalog_id"))
+    items = (unit_items_for(unit, catalog) if own else unit_items_statement()).subquery("items")
 
     def empty(column: Any, name: str) -> Any:
         return cast_(null(), column.type).label(name)
 
+    guessed = [unit.label("own_unit"), catalog.label("own_catalog")] if own else []
     person = select(
         literal_column("0", Integer).label("part"),
         *(c.label(c.name) for c in hot.c),
+        *guessed,
         *(empty(c, f"i_{c.name}") for c in items.c),
     ).select_from(hot)
-    unit = select(
+    unit_rows = select(
         literal_column("1", Integer),
         *(empty(c, c.name) for c in hot.c),
+        *(cast_(null(), Integer) for _ in guessed),
         *(c.label(f"i_{c.name}") for c in items.c),
     ).select_from(items)
-    both = union_all(person, unit)
+    both = union_all(person, unit_rows)
     return both.order_by(both.selected_columns.part, both.selected_columns.role_id)
+
+
+def _own_unit() -> tuple[Any, Any]:
+    """The person's first role with a unit (by grant), and that unit's catalog: scalar
+    subqueries on the ``telegram_user_id`` parameter."""
+    role, person, unit = _R.alias("own_role"), _P.alias("own_person"), _U.alias("own_unit")
+    own = (
+        select(role.c.unit_id)
+        .select_from(role.join(person, person.c.id == role.c.person_id))
+        .where(person.c.telegram_user_id == bindparam("telegram_user_id"))
+        .where(role.c.unit_id.is_not(None))
+        .order_by(role.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return own, select(unit.c.catalog_id).where(unit.c.id == own).scalar_subquery()
 
 
 _ITEMS_FROM = 1 + len(_HOT_ROWS.selected_columns)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
+    ColumnElement,
     CompoundSelect,
     Integer,
     bindparam,
@@ -32,6 +32,14 @@ from storage.repositories.rows import AnswerRow, ExplanationRow, UnitItems
 
 @functools.cache
 def unit_items_statement() -> CompoundSelect[Any]:
+    """:func:`unit_items_for` the unit and catalog given as parameters (``unit_id``,
+    ``catalog_id``), built once."""
+    return unit_items_for(bindparam("unit_id"), bindparam("catalog_id"))
+
+
+def unit_items_for(
+    unit_id: ColumnElement[int], catalog_id: ColumnElement[int]
+) -> CompoundSelect[Any]:
     """The one statement behind ``AnswerRepository.unit_items``: the unit's answers (each
     with its explanation), its explanations without an answer, evidence counts, appraised and
     survey points on the catalog's items, one branch each; an item may come in several rows.
@@ -41,9 +49,8 @@ def unit_items_statement() -> CompoundSelect[Any]:
     outer-joined every catalog item to the five tables, five probes per item whatever the
     unit had filled (measured 2026-12-07 on SQLite with 83 items: 3 answers 84 → 22-67 µs;
     40 answers the same; the extreme of every item both answered and explained 1.5-1.7×
-    slower).  Built once with bound parameters (``unit_id``, ``catalog_id``)."""
-    unit_id: BindParameter[int] = bindparam("unit_id")
-    catalog_id: BindParameter[int] = bindparam("catalog_id")
+    slower).  ``unit_id`` and ``catalog_id``: parameters, or scalar subqueries (the hot read
+    guessing the person's own unit); the caller builds it once."""
     ci = table_of(CatalogItem)
     a = table_of(Answer).alias("a")
     e = table_of(Explanation).alias("e")

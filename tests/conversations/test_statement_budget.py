@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from conversations.replies import Event
-from tests.conversations.harness import Person, find_button, invite
+from tests.conversations.harness import Person, find_button, invite, make_engine
 
 ANSWER_BUDGET = 7
 READ_BUDGET = 4
@@ -108,3 +108,22 @@ async def test_read_only_steps(db, clock, person):
     seen = await step(p, db, text="/score")
     print(f"\n/score (the open card again): {len(seen)} statements\n{shown(seen)}")
     assert len(seen) <= budget(db, READ_BUDGET, PG_READ_BUDGET), shown(seen)
+
+
+async def test_the_first_card_after_start_in_a_new_process(db, clock, person):
+    """The engine knows nothing of the officer yet (a restarted process, or the benchmark's
+    fresh officers): on PostgreSQL the card's items still come with the person (their own
+    unit's), so the first card costs no extra round trip."""
+    await ready_officer(db, clock, person)
+    fresh = Person(make_engine(db, clock), 1001, "Lan")
+    try:
+        await step(fresh, db, text="/start")
+        seen = await step(fresh, db, text="/score")
+    finally:
+        await fresh.engine.close()
+    assert fresh.reply.tag is not None and fresh.reply.tag.startswith("card:")
+    print(f"\nfirst /score after /start: {len(seen)} statements\n{shown(seen)}")
+    items_alone = [s for s in seen if s.lstrip().startswith("SELECT catalog_items.code")]
+    if db.engine.dialect.name == "postgresql":
+        assert items_alone == [], shown(seen)
+    assert len(seen) <= budget(db, READ_BUDGET, PG_READ_BUDGET + 1), shown(seen)  # + the state

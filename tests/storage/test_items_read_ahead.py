@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -61,22 +62,52 @@ async def filled(sm: SM, world: World) -> UnitItems:
         return await uow.answers.unit_items(world.unit_id, world.catalog_id)
 
 
-async def test_the_items_read_with_the_person_are_the_items(sessionmaker: SM, world: World) -> None:
+@pytest.mark.parametrize("guess", ["last-unit", "own-unit"])
+async def test_the_items_read_with_the_person_are_the_items(
+    sessionmaker: SM, world: World, guess: str
+) -> None:
+    """``last-unit``: the unit the engine saw read last; ``own-unit``: no guess yet (the first
+    card after /start), the statement reads the person's first unit role's unit and its
+    catalog."""
     expected = await filled(sessionmaker, world)
     assert set(expected.answers) == {"1.1.1"} and set(expected.explanations) == {"1.1.1", "1.1.2"}
     assert (expected.evidence_counts, expected.survey) == ({"1.1.2": 1}, {"1.1.2": Decimal("0.75")})
     key = (world.unit_id, world.catalog_id)
+    guessed = {"items_of": key} if guess == "last-unit" else {"own_unit": True}
     async with UnitOfWork(sessionmaker) as uow:
         plain = await uow.people.hot(TG)
     async with UnitOfWork(sessionmaker) as uow:
         with counted(sessionmaker) as seen:
-            hot = await uow.people.hot(TG, items_of=key)
+            hot = await uow.people.hot(TG, **guessed)  # type: ignore[arg-type]
             got = await uow.answers.unit_items(*key)
         assert uow.items_read == key
     assert hot == plain and hot is not None and [r.role for r in hot.roles] == ["officer", "leader"]
     assert got == expected
     postgres = sessionmaker.kw["bind"].dialect.name == "postgresql"
     assert len(seen) == (1 if postgres else 2), seen  # SQLite: no round trip to save, ignored
+
+
+async def test_the_own_unit_is_the_first_unit_role_and_none_without_one(
+    sessionmaker: SM, world: World
+) -> None:
+    await filled(sessionmaker, world)
+    async with UnitOfWork(sessionmaker) as uow:
+        second = await uow.people.upsert(TG + 1, TG + 1, "Trần Thị B")
+        await uow.people.grant(second, "officer", world.other_unit_id)
+        await uow.people.grant(second, "officer", world.unit_id)
+        admin = await uow.people.upsert(TG + 2, TG + 2, "Lê Văn C")
+        await uow.people.grant(admin, "admin")
+    for tg, unit in ((TG + 1, world.other_unit_id), (TG + 2, None)):
+        async with UnitOfWork(sessionmaker) as uow:
+            await uow.people.hot(tg, own_unit=True)
+            ahead = uow._items_ahead
+        if sessionmaker.kw["bind"].dialect.name != "postgresql":
+            assert ahead is None  # SQLite: nothing is read ahead
+        elif unit is None:
+            assert ahead is None, ahead  # no unit role: nothing to guess
+        else:
+            assert ahead is not None and ahead[0] == (unit, world.catalog_id)
+            assert ahead[1] == UnitItems({}, {}, {})  # the other unit has nothing yet
 
 
 async def test_a_write_or_another_unit_reads_again(sessionmaker: SM, world: World) -> None:
@@ -135,10 +166,11 @@ def test_only_a_select_that_writes_nothing_keeps_the_read_ahead() -> None:
     from storage.models import Unit
     from storage.repositories.answers import _saved_with_history, _update_seen
     from storage.repositories.base import reads_only
-    from storage.repositories.people import _HOT
+    from storage.repositories.people import _HOT, _hot_with_items
     from storage.repositories.unit_items import unit_items_statement
 
     assert reads_only(_HOT) and reads_only(unit_items_statement())
+    assert reads_only(_hot_with_items(True)) and reads_only(_hot_with_items(False))
     assert reads_only(select(Unit.__table__))
     assert not reads_only(_saved_with_history(True))  # a SELECT whose WITH inserts
     assert not reads_only(_saved_with_history(False))
