@@ -205,7 +205,7 @@ class UnitOfWork:
         """The ORM session is made synchronously (a property) and cannot send the writes kept
         for COMMIT before its own statements; a listener on the connection sends them before
         the first statement it executes (the ORM runs them in SQLAlchemy's greenlet, where
-        ``await_only`` may wait), so a kept write is never reordered after a later one."""
+        ``await_`` may wait), so a kept write is never reordered after a later one."""
         if self._last_kept:
             raise RuntimeError("a statement after the write kept for COMMIT (send_with_commit)")
         own = self._own
