@@ -26,7 +26,7 @@ from storage.models import (
     HistorySource,
     Unit,
 )
-from storage.repositories.answer_sql import saved_with_history_sql
+from storage.repositories.answer_sql import answer_with_commit_sql
 from storage.repositories.base import (
     Repository,
     VersionConflict,
@@ -340,7 +340,10 @@ class AnswerRepository(Repository):
             "source": HistorySource(source).value,
         }
         if self.dialect_name == "postgresql":  # one round trip: the answer and its history
-            if self._kept_for_commit(before, unit_id, item_id, answer, history):
+            # kept to go with COMMIT: one round trip less (a row changed meanwhile then
+            # fails the COMMIT and the engine handles the update again, writing at once)
+            write = answer_with_commit_sql(before, unit_id, item_id, answer, history)
+            if write is not None and self._source.send_with_commit(write, last=False):
                 kept_id = before.id if before is not None else None  # None: given at COMMIT
                 row = AnswerRow(
                     kept_id, unit_id, item_id, new_value, new_points, by, at, source, version
@@ -368,24 +371,6 @@ class AnswerRepository(Repository):
             stmt = _UPDATE_SEEN
             params = answer | {"seen_id": before.id, "seen_version": before.version}
         return cast(int | None, (await self._core(stmt, params)).scalar())
-
-    def _kept_for_commit(
-        self, before: AnswerRow | None, unit_id: int, item_id: int, *changes: dict[str, Any]
-    ) -> bool:
-        """Whether the answer and its history were kept to go with COMMIT (PostgreSQL, in
-        the update's own transaction): one round trip less for an officer's answer.  A row
-        changed meanwhile then fails the COMMIT (VersionConflict, nothing committed) and the
-        engine handles the update again, without keeping writes."""
-        seen: tuple[int, int] | None = None
-        if before is not None:
-            if before.id is None:
-                return False  # written in this update already: its id is not known yet
-            seen = (before.id, before.version)
-        try:
-            write = saved_with_history_sql(seen, unit_id, item_id, *changes)
-        except ValueError:  # a value that cannot be written as a literal: prepared instead
-            return False
-        return self._source.send_with_commit(write, last=False)
 
     async def _saved_with_history(
         self,
