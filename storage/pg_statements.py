@@ -10,83 +10,84 @@ write + COMMIT 383-387 µs against 283-313 µs. So the statements are prepared b
 (SQL ``PREPARE``) once per connection, the first time :func:`storage.prepared_pg.begin_with`
 uses it, and the simple queries only ``EXECUTE`` them with literal arguments.
 
+Each named statement is the repository's own SQLAlchemy statement, compiled here by the
+asyncpg dialect (its ``$n`` parameters carry their casts, so ``PREPARE`` needs no type
+list): the ordinary path (parameters through asyncpg) and the named one cannot drift apart.
+A repository registers its statements at import with :func:`named`; the unit of work imports
+every repository, so all are registered before a connection first prepares them.
+
 Prepared statements belong to the database session, not to a transaction (a rollback keeps
 them), and their names (``parbot_…``) never meet asyncpg's own (``__asyncpg_…``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import CTE, Select, literal_column, select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.sql import ClauseElement
 
 PREPARED_KEY = "parbot_statements"
-"""Key in a pooled connection's ``info``: True once :data:`PREPARE_ALL` ran on it, False
+"""Key in a pooled connection's ``info``: True once :func:`prepare_all_sql` ran on it, False
 when it failed there (that connection then sends every statement the ordinary way)."""
 
-
-def guarded_write_sql(write: str, *also: str) -> str:
-    """``write`` (an INSERT/UPDATE … RETURNING) as one statement that fails when it matched
-    no row: sent with COMMIT in one simple query, PostgreSQL then skips the COMMIT, and
-    :func:`storage.prepared_pg.commit` rolls back and raises ``GuardFailed``.  The failure is
-    a division by the number of rows written (a constant 1/0 would be folded at plan time).
-    ``also``: more data-modifying ``name AS (…)`` parts of the same ``WITH``, which may read
-    what ``write`` returned as ``written`` (the answer's history row reads the saved answer)."""
-    parts = ", ".join((f"written AS ({write})", *also))
-    return f"WITH {parts} SELECT 1 / (SELECT count(*)::int FROM written)"
+_DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
 
 
-_ANSWER_TYPES = ("int", "int", "json", "numeric", "int", "timestamptz", "text", "int")
-"""unit, item, value, points, by, at, source, version: the answer's columns, in this order."""
-_HISTORY_TYPES = ("json", "numeric", "text")
-"""old value, old points, the history's source ($9-$11); the new ones are the answer's."""
-_HISTORY = (
-    "history AS (INSERT INTO answer_history (unit_id, item_id, old_value, new_value, "
-    "old_points, new_points, changed_by, changed_at, reason, source) "
-    "SELECT $1, $2, $9, $3, $10, $4, $5, $6, NULL, $11 FROM written)"
-)
+@dataclass(frozen=True, slots=True)
+class NamedStatement:
+    """A statement prepared as ``name`` on every connection; ``params``: its parameters'
+    names in ``$n`` order."""
 
-STATEMENTS: dict[str, tuple[tuple[str, ...], str]] = {
-    "parbot_claim": (
-        ("int", "int", "bigint", "timestamptz"),
-        "WITH fence AS (SELECT pg_advisory_xact_lock($1, $2) AS held) "
-        "INSERT INTO processed_updates (update_id, processed_at) SELECT $3, $4 FROM fence "
-        "ON CONFLICT (update_id) DO NOTHING",
-    ),
-    "parbot_state": (
-        ("json", "timestamptz", "int", "int"),
-        guarded_write_sql(
-            "UPDATE conversation_state SET state = $1, updated_at = $2, version = version + 1 "
-            "WHERE person_id = $3 AND version = $4 RETURNING 1"
-        ),
-    ),
-    "parbot_answer_new": (
-        _ANSWER_TYPES + _HISTORY_TYPES,
-        guarded_write_sql(
-            "INSERT INTO answers (unit_id, item_id, value, points, updated_by, updated_at, "
-            "source, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-            "ON CONFLICT (unit_id, item_id) DO NOTHING RETURNING id",
-            _HISTORY,
-        ),
-    ),
-    "parbot_answer_seen": (
-        (*_ANSWER_TYPES, *_HISTORY_TYPES, "int", "int"),
-        guarded_write_sql(
-            "UPDATE answers SET value = $3, points = $4, updated_by = $5, updated_at = $6, "
-            "source = $7, version = $8 WHERE id = $12 AND version = $13 "
-            "AND unit_id = $1 AND item_id = $2 RETURNING id",
-            _HISTORY,
-        ),
-    ),
-}
-"""name → (parameter types, statement)."""
+    name: str
+    params: tuple[str, ...]
+    body: str
 
-PREPARE_ALL = "; ".join(
-    f"PREPARE {name} ({', '.join(types)}) AS {sql}" for name, (types, sql) in STATEMENTS.items()
-)
+    def execute_sql(self, arguments: Mapping[str, str]) -> str:
+        """``EXECUTE name(…)`` with ``arguments`` (parameter name → a literal already
+        written by ``storage.sql_literals``); every parameter exactly once."""
+        if arguments.keys() != set(self.params):
+            missing = set(self.params) - arguments.keys()
+            extra = arguments.keys() - set(self.params)
+            raise ValueError(f"{self.name}: missing {sorted(missing)}, unknown {sorted(extra)}")
+        return f"EXECUTE {self.name}({', '.join(arguments[p] for p in self.params)})"
 
 
-def execute_sql(name: str, arguments: Sequence[str]) -> str:
-    """``EXECUTE name(…)`` with ``arguments`` already written as literals
-    (``storage.sql_literals``); their number is checked against the statement's."""
-    types, _ = STATEMENTS[name]
-    if len(arguments) != len(types):
-        raise ValueError(f"{name} takes {len(types)} arguments, got {len(arguments)}")
-    return f"EXECUTE {name}({', '.join(arguments)})"
+_NAMED: dict[str, NamedStatement] = {}
+
+
+def named(name: str, statement: ClauseElement) -> NamedStatement:
+    """``statement`` compiled for asyncpg and registered to be prepared as ``name``. Every
+    parameter must come from the caller: a value the statement carries itself (``x + 1``
+    as a bound parameter) is refused, since EXECUTE would have to repeat it."""
+    compiled: Any = statement.compile(dialect=_DIALECT)  # a SQLCompiler
+    params = tuple(compiled.positiontup or ())
+    carried = [p for p in params if compiled.binds[p].value is not None]
+    if carried:
+        raise ValueError(f"{name}: parameters with values of their own {carried}")
+    found = NamedStatement(name, params, compiled.string)
+    if _NAMED.setdefault(name, found) != found:
+        raise ValueError(f"{name} is registered with another statement")
+    return found
+
+
+def guarded(write: CTE, *also: CTE) -> Select[tuple[int]]:
+    """The data-modifying ``write`` (a CTE whose statement RETURNs its rows) as one statement
+    that fails when it wrote no row: sent with COMMIT in one simple query, PostgreSQL then
+    skips the COMMIT, and :func:`storage.prepared_pg.commit` rolls back and raises
+    ``GuardFailed``.  The failure is a division by the number of rows written (a constant
+    1/0 would be folded at plan time).  ``also``: more data-modifying CTEs of the same
+    ``WITH`` (the answer's history row reads the saved answer)."""
+    count = f"1 / (SELECT count(*)::int FROM {write.name})"
+    return select(literal_column(count)).add_cte(write, *also)
+
+
+def prepare_all_sql() -> str:
+    """One simple query that prepares every registered statement."""
+    return "; ".join(f"PREPARE {n.name} AS {n.body}" for n in _NAMED.values())
+
+
+def registered() -> tuple[NamedStatement, ...]:
+    return tuple(_NAMED.values())

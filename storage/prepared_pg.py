@@ -32,12 +32,12 @@ from sqlalchemy import Executable
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
-from storage.pg_statements import PREPARE_ALL, PREPARED_KEY
+from storage.pg_statements import PREPARED_KEY, prepare_all_sql
 from storage.prepared import DriverResult, Plan, Processor, arguments, plan_for, rows
 
 log = logging.getLogger(__name__)
 _ADAPTER_PARTS = ("_transaction", "_start_transaction", "_prepare", "_execute_mutex")
-_DIVISION_BY_ZERO = "22012"  # the SQLSTATE a guard (pg_statements.guarded_write_sql) raises
+_DIVISION_BY_ZERO = "22012"  # the SQLSTATE a guard (pg_statements.guarded) raises
 
 
 class GuardFailed(Exception):
@@ -246,7 +246,7 @@ async def _statements_prepared(sa_connection: Connection, adapter: Any) -> bool:
     if ready is None:
         try:
             async with adapter._execute_mutex:
-                await adapter._connection.execute(PREPARE_ALL)
+                await adapter._connection.execute(prepare_all_sql())
             ready = True
         except Exception:  # the schema is not there yet, or the connection failed
             log.warning("named statements not prepared on this connection", exc_info=True)

@@ -47,6 +47,15 @@ def json_literal(value: Any) -> str:
     return NULL if value is None else f"{dollar_quoted(json.dumps(value))}::json"
 
 
+def text_literal(value: str | None) -> str:
+    """Free text (``None``: SQL NULL), dollar-quoted: nothing inside is special."""
+    if value is None:
+        return NULL
+    if type(value) is not str or "\x00" in value:  # PostgreSQL text cannot hold NUL
+        raise ValueError(f"not text: {value!r}")
+    return dollar_quoted(value)
+
+
 def int_literal(value: int | None) -> str:
     if value is None:
         return NULL

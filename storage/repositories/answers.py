@@ -14,7 +14,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import (
@@ -26,7 +25,7 @@ from storage.models import (
     HistorySource,
     Unit,
 )
-from storage.repositories.answer_sql import answer_with_commit_sql
+from storage.repositories import answer_sql
 from storage.repositories.base import (
     Repository,
     VersionConflict,
@@ -342,7 +341,7 @@ class AnswerRepository(Repository):
         if self.dialect_name == "postgresql":  # one round trip: the answer and its history
             # kept to go with COMMIT: one round trip less (a row changed meanwhile then
             # fails the COMMIT and the engine handles the update again, writing at once)
-            write = answer_with_commit_sql(before, unit_id, item_id, answer, history)
+            write = answer_sql.answer_with_commit_sql(before, unit_id, item_id, answer, history)
             if write is not None and self._source.send_with_commit(write, last=False):
                 kept_id = before.id if before is not None else None  # None: given at COMMIT
                 row = AnswerRow(
@@ -382,14 +381,8 @@ class AnswerRepository(Repository):
     ) -> int | None:
         """:meth:`_saved` and the history row in one PostgreSQL statement (a data-modifying
         ``WITH``): the history row is written only if the answer was."""
-        params = {f"a_{k}": v for k, v in answer.items()} | {
-            f"h_{k}": v for k, v in history.items()
-        }
-        if before is None:
-            params |= {"a_unit_id": unit_id, "a_item_id": item_id}
-        else:
-            params |= {"seen_id": before.id, "seen_version": before.version}
-        result = await self._core(_saved_with_history(before is None), params)
+        params = answer_sql.parameters(before, unit_id, item_id, answer, history)
+        result = await self._core(answer_sql.saved_with_history(before is None), params)
         return cast(int | None, result.scalar())
 
 
@@ -413,43 +406,5 @@ def _update_seen() -> Executable:
 
 
 _UPDATE_SEEN = _update_seen()
-
-_ANSWER_FIELDS = ("value", "points", "updated_by", "updated_at", "source", "version")
-_HISTORY_FIELDS = (
-    "unit_id",
-    "item_id",
-    "old_value",
-    "new_value",
-    "old_points",
-    "new_points",
-    "changed_by",
-    "changed_at",
-    "reason",
-    "source",
-)
-
-
-@functools.cache
-def _saved_with_history(new: bool) -> Executable:
-    """PostgreSQL: ``WITH saved AS (INSERT … ON CONFLICT DO NOTHING | UPDATE … WHERE version =
-    seen RETURNING id), history AS (INSERT INTO answer_history SELECT … FROM saved) SELECT id
-    FROM saved``: one round trip instead of two for :meth:`AnswerRepository.save_seen`; no
-    row comes back (and no history is written) when the answer was not.  Parameters:
-    ``a_<answer column>``, ``h_<history column>``, and ``seen_id``/``seen_version``."""
-    t, h = table_of(Answer), table_of(AnswerHistory)
-    columns = _ANSWER_FIELDS + (("unit_id", "item_id") if new else ())
-    fields = {c: bindparam(f"a_{c}", type_=t.c[c].type) for c in columns}
-    dml: Any
-    if new:
-        dml = postgresql.insert(t).values(fields)
-        dml = dml.on_conflict_do_nothing(index_elements=["unit_id", "item_id"])
-    else:
-        seen = (t.c.id == bindparam("seen_id")) & (t.c.version == bindparam("seen_version"))
-        dml = update(t).where(seen).values(fields)
-    saved = dml.returning(t.c.id).cte("saved")
-    row = select(*[bindparam(f"h_{c}", type_=h.c[c].type) for c in _HISTORY_FIELDS])
-    history = insert(h).from_select(list(_HISTORY_FIELDS), row.select_from(saved)).cte("history")
-    return select(saved.c.id).add_cte(history)
-
 
 _INSERT_HISTORY = insert(table_of(AnswerHistory))

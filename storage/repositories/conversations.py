@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, text, update
+from sqlalchemy import Integer, Table, bindparam, literal_column, text, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import ConversationState
-from storage.pg_statements import execute_sql
+from storage.pg_statements import guarded, named
 from storage.repositories.base import Repository, VersionConflict, ref
 from storage.repositories.rows import PersonRow
 from storage.sql_literals import int_literal, json_literal, timestamp_literal
@@ -33,11 +33,15 @@ _UPDATE_IF_VERSION = (
     .values(
         state=bindparam("state", type_=_STATE_COLUMNS.state.type),
         updated_at=bindparam("at", type_=_STATE_COLUMNS.updated_at.type),
-        version=_STATE_COLUMNS.version + 1,
+        version=_STATE_COLUMNS.version + literal_column("1", Integer),
     )
 )
 """The state replaces version ``version`` only if that is still the stored one (built once:
 the hot path saves the state on most updates)."""
+_NAMED_UPDATE = named(
+    "parbot_state", guarded(_UPDATE_IF_VERSION.returning(literal_column("1")).cte("written"))
+)
+"""The same for PostgreSQL's COMMIT: it fails when the version moved."""
 _FENCED_UPDATE_IF_VERSION = text(
     "WITH fence AS (SELECT pg_try_advisory_xact_lock(:ns, :key) AS held) "
     "UPDATE conversation_state SET state = :state, updated_at = :at, "
@@ -51,12 +55,12 @@ while holding the fences of the others made their next updates queue behind it).
 
 
 def _update_sql(person_id: int, state: dict[str, Any], version: int, at: datetime) -> str:
-    """:data:`_UPDATE_IF_VERSION` as the connection's named statement, guarded to fail when
-    the version moved (``storage.pg_statements``; sent with COMMIT as a simple query, which
-    takes no parameters): the state as a dollar-quoted JSON literal, integers and an aware
-    timestamp."""
-    arguments = (json_literal(state), timestamp_literal(at), int_literal(person_id))
-    return execute_sql("parbot_state", (*arguments, int_literal(version)))
+    """:data:`_NAMED_UPDATE` executed (``storage.pg_statements``; sent with COMMIT as a simple
+    query, which takes no parameters): the state as a dollar-quoted JSON literal, integers
+    and an aware timestamp."""
+    arguments = {"state": json_literal(state), "at": timestamp_literal(at)}
+    arguments |= {"b_person_id": int_literal(person_id), "b_version": int_literal(version)}
+    return _NAMED_UPDATE.execute_sql(arguments)
 
 
 class ConversationRepository(Repository):

@@ -35,6 +35,7 @@ from storage.models import (
 )
 from storage.repositories.base import Repository, ref
 from storage.repositories.rows import HotPerson, PersonRow, RoleRow
+from storage.repositories.unit_items import COLUMNS as ITEM_COLUMNS
 from storage.repositories.unit_items import (
     ItemRow,
     unit_items_for,
@@ -82,7 +83,7 @@ class PersonRepository(Repository):
         if hot is not None:
             key = items_of or (rows[0].own_unit, rows[0].own_catalog)
             if key[0] is not None and key[1] is not None:
-                start = _ITEMS_FROM + (2 if own else 0)
+                start = _items_from(own)
                 items = [ItemRow._make(r[start:]) for r in rows if r.part == 1]
                 self._source.keep_items_read_ahead(key, unit_items_of(key[0], items))
         return hot
@@ -356,8 +357,12 @@ def _own_unit() -> tuple[Any, Any]:
     return select(own.c.unit_id).scalar_subquery(), select(own.c.catalog_id).scalar_subquery()
 
 
-_ITEMS_FROM = 1 + len(_HOT_ROWS.selected_columns)
-"""Where the items' columns start in a row of :func:`_hot_with_items`."""
+@functools.cache
+def _items_from(own: bool) -> int:
+    """Where the items' columns (``i_…``, in :class:`ItemRow`'s order) start in a row of
+    :func:`_hot_with_items`."""
+    names = list(_hot_with_items(own).selected_columns.keys())
+    return names.index(f"i_{ITEM_COLUMNS[0]}")
 
 
 _REFRESH = (

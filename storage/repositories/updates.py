@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import BigInteger, DateTime, Integer, bindparam, delete, select, text
 
 from storage.models import ProcessedUpdate
-from storage.pg_statements import execute_sql
+from storage.pg_statements import named
 from storage.repositories.base import Repository
 from storage.sql_literals import int_literal, timestamp_literal
 from storage.types import utcnow
@@ -17,15 +17,22 @@ _FENCED_CLAIM = text(
     "INSERT INTO processed_updates (update_id, processed_at) "
     "SELECT :update_id, :at FROM fence "
     "ON CONFLICT (update_id) DO NOTHING"
+).bindparams(
+    bindparam("ns", type_=Integer),
+    bindparam("key", type_=Integer),
+    bindparam("update_id", type_=BigInteger),
+    bindparam("at", type_=DateTime(timezone=True)),
 )
+_NAMED_CLAIM = named("parbot_claim", _FENCED_CLAIM)
 
 
 def _fenced_claim_sql(ns: int, key: int, update_id: int, at: datetime) -> str:
     """:data:`_FENCED_CLAIM` as the connection's named statement (``storage.pg_statements``),
     for BEGIN and the claim in one simple query (no parameters there): integers and an aware
     timestamp only, rendered by Python."""
-    arguments = (int_literal(ns), int_literal(key), int_literal(update_id), timestamp_literal(at))
-    return execute_sql("parbot_claim", arguments)
+    arguments = {"ns": int_literal(ns), "key": int_literal(key)}
+    arguments |= {"update_id": int_literal(update_id), "at": timestamp_literal(at)}
+    return _NAMED_CLAIM.execute_sql(arguments)
 
 
 class ProcessedUpdateRepository(Repository):

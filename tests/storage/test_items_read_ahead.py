@@ -164,7 +164,8 @@ def test_only_a_select_that_writes_nothing_keeps_the_read_ahead() -> None:
     from sqlalchemy import select, text
 
     from storage.models import Unit
-    from storage.repositories.answers import _saved_with_history, _update_seen
+    from storage.repositories.answer_sql import saved_with_history
+    from storage.repositories.answers import _update_seen
     from storage.repositories.base import reads_only
     from storage.repositories.people import _HOT, _hot_with_items
     from storage.repositories.unit_items import unit_items_statement
@@ -172,7 +173,7 @@ def test_only_a_select_that_writes_nothing_keeps_the_read_ahead() -> None:
     assert reads_only(_HOT) and reads_only(unit_items_statement())
     assert reads_only(_hot_with_items(True)) and reads_only(_hot_with_items(False))
     assert reads_only(select(Unit.__table__))
-    assert not reads_only(_saved_with_history(True))  # a SELECT whose WITH inserts
-    assert not reads_only(_saved_with_history(False))
+    assert not reads_only(saved_with_history(True))  # a SELECT whose WITH inserts
+    assert not reads_only(saved_with_history(False))
     assert not reads_only(_update_seen())
     assert not reads_only(text("SELECT 1"))  # unknown text: it may write

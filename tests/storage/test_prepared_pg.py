@@ -561,7 +561,9 @@ async def test_the_writes_with_begin_and_commit_execute_the_connections_named_st
         for each in (uow, other):
             rows = await each.session.execute(text("SELECT name FROM pg_prepared_statements"))
             names.append(sorted(n for (n,) in rows if n.startswith("parbot_")))
-    assert names == [sorted(pg_statements.STATEMENTS)] * 2
+    expected = ["parbot_answer_new", "parbot_answer_seen", "parbot_claim", "parbot_state"]
+    assert sorted(n.name for n in pg_statements.registered()) == expected
+    assert names == [expected] * 2
     answer, history = await _answer_and_history(pg_sm, ids, item)
     assert answer.value == {"n": 524} and len(history) == 4
     assert await _stored(pg_sm) == ({"n": 524}, 5)
