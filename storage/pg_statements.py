@@ -13,8 +13,9 @@ uses it, and the simple queries only ``EXECUTE`` them with literal arguments.
 Each named statement is the repository's own SQLAlchemy statement, compiled here by the
 asyncpg dialect (its ``$n`` parameters carry their casts, so ``PREPARE`` needs no type
 list): the ordinary path (parameters through asyncpg) and the named one cannot drift apart.
-A repository registers its statements at import with :func:`named`; the unit of work imports
-every repository, so all are registered before a connection first prepares them.
+A repository registers its statements at import with :func:`named`; importing any part of
+``storage`` imports every repository (``storage/__init__.py``), so all are registered before
+a connection first prepares them (``tests/storage/test_prepared_pg.py`` checks the four).
 
 Prepared statements belong to the database session, not to a transaction (a rollback keeps
 them), and their names (``parbot_…``) never meet asyncpg's own (``__asyncpg_…``)."""
