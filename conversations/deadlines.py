@@ -99,8 +99,9 @@ async def list_deadlines_cmd(ctx: Ctx, _args: str = "") -> None:
     await list_deadlines(ctx)
 
 
-async def maybe_answer(ctx: Ctx, text: str) -> bool:
+async def maybe_answer(ctx: Ctx, text: str, *, then: str | None = None) -> bool:
     """Answer a free-text question about the plan; False when the text is not such a question.
+    ``then``: a last line for the same message (what the walk still waits for).
 
     A question the plan does not answer is recorded (unless an admin asked it), so Phòng Nội
     vụ sees what officers need to know.
@@ -111,7 +112,7 @@ async def maybe_answer(ctx: Ctx, text: str) -> bool:
     stored = await ctx.uow.plan_text.sections(period.id) if period is not None else []
     sections = sections_of([(x.number, x.heading, x.sentences) for x in stored])
     if period is None or (not ms and not sections):
-        ctx.say(ctx.tr(NO_PLAN))
+        ctx.say(join_lines([ctx.tr(NO_PLAN), *([then] if then else [])]))
         return True
     audience = audience_of(boards, ctx.is_admin)
     ans = answer_for(ctx.locale, period.year, ms, text, ctx.today, audience, sections)
@@ -119,7 +120,7 @@ async def maybe_answer(ctx: Ctx, text: str) -> bool:
     if ans.outcome in UNANSWERED and not ctx.is_admin:
         await ctx.uow.plan_text.record_question(period.id, ctx.person.id, text, ans.outcome)
         lines.append(ctx.tr("Your question has been passed on to Phòng Nội vụ."))
-    ctx.say(join_lines(lines))
+    ctx.say(join_lines([*lines, *([then] if then else [])]))
     return True
 
 

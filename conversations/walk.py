@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import cast
 
-from conversations import frozen, walk_cards, walk_input
+from conversations import deadlines, frozen, walk_cards, walk_input
 from conversations import yearover_chat as YC
 from conversations.callbacks import (
     FieldList,
@@ -141,6 +141,8 @@ async def on_text(ctx: Ctx, text: str) -> bool:
         target = bare
     if target is not None:
         return await jump(ctx, target)
+    if mode != Mode.EXPLAIN and walk_input.asks(text):  # a question, not the thing awaited
+        return await _question_meanwhile(ctx, item, text, mode)
     if mode == Mode.EXPLAIN:
         await _save_explanation(ctx, view, item, text)
         return True
@@ -167,6 +169,16 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     ctx.state.num = None
     await save_checked(ctx, view, item, answer, _seen_rev(ctx))
     return True
+
+
+async def _question_meanwhile(ctx: Ctx, item: Item, text: str, mode: Mode) -> bool:
+    """A deadline question typed while a card waits: answered, and the card still waits (a
+    question was once saved as the criterion's explanation, or refused as "not a date")."""
+    if mode in (Mode.NEED, Mode.EVIDENCE):
+        still = N_("↩️ %(code)s still needs evidence or an explanation; type “hủy” to stop.")
+    else:
+        still = N_("↩️ %(code)s is still waiting for your answer; type “hủy” to stop.")
+    return await deadlines.maybe_answer(ctx, text, then=ctx.tr(still, code=item.code))
 
 
 async def _not_an_answer(ctx: Ctx, view: UnitView, item: Item, text: str, mode: Mode) -> None:

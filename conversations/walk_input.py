@@ -16,6 +16,7 @@ import re
 from decimal import Decimal
 
 from conversations.context import Ctx
+from conversations.plan.questions import is_question
 from scoring.answers import AnswerError, fold, parse_answer
 from scoring.catalog import Item
 from scoring.i18n import N_
@@ -31,6 +32,25 @@ WORDY_KINDS = frozenset({"choice", "date"})
 def is_cancel(text: str) -> bool:
     """``hủy`` (with or without diacritics) or ``cancel``: leave the open prompt."""
     return fold(text) in _CANCEL_WORDS
+
+
+_ASKING = re.compile(
+    r"^(?:khi nao|bao gio|luc nao|hom nao|ngay nao|thang nao|con may ngay|con bao lau"
+    r"|han nop|han chot|when|how long)\b"
+)
+"""How a question starts (folded): an explanation is a statement and does not begin so."""
+
+
+def asks(text: str) -> bool:
+    """Whether text typed while the walk waits for an answer, a file or an explanation is a
+    question about the plan ("khi nào hết hạn nộp báo cáo?") rather than the thing awaited:
+    ``is_question`` and either a question mark at the end or an interrogative at the start.
+    Stricter than ``is_question`` alone, which also matches statements that mention a
+    deadline ("đã nộp báo cáo nhưng hết hạn"), which an explanation may well be."""
+    stripped = text.strip()
+    if not (stripped.endswith("?") or _ASKING.match(fold(stripped))):
+        return False
+    return is_question(stripped)
 
 
 def jump_code(text: str) -> str | None:

@@ -297,3 +297,42 @@ async def test_a_known_person_with_a_new_name_or_chat_is_refreshed_and_reachable
     assert after.full_name == "Nguyễn Thị Lan" and after.chat_id == 4040
     assert after.unreachable_at is None and after.unreachable_reason is None
     assert after.language == before.language
+
+
+async def _explanations(db, unit: str) -> dict[str, str]:
+    async with db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        u = await uow.units.get_by_code(period.id, unit)
+        return {c: e.text for c, e in (await uow.answers.explanations_for_unit(u.id)).items()}
+
+
+async def test_a_deadline_question_while_a_card_waits_is_answered_not_saved(db, clock, person):
+    """Officers ask about deadlines at any moment: asked while the card waits for evidence it
+    was saved as the criterion's explanation, and at a date prompt refused as not a date."""
+    async with db.uow() as uow:
+        period = await uow.periods.get_by_year(2024)
+        due = (clock.now + timedelta(days=12)).date()
+        await uow.milestones.upsert(
+            period.id, "self_assessment", "Tự chấm điểm", "self_assessment", due
+        )
+    p = await officer(db, clock, person)
+    await p.text("/score")
+    await p.press("Đầy đủ nội dung")  # 1.1.1.a saved; it now waits for evidence
+    await p.text("khi nào hết hạn nộp báo cáo?")
+    assert "Tự chấm điểm" in p.reply.text and f"{due.day}/{due.month}/{due.year}" in p.reply.text
+    assert "1.1.1.a vẫn cần tài liệu kiểm chứng hoặc giải trình" in p.reply.text
+    assert await _explanations(db, "X01") == {}
+    await p.text("Đơn vị đã nộp báo cáo nhưng hết hạn ban hành kế hoạch")  # a statement
+    assert "Đã lưu giải trình" in p.reply.text and "1.1.1.b" in p.reply.text
+    await p.text("hạn chót nộp báo cáo là ngày nào")  # at a date prompt, no question mark
+    assert "Tự chấm điểm" in p.reply.text and "không phải là ngày" not in p.reply.text
+    assert "1.1.1.b vẫn đang chờ câu trả lời" in p.reply.text
+    await p.text("16/12/2023")  # the card still waits: the date is taken
+    await p.press("Viết giải trình")  # asked for in so many words: taken as it is
+    await p.text("Khi nào hết hạn thì đơn vị đã ban hành?")
+    explained = await _explanations(db, "X01")
+    assert explained == {
+        "1.1.1.a": "Đơn vị đã nộp báo cáo nhưng hết hạn ban hành kế hoạch",
+        "1.1.1.b": "Khi nào hết hạn thì đơn vị đã ban hành?",
+    }
+    assert (await answers_of(db, "X01"))["1.1.1.b"] == {"date": "2023-12-16"}

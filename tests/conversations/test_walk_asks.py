@@ -1,0 +1,38 @@
+"""Which text typed at an open card is a question about the plan (answered, the card still
+waiting) and which is the thing awaited (an explanation is a statement, even one that
+mentions a deadline)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.walk_input import asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "khi nào hết hạn nộp báo cáo?",
+        "khi nao het han nop bao cao",  # no diacritics, no question mark: starts asking
+        "Hạn chót nộp báo cáo là ngày nào",
+        "còn mấy ngày nữa thì hết hạn tự chấm?",
+        "When is the self-assessment due?",
+    ],
+)
+def test_questions(text: str) -> None:
+    assert asks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đơn vị đã nộp báo cáo nhưng hết hạn ban hành kế hoạch",
+        "Thời hạn ban hành kế hoạch bị chậm do thiếu nhân sự",
+        "Kế hoạch số 12/KH-UBND ngày 10/12/2023",
+        "16/12/2023",
+        "3",
+        "xin chào?",  # a question, but not about the plan
+    ],
+)
+def test_statements_and_answers(text: str) -> None:
+    assert not asks(text)
