@@ -67,11 +67,17 @@ REFRESHED_CARDS = 5  # live cards edited when the unit is submitted or withdrawn
 
 
 async def start(ctx: Ctx, code: str | None = None) -> None:
-    """/score: resume at the remembered item (or the first unanswered one)."""
+    """/score: resume at the remembered item (or the first unanswered one); /score CODE:
+    open that criterion as a typed jump does (a field opens at its first unanswered
+    criterion, an unknown code is said so, never silently replaced by another card)."""
+    if code is not None and await jump(ctx, code):
+        return
     view = await _officer_view(ctx)
     if view is None:
         return
-    item = _item_or_none(view, code or ctx.state.item)
+    if code is not None:  # not shaped like a code at all ("/score abc")
+        ctx.say("⚠️ " + ctx.tr("There is no criterion %(code)s.", code=code.strip()[:20]))
+    item = _item_or_none(view, ctx.state.item)
     if item is None:
         item = _next_unanswered(view, None)
     if item is None:

@@ -336,3 +336,14 @@ async def test_a_deadline_question_while_a_card_waits_is_answered_not_saved(db, 
         "1.1.1.b": "Khi nào hết hạn thì đơn vị đã ban hành?",
     }
     assert (await answers_of(db, "X01"))["1.1.1.b"] == {"date": "2023-12-16"}
+
+
+async def test_score_with_a_code_opens_it_or_says_there_is_none(db, clock, person):
+    p = await officer(db, clock, person)
+    await p.text("/score 9.9.9")
+    assert "Không có tiêu chí 9.9.9" in p.reply.text  # was: the next card, silently
+    await p.text("/score 3.3")  # a group: its first criterion to answer
+    assert "3.3.1" in p.reply.text and "Tiêu chí" in p.reply.text
+    await p.text("/score abc")
+    texts = [r.text for r in p.last.replies]
+    assert "Không có tiêu chí abc" in texts[0] and "3.3.1" in texts[-1]  # and the card again
