@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from conversations import assessment as A
+from conversations.review.assignment import assign_appraiser
 from scoring.answers import Answer, parse_answer, score_answer
 from scoring.catalog import Item, sample_catalog_paths
 from scoring.kinds import kind_of
@@ -57,6 +58,9 @@ class Persona:
     description: str
 
 
+APPRAISER = 1004
+DEMO_APPRAISED_FIELDS = ("1", "2")
+"""The appraiser persona appraises these fields of every board (as /review assign would)."""
 PERSONAS = [
     Persona(
         1001,
@@ -70,7 +74,7 @@ PERSONAS = [
     ),
     Persona(1003, "Lê Thu Hà", "admin", None, "Phòng Nội vụ — quản trị / Home Affairs admin"),
     Persona(
-        1004,
+        APPRAISER,
         "Phạm Minh Tuấn",
         "appraiser",
         None,
@@ -151,6 +155,8 @@ async def seed_demo(uow: UnitOfWork, today: date, rng_seed: int = 2026) -> int:
         if code != DEMO_UNIT and n % 3 == 0:
             await uow.submissions.set_status(unit.id, "submitted", None, note="demo")
     await _personas(uow, period.id)
+    for field in DEMO_APPRAISED_FIELDS:  # so the appraiser's /review has work to show
+        await assign_appraiser(uow, year, field, None, telegram_id=APPRAISER)
     return year
 
 
