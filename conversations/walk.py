@@ -149,6 +149,9 @@ async def on_text(ctx: Ctx, text: str) -> bool:
         return await jump(ctx, target)
     if mode != Mode.EXPLAIN and walk_input.asks(text):  # a question, not the thing awaited
         return await _question_meanwhile(ctx, item, text, mode)
+    if mode != Mode.EXPLAIN and walk_input.is_later(text):  # typed “Để sau ▶”
+        _show_card(ctx, view, _next_unanswered(view, item) or _neighbour(view, item, +1))
+        return True
     if mode == Mode.EXPLAIN:
         await _save_explanation(ctx, view, item, text)
         return True

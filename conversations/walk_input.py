@@ -24,6 +24,7 @@ from scoring.i18n import N_
 CODE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9A-Za-z]+)*|[A-Za-z]\.[0-9]+(?:\.[0-9A-Za-z]+)*)\s*$")
 _JUMP_RE = re.compile(r"^\s*(?:#|(?:di|go)\s+)\s*(\S+)\s*$")
 _CANCEL_WORDS = frozenset({"huy", "cancel", "/huy"})
+_LATER_WORDS = frozenset({"de sau", "bo qua", "tiep", "tiep theo", "later", "skip", "next"})
 # kinds whose typed answers are words or dates: only there can a bare code be told from an answer;
 # on every other card (number, ratio, points, …) "1.3" or "2.2.1" reads as a (bad) number
 WORDY_KINDS = frozenset({"choice", "date"})
@@ -32,6 +33,12 @@ WORDY_KINDS = frozenset({"choice", "date"})
 def is_cancel(text: str) -> bool:
     """``hủy`` (with or without diacritics) or ``cancel``: leave the open prompt."""
     return fold(text) in _CANCEL_WORDS
+
+
+def is_later(text: str) -> bool:
+    """``để sau``, ``bỏ qua``, ``tiếp`` (or later, skip, next), as the card's “Để sau ▶”
+    button: leave this criterion for now and open the next one to answer."""
+    return fold(text).strip(" .!▶>") in _LATER_WORDS
 
 
 _ASKING = re.compile(

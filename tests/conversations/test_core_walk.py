@@ -347,3 +347,19 @@ async def test_score_with_a_code_opens_it_or_says_there_is_none(db, clock, perso
     await p.text("/score abc")
     texts = [r.text for r in p.last.replies]
     assert "Không có tiêu chí abc" in texts[0] and "3.3.1" in texts[-1]  # and the card again
+
+
+async def test_typing_later_leaves_the_card_as_its_button_does(db, clock, person):
+    p = await officer(db, clock, person)
+    await p.text("/score 1.2")  # a number card
+    await p.text("bỏ qua")  # was: "'bỏ qua' không phải số lượng"
+    assert "không phải" not in p.reply.text and "1.3" in p.reply.text
+    await p.text("/score 1.1.2")
+    await p.text("45")  # a ratio's numerator: it now waits for the denominator
+    await p.text("Để sau")
+    assert "mẫu số" not in p.reply.text.lower() and "1.1.2" not in p.reply.text
+    await p.text("/score 1.1.1.a")
+    await p.press("Đầy đủ nội dung")  # waits for evidence or an explanation
+    await p.text("tiếp")
+    assert "1.1.1.b" in p.reply.text
+    assert await answers_of(db, "X01") == {"1.1.1.a": {"option": "day_du"}}
