@@ -184,9 +184,15 @@ async def _question_meanwhile(ctx: Ctx, item: Item, text: str, mode: Mode) -> bo
     """A deadline question typed while a card waits: answered, and the card still waits (a
     question was once saved as the criterion's explanation, or refused as "not a date")."""
     if mode in (Mode.NEED, Mode.EVIDENCE):
-        still = N_("↩️ %(code)s still needs evidence or an explanation; type “hủy” to stop.")
+        still = N_(
+            "↩️ %(code)s still needs evidence or an explanation; type “later” to leave it "
+            "for now or “cancel” to stop."
+        )
     else:
-        still = N_("↩️ %(code)s is still waiting for your answer; type “hủy” to stop.")
+        still = N_(
+            "↩️ %(code)s is still waiting for your answer; type “later” to leave it for now "
+            "or “cancel” to stop."
+        )
     return await deadlines.maybe_answer(ctx, text, then=ctx.tr(still, code=item.code))
 
 

@@ -320,7 +320,7 @@ async def test_a_deadline_question_while_a_card_waits_is_answered_not_saved(db, 
     await p.press("Đầy đủ nội dung")  # 1.1.1.a saved; it now waits for evidence
     await p.text("khi nào hết hạn nộp báo cáo?")
     assert "Tự chấm điểm" in p.reply.text and f"{due.day}/{due.month}/{due.year}" in p.reply.text
-    assert "1.1.1.a vẫn cần tài liệu kiểm chứng hoặc giải trình" in p.reply.text
+    assert "1.1.1.a vẫn cần tài liệu kiểm chứng hoặc giải trình; gõ “để sau”" in p.reply.text
     assert await _explanations(db, "X01") == {}
     await p.text("Đơn vị đã nộp báo cáo nhưng hết hạn ban hành kế hoạch")  # a statement
     assert "Đã lưu giải trình" in p.reply.text and "1.1.1.b" in p.reply.text
