@@ -16,7 +16,7 @@ from conversations.replies import OutgoingFile
 from conversations.review.card import MAX_FILES, show_card, signature_text
 from conversations.review.queue import appraisable_unit, show_next, show_queue
 from conversations.review.unit_reply import reply_start
-from conversations.review.verdict import due_example, points_step, write_verdict
+from conversations.review.verdict import due_example, points_prompt, write_verdict
 from conversations.unitview import UnitView
 from scoring.catalog import Item
 from storage.files import EvidenceStore
@@ -61,15 +61,7 @@ async def _item_button(ctx: Ctx, uf: UnitView, item: Item, action: ItemKind) -> 
         await _accept(ctx, uf, item)
     elif action == "set":
         _typing(ctx, Mode.RV_POINTS, uf, item)
-        step = points_step(item)
-        ctx.say(
-            ctx.tr(
-                "Type the appraised points for %(code)s: 0 to %(max)s, in steps of %(step)s.",
-                code=item.code,
-                max=ctx.num(item.max),
-                step=ctx.num(step),
-            )
-        )
+        ctx.say(points_prompt(ctx, item))
     elif action == "more":
         _typing(ctx, Mode.RV_DUE, uf, item)
         ctx.say(

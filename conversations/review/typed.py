@@ -20,6 +20,7 @@ from conversations.review.verdict import (
     MAX_COMMENT,
     MIN_REASON,
     due_example,
+    points_prompt,
     points_step,
     write_verdict,
 )
@@ -76,12 +77,7 @@ async def _typed_points(ctx: Ctx, uf: UnitView, item: Item, text: str) -> None:
         ctx.say(
             ctx.tr("⚠️ %(problem)s.", problem=ctx.problem(err.message, err.params))
             + "\n"
-            + ctx.tr(
-                "Type the appraised points for %(code)s: 0 to %(max)s, in steps of %(step)s.",
-                code=item.code,
-                max=ctx.num(item.max),
-                step=ctx.num(step),
-            )
+            + points_prompt(ctx, item)
             + "\n"
             + ctx.tr("Nothing was changed.")
         )

@@ -22,6 +22,24 @@ def points_step(item: Item) -> Decimal:
     return item.answer.step if item.answer is not None else THOUSANDTH
 
 
+def points_prompt(ctx: Ctx, item: Item) -> str:
+    """What to type for the appraised points; the step only where the item has one of its
+    own (“bước 0,001”, the storage's precision, told an appraiser nothing)."""
+    step = points_step(item)
+    if step == THOUSANDTH:
+        return ctx.tr(
+            "Type the appraised points for %(code)s: 0 to %(max)s.",
+            code=item.code,
+            max=ctx.num(item.max),
+        )
+    return ctx.tr(
+        "Type the appraised points for %(code)s: 0 to %(max)s, in steps of %(step)s.",
+        code=item.code,
+        max=ctx.num(item.max),
+        step=ctx.num(step),
+    )
+
+
 async def write_verdict(
     ctx: Ctx,
     uf: UnitView,

@@ -61,6 +61,8 @@ async def test_appraisal_round_trip_with_more_evidence(db, user, clock, config):
     assert "1.1.1.a accepted: 0.5" in appraiser.text and "<b>1.1.1.b ·" in appraiser.text
     # set points: refused inputs change nothing
     await appraiser.press("Set points")
+    # a choice item has no step of its own: the prompt names none (was "in steps of 0.001")
+    assert appraiser.text == "Type the appraised points for 1.1.1.b: 0 to 0.5.", appraiser.text
     for bad, why in (
         ("abc", "is not a number"),
         ("9", "between 0 and 0.5"),
