@@ -42,13 +42,15 @@ async def board_progress(ctx: Ctx) -> None:
         lines.append(ctx.tr("Submitted: %(done)s of %(n)s units", done=len(done), n=len(units)))
         for u in units:
             status = subs[u.id].status if u.id in subs else "draft"
+            result = results.get(u.id)
             lines.append(
                 ctx.tr(
-                    "• %(code)s %(unit)s — %(status)s · %(answered)s answered",
+                    "• %(code)s %(unit)s — %(status)s · %(answered)s/%(asked)s answered",
                     code=u.code,
                     unit=u.name,
                     status=status_text(ctx, status),
-                    answered=answered(results.get(u.id)),
+                    answered=answered(result),
+                    asked=result.asked if result is not None else 0,
                 )
             )
     say_long(ctx, lines)

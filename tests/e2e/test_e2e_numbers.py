@@ -247,8 +247,9 @@ async def test_every_screen_both_sheets_and_the_charts_show_the_domains_numbers(
 
     # Phòng Nội vụ's /progress counts the answered items the same way
     board = (await admin.send("/progress", expect="X01")).plain
-    answered = re.search(r"X01 UBND xã Canh Thuận — .* đã trả lời (\d+)", board)
+    answered = re.search(r"X01 UBND xã Canh Thuận — .* đã trả lời (\d+)/(\d+)", board)
     assert answered and int(answered[1]) == asked - unanswered, board
+    assert int(answered[2]) == asked, board  # out of the items the unit is asked
 
     # the one summary every screen and sheet reads them from
     assert res.unanswered == unanswered
