@@ -148,7 +148,7 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if target is not None:
         return await jump(ctx, target)
     if mode != Mode.EXPLAIN and walk_input.asks(text):  # a question, not the thing awaited
-        return await _question_meanwhile(ctx, item, text, mode)
+        return await _question_meanwhile(ctx, view, item, text, mode)
     if mode != Mode.EXPLAIN and walk_input.is_later(text):  # typed “Để sau ▶”
         _show_card(ctx, view, _next_unanswered(view, item) or _neighbour(view, item, +1))
         return True
@@ -180,9 +180,12 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     return True
 
 
-async def _question_meanwhile(ctx: Ctx, item: Item, text: str, mode: Mode) -> bool:
+async def _question_meanwhile(ctx: Ctx, view: UnitView, item: Item, text: str, mode: Mode) -> bool:
     """A deadline question typed while a card waits: answered, and the card still waits (a
-    question was once saved as the criterion's explanation, or refused as "not a date")."""
+    question was once saved as the criterion's explanation, or refused as "not a date").
+    A card that takes no answer now (submitted, published) is not said to wait."""
+    if read_only_line(ctx, view) is not None:
+        return await deadlines.maybe_answer(ctx, text)
     if mode in (Mode.NEED, Mode.EVIDENCE):
         still = N_(
             "↩️ %(code)s still needs evidence or an explanation; type “later” to leave it "

@@ -336,6 +336,11 @@ async def test_a_deadline_question_while_a_card_waits_is_answered_not_saved(db, 
         "1.1.1.b": "Khi nào hết hạn thì đơn vị đã ban hành?",
     }
     assert (await answers_of(db, "X01"))["1.1.1.b"] == {"date": "2023-12-16"}
+    await p.text("/submit")
+    await p.press("Xác nhận nộp")
+    await p.text("/score 1.1.2")  # read only now: the card waits for nothing
+    await p.text("khi nào hết hạn?")
+    assert "Tự chấm điểm" in p.reply.text and "vẫn đang chờ" not in p.reply.text
 
 
 async def test_score_with_a_code_opens_it_or_says_there_is_none(db, clock, person):
