@@ -41,21 +41,23 @@ def is_later(text: str) -> bool:
     return fold(text).strip(" .!▶>") in _LATER_WORDS
 
 
-_ASKING = re.compile(
-    r"^(?:khi nao|bao gio|luc nao|hom nao|ngay nao|thang nao|con may ngay|con bao lau"
-    r"|han nop|han chot|when|how long)\b"
+_INTERROGATIVE = (
+    r"(?:khi nao|bao gio|luc nao|hom nao|ngay nao|thang nao|con may ngay|con bao lau"
+    r"|when|how long)"
 )
-"""How a question starts (folded): an explanation is a statement and does not begin so."""
+_ASKING = re.compile(rf"^{_INTERROGATIVE}\b|\b{_INTERROGATIVE}$")
+"""A question's interrogative at its start or end (folded): "khi nào hết hạn…", "…là ngày
+nào". An explanation is a statement: it may begin "Hạn nộp báo cáo là 15/3…", not so."""
 
 
 def asks(text: str) -> bool:
     """Whether text typed while the walk waits for an answer, a file or an explanation is a
     question about the plan ("khi nào hết hạn nộp báo cáo?") rather than the thing awaited:
-    ``is_question`` and either a question mark at the end or an interrogative at the start.
-    Stricter than ``is_question`` alone, which also matches statements that mention a
-    deadline ("đã nộp báo cáo nhưng hết hạn"), which an explanation may well be."""
+    ``is_question`` and either a question mark at the end or an interrogative at the start
+    or end. Stricter than ``is_question`` alone, which also matches statements that mention
+    a deadline ("đã nộp báo cáo nhưng hết hạn"), which an explanation may well be."""
     stripped = text.strip()
-    if not (stripped.endswith("?") or _ASKING.match(fold(stripped))):
+    if not (stripped.endswith("?") or _ASKING.search(fold(stripped).rstrip(" .!"))):
         return False
     return is_question(stripped)
 

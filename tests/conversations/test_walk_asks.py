@@ -28,6 +28,8 @@ def test_questions(text: str) -> None:
     [
         "Đơn vị đã nộp báo cáo nhưng hết hạn ban hành kế hoạch",
         "Thời hạn ban hành kế hoạch bị chậm do thiếu nhân sự",
+        "Hạn nộp báo cáo quý I là ngày 15/3, đơn vị đã nộp ngày 12/3",
+        "Hạn chót nộp báo cáo đã được đơn vị thực hiện đúng",
         "Kế hoạch số 12/KH-UBND ngày 10/12/2023",
         "16/12/2023",
         "3",
