@@ -158,6 +158,8 @@ async def on_text(ctx: Ctx, text: str) -> bool:
     if mode in (Mode.NEED, Mode.EVIDENCE):
         await _not_an_answer(ctx, view, item, text, mode)
         return True
+    if item.kind not in walk_input.WORDY_KINDS:
+        text = walk_input.numeric_text(text)  # "2 cuộc" → "2", "9 trên 10" → "9/10"
     if mode == Mode.DEN and "/" not in text:
         await _denominator(ctx, view, item, text)
         return True

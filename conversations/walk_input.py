@@ -62,6 +62,25 @@ def asks(text: str) -> bool:
     return is_question(stripped)
 
 
+_NUMBER = r"[-+]?\d[\d.,]*"
+_WORDS = r"[^\W\d_][^\d/%]*"
+_RATIO_IN_WORDS = re.compile(rf"({_NUMBER})\s*(?:/|tren|out of|of)\s*({_NUMBER})(?:\s+{_WORDS})?")
+_NUMBER_AND_WORDS = re.compile(rf"({_NUMBER})\s+{_WORDS}")
+
+
+def numeric_text(text: str) -> str:
+    """What an officer types at a number or ratio card, as the parser reads it: a number
+    followed by what it counts ("2 cuộc", "5 văn bản") is the number, and "9 trên 10" (or
+    "9 of 10", "9 / 10 nhiệm vụ") is 9/10; anything else is left as typed.  Only for
+    cards whose answers are numbers: on a choice card "2 cuộc" may be an option's words."""
+    folded = fold(text)
+    ratio = _RATIO_IN_WORDS.fullmatch(folded)
+    if ratio is not None:
+        return f"{ratio[1]}/{ratio[2]}"
+    counted = _NUMBER_AND_WORDS.fullmatch(folded)
+    return counted[1] if counted is not None else text
+
+
 def jump_code(text: str) -> str | None:
     """The code of an explicit jump (``#1.2.3``, ``đi 1.2.3``, ``go 1.2.3``), else None."""
     m = _JUMP_RE.match(fold(text))

@@ -368,3 +368,19 @@ async def test_typing_later_leaves_the_card_as_its_button_does(db, clock, person
     await p.text("tiếp")
     assert "1.1.1.b" in p.reply.text
     assert await answers_of(db, "X01") == {"1.1.1.a": {"option": "day_du"}}
+
+
+async def test_a_number_typed_with_what_it_counts_is_read(db, clock, person):
+    """Officers type "2 cuộc" or "9 trên 10", as they would say it (was: "không phải là số")."""
+    p = await officer(db, clock, person)
+    await p.text("/score 1.2")  # a count
+    await p.text("2 cuộc")
+    assert "Đã lưu 1.2" in p.reply.text, p.reply.text
+    await p.text("/score 1.1.2")  # a ratio
+    await p.text("9 trên 10 nhiệm vụ")
+    assert "9/10" in p.reply.text
+    await p.text("/score 1.1.1.a")  # a choice: words are the option's, never cut to a number
+    await p.text("2 cuộc")
+    got = await answers_of(db, "X01")
+    assert got["1.2"] == {"number": "2"} and got["1.1.2"] == {"num": "9", "den": "10"}
+    assert "1.1.1.a" not in got

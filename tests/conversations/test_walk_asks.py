@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.walk_input import asks
+from conversations.walk_input import asks, numeric_text
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,22 @@ def test_questions(text: str) -> None:
 )
 def test_statements_and_answers(text: str) -> None:
     assert not asks(text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("2 cuộc", "2"),
+        ("1.250 hồ sơ", "1.250"),
+        ("0,5 điểm", "0,5"),
+        ("9 trên 10", "9/10"),
+        ("45 / 50 nhiệm vụ", "45/50"),
+        ("9 of 10", "9/10"),
+        ("2 cuộc 3 lần", "2 cuộc 3 lần"),  # two numbers: left for the parser to refuse
+        ("2 hoặc 3", "2 hoặc 3"),
+        ("không áp dụng", "không áp dụng"),
+        ("90%", "90%"),
+    ],
+)
+def test_numbers_typed_with_words(typed: str, read: str) -> None:
+    assert numeric_text(typed) == read
