@@ -108,11 +108,12 @@ async def maybe_answer(ctx: Ctx, text: str, *, then: str | None = None) -> bool:
     """
     if not is_question(text):
         return False
+    tail = [then] if then else []
     period, ms, boards = await _milestones(ctx)
     stored = await ctx.uow.plan_text.sections(period.id) if period is not None else []
     sections = sections_of([(x.number, x.heading, x.sentences) for x in stored])
     if period is None or (not ms and not sections):
-        ctx.say(join_lines([ctx.tr(NO_PLAN), *([then] if then else [])]))
+        ctx.say(join_lines([ctx.tr(NO_PLAN), *tail]))
         return True
     audience = audience_of(boards, ctx.is_admin)
     ans = answer_for(ctx.locale, period.year, ms, text, ctx.today, audience, sections)
@@ -120,7 +121,7 @@ async def maybe_answer(ctx: Ctx, text: str, *, then: str | None = None) -> bool:
     if ans.outcome in UNANSWERED and not ctx.is_admin:
         await ctx.uow.plan_text.record_question(period.id, ctx.person.id, text, ans.outcome)
         lines.append(ctx.tr("Your question has been passed on to Phòng Nội vụ."))
-    ctx.say(join_lines([*lines, *([then] if then else [])]))
+    ctx.say(join_lines([*lines, *tail]))
     return True
 
 
